@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Portique.Planning;
+
+/// <summary>A host port published to a port inside the service.</summary>
+public sealed record PortMapping(int HostPort, int ContainerPort);
+
+/// <summary>A host directory shared with the service. The host side survives every recreation.</summary>
+public sealed record VolumeMapping(string HostPath, string ContainerPath);
+
+/// <summary>
+/// What one service must look like: everything <c>conteneurN_*</c> says, normalised. The spec is
+/// keyed by <see cref="Name"/>; <see cref="Index"/> (the N) is where it came from, not part of its identity.
+/// </summary>
+public sealed record ServiceSpec
+{
+    public required int Index { get; init; }
+
+    public required string Name { get; init; }
+
+    public required Technology Technology { get; init; }
+
+    /// <summary><c>conteneurN_url</c>: an image name, a box, a snap, a disk image... per technology.</summary>
+    public required string Url { get; init; }
+
+    /// <summary><c>conteneurN_tag</c>, defaulted per technology (e.g. <c>latest</c>).</summary>
+    public required string Tag { get; init; }
+
+    /// <summary><c>conteneurN_repository</c>: a registry, a git URL, a download base URL... or empty.</summary>
+    public required string Repository { get; init; }
+
+    public required IReadOnlyList<PortMapping> Ports { get; init; }
+
+    public required IReadOnlyList<VolumeMapping> Volumes { get; init; }
+
+    /// <summary><c>KEY=VALUE</c> entries in the order written.</summary>
+    public required IReadOnlyList<string> Environment { get; init; }
+
+    /// <summary><c>conteneurN_chemin_conserve</c>: pass <c>/name/...</c> unchanged instead of stripping the prefix.</summary>
+    public required bool KeepPrefix { get; init; }
+
+    /// <summary>Host address published ports bind to (<c>conteneur_ip_publication</c>).</summary>
+    public required string PublishAddress { get; init; }
+
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
+    public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;
+
+    /// <summary>
+    /// The fields that, when they change, need a new instance. The frontend-only field
+    /// (<see cref="KeepPrefix"/>) and the index are left out so renumbering or a routing
+    /// change never recreates a container.
+    /// </summary>
+    public string CanonicalJson()
+    {
+        var canonical = new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["technology"] = Technology.Name(),
+            ["url"] = Url,
+            ["tag"] = Tag,
+            ["repository"] = Repository,
+            ["ports"] = Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
+            ["volumes"] = Volumes.Select(v => new[] { v.HostPath, v.ContainerPath }).ToArray(),
+            ["environment"] = Environment.ToArray(),
+            ["publish_address"] = PublishAddress,
+            ["replicas"] = Replicas,
+        };
+        return JsonSerializer.Serialize(canonical);
+    }
+
+    /// <summary>sha256 of <see cref="CanonicalJson"/>: stored on the instance, compared on every run.</summary>
+    public string SpecHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
+}
+
+/// <summary>Everything the configuration asks for, validated.</summary>
+public sealed record DesiredState(IReadOnlyList<ServiceSpec> Services);

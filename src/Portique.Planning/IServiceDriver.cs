@@ -1,0 +1,69 @@
+namespace Portique.Planning;
+
+/// <summary>The health of an instance as its engine sees it.</summary>
+public enum EngineHealth
+{
+    /// <summary>Running, and the image declares no health check.</summary>
+    Running,
+
+    /// <summary>Running, its health check still starting.</summary>
+    Starting,
+
+    /// <summary>Running and its health check passes.</summary>
+    Healthy,
+
+    /// <summary>Its health check fails.</summary>
+    Unhealthy,
+
+    /// <summary>Not running (exited, crashed, never started).</summary>
+    NotRunning,
+}
+
+/// <summary>
+/// One engine's adapter: the only code that talks to docker, podman, lxc... Each instance of a driver serves
+/// one Portique root and only ever lists, changes or removes instances labelled as owned by that root.
+/// Every method throws <see cref="Core.RuntimeFailureException"/> (or a subclass) with a clear message on failure.
+/// </summary>
+public interface IServiceDriver
+{
+    /// <summary>The technologies this driver runs (the docker driver runs docker and docker+git).</summary>
+    IReadOnlySet<Technology> Technologies { get; }
+
+    /// <summary>Null when the engine is installed and answering; otherwise what is missing, for <c>plan</c>.</summary>
+    Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every instance this root owns, including instances set aside by an interrupted replacement.</summary>
+    Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken);
+
+    /// <summary>A description of the instance holding <paramref name="name"/> that this root does NOT own, or null.</summary>
+    Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the artifact (image, build, box, disk image...) for <paramref name="spec"/> present locally and returns
+    /// its identity. Fetches only when it is absent, or when <paramref name="refresh"/> asks for moving tags to be
+    /// followed. Cheap when nothing changed: called for every service on every run.
+    /// </summary>
+    Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts the instance named <c>spec.Name</c> from the fetched artifact, labelled as owned.</summary>
+    Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken);
+
+    Task StartAsync(ObservedService instance, CancellationToken cancellationToken);
+
+    /// <summary>Stops the instance and renames it aside so the name is free; returns the aside instance.</summary>
+    Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken);
+
+    /// <summary>Gives an aside instance its name back and starts it (rollback, or recovery after a crash).</summary>
+    Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken);
+
+    /// <summary>Removes the instance. Host directories bound as volumes are never deleted.</summary>
+    Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken);
+
+    Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="tail"/> log lines of the instance named <paramref name="name"/>.</summary>
+    Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken);
+
+    /// <summary>Streams log lines until cancelled (<c>portique logs NAME --follow</c>).</summary>
+    IAsyncEnumerable<string> FollowLogsAsync(string name, CancellationToken cancellationToken);
+}

@@ -1,0 +1,44 @@
+namespace Portique.Planning;
+
+public enum InstanceState
+{
+    Running,
+    Stopped,
+    Missing,
+}
+
+/// <summary>
+/// A service instance Portique owns, as an engine reports it. <see cref="SpecJson"/> is the
+/// <see cref="ServiceSpec.CanonicalJson"/> that created it, read back from the instance's own labels
+/// (or the engine's state file when the engine cannot hold labels); null when unreadable, which forces a recreate.
+/// </summary>
+public sealed record ObservedService
+{
+    public required string Name { get; init; }
+
+    public required Technology Technology { get; init; }
+
+    public required InstanceState State { get; init; }
+
+    public required string? SpecHash { get; init; }
+
+    public string? SpecJson { get; init; }
+
+    /// <summary>
+    /// True for an instance set aside during a replacement (kept stopped for rollback). A run that finds one
+    /// was interrupted: the reconciler restores it when the service has no live instance, else removes it.
+    /// </summary>
+    public bool IsAside { get; init; }
+
+    /// <summary>Published host ports as the engine reports them, for conflict checks and <c>status</c>.</summary>
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    /// <summary>Engine identifier (container id, VM pid...): lets tests prove an instance was kept.</summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>Identity of what runs (image id, commit, box version...) to tell "same spec, new image".</summary>
+    public string? ArtifactId { get; init; }
+
+    /// <summary>Free-form: image reference and version for <c>status</c>.</summary>
+    public string? Version { get; init; }
+}
