@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Portique.Planning;
+
+/// <summary>The host's network as the reconciler needs it: is a port free, does a port answer.</summary>
+public interface IHostProbe
+{
+    /// <summary>True when nothing listens on <paramref name="address"/>:<paramref name="port"/> (TCP).</summary>
+    bool IsPortFree(string address, int port);
+
+    /// <summary>True when a TCP connection to the port succeeds within the timeout.</summary>
+    Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken);
+}
+
+/// <summary>The real host, through sockets.</summary>
+public sealed class SocketHostProbe : IHostProbe
+{
+    public bool IsPortFree(string address, int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Parse(address), port);
+            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // 0.0.0.0 means every address: the loopback one answers for all.
+        var target = address == "0.0.0.0" ? IPAddress.Loopback : IPAddress.Parse(address);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(target, port, timeoutSource.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+
+namespace Portique.Planning;
+
+public enum ActionKind
+{
+    /// <summary>No instance exists: create one.</summary>
+    Create,
+
+    /// <summary>An instance exists but its spec differs: replace it (see the reasons).</summary>
+    Recreate,
+
+    /// <summary>The instance matches but is stopped: start it.</summary>
+    Start,
+
+    /// <summary>The instance is no longer configured: remove it (host data stays).</summary>
+    Remove,
+
+    /// <summary>Nothing to do.</summary>
+    Keep,
+}
+
+/// <summary>What the reconciler will do for one name, and why.</summary>
+public sealed record PlannedAction(
+    string Name,
+    ActionKind Kind,
+    IReadOnlyList<string> Reasons,
+    ServiceSpec? Desired,
+    ObservedService? Observed)
+{
+    /// <summary>Leftover instances of the same name (set aside by an interrupted run, or in another engine).</summary>
+    public IReadOnlyList<ObservedService> Leftovers { get; init; } = [];
+}
+
+public sealed record Plan(IReadOnlyList<PlannedAction> Actions)
+{
+    public bool HasChanges => Actions.Any(a => a.Kind != ActionKind.Keep || a.Leftovers.Count > 0);
+}
+
+/// <summary>
+/// The diff of desired against observed state, keyed by service name. Pure: same inputs, same plan.
+/// Reasons name the <c>conteneurN_*</c> suffix that changed, old → new, so the administrator recognises them.
+/// </summary>
+public static class Planner
+{
+    public static Plan Diff(DesiredState desired, IReadOnlyList<ObservedService> observed)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(observed);
+
+        var byName = observed
+            .GroupBy(o => o.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var actions = new List<PlannedAction>();
+
+        foreach (var spec in desired.Services)
+        {
+            var instances = byName.GetValueOrDefault(spec.Name) ?? [];
+            byName.Remove(spec.Name);
+            actions.Add(PlanDesired(spec, instances));
+        }
+
+        foreach (var (name, instances) in byName.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var primary = PickPrimary(instances, preferred: null);
+            actions.Add(new PlannedAction(name, ActionKind.Remove, ["no longer configured"], null, primary)
+            {
+                Leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray(),
+            });
+        }
+
+        return new Plan(actions);
+    }
+
+    private static PlannedAction PlanDesired(ServiceSpec spec, List<ObservedService> instances)
+    {
+        var primary = PickPrimary(instances, spec.Technology);
+        var leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray();
+        if (primary is null)
+        {
+            return new PlannedAction(spec.Name, ActionKind.Create, ["not deployed yet"], spec, null) { Leftovers = leftovers };
+        }
+
+        var reasons = DescribeDifferences(spec, primary);
+        if (reasons.Count > 0)
+        {
+            return new PlannedAction(spec.Name, ActionKind.Recreate, reasons, spec, primary) { Leftovers = leftovers };
+        }
+
+        return primary.State == InstanceState.Running
+            ? new PlannedAction(spec.Name, ActionKind.Keep, [], spec, primary) { Leftovers = leftovers }
+            : new PlannedAction(spec.Name, ActionKind.Start, ["stopped"], spec, primary) { Leftovers = leftovers };
+    }
+
+    /// <summary>
+    /// The live instance to compare with: one not set aside, preferably of the desired technology.
+    /// When only aside instances exist (a crash between set-aside and create), the newest aside is the
+    /// candidate, so its spec decides whether it can simply be restored.
+    /// </summary>
+    private static ObservedService? PickPrimary(List<ObservedService> instances, Technology? preferred)
+    {
+        var live = instances.Where(i => !i.IsAside).ToList();
+        return live.FirstOrDefault(i => i.Technology == preferred)
+            ?? live.FirstOrDefault()
+            ?? instances.FirstOrDefault(i => i.Technology == preferred)
+            ?? instances.FirstOrDefault();
+    }
+
+    /// <summary>Field-by-field reasons; empty when the instance matches the spec.</summary>
+    public static IReadOnlyList<string> DescribeDifferences(ServiceSpec spec, ObservedService observed)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(observed);
+        var reasons = new List<string>();
+        if (observed.IsAside)
+        {
+            reasons.Add("interrupted replacement: the previous instance was set aside");
+        }
+
+        if (observed.Technology != spec.Technology)
+        {
+            reasons.Add($"type: {observed.Technology.Name()} → {spec.Technology.Name()}");
+            return reasons;
+        }
+
+        if (observed.SpecHash == spec.SpecHash())
+        {
+            return reasons;
+        }
+
+        JsonObject? before = null;
+        try
+        {
+            before = observed.SpecJson is null ? null : JsonNode.Parse(observed.SpecJson) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An unreadable label is treated like a missing one below.
+        }
+
+        if (before is null)
+        {
+            reasons.Add("the instance's recorded specification is missing or unreadable");
+            return reasons;
+        }
+
+        var after = JsonNode.Parse(spec.CanonicalJson())!.AsObject();
+        foreach (var (field, value) in after)
+        {
+            var old = before[field];
+            if (JsonNode.DeepEquals(old, value))
+            {
+                continue;
+            }
+
+            // Environment values may hold secrets: name the keys that changed, never the values.
+            reasons.Add(field == "environment"
+                ? $"{FieldLabel(field)}: {string.Join(", ", ChangedKeys(old, value))}"
+                : $"{FieldLabel(field)}: {Show(old)} → {Show(value)}");
+        }
+
+        if (reasons.Count == 0)
+        {
+            reasons.Add("specification hash differs");
+        }
+
+        return reasons;
+    }
+
+    private static string FieldLabel(string canonicalField) => canonicalField switch
+    {
+        "ports" => "port_in/port_out",
+        "volumes" => "mountpoint_out/mountpoint_in",
+        "environment" => "environnement",
+        "publish_address" => "conteneur_ip_publication",
+        _ => canonicalField,
+    };
+
+    private static IEnumerable<string> ChangedKeys(JsonNode? before, JsonNode? after)
+    {
+        static HashSet<string> Entries(JsonNode? node) =>
+            node is JsonArray array ? array.Select(e => e?.GetValue<string>() ?? "").ToHashSet(StringComparer.Ordinal) : [];
+        var old = Entries(before);
+        var now = Entries(after);
+        return old.Except(now).Concat(now.Except(old))
+            .Select(entry => entry.Split('=', 2)[0])
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+    }
+
+    private static string Show(JsonNode? node) => node switch
+    {
+        null => "(none)",
+        JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0 ? "''" : s,
+        _ => node.ToJsonString(),
+    };
+}

@@ -1,0 +1,355 @@
+using Portique.Core;
+
+namespace Portique.Planning;
+
+public sealed record ReconcilerOptions
+{
+    /// <summary>How long a new instance has to become healthy before it is rolled back.</summary>
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Log lines kept in a failure report.</summary>
+    public int LogTailLines { get; init; } = 20;
+}
+
+/// <summary>Raised before anything changes when the host is not fit for the plan (ports, names, engines).</summary>
+public sealed class PreflightException(IReadOnlyList<Diagnostic> problems)
+    : RuntimeFailureException(string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<Diagnostic> Problems { get; } = problems;
+}
+
+/// <summary>
+/// Makes the engines match the desired state: observe, plan, check the host, fetch, then change one
+/// service at a time. A replaced instance is set aside (stopped, renamed) until its successor is healthy,
+/// and restored when it is not, so a failure never leaves less running than before.
+/// </summary>
+public sealed class Reconciler
+{
+    private readonly IReadOnlyList<IServiceDriver> drivers;
+    private readonly IHostProbe probe;
+    private readonly ReconcilerOptions options;
+    private readonly TimeProvider time;
+
+    public Reconciler(IReadOnlyList<IServiceDriver> drivers, IHostProbe probe, ReconcilerOptions? options = null, TimeProvider? time = null)
+    {
+        this.drivers = drivers;
+        this.probe = probe;
+        this.options = options ?? new ReconcilerOptions();
+        this.time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The driver for a technology, or null when Portique has none on this build.</summary>
+    public IServiceDriver? DriverFor(Technology technology) => drivers.FirstOrDefault(d => d.Technologies.Contains(technology));
+
+    /// <summary>
+    /// Everything this root owns in every engine that answers. Engines that the desired state needs must answer
+    /// (else a preflight problem); others that do not answer are skipped with a warning.
+    /// </summary>
+    public async Task<(IReadOnlyList<ObservedService> Observed, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Warnings)> ObserveAsync(
+        DesiredState desired, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var observed = new List<ObservedService>();
+        var problems = new List<Diagnostic>();
+        var warnings = new List<string>();
+        var needed = desired.Services.GroupBy(s => s.Technology).ToDictionary(g => g.Key, g => g.Select(s => s.Name).ToList());
+
+        foreach (var technology in needed.Keys.Where(t => DriverFor(t) is null))
+        {
+            foreach (var name in needed[technology])
+            {
+                problems.Add(new Diagnostic(name, $"technology '{technology.Name()}' is not supported by this build of Portique"));
+            }
+        }
+
+        foreach (var driver in drivers)
+        {
+            var unavailable = await driver.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
+            var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
+            if (unavailable is not null)
+            {
+                if (users.Count > 0)
+                {
+                    problems.AddRange(users.Select(name => new Diagnostic(name, unavailable)));
+                }
+                else
+                {
+                    warnings.Add(unavailable);
+                }
+
+                continue;
+            }
+
+            observed.AddRange(await driver.ListOwnedAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return (observed, problems, warnings);
+    }
+
+    /// <summary>What <see cref="ApplyAsync"/> would do, without fetching anything.</summary>
+    public async Task<(Plan Plan, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Warnings)> PlanAsync(
+        DesiredState desired, CancellationToken cancellationToken)
+    {
+        var (observed, problems, warnings) = await ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var plan = Planner.Diff(desired, observed);
+        if (problems.Count == 0)
+        {
+            problems = await PreflightAsync(plan, observed, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (plan, problems, warnings);
+    }
+
+    public async Task<ReconcileResult> ApplyAsync(
+        DesiredState desired, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var (plan, problems, warnings) = await PlanAsync(desired, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in warnings)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Warning, null, warning));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new PreflightException(problems);
+        }
+
+        var outcomes = new List<ServiceOutcome>();
+        var serving = new List<string>();
+        foreach (var action in plan.Actions)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await ExecuteAsync(action, refresh, progress, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(outcome);
+            progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
+            if (action.Kind != ActionKind.Remove && (outcome.Succeeded || action.Observed is not null))
+            {
+                serving.Add(action.Name);
+            }
+        }
+
+        return new ReconcileResult(outcomes) { Serving = serving };
+    }
+
+    /// <summary>Checks, before any change, that every name and host port the plan needs is free for Portique.</summary>
+    private async Task<IReadOnlyList<Diagnostic>> PreflightAsync(Plan plan, IReadOnlyList<ObservedService> observed, CancellationToken cancellationToken)
+    {
+        var problems = new List<Diagnostic>();
+        var ownedPorts = observed.SelectMany(o => o.Ports.Select(p => p.HostPort)).ToHashSet();
+        foreach (var action in plan.Actions.Where(a => a.Kind is ActionKind.Create or ActionKind.Recreate or ActionKind.Start))
+        {
+            var spec = action.Desired!;
+            var driver = DriverFor(spec.Technology)!;
+            var holder = await driver.FindForeignHolderAsync(spec.Name, cancellationToken).ConfigureAwait(false);
+            if (holder is not null)
+            {
+                problems.Add(new Diagnostic(spec.Name, $"the name is already used by an instance Portique does not own ({holder}); rename or remove it"));
+            }
+
+            foreach (var port in spec.Ports.Where(p => !ownedPorts.Contains(p.HostPort)))
+            {
+                if (!probe.IsPortFree(spec.PublishAddress, port.HostPort))
+                {
+                    problems.Add(new Diagnostic(spec.Name, $"host port {spec.PublishAddress}:{port.HostPort} is already in use by another program"));
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private async Task<ServiceOutcome> ExecuteAsync(PlannedAction action, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        var name = action.Name;
+        try
+        {
+            if (action.Kind == ActionKind.Remove)
+            {
+                progress.Report(new ReconcileEvent(EventKind.Step, name, "removing (host data is kept)"));
+                await RemoveAllAsync([action.Observed!, .. action.Leftovers], cancellationToken).ConfigureAwait(false);
+                return Outcome(action, true, "removed; host data kept");
+            }
+
+            var spec = action.Desired!;
+            var driver = DriverFor(spec.Technology)!;
+            string artifact;
+            try
+            {
+                progress.Report(new ReconcileEvent(EventKind.Step, name, $"fetching {spec.Technology.Name()} artifact"));
+                var detail = new Progress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
+                artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PortiqueException e)
+            {
+                return Outcome(action, false, $"fetch failed, nothing changed: {e.Message}");
+            }
+
+            var kind = action.Kind;
+            var reasons = action.Reasons;
+            if (kind is ActionKind.Keep or ActionKind.Start && action.Observed!.ArtifactId is { } running && running != artifact)
+            {
+                kind = ActionKind.Recreate;
+                reasons = [.. reasons, $"image: {Short(running)} → {Short(artifact)}"];
+            }
+
+            var outcome = kind switch
+            {
+                ActionKind.Keep => Outcome(action, true, "unchanged"),
+                ActionKind.Start => await StartAsync(action, driver, progress, cancellationToken).ConfigureAwait(false),
+                ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
+                _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
+            };
+            if (outcome.Succeeded && action.Leftovers.Count > 0)
+            {
+                await RemoveAllAsync(action.Leftovers, cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
+        }
+        catch (PortiqueException e)
+        {
+            return Outcome(action, false, e.Message);
+        }
+    }
+
+    private async Task<ServiceOutcome> StartAsync(PlannedAction action, IServiceDriver driver, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, "starting the stopped instance"));
+        await driver.StartAsync(action.Observed!, cancellationToken).ConfigureAwait(false);
+        var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, cancellationToken).ConfigureAwait(false);
+        return failure is null
+            ? Outcome(action, true, "started")
+            : Outcome(action, false, $"started but not healthy: {failure}", await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<ServiceOutcome> CreateAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, "creating"));
+        var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
+        var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
+        if (failure is null)
+        {
+            return Outcome(action, true, "created");
+        }
+
+        var logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
+        await driver.RemoveAsync(created, cancellationToken).ConfigureAwait(false);
+        return Outcome(action, false, $"the new instance is not healthy ({failure}); it was removed", logs);
+    }
+
+    /// <summary>Set the old instance aside, start the new one, keep it only if healthy; otherwise restore the old.</summary>
+    private async Task<ServiceOutcome> ReplaceAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        var old = action.Observed!;
+        var oldDriver = DriverFor(old.Technology)
+            ?? throw new RuntimeFailureException($"{action.Name}: no driver for {old.Technology.Name()}");
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, $"replacing: {string.Join("; ", action.Reasons)}"));
+        var aside = old.IsAside ? old : await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
+
+        ObservedService? created = null;
+        string? failure;
+        IReadOnlyList<string> logs = [];
+        try
+        {
+            created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
+            failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PortiqueException e)
+        {
+            failure = e.Message;
+        }
+
+        if (failure is null)
+        {
+            await oldDriver.RemoveAsync(aside, cancellationToken).ConfigureAwait(false);
+            return Outcome(action, true, "recreated");
+        }
+
+        progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, $"new instance not healthy ({failure}); restoring the previous one"));
+        if (created is not null)
+        {
+            logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
+            await driver.RemoveAsync(created, cancellationToken).ConfigureAwait(false);
+        }
+
+        await oldDriver.RestoreAsync(aside, cancellationToken).ConfigureAwait(false);
+        return Outcome(action, false, $"the new instance is not healthy ({failure}); the previous one was restored", logs);
+    }
+
+    /// <summary>Null when healthy within the timeout, else why not.</summary>
+    private async Task<string?> WaitHealthyAsync(IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + options.HealthTimeout;
+        var notRunningStreak = 0;
+        var last = "no answer yet";
+        while (true)
+        {
+            var health = await driver.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false);
+            switch (health)
+            {
+                case EngineHealth.Unhealthy:
+                    return "its health check fails";
+                case EngineHealth.NotRunning:
+                    // Engines with a restart policy may be between two attempts: two readings in a row mean it exited.
+                    if (++notRunningStreak >= 2)
+                    {
+                        return "it is not running (exited at start)";
+                    }
+
+                    last = "not running";
+                    break;
+                case EngineHealth.Starting:
+                    notRunningStreak = 0;
+                    last = "health check still starting";
+                    break;
+                default:
+                    notRunningStreak = 0;
+                    if (spec.RoutedPort is not { } port
+                        || await probe.AcceptsConnectionsAsync(spec.PublishAddress, port, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
+
+                    last = $"port {port} does not accept connections";
+                    break;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return $"timed out after {options.HealthTimeout.TotalSeconds:0} s: {last}";
+            }
+
+            await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RemoveAllAsync(IEnumerable<ObservedService> instances, CancellationToken cancellationToken)
+    {
+        foreach (var instance in instances)
+        {
+            var driver = DriverFor(instance.Technology)
+                ?? throw new RuntimeFailureException($"{instance.Name}: no driver for {instance.Technology.Name()}");
+            await driver.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> TailAsync(IServiceDriver driver, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await driver.ReadLogsAsync(name, options.LogTailLines, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PortiqueException e)
+        {
+            return [$"(logs unavailable: {e.Message})"];
+        }
+    }
+
+    private static ServiceOutcome Outcome(PlannedAction action, bool succeeded, string message, IReadOnlyList<string>? logs = null) =>
+        new(action.Name, action.Kind, succeeded, message, action.Reasons, logs ?? []);
+
+    private static string Short(string id) => id.StartsWith("sha256:", StringComparison.Ordinal) && id.Length > 19 ? id[..19] : id;
+}

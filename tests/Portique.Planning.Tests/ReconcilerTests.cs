@@ -1,0 +1,174 @@
+using Portique.Planning;
+
+namespace Portique.Planning.Tests;
+
+public class ReconcilerTests
+{
+    private readonly FakeDriver docker = new(Technology.Docker, Technology.DockerGit);
+    private readonly FakeDriver podman = new(Technology.Podman);
+    private readonly FakeHost host = new();
+    private readonly List<ReconcileEvent> events = [];
+
+    private Reconciler Reconciler => new([docker, podman], host, new ReconcilerOptions
+    {
+        HealthTimeout = TimeSpan.FromSeconds(5),
+        HealthPollInterval = TimeSpan.FromMilliseconds(1),
+    });
+
+    private Task<ReconcileResult> ApplyAsync(params ServiceSpec[] specs) =>
+        Reconciler.ApplyAsync(new DesiredState(specs), refresh: false, new SyncProgress(events.Add), CancellationToken.None);
+
+    [Fact]
+    public async Task A_new_service_is_fetched_created_and_reported()
+    {
+        var result = await ApplyAsync(Specs.Web());
+        Assert.True(result.Succeeded);
+        Assert.Equal(["fetch web", "create web"], docker.Calls);
+        Assert.Contains(events, e => e is { Kind: EventKind.Done, Service: "web" });
+    }
+
+    [Fact]
+    public async Task A_second_run_over_the_same_configuration_changes_nothing()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.Calls.Clear();
+        var result = await ApplyAsync(Specs.Web());
+        Assert.Equal(ActionKind.Keep, Assert.Single(result.Outcomes).Action);
+        Assert.False(result.ChangedSomething);
+        Assert.Equal(["fetch web"], docker.Calls);
+    }
+
+    [Fact]
+    public async Task A_failed_fetch_leaves_the_running_instance_untouched()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.FailingFetches.Add("2.0");
+        var result = await ApplyAsync(Specs.Web(tag: "2.0"));
+        Assert.False(result.Succeeded);
+        var instance = Assert.Single(docker.Instances);
+        Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
+        Assert.Contains("2.0", Assert.Single(result.Outcomes).Message);
+    }
+
+    [Fact]
+    public async Task A_new_version_that_crashes_is_removed_and_the_old_one_restored()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.CrashingTags.Add("2.0");
+        var result = await ApplyAsync(Specs.Web(tag: "2.0"));
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(["boom: exiting"], outcome.LogTail);
+        var instance = Assert.Single(docker.Instances);
+        Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
+        Assert.Contains("web", result.Serving);
+    }
+
+    [Fact]
+    public async Task A_replaced_instance_is_set_aside_before_its_successor_starts_and_removed_after()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.Calls.Clear();
+        var result = await ApplyAsync(Specs.Web(tag: "2.0"));
+        Assert.True(result.Succeeded);
+        Assert.Equal(["fetch web", "aside web", "create web", "remove web"], docker.Calls);
+        Assert.Equal("new2", Assert.Single(docker.Instances).InstanceId);
+    }
+
+    [Fact]
+    public async Task A_new_image_behind_the_same_tag_recreates_with_the_image_as_reason()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.Artifacts["1.0"] = "sha256:bbbb";
+        var outcome = Assert.Single((await ApplyAsync(Specs.Web())).Outcomes);
+        Assert.Equal(ActionKind.Recreate, outcome.Action);
+        Assert.Contains(outcome.Reasons, r => r.StartsWith("image:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_technology_switch_moves_the_service_to_the_other_engine()
+    {
+        await ApplyAsync(Specs.Web());
+        var result = await ApplyAsync(Specs.Web(technology: Technology.Podman));
+        Assert.True(result.Succeeded);
+        Assert.Empty(docker.Instances);
+        Assert.Equal(Technology.Podman, Assert.Single(podman.Instances).Technology);
+    }
+
+    [Fact]
+    public async Task A_service_no_longer_configured_is_removed()
+    {
+        await ApplyAsync(Specs.Web("a", hostPort: 8001), Specs.Web("b", hostPort: 8002));
+        var result = await ApplyAsync(Specs.Web("a", hostPort: 8001));
+        Assert.Contains(result.Outcomes, o => o is { Name: "b", Action: ActionKind.Remove, Succeeded: true });
+        Assert.Equal("a", Assert.Single(docker.Instances).Name);
+    }
+
+    [Fact]
+    public async Task A_host_port_held_by_another_program_stops_everything_before_any_change()
+    {
+        host.BusyPorts.Add(8082);
+        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web("a", hostPort: 8081), Specs.Web("b", hostPort: 8082)));
+        Assert.Contains("8082", error.Message);
+        Assert.Empty(docker.Calls);
+    }
+
+    [Fact]
+    public async Task A_port_held_by_our_own_instance_is_not_a_conflict()
+    {
+        await ApplyAsync(Specs.Web());
+        host.BusyPorts.Add(8081);
+        Assert.True((await ApplyAsync(Specs.Web(tag: "2.0"))).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_name_held_by_a_foreign_container_stops_everything_before_any_change()
+    {
+        docker.ForeignHolder = "container 1234 (nginx:latest)";
+        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web()));
+        Assert.Contains("1234", error.Message);
+        Assert.Empty(docker.Calls);
+    }
+
+    [Fact]
+    public async Task An_engine_that_does_not_answer_is_reported_for_the_services_that_need_it()
+    {
+        podman.Unavailable = "podman is not installed";
+        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web(technology: Technology.Podman)));
+        Assert.Equal("web", Assert.Single(error.Problems).Subject);
+    }
+
+    [Fact]
+    public async Task An_engine_nobody_needs_may_be_missing()
+    {
+        podman.Unavailable = "podman is not installed";
+        Assert.True((await ApplyAsync(Specs.Web())).Succeeded);
+        Assert.Contains(events, e => e.Kind == EventKind.Warning);
+    }
+
+    [Fact]
+    public async Task A_stopped_instance_is_started_again()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.Instances[0] = docker.Instances[0] with { State = InstanceState.Stopped };
+        var outcome = Assert.Single((await ApplyAsync(Specs.Web())).Outcomes);
+        Assert.Equal((ActionKind.Start, true), (outcome.Action, outcome.Succeeded));
+    }
+
+    [Fact]
+    public async Task An_interrupted_replacement_converges_on_the_next_run()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.Instances[0] = docker.Instances[0] with { IsAside = true, State = InstanceState.Stopped };
+        var result = await ApplyAsync(Specs.Web(tag: "2.0"));
+        Assert.True(result.Succeeded);
+        var instance = Assert.Single(docker.Instances);
+        Assert.False(instance.IsAside);
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests want events in order, now.</summary>
+    private sealed class SyncProgress(Action<ReconcileEvent> report) : IProgress<ReconcileEvent>
+    {
+        public void Report(ReconcileEvent value) => report(value);
+    }
+}
