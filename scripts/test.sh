@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command of the README: installs what is missing, starts the services the integration
+# tests talk to (dockerd, registry; nginx masters are started by the tests), runs every test project
+# and ends with one line "N passed, N failed, N skipped" summed from the real TRX results.
+# Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Planning).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh || exit 1
+scripts/start-services.sh || exit 1
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test Portique.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
+status=$?
+
+passed=0 failed=0 skipped=0 found=0
+for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    found=1
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+    passed=$((passed + $(value passed)))
+    failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+    skipped=$((skipped + $(value notExecuted)))
+done
+if ((found == 0)); then
+    echo "no test results were written" >&2
+    failed=$((failed + 1))
+fi
+if ((status != 0 && failed == 0)); then
+    # The build or a test host broke before results were written: count it, never hide it.
+    failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))

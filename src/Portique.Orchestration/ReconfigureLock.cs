@@ -1,0 +1,49 @@
+using Portique.Core;
+
+namespace Portique.Orchestration;
+
+/// <summary>
+/// One reconfigure at a time per root: an exclusive lock on <c>/var/lib/portique/reconfigure.lock</c>
+/// (flock under .NET on Linux, so a killed holder releases it). A second caller waits, saying so, up to a timeout.
+/// </summary>
+public sealed class ReconfigureLock : IDisposable
+{
+    private readonly FileStream stream;
+
+    private ReconfigureLock(FileStream stream) => this.stream = stream;
+
+    public static async Task<ReconfigureLock> AcquireAsync(
+        PortiqueRoot root, TimeSpan timeout, Action onWait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(onWait);
+        Directory.CreateDirectory(root.StateDirectory);
+        var path = Path.Join(root.StateDirectory, "reconfigure.lock");
+        var deadline = DateTime.UtcNow + timeout;
+        var warned = false;
+        while (true)
+        {
+            try
+            {
+                return new ReconfigureLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                if (!warned)
+                {
+                    onWait();
+                    warned = true;
+                }
+
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new RuntimeFailureException(
+                    $"another reconfigure holds {path} and did not finish within {timeout.TotalSeconds:0} s", e);
+            }
+        }
+    }
+
+    public void Dispose() => stream.Dispose();
+}
