@@ -1,0 +1,183 @@
+using Portique.Templating.Syntax;
+
+namespace Portique.Templating.Parsing;
+
+/// <summary>
+/// Assembles nodes into nested blocks as directives open and close them, reporting mismatches and
+/// recovering so that one mistake does not cascade into a flood of follow-up errors.
+/// </summary>
+internal sealed class BlockBuilder(Action<ParseError> report)
+{
+    private readonly List<TemplateNode> root = [];
+    private readonly Stack<OpenBlock> open = new();
+    private int openLoops;
+    private bool nestingReported;
+
+    public void Add(TemplateNode node) => (open.Count > 0 ? open.Peek().Body : root).Add(node);
+
+    public void OpenIf(Expression condition, SourcePosition at) => Push(new IfUnderConstruction(at, condition));
+
+    public void OpenFor(IReadOnlyList<string> targets, Expression iterable, SourcePosition at)
+    {
+        Push(new ForUnderConstruction(at, targets, iterable));
+        openLoops++;
+    }
+
+    public void AddElif(Expression condition, SourcePosition at)
+    {
+        if (CurrentIf("elif", at) is { } block)
+        {
+            block.StartBranch(condition);
+        }
+    }
+
+    public void AddElse(SourcePosition at)
+    {
+        if (CurrentIf("else", at) is { } block)
+        {
+            block.StartElse();
+        }
+    }
+
+    public void AddLoopControl(string keyword, Flow signal, SourcePosition at)
+    {
+        if (openLoops == 0)
+        {
+            report(new ParseError(at, Messages.LoopControlOutsideFor(keyword)));
+            return;
+        }
+
+        Add(new LoopControlNode(at, signal));
+    }
+
+    /// <summary>
+    /// <c>%end if</c> or <c>%end for</c>: closes the innermost block, which must be of that kind. On a
+    /// mismatch, closes down to the block of that kind if one is open (blocks left open inside were
+    /// forgotten), else the innermost block (its end was misspelt): either way one error, no cascade.
+    /// </summary>
+    public void Close(string keyword, SourcePosition at)
+    {
+        if (open.Count == 0)
+        {
+            report(new ParseError(at, Messages.EndWithoutBlock(keyword)));
+            return;
+        }
+
+        var innermost = open.Peek();
+        if (innermost.Keyword == keyword || !open.Any(block => block.Keyword == keyword))
+        {
+            if (innermost.Keyword != keyword)
+            {
+                report(new ParseError(at, Messages.EndMismatch(keyword, innermost.Keyword, innermost.OpenedAt.Line)));
+            }
+
+            Pop();
+            return;
+        }
+
+        report(new ParseError(at, Messages.EndMismatch(keyword, innermost.Keyword, innermost.OpenedAt.Line)));
+        OpenBlock closed;
+        do
+        {
+            closed = Pop();
+        }
+        while (closed.Keyword != keyword);
+    }
+
+    public Block Finish(SourcePosition end)
+    {
+        while (open.Count > 0)
+        {
+            var block = Pop();
+            report(new ParseError(end, Messages.BlockNotClosed(block.Keyword, block.OpenedAt.Line)));
+        }
+
+        return new Block(root);
+    }
+
+    private void Push(OpenBlock block)
+    {
+        if (open.Count >= SyntaxLimits.MaxNesting && !nestingReported)
+        {
+            nestingReported = true;
+            report(new ParseError(block.OpenedAt, Messages.TooManyNestedBlocks(SyntaxLimits.MaxNesting)));
+        }
+
+        open.Push(block);
+    }
+
+    private OpenBlock Pop()
+    {
+        var block = open.Pop();
+        if (block is ForUnderConstruction)
+        {
+            openLoops--;
+        }
+
+        Add(block.Close());
+        return block;
+    }
+
+    private IfUnderConstruction? CurrentIf(string keyword, SourcePosition at)
+    {
+        if (open.Count == 0 || open.Peek() is not IfUnderConstruction block)
+        {
+            report(new ParseError(at, Messages.BranchWithoutIf(keyword)));
+            return null;
+        }
+
+        if (block.InElse)
+        {
+            report(new ParseError(at, Messages.BranchAfterElse(keyword, block.OpenedAt.Line)));
+            return null;
+        }
+
+        return block;
+    }
+
+    private abstract class OpenBlock(SourcePosition openedAt)
+    {
+        public SourcePosition OpenedAt { get; } = openedAt;
+
+        public List<TemplateNode> Body { get; protected set; } = [];
+
+        public abstract string Keyword { get; }
+
+        public abstract TemplateNode Close();
+    }
+
+    private sealed class IfUnderConstruction(SourcePosition openedAt, Expression condition) : OpenBlock(openedAt)
+    {
+        private readonly List<ConditionalBranch> branches = [];
+        private Expression currentCondition = condition;
+
+        public bool InElse { get; private set; }
+
+        public override string Keyword => "if";
+
+        public void StartBranch(Expression nextCondition)
+        {
+            branches.Add(new ConditionalBranch(currentCondition, new Block(Body)));
+            currentCondition = nextCondition;
+            Body = [];
+        }
+
+        public void StartElse()
+        {
+            branches.Add(new ConditionalBranch(currentCondition, new Block(Body)));
+            InElse = true;
+            Body = [];
+        }
+
+        public override TemplateNode Close() => InElse
+            ? new IfNode(OpenedAt, branches, new Block(Body))
+            : new IfNode(OpenedAt, [.. branches, new ConditionalBranch(currentCondition, new Block(Body))], otherwise: null);
+    }
+
+    private sealed class ForUnderConstruction(SourcePosition openedAt, IReadOnlyList<string> targets, Expression iterable) : OpenBlock(openedAt)
+    {
+        public override string Keyword => "for";
+
+        public override TemplateNode Close() => new ForNode(OpenedAt, targets, iterable, new Block(Body));
+    }
+}

@@ -1,0 +1,3 @@
+namespace Portique.Templating.Parsing;
+
+internal sealed record ParseError(SourcePosition Position, string Message);

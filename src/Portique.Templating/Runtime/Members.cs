@@ -1,0 +1,48 @@
+namespace Portique.Templating.Runtime;
+
+/// <summary>
+/// Attribute access and method calls: <c>%%row.slave_name</c> reads a slave of a master row,
+/// <c>%%x.upper()</c> calls a method, and <c>%%x.upper</c> calls it too (Cheetah's autocall).
+/// </summary>
+internal static class Members
+{
+    public static object? GetAttribute(object? target, string name)
+    {
+        if (target is CreoleRow row && row.Slaves.TryGetValue(name, out var slave))
+        {
+            return PythonValue.Normalize(slave);
+        }
+
+        var value = PythonValue.Unwrap(target);
+        if (HasMethod(value, name))
+        {
+            return CallMethod(value, name, []);
+        }
+
+        throw new EvaluationException(target is CreoleRow masterRow
+            ? Messages.UnknownSlave(name, string.Join(", ", masterRow.Slaves.Keys.Order(StringComparer.Ordinal)))
+            : Messages.UnknownAttribute(PythonValue.TypeName(target), name));
+    }
+
+    public static object? CallMethod(object? target, string name, IReadOnlyList<object?> arguments)
+    {
+        switch (PythonValue.Unwrap(target))
+        {
+            case string text when StringMethods.All.TryGetValue(name, out var method):
+                Arity.Check(name, method.MinArguments, method.MaxArguments, arguments);
+                return method.Invoke(text, arguments);
+            case IReadOnlyList<object?> list when ListMethods.All.TryGetValue(name, out var method):
+                Arity.Check(name, method.MinArguments, method.MaxArguments, arguments);
+                return method.Invoke(list, arguments);
+            default:
+                throw new EvaluationException(Messages.UnknownMethod(PythonValue.TypeName(target), name));
+        }
+    }
+
+    private static bool HasMethod(object? value, string name) => value switch
+    {
+        string => StringMethods.All.ContainsKey(name),
+        IReadOnlyList<object?> => ListMethods.All.ContainsKey(name),
+        _ => false,
+    };
+}

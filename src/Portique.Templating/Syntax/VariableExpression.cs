@@ -1,0 +1,28 @@
+using Portique.Templating.Parsing;
+using Portique.Templating.Runtime;
+
+namespace Portique.Templating.Syntax;
+
+/// <summary>
+/// A variable read. <c>%%name</c> looks in the template's locals first, then in the scope (Cheetah's
+/// NameMapper); a bare <c>name</c> is a local only, as in Python.
+/// </summary>
+internal sealed class VariableExpression(SourcePosition position, string name, bool isPlaceholder) : Expression(position, 1)
+{
+    protected override object? EvaluateCore(RenderContext context)
+    {
+        if (context.Locals.TryGetValue(name, out var local))
+        {
+            return local;
+        }
+
+        if (!isPlaceholder)
+        {
+            throw new EvaluationException(Messages.LocalNotSet(name));
+        }
+
+        return context.Scope.TryGetVariable(name, out var value)
+            ? PythonValue.Normalize(value)
+            : throw new EvaluationException(Messages.UndefinedVariable(name));
+    }
+}
