@@ -1,0 +1,70 @@
+using System.Collections;
+using System.Globalization;
+using System.Net;
+using System.Resources;
+using Portique.Core;
+using Docker.DotNet;
+using Portique.Planning;
+using Portique.TestSupport;
+
+namespace Portique.Technologies.Docker.Tests;
+
+/// <summary>The pure parts of the driver: no dockerd needed.</summary>
+public sealed class DockerDriverUnitTests
+{
+    [Fact]
+    public void Image_reference_puts_the_registry_before_the_name_and_the_tag_after()
+    {
+        Assert.Equal("127.0.0.1:5000/app:v1", DockerDriver.ImageReference(TestSpecs.Create("app", Technology.Docker, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("nginx:1.25", DockerDriver.ImageReference(TestSpecs.Create("web", Technology.Docker, "nginx", "1.25")));
+        Assert.Equal("registry.example/team/app:latest", DockerDriver.ImageReference(TestSpecs.Create("app", Technology.Docker, "team/app", "latest", "registry.example/")));
+    }
+
+    [Theory]
+    [InlineData("v1.2.3", "v1.2.3")]
+    [InlineData("feature/login", "feature-login")]
+    [InlineData("-odd", "_-odd")]
+    [InlineData("0123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef01234567")]
+    public void A_git_ref_becomes_a_valid_docker_tag(string reference, string tag) =>
+        Assert.Equal(tag, DockerDriver.DockerTag(reference));
+
+    [Fact]
+    public void The_endpoint_is_docker_host_when_set_else_the_local_socket()
+    {
+        Assert.Equal(new Uri("tcp://10.0.0.1:2375"), DockerEndpoint.Default(name => name == "DOCKER_HOST" ? "tcp://10.0.0.1:2375" : null));
+        Assert.Equal(DockerEndpoint.LocalSocket, DockerEndpoint.Default(_ => null));
+        Assert.Equal(DockerEndpoint.LocalSocket, DockerEndpoint.Default(_ => " "));
+    }
+
+    [Fact]
+    public void The_engine_message_is_read_from_the_json_error_body()
+    {
+        Assert.Equal("manifest unknown", DockerDriver.EngineMessage(new DockerApiException(HttpStatusCode.NotFound, "{\"message\":\"manifest unknown\"}")));
+        Assert.Equal("plain text", DockerDriver.EngineMessage(new DockerApiException(HttpStatusCode.InternalServerError, "plain text\n")));
+    }
+
+    [Theory]
+    [InlineData("v1", true)]
+    [InlineData("feature/x", true)]
+    [InlineData("--upload-pack=evil", false)]
+    [InlineData("a..b", false)]
+    [InlineData("HEAD~1", false)]
+    [InlineData("", false)]
+    public void Only_plain_git_refs_are_accepted(string reference, bool accepted) =>
+        Assert.Equal(accepted, GitRepositoryCache.IsAcceptableReference(reference));
+
+    [Fact]
+    public void Every_message_exists_in_french_and_in_english()
+    {
+        var resources = new ResourceManager("Portique.Technologies.Docker.Resources.Messages", typeof(DockerDriver).Assembly);
+        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
+        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
+
+        Assert.NotEmpty(french);
+        Assert.Equal(french.Keys.Order(), english.Keys.Order());
+        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
+    }
+
+    private static Dictionary<string, string> Read(ResourceSet? set) =>
+        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+}
