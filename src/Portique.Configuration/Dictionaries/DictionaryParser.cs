@@ -1,0 +1,857 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using Portique.Core;
+
+namespace Portique.Configuration;
+
+/// <summary>
+/// Reads one Creole XML document into <see cref="DictionaryDeclarations"/>. Strict on purpose: an
+/// unknown element, attribute or attribute value is an error at <c>file:line</c>, never ignored, because
+/// a silently ignored constraint is a configuration that looks valid and is not.
+/// Errors are collected (not thrown) so that one run reports every problem of every file.
+/// </summary>
+internal sealed partial class DictionaryParser
+{
+    /// <summary>The token a repeated file's text uses for its instance number.</summary>
+    internal const string InstanceToken = "{N}";
+
+    /// <summary>Repetition cap when <c>repeat_max</c> is not given.</summary>
+    internal const int DefaultRepeatMax = 500;
+
+    /// <summary>Highest <c>repeat_max</c> accepted: it bounds how many instances a config.eol can ask for.</summary>
+    internal const int RepeatMaxLimit = 10_000;
+
+    private static readonly string[] RootAttributes = ["repeat", "repeat_max"];
+    private static readonly string[] RootChildren = ["files", "variables", "constraints", "help"];
+    private static readonly string[] FilesChildren = ["file", "service"];
+    private static readonly string[] FileAttributes = ["name", "source", "mode", "owner", "group", "filelist", "rm", "mkdir"];
+    private static readonly string[] ServiceAttributes = ["filelist", "servicelist"];
+    private static readonly string[] VariablesChildren = ["family", "separators"];
+    private static readonly string[] FamilyAttributes = ["name", "mode", "icon", "hidden"];
+    private static readonly string[] FamilyChildren = ["variable"];
+    private static readonly string[] VariableAttributes =
+        ["name", "type", "description", "multi", "mandatory", "hidden", "mode", "redefine", "exists"];
+
+    private static readonly string[] VariableChildren = ["value"];
+    private static readonly string[] SeparatorsChildren = ["separator"];
+    private static readonly string[] NameAttribute = ["name"];
+    private static readonly string[] HelpChildren = ["variable", "family"];
+    private static readonly string[] ConstraintsChildren = ["check", "condition", "fill", "group"];
+    private static readonly string[] CheckAttributes = ["name", "target"];
+    private static readonly string[] ParamChildren = ["param"];
+    private static readonly string[] ParamAttributes = ["name", "type", "optional"];
+    private static readonly string[] ConditionAttributes = ["name", "source"];
+    private static readonly string[] ConditionChildren = ["param", "target"];
+    private static readonly string[] TargetAttributes = ["type", "optional"];
+    private static readonly string[] FillAttributes = ["name", "target"];
+    private static readonly string[] GroupAttributes = ["master"];
+    private static readonly string[] GroupChildren = ["slave"];
+    private static readonly string[] NoNames = [];
+
+    private static readonly string[] Booleans = ["True", "False"];
+    private static readonly string[] ModeNames = ["basique", "normal", "expert"];
+    private static readonly string[] CheckNames = ["valid_enum", "valid_entier", "obligatoire"];
+    private static readonly string[] ConditionNames = ["disabled_if_in", "disabled_if_not_in", "hidden_if_in", "hidden_if_not_in"];
+    private static readonly string[] FillNames = ["calc_val", "concat", "calc_multi_val"];
+    private static readonly string[] TargetTypes = ["variable", "family", "filelist", "servicelist"];
+    private static readonly string[] ParamTypes = ["eole", "string"];
+
+    private readonly string fileName;
+    private readonly string? instance;
+    private readonly List<Diagnostic> errors;
+
+    private DictionaryParser(string fileName, int? instance, List<Diagnostic> errors)
+    {
+        this.fileName = fileName;
+        this.instance = instance?.ToString(CultureInfo.InvariantCulture);
+        this.errors = errors;
+    }
+
+    /// <summary>
+    /// Parses a document. For a repeated file, <paramref name="instance"/> is the N that replaces every
+    /// <c>{N}</c> of attribute values and texts; otherwise it is <see langword="null"/> and text is kept.
+    /// </summary>
+    public static DictionaryDeclarations Parse(XDocument document, string fileName, int? instance, List<Diagnostic> errors) =>
+        new DictionaryParser(fileName, instance, errors).ParseRoot(document);
+
+    /// <summary>Reads the root's repetition attributes, reporting their errors; <see langword="null"/> when not repeated.</summary>
+    public static RepeatDeclaration? ReadRepeat(XDocument document, string fileName, List<Diagnostic> errors)
+    {
+        var root = document.Root;
+        var repeat = root?.Attribute("repeat");
+        var repeatMax = root?.Attribute("repeat_max");
+        if (root is null || !IsNamed(root, "creole"))
+        {
+            return null;
+        }
+
+        var parser = new DictionaryParser(fileName, null, errors);
+        if (repeat is null)
+        {
+            if (repeatMax is not null)
+            {
+                parser.Error(repeatMax, Messages.MissingAttribute("repeat", "creole"));
+            }
+
+            return null;
+        }
+
+        // Even when invalid (reported), the file is read as repeated so that its {N} do not add errors.
+        if (!VariableNameRegex().IsMatch(repeat.Value))
+        {
+            parser.Error(repeat, Messages.InvalidVariableName(repeat.Value));
+        }
+
+        var max = DefaultRepeatMax;
+        if (repeatMax is not null
+            && (!int.TryParse(repeatMax.Value, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max is < 1 or > RepeatMaxLimit))
+        {
+            parser.Error(repeatMax, Messages.RepeatMaxInvalid(repeatMax.Value, RepeatMaxLimit));
+            max = DefaultRepeatMax;
+        }
+
+        return new RepeatDeclaration(repeat.Value, max, parser.Location(root));
+    }
+
+    /// <summary>Variable names of Creole: usable as a <c>%%name</c> in templates and a config.eol key.</summary>
+    internal static bool IsVariableName(string name) => VariableNameRegex().IsMatch(name);
+
+    private DictionaryDeclarations ParseRoot(XDocument document)
+    {
+        var families = new List<FamilyDeclaration>();
+        var separators = new List<SeparatorDeclaration>();
+        var help = new List<HelpDeclaration>();
+        var files = new List<FileDeclaration>();
+        var services = new List<ServiceDeclaration>();
+        var checks = new List<CheckDeclaration>();
+        var conditions = new List<ConditionDeclaration>();
+        var fills = new List<FillDeclaration>();
+        var groups = new List<GroupDeclaration>();
+        var result = new DictionaryDeclarations(families, separators, help, files, services, checks, conditions, fills, groups);
+
+        var root = document.Root;
+        if (root is null)
+        {
+            return result;
+        }
+
+        if (!IsNamed(root, "creole"))
+        {
+            Error(root, Messages.RootNotCreole(root.Name.ToString()));
+            return result;
+        }
+
+        // Root attributes are read by ReadRepeat; here only their names are checked.
+        ReadAttributes(root, RootAttributes, raw: true);
+        foreach (var section in Children(root, RootChildren))
+        {
+            ReadAttributes(section, NoNames);
+            switch (section.Name.LocalName)
+            {
+                case "files":
+                    foreach (var child in Children(section, FilesChildren))
+                    {
+                        if (child.Name.LocalName == "file")
+                        {
+                            AddIfNotNull(files, ReadFile(child));
+                        }
+                        else
+                        {
+                            AddIfNotNull(services, ReadService(child));
+                        }
+                    }
+
+                    break;
+                case "variables":
+                    foreach (var child in Children(section, VariablesChildren))
+                    {
+                        if (child.Name.LocalName == "family")
+                        {
+                            AddIfNotNull(families, ReadFamily(child));
+                        }
+                        else
+                        {
+                            ReadAttributes(child, NoNames);
+                            foreach (var separator in Children(child, SeparatorsChildren))
+                            {
+                                AddIfNotNull(separators, ReadSeparator(separator));
+                            }
+                        }
+                    }
+
+                    break;
+                case "constraints":
+                    foreach (var child in Children(section, ConstraintsChildren))
+                    {
+                        switch (child.Name.LocalName)
+                        {
+                            case "check":
+                                AddIfNotNull(checks, ReadCheck(child));
+                                break;
+                            case "condition":
+                                AddIfNotNull(conditions, ReadCondition(child));
+                                break;
+                            case "fill":
+                                AddIfNotNull(fills, ReadFill(child));
+                                break;
+                            default:
+                                AddIfNotNull(groups, ReadGroup(child));
+                                break;
+                        }
+                    }
+
+                    break;
+                default:
+                    foreach (var child in Children(section, HelpChildren))
+                    {
+                        AddIfNotNull(help, ReadHelp(child));
+                    }
+
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private FileDeclaration? ReadFile(XElement element)
+    {
+        var attributes = ReadAttributes(element, FileAttributes);
+        NoContent(element);
+        var name = Required(element, attributes, "name");
+        var remove = Boolean(element, attributes, "rm") ?? false;
+        var makeDirectory = Boolean(element, attributes, "mkdir") ?? false;
+        UnixFileMode? mode = null;
+        if (attributes.TryGetValue("mode", out var modeText))
+        {
+            if (FileModeRegex().IsMatch(modeText))
+            {
+                mode = (UnixFileMode)Convert.ToInt32(modeText, 8);
+            }
+            else
+            {
+                Error(element.Attribute("mode")!, Messages.InvalidFileMode(modeText));
+            }
+        }
+
+        var owner = Account(element, attributes, "owner");
+        var group = Account(element, attributes, "group");
+        var fileList = attributes.GetValueOrDefault("filelist");
+        if (name is null)
+        {
+            return null;
+        }
+
+        var problem = VariableTypes.Validate(VariableType.AbsolutePath, name);
+        if (problem is not null)
+        {
+            Error(element.Attribute("name")!, Messages.InvalidFileName(problem));
+            return null;
+        }
+
+        // The source as written is what a repeated file's template is called: one template for all N.
+        var rawSource = element.Attribute("source")?.Value ?? BaseName(element.Attribute("name")!.Value);
+        var source = attributes.TryGetValue("source", out var explicitSource) ? explicitSource : BaseName(name);
+        if (source.Length == 0 || source is "." or ".." || source.Contains('/', StringComparison.Ordinal) || source.Any(char.IsControl))
+        {
+            Error(element.Attribute("source") ?? (XObject)element, Messages.InvalidSource(source));
+            return null;
+        }
+
+        return new FileDeclaration(name, source, rawSource, mode, owner, group, fileList, remove, makeDirectory, Location(element));
+    }
+
+    private ServiceDeclaration? ReadService(XElement element)
+    {
+        var attributes = ReadAttributes(element, ServiceAttributes);
+        var name = Text(element);
+        if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            Error(element, Messages.InvalidServiceName(name));
+            return null;
+        }
+
+        return new ServiceDeclaration(name, attributes.GetValueOrDefault("filelist"), attributes.GetValueOrDefault("servicelist"), Location(element));
+    }
+
+    private FamilyDeclaration? ReadFamily(XElement element)
+    {
+        var attributes = ReadAttributes(element, FamilyAttributes);
+        var name = Required(element, attributes, "name");
+        var mode = ReadMode(element, attributes);
+        var hidden = Boolean(element, attributes, "hidden");
+        var variables = new List<VariableDeclaration>();
+        foreach (var child in Children(element, FamilyChildren))
+        {
+            AddIfNotNull(variables, ReadVariable(child));
+        }
+
+        if (name is not null && string.IsNullOrWhiteSpace(name))
+        {
+            Error(element, Messages.EmptyAttribute("name", "family"));
+            return null;
+        }
+
+        return name is null ? null : new FamilyDeclaration(name, mode, attributes.GetValueOrDefault("icon"), hidden, variables, Location(element));
+    }
+
+    private VariableDeclaration? ReadVariable(XElement element)
+    {
+        var attributes = ReadAttributes(element, VariableAttributes);
+        var name = Required(element, attributes, "name");
+        VariableType? type = null;
+        if (attributes.TryGetValue("type", out var typeName))
+        {
+            if (VariableTypes.TryParse(typeName, out var parsed))
+            {
+                type = parsed;
+            }
+            else
+            {
+                Error(element.Attribute("type")!, Messages.UnknownType(typeName, name ?? "?", string.Join(", ", VariableTypes.Names)));
+            }
+        }
+
+        var multi = Boolean(element, attributes, "multi");
+        var mandatory = Boolean(element, attributes, "mandatory");
+        var hidden = Boolean(element, attributes, "hidden");
+        var mode = ReadMode(element, attributes);
+        var redefine = Boolean(element, attributes, "redefine") ?? false;
+        var exists = Boolean(element, attributes, "exists") ?? true;
+        List<string>? values = null;
+        foreach (var value in Children(element, VariableChildren))
+        {
+            ReadAttributes(value, NoNames);
+            values ??= [];
+            values.Add(Text(value));
+        }
+
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (!IsVariableName(name))
+        {
+            Error(element.Attribute("name")!, Messages.InvalidVariableName(name));
+            return null;
+        }
+
+        return new VariableDeclaration(
+            name, type, attributes.GetValueOrDefault("description"), multi, mandatory, hidden, mode, redefine, exists, values, Location(element));
+    }
+
+    private SeparatorDeclaration? ReadSeparator(XElement element)
+    {
+        var attributes = ReadAttributes(element, NameAttribute);
+        var name = Required(element, attributes, "name");
+        var text = Text(element);
+        return name is null ? null : new SeparatorDeclaration(name, text, Location(element));
+    }
+
+    private HelpDeclaration? ReadHelp(XElement element)
+    {
+        var attributes = ReadAttributes(element, NameAttribute);
+        var name = Required(element, attributes, "name");
+        var text = Text(element);
+        return name is null ? null : new HelpDeclaration(element.Name.LocalName == "family", name, text, Location(element));
+    }
+
+    private CheckDeclaration? ReadCheck(XElement element)
+    {
+        var attributes = ReadAttributes(element, CheckAttributes);
+        var kind = Function(element, attributes, CheckNames, Messages.UnknownCheck);
+        var target = Required(element, attributes, "target");
+        var parameters = ReadParams(element, ParamChildren);
+        if (kind is null || target is null || parameters is null)
+        {
+            return null;
+        }
+
+        var checkName = CheckNames[kind.Value];
+        var enumValues = (IReadOnlyList<string>)[];
+        var enumIsClosed = true;
+        long? minimum = null;
+        long? maximum = null;
+        var valid = true;
+        var sawList = false;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var param in parameters)
+        {
+            if (param.IsVariable)
+            {
+                Error(param.Location, Messages.ParamMustBeLiteral(checkName));
+                valid = false;
+                continue;
+            }
+
+            if (param.Name is not null && !names.Add(param.Name))
+            {
+                Error(param.Location, Messages.ParamDuplicate(param.Name, checkName));
+                valid = false;
+                continue;
+            }
+
+            switch ((CheckKind)kind.Value, param.Name)
+            {
+                case (CheckKind.ValidEnum, null) when sawList:
+                    Error(param.Location, Messages.ParamDuplicate("[...]", checkName));
+                    valid = false;
+                    break;
+                case (CheckKind.ValidEnum, null):
+                    sawList = true;
+                    if (PythonListLiteral.TryParse(param.Text, out var list))
+                    {
+                        enumValues = list;
+                    }
+                    else
+                    {
+                        Error(param.Location, Messages.EnumListInvalid(param.Text));
+                        valid = false;
+                    }
+
+                    break;
+                case (CheckKind.ValidEnum, "checkval"):
+                    if (TryParseBoolean(param.Text, out var checkval))
+                    {
+                        enumIsClosed = checkval;
+                    }
+                    else
+                    {
+                        Error(param.Location, Messages.InvalidParamValue("checkval", param.Text, string.Join(", ", Booleans)));
+                        valid = false;
+                    }
+
+                    break;
+                case (CheckKind.ValidEntier, "mini" or "maxi"):
+                    if (VariableTypes.TryParseInteger(param.Text, out var bound))
+                    {
+                        if (param.Name == "mini")
+                        {
+                            minimum = bound;
+                        }
+                        else
+                        {
+                            maximum = bound;
+                        }
+                    }
+                    else
+                    {
+                        Error(param.Location, Messages.ParamNotInteger(param.Name, param.Text));
+                        valid = false;
+                    }
+
+                    break;
+                default:
+                    Error(param.Location, Messages.ParamUnknown(param.Name ?? "", checkName));
+                    valid = false;
+                    break;
+            }
+        }
+
+        var location = Location(element);
+        switch ((CheckKind)kind.Value)
+        {
+            case CheckKind.ValidEnum when !parameters.Any(p => p.Name is null):
+                Error(location, Messages.ParamMissing("[...]", checkName));
+                valid = false;
+                break;
+            case CheckKind.ValidEntier when minimum is null && maximum is null && valid:
+                Error(location, Messages.ParamMissing("mini/maxi", checkName));
+                valid = false;
+                break;
+            case CheckKind.ValidEntier when minimum > maximum:
+                Error(location, Messages.RangeInverted(minimum.Value, maximum!.Value));
+                valid = false;
+                break;
+        }
+
+        return valid ? new CheckDeclaration((CheckKind)kind.Value, target, enumValues, enumIsClosed, minimum, maximum, location) : null;
+    }
+
+    private ConditionDeclaration? ReadCondition(XElement element)
+    {
+        var attributes = ReadAttributes(element, ConditionAttributes);
+        var kind = Function(element, attributes, ConditionNames, Messages.UnknownCondition);
+        var source = Required(element, attributes, "source");
+        var values = new List<string>();
+        var targets = new List<TargetDeclaration>();
+        var valid = true;
+        foreach (var child in Children(element, ConditionChildren))
+        {
+            if (child.Name.LocalName == "param")
+            {
+                var param = ReadParam(child);
+                if (param is null)
+                {
+                    valid = false;
+                }
+                else if (param.IsVariable || param.Name is not null)
+                {
+                    var conditionName = attributes.GetValueOrDefault("name") ?? "condition";
+                    Error(param.Location, param.IsVariable
+                        ? Messages.ParamMustBeLiteral(conditionName)
+                        : Messages.ParamUnknown(param.Name!, conditionName));
+                    valid = false;
+                }
+                else
+                {
+                    values.Add(param.Text);
+                }
+            }
+            else
+            {
+                var target = ReadTarget(child);
+                if (target is null)
+                {
+                    valid = false;
+                }
+                else
+                {
+                    targets.Add(target);
+                }
+            }
+        }
+
+        if (targets.Count == 0 && valid)
+        {
+            Error(element, Messages.ConditionWithoutTarget());
+            valid = false;
+        }
+
+        return valid && kind is not null && source is not null
+            ? new ConditionDeclaration((ConditionKind)kind.Value, source, values, targets, Location(element))
+            : null;
+    }
+
+    private TargetDeclaration? ReadTarget(XElement element)
+    {
+        var attributes = ReadAttributes(element, TargetAttributes);
+        var kind = TargetKind.Variable;
+        if (attributes.TryGetValue("type", out var type))
+        {
+            var index = Array.IndexOf(TargetTypes, type);
+            if (index < 0)
+            {
+                Error(element.Attribute("type")!, Messages.InvalidAttributeValue("type", "target", type, string.Join(", ", TargetTypes)));
+                return null;
+            }
+
+            kind = (TargetKind)index;
+        }
+
+        var optional = Boolean(element, attributes, "optional") ?? false;
+        var name = Text(element);
+        if (name.Length == 0)
+        {
+            Error(element, Messages.EmptyText("target"));
+            return null;
+        }
+
+        return new TargetDeclaration(kind, name, optional, Location(element));
+    }
+
+    private FillDeclaration? ReadFill(XElement element)
+    {
+        var attributes = ReadAttributes(element, FillAttributes);
+        var kind = Function(element, attributes, FillNames, Messages.UnknownFill);
+        var target = Required(element, attributes, "target");
+        var parameters = ReadParams(element, ParamChildren);
+        if (kind is null || target is null || parameters is null)
+        {
+            return null;
+        }
+
+        var fillName = FillNames[kind.Value];
+        var valueParams = parameters.Where(p => !((FillKind)kind.Value == FillKind.CalcMultiVal && p.Name == "allow_none")).ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var param in parameters.Where(p => p.Name is not null))
+        {
+            if (!names.Add(param.Name!))
+            {
+                Error(param.Location, Messages.ParamDuplicate(param.Name!, fillName));
+                return null;
+            }
+        }
+
+        foreach (var option in parameters.Except(valueParams))
+        {
+            if (option.IsVariable || !TryParseBoolean(option.Text, out _))
+            {
+                Error(option.Location, Messages.InvalidParamValue(option.Name!, option.Text, string.Join(", ", Booleans)));
+                return null;
+            }
+        }
+
+        var location = Location(element);
+        if (valueParams.Count == 0 || ((FillKind)kind.Value == FillKind.CalcVal && valueParams.Count != 1))
+        {
+            Error(location, (FillKind)kind.Value == FillKind.CalcVal ? Messages.CalcValArity(valueParams.Count) : Messages.ParamMissing("param", fillName));
+            return null;
+        }
+
+        return new FillDeclaration((FillKind)kind.Value, target, parameters, location);
+    }
+
+    private GroupDeclaration? ReadGroup(XElement element)
+    {
+        var attributes = ReadAttributes(element, GroupAttributes);
+        var master = Required(element, attributes, "master");
+        var slaves = new List<(string, SourceLocation)>();
+        foreach (var slave in Children(element, GroupChildren))
+        {
+            ReadAttributes(slave, NoNames);
+            var name = Text(slave);
+            if (name.Length == 0)
+            {
+                Error(slave, Messages.EmptyText("slave"));
+            }
+            else
+            {
+                slaves.Add((name, Location(slave)));
+            }
+        }
+
+        if (slaves.Count == 0)
+        {
+            Error(element, Messages.GroupWithoutSlave());
+            return null;
+        }
+
+        return master is null ? null : new GroupDeclaration(master, slaves, Location(element));
+    }
+
+    /// <summary>Reads the params; <see langword="null"/> when one is invalid (already reported), to avoid cascading errors.</summary>
+    private List<ParamDeclaration>? ReadParams(XElement element, string[] allowedChildren)
+    {
+        var parameters = new List<ParamDeclaration>();
+        var valid = true;
+        foreach (var child in Children(element, allowedChildren))
+        {
+            var param = ReadParam(child);
+            valid &= param is not null;
+            AddIfNotNull(parameters, param);
+        }
+
+        return valid ? parameters : null;
+    }
+
+    private ParamDeclaration? ReadParam(XElement element)
+    {
+        var attributes = ReadAttributes(element, ParamAttributes);
+        var isVariable = false;
+        if (attributes.TryGetValue("type", out var type))
+        {
+            if (!ParamTypes.Contains(type, StringComparer.Ordinal))
+            {
+                Error(element.Attribute("type")!, Messages.InvalidAttributeValue("type", "param", type, string.Join(", ", ParamTypes)));
+                return null;
+            }
+
+            isVariable = type == "eole";
+        }
+
+        var optional = Boolean(element, attributes, "optional") ?? false;
+        var text = Text(element);
+        if (isVariable && text.Length == 0)
+        {
+            Error(element, Messages.EmptyText("param"));
+            return null;
+        }
+
+        return new ParamDeclaration(attributes.GetValueOrDefault("name"), isVariable, optional, text, Location(element));
+    }
+
+    private DisplayMode? ReadMode(XElement element, Dictionary<string, string> attributes)
+    {
+        if (!attributes.TryGetValue("mode", out var value))
+        {
+            return null;
+        }
+
+        var index = Array.IndexOf(ModeNames, value);
+        if (index < 0)
+        {
+            Error(element.Attribute("mode")!, Messages.InvalidAttributeValue("mode", element.Name.LocalName, value, string.Join(", ", ModeNames)));
+            return null;
+        }
+
+        return (DisplayMode)index;
+    }
+
+    private int? Function(XElement element, Dictionary<string, string> attributes, string[] names, Func<string, string, string> unknown)
+    {
+        var name = Required(element, attributes, "name");
+        if (name is null)
+        {
+            return null;
+        }
+
+        var index = Array.IndexOf(names, name);
+        if (index < 0)
+        {
+            Error(element.Attribute("name")!, unknown(name, string.Join(", ", names)));
+            return null;
+        }
+
+        return index;
+    }
+
+    private string? Account(XElement element, Dictionary<string, string> attributes, string attribute)
+    {
+        if (!attributes.TryGetValue(attribute, out var value))
+        {
+            return null;
+        }
+
+        if (!AccountRegex().IsMatch(value))
+        {
+            Error(element.Attribute(attribute)!, Messages.InvalidAccount(attribute, value));
+            return null;
+        }
+
+        return value;
+    }
+
+    private bool? Boolean(XElement element, Dictionary<string, string> attributes, string attribute)
+    {
+        if (!attributes.TryGetValue(attribute, out var value))
+        {
+            return null;
+        }
+
+        if (TryParseBoolean(value, out var result))
+        {
+            return result;
+        }
+
+        Error(element.Attribute(attribute)!, Messages.InvalidAttributeValue(attribute, element.Name.LocalName, value, string.Join(", ", Booleans)));
+        return null;
+    }
+
+    internal static bool TryParseBoolean(string text, out bool value)
+    {
+        switch (text)
+        {
+            case "True" or "true":
+                value = true;
+                return true;
+            case "False" or "false":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    private string? Required(XElement element, Dictionary<string, string> attributes, string attribute)
+    {
+        if (attributes.TryGetValue(attribute, out var value))
+        {
+            return value;
+        }
+
+        Error(element, Messages.MissingAttribute(attribute, element.Name.LocalName));
+        return null;
+    }
+
+    /// <summary>Checks attribute names and returns the values, instantiated unless <paramref name="raw"/>.</summary>
+    private Dictionary<string, string> ReadAttributes(XElement element, string[] allowed, bool raw = false)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var attribute in element.Attributes())
+        {
+            var name = attribute.Name;
+            if (name.Namespace != XNamespace.None || !allowed.Contains(name.LocalName, StringComparer.Ordinal))
+            {
+                Error(attribute, Messages.UnknownAttribute(name.ToString(), element.Name.ToString()));
+                continue;
+            }
+
+            values[name.LocalName] = raw ? attribute.Value : Instantiate(attribute.Value);
+        }
+
+        return values;
+    }
+
+    /// <summary>Child elements with an allowed name; reports the others and any stray text.</summary>
+    private List<XElement> Children(XElement element, string[] allowed)
+    {
+        var children = new List<XElement>();
+        foreach (var node in element.Nodes())
+        {
+            switch (node)
+            {
+                case XElement child when child.Name.Namespace == XNamespace.None && allowed.Contains(child.Name.LocalName, StringComparer.Ordinal):
+                    children.Add(child);
+                    break;
+                case XElement child:
+                    Error(child, Messages.UnknownElement(child.Name.ToString(), element.Name.ToString()));
+                    break;
+                case XText text when !string.IsNullOrWhiteSpace(text.Value):
+                    Error(text, Messages.UnexpectedText(element.Name.ToString()));
+                    break;
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The trimmed, instantiated text of a leaf element; reports child elements.</summary>
+    private string Text(XElement element)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var node in element.Nodes())
+        {
+            switch (node)
+            {
+                case XText part:
+                    text.Append(part.Value);
+                    break;
+                case XElement child:
+                    Error(child, Messages.UnknownElement(child.Name.ToString(), element.Name.ToString()));
+                    break;
+            }
+        }
+
+        return Instantiate(text.ToString().Trim());
+    }
+
+    private void NoContent(XElement element) => Children(element, NoNames);
+
+    private string Instantiate(string text) =>
+        instance is null ? text : text.Replace(InstanceToken, instance, StringComparison.Ordinal);
+
+    private static string BaseName(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    private static bool IsNamed(XElement element, string name) =>
+        element.Name.Namespace == XNamespace.None && element.Name.LocalName == name;
+
+    private SourceLocation Location(XObject node) =>
+        new(fileName, node is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0);
+
+    private void Error(XObject node, string message) => Error(Location(node), message);
+
+    private void Error(SourceLocation location, string message) => errors.Add(new Diagnostic(location.ToString(), message));
+
+    private static void AddIfNotNull<T>(List<T> list, T? item)
+        where T : class
+    {
+        if (item is not null)
+        {
+            list.Add(item);
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    private static partial Regex VariableNameRegex();
+
+    [GeneratedRegex(@"^0?[0-7]{3,4}\z")]
+    private static partial Regex FileModeRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?\z")]
+    private static partial Regex AccountRegex();
+}

@@ -1,0 +1,595 @@
+using Portique.Core;
+
+namespace Portique.Configuration;
+
+/// <summary>
+/// Merges the dictionaries in load order (instantiating repeated files), applies redefinitions, then
+/// resolves every constraint against the merged names. Errors are collected, not thrown.
+/// Every lookup goes through a dictionary by name, so the cost is linear in the size of the dictionaries.
+/// </summary>
+internal sealed class SchemaBuilder
+{
+    private static readonly string[] TargetKindNames = ["variable", "family", "filelist", "servicelist"];
+
+    private readonly List<Diagnostic> errors;
+    private readonly AbsentInstances absent;
+    private readonly Dictionary<string, VariableDraft> variables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FamilyDraft> families = new(StringComparer.Ordinal);
+    private readonly List<FamilyDraft> familyOrder = [];
+    private readonly List<FileDraft> files = [];
+    private readonly List<ServiceDraft> services = [];
+    private readonly List<SeparatorDeclaration> separators = [];
+    private readonly List<HelpDeclaration> help = [];
+    private readonly List<CheckDeclaration> checks = [];
+    private readonly List<ConditionDeclaration> conditions = [];
+    private readonly List<FillDeclaration> fills = [];
+    private readonly List<GroupDeclaration> groups = [];
+
+    private SchemaBuilder(List<Diagnostic> errors, AbsentInstances absent)
+    {
+        this.errors = errors;
+        this.absent = absent;
+    }
+
+    /// <summary>Builds the schema for the given instance counts; on errors the result is partial and <paramref name="errors"/> says why.</summary>
+    public static Schema Build(DictionarySource source, IReadOnlyList<RepetitionState> repetitions, List<Diagnostic> errors)
+    {
+        var states = repetitions.ToDictionary(r => r.Repetition.FileName, StringComparer.Ordinal);
+        var absent = new AbsentInstances(source.Files
+            .Where(f => f.Repeat is not null)
+            .Select(f => (f.RepeatedNames!, states[f.FileName]))
+            .ToArray());
+        var builder = new SchemaBuilder(errors, absent);
+        foreach (var file in source.Files)
+        {
+            if (file.Repeat is null)
+            {
+                builder.Add(file.Parse(null, errors), null, false);
+                continue;
+            }
+
+            var state = states[file.FileName];
+            for (var n = 1; n <= state.Instances; n++)
+            {
+                builder.Add(file.Parse(n, errors), n, n > state.Count);
+            }
+        }
+
+        builder.Resolve(source.Repetitions.Select(r => r.CountVariable).ToHashSet(StringComparer.Ordinal));
+        return builder.Freeze(repetitions);
+    }
+
+    private void Add(DictionaryDeclarations declarations, int? instance, bool disabled)
+    {
+        foreach (var familyDeclaration in declarations.Families)
+        {
+            if (!families.TryGetValue(familyDeclaration.Name, out var family))
+            {
+                family = new FamilyDraft(familyDeclaration.Name, familyDeclaration.Location, instance);
+                families.Add(family.Name, family);
+                familyOrder.Add(family);
+            }
+
+            // A family may be declared by several files: the attributes given last win.
+            family.Mode = familyDeclaration.Mode ?? family.Mode;
+            family.Icon = familyDeclaration.Icon ?? family.Icon;
+            family.Hidden = familyDeclaration.Hidden ?? family.Hidden;
+            family.DeclaredByEnabledFile |= !disabled;
+            foreach (var declaration in familyDeclaration.Variables)
+            {
+                AddVariable(family, declaration, instance, disabled);
+            }
+        }
+
+        files.AddRange(declarations.Files.Select(f => new FileDraft(f, instance, disabled)));
+        services.AddRange(declarations.Services.Select(s => new ServiceDraft(s, instance, disabled)));
+        separators.AddRange(declarations.Separators);
+        help.AddRange(declarations.Help);
+        checks.AddRange(declarations.Checks);
+        conditions.AddRange(declarations.Conditions);
+        fills.AddRange(declarations.Fills);
+        groups.AddRange(declarations.Groups);
+    }
+
+    private void AddVariable(FamilyDraft family, VariableDeclaration declaration, int? instance, bool disabled)
+    {
+        if (variables.TryGetValue(declaration.Name, out var existing))
+        {
+            if (declaration.Redefine)
+            {
+                existing.Redefine(declaration);
+            }
+            else if (declaration.Exists)
+            {
+                Error(declaration.Location, Messages.DuplicateVariable(declaration.Name, existing.Location.ToString()));
+            }
+
+            // exists='False': declare only if absent, and it is present.
+            return;
+        }
+
+        if (declaration.Redefine)
+        {
+            // redefine + exists='False': redefine only if present, and it is absent.
+            if (declaration.Exists)
+            {
+                Error(declaration.Location, Messages.RedefineUnknown(declaration.Name));
+            }
+
+            return;
+        }
+
+        var variable = new VariableDraft(declaration, family.Name, instance, disabled);
+        variables.Add(variable.Name, variable);
+        family.Variables.Add(variable);
+    }
+
+    private void Resolve(HashSet<string> countVariables)
+    {
+        ResolveGroups();
+        foreach (var variable in variables.Values.Where(v => !v.Multi && v.Defaults.Count > 1))
+        {
+            Error(variable.Location, Messages.SeveralDefaultsForSingle(variable.Name));
+        }
+
+        ResolveChecks();
+        ResolveFills(countVariables);
+        ResolveConditions();
+        foreach (var entry in help)
+        {
+            if (entry.IsFamily)
+            {
+                if (families.TryGetValue(entry.Name, out var family))
+                {
+                    family.Help = entry.Text;
+                }
+                else if (!absent.IsAbsentFamily(entry.Name))
+                {
+                    Error(entry.Location, Messages.UnknownFamilyReference("help", entry.Name));
+                }
+            }
+            else if (Variable(entry.Name, "help", entry.Location) is { } variable)
+            {
+                variable.Help = entry.Text;
+            }
+        }
+
+        foreach (var separator in separators)
+        {
+            if (Variable(separator.Variable, "separator", separator.Location) is { } variable)
+            {
+                variable.Separator = separator.Text;
+            }
+        }
+    }
+
+    private void ResolveGroups()
+    {
+        foreach (var group in groups)
+        {
+            var master = Variable(group.Master, "group", group.Location);
+            if (master is null)
+            {
+                continue;
+            }
+
+            if (master.Master is not null)
+            {
+                Error(group.Location, Messages.MasterIsSlave(master.Name, master.Master));
+                continue;
+            }
+
+            master.Multi = true;
+            foreach (var (slaveName, location) in group.Slaves)
+            {
+                var slave = Variable(slaveName, "slave", location);
+                if (slave is null)
+                {
+                    continue;
+                }
+
+                if (slave == master || slave.Slaves.Count > 0)
+                {
+                    Error(location, Messages.SlaveIsMaster(slave.Name));
+                }
+                else if (slave.Master is not null)
+                {
+                    Error(location, Messages.SlaveInTwoGroups(slave.Name, slave.Master));
+                }
+                else if (slave.Family != master.Family)
+                {
+                    Error(location, Messages.SlaveInOtherFamily(slave.Name, slave.Family, master.Name, master.Family));
+                }
+                else
+                {
+                    // A slave holds one value per row of its master: it is multi whatever it says.
+                    slave.Multi = true;
+                    slave.Master = master.Name;
+                    master.Slaves.Add(slave.Name);
+                }
+            }
+        }
+    }
+
+    private void ResolveChecks()
+    {
+        foreach (var check in checks)
+        {
+            if (Variable(check.Target, "check", check.Location) is not { } variable)
+            {
+                continue;
+            }
+
+            if (check.Kind == CheckKind.Obligatoire)
+            {
+                variable.Mandatory = true;
+            }
+            else
+            {
+                variable.Checks.Add(check);
+            }
+        }
+    }
+
+    private void ResolveFills(HashSet<string> countVariables)
+    {
+        foreach (var fill in fills)
+        {
+            if (Variable(fill.Target, "fill", fill.Location) is not { } target)
+            {
+                continue;
+            }
+
+            if (target.Fill is not null)
+            {
+                Error(fill.Location, Messages.FillTwice(target.Name, target.Fill.Location.ToString()));
+                continue;
+            }
+
+            if (countVariables.Contains(target.Name))
+            {
+                Error(fill.Location, Messages.FillOnRepeatCount(target.Name));
+                continue;
+            }
+
+            var parameters = new List<SchemaParam>();
+            var allowNone = false;
+            var valid = true;
+            foreach (var param in fill.Params)
+            {
+                if (fill.Kind == FillKind.CalcMultiVal && param.Name == "allow_none")
+                {
+                    allowNone = DictionaryParser.TryParseBoolean(param.Text, out var allow) && allow;
+                    continue;
+                }
+
+                if (!param.IsVariable)
+                {
+                    parameters.Add(new SchemaParam(param.Name, false, null, param.Text));
+                    continue;
+                }
+
+                if (variables.TryGetValue(param.Text, out var referenced))
+                {
+                    if (referenced.Multi && fill.Kind == FillKind.Concat)
+                    {
+                        Error(param.Location, Messages.ConcatOfMulti(referenced.Name));
+                        valid = false;
+                    }
+                    else if (referenced.Multi && fill.Kind == FillKind.CalcVal && !target.Multi)
+                    {
+                        Error(param.Location, Messages.FillMultiIntoSingle(referenced.Name, target.Name));
+                        valid = false;
+                    }
+
+                    parameters.Add(new SchemaParam(param.Name, true, referenced.Name, param.Text));
+                }
+                else if (param.Optional || absent.IsAbsentVariable(param.Text))
+                {
+                    parameters.Add(new SchemaParam(param.Name, true, null, param.Text));
+                }
+                else
+                {
+                    Error(param.Location, Messages.UnknownVariableReference("param", param.Text));
+                    valid = false;
+                }
+            }
+
+            if (fill.Kind == FillKind.Concat && target.Multi)
+            {
+                Error(fill.Location, Messages.FillNeedsSingle("concat", target.Name));
+                valid = false;
+            }
+            else if (fill.Kind == FillKind.CalcMultiVal && !target.Multi)
+            {
+                Error(fill.Location, Messages.FillNeedsMulti("calc_multi_val", target.Name));
+                valid = false;
+            }
+
+            if (valid)
+            {
+                target.Fill = new SchemaFill(fill.Kind, parameters, allowNone, fill.Location);
+            }
+        }
+
+        ReportFillCycles();
+    }
+
+    /// <summary>Fills read other variables' values (and a slave reads its master's row count): that graph must be acyclic.</summary>
+    private void ReportFillCycles()
+    {
+        var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: on the current path, true: done
+        foreach (var variable in variables.Values)
+        {
+            var path = new List<string>();
+            if (Visit(variable.Name, path) is { } cycle)
+            {
+                var fill = variables[cycle[0]].Fill;
+                Error(fill?.Location ?? variables[cycle[0]].Location, Messages.FillCycle(string.Join(" -> ", cycle)));
+                return;
+            }
+        }
+
+        List<string>? Visit(string name, List<string> path)
+        {
+            if (state.TryGetValue(name, out var done))
+            {
+                return done ? null : path.SkipWhile(p => p != name).Append(name).ToList();
+            }
+
+            state[name] = false;
+            path.Add(name);
+            var variable = variables[name];
+            var dependencies = (variable.Fill?.Params ?? []).Where(p => p.Variable is not null).Select(p => p.Variable!);
+            if (variable.Master is not null)
+            {
+                dependencies = dependencies.Append(variable.Master);
+            }
+
+            foreach (var dependency in dependencies)
+            {
+                if (Visit(dependency, path) is { } cycle)
+                {
+                    return cycle;
+                }
+            }
+
+            path.RemoveAt(path.Count - 1);
+            state[name] = true;
+            return null;
+        }
+    }
+
+    private void ResolveConditions()
+    {
+        var filesByList = files.Where(f => f.Declaration.FileList is not null).ToLookup(f => f.Declaration.FileList!, StringComparer.Ordinal);
+        var servicesByFileList = services.Where(s => s.Declaration.FileList is not null).ToLookup(s => s.Declaration.FileList!, StringComparer.Ordinal);
+        var servicesByServiceList = services.Where(s => s.Declaration.ServiceList is not null).ToLookup(s => s.Declaration.ServiceList!, StringComparer.Ordinal);
+        foreach (var condition in conditions)
+        {
+            string? source = condition.Source;
+            if (!variables.ContainsKey(condition.Source))
+            {
+                if (!absent.IsAbsentVariable(condition.Source))
+                {
+                    Error(condition.Location, Messages.UnknownVariableReference("condition", condition.Source));
+                    continue;
+                }
+
+                source = null;
+            }
+
+            var resolved = new SchemaCondition(condition.Kind, source, condition.Values, condition.Location);
+            foreach (var target in condition.Targets)
+            {
+                var found = false;
+                var isAbsent = false;
+                switch (target.Kind)
+                {
+                    case TargetKind.Variable:
+                        if (variables.TryGetValue(target.Name, out var variable))
+                        {
+                            variable.Conditions.Add(resolved);
+                            found = true;
+                        }
+
+                        isAbsent = absent.IsAbsentVariable(target.Name);
+                        break;
+                    case TargetKind.Family:
+                        if (families.TryGetValue(target.Name, out var family))
+                        {
+                            family.Conditions.Add(resolved);
+                            found = true;
+                        }
+
+                        isAbsent = absent.IsAbsentFamily(target.Name);
+                        break;
+                    case TargetKind.FileList:
+                        foreach (var file in filesByList[target.Name])
+                        {
+                            file.Conditions.Add(resolved);
+                            found = true;
+                        }
+
+                        foreach (var service in servicesByFileList[target.Name])
+                        {
+                            service.Conditions.Add(resolved);
+                            found = true;
+                        }
+
+                        isAbsent = absent.IsAbsentFileList(target.Name);
+                        break;
+                    default:
+                        foreach (var service in servicesByServiceList[target.Name])
+                        {
+                            service.Conditions.Add(resolved);
+                            found = true;
+                        }
+
+                        isAbsent = absent.IsAbsentServiceList(target.Name);
+                        break;
+                }
+
+                if (found && !resolved.Disables && target.Kind is TargetKind.FileList or TargetKind.ServiceList)
+                {
+                    Error(target.Location, Messages.HiddenConditionOnList(TargetKindNames[(int)target.Kind]));
+                }
+                else if (!found && !target.Optional && !isAbsent)
+                {
+                    Error(target.Location, Messages.ConditionTargetUnknown(TargetKindNames[(int)target.Kind], target.Name));
+                }
+            }
+        }
+    }
+
+    /// <summary>Looks a referenced variable up; reports it unless it is an absent repeated instance.</summary>
+    private VariableDraft? Variable(string name, string construct, SourceLocation location)
+    {
+        if (variables.TryGetValue(name, out var variable))
+        {
+            return variable;
+        }
+
+        if (!absent.IsAbsentVariable(name))
+        {
+            Error(location, Messages.UnknownVariableReference(construct, name));
+        }
+
+        return null;
+    }
+
+    private Schema Freeze(IReadOnlyList<RepetitionState> repetitions)
+    {
+        var frozenVariables = new List<SchemaVariable>(variables.Count);
+        var frozenFamilies = new List<SchemaFamily>(familyOrder.Count);
+        foreach (var family in familyOrder)
+        {
+            frozenFamilies.Add(new SchemaFamily(
+                family.Name,
+                family.Mode ?? DisplayMode.Normal,
+                family.Icon,
+                family.Hidden ?? false,
+                family.Help,
+                family.Variables.Select(v => v.Name).ToArray(),
+                family.Conditions,
+                family.Instance,
+                !family.DeclaredByEnabledFile,
+                family.Location));
+            foreach (var v in family.Variables)
+            {
+                frozenVariables.Add(new SchemaVariable(
+                    v.Name, v.Family, v.Type, v.Description, v.Multi, v.Mandatory, v.Hidden, v.Mode, v.Defaults, v.Help, v.Separator,
+                    v.Checks, v.Fill, v.Master, v.Slaves, v.Conditions, v.Instance, v.DisabledByRepetition, v.Location));
+            }
+        }
+
+        return new Schema(
+            frozenFamilies,
+            frozenVariables,
+            frozenVariables.ToDictionary(v => v.Name, StringComparer.Ordinal),
+            frozenFamilies.ToDictionary(f => f.Name, StringComparer.Ordinal),
+            files.Select(f => new SchemaFile(f.Declaration, f.Conditions, f.Instance, f.Disabled)).ToArray(),
+            services.Select(s => new SchemaService(s.Declaration, s.Conditions, s.Instance, s.Disabled)).ToArray(),
+            repetitions);
+    }
+
+    private void Error(SourceLocation location, string message) => errors.Add(new Diagnostic(location.ToString(), message));
+
+    private sealed class VariableDraft(VariableDeclaration declaration, string family, int? instance, bool disabledByRepetition)
+    {
+        public string Name { get; } = declaration.Name;
+
+        public string Family { get; } = family;
+
+        public SourceLocation Location { get; } = declaration.Location;
+
+        public int? Instance { get; } = instance;
+
+        public bool DisabledByRepetition { get; } = disabledByRepetition;
+
+        public VariableType Type { get; private set; } = declaration.Type ?? VariableType.String;
+
+        public string Description { get; private set; } = declaration.Description ?? "";
+
+        public bool Multi { get; set; } = declaration.Multi ?? false;
+
+        public bool Mandatory { get; set; } = declaration.Mandatory ?? false;
+
+        public bool Hidden { get; private set; } = declaration.Hidden ?? false;
+
+        public DisplayMode Mode { get; private set; } = declaration.Mode ?? DisplayMode.Normal;
+
+        public IReadOnlyList<string> Defaults { get; private set; } = declaration.Values ?? [];
+
+        public string? Help { get; set; }
+
+        public string? Separator { get; set; }
+
+        public List<CheckDeclaration> Checks { get; } = [];
+
+        public SchemaFill? Fill { get; set; }
+
+        public string? Master { get; set; }
+
+        public List<string> Slaves { get; } = [];
+
+        public List<SchemaCondition> Conditions { get; } = [];
+
+        /// <summary><c>redefine='True'</c>: the attributes and values the redefinition gives replace the current ones.</summary>
+        public void Redefine(VariableDeclaration redefinition)
+        {
+            Type = redefinition.Type ?? Type;
+            Description = redefinition.Description ?? Description;
+            Multi = redefinition.Multi ?? Multi;
+            Mandatory = redefinition.Mandatory ?? Mandatory;
+            Hidden = redefinition.Hidden ?? Hidden;
+            Mode = redefinition.Mode ?? Mode;
+            Defaults = redefinition.Values ?? Defaults;
+        }
+    }
+
+    private sealed class FamilyDraft(string name, SourceLocation location, int? instance)
+    {
+        public string Name { get; } = name;
+
+        public SourceLocation Location { get; } = location;
+
+        public int? Instance { get; } = instance;
+
+        public DisplayMode? Mode { get; set; }
+
+        public string? Icon { get; set; }
+
+        public bool? Hidden { get; set; }
+
+        public string? Help { get; set; }
+
+        public bool DeclaredByEnabledFile { get; set; }
+
+        public List<VariableDraft> Variables { get; } = [];
+
+        public List<SchemaCondition> Conditions { get; } = [];
+    }
+
+    private sealed class FileDraft(FileDeclaration declaration, int? instance, bool disabled)
+    {
+        public FileDeclaration Declaration { get; } = declaration;
+
+        public int? Instance { get; } = instance;
+
+        public bool Disabled { get; } = disabled;
+
+        public List<SchemaCondition> Conditions { get; } = [];
+    }
+
+    private sealed class ServiceDraft(ServiceDeclaration declaration, int? instance, bool disabled)
+    {
+        public ServiceDeclaration Declaration { get; } = declaration;
+
+        public int? Instance { get; } = instance;
+
+        public bool Disabled { get; } = disabled;
+
+        public List<SchemaCondition> Conditions { get; } = [];
+    }
+}

@@ -1,0 +1,133 @@
+using Portique.Core;
+
+namespace Portique.Configuration;
+
+/// <summary>
+/// Checks the enabled variables of an evaluated configuration and reports every problem at once,
+/// in dictionary order, so the administrator fixes them in one pass. Disabled variables are skipped
+/// (their values are kept, not judged); hidden ones are checked.
+/// </summary>
+internal static class ConfigurationValidator
+{
+    public static IReadOnlyList<Diagnostic> Validate(
+        EvaluatedConfiguration configuration,
+        IReadOnlyDictionary<string, IReadOnlyList<CheckDeclaration>> checks)
+    {
+        var problems = new List<Diagnostic>();
+        var countMaxima = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var state in configuration.Repetitions)
+        {
+            var max = state.Repetition.Max;
+            countMaxima[state.Repetition.CountVariable] = countMaxima.TryGetValue(state.Repetition.CountVariable, out var other) ? Math.Min(max, other) : max;
+        }
+
+        foreach (var variable in configuration.Variables.Where(v => !v.Disabled))
+        {
+            var before = problems.Count;
+            void Report(string message) => problems.Add(new Diagnostic(variable.Name, message));
+
+            var items = variable.Values;
+            if (!variable.Multi && (configuration.Values.Get(variable.Name)?.IsList == true || items.Count > 1))
+            {
+                Report(Messages.MultiValuesForSingle(items.Count));
+                continue;
+            }
+
+            if (variable.Mandatory)
+            {
+                CheckMandatory(variable, Report);
+            }
+
+            var variableChecks = checks.GetValueOrDefault(variable.Name) ?? [];
+            for (var index = 0; index < items.Count; index++)
+            {
+                var item = items[index];
+                if (string.IsNullOrEmpty(item))
+                {
+                    continue;
+                }
+
+                var row = index + 1;
+                string AtRow(string message) => variable.Multi ? Messages.AtRow(row, message) : message;
+
+                if (VariableTypes.Validate(variable.Type, item) is { } typeProblem)
+                {
+                    Report(AtRow(typeProblem));
+                    continue;
+                }
+
+                var shown = variable.Type == VariableType.Password ? EvaluatedVariable.PasswordMask : item;
+                foreach (var check in variableChecks)
+                {
+                    if (CheckProblem(check, item, shown) is { } checkProblem)
+                    {
+                        Report(AtRow(checkProblem));
+                    }
+                }
+            }
+
+            if (variable.Master is not null && configuration.Find(variable.Master) is { } master && master.Values.Count != items.Count)
+            {
+                Report(Messages.SlaveLengthMismatch(variable.Name, items.Count, master.Name, master.Values.Count));
+            }
+
+            if (problems.Count == before
+                && countMaxima.TryGetValue(variable.Name, out var countMax)
+                && items.Count == 1
+                && VariableTypes.TryParseInteger(items[0] ?? "", out var count)
+                && (count < 0 || count > countMax))
+            {
+                Report(Messages.RepeatCountOutOfRange(count, countMax));
+            }
+        }
+
+        return problems;
+    }
+
+    private static void CheckMandatory(EvaluatedVariable variable, Action<string> report)
+    {
+        var items = variable.Values;
+        if (!variable.Multi || (!variable.IsSlave && items.All(string.IsNullOrEmpty)))
+        {
+            if (items.All(string.IsNullOrEmpty))
+            {
+                report(Messages.Mandatory());
+            }
+
+            return;
+        }
+
+        // A list: every row needs a value (a slave may have no rows when its master has none).
+        for (var index = 0; index < items.Count; index++)
+        {
+            if (string.IsNullOrEmpty(items[index]))
+            {
+                report(Messages.MandatoryRow(index + 1));
+            }
+        }
+    }
+
+    private static string? CheckProblem(CheckDeclaration check, string item, string shown)
+    {
+        switch (check.Kind)
+        {
+            case CheckKind.ValidEnum when check.EnumIsClosed && !check.EnumValues.Contains(item, StringComparer.Ordinal):
+                return Messages.EnumNotAllowed(shown, string.Join(", ", check.EnumValues));
+            case CheckKind.ValidEntier:
+                if (!VariableTypes.TryParseInteger(item, out var number))
+                {
+                    return Messages.RangeNotInteger(shown);
+                }
+
+                return (check.Minimum, check.Maximum) switch
+                {
+                    ({ } min, { } max) when number < min || number > max => Messages.RangeBetween(shown, min, max),
+                    ({ } min, null) when number < min => Messages.RangeAtLeast(shown, min),
+                    (null, { } max) when number > max => Messages.RangeAtMost(shown, max),
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+}

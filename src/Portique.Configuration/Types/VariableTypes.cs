@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Portique.Configuration;
+
+/// <summary>
+/// Dictionary spellings of <see cref="VariableType"/>, value validation with a localised message that
+/// says what is allowed, and conversion to the typed value templates receive.
+/// </summary>
+public static partial class VariableTypes
+{
+    private static readonly (string Name, VariableType Type)[] Spellings =
+    [
+        ("string", VariableType.String),
+        ("number", VariableType.Number),
+        ("oui/non", VariableType.OuiNon),
+        ("on/off", VariableType.OnOff),
+        ("port", VariableType.Port),
+        ("ip", VariableType.Ip),
+        ("netmask", VariableType.Netmask),
+        ("network", VariableType.Network),
+        ("domain", VariableType.Domain),
+        ("hostname", VariableType.Hostname),
+        ("web_address", VariableType.WebAddress),
+        ("unix_filename", VariableType.UnixFilename),
+        ("mail", VariableType.Mail),
+        ("password", VariableType.Password),
+        ("service_name", VariableType.ServiceName),
+        ("absolute_path", VariableType.AbsolutePath),
+        ("host_path", VariableType.HostPath),
+        ("key_value", VariableType.KeyValue),
+    ];
+
+    // Mounting these would hand the host to a container: refused as host_path, whatever the dictionary says.
+    private static readonly string[] ForbiddenHostPaths =
+        ["/", "/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/var/run/docker.sock", "/run/docker.sock"];
+
+    private static readonly string[] ForbiddenHostTrees = ["/proc", "/sys", "/dev"];
+
+    /// <summary>Every type name a dictionary may write in <c>type='...'</c>, in documentation order.</summary>
+    public static IReadOnlyList<string> Names { get; } = Spellings.Select(s => s.Name).ToArray();
+
+    /// <summary>Reads a dictionary type name (case-sensitive, as Creole).</summary>
+    public static bool TryParse(string name, out VariableType type)
+    {
+        foreach (var (spelling, value) in Spellings)
+        {
+            if (string.Equals(spelling, name, StringComparison.Ordinal))
+            {
+                type = value;
+                return true;
+            }
+        }
+
+        type = VariableType.String;
+        return false;
+    }
+
+    /// <summary>The dictionary spelling of a type (<c>oui/non</c>, <c>service_name</c>...).</summary>
+    public static string ToCreoleName(this VariableType type) =>
+        Spellings.First(s => s.Type == type).Name;
+
+    /// <summary>
+    /// Checks one non-empty value against its type. Returns <see langword="null"/> when valid, else a
+    /// localised message naming the allowed form (a password's value is never repeated).
+    /// </summary>
+    public static string? Validate(VariableType type, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return type switch
+        {
+            VariableType.String => null,
+            VariableType.Number => TryParseInteger(value, out _) ? null : Messages.TypeNumber(value),
+            VariableType.OuiNon => value is "oui" or "non" ? null : Messages.TypeOuiNon(value),
+            VariableType.OnOff => value is "on" or "off" ? null : Messages.TypeOnOff(value),
+            VariableType.Port => IsPort(value) ? null : Messages.TypePort(value),
+            VariableType.Ip => TryParseIpv4(value, out _) ? null : Messages.TypeIp(value),
+            VariableType.Netmask => IsNetmask(value) ? null : Messages.TypeNetmask(value),
+            VariableType.Network => TryParseIpv4(value, out _) ? null : Messages.TypeNetwork(value),
+            VariableType.Domain => IsDomain(value) ? null : Messages.TypeDomain(value),
+            VariableType.Hostname => IsDnsLabel(value) ? null : Messages.TypeHostname(value),
+            VariableType.WebAddress => IsWebAddress(value) ? null : Messages.TypeWebAddress(value),
+            VariableType.UnixFilename => UnixFilenameRegex().IsMatch(value) ? null : Messages.TypeUnixFilename(value),
+            VariableType.Mail => IsMail(value) ? null : Messages.TypeMail(value),
+            VariableType.Password => value.Any(char.IsControl) ? Messages.TypePassword() : null,
+            VariableType.ServiceName => ServiceNameRegex().IsMatch(value) ? null : Messages.TypeServiceName(value),
+            VariableType.AbsolutePath => AbsolutePathProblem(value),
+            VariableType.HostPath => AbsolutePathProblem(value) ?? HostPathProblem(value),
+            VariableType.KeyValue => IsKeyValue(value) ? null : Messages.TypeKeyValue(value),
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+        };
+    }
+
+    /// <summary>
+    /// The value templates receive: <see cref="long"/> for a valid <c>number</c> or <c>port</c>, the
+    /// text otherwise (an invalid number stays text; validation reports it).
+    /// </summary>
+    public static object ToTyped(VariableType type, string value) =>
+        type is VariableType.Number or VariableType.Port && TryParseInteger(value, out var number) ? number : value;
+
+    internal static bool TryParseInteger(string value, out long number)
+    {
+        number = 0;
+        return IntegerRegex().IsMatch(value)
+            && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number);
+    }
+
+    private static bool IsPort(string value) => TryParseInteger(value, out var port) && port is >= 1 and <= 65535;
+
+    internal static bool TryParseIpv4(string value, out uint address)
+    {
+        address = 0;
+        if (!Ipv4Regex().IsMatch(value))
+        {
+            return false;
+        }
+
+        foreach (var part in value.Split('.'))
+        {
+            address = (address << 8) | uint.Parse(part, CultureInfo.InvariantCulture);
+        }
+
+        return true;
+    }
+
+    private static bool IsNetmask(string value)
+    {
+        if (!TryParseIpv4(value, out var mask))
+        {
+            return false;
+        }
+
+        // A mask is ones then zeros: its complement is 2^k - 1.
+        var hostBits = ~mask;
+        return (hostBits & (hostBits + 1)) == 0;
+    }
+
+    private static bool IsDnsLabel(string value) => DnsLabelRegex().IsMatch(value);
+
+    private static bool IsDomain(string value)
+    {
+        if (value.Length > 253)
+        {
+            return false;
+        }
+
+        var labels = value.Split('.');
+        return labels.Length >= 2 && labels.All(IsDnsLabel);
+    }
+
+    private static bool IsWebAddress(string value)
+    {
+        var match = WebAddressRegex().Match(value);
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var host = match.Groups["host"].Value;
+        var hostIsValid = TryParseIpv4(host, out _)
+            || (host.Length <= 253 && host.Split('.').All(IsDnsLabel));
+        var port = match.Groups["port"];
+        return hostIsValid && (!port.Success || IsPort(port.Value));
+    }
+
+    private static bool IsMail(string value)
+    {
+        var at = value.LastIndexOf('@');
+        return at > 0
+            && MailLocalPartRegex().IsMatch(value[..at])
+            && IsDomain(value[(at + 1)..]);
+    }
+
+    private static bool IsKeyValue(string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0
+            && EnvironmentKeyRegex().IsMatch(value[..equals])
+            && value.IndexOfAny(['\n', '\r', '\0']) < 0;
+    }
+
+    private static string? AbsolutePathProblem(string value)
+    {
+        if (!value.StartsWith('/'))
+        {
+            return Messages.TypeAbsolutePath(value, Messages.PathNotAbsolute());
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            return Messages.TypeAbsolutePath(value, Messages.PathControlCharacter());
+        }
+
+        if (value.Contains("//", StringComparison.Ordinal))
+        {
+            return Messages.TypeAbsolutePath(value, Messages.PathDoubleSlash());
+        }
+
+        if (value.Length > 1 && value.EndsWith('/'))
+        {
+            return Messages.TypeAbsolutePath(value, Messages.PathTrailingSlash());
+        }
+
+        var segments = value.Split('/');
+        if (segments.Contains(".."))
+        {
+            return Messages.TypeAbsolutePath(value, Messages.PathDotDot());
+        }
+
+        return segments.Contains(".") ? Messages.TypeAbsolutePath(value, Messages.PathDot()) : null;
+    }
+
+    private static string? HostPathProblem(string value)
+    {
+        if (ForbiddenHostPaths.Contains(value, StringComparer.Ordinal))
+        {
+            return Messages.HostPathForbidden(value);
+        }
+
+        foreach (var tree in ForbiddenHostTrees)
+        {
+            if (value.StartsWith(tree + "/", StringComparison.Ordinal))
+            {
+                return Messages.HostPathUnder(value, tree);
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^[+-]?[0-9]+\z")]
+    private static partial Regex IntegerRegex();
+
+    [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\z")]
+    private static partial Regex Ipv4Regex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z")]
+    private static partial Regex DnsLabelRegex();
+
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\z")]
+    private static partial Regex ServiceNameRegex();
+
+    [GeneratedRegex(@"^https?://(?<host>[A-Za-z0-9.-]+)(:(?<port>[0-9]{1,5}))?(?<path>/[\x21-\x7E]*)?\z")]
+    private static partial Regex WebAddressRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._~/+-]+\z")]
+    private static partial Regex UnixFilenameRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*\z")]
+    private static partial Regex MailLocalPartRegex();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
+    private static partial Regex EnvironmentKeyRegex();
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portique.Core;
+
+namespace Portique.Configuration;
+
+/// <summary>Who wrote config.eol values: EOLE's web editor, or Portique's CLI.</summary>
+public static class Owners
+{
+    /// <summary>EOLE's <c>gen_config</c>, and Portique's web UI which plays the same role.</summary>
+    public const string GenConfig = "gen_config";
+
+    /// <summary>Portique's command line (<c>portique set VAR VALUE...</c>).</summary>
+    public const string Portique = "portique";
+}
+
+/// <summary>
+/// One config.eol entry as stored. A multi variable's <c>val</c> is a JSON list (<see cref="IsList"/>);
+/// JSON numbers and booleans are read as their text (<c>2</c>, <c>True</c>); <see langword="null"/> items are empty rows.
+/// A missing or <see langword="null"/> <c>val</c> of a single value gives no items.
+/// </summary>
+public sealed record StoredValue(string Owner, IReadOnlyList<string?> Items, bool IsList)
+{
+    /// <summary>Equal when owner, shape and items (in order) are equal.</summary>
+    public bool Equals(StoredValue? other) =>
+        other is not null && Owner == other.Owner && IsList == other.IsList && Items.SequenceEqual(other.Items);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Owner, IsList, Items.Count);
+}
+
+/// <summary>
+/// The values of <c>/etc/eole/config.eol</c>: <c>{"var": {"owner": "gen_config", "val": ...}, ...}</c>. Immutable:
+/// every change returns a new object, so a refused change leaves what was loaded intact. Everything
+/// the file holds besides owners and values (<c>___version___</c>, extra fields) is kept untouched.
+/// </summary>
+public sealed class ConfigValues
+{
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        // config.eol is read by Python and by administrators, not embedded in HTML: keep accents readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    // Never mutated once built: changes work on a deep copy.
+    private readonly JsonObject document;
+    private readonly Dictionary<string, StoredValue> variables;
+
+    private ConfigValues(JsonObject document, Dictionary<string, StoredValue> variables)
+    {
+        this.document = document;
+        this.variables = variables;
+        Names = variables.Keys.ToArray();
+    }
+
+    /// <summary>No values (a server whose config.eol does not exist yet).</summary>
+    public static ConfigValues Empty { get; } = new(new JsonObject(), new Dictionary<string, StoredValue>(StringComparer.Ordinal));
+
+    /// <summary>The variables with an entry, in file order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Every variable entry by name.</summary>
+    public IReadOnlyDictionary<string, StoredValue> Variables => variables;
+
+    /// <summary>Reads config.eol text.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="subject">What to name in errors (the file path).</param>
+    /// <exception cref="ConfigurationInvalidException">Not JSON, not an object, or a value that is neither a scalar nor a list of scalars.</exception>
+    public static ConfigValues Parse(string json, string subject = "config.eol")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonObject document;
+        try
+        {
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            document = node as JsonObject ?? throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolNotObject())]);
+            // Materialise the properties now: duplicate keys surface here, not later.
+            _ = document.Count;
+        }
+        catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolInvalidJson(exception.Message))]);
+        }
+
+        var problems = new List<Diagnostic>();
+        var variables = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
+        foreach (var (name, entry) in document)
+        {
+            if (entry is JsonObject entryObject)
+            {
+                if (TryRead(entryObject, out var value))
+                {
+                    variables[name] = value;
+                }
+                else
+                {
+                    problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotScalar()));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationInvalidException(problems);
+        }
+
+        return new ConfigValues(document, variables);
+    }
+
+    /// <summary>The entry of a variable, or <see langword="null"/>.</summary>
+    public StoredValue? Get(string name) => variables.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Returns values where <paramref name="name"/> holds <paramref name="items"/> written as text, as a JSON list
+    /// when <paramref name="asList"/>, else as one scalar (<see langword="null"/> when there is no item).
+    /// Prefer <see cref="EvaluatedConfiguration.SetValue"/>, which knows each variable's shape and type.
+    /// </summary>
+    public ConfigValues Set(string name, string owner, IReadOnlyList<string?> items, bool asList)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return Set(name, owner, items.Select(i => i is null ? null : (JsonNode)JsonValue.Create(i)).ToArray(), asList);
+    }
+
+    /// <summary>Returns values without the entry of <paramref name="name"/> (its default or fill applies again).</summary>
+    public ConfigValues Remove(string name)
+    {
+        if (!document.ContainsKey(name))
+        {
+            return this;
+        }
+
+        var copy = (JsonObject)document.DeepClone();
+        copy.Remove(name);
+        return FromTrustedDocument(copy);
+    }
+
+    /// <summary>The config.eol text: indented JSON, UTF-8 characters unescaped, ending with a newline.</summary>
+    public string ToJson() => document.ToJsonString(WriteOptions) + "\n";
+
+    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var copy = (JsonObject)document.DeepClone();
+        var entry = copy[name] as JsonObject ?? new JsonObject();
+        entry["owner"] = owner;
+        entry["val"] = asList ? new JsonArray(items.ToArray()) : items.Count == 0 ? null : items[0];
+        copy[name] = entry;
+        return FromTrustedDocument(copy);
+    }
+
+    private static ConfigValues FromTrustedDocument(JsonObject document)
+    {
+        var variables = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
+        foreach (var (name, entry) in document)
+        {
+            if (entry is JsonObject entryObject && TryRead(entryObject, out var value))
+            {
+                variables[name] = value;
+            }
+        }
+
+        return new ConfigValues(document, variables);
+    }
+
+    private static bool TryRead(JsonObject entry, out StoredValue value)
+    {
+        var owner = entry["owner"] switch
+        {
+            JsonValue single when single.GetValueKind() == JsonValueKind.String => single.GetValue<string>(),
+            // Some Creole versions keep one owner per row for slaves.
+            JsonArray owners => owners.OfType<JsonValue>().Select(o => o.ToString()).FirstOrDefault() ?? "",
+            _ => "",
+        };
+        value = new StoredValue(owner, [], false);
+        switch (entry["val"])
+        {
+            case null:
+                return true;
+            case JsonArray list:
+                var items = new List<string?>(list.Count);
+                foreach (var item in list)
+                {
+                    if (item is not null and not JsonValue)
+                    {
+                        return false;
+                    }
+
+                    items.Add(item is null ? null : ScalarText((JsonValue)item));
+                }
+
+                value = value with { Items = items, IsList = true };
+                return true;
+            case JsonValue scalar:
+                var text = ScalarText(scalar);
+                value = value with { Items = text is null ? [] : [text] };
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static string? ScalarText(JsonValue value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>(),
+        JsonValueKind.True => "True",
+        JsonValueKind.False => "False",
+        JsonValueKind.Null => null,
+        _ => value.ToJsonString(),
+    };
+
+    internal static JsonNode? NumberOrText(string? text) =>
+        text is null ? null
+        : VariableTypes.TryParseInteger(text, out var number) && number.ToString(CultureInfo.InvariantCulture) == text ? JsonValue.Create(number)
+        : JsonValue.Create(text);
+}

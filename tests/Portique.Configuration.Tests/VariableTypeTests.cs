@@ -1,0 +1,189 @@
+namespace Portique.Configuration.Tests;
+
+public sealed class VariableTypeTests
+{
+    [Theory]
+    [InlineData("string", "n'importe quoi, même vide de sens")]
+    [InlineData("number", "0")]
+    [InlineData("number", "-42")]
+    [InlineData("number", "9223372036854775807")]
+    [InlineData("oui/non", "oui")]
+    [InlineData("oui/non", "non")]
+    [InlineData("on/off", "on")]
+    [InlineData("on/off", "off")]
+    [InlineData("port", "1")]
+    [InlineData("port", "65535")]
+    [InlineData("ip", "192.168.0.1")]
+    [InlineData("ip", "0.0.0.0")]
+    [InlineData("netmask", "255.255.255.0")]
+    [InlineData("netmask", "255.255.254.0")]
+    [InlineData("netmask", "0.0.0.0")]
+    [InlineData("network", "10.0.0.0")]
+    [InlineData("domain", "ac-test.fr")]
+    [InlineData("domain", "www.1and1.example.com")]
+    [InlineData("hostname", "scribe")]
+    [InlineData("hostname", "amon-1")]
+    [InlineData("web_address", "https://www.ac-test.fr/")]
+    [InlineData("web_address", "http://10.0.0.1:8080/app?x=1")]
+    [InlineData("web_address", "http://localhost")]
+    [InlineData("unix_filename", "/var/log/app.log")]
+    [InlineData("mail", "prenom.nom@ac-test.fr")]
+    [InlineData("password", "p@ss wörd!")]
+    [InlineData("service_name", "rocketchat")]
+    [InlineData("service_name", "a")]
+    [InlineData("service_name", "app-2")]
+    [InlineData("absolute_path", "/")]
+    [InlineData("absolute_path", "/srv/data/app")]
+    [InlineData("absolute_path", "/srv/my..file")]
+    [InlineData("host_path", "/srv/rocketchat/uploads")]
+    [InlineData("host_path", "/etc2")]
+    [InlineData("host_path", "/etc/app")]
+    [InlineData("host_path", "/run/app")]
+    [InlineData("key_value", "TZ=Europe/Paris")]
+    [InlineData("key_value", "_EMPTY=")]
+    [InlineData("key_value", "URL=http://x/?a=b")]
+    public void A_valid_value_is_accepted(string type, string value)
+    {
+        Assert.True(VariableTypes.TryParse(type, out var parsed));
+
+        Assert.Null(VariableTypes.Validate(parsed, value));
+    }
+
+    [Theory]
+    [InlineData("number", "1.5")]
+    [InlineData("number", "douze")]
+    [InlineData("number", "9223372036854775808")]
+    [InlineData("number", "12\n")]
+    [InlineData("oui/non", "Oui")]
+    [InlineData("oui/non", "yes")]
+    [InlineData("on/off", "ON")]
+    [InlineData("port", "0")]
+    [InlineData("port", "65536")]
+    [InlineData("port", "http")]
+    [InlineData("ip", "256.1.1.1")]
+    [InlineData("ip", "10.0.0")]
+    [InlineData("ip", "010.0.0.1")]
+    [InlineData("ip", "10.0.0.1 ")]
+    [InlineData("netmask", "255.0.255.0")]
+    [InlineData("netmask", "255.255.255")]
+    [InlineData("network", "réseau")]
+    [InlineData("domain", "localhost")]
+    [InlineData("domain", "-bad.fr")]
+    [InlineData("domain", "bad..fr")]
+    [InlineData("domain", "ac_test.fr")]
+    [InlineData("hostname", "a.b")]
+    [InlineData("hostname", "trop-long-trop-long-trop-long-trop-long-trop-long-trop-long-trop-")]
+    [InlineData("web_address", "ftp://ac-test.fr")]
+    [InlineData("web_address", "https://ac test.fr")]
+    [InlineData("web_address", "https://ac-test.fr:70000/")]
+    [InlineData("web_address", "www.ac-test.fr")]
+    [InlineData("unix_filename", "fichier avec espace")]
+    [InlineData("mail", "pas-une-adresse")]
+    [InlineData("mail", "a@localhost")]
+    [InlineData("password", "ligne\nsuivante")]
+    [InlineData("service_name", "RocketChat")]
+    [InlineData("service_name", "-app")]
+    [InlineData("service_name", "app-")]
+    [InlineData("service_name", "app_1")]
+    [InlineData("service_name", "app.1")]
+    [InlineData("service_name", "app/1")]
+    [InlineData("service_name", "0123456789012345678901234567890123456789012345678901234567890123")]
+    [InlineData("absolute_path", "relative/path")]
+    [InlineData("absolute_path", "/srv/../etc")]
+    [InlineData("absolute_path", "/srv/./data")]
+    [InlineData("absolute_path", "/srv//data")]
+    [InlineData("absolute_path", "/srv/data/")]
+    [InlineData("absolute_path", "/srv/da\nta")]
+    [InlineData("absolute_path", "/srv/da\0ta")]
+    [InlineData("key_value", "1KEY=x")]
+    [InlineData("key_value", "=x")]
+    [InlineData("key_value", "KEY")]
+    [InlineData("key_value", "MY-KEY=x")]
+    [InlineData("key_value", "KEY=a\nb")]
+    public void An_invalid_value_is_refused(string type, string value)
+    {
+        Assert.True(VariableTypes.TryParse(type, out var parsed));
+
+        Assert.NotNull(VariableTypes.Validate(parsed, value));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/etc")]
+    [InlineData("/proc")]
+    [InlineData("/sys")]
+    [InlineData("/dev")]
+    [InlineData("/boot")]
+    [InlineData("/run")]
+    [InlineData("/var/run/docker.sock")]
+    [InlineData("/run/docker.sock")]
+    public void A_system_critical_host_path_is_refused_naming_the_rule(string path)
+    {
+        using var culture = UiCulture.English();
+
+        var message = VariableTypes.Validate(VariableType.HostPath, path);
+
+        Assert.Equal(
+            $"'{path}' is a system-critical path that cannot be shared with a container (forbidden: /, /etc, /proc, /sys, /dev, /boot, /run, /var/run/docker.sock, /run/docker.sock)",
+            message);
+    }
+
+    [Theory]
+    [InlineData("/proc/1/root", "/proc")]
+    [InlineData("/sys/kernel", "/sys")]
+    [InlineData("/dev/sda", "/dev")]
+    public void Anything_under_proc_sys_or_dev_is_refused_as_host_path(string path, string tree)
+    {
+        using var culture = UiCulture.English();
+
+        Assert.Equal($"'{path}' cannot be shared with a container: nothing under {tree} can be", VariableTypes.Validate(VariableType.HostPath, path));
+    }
+
+    [Fact]
+    public void A_host_path_must_first_be_a_normalised_absolute_path()
+    {
+        using var culture = UiCulture.English();
+
+        Assert.Equal("'/srv/../etc' is not a normalised absolute path: it must not contain a .. segment", VariableTypes.Validate(VariableType.HostPath, "/srv/../etc"));
+    }
+
+    [Fact]
+    public void A_password_message_never_contains_the_password()
+    {
+        var message = VariableTypes.Validate(VariableType.Password, "s3cret\n");
+
+        Assert.NotNull(message);
+        Assert.DoesNotContain("s3cret", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_type_name_round_trips()
+    {
+        foreach (var name in VariableTypes.Names)
+        {
+            Assert.True(VariableTypes.TryParse(name, out var type));
+            Assert.Equal(name, type.ToCreoleName());
+        }
+
+        Assert.Equal(Enum.GetValues<VariableType>().Length, VariableTypes.Names.Count);
+        Assert.False(VariableTypes.TryParse("strng", out _));
+    }
+
+    [Theory]
+    [InlineData(VariableType.Number, "12", 12L)]
+    [InlineData(VariableType.Port, "8080", 8080L)]
+    [InlineData(VariableType.Number, "douze", "douze")]
+    [InlineData(VariableType.Ip, "10.0.0.1", "10.0.0.1")]
+    public void Typed_values_are_longs_for_numbers_and_ports_and_text_otherwise(VariableType type, string value, object expected)
+    {
+        Assert.Equal(expected, VariableTypes.ToTyped(type, value));
+    }
+
+    [Fact]
+    public void User_values_in_messages_are_shown_on_one_line()
+    {
+        using var culture = UiCulture.English();
+
+        Assert.Equal("'a\\nb' is not an integer", VariableTypes.Validate(VariableType.Number, "a\nb"));
+    }
+}
