@@ -1,0 +1,865 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Portique.Core;
+using Portique.Frontend.Nginx.Resources;
+
+namespace Portique.Frontend.Nginx;
+
+/// <summary>
+/// Publishes each service at <c>http(s)://server/name/</c> through nginx, from files rendered by the templates
+/// <c>portique-nginx.conf</c>, <c>portique-frontend.conf</c> and <c>portique-service.conf</c>.
+/// </summary>
+/// <remarks>
+/// <para>Files (keys of the desired set, relative to the nginx configuration directory <c>ROOT/etc/nginx</c>):</para>
+/// <list type="bullet">
+/// <item><c>nginx.conf</c>: the main configuration of a private master (<see cref="NginxLayout.Private"/> only; ignored
+/// for <see cref="NginxLayout.System"/>, where Debian's stays untouched).</item>
+/// <item><c>portique/NAME.conf</c>: included in the <c>http</c> block (<c>portique/frontend.conf</c>).</item>
+/// <item><c>portique/services/NAME.conf</c>: included in the frontend's <c>server</c> block, one per service
+/// (<c>conteneurN.conf</c>). Each must start with <see cref="ManagedMarker"/>: that line is how Portique recognises
+/// its own files, so that a service file no longer desired is removed and a file somebody else put there is never
+/// touched.</item>
+/// <item><see cref="NginxLayout.System"/> only: <c>sites-enabled/portique.conf</c>, written by the adapter itself,
+/// includes <c>/etc/nginx/portique/*.conf</c> from Debian's <c>http</c> block.</item>
+/// </list>
+/// <para>State under <c>ROOT/var/lib/portique/</c>: <c>nginx-staging/</c> (the candidate configuration under test),
+/// <c>nginx-last-good/</c> (Portique's files as they were before the last change), <c>nginx-reload-pending</c>
+/// (present between installing files and nginx taking them: the next run reloads even if nothing changed).</para>
+/// </remarks>
+public sealed class NginxFrontend : IFrontend
+{
+    /// <summary>The first line of every file Portique writes under <c>portique/services/</c>.</summary>
+    public const string ManagedMarker = "# portique:managed";
+
+    /// <summary>The include file written in <see cref="NginxLayout.System"/>, relative to the configuration directory.</summary>
+    public const string SystemIncludeFile = "sites-enabled/portique.conf";
+
+    private const string MainConfigKey = "nginx.conf";
+    private const string ServicesPrefix = "portique/services/";
+    private const string PortiquePrefix = "portique/";
+    private const string WrapperName = "portique-test.conf";
+    private const string DefaultPidFile = "/run/nginx.pid";
+    private const string NginxPrefix = "/usr/share/nginx";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>How long nginx may still take a reload after logging an error (it retries a busy port 5 times, 500 ms apart).</summary>
+    private static readonly TimeSpan RefusalGrace = TimeSpan.FromSeconds(3);
+
+    private static readonly string[] RuntimePathDirectives =
+    [
+        "pid", "error_log", "access_log", "client_body_temp_path", "proxy_temp_path",
+        "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path",
+    ];
+
+    private readonly NginxFrontendOptions options;
+    private int reloadCount;
+
+    public NginxFrontend(PortiqueRoot root, NginxFrontendOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        this.options = options ?? new NginxFrontendOptions();
+        Layout = this.options.Layout ?? (root.IsSystemRoot ? NginxLayout.System : NginxLayout.Private);
+        ConfigDirectory = root.Resolve("/etc/nginx");
+        MainConfigPath = Path.Join(ConfigDirectory, MainConfigKey);
+        StagingDirectory = Path.Join(root.StateDirectory, "nginx-staging");
+        LastGoodDirectory = Path.Join(root.StateDirectory, "nginx-last-good");
+        ReloadPendingPath = Path.Join(root.StateDirectory, "nginx-reload-pending");
+        CertificatePath = root.Resolve("/etc/portique/ssl/portique.crt");
+        KeyPath = root.Resolve("/etc/portique/ssl/portique.key");
+    }
+
+    public PortiqueRoot Root { get; }
+
+    public NginxLayout Layout { get; }
+
+    /// <summary><c>ROOT/etc/nginx</c>: the desired files' keys are relative to it.</summary>
+    public string ConfigDirectory { get; }
+
+    /// <summary>The file given to <c>nginx -c</c>: <c>ROOT/etc/nginx/nginx.conf</c> (Debian's at the system root).</summary>
+    public string MainConfigPath { get; }
+
+    public string StagingDirectory { get; }
+
+    public string LastGoodDirectory { get; }
+
+    public string ReloadPendingPath { get; }
+
+    /// <summary>The self-signed certificate used when none is configured (<c>ROOT/etc/portique/ssl/portique.crt</c>).</summary>
+    public string CertificatePath { get; }
+
+    /// <summary>Its private key, mode 0600 (<c>ROOT/etc/portique/ssl/portique.key</c>).</summary>
+    public string KeyPath { get; }
+
+    /// <summary>How many graceful reloads this instance performed (and saw applied by new workers).</summary>
+    public int ReloadCount => Volatile.Read(ref reloadCount);
+
+    /// <summary>
+    /// Which files applying <paramref name="desiredFiles"/> would add, change or remove. Reads only: no side effect.
+    /// Only files of <c>portique/services/</c> starting with <see cref="ManagedMarker"/> are ever removed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A key is not a path Portique may write, or a service file lacks the marker.</exception>
+    public async Task<FrontendChange> PlanAsync(IReadOnlyDictionary<string, string> desiredFiles, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var files = DesiredContents(desiredFiles);
+        return await CompareAsync(files, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes the installed files equal to <paramref name="desiredFiles"/> and nginx serve them. Nothing changed and the
+    /// master runs: no write, no reload (<see cref="FrontendAction.None"/>). Otherwise the candidate configuration is
+    /// tested in a staging copy first (<c>nginx -t</c>); refused, nothing is installed and
+    /// <see cref="FrontendConfigurationException"/> says which file and line. Accepted, the files are installed
+    /// atomically, tested in place once more (refused: the previous files are put back), then the master reloads
+    /// gracefully, or is started when none runs (a stale pid file is ignored).
+    /// </summary>
+    public async Task<FrontendResult> ApplyAsync(IReadOnlyDictionary<string, string> desiredFiles, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var files = DesiredContents(desiredFiles);
+        var change = await CompareAsync(files, cancellationToken).ConfigureAwait(false);
+        var master = FindMaster();
+        var reloadPending = File.Exists(ReloadPendingPath);
+
+        if (!change.HasChanges)
+        {
+            if (master is int running)
+            {
+                if (!reloadPending)
+                {
+                    return new FrontendResult(change, FrontendAction.None);
+                }
+
+                await ReloadAsync(running, restored: false, cancellationToken).ConfigureAwait(false);
+                DeleteQuietly(ReloadPendingPath);
+                return new FrontendResult(change, FrontendAction.Reloaded);
+            }
+
+            await StartMasterAsync(restored: false, cancellationToken).ConfigureAwait(false);
+            DeleteQuietly(ReloadPendingPath);
+            return new FrontendResult(change, FrontendAction.Started);
+        }
+
+        await TestCandidateAsync(files, change, cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            SaveLastGood();
+            WritePending();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Nothing installed yet: the running configuration is untouched.
+            throw new RuntimeFailureException(Messages.Format("FileOperationFailed", Root.StateDirectory, ex.Message), ex);
+        }
+
+        var touched = change.All.ToList();
+        var signalled = false;
+        try
+        {
+            Install(files, change);
+            EnsureRuntimeDirectories(MainConfigPath);
+
+            var check = await RunNginxAsync(["-t", "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+            if (check.ExitCode != 0)
+            {
+                throw Rejected(check.Output, installed: true);
+            }
+
+            FrontendAction action;
+            signalled = true;
+            if (master is int pid)
+            {
+                await ReloadAsync(pid, restored: true, cancellationToken).ConfigureAwait(false);
+                action = FrontendAction.Reloaded;
+            }
+            else
+            {
+                await StartMasterAsync(restored: true, cancellationToken).ConfigureAwait(false);
+                action = FrontendAction.Started;
+            }
+
+            DeleteQuietly(ReloadPendingPath);
+            return new FrontendResult(change, action);
+        }
+        catch (Exception ex) when (!signalled || ex is RuntimeFailureException)
+        {
+            // Before nginx was told, or when it did not take the new files: the previous ones go back.
+            // (Cancelled after the signal: the files stay, and the pending marker makes the next run reload.)
+            try
+            {
+                Restore(touched);
+            }
+            catch (Exception restoreFailure) when (restoreFailure is IOException or UnauthorizedAccessException)
+            {
+                throw new RuntimeFailureException(
+                    Messages.Format("FileOperationFailed", ConfigDirectory, restoreFailure.Message), new AggregateException(ex, restoreFailure));
+            }
+
+            DeleteQuietly(ReloadPendingPath);
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new RuntimeFailureException(Messages.Format("FileOperationFailed", ConfigDirectory, ex.Message), ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the self-signed pair <see cref="CertificatePath"/> / <see cref="KeyPath"/> when either is missing (RSA 2048,
+    /// SHA-256, 10 years, SAN = the server names, else <c>localhost</c>, plus 127.0.0.1; key mode 0600). Call it when no
+    /// certificate is configured. An existing pair is kept as is.
+    /// </summary>
+    /// <param name="serverName">nginx's <c>server_name</c> value (<c>_</c>, empty or null: none).</param>
+    public Task<SelfSignedCertificate> EnsureSelfSignedCertificateAsync(string? serverName, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (File.Exists(CertificatePath) && File.Exists(KeyPath))
+        {
+            return Task.FromResult(new SelfSignedCertificate(CertificatePath, KeyPath, Created: false));
+        }
+
+        try
+        {
+            var (certificatePem, keyPem) = SelfSignedCertificates.Create(serverName, DateTimeOffset.UtcNow);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Key first: a crash in between leaves the certificate missing, so the pair is made again next time.
+            AtomicFile.Write(KeyPath, Utf8.GetBytes(keyPem), AtomicFile.PrivateMode);
+            AtomicFile.Write(CertificatePath, Utf8.GetBytes(certificatePem));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new RuntimeFailureException(Messages.Format("CertificateFailed", CertificatePath, ex.Message), ex);
+        }
+
+        return Task.FromResult(new SelfSignedCertificate(CertificatePath, KeyPath, Created: true));
+    }
+
+    /// <summary>True when the pid file names a live nginx master (for a non-system root: one started on this root's configuration).</summary>
+    public Task<bool> IsRunningAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(FindMaster() is not null);
+    }
+
+    /// <summary>Stops the master gracefully (<c>nginx -s quit</c>; <c>-s stop</c> if it lingers) and waits for it to exit. No master: nothing to do.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (FindMaster() is not int pid)
+        {
+            return;
+        }
+
+        foreach (var signal in new[] { "quit", "stop" })
+        {
+            var run = await RunNginxAsync(["-s", signal, "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+            if (run.ExitCode != 0 && ProcFs.IsAlive(pid))
+            {
+                throw new RuntimeFailureException(Messages.Format(
+                    "NginxCommandFailed", NginxText.JoinForDisplay(options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
+            }
+
+            if (await WaitUntilAsync(() => !ProcFs.IsAlive(pid), cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        throw new RuntimeFailureException(Messages.Format("StopFailed", pid, Seconds(options.ProcessTimeout)));
+    }
+
+    /// <summary>The live master's pid, or null (no pid file, a stale one, or a pid that is not this configuration's master).</summary>
+    internal int? FindMaster()
+    {
+        var pidFile = PidFilePath();
+        string text;
+        try
+        {
+            text = File.ReadAllText(pidFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0 || !ProcFs.IsAlive(pid))
+        {
+            return null;
+        }
+
+        var title = ProcFs.CommandLine(pid);
+        if (title is null || !title.StartsWith("nginx: master process", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // At "/" the distribution may start nginx without -c; under another root only our own master counts.
+        if (!Root.IsSystemRoot)
+        {
+            var option = " -c " + MainConfigPath;
+            if (!title.EndsWith(option, StringComparison.Ordinal) && !title.Contains(option + " ", StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return pid;
+    }
+
+    /// <summary>The live workers of the running master (empty when none runs).</summary>
+    internal IReadOnlyList<int> WorkerPids() =>
+        FindMaster() is int pid ? ProcFs.Workers(pid).Where(w => !w.ShuttingDown).Select(w => w.Pid).Order().ToList() : [];
+
+    internal string PidFilePath()
+    {
+        if (options.PidFile is not null)
+        {
+            return options.PidFile;
+        }
+
+        var configured = File.Exists(MainConfigPath) ? NginxText.FirstValue(ReadText(MainConfigPath), "pid") : null;
+        return configured is null ? DefaultPidFile : AbsoluteNginxPath(configured);
+    }
+
+    private SortedDictionary<string, byte[]> DesiredContents(IReadOnlyDictionary<string, string> desiredFiles)
+    {
+        ArgumentNullException.ThrowIfNull(desiredFiles);
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (key, content) in desiredFiles)
+        {
+            ArgumentNullException.ThrowIfNull(content);
+            if (!IsWritableKey(key))
+            {
+                throw new ArgumentException(
+                    $"'{key}' is not a file Portique writes: expected nginx.conf, portique/NAME.conf or portique/services/NAME.conf.",
+                    nameof(desiredFiles));
+            }
+
+            if (key == MainConfigKey && Layout == NginxLayout.System)
+            {
+                continue;
+            }
+
+            if (key.StartsWith(ServicesPrefix, StringComparison.Ordinal) && !IsMarked(content))
+            {
+                throw new ArgumentException(
+                    $"'{key}' does not start with '{ManagedMarker}': Portique could not recognise it as its own to remove it later.",
+                    nameof(desiredFiles));
+            }
+
+            files[key] = Utf8.GetBytes(content);
+        }
+
+        if (Layout == NginxLayout.System)
+        {
+            files[SystemIncludeFile] = Utf8.GetBytes(
+                $"{ManagedMarker} - frontal Portique dans le nginx du système (fichier généré, ne pas modifier)\n" +
+                $"include {Path.Join(ConfigDirectory, "portique")}/*.conf;\n");
+        }
+
+        return files;
+    }
+
+    private static bool IsWritableKey(string key)
+    {
+        if (key == MainConfigKey)
+        {
+            return true;
+        }
+
+        var name = key.StartsWith(ServicesPrefix, StringComparison.Ordinal) ? key[ServicesPrefix.Length..]
+            : key.StartsWith(PortiquePrefix, StringComparison.Ordinal) ? key[PortiquePrefix.Length..]
+            : null;
+        return name is { Length: > 5 }
+            && name.EndsWith(".conf", StringComparison.Ordinal)
+            && char.IsAsciiLetterOrDigit(name[0])
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+    }
+
+    private static bool IsMarked(string content) =>
+        content.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0)?.StartsWith(ManagedMarker, StringComparison.Ordinal) == true;
+
+    private async Task<FrontendChange> CompareAsync(SortedDictionary<string, byte[]> files, CancellationToken cancellationToken)
+    {
+        var added = new List<string>();
+        var changed = new List<string>();
+        foreach (var (key, content) in files)
+        {
+            var path = Path.Join(ConfigDirectory, key);
+            if (!File.Exists(path))
+            {
+                added.Add(key);
+            }
+            else if (!(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(content))
+            {
+                changed.Add(key);
+            }
+        }
+
+        var removed = new List<string>();
+        var services = Path.Join(ConfigDirectory, ServicesPrefix);
+        if (Directory.Exists(services))
+        {
+            foreach (var path in Directory.EnumerateFiles(services, "*.conf").Order(StringComparer.Ordinal))
+            {
+                var key = ServicesPrefix + Path.GetFileName(path);
+                if (!files.ContainsKey(key) && IsMarked(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)))
+                {
+                    removed.Add(key);
+                }
+            }
+        }
+
+        return new FrontendChange(added, changed, removed);
+    }
+
+    /// <summary>Builds the candidate configuration in the staging directory and has nginx check it.</summary>
+    private async Task TestCandidateAsync(SortedDictionary<string, byte[]> files, FrontendChange change, CancellationToken cancellationToken)
+    {
+        string candidate;
+        try
+        {
+            candidate = PrepareStaging(files, change);
+            EnsureRuntimeDirectories(candidate);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.Format("FileOperationFailed", StagingDirectory, ex.Message), ex);
+        }
+
+        try
+        {
+            var run = await RunNginxAsync(["-t", "-c", candidate], cancellationToken).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+            {
+                var output = run.Output.Replace(StagingDirectory + "/", ConfigDirectory + "/", StringComparison.Ordinal);
+                throw Rejected(output, installed: false);
+            }
+        }
+        finally
+        {
+            DeleteDirectoryQuietly(StagingDirectory);
+        }
+    }
+
+    /// <returns>The file to give <c>nginx -t -c</c>.</returns>
+    private string PrepareStaging(SortedDictionary<string, byte[]> files, FrontendChange change)
+    {
+        DeleteDirectoryQuietly(StagingDirectory);
+        Directory.CreateDirectory(StagingDirectory);
+        if (Layout == NginxLayout.Private)
+        {
+            CopyDirectory(ConfigDirectory, StagingDirectory);
+        }
+        else
+        {
+            CopyDirectory(Path.Join(ConfigDirectory, "portique"), Path.Join(StagingDirectory, "portique"));
+        }
+
+        foreach (var (key, content) in files)
+        {
+            if (key != SystemIncludeFile)
+            {
+                AtomicFile.Write(Path.Join(StagingDirectory, key), content);
+            }
+        }
+
+        foreach (var key in change.Removed)
+        {
+            File.Delete(Path.Join(StagingDirectory, key));
+        }
+
+        if (Layout == NginxLayout.Private)
+        {
+            return Path.Join(StagingDirectory, MainConfigKey);
+        }
+
+        // Dokku-style: the staged Portique files alone, in a minimal main configuration of their own.
+        var wrapper = Path.Join(StagingDirectory, WrapperName);
+        var temp = Path.Join(StagingDirectory, "temp");
+        var mimeTypes = new[] { Path.Join(ConfigDirectory, "mime.types"), "/etc/nginx/mime.types" }.FirstOrDefault(File.Exists);
+        var text = new StringBuilder()
+            .Append("# Portique : enveloppe de test (nginx -t) des fichiers du frontal.\n")
+            .Append(CultureInfo.InvariantCulture, $"pid {StagingDirectory}/nginx-test.pid;\n")
+            .Append("error_log stderr;\n")
+            .Append("events {}\n")
+            .Append("http {\n");
+        if (mimeTypes is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    include {mimeTypes};\n");
+        }
+
+        foreach (var kind in new[] { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" })
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    {kind}_temp_path {temp}/{kind};\n");
+        }
+
+        text.Append("    access_log off;\n")
+            .Append("    include portique/*.conf;\n")
+            .Append("}\n");
+        Directory.CreateDirectory(temp);
+        AtomicFile.Write(wrapper, Utf8.GetBytes(text.ToString()));
+        return wrapper;
+    }
+
+    /// <summary>
+    /// Creates, under a non-system root, the directories the configuration's pid, logs and temp paths live in (nginx
+    /// creates a temp path itself, not its parents). Paths outside the root are left alone.
+    /// </summary>
+    private void EnsureRuntimeDirectories(string mainConfiguration)
+    {
+        if (Root.IsSystemRoot || !File.Exists(mainConfiguration))
+        {
+            return;
+        }
+
+        var inside = Root.Directory.TrimEnd('/') + "/";
+        foreach (var (_, value) in NginxText.Directives(ReadText(mainConfiguration), RuntimePathDirectives))
+        {
+            if (value.StartsWith(inside, StringComparison.Ordinal) && Path.GetDirectoryName(value) is { } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+    }
+
+    /// <summary>Copies Portique's files, as they are now, to <see cref="LastGoodDirectory"/>.</summary>
+    private void SaveLastGood()
+    {
+        DeleteDirectoryQuietly(LastGoodDirectory);
+        Directory.CreateDirectory(LastGoodDirectory);
+        CopyDirectory(Path.Join(ConfigDirectory, "portique"), Path.Join(LastGoodDirectory, "portique"));
+        var single = Layout == NginxLayout.Private ? MainConfigKey : SystemIncludeFile;
+        var source = Path.Join(ConfigDirectory, single);
+        if (File.Exists(source))
+        {
+            var target = Path.Join(LastGoodDirectory, single);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target, overwrite: true);
+        }
+    }
+
+    private void Install(SortedDictionary<string, byte[]> files, FrontendChange change)
+    {
+        foreach (var key in change.Added.Concat(change.Changed))
+        {
+            AtomicFile.Write(Path.Join(ConfigDirectory, key), files[key]);
+        }
+
+        foreach (var key in change.Removed)
+        {
+            File.Delete(Path.Join(ConfigDirectory, key));
+        }
+    }
+
+    /// <summary>Puts back, from <see cref="LastGoodDirectory"/>, every file this change touched.</summary>
+    private void Restore(IEnumerable<string> touched)
+    {
+        foreach (var key in touched)
+        {
+            var saved = Path.Join(LastGoodDirectory, key);
+            var installed = Path.Join(ConfigDirectory, key);
+            if (File.Exists(saved))
+            {
+                AtomicFile.Write(installed, File.ReadAllBytes(saved));
+            }
+            else
+            {
+                File.Delete(installed);
+            }
+        }
+    }
+
+    private async Task ReloadAsync(int master, bool restored, CancellationToken cancellationToken)
+    {
+        var before = ProcFs.Children(master).ToHashSet();
+        var logOffset = ErrorLogLength();
+        string[] arguments = ["-s", "reload", "-c", MainConfigPath];
+        var run = await RunNginxAsync(arguments, cancellationToken).ConfigureAwait(false);
+        if (run.ExitCode != 0)
+        {
+            throw new RuntimeFailureException(Messages.Format(
+                "NginxCommandFailed", NginxText.JoinForDisplay(options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
+        }
+
+        // Applied when new workers serve and every old one is shutting down (it has closed its listening sockets, so
+        // no new connection meets the old configuration). A refused reload keeps the old workers and logs an [emerg]:
+        // once one is logged, nginx gets a grace period (it retries a busy port for 2.5 s) before the reload counts
+        // as refused.
+        NginxDiagnostic? refusal = null;
+        var refusalSeen = Stopwatch.StartNew();
+        var replaced = false;
+        await WaitUntilAsync(
+            () =>
+            {
+                if (!ProcFs.IsAlive(master))
+                {
+                    return true;
+                }
+
+                var serving = ProcFs.Workers(master).Where(w => !w.ShuttingDown).ToList();
+                replaced = serving.Count > 0 && serving.All(w => !before.Contains(w.Pid));
+                if (replaced)
+                {
+                    return true;
+                }
+
+                if (refusal is null && (refusal = NewErrorSince(logOffset)) is not null)
+                {
+                    refusalSeen.Restart();
+                }
+
+                return refusal is not null && refusalSeen.Elapsed > RefusalGrace;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (!ProcFs.IsAlive(master))
+        {
+            throw new RuntimeFailureException(Messages.Format(
+                restored ? "StartFailedRestored" : "StartFailed", Messages.Format("MasterDied", master, ErrorLogDetail(logOffset))));
+        }
+
+        if (!replaced)
+        {
+            var detail = refusal is not null ? Describe(refusal)
+                : Messages.Format("NoNewWorkers", Seconds(options.ProcessTimeout), ErrorLogDetail(logOffset));
+            throw new RuntimeFailureException(Messages.Format(restored ? "ReloadNotApplied" : "ReloadFailed", detail));
+        }
+
+        Interlocked.Increment(ref reloadCount);
+    }
+
+    private async Task StartMasterAsync(bool restored, CancellationToken cancellationToken)
+    {
+        var pidFile = PidFilePath();
+        var failure = restored ? "StartFailedRestored" : "StartFailed";
+
+        // FindMaster() said no master: whatever the pid file holds is stale. Under a non-system root, only a pid
+        // file inside the root is ours to delete.
+        if (Root.IsSystemRoot || pidFile.StartsWith(Root.Directory.TrimEnd('/') + "/", StringComparison.Ordinal))
+        {
+            DeleteQuietly(pidFile);
+        }
+
+        try
+        {
+            EnsureRuntimeDirectories(MainConfigPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.Format(failure, ex.Message), ex);
+        }
+
+        var logOffset = ErrorLogLength();
+        var run = await RunNginxAsync(["-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+        if (run.ExitCode != 0)
+        {
+            var detail = NginxText.FirstError(run.Output) is null && NewErrorSince(logOffset) is { } logged ? Describe(logged) : Detail(run.Output);
+            throw new RuntimeFailureException(Messages.Format(failure, detail));
+        }
+
+        var up = await WaitUntilAsync(
+            () => FindMaster() is int pid && ProcFs.Workers(pid).Any(w => !w.ShuttingDown),
+            cancellationToken).ConfigureAwait(false);
+        if (!up)
+        {
+            throw new RuntimeFailureException(Messages.Format(
+                failure, Messages.Format("MasterNotUp", Seconds(options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
+        }
+    }
+
+    private async Task<bool> WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            if (clock.Elapsed > options.ProcessTimeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static FrontendConfigurationException Rejected(string output, bool installed)
+    {
+        var error = NginxText.FirstError(output);
+        var message = error is { File: not null, Line: not null }
+            ? Messages.Format(installed ? "InstalledConfigurationRejectedAt" : "ConfigurationRejectedAt", error.File, error.Line, error.Message)
+            : Messages.Format(installed ? "InstalledConfigurationRejected" : "ConfigurationRejected", error?.Message ?? Detail(output));
+        return new FrontendConfigurationException(message, error?.File, error?.Line, error?.Message ?? output.Trim(), output);
+    }
+
+    private string? ErrorLogPath()
+    {
+        var configured = File.Exists(MainConfigPath) ? NginxText.FirstValue(ReadText(MainConfigPath), "error_log") : null;
+        return configured is null || configured == "stderr" || configured.StartsWith("syslog:", StringComparison.Ordinal)
+            ? null
+            : AbsoluteNginxPath(configured);
+    }
+
+    private long ErrorLogLength()
+    {
+        try
+        {
+            return ErrorLogPath() is { } path && File.Exists(path) ? new FileInfo(path).Length : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The first error nginx logged past <paramref name="offset"/> (the log's length before a signal), or null.</summary>
+    private NginxDiagnostic? NewErrorSince(long offset)
+    {
+        try
+        {
+            if (ErrorLogPath() is not { } path || !File.Exists(path))
+            {
+                return null;
+            }
+
+            using var stream = File.Open(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length <= offset)
+            {
+                return null;
+            }
+
+            stream.Seek(offset, SeekOrigin.Begin);
+            var buffer = new byte[(int)Math.Min(stream.Length - offset, 64 * 1024)];
+            stream.ReadExactly(buffer);
+            return NginxText.FirstError(Utf8.GetString(buffer));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private string ErrorLogDetail(long offset)
+    {
+        if (NewErrorSince(offset) is { } error)
+        {
+            return Describe(error);
+        }
+
+        return ErrorLogPath() is { } path ? Messages.Format("SeeErrorLog", path) : Messages.Format("NoDetail");
+    }
+
+    private static string Describe(NginxDiagnostic error) =>
+        error.File is null ? error.Message : $"{error.File}:{error.Line}: {error.Message}";
+
+    private static string Detail(string output)
+    {
+        if (NginxText.FirstError(output) is { } error)
+        {
+            return Describe(error);
+        }
+
+        var trimmed = output.Trim();
+        return trimmed.Length > 0 ? trimmed : Messages.Format("NoDetail");
+    }
+
+    private async Task<NginxRun> RunNginxAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var display = NginxText.JoinForDisplay(options.NginxBinary, arguments);
+        if (!File.Exists(options.NginxBinary))
+        {
+            throw new RuntimeFailureException(Messages.Format("NginxMissing", options.NginxBinary));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.CommandTimeout);
+        try
+        {
+            var result = await Cli.Wrap(options.NginxBinary)
+                .WithArguments(arguments)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
+                .ConfigureAwait(false);
+            return new NginxRun(result.ExitCode, result.StandardError + result.StandardOutput);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RuntimeFailureException(Messages.Format("NginxCommandTimedOut", display, Seconds(options.CommandTimeout)));
+        }
+        catch (Win32Exception ex)
+        {
+            throw new RuntimeFailureException(Messages.Format("NginxMissing", options.NginxBinary), ex);
+        }
+    }
+
+    private void WritePending()
+    {
+        AtomicFile.Write(ReloadPendingPath, Utf8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n"));
+    }
+
+    private static string AbsoluteNginxPath(string path) => path.StartsWith('/') ? path : Path.Join(NginxPrefix, path);
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.CurrentCulture);
+
+    private static string ReadText(string path) => File.ReadAllText(path, Utf8);
+
+    private static void CopyDirectory(string source, string target)
+    {
+        if (!Directory.Exists(source))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Join(target, Path.GetFileName(file)), overwrite: true);
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(source))
+        {
+            CopyDirectory(directory, Path.Join(target, Path.GetFileName(directory)));
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover only costs one extra check next time.
+        }
+    }
+
+    private static void DeleteDirectoryQuietly(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the next use empties it first.
+        }
+    }
+
+    private sealed record NginxRun(int ExitCode, string Output);
+}
