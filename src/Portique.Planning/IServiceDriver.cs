@@ -61,6 +61,14 @@ public interface IServiceDriver
 
     Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits, within the engine's own timeout, for a just-started instance to settle: Healthy, Unhealthy or NotRunning
+    /// as soon as seen; Running only once it stayed up without restarting for a grace period (a command that crashes at
+    /// once must not pass because its engine restarted it). A published port alone proves nothing: docker-proxy accepts
+    /// connections for a dead container.
+    /// </summary>
+    Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken);
+
     /// <summary>The last <paramref name="tail"/> log lines of the instance named <paramref name="name"/>.</summary>
     Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken);
 

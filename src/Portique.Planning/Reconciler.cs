@@ -173,6 +173,14 @@ public sealed class Reconciler
                 return Outcome(action, true, "removed; host data kept");
             }
 
+            // Stale instances of the same name (an aside left by a killed run, a copy in another engine) go first:
+            // they would block the name, and the primary instance is the one serving.
+            if (action.Leftovers.Count > 0)
+            {
+                progress.Report(new ReconcileEvent(EventKind.Detail, name, $"removing {action.Leftovers.Count} leftover instance(s) of an interrupted run"));
+                await RemoveAllAsync(action.Leftovers, cancellationToken).ConfigureAwait(false);
+            }
+
             var spec = action.Desired!;
             var driver = DriverFor(spec.Technology)!;
             string artifact;
@@ -202,11 +210,6 @@ public sealed class Reconciler
                 ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
                 _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
             };
-            if (outcome.Succeeded && action.Leftovers.Count > 0)
-            {
-                await RemoveAllAsync(action.Leftovers, cancellationToken).ConfigureAwait(false);
-            }
-
             return outcome;
         }
         catch (PortiqueException e)
@@ -279,51 +282,40 @@ public sealed class Reconciler
         return Outcome(action, false, $"the new instance is not healthy ({failure}); the previous one was restored", logs);
     }
 
-    /// <summary>Null when healthy within the timeout, else why not.</summary>
+    /// <summary>Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.</summary>
     private async Task<string?> WaitHealthyAsync(IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + options.HealthTimeout;
-        var notRunningStreak = 0;
-        var last = "no answer yet";
-        while (true)
+        var health = await driver.WaitForHealthAsync(instance, cancellationToken).ConfigureAwait(false);
+        switch (health)
         {
-            var health = await driver.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false);
-            switch (health)
-            {
-                case EngineHealth.Unhealthy:
-                    return "its health check fails";
-                case EngineHealth.NotRunning:
-                    // Engines with a restart policy may be between two attempts: two readings in a row mean it exited.
-                    if (++notRunningStreak >= 2)
-                    {
-                        return "it is not running (exited at start)";
-                    }
+            case EngineHealth.Unhealthy:
+                return "its health check fails";
+            case EngineHealth.NotRunning:
+                return "it is not running (exited at start)";
+            case EngineHealth.Starting:
+                return "its health check did not pass in time";
+        }
 
-                    last = "not running";
-                    break;
-                case EngineHealth.Starting:
-                    notRunningStreak = 0;
-                    last = "health check still starting";
-                    break;
-                default:
-                    notRunningStreak = 0;
-                    if (spec.RoutedPort is not { } port
-                        || await probe.AcceptsConnectionsAsync(spec.PublishAddress, port, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
-                    {
-                        return null;
-                    }
+        if (spec.RoutedPort is not { } port)
+        {
+            return null;
+        }
 
-                    last = $"port {port} does not accept connections";
-                    break;
-            }
-
+        var deadline = time.GetUtcNow() + options.HealthTimeout;
+        while (!await probe.AcceptsConnectionsAsync(spec.PublishAddress, port, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
+        {
             if (time.GetUtcNow() >= deadline)
             {
-                return $"timed out after {options.HealthTimeout.TotalSeconds:0} s: {last}";
+                return $"port {port} did not accept connections within {options.HealthTimeout.TotalSeconds:0} s";
             }
 
             await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
         }
+
+        // Still alive after the port answered? (An engine proxy may accept for a dying instance.)
+        return await driver.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false) is EngineHealth.NotRunning or EngineHealth.Unhealthy
+            ? "it stopped right after starting"
+            : null;
     }
 
     private async Task RemoveAllAsync(IEnumerable<ObservedService> instances, CancellationToken cancellationToken)

@@ -90,6 +90,9 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         return Task.FromResult(current.State == InstanceState.Running ? EngineHealth.Running : EngineHealth.NotRunning);
     }
 
+    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken) =>
+        CheckHealthAsync(instance, cancellationToken);
+
     public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(["boom: exiting"]);
 

@@ -1,0 +1,335 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Portique.Configuration;
+using Portique.Core;
+using Portique.Orchestration;
+using Portique.Planning;
+using Spectre.Console;
+
+namespace Portique.Cli;
+
+internal static class Commands
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static IEnumerable<Command> All(CommandContext context)
+    {
+        yield return Get(context);
+        yield return Set(context);
+        yield return Validate(context);
+        yield return Render(context);
+        yield return Variables(context);
+        yield return Plan(context);
+        yield return Apply(context, ReconfigureMode.Instance);
+        yield return Apply(context, ReconfigureMode.Reconfigure);
+        yield return Status(context);
+        yield return Logs(context);
+    }
+
+    private static Command Get(CommandContext context)
+    {
+        var name = new Argument<string>("VAR") { Description = "Nom de la variable / variable name" };
+        var command = new Command("get", "Affiche la valeur d'une variable (une valeur par ligne) / print a variable's value (one value a line)") { name };
+        command.SetAction(parse =>
+        {
+            var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
+            var variableName = parse.GetValue(name)!;
+            var variable = workspace.Evaluate().Find(variableName)
+                ?? throw new InvalidInputException(variableName, Text.UnknownVariable);
+            foreach (var value in variable.Values)
+            {
+                context.Output.WriteLine(value ?? "");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Set(CommandContext context)
+    {
+        var words = new Argument<string[]>("VAR VALUE...|VAR=VALUE...")
+        {
+            Arity = ArgumentArity.OneOrMore,
+            Description = "« VAR VALEUR... » (aucune valeur : vider), ou plusieurs « VAR=VALEUR » appliquées ensemble (répéter VAR pour une multi) / " +
+                "'VAR VALUE...' (no value: empty it), or several 'VAR=VALUE' applied together (repeat VAR for a multi)",
+        };
+        var command = new Command("set", "Modifie des variables après validation de toute la configuration ; refusée, config.eol reste intact / set variables after validating the whole configuration; if refused config.eol is unchanged")
+        {
+            words,
+        };
+        command.SetAction(parse =>
+        {
+            var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
+            var report = workspace.Set(Assignments.Parse(parse.GetValue(words) ?? []), Owners.Portique);
+            PrintWarnings(context, report.Warnings);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Validate(CommandContext context)
+    {
+        var command = new Command("validate", "Valide la configuration : toutes les erreurs, une par ligne (code 2) / validate: every error, one a line (exit 2)");
+        command.SetAction(parse =>
+        {
+            var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
+            var report = workspace.Validate(workspace.Evaluate());
+            PrintWarnings(context, report.Warnings);
+            if (report.Problems.Count > 0)
+            {
+                throw new ConfigurationInvalidException(report.Problems);
+            }
+
+            context.Output.WriteLine(Text.ConfigurationValid(report.Desired.Services.Count));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Render(CommandContext context)
+    {
+        var outputDirectory = new Option<string?>("--output")
+        {
+            Description = "Écrit tous les fichiers (frontal compris) sous ce dossier, sans toucher au système / write every file (frontend included) under this folder, touching nothing else",
+        };
+        var command = new Command("render", "Génère les fichiers déclarés par les dictionnaires (réécrits seulement s'ils changent) / render the dictionaries' files (rewritten only when changed)")
+        {
+            outputDirectory,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
+            var configuration = workspace.Evaluate();
+            var report = workspace.Validate(configuration);
+            if (report.Problems.Count > 0)
+            {
+                throw new ConfigurationInvalidException(report.Problems);
+            }
+
+            var files = workspace.RenderAll(configuration);
+            var preview = parse.GetValue(outputDirectory) is { } directory ? new PortiqueRoot(directory) : null;
+            if (preview is not null)
+            {
+                files = files.Select(f => f with { Destination = preview.Resolve(f.Declaration.Name) }).ToArray();
+            }
+            else
+            {
+                foreach (var file in files.Where(f => f.Content is not null && Workspace.IsFrontendFile(f.Declaration)))
+                {
+                    context.Output.WriteLine(Text.FrontendFileDeferred(file.Declaration.Name));
+                }
+            }
+
+            var changed = await Workspace.WriteAsync(files, cancellationToken, includeFrontend: preview is not null).ConfigureAwait(false);
+            foreach (var file in changed)
+            {
+                context.Output.WriteLine(Text.FileChanged(file));
+            }
+
+            if (changed.Count == 0)
+            {
+                context.Output.WriteLine(Text.NoFileChanged);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Variables(CommandContext context)
+    {
+        var all = new Option<bool>("--all") { Description = "Montre aussi les variables désactivées / also show disabled variables" };
+        var command = new Command("variables", "Tableau des familles et variables : type, valeur, description / table of families and variables") { all };
+        command.SetAction(parse =>
+        {
+            var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
+            var configuration = workspace.Evaluate();
+            var table = new Table().AddColumns(Text.Family, Text.Variable, Text.Type, Text.Value, Text.Description);
+            foreach (var family in configuration.Families.Where(f => parse.GetValue(all) || !f.Disabled))
+            {
+                foreach (var variable in family.Variables.Select(configuration.Find).OfType<EvaluatedVariable>())
+                {
+                    if (variable.Disabled && !parse.GetValue(all))
+                    {
+                        continue;
+                    }
+
+                    var state = variable.Disabled || family.Disabled ? $" ({Text.Disabled})" : variable.Hidden ? $" ({Text.Hidden})" : "";
+                    table.AddRow(
+                        Markup.Escape(family.Name),
+                        Markup.Escape(variable.Name + state),
+                        Markup.Escape(variable.TypeName + (variable.Multi ? " multi" : "")),
+                        Markup.Escape(string.Join(", ", variable.DisplayValues.Select(v => v ?? ""))),
+                        Markup.Escape(variable.Description));
+                }
+            }
+
+            context.Console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Plan(CommandContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Sortie JSON / JSON output" };
+        var command = new Command("plan", "Ce que reconfigure ferait, par conteneur ; code 0 rien à faire, 3 changements en attente, 2 configuration invalide / what reconfigure would do; exit 0 nothing, 3 changes pending, 2 invalid") { json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var services = new PortiqueServices(context.Root(parse));
+            var report = await services.Runner.PlanAsync(cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    changes = report.HasChanges,
+                    services = report.Plan.Actions.Select(a => new { name = a.Name, action = a.Kind, reasons = a.Reasons, technology = a.Desired?.Technology.Name() ?? a.Observed?.Technology.Name() }),
+                    frontend = new { added = report.Frontend.Added, changed = report.Frontend.Changed, removed = report.Frontend.Removed },
+                    problems = report.Problems.Select(p => p.ToString()),
+                    warnings = report.Warnings,
+                }, Json));
+            }
+            else
+            {
+                var table = new Table().AddColumns(Text.Service, Text.Technology, Text.Action, Text.Reason);
+                foreach (var action in report.Plan.Actions)
+                {
+                    table.AddRow(
+                        Markup.Escape(action.Name),
+                        Markup.Escape(action.Desired?.Technology.Name() ?? action.Observed?.Technology.Name() ?? ""),
+                        Markup.Escape(Text.ActionName(action.Kind)),
+                        Markup.Escape(string.Join("; ", action.Reasons)));
+                }
+
+                context.Console.Write(table);
+                context.Output.WriteLine(report.Frontend.HasChanges
+                    ? Text.FrontendChanges(string.Join(", ", report.Frontend.All))
+                    : Text.FrontendUnchanged);
+                PrintLines(context, report.Warnings);
+            }
+
+            if (report.Problems.Count > 0)
+            {
+                throw new PreflightException(report.Problems);
+            }
+
+            return report.HasChanges ? (int)ExitCode.ChangesPending : 0;
+        });
+        return command;
+    }
+
+    private static Command Apply(CommandContext context, ReconfigureMode mode)
+    {
+        var pull = new Option<bool>("--pull") { Description = "Rafraîchit aussi les images dont le tag a pu bouger (latest...) / also refresh images whose tag may have moved" };
+        var command = mode == ReconfigureMode.Instance
+            ? new Command("instance", "Première mise en place : certificat auto-signé, config nginx, puis reconfigure / first set-up, then reconfigure")
+            : new Command("reconfigure", "Applique la configuration : seuls les changements sont appliqués / apply the configuration, changing only what changed");
+        command.Options.Add(pull);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var services = new PortiqueServices(context.Root(parse));
+            var progress = new ConsoleProgress(context.Console);
+            var report = await services.Runner.RunAsync(mode, new ReconfigureOptions { Refresh = parse.GetValue(pull) }, progress, cancellationToken).ConfigureAwait(false);
+            foreach (var failed in report.Services.Outcomes.Where(o => !o.Succeeded))
+            {
+                context.Error.WriteLine($"{failed.Name}: {failed.Message}");
+                foreach (var line in failed.LogTail)
+                {
+                    context.Error.WriteLine($"  | {line}");
+                }
+            }
+
+            return report.Succeeded ? 0 : (int)ExitCode.RuntimeFailure;
+        });
+        return command;
+    }
+
+    private static Command Status(CommandContext context)
+    {
+        var json = new Option<bool>("--json") { Description = "Sortie JSON / JSON output" };
+        var command = new Command("status", "État de chaque conteneur configuré, et de ce que Portique possède sans configuration / state of each service") { json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var services = new PortiqueServices(context.Root(parse));
+            var reader = new StatusReader(services.Workspace, services.Reconciler);
+            var (statuses, warnings) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(new { services = statuses, warnings }, Json));
+                return 0;
+            }
+
+            var table = new Table().AddColumns(Text.Service, Text.Technology, Text.State, Text.Version, Text.Ports, "URL");
+            foreach (var status in statuses)
+            {
+                table.AddRow(
+                    Markup.Escape(status.Name + (status.Configured ? "" : $" ({Text.NotConfigured})")),
+                    Markup.Escape(status.Technology),
+                    Markup.Escape(status.State),
+                    Markup.Escape(status.Version ?? ""),
+                    Markup.Escape(string.Join(", ", status.Ports.Select(p => $"{p.HostPort}→{p.ContainerPort}"))),
+                    Markup.Escape(status.Url ?? ""));
+            }
+
+            context.Console.Write(table);
+            PrintLines(context, warnings);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Logs(CommandContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = "Nom du service / service name" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Suit le journal / follow the log" };
+        var tail = new Option<int>("--tail") { Description = "Nombre de lignes / number of lines", DefaultValueFactory = _ => 100 };
+        var command = new Command("logs", "Journal d'un service / a service's log") { name, follow, tail };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var services = new PortiqueServices(context.Root(parse));
+            var reader = new StatusReader(services.Workspace, services.Reconciler);
+            var serviceName = parse.GetValue(name)!;
+            var driver = await reader.DriverForAsync(serviceName, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(follow))
+            {
+                await foreach (var line in driver.FollowLogsAsync(serviceName, cancellationToken).ConfigureAwait(false))
+                {
+                    await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                foreach (var line in await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken).ConfigureAwait(false))
+                {
+                    await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void PrintWarnings(CommandContext context, IReadOnlyList<Diagnostic> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            context.Error.WriteLine($"{Text.Warning}: {warning}");
+        }
+    }
+
+    private static void PrintLines(CommandContext context, IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            context.Error.WriteLine($"{Text.Warning}: {warning}");
+        }
+    }
+}

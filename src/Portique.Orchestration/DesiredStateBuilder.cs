@@ -1,0 +1,267 @@
+using System.Text.RegularExpressions;
+using Portique.Configuration;
+using Portique.Core;
+using Portique.Orchestration.Resources;
+using Portique.Planning;
+
+namespace Portique.Orchestration;
+
+/// <summary>
+/// Turns an evaluated configuration into the desired state, checking what no single variable's type can:
+/// unique names, unique host ports and directories, rows that pair up, and every value that will reach a
+/// command line or an engine (image names, tags, registries, git URLs and refs). Pure; reports all problems.
+/// </summary>
+public static partial class DesiredStateBuilder
+{
+    public const string CountVariable = "nombre_conteneur";
+
+    public static (DesiredState State, IReadOnlyList<Diagnostic> Problems) Build(EvaluatedConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<Diagnostic>();
+        var services = new List<ServiceSpec>();
+        var count = Number(configuration, CountVariable) ?? 0;
+        var publishAddress = Text(configuration, "conteneur_ip_publication") ?? "0.0.0.0";
+
+        for (var n = 1; n <= count; n++)
+        {
+            var spec = BuildService(configuration, n, publishAddress, problems);
+            if (spec is not null)
+            {
+                services.Add(spec);
+            }
+        }
+
+        CheckUnique(services, problems, configuration);
+        return (new DesiredState(services), problems);
+    }
+
+    private static ServiceSpec? BuildService(EvaluatedConfiguration configuration, int n, string publishAddress, List<Diagnostic> problems)
+    {
+        string Var(string suffix) => $"conteneur{n}_{suffix}";
+        var variable = configuration.Find(Var("name"));
+        if (variable is null || variable.Disabled)
+        {
+            return null;
+        }
+
+        var before = problems.Count;
+        var name = Text(configuration, Var("name")) ?? "";
+        var typeText = Text(configuration, Var("type")) ?? "";
+        if (!TechnologyNames.TryParse(typeText, out var technology))
+        {
+            problems.Add(new Diagnostic(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+        }
+
+        var url = Text(configuration, Var("url")) ?? "";
+        var tag = Text(configuration, Var("tag")) ?? "";
+        var repository = Text(configuration, Var("repository")) ?? "";
+        CheckTechnologyValues(technology, n, url, ref tag, repository, problems);
+
+        var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems)
+            .Select(row => new PortMapping(int.Parse(row.Slave, System.Globalization.CultureInfo.InvariantCulture), int.Parse(row.Master, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToArray();
+        var volumes = Rows(configuration, Var("mountpoint_in"), Var("mountpoint_out"), problems)
+            .Select(row => new VolumeMapping(row.Slave, row.Master))
+            .ToArray();
+        var environment = Items(configuration, Var("environnement"));
+        var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
+        var replicas = (int)(Number(configuration, Var("replicas")) ?? 1);
+
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        return new ServiceSpec
+        {
+            Index = n,
+            Name = name,
+            Technology = technology,
+            Url = url,
+            Tag = tag,
+            Repository = repository,
+            Ports = ports,
+            Volumes = volumes,
+            Environment = environment,
+            KeepPrefix = keepPrefix,
+            PublishAddress = publishAddress,
+            Replicas = replicas,
+        };
+    }
+
+    /// <summary>Values that become image references, git arguments or paths must be safe tokens.</summary>
+    private static void CheckTechnologyValues(Technology technology, int n, string url, ref string tag, string repository, List<Diagnostic> problems)
+    {
+        string Var(string suffix) => $"conteneur{n}_{suffix}";
+        switch (technology)
+        {
+            case Technology.Docker or Technology.Podman or Technology.Swarm or Technology.Lxc or Technology.Vagrant or Technology.DockerGit:
+                if (url.Length == 0)
+                {
+                    problems.Add(new Diagnostic(Var("url"), Messages.RequiredFor(technology.Name())));
+                }
+                else if (!ImageName().IsMatch(url))
+                {
+                    problems.Add(new Diagnostic(Var("url"), Messages.BadImageName(url)));
+                }
+
+                if (technology == Technology.DockerGit)
+                {
+                    if (tag.Length == 0)
+                    {
+                        problems.Add(new Diagnostic(Var("tag"), Messages.RequiredFor(technology.Name())));
+                    }
+                    else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
+                    {
+                        problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
+                    }
+
+                    if (repository.Length == 0)
+                    {
+                        problems.Add(new Diagnostic(Var("repository"), Messages.RequiredFor(technology.Name())));
+                    }
+                    else if (!GitUrl().IsMatch(repository))
+                    {
+                        problems.Add(new Diagnostic(Var("repository"), Messages.BadGitUrl(repository)));
+                    }
+
+                    return;
+                }
+
+                tag = tag.Length == 0 ? "latest" : tag;
+                if (!ImageTag().IsMatch(tag))
+                {
+                    problems.Add(new Diagnostic(Var("tag"), Messages.BadTag(tag)));
+                }
+
+                if (repository.Length > 0 && !Registry().IsMatch(repository))
+                {
+                    problems.Add(new Diagnostic(Var("repository"), Messages.BadRegistry(repository)));
+                }
+
+                break;
+            default:
+                // The remaining technologies check their own values in their drivers; keep the tag a safe token.
+                if (tag.Length > 0 && !GitRef().IsMatch(tag))
+                {
+                    problems.Add(new Diagnostic(Var("tag"), Messages.BadTag(tag)));
+                }
+
+                break;
+        }
+    }
+
+    private static void CheckUnique(List<ServiceSpec> services, List<Diagnostic> problems, EvaluatedConfiguration configuration)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ports = new Dictionary<int, string>();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var frontend = new Dictionary<long, string>();
+        foreach (var variable in new[] { "frontal_port_http", "frontal_port_https" })
+        {
+            if (Number(configuration, variable) is { } port)
+            {
+                frontend[port] = variable;
+            }
+        }
+
+        foreach (var service in services)
+        {
+            if (names.TryGetValue(service.Name, out var other))
+            {
+                problems.Add(new Diagnostic($"conteneur{service.Index}_name", Messages.DuplicateName(service.Name, $"conteneur{other}_name")));
+            }
+            else
+            {
+                names[service.Name] = service.Index;
+            }
+
+            foreach (var port in service.Ports)
+            {
+                var subject = $"conteneur{service.Index}_port_out";
+                if (ports.TryGetValue(port.HostPort, out var holder))
+                {
+                    problems.Add(new Diagnostic(subject, Messages.DuplicateHostPort(port.HostPort, holder)));
+                }
+                else
+                {
+                    ports[port.HostPort] = subject;
+                }
+
+                if (frontend.TryGetValue(port.HostPort, out var frontendVariable))
+                {
+                    problems.Add(new Diagnostic(subject, Messages.FrontendPort(port.HostPort, frontendVariable)));
+                }
+            }
+
+            foreach (var volume in service.Volumes)
+            {
+                var subject = $"conteneur{service.Index}_mountpoint_out";
+                if (paths.TryGetValue(volume.HostPath, out var holder))
+                {
+                    problems.Add(new Diagnostic(subject, Messages.DuplicateHostPath(volume.HostPath, holder)));
+                }
+                else
+                {
+                    paths[volume.HostPath] = subject;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<(string Master, string Slave)> Rows(EvaluatedConfiguration configuration, string master, string slave, List<Diagnostic> problems)
+    {
+        var masters = Items(configuration, master);
+        var slaves = Items(configuration, slave);
+        var rows = new List<(string, string)>();
+        for (var i = 0; i < Math.Max(masters.Count, slaves.Count); i++)
+        {
+            var m = i < masters.Count ? masters[i] : "";
+            var s = i < slaves.Count ? slaves[i] : "";
+            if (m.Length == 0)
+            {
+                problems.Add(new Diagnostic(master, Messages.RowMissing(i + 1, slave)));
+            }
+            else if (s.Length == 0)
+            {
+                problems.Add(new Diagnostic(slave, Messages.RowMissing(i + 1, master)));
+            }
+            else
+            {
+                rows.Add((m, s));
+            }
+        }
+
+        return rows;
+    }
+
+    private static IReadOnlyList<string> Items(EvaluatedConfiguration configuration, string name) =>
+        configuration.Find(name) is { Disabled: false } variable
+            ? variable.Values.Select(v => v ?? "").ToArray()
+            : [];
+
+    private static string? Text(EvaluatedConfiguration configuration, string name) =>
+        configuration.Find(name) is { Disabled: false } variable && variable.Values.Count > 0 && !string.IsNullOrEmpty(variable.Values[0])
+            ? variable.Values[0]!.Trim()
+            : null;
+
+    private static long? Number(EvaluatedConfiguration configuration, string name) =>
+        long.TryParse(Text(configuration, name), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    // Docker's reference grammar, path part: lower-case components separated by '/'.
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    private static partial Regex ImageName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex ImageTag();
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")]
+    private static partial Regex Registry();
+
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)$")]
+    private static partial Regex GitUrl();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
+    private static partial Regex GitRef();
+}

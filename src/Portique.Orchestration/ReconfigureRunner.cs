@@ -1,0 +1,133 @@
+using Portique.Core;
+using Portique.Frontend.Nginx;
+using Portique.Planning;
+
+namespace Portique.Orchestration;
+
+public enum ReconfigureMode
+{
+    /// <summary>First set-up (EOLE's <c>instance</c>): also creates the self-signed certificate.</summary>
+    Instance,
+
+    Reconfigure,
+}
+
+public sealed record ReconfigureOptions
+{
+    public bool Refresh { get; init; }
+
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>What a reconfigure did: per service, to the files, to the frontend.</summary>
+public sealed record ReconfigureReport(
+    ReconcileResult Services,
+    IReadOnlyList<string> ChangedFiles,
+    FrontendResult? Frontend,
+    IReadOnlyList<string> Warnings)
+{
+    public bool Succeeded => Services.Succeeded;
+}
+
+/// <summary>What <c>plan</c> shows: the services' plan, frontend changes, and problems that would stop a run.</summary>
+public sealed record PlanReport(Plan Plan, FrontendChange Frontend, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Warnings)
+{
+    public bool HasChanges => Plan.HasChanges || Frontend.HasChanges;
+}
+
+/// <summary>
+/// EOLE's order: validate (nothing touched on error) → preservice → pretemplate → render → posttemplate →
+/// reconcile services → frontend → postservice. One run at a time per root.
+/// </summary>
+public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler, IFrontend frontend, HookRunner hooks)
+{
+    public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
+    {
+        var (configuration, report) = ValidateOrThrow();
+        var (plan, problems, warnings) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+        var files = workspace.RenderAll(configuration);
+        var frontendChange = await frontend.PlanAsync(FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
+        return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
+    }
+
+    public async Task<ReconfigureReport> RunAsync(
+        ReconfigureMode mode, ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(progress);
+        var modeName = mode == ReconfigureMode.Instance ? "instance" : "reconfigure";
+        using var held = await ReconfigureLock.AcquireAsync(
+            workspace.Root,
+            options.LockTimeout,
+            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, "another reconfigure is running on this root: waiting for it")),
+            cancellationToken).ConfigureAwait(false);
+
+        progress.Report(new ReconcileEvent(EventKind.Step, null, "validating the configuration"));
+        var (configuration, report) = ValidateOrThrow();
+        var files = workspace.RenderAll(configuration);
+        var (_, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+        if (problems.Count > 0)
+        {
+            throw new PreflightException(problems);
+        }
+
+        foreach (var warning in report.Warnings)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
+        }
+
+        var hookProgress = new Progress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, $"hook {hook}")));
+        await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+
+        progress.Report(new ReconcileEvent(EventKind.Step, null, "generating files"));
+        var changedFiles = await Workspace.WriteAsync(files, cancellationToken).ConfigureAwait(false);
+        foreach (var file in changedFiles)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, $"written {file}"));
+        }
+
+        await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+
+        progress.Report(new ReconcileEvent(EventKind.Step, null, "reconciling services"));
+        var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
+
+        progress.Report(new ReconcileEvent(EventKind.Step, null, "updating the nginx frontend"));
+        var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
+        var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken).ConfigureAwait(false);
+        if (certificate.Created)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, $"self-signed certificate created: {certificate.CertificatePath}"));
+        }
+
+        var frontendResult = await frontend.ApplyAsync(FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
+        progress.Report(new ReconcileEvent(EventKind.Detail, null, $"nginx: {frontendResult.Action}"));
+
+        await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
+    }
+
+    private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()
+    {
+        var configuration = workspace.Evaluate();
+        var report = workspace.Validate(configuration);
+        if (report.Problems.Count > 0)
+        {
+            throw new ConfigurationInvalidException(report.Problems);
+        }
+
+        return (configuration, report);
+    }
+
+    /// <summary>The frontend's files; under a private root the main <c>nginx.conf</c> is Portique's too.</summary>
+    private Dictionary<string, string> FrontendFiles(IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration)
+    {
+        var result = new Dictionary<string, string>(Workspace.FrontendFiles(files), StringComparer.Ordinal);
+        if (!workspace.Root.IsSystemRoot)
+        {
+            result["nginx.conf"] = workspace.RenderStandalone("portique-nginx.conf", configuration);
+        }
+
+        return result;
+    }
+}

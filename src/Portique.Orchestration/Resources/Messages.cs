@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Resources;
+
+namespace Portique.Orchestration.Resources;
+
+/// <summary>Localised messages (French neutral resources, English satellite).</summary>
+internal static class Messages
+{
+    private static readonly ResourceManager Resources = new(typeof(Messages));
+
+    private static string Format(string key, params object?[] args) =>
+        string.Format(CultureInfo.CurrentCulture, Resources.GetString(key, CultureInfo.CurrentUICulture) ?? key, args);
+
+    public static string NotANumber(object? a0) => Format(nameof(NotANumber), a0);
+
+    public static string UnknownTechnology(object? a0, object? a1) => Format(nameof(UnknownTechnology), a0, a1);
+
+    public static string RequiredFor(object? a0) => Format(nameof(RequiredFor), a0);
+
+    public static string RowMissing(object? a0, object? a1) => Format(nameof(RowMissing), a0, a1);
+
+    public static string DuplicateName(object? a0, object? a1) => Format(nameof(DuplicateName), a0, a1);
+
+    public static string DuplicateHostPort(object? a0, object? a1) => Format(nameof(DuplicateHostPort), a0, a1);
+
+    public static string FrontendPort(object? a0, object? a1) => Format(nameof(FrontendPort), a0, a1);
+
+    public static string DuplicateHostPath(object? a0, object? a1) => Format(nameof(DuplicateHostPath), a0, a1);
+
+    public static string BadImageName(object? a0) => Format(nameof(BadImageName), a0);
+
+    public static string BadTag(object? a0) => Format(nameof(BadTag), a0);
+
+    public static string BadRegistry(object? a0) => Format(nameof(BadRegistry), a0);
+
+    public static string BadGitUrl(object? a0) => Format(nameof(BadGitUrl), a0);
+
+    public static string BadGitRef(object? a0) => Format(nameof(BadGitRef), a0);
+
+    public static string TemplateUnknownVariable(object? a0) => Format(nameof(TemplateUnknownVariable), a0);
+
+    public static string TemplateMissing(object? a0, object? a1) => Format(nameof(TemplateMissing), a0, a1);
+}

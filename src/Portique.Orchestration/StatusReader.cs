@@ -1,0 +1,70 @@
+using Portique.Core;
+using Portique.Planning;
+
+namespace Portique.Orchestration;
+
+/// <summary>One line of <c>portique status</c>.</summary>
+public sealed record ServiceStatus(
+    string Name,
+    string Technology,
+    string State,
+    string? Version,
+    IReadOnlyList<PortMapping> Ports,
+    string? Url,
+    bool Configured);
+
+/// <summary>Reads what runs against what is configured; never changes anything.</summary>
+public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
+{
+    public async Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadAsync(CancellationToken cancellationToken)
+    {
+        var configuration = workspace.Evaluate();
+        var (desired, _) = DesiredStateBuilder.Build(configuration);
+        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var host = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault() is { Length: > 0 } name && name != "_" ? name : "127.0.0.1";
+        var port = configuration.Find("frontal_port_http")?.Values.FirstOrDefault() ?? "80";
+        var baseUrl = port == "80" ? $"http://{host}" : $"http://{host}:{port}";
+
+        var statuses = new List<ServiceStatus>();
+        foreach (var spec in desired.Services)
+        {
+            var instance = observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside && o.Technology == spec.Technology)
+                ?? observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside);
+            statuses.Add(new ServiceStatus(
+                spec.Name,
+                spec.Technology.Name(),
+                instance is null ? "absent" : instance.State.ToString().ToLowerInvariant(),
+                instance?.Version,
+                instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
+                $"{baseUrl}/{spec.Name}/",
+                Configured: true));
+        }
+
+        foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))
+        {
+            statuses.Add(new ServiceStatus(
+                instance.Name,
+                instance.Technology.Name(),
+                (instance.IsAside ? "aside, " : "") + instance.State.ToString().ToLowerInvariant(),
+                instance.Version,
+                instance.Ports,
+                null,
+                Configured: false));
+        }
+
+        return (statuses, [.. problems.Select(p => p.ToString()), .. warnings]);
+    }
+
+    /// <summary>The driver that holds a service's instance (desired technology first), for <c>logs</c>.</summary>
+    public async Task<IServiceDriver> DriverForAsync(string name, CancellationToken cancellationToken)
+    {
+        var configuration = workspace.Evaluate();
+        var (desired, _) = DesiredStateBuilder.Build(configuration);
+        var spec = desired.Services.FirstOrDefault(s => s.Name == name);
+        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken).ConfigureAwait(false);
+        var technology = observed.FirstOrDefault(o => o.Name == name && !o.IsAside)?.Technology ?? spec?.Technology;
+        return technology is { } t && reconciler.DriverFor(t) is { } driver
+            ? driver
+            : throw new InvalidInputException(name, "no configured or running service has this name");
+    }
+}

@@ -1,0 +1,195 @@
+using Portique.Configuration;
+using Portique.Core;
+using Portique.Orchestration.Resources;
+using Portique.Planning;
+using Portique.Templating;
+
+namespace Portique.Orchestration;
+
+/// <summary>
+/// One Portique root as the administrator sees it: its dictionaries (the root's, or the shipped ones when the
+/// root's folder has none), its <c>config.eol</c>, and the files generated from them. Loads on demand, caches nothing.
+/// </summary>
+public sealed class Workspace
+{
+    /// <summary>Generated files under this system folder belong to the nginx frontend: staged and tested, never written directly.</summary>
+    public const string FrontendFolder = "/etc/nginx/";
+
+    public Workspace(PortiqueRoot root, string shippedDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        var rootHasDictionaries = Directory.Exists(root.DictionariesDirectory)
+            && Directory.EnumerateFiles(root.DictionariesDirectory, "*.xml").Any();
+        DictionariesDirectory = rootHasDictionaries ? root.DictionariesDirectory : Path.Join(shippedDirectory, "dicos");
+        TemplatesDirectory = rootHasDictionaries ? root.TemplatesDirectory : Path.Join(shippedDirectory, "distrib");
+    }
+
+    /// <summary>The shipped dictionaries and templates, next to the executable.</summary>
+    public static string DefaultShippedDirectory => Path.Join(AppContext.BaseDirectory, "share");
+
+    public PortiqueRoot Root { get; }
+
+    public string DictionariesDirectory { get; }
+
+    public string TemplatesDirectory { get; }
+
+    public DictionarySource LoadDictionaries() => DictionarySource.Load(DictionariesDirectory);
+
+    public ConfigValues LoadValues() => File.Exists(Root.ConfigEol) ? ConfigEolFile.Load(Root.ConfigEol) : ConfigValues.Empty;
+
+    public EvaluatedConfiguration Evaluate(ConfigValues? values = null) =>
+        EvaluatedConfiguration.Evaluate(LoadDictionaries(), values ?? LoadValues());
+
+    /// <summary>Every problem at once: values, cross-service rules, templates. Empty when all is well.</summary>
+    public ValidationReport Validate(EvaluatedConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<Diagnostic>(configuration.Validate());
+        var (desired, stateProblems) = DesiredStateBuilder.Build(configuration);
+        // A variable the dictionaries already found wrong is not reported twice by the cross-service rules.
+        var reported = problems.Select(p => p.Subject).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(stateProblems.Where(p => !reported.Contains(p.Subject)));
+        problems.AddRange(CheckTemplates(configuration));
+        return new ValidationReport(desired, problems, configuration.Warnings);
+    }
+
+    /// <summary>
+    /// Sets variables together (a master and its slaves must change in one go), validates the whole resulting
+    /// configuration, and writes <c>config.eol</c> only when it is valid; on refusal the file stays byte-identical.
+    /// </summary>
+    public ValidationReport Set(IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> assignments, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        var evaluated = Evaluate();
+        var updated = evaluated.Values;
+        foreach (var (name, values) in assignments)
+        {
+            updated = evaluated.SetValue(name, values, owner);
+            evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, updated);
+        }
+
+        var report = Validate(evaluated);
+        if (report.Problems.Count > 0)
+        {
+            throw new ConfigurationInvalidException(report.Problems);
+        }
+
+        ConfigEolFile.Save(Root.ConfigEol, updated);
+        return report;
+    }
+
+    /// <summary>Renders every enabled file in memory. Throws <see cref="TemplateException"/> with all template errors.</summary>
+    public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root);
+        var rendered = new List<RenderedFile>();
+        var errors = new List<Diagnostic>();
+        foreach (var file in configuration.Files)
+        {
+            if (!file.Enabled)
+            {
+                rendered.Add(new RenderedFile(file, Root.Resolve(file.Name), null));
+                continue;
+            }
+
+            try
+            {
+                var template = ParseTemplate(file);
+                rendered.Add(new RenderedFile(file, Root.Resolve(file.Name), template.Render(scope)));
+            }
+            catch (InvalidInputException e)
+            {
+                errors.AddRange(e.Diagnostics);
+            }
+        }
+
+        return errors.Count > 0 ? throw new TemplateException(errors) : rendered;
+    }
+
+    /// <summary>
+    /// Writes the rendered files that are not the frontend's: only when the content changed, with the declared mode,
+    /// owner and group; disabled files declared <c>rm='True'</c> are removed. Returns what changed.
+    /// The frontend's files are written only when asked (a preview folder): in place they go through nginx's test.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(IEnumerable<RenderedFile> files, CancellationToken cancellationToken, bool includeFrontend = false)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var changed = new List<string>();
+        foreach (var file in files.Where(f => includeFrontend || !IsFrontendFile(f.Declaration)))
+        {
+            if (await FileWriter.ApplyAsync(file, cancellationToken).ConfigureAwait(false))
+            {
+                changed.Add(file.Declaration.Name);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>The frontend's files, keyed by their path relative to <c>/etc/nginx/</c>.</summary>
+    public static IReadOnlyDictionary<string, string> FrontendFiles(IEnumerable<RenderedFile> files) =>
+        files.Where(f => IsFrontendFile(f.Declaration) && f.Content is not null)
+            .ToDictionary(f => f.Declaration.Name[FrontendFolder.Length..], f => f.Content!, StringComparer.Ordinal);
+
+    public static bool IsFrontendFile(EvaluatedFile file) => file.Name.StartsWith(FrontendFolder, StringComparison.Ordinal);
+
+    /// <summary>Renders a shipped template that no dictionary declares (the private nginx master's main config).</summary>
+    public string RenderStandalone(string templateName, EvaluatedConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var path = Path.Join(TemplatesDirectory, templateName);
+        return CreoleTemplate.Parse(File.ReadAllText(path), templateName)
+            .Render(new ConfigurationScope(configuration.GetTemplateValues(), Root));
+    }
+
+    private CreoleTemplate ParseTemplate(EvaluatedFile file)
+    {
+        var path = Path.Join(TemplatesDirectory, file.Source);
+        if (!File.Exists(path))
+        {
+            throw new TemplateException([new Diagnostic(file.Location.ToString(), Messages.TemplateMissing(file.Source, TemplatesDirectory))]);
+        }
+
+        var text = File.ReadAllText(path);
+        // A template of a repeated dictionary is written once with {N}; each instance gets its own number.
+        if (file.Instance is { } n)
+        {
+            text = text.Replace("{N}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        return CreoleTemplate.Parse(text, file.Source);
+    }
+
+    /// <summary>Parses every enabled template and checks that the variables it names exist.</summary>
+    private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
+    {
+        var problems = new List<Diagnostic>();
+        foreach (var file in configuration.Files.Where(f => f.Enabled))
+        {
+            try
+            {
+                foreach (var reference in ParseTemplate(file).ReferencedVariables)
+                {
+                    if (configuration.Find(reference.Name) is null && !ConfigurationScope.IsBuiltIn(reference.Name))
+                    {
+                        problems.Add(new Diagnostic($"{file.Source}:{reference.Line}:{reference.Column}", Messages.TemplateUnknownVariable(reference.Name)));
+                    }
+                }
+            }
+            catch (InvalidInputException e)
+            {
+                problems.AddRange(e.Diagnostics);
+            }
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>The outcome of validation: the desired state it implies, problems (blocking) and warnings.</summary>
+public sealed record ValidationReport(DesiredState Desired, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings);
+
+/// <summary>A dictionary file rendered in memory. <see cref="Content"/> is null for a disabled file.</summary>
+public sealed record RenderedFile(EvaluatedFile Declaration, string Destination, string? Content);
