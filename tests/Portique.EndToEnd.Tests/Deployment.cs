@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text;
+using CliWrap.Buffered;
+using Docker.DotNet.Models;
+using Portique.Frontend.Nginx;
+using Portique.TestSupport;
+
+namespace Portique.EndToEnd.Tests;
+
+/// <summary>
+/// One Portique root under test, driven through the real <c>portique</c> executable (a separate process, so
+/// kill -9 and concurrent runs are real), with its own nginx ports and its own images in the local registry.
+/// </summary>
+public sealed class Deployment : IAsyncLifetime
+{
+    private static readonly string Executable = Path.Join(AppContext.BaseDirectory, "portique.dll");
+
+    public TempRoot Root { get; } = new("portique-e2e-");
+
+    public TestImages Images { get; } = new();
+
+    public int HttpPort { get; } = TestPorts.FreePort();
+
+    public int HttpsPort { get; } = TestPorts.FreePort();
+
+    public async Task InitializeAsync()
+    {
+        await RequiredServices.RegistryAsync();
+        await RequiredServices.GitAsync();
+        await RequiredServices.NginxAsync();
+        await Images.InitializeAsync();
+        Images.TrackRoot(Root.Directory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await new NginxFrontend(Root.Root).StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await Images.DisposeAsync();
+            Root.Dispose();
+        }
+    }
+
+    /// <summary>Runs <c>portique --root ROOT args...</c> to its end.</summary>
+    public async Task<BufferedCommandResult> RunAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        return await Command(args).ExecuteBufferedAsync(Encoding.UTF8, timeout.Token);
+    }
+
+    /// <summary>Runs and asserts exit code 0, showing the output when not.</summary>
+    public async Task<BufferedCommandResult> SucceedAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"portique {string.Join(' ', args)} exited {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
+        return result;
+    }
+
+    public CliWrap.Command Command(IReadOnlyList<string> args) =>
+        CliWrap.Cli.Wrap("dotnet")
+            .WithArguments([Executable, "--root", Root.Directory, "--lang", "en", .. args])
+            .WithValidation(CliWrap.CommandResultValidation.None);
+
+    /// <summary>Starts the executable as a plain process (for kill -9).</summary>
+    public Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Executable, "--root", Root.Directory, "--lang", "en" }.Concat(args))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    /// <summary>The <c>set VAR=VALUE...</c> for the frontend ports plus the given assignments.</summary>
+    public Task<BufferedCommandResult> ConfigureAsync(params string[] assignments) =>
+        SucceedAsync(["set", $"frontal_port_http={HttpPort}", $"frontal_port_https={HttpsPort}", .. assignments]);
+
+    /// <summary>Assignments for container N of technology docker, serving an image pushed to the local registry.</summary>
+    public string[] DockerService(int n, string name, string image, string tag, int hostPort) =>
+    [
+        $"conteneur{n}_name={name}",
+        $"conteneur{n}_type=docker",
+        $"conteneur{n}_url={image}",
+        $"conteneur{n}_tag={tag}",
+        $"conteneur{n}_repository={RequiredServices.Registry}",
+        $"conteneur{n}_port_in=8080",
+        $"conteneur{n}_port_out={hostPort}",
+        $"conteneur{n}_mountpoint_in=/data",
+        $"conteneur{n}_mountpoint_out={Root.PathOf("srv", name)}",
+    ];
+
+    public async Task<string> GetAsync(string path) =>
+        await HttpProbe.GetStringAsync($"http://127.0.0.1:{HttpPort}{path}", TimeSpan.FromSeconds(10));
+
+    /// <summary>Every container of this root, by name (aside ones included).</summary>
+    public async Task<IReadOnlyList<ContainerListResponse>> ContainersAsync() =>
+        (await Images.Client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"portique.root={Root.Directory}"] = true },
+            },
+        })).ToList();
+
+    public async Task<string> ContainerIdAsync(string name) =>
+        Assert.Single(await ContainersAsync(), c => c.Names.Contains("/" + name)).ID;
+
+    /// <summary>The nginx master's worker pids: a reload replaces them, so equal sets mean no reload.</summary>
+    public IReadOnlySet<int> NginxWorkers()
+    {
+        var pidFile = Root.PathOf("run", "portique-nginx.pid");
+        var master = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        return Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(d => d!.All(char.IsAsciiDigit))
+            .Select(d => int.Parse(d!, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(pid => ParentOf(pid) == master)
+            .ToHashSet();
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
