@@ -64,6 +64,12 @@ public static partial class DesiredStateBuilder
         var volumes = Rows(configuration, Var("mountpoint_in"), Var("mountpoint_out"), problems)
             .Select(row => new VolumeMapping(row.Slave, row.Master))
             .ToArray();
+        if (technology is Technology.Snap or Technology.Snapcraft && volumes.Length > 0)
+        {
+            // Strict confinement: a snap writes only $SNAP_DATA / $SNAP_COMMON, no host folder can be bound.
+            problems.Add(new Diagnostic(Var("mountpoint_out"), Messages.SnapNoVolumes()));
+        }
+
         var environment = Items(configuration, Var("environnement"));
         var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
         var replicas = (int)(Number(configuration, Var("replicas")) ?? 1);
@@ -141,11 +147,49 @@ public static partial class DesiredStateBuilder
                 }
 
                 break;
-            default:
-                // The remaining technologies check their own values in their drivers; keep the tag a safe token.
-                if (tag.Length > 0 && !GitRef().IsMatch(tag))
+            case Technology.Qemu:
+                if (!DiskImage().IsMatch(url))
+                {
+                    problems.Add(new Diagnostic(Var("url"), Messages.BadDiskImage(url)));
+                }
+
+                if (!HttpUrl().IsMatch(repository))
+                {
+                    problems.Add(new Diagnostic(Var("repository"), Messages.BadDownloadUrl(repository)));
+                }
+
+                tag = tag.Length == 0 ? "latest" : tag;
+                if (!ImageTag().IsMatch(tag))
                 {
                     problems.Add(new Diagnostic(Var("tag"), Messages.BadTag(tag)));
+                }
+
+                break;
+            case Technology.Snap or Technology.Snapcraft:
+                if (!SnapName().IsMatch(url))
+                {
+                    problems.Add(new Diagnostic(Var("url"), Messages.BadSnapName(url)));
+                }
+
+                if (technology == Technology.Snapcraft)
+                {
+                    if (!GitUrl().IsMatch(repository))
+                    {
+                        problems.Add(new Diagnostic(Var("repository"), Messages.BadGitUrl(repository)));
+                    }
+
+                    if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
+                    {
+                        problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
+                    }
+                }
+                else
+                {
+                    tag = tag.Length == 0 ? "latest/stable" : tag;
+                    if (!SnapChannel().IsMatch(tag))
+                    {
+                        problems.Add(new Diagnostic(Var("tag"), Messages.BadSnapChannel(tag)));
+                    }
                 }
 
                 break;
@@ -264,4 +308,17 @@ public static partial class DesiredStateBuilder
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
     private static partial Regex GitRef();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
+    private static partial Regex DiskImage();
+
+    [GeneratedRegex(@"^https?://[^\s/?#]+(?:/[^\s?#]*)?$")]
+    private static partial Regex HttpUrl();
+
+    // snapd's rule: lower case letters, digits and single dashes, at most 40 characters.
+    [GeneratedRegex(@"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    private static partial Regex SnapName();
+
+    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})$")]
+    private static partial Regex SnapChannel();
 }

@@ -40,4 +40,14 @@ internal static class Messages
     public static string TemplateUnknownVariable(object? a0) => Format(nameof(TemplateUnknownVariable), a0);
 
     public static string TemplateMissing(object? a0, object? a1) => Format(nameof(TemplateMissing), a0, a1);
+
+    public static string BadDiskImage(object? a0) => Format(nameof(BadDiskImage), a0);
+
+    public static string BadDownloadUrl(object? a0) => Format(nameof(BadDownloadUrl), a0);
+
+    public static string BadSnapName(object? a0) => Format(nameof(BadSnapName), a0);
+
+    public static string BadSnapChannel(object? a0) => Format(nameof(BadSnapChannel), a0);
+
+    public static string SnapNoVolumes() => Format(nameof(SnapNoVolumes));
 }
