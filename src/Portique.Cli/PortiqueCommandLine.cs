@@ -93,13 +93,20 @@ public static class PortiqueCommandLine
     private static IAnsiConsole CreateConsole(TextWriter output)
     {
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        if (!interactive)
+        {
+            // Logs and pipes have no width: keep table rows on one line rather than Spectre's 80 columns.
+            console.Profile.Width = 200;
+        }
+
+        return console;
     }
 }
 

@@ -76,7 +76,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
         }
 
-        var hookProgress = new Progress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, $"hook {hook}")));
+        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, $"hook {hook}")));
         await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
         await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
@@ -101,7 +101,12 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         var frontendResult = await frontend.ApplyAsync(FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
-        progress.Report(new ReconcileEvent(EventKind.Detail, null, $"nginx: {frontendResult.Action}"));
+        progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
+        {
+            FrontendAction.Reloaded => $"nginx reloaded ({string.Join(", ", frontendResult.Change.All)})",
+            FrontendAction.Started => "nginx started",
+            _ => "nginx unchanged: no reload",
+        }));
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());

@@ -187,7 +187,7 @@ public sealed class Reconciler
             try
             {
                 progress.Report(new ReconcileEvent(EventKind.Step, name, $"fetching {spec.Technology.Name()} artifact"));
-                var detail = new Progress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
+                var detail = new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
                 artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken).ConfigureAwait(false);
             }
             catch (PortiqueException e)
