@@ -45,7 +45,6 @@ public static partial class DesiredStateBuilder
             return null;
         }
 
-        var before = problems.Count;
         var name = Text(configuration, Var("name")) ?? "";
         var typeText = Text(configuration, Var("type")) ?? "";
         if (!TechnologyNames.TryParse(typeText, out var technology))
@@ -74,11 +73,7 @@ public static partial class DesiredStateBuilder
         var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
         var replicas = (int)(Number(configuration, Var("replicas")) ?? 1);
 
-        if (problems.Count > before)
-        {
-            return null;
-        }
-
+        // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
         {
             Index = n,
@@ -303,7 +298,8 @@ public static partial class DesiredStateBuilder
     [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")]
     private static partial Regex Registry();
 
-    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)$")]
+    // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+$")]
     private static partial Regex GitUrl();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
@@ -312,7 +308,7 @@ public static partial class DesiredStateBuilder
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
     private static partial Regex DiskImage();
 
-    [GeneratedRegex(@"^https?://[^\s/?#]+(?:/[^\s?#]*)?$")]
+    [GeneratedRegex(@"^https?://[^\s/?#'""`$;|&<>\\]+(?:/[^\s?#'""`$;|&<>\\]*)?$")]
     private static partial Regex HttpUrl();
 
     // snapd's rule: lower case letters, digits and single dashes, at most 40 characters.

@@ -1,0 +1,147 @@
+using Portique.Planning;
+
+namespace Portique.Orchestration.Tests;
+
+public class DesiredStateBuilderTests
+{
+    private static IReadOnlyList<Core.Diagnostic> Problems(Sandbox sandbox)
+    {
+        var workspace = sandbox.Workspace;
+        return workspace.Validate(workspace.Evaluate()).Problems;
+    }
+
+    [Fact]
+    public void A_valid_container_becomes_a_service_spec_with_defaults()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "wiki", 18081), ("conteneur1_tag", [])]);
+        var workspace = sandbox.Workspace;
+        var report = workspace.Validate(workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        var spec = Assert.Single(report.Desired.Services);
+        Assert.Equal(("wiki", Technology.Docker, "latest", 18081), (spec.Name, spec.Technology, spec.Tag, spec.RoutedPort));
+        Assert.Equal("0.0.0.0", spec.PublishAddress);
+    }
+
+    [Fact]
+    public void Two_containers_with_the_same_name_are_refused_naming_both()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "wiki", 18081), .. Sandbox.Container(2, "wiki", 18082)]);
+        var problem = Assert.Single(Problems(sandbox));
+        Assert.Equal("conteneur2_name", problem.Subject);
+        Assert.Contains("conteneur1_name", problem.Message);
+    }
+
+    [Fact]
+    public void Two_containers_publishing_the_same_host_port_are_refused()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "a", 18081), .. Sandbox.Container(2, "b", 18081)]);
+        var problem = Assert.Single(Problems(sandbox));
+        Assert.Equal("conteneur2_port_out", problem.Subject);
+        Assert.Contains("18081", problem.Message);
+    }
+
+    [Fact]
+    public void A_host_port_equal_to_the_frontend_port_is_refused()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("frontal_port_http", ["18081"])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_port_out" && p.Message.Contains("frontal_port_http", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/etc")]
+    [InlineData("/")]
+    [InlineData("/proc/1")]
+    [InlineData("/var/run/docker.sock")]
+    [InlineData("relative/path")]
+    public void A_relative_or_system_critical_host_mount_point_is_refused(string hostPath)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_mountpoint_in", ["/data"]), ("conteneur1_mountpoint_out", [hostPath])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_mountpoint_out");
+    }
+
+    [Theory]
+    [InlineData("conteneur1_url", "Team/App")]
+    [InlineData("conteneur1_url", "app;rm -rf")]
+    [InlineData("conteneur1_tag", "-rf")]
+    [InlineData("conteneur1_tag", "1.0 2.0")]
+    [InlineData("conteneur1_repository", "host:port:extra")]
+    public void Values_that_would_reach_a_command_unsafely_are_refused(string variable, string value)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), (variable, [value])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == variable);
+    }
+
+    [Theory]
+    [InlineData("--upload-pack=touch /tmp/x", "conteneur1_tag")]
+    [InlineData("v1..v2", "conteneur1_tag")]
+    public void A_git_ref_that_could_be_an_option_or_a_range_is_refused(string reference, string subject)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_type", ["docker+git"]), ("conteneur1_repository", ["file:///srv/git/a"]), ("conteneur1_tag", [reference])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == subject);
+    }
+
+    [Theory]
+    [InlineData("file:///srv/git/a'; rm -rf /")]
+    [InlineData("https://host/repo.git$(id)")]
+    [InlineData("-uhttps://host/repo")]
+    public void A_git_url_with_blanks_quotes_or_shell_characters_is_refused(string url)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_type", ["docker+git"]), ("conteneur1_repository", [url])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_repository");
+    }
+
+    [Fact]
+    public void Docker_git_requires_a_repository_and_a_ref()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_type", ["docker+git"]), ("conteneur1_repository", []), ("conteneur1_tag", [])]);
+        var subjects = Problems(sandbox).Select(p => p.Subject).ToArray();
+        Assert.Contains("conteneur1_repository", subjects);
+        Assert.Contains("conteneur1_tag", subjects);
+    }
+
+    [Fact]
+    public void The_workshop_spelling_docker_git_is_accepted_as_docker_plus_git()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_type", ["docker-git"]), ("conteneur1_repository", ["file:///srv/git/a"])]);
+        var workspace = sandbox.Workspace;
+        var report = workspace.Validate(workspace.Evaluate());
+        Assert.Empty(report.Problems);
+        Assert.Equal(Technology.DockerGit, Assert.Single(report.Desired.Services).Technology);
+    }
+
+    [Fact]
+    public void A_snap_with_a_host_folder_is_refused_because_of_strict_confinement()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_type", ["snap"]), ("conteneur1_url", ["nextcloud"]), ("conteneur1_tag", []),
+            ("conteneur1_mountpoint_in", ["/data"]), ("conteneur1_mountpoint_out", ["/srv/a"])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_mountpoint_out");
+    }
+
+    [Fact]
+    public void A_port_row_without_its_host_port_is_refused()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "a", 18081), ("conteneur1_port_in", ["8080", "8443"]), ("conteneur1_port_out", ["18081"])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject.StartsWith("conteneur1_port", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "a", 18081), .. Sandbox.Container(2, "a", 18081), ("conteneur1_tag", ["-x"])]);
+        Assert.True(Problems(sandbox).Count >= 3);
+    }
+}

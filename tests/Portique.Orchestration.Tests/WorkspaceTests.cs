@@ -1,0 +1,128 @@
+using Portique.Configuration;
+using Portique.Core;
+
+namespace Portique.Orchestration.Tests;
+
+public class WorkspaceTests
+{
+    private static KeyValuePair<string, IReadOnlyList<string>> Assign(string name, params string[] values) => new(name, values);
+
+    [Fact]
+    public void A_refused_set_leaves_config_eol_byte_identical()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store(Sandbox.Container(1, "wiki", 18081));
+        var before = File.ReadAllBytes(sandbox.Temp.Root.ConfigEol);
+
+        var error = Assert.Throws<ConfigurationInvalidException>(() => sandbox.Workspace.Set([Assign("conteneur1_port_out", "70000")], Owners.Portique));
+
+        Assert.Equal("conteneur1_port_out", Assert.Single(error.Diagnostics).Subject);
+        Assert.Equal(before, File.ReadAllBytes(sandbox.Temp.Root.ConfigEol));
+    }
+
+    [Fact]
+    public void An_accepted_set_is_saved_with_its_owner_and_mode_0600()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store(Sandbox.Container(1, "wiki", 18081));
+        sandbox.Workspace.Set([Assign("conteneur1_tag", "2.0")], Owners.GenConfig);
+
+        var stored = ConfigEolFile.Load(sandbox.Temp.Root.ConfigEol).Get("conteneur1_tag");
+        Assert.Equal(("gen_config", "2.0"), (stored!.Owner, stored.Items[0]));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(sandbox.Temp.Root.ConfigEol));
+    }
+
+    [Fact]
+    public void A_master_and_its_slave_set_together_are_accepted()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store(Sandbox.Container(1, "wiki", 18081));
+        sandbox.Workspace.Set([Assign("conteneur1_port_in", "8080", "8443"), Assign("conteneur1_port_out", "18081", "18443")], Owners.Portique);
+        Assert.Equal(["18081", "18443"], sandbox.Workspace.Evaluate().Find("conteneur1_port_out")!.Values);
+    }
+
+    [Fact]
+    public async Task Rendering_twice_rewrites_nothing_the_second_time()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store(Sandbox.Container(1, "wiki", 18081));
+        var workspace = sandbox.Workspace;
+
+        var first = await Workspace.WriteAsync(workspace.RenderAll(workspace.Evaluate()), CancellationToken.None);
+        var second = await Workspace.WriteAsync(workspace.RenderAll(workspace.Evaluate()), CancellationToken.None);
+
+        Assert.Equal(["/etc/eole/conteneur-vars.conf", "/etc/eole/conteneur1-vars.conf"], first);
+        Assert.Empty(second);
+    }
+
+    [Fact]
+    public async Task The_file_of_a_container_beyond_the_count_is_removed()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "a", 18081), .. Sandbox.Container(2, "b", 18082)]);
+        var workspace = sandbox.Workspace;
+        await Workspace.WriteAsync(workspace.RenderAll(workspace.Evaluate()), CancellationToken.None);
+        var second = sandbox.Temp.Root.Resolve("/etc/eole/conteneur2-vars.conf");
+        Assert.True(File.Exists(second));
+
+        workspace.Set([Assign("nombre_conteneur", "1")], Owners.Portique);
+        var changed = await Workspace.WriteAsync(workspace.RenderAll(workspace.Evaluate()), CancellationToken.None);
+
+        Assert.Contains("/etc/eole/conteneur2-vars.conf", changed);
+        Assert.False(File.Exists(second));
+        Assert.Equal("b", workspace.Evaluate().Find("conteneur2_name")!.Values[0]);
+    }
+
+    [Fact]
+    public void The_frontend_files_are_handed_over_keyed_under_etc_nginx()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store(Sandbox.Container(1, "wiki", 18081));
+        var workspace = sandbox.Workspace;
+        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
+        Assert.Equal(["portique/frontend.conf", "portique/services/conteneur1.conf"], files.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_template_naming_an_unknown_variable_is_reported_with_its_file_line_and_column()
+    {
+        using var sandbox = new Sandbox();
+        var root = sandbox.Temp.Root;
+        Directory.CreateDirectory(root.DictionariesDirectory);
+        Directory.CreateDirectory(root.TemplatesDirectory);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_test.xml"), """
+            <creole>
+              <files><file name='/etc/test.conf' source='test.conf'/></files>
+              <variables><family name='f'><variable name='known' type='string'><value>x</value></variable></family></variables>
+            </creole>
+            """);
+        File.WriteAllText(Path.Join(root.TemplatesDirectory, "test.conf"), "A=%%known\nB=%%unknown_thing\n");
+        var workspace = sandbox.Workspace;
+
+        var problem = Assert.Single(workspace.Validate(workspace.Evaluate()).Problems);
+
+        Assert.Equal("test.conf:2:3", problem.Subject);
+        Assert.Contains("unknown_thing", problem.Message);
+    }
+
+    [Fact]
+    public void The_workshops_invalid_template_is_rejected_with_file_line_and_problem()
+    {
+        using var sandbox = new Sandbox();
+        var root = sandbox.Temp.Root;
+        Directory.CreateDirectory(root.DictionariesDirectory);
+        Directory.CreateDirectory(root.TemplatesDirectory);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_test.xml"), """
+            <creole>
+              <files><file name='/etc/eole/conteneur1-vars.conf'/></files>
+              <variables><family name='f'><variable name='conteneur1_name' type='string'><value>x</value></variable></family></variables>
+            </creole>
+            """);
+        File.Copy(Path.Join(AppContext.BaseDirectory, "Golden", "workshop-conteneur1-vars.conf"), Path.Join(root.TemplatesDirectory, "conteneur1-vars.conf"));
+        var workspace = sandbox.Workspace;
+
+        var problems = workspace.Validate(workspace.Evaluate()).Problems;
+
+        Assert.Contains(problems, p => p.Subject == "conteneur1-vars.conf:8:1" && p.Message.Contains("%set %%x = 0", StringComparison.Ordinal));
+    }
+}
