@@ -11,6 +11,9 @@ public sealed record ReconcilerOptions
 
     /// <summary>Log lines kept in a failure report.</summary>
     public int LogTailLines { get; init; } = 20;
+
+    /// <summary>Services changed at once. Each service's steps stay in order; dockerd handles a few in parallel well.</summary>
+    public int MaxParallelism { get; init; } = 4;
 }
 
 /// <summary>Raised before anything changes when the host is not fit for the plan (ports, names, engines).</summary>
@@ -117,21 +120,45 @@ public sealed class Reconciler
             throw new PreflightException(problems);
         }
 
-        var outcomes = new List<ServiceOutcome>();
-        var serving = new List<string>();
-        foreach (var action in plan.Actions)
+        return await ApplyAsync(plan, refresh, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Carries out a plan whose preflight passed. Removals first (they free ports and names), then replacements,
+    /// starts and checks of kept services, then creations; within each phase, up to
+    /// <see cref="ReconcilerOptions.MaxParallelism"/> services at once (each service's own steps stay in order).
+    /// </summary>
+    public async Task<ReconcileResult> ApplyAsync(Plan plan, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(progress);
+        var outcomes = new ServiceOutcome?[plan.Actions.Count];
+        var phases = new[]
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var outcome = await ExecuteAsync(action, refresh, progress, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(outcome);
-            progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
-            if (action.Kind != ActionKind.Remove && (outcome.Succeeded || action.Observed is not null))
-            {
-                serving.Add(action.Name);
-            }
+            new[] { ActionKind.Remove },
+            new[] { ActionKind.Recreate, ActionKind.Start, ActionKind.Keep },
+            new[] { ActionKind.Create },
+        };
+        foreach (var phase in phases)
+        {
+            var indexes = Enumerable.Range(0, plan.Actions.Count).Where(i => phase.Contains(plan.Actions[i].Kind));
+            await Parallel.ForEachAsync(
+                indexes,
+                new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellationToken },
+                async (index, token) =>
+                {
+                    var action = plan.Actions[index];
+                    var outcome = await ExecuteAsync(action, refresh, progress, token).ConfigureAwait(false);
+                    outcomes[index] = outcome;
+                    progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
+                }).ConfigureAwait(false);
         }
 
-        return new ReconcileResult(outcomes) { Serving = serving };
+        var serving = plan.Actions
+            .Where((action, i) => action.Kind != ActionKind.Remove && (outcomes[i]!.Succeeded || action.Observed is not null))
+            .Select(action => action.Name)
+            .ToArray();
+        return new ReconcileResult(outcomes.Select(o => o!).ToArray()) { Serving = serving };
     }
 
     /// <summary>Checks, before any change, that every name and host port the plan needs is free for Portique.</summary>

@@ -7,6 +7,7 @@ namespace Portique.Planning.Tests;
 /// <summary>An in-memory engine: a list of instances, with switches to make fetch or health fail.</summary>
 internal sealed class FakeDriver(params Technology[] technologies) : IServiceDriver
 {
+    private readonly Lock gate = new();
     private int nextId;
 
     public List<ObservedService> Instances { get; } = [];
@@ -27,14 +28,23 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) => Task.FromResult(Unavailable);
 
-    public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ObservedService>>(Instances.ToList());
+    public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<ObservedService>>(Instances.ToList());
+        }
+    }
 
     public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) => Task.FromResult(ForeignHolder);
 
     public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        Calls.Add($"fetch {spec.Name}");
+        lock (gate)
+        {
+            Calls.Add($"fetch {spec.Name}");
+        }
+
         if (FailingFetches.Contains(spec.Tag))
         {
             throw new RuntimeFailureException($"pull of {spec.Url}:{spec.Tag} failed");
@@ -45,49 +55,68 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
-        Calls.Add($"create {spec.Name}");
-        var instance = Specs.Running(spec, id: $"new{++nextId}", artifact: artifactId) with
+        lock (gate)
         {
-            State = CrashingTags.Contains(spec.Tag) ? InstanceState.Stopped : InstanceState.Running,
-        };
-        Instances.Add(instance);
-        return Task.FromResult(instance);
+            Calls.Add($"create {spec.Name}");
+            var instance = Specs.Running(spec, id: $"new{++nextId}", artifact: artifactId) with
+            {
+                State = CrashingTags.Contains(spec.Tag) ? InstanceState.Stopped : InstanceState.Running,
+            };
+            Instances.Add(instance);
+            return Task.FromResult(instance);
+        }
     }
 
     public Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        Calls.Add($"start {instance.Name}");
-        Replace(instance, instance with { State = InstanceState.Running });
+        lock (gate)
+        {
+            Calls.Add($"start {instance.Name}");
+            Replace(instance, instance with { State = InstanceState.Running });
+        }
+
         return Task.CompletedTask;
     }
 
     public Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        Calls.Add($"aside {instance.Name}");
-        var aside = instance with { IsAside = true, State = InstanceState.Stopped };
-        Replace(instance, aside);
-        return Task.FromResult(aside);
+        lock (gate)
+        {
+            Calls.Add($"aside {instance.Name}");
+            var aside = instance with { IsAside = true, State = InstanceState.Stopped };
+            Replace(instance, aside);
+            return Task.FromResult(aside);
+        }
     }
 
     public Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
     {
-        Calls.Add($"restore {aside.Name}");
-        var restored = aside with { IsAside = false, State = InstanceState.Running };
-        Replace(aside, restored);
-        return Task.FromResult(restored);
+        lock (gate)
+        {
+            Calls.Add($"restore {aside.Name}");
+            var restored = aside with { IsAside = false, State = InstanceState.Running };
+            Replace(aside, restored);
+            return Task.FromResult(restored);
+        }
     }
 
     public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        Calls.Add($"remove {instance.Name}");
-        Instances.RemoveAll(i => i.InstanceId == instance.InstanceId);
-        return Task.CompletedTask;
+        lock (gate)
+        {
+            Calls.Add($"remove {instance.Name}");
+            Instances.RemoveAll(i => i.InstanceId == instance.InstanceId);
+            return Task.CompletedTask;
+        }
     }
 
     public Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        var current = Instances.Single(i => i.InstanceId == instance.InstanceId);
-        return Task.FromResult(current.State == InstanceState.Running ? EngineHealth.Running : EngineHealth.NotRunning);
+        lock (gate)
+        {
+            var current = Instances.Single(i => i.InstanceId == instance.InstanceId);
+            return Task.FromResult(current.State == InstanceState.Running ? EngineHealth.Running : EngineHealth.NotRunning);
+        }
     }
 
     public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken) =>

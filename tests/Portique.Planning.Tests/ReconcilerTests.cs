@@ -7,7 +7,7 @@ public class ReconcilerTests
     private readonly FakeDriver docker = new(Technology.Docker, Technology.DockerGit);
     private readonly FakeDriver podman = new(Technology.Podman);
     private readonly FakeHost host = new();
-    private readonly List<ReconcileEvent> events = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReconcileEvent> events = new();
 
     private Reconciler Reconciler => new([docker, podman], host, new ReconcilerOptions
     {
@@ -16,7 +16,7 @@ public class ReconcilerTests
     });
 
     private Task<ReconcileResult> ApplyAsync(params ServiceSpec[] specs) =>
-        Reconciler.ApplyAsync(new DesiredState(specs), refresh: false, new SyncProgress(events.Add), CancellationToken.None);
+        Reconciler.ApplyAsync(new DesiredState(specs), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), CancellationToken.None);
 
     [Fact]
     public async Task A_new_service_is_fetched_created_and_reported()
@@ -147,6 +147,25 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task Removals_run_before_creations_so_a_freed_port_can_be_reused()
+    {
+        await ApplyAsync(Specs.Web("old", hostPort: 8081));
+        docker.Calls.Clear();
+        await ApplyAsync(Specs.Web("new", hostPort: 8081));
+        Assert.Equal(["remove old", "fetch new", "create new"], docker.Calls);
+    }
+
+    [Fact]
+    public async Task Many_services_are_all_created_and_reported_in_plan_order()
+    {
+        var specs = Enumerable.Range(1, 12).Select(i => Specs.Web($"s{i:00}", hostPort: 9000 + i)).ToArray();
+        var result = await ApplyAsync(specs);
+        Assert.True(result.Succeeded);
+        Assert.Equal(specs.Select(s => s.Name), result.Outcomes.Select(o => o.Name));
+        Assert.Equal(12, docker.Instances.Count);
+    }
+
+    [Fact]
     public async Task A_stopped_instance_is_started_again()
     {
         await ApplyAsync(Specs.Web());
@@ -164,11 +183,5 @@ public class ReconcilerTests
         Assert.True(result.Succeeded);
         var instance = Assert.Single(docker.Instances);
         Assert.False(instance.IsAside);
-    }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests want events in order, now.</summary>
-    private sealed class SyncProgress(Action<ReconcileEvent> report) : IProgress<ReconcileEvent>
-    {
-        public void Report(ReconcileEvent value) => report(value);
     }
 }
