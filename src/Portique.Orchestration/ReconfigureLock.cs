@@ -1,4 +1,5 @@
 using Portique.Core;
+using Portique.Orchestration.Resources;
 
 namespace Portique.Orchestration;
 
@@ -40,7 +41,7 @@ public sealed class ReconfigureLock : IDisposable
             catch (IOException e)
             {
                 throw new RuntimeFailureException(
-                    $"another reconfigure holds {path} and did not finish within {timeout.TotalSeconds:0} s", e);
+                    Messages.LockTimeout(path, timeout.TotalSeconds), e);
             }
         }
     }

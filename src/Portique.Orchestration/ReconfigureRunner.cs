@@ -1,5 +1,6 @@
 using Portique.Core;
 using Portique.Frontend.Nginx;
+using Portique.Orchestration.Resources;
 using Portique.Planning;
 
 namespace Portique.Orchestration;
@@ -59,10 +60,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         using var held = await ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
-            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, "another reconfigure is running on this root: waiting for it")),
+            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock())),
             cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, "validating the configuration"));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating()));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);
         var (_, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
@@ -76,36 +77,36 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
         }
 
-        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, $"hook {hook}")));
+        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepHook(hook))));
         await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
         await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, "generating files"));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering()));
         var changedFiles = await Workspace.WriteAsync(files, cancellationToken).ConfigureAwait(false);
         foreach (var file in changedFiles)
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, $"written {file}"));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FileWritten(file)));
         }
 
         await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, "reconciling services"));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling()));
         var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, "updating the nginx frontend"));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend()));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
         var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken).ConfigureAwait(false);
         if (certificate.Created)
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, $"self-signed certificate created: {certificate.CertificatePath}"));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.CertificateCreated(certificate.CertificatePath)));
         }
 
         var frontendResult = await frontend.ApplyAsync(FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
         progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
         {
-            FrontendAction.Reloaded => $"nginx reloaded ({string.Join(", ", frontendResult.Change.All)})",
-            FrontendAction.Started => "nginx started",
-            _ => "nginx unchanged: no reload",
+            FrontendAction.Reloaded => Messages.NginxReloaded(string.Join(", ", frontendResult.Change.All)),
+            FrontendAction.Started => Messages.NginxStarted(),
+            _ => Messages.NginxUnchanged(),
         }));
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Portique.Core;
+using Portique.Orchestration.Resources;
 using Portique.Planning;
 
 namespace Portique.Orchestration;
@@ -65,6 +66,6 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var technology = observed.FirstOrDefault(o => o.Name == name && !o.IsAside)?.Technology ?? spec?.Technology;
         return technology is { } t && reconciler.DriverFor(t) is { } driver
             ? driver
-            : throw new InvalidInputException(name, "no configured or running service has this name");
+            : throw new InvalidInputException(name, Messages.NoSuchService());
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Portique.Planning.Resources;
 
 namespace Portique.Planning;
 
@@ -63,7 +64,7 @@ public static class Planner
         foreach (var (name, instances) in byName.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var primary = PickPrimary(instances, preferred: null);
-            actions.Add(new PlannedAction(name, ActionKind.Remove, ["no longer configured"], null, primary)
+            actions.Add(new PlannedAction(name, ActionKind.Remove, [Messages.NoLongerConfigured()], null, primary)
             {
                 Leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray(),
             });
@@ -78,7 +79,7 @@ public static class Planner
         var leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray();
         if (primary is null)
         {
-            return new PlannedAction(spec.Name, ActionKind.Create, ["not deployed yet"], spec, null) { Leftovers = leftovers };
+            return new PlannedAction(spec.Name, ActionKind.Create, [Messages.NotDeployedYet()], spec, null) { Leftovers = leftovers };
         }
 
         var reasons = DescribeDifferences(spec, primary);
@@ -89,7 +90,7 @@ public static class Planner
 
         return primary.State == InstanceState.Running
             ? new PlannedAction(spec.Name, ActionKind.Keep, [], spec, primary) { Leftovers = leftovers }
-            : new PlannedAction(spec.Name, ActionKind.Start, ["stopped"], spec, primary) { Leftovers = leftovers };
+            : new PlannedAction(spec.Name, ActionKind.Start, [Messages.Stopped()], spec, primary) { Leftovers = leftovers };
     }
 
     /// <summary>
@@ -114,7 +115,7 @@ public static class Planner
         var reasons = new List<string>();
         if (observed.IsAside)
         {
-            reasons.Add("interrupted replacement: the previous instance was set aside");
+            reasons.Add(Messages.InterruptedReplacement());
         }
 
         if (observed.Technology != spec.Technology)
@@ -140,7 +141,7 @@ public static class Planner
 
         if (before is null)
         {
-            reasons.Add("the instance's recorded specification is missing or unreadable");
+            reasons.Add(Messages.UnreadableSpec());
             return reasons;
         }
 
@@ -161,7 +162,7 @@ public static class Planner
 
         if (reasons.Count == 0)
         {
-            reasons.Add("specification hash differs");
+            reasons.Add(Messages.HashDiffers());
         }
 
         return reasons;

@@ -1,4 +1,5 @@
 using Portique.Core;
+using Portique.Planning.Resources;
 
 namespace Portique.Planning;
 
@@ -63,7 +64,7 @@ public sealed class Reconciler
         {
             foreach (var name in needed[technology])
             {
-                problems.Add(new Diagnostic(name, $"technology '{technology.Name()}' is not supported by this build of Portique"));
+                problems.Add(new Diagnostic(name, Messages.TechnologyNotSupported(technology.Name())));
             }
         }
 
@@ -173,14 +174,14 @@ public sealed class Reconciler
             var holder = await driver.FindForeignHolderAsync(spec.Name, cancellationToken).ConfigureAwait(false);
             if (holder is not null)
             {
-                problems.Add(new Diagnostic(spec.Name, $"the name is already used by an instance Portique does not own ({holder}); rename or remove it"));
+                problems.Add(new Diagnostic(spec.Name, Messages.NameHeldByForeign(holder)));
             }
 
             foreach (var port in spec.Ports.Where(p => !ownedPorts.Contains(p.HostPort)))
             {
                 if (!probe.IsPortFree(spec.PublishAddress, port.HostPort))
                 {
-                    problems.Add(new Diagnostic(spec.Name, $"host port {spec.PublishAddress}:{port.HostPort} is already in use by another program"));
+                    problems.Add(new Diagnostic(spec.Name, Messages.PortInUse(spec.PublishAddress, port.HostPort)));
                 }
             }
         }
@@ -195,16 +196,16 @@ public sealed class Reconciler
         {
             if (action.Kind == ActionKind.Remove)
             {
-                progress.Report(new ReconcileEvent(EventKind.Step, name, "removing (host data is kept)"));
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.Removing()));
                 await RemoveAllAsync([action.Observed!, .. action.Leftovers], cancellationToken).ConfigureAwait(false);
-                return Outcome(action, true, "removed; host data kept");
+                return Outcome(action, true, Messages.Removed());
             }
 
             // Stale instances of the same name (an aside left by a killed run, a copy in another engine) go first:
             // they would block the name, and the primary instance is the one serving.
             if (action.Leftovers.Count > 0)
             {
-                progress.Report(new ReconcileEvent(EventKind.Detail, name, $"removing {action.Leftovers.Count} leftover instance(s) of an interrupted run"));
+                progress.Report(new ReconcileEvent(EventKind.Detail, name, Messages.RemovingLeftovers(action.Leftovers.Count)));
                 await RemoveAllAsync(action.Leftovers, cancellationToken).ConfigureAwait(false);
             }
 
@@ -213,13 +214,13 @@ public sealed class Reconciler
             string artifact;
             try
             {
-                progress.Report(new ReconcileEvent(EventKind.Step, name, $"fetching {spec.Technology.Name()} artifact"));
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.Fetching(spec.Technology.Name())));
                 var detail = new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
                 artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken).ConfigureAwait(false);
             }
             catch (PortiqueException e)
             {
-                return Outcome(action, false, $"fetch failed, nothing changed: {e.Message}");
+                return Outcome(action, false, Messages.FetchFailed(e.Message));
             }
 
             var kind = action.Kind;
@@ -232,7 +233,7 @@ public sealed class Reconciler
 
             var outcome = kind switch
             {
-                ActionKind.Keep => Outcome(action, true, "unchanged"),
+                ActionKind.Keep => Outcome(action, true, Messages.Unchanged()),
                 ActionKind.Start => await StartAsync(action, driver, progress, cancellationToken).ConfigureAwait(false),
                 ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
                 _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
@@ -247,27 +248,27 @@ public sealed class Reconciler
 
     private async Task<ServiceOutcome> StartAsync(PlannedAction action, IServiceDriver driver, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
-        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, "starting the stopped instance"));
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Starting()));
         await driver.StartAsync(action.Observed!, cancellationToken).ConfigureAwait(false);
         var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, cancellationToken).ConfigureAwait(false);
         return failure is null
-            ? Outcome(action, true, "started")
-            : Outcome(action, false, $"started but not healthy: {failure}", await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false));
+            ? Outcome(action, true, Messages.Started())
+            : Outcome(action, false, Messages.StartedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<ServiceOutcome> CreateAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
-        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, "creating"));
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating()));
         var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
         var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
         if (failure is null)
         {
-            return Outcome(action, true, "created");
+            return Outcome(action, true, Messages.Created());
         }
 
         var logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
         await driver.RemoveAsync(created, cancellationToken).ConfigureAwait(false);
-        return Outcome(action, false, $"the new instance is not healthy ({failure}); it was removed", logs);
+        return Outcome(action, false, Messages.CreatedUnhealthy(failure), logs);
     }
 
     /// <summary>Set the old instance aside, start the new one, keep it only if healthy; otherwise restore the old.</summary>
@@ -275,8 +276,8 @@ public sealed class Reconciler
     {
         var old = action.Observed!;
         var oldDriver = DriverFor(old.Technology)
-            ?? throw new RuntimeFailureException($"{action.Name}: no driver for {old.Technology.Name()}");
-        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, $"replacing: {string.Join("; ", action.Reasons)}"));
+            ?? throw new RuntimeFailureException(Messages.NoDriver(action.Name, old.Technology.Name()));
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Replacing(string.Join("; ", action.Reasons))));
         var aside = old.IsAside ? old : await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
 
         ObservedService? created = null;
@@ -295,10 +296,10 @@ public sealed class Reconciler
         if (failure is null)
         {
             await oldDriver.RemoveAsync(aside, cancellationToken).ConfigureAwait(false);
-            return Outcome(action, true, "recreated");
+            return Outcome(action, true, Messages.Recreated());
         }
 
-        progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, $"new instance not healthy ({failure}); restoring the previous one"));
+        progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBack(failure)));
         if (created is not null)
         {
             logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
@@ -306,7 +307,7 @@ public sealed class Reconciler
         }
 
         await oldDriver.RestoreAsync(aside, cancellationToken).ConfigureAwait(false);
-        return Outcome(action, false, $"the new instance is not healthy ({failure}); the previous one was restored", logs);
+        return Outcome(action, false, Messages.RolledBack(failure), logs);
     }
 
     /// <summary>Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.</summary>
@@ -316,11 +317,11 @@ public sealed class Reconciler
         switch (health)
         {
             case EngineHealth.Unhealthy:
-                return "its health check fails";
+                return Messages.HealthCheckFails();
             case EngineHealth.NotRunning:
-                return "it is not running (exited at start)";
+                return Messages.NotRunning();
             case EngineHealth.Starting:
-                return "its health check did not pass in time";
+                return Messages.HealthCheckTimeout();
         }
 
         if (spec.RoutedPort is not { } port)
@@ -333,7 +334,7 @@ public sealed class Reconciler
         {
             if (time.GetUtcNow() >= deadline)
             {
-                return $"port {port} did not accept connections within {options.HealthTimeout.TotalSeconds:0} s";
+                return Messages.PortSilent(port, options.HealthTimeout.TotalSeconds);
             }
 
             await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
@@ -341,7 +342,7 @@ public sealed class Reconciler
 
         // Still alive after the port answered? (An engine proxy may accept for a dying instance.)
         return await driver.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false) is EngineHealth.NotRunning or EngineHealth.Unhealthy
-            ? "it stopped right after starting"
+            ? Messages.StoppedAfterStart()
             : null;
     }
 
@@ -350,7 +351,7 @@ public sealed class Reconciler
         foreach (var instance in instances)
         {
             var driver = DriverFor(instance.Technology)
-                ?? throw new RuntimeFailureException($"{instance.Name}: no driver for {instance.Technology.Name()}");
+                ?? throw new RuntimeFailureException(Messages.NoDriver(instance.Name, instance.Technology.Name()));
             await driver.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -363,7 +364,7 @@ public sealed class Reconciler
         }
         catch (PortiqueException e)
         {
-            return [$"(logs unavailable: {e.Message})"];
+            return [Messages.LogsUnavailable(e.Message)];
         }
     }
 

@@ -96,6 +96,22 @@ public sealed class ReconfigureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconfigure_with_pull_follows_a_tag_that_moved_and_without_it_keeps_the_running_image()
+    {
+        using var git = await DeployTwoServicesAsync();
+        await deployment.Images.PublishAsync(Image, "1.0", "web-1.0-rebuilt");
+        var webId = await deployment.ContainerIdAsync("web");
+
+        await deployment.SucceedAsync("reconfigure");
+        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
+
+        var pulled = await deployment.SucceedAsync("reconfigure", "--pull");
+        Assert.Contains("image:", pulled.StandardOutput);
+        Assert.NotEqual(webId, await deployment.ContainerIdAsync("web"));
+        Assert.Contains("web-1.0-rebuilt", await deployment.GetAsync("/web/"));
+    }
+
+    [Fact]
     public async Task A_removed_service_is_removed_and_its_host_data_kept()
     {
         using var git = await DeployTwoServicesAsync();

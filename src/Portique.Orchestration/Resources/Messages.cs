@@ -50,4 +50,30 @@ internal static class Messages
     public static string BadSnapChannel(object? a0) => Format(nameof(BadSnapChannel), a0);
 
     public static string SnapNoVolumes() => Format(nameof(SnapNoVolumes));
+
+    public static string WaitingForLock() => Format(nameof(WaitingForLock));
+
+    public static string LockTimeout(object? a0, object? a1) => Format(nameof(LockTimeout), a0, a1);
+
+    public static string StepValidating() => Format(nameof(StepValidating));
+
+    public static string StepHook(object? a0) => Format(nameof(StepHook), a0);
+
+    public static string StepRendering() => Format(nameof(StepRendering));
+
+    public static string FileWritten(object? a0) => Format(nameof(FileWritten), a0);
+
+    public static string StepReconciling() => Format(nameof(StepReconciling));
+
+    public static string StepFrontend() => Format(nameof(StepFrontend));
+
+    public static string CertificateCreated(object? a0) => Format(nameof(CertificateCreated), a0);
+
+    public static string NginxReloaded(object? a0) => Format(nameof(NginxReloaded), a0);
+
+    public static string NginxStarted() => Format(nameof(NginxStarted));
+
+    public static string NginxUnchanged() => Format(nameof(NginxUnchanged));
+
+    public static string NoSuchService() => Format(nameof(NoSuchService));
 }
