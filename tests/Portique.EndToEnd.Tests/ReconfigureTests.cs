@@ -16,6 +16,10 @@ public sealed class ReconfigureTests : IAsyncLifetime
     private readonly int webPort = TestPorts.FreePort();
     private readonly int sitePort = TestPorts.FreePort();
 
+    // Container names are global to dockerd: unique per test so a demo or another root never collides.
+    private readonly string web = "web-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string site = "site-" + Guid.NewGuid().ToString("N")[..6];
+
     public Task InitializeAsync() => deployment.InitializeAsync();
 
     public Task DisposeAsync() => deployment.DisposeAsync();
@@ -31,8 +35,8 @@ public sealed class ReconfigureTests : IAsyncLifetime
         await deployment.ConfigureAsync(
         [
             "nombre_conteneur=2",
-            .. deployment.DockerService(1, "web", Image, "1.0", webPort),
-            "conteneur2_name=site",
+            .. deployment.DockerService(1, web, Image, "1.0", webPort),
+            $"conteneur2_name={site}",
             "conteneur2_type=docker+git",
             $"conteneur2_url={deployment.Images.Name("site")}",
             "conteneur2_tag=v1",
@@ -49,13 +53,13 @@ public sealed class ReconfigureTests : IAsyncLifetime
     {
         using var git = await DeployTwoServicesAsync();
 
-        Assert.Contains("web-1.0", await deployment.GetAsync("/web/"));
-        Assert.Contains("site-v1", await deployment.GetAsync("/site/"));
+        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        Assert.Contains("site-v1", await deployment.GetAsync($"/{site}/"));
 
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, AllowAutoRedirect = false };
         using var https = new HttpClient(handler);
-        Assert.Contains("web-1.0", await https.GetStringAsync(new Uri($"https://127.0.0.1:{deployment.HttpsPort}/web/")));
-        using var redirect = await https.GetAsync(new Uri($"https://127.0.0.1:{deployment.HttpsPort}/web"));
+        Assert.Contains("web-1.0", await https.GetStringAsync(new Uri($"https://127.0.0.1:{deployment.HttpsPort}/{web}/")));
+        using var redirect = await https.GetAsync(new Uri($"https://127.0.0.1:{deployment.HttpsPort}/{web}"));
         Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
     }
 
@@ -63,16 +67,16 @@ public sealed class ReconfigureTests : IAsyncLifetime
     public async Task A_second_reconfigure_changes_nothing_and_does_not_reload_nginx()
     {
         using var git = await DeployTwoServicesAsync();
-        var webId = await deployment.ContainerIdAsync("web");
-        var siteId = await deployment.ContainerIdAsync("site");
+        var webId = await deployment.ContainerIdAsync(web);
+        var siteId = await deployment.ContainerIdAsync(site);
         var workers = deployment.NginxWorkers();
 
         var plan = await deployment.RunAsync("plan");
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
         await deployment.SucceedAsync("reconfigure");
 
-        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
-        Assert.Equal(siteId, await deployment.ContainerIdAsync("site"));
+        Assert.Equal(webId, await deployment.ContainerIdAsync(web));
+        Assert.Equal(siteId, await deployment.ContainerIdAsync(site));
         Assert.Equal(workers, deployment.NginxWorkers());
     }
 
@@ -81,8 +85,8 @@ public sealed class ReconfigureTests : IAsyncLifetime
     {
         using var git = await DeployTwoServicesAsync();
         await deployment.Images.PublishAsync(Image, "2.0", "web-2.0");
-        var webId = await deployment.ContainerIdAsync("web");
-        var siteId = await deployment.ContainerIdAsync("site");
+        var webId = await deployment.ContainerIdAsync(web);
+        var siteId = await deployment.ContainerIdAsync(site);
 
         await deployment.SucceedAsync("set", "conteneur1_tag", "2.0");
         var plan = await deployment.RunAsync("plan");
@@ -90,73 +94,76 @@ public sealed class ReconfigureTests : IAsyncLifetime
         Assert.Contains("tag: 1.0 → 2.0", plan.StandardOutput);
         await deployment.SucceedAsync("reconfigure");
 
-        Assert.NotEqual(webId, await deployment.ContainerIdAsync("web"));
-        Assert.Equal(siteId, await deployment.ContainerIdAsync("site"));
-        Assert.Contains("web-2.0", await deployment.GetAsync("/web/"));
+        Assert.NotEqual(webId, await deployment.ContainerIdAsync(web));
+        Assert.Equal(siteId, await deployment.ContainerIdAsync(site));
+        Assert.Contains("web-2.0", await deployment.GetAsync($"/{web}/"));
     }
 
     [Fact]
     public async Task Reconfigure_with_pull_follows_a_tag_that_moved_and_without_it_keeps_the_running_image()
     {
         using var git = await DeployTwoServicesAsync();
-        await deployment.Images.PublishAsync(Image, "1.0", "web-1.0-rebuilt");
-        var webId = await deployment.ContainerIdAsync("web");
+        var webId = await deployment.ContainerIdAsync(web);
+        var running = (await deployment.Images.Client.Containers.InspectContainerAsync(webId)).Image;
+        // The tag moves in the registry; the local copy still carries the old image under that tag.
+        var reference = await deployment.Images.PublishAsync(Image, "1.0", "web-1.0-rebuilt");
+        await deployment.Images.Client.Images.TagImageAsync(running, new ImageTagParameters { RepositoryName = reference[..reference.LastIndexOf(':')], Tag = "1.0" });
 
         await deployment.SucceedAsync("reconfigure");
-        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
+        Assert.Equal(webId, await deployment.ContainerIdAsync(web));
 
         var pulled = await deployment.SucceedAsync("reconfigure", "--pull");
         Assert.Contains("image:", pulled.StandardOutput);
-        Assert.NotEqual(webId, await deployment.ContainerIdAsync("web"));
-        Assert.Contains("web-1.0-rebuilt", await deployment.GetAsync("/web/"));
+        Assert.NotEqual(webId, await deployment.ContainerIdAsync(web));
+        Assert.Contains("web-1.0-rebuilt", await deployment.GetAsync($"/{web}/"));
     }
 
     [Fact]
     public async Task A_removed_service_is_removed_and_its_host_data_kept()
     {
         using var git = await DeployTwoServicesAsync();
-        var data = deployment.Root.PathOf("srv", "web", "keep.txt");
+        var data = deployment.Root.PathOf("srv", web, "keep.txt");
         await File.WriteAllTextAsync(data, "precious");
 
-        await deployment.SucceedAsync("set", "conteneur1_name=site", "conteneur1_type=docker+git", $"conteneur1_url={deployment.Images.Name("site")}",
+        await deployment.SucceedAsync("set", $"conteneur1_name={site}", "conteneur1_type=docker+git", $"conteneur1_url={deployment.Images.Name("site")}",
             "conteneur1_tag=v1", $"conteneur1_repository={git.Url}", $"conteneur1_port_out={sitePort}", "conteneur1_mountpoint_in=", "conteneur1_mountpoint_out=",
             "nombre_conteneur=1");
         await deployment.SucceedAsync("reconfigure");
 
         var names = (await deployment.ContainersAsync()).SelectMany(c => c.Names).ToArray();
-        Assert.Equal(["/site"], names);
+        Assert.Equal(["/" + site], names);
         Assert.Equal("precious", await File.ReadAllTextAsync(data));
-        Assert.Contains("site-v1", await deployment.GetAsync("/site/"));
+        Assert.Contains("site-v1", await deployment.GetAsync($"/{site}/"));
     }
 
     [Fact]
     public async Task A_failed_pull_leaves_the_old_version_serving()
     {
         using var git = await DeployTwoServicesAsync();
-        var webId = await deployment.ContainerIdAsync("web");
+        var webId = await deployment.ContainerIdAsync(web);
 
         await deployment.SucceedAsync("set", "conteneur1_tag", "9.9-missing");
         var result = await deployment.RunAsync("reconfigure");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("9.9-missing", result.StandardError);
-        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
-        Assert.Contains("web-1.0", await deployment.GetAsync("/web/"));
+        Assert.Equal(webId, await deployment.ContainerIdAsync(web));
+        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
     }
 
     [Fact]
     public async Task A_missing_git_tag_leaves_the_old_version_serving()
     {
         using var git = await DeployTwoServicesAsync();
-        var siteId = await deployment.ContainerIdAsync("site");
+        var siteId = await deployment.ContainerIdAsync(site);
 
         await deployment.SucceedAsync("set", "conteneur2_tag", "v404");
         var result = await deployment.RunAsync("reconfigure");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("v404", result.StandardError);
-        Assert.Equal(siteId, await deployment.ContainerIdAsync("site"));
-        Assert.Contains("site-v1", await deployment.GetAsync("/site/"));
+        Assert.Equal(siteId, await deployment.ContainerIdAsync(site));
+        Assert.Contains("site-v1", await deployment.GetAsync($"/{site}/"));
     }
 
     [Fact]
@@ -164,28 +171,28 @@ public sealed class ReconfigureTests : IAsyncLifetime
     {
         using var git = await DeployTwoServicesAsync();
         await deployment.Images.PublishAsync(Image, "crash", "web-crash", TestImageOptions.Crashing);
-        var webId = await deployment.ContainerIdAsync("web");
+        var webId = await deployment.ContainerIdAsync(web);
 
         await deployment.SucceedAsync("set", "conteneur1_tag", "crash");
         var result = await deployment.RunAsync("reconfigure");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("restored", result.StandardError);
-        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
-        Assert.Contains("web-1.0", await deployment.GetAsync("/web/"));
+        Assert.Equal(webId, await deployment.ContainerIdAsync(web));
+        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
     }
 
     [Fact]
     public async Task A_stopped_container_is_started_again()
     {
         using var git = await DeployTwoServicesAsync();
-        var webId = await deployment.ContainerIdAsync("web");
+        var webId = await deployment.ContainerIdAsync(web);
         await deployment.Images.Client.Containers.StopContainerAsync(webId, new ContainerStopParameters { WaitBeforeKillSeconds = 1 });
 
         await deployment.SucceedAsync("reconfigure");
 
-        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
-        Assert.Contains("web-1.0", await deployment.GetAsync("/web/"));
+        Assert.Equal(webId, await deployment.ContainerIdAsync(web));
+        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
     }
 
     [Fact]
@@ -203,7 +210,7 @@ public sealed class ReconfigureTests : IAsyncLifetime
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("conteneur1.conf:", result.StandardError);
-        Assert.Contains("web-1.0", await deployment.GetAsync("/web/"));
+        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
         Assert.DoesNotContain("notaport", await File.ReadAllTextAsync(deployment.Root.PathOf("etc", "nginx", "portique", "services", "conteneur1.conf")));
     }
 
@@ -231,9 +238,9 @@ public sealed class ReconfigureTests : IAsyncLifetime
 
         await deployment.SucceedAsync("reconfigure");
 
-        var web = (await deployment.ContainersAsync()).Where(c => c.Labels["portique.name"] == "web").ToList();
-        Assert.Equal(["/web"], Assert.Single(web).Names);
-        Assert.Contains("web-2.0", await deployment.GetAsync("/web/"));
+        var webContainers = (await deployment.ContainersAsync()).Where(c => c.Labels["portique.name"] == web).ToList();
+        Assert.Equal(["/" + web], Assert.Single(webContainers).Names);
+        Assert.Contains("web-2.0", await deployment.GetAsync($"/{web}/"));
         Assert.Equal(0, (await deployment.RunAsync("plan")).ExitCode);
     }
 
@@ -252,7 +259,7 @@ public sealed class ReconfigureTests : IAsyncLifetime
         Assert.Contains(results, r => r.StandardOutput.Contains("another reconfigure is running", StringComparison.Ordinal));
         // The second found the work done: it recreated nothing.
         Assert.Single(results, r => r.StandardOutput.Contains("recreated", StringComparison.Ordinal));
-        Assert.Single(await deployment.ContainersAsync(), c => c.Labels["portique.name"] == "web");
+        Assert.Single(await deployment.ContainersAsync(), c => c.Labels["portique.name"] == web);
     }
 
     [Fact]
@@ -260,11 +267,11 @@ public sealed class ReconfigureTests : IAsyncLifetime
     {
         using var git = await DeployTwoServicesAsync();
         var status = await deployment.SucceedAsync("status", "--json");
-        Assert.Contains("\"name\": \"web\"", status.StandardOutput);
+        Assert.Contains($"\"name\": \"{web}\"", status.StandardOutput);
         Assert.Contains("\"state\": \"running\"", status.StandardOutput);
-        Assert.Contains($"/web/", status.StandardOutput);
+        Assert.Contains($"/{web}/", status.StandardOutput);
 
-        var logs = await deployment.RunAsync("logs", "web");
+        var logs = await deployment.RunAsync("logs", web);
         Assert.Equal(0, logs.ExitCode);
     }
 
@@ -273,14 +280,14 @@ public sealed class ReconfigureTests : IAsyncLifetime
     {
         using var git = await DeployTwoServicesAsync();
         var before = await File.ReadAllBytesAsync(deployment.Root.PathOf("etc", "eole", "config.eol"));
-        var webId = await deployment.ContainerIdAsync("web");
+        var webId = await deployment.ContainerIdAsync(web);
 
         var result = await deployment.RunAsync("set", "conteneur1_port_out", "70000");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("conteneur1_port_out", result.StandardError);
         Assert.Equal(before, await File.ReadAllBytesAsync(deployment.Root.PathOf("etc", "eole", "config.eol")));
-        Assert.Equal(webId, await deployment.ContainerIdAsync("web"));
+        Assert.Equal(webId, await deployment.ContainerIdAsync(web));
     }
 
     private static void CopyDirectory(string from, string to)
