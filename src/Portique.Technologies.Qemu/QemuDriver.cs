@@ -1,0 +1,984 @@
+using System.Collections.Frozen;
+using System.ComponentModel;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using Portique.Core;
+using Portique.Planning;
+
+namespace Portique.Technologies.Qemu;
+
+/// <summary>
+/// Runs <c>qemu</c> services: one virtual machine per service, booted from a downloaded disk image through a private
+/// copy-on-write overlay, with user-mode networking (<c>hostfwd</c> per port pair), shared host folders over virtio-9p
+/// (mount tags <c>vol0</c>, <c>vol1</c>... which the guest must mount itself), the environment in fw_cfg, and the serial
+/// console as the service's log.
+/// <para>
+/// A VM cannot carry labels: its state folder under the root (<see cref="QemuLayout"/>) holds the record of what created
+/// it, and that folder, under this root, with a record naming this root, is what "owned" means here. The process is
+/// daemonized by qemu itself (<c>-daemonize</c>, <c>-pidfile</c>); a crashed VM is found stopped and started again by
+/// the next run. On a host with systemd, one unit per VM (<c>Restart=on-failure</c>) is the production-grade supervisor;
+/// this driver does not assume systemd (EOLE test machines and this build machine run without it).
+/// </para>
+/// </summary>
+public sealed class QemuDriver : IServiceDriver, IDisposable
+{
+    /// <summary>What <see cref="SetAsideAsync"/> appends to a VM's state folder.</summary>
+    public const string AsideSuffix = QemuLayout.AsideSuffix;
+
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private static readonly TimeSpan QmpTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly QemuLayout _layout;
+    private readonly HttpClient _http;
+    private readonly DiskImageCache _images;
+    private readonly SemaphoreSlim _accelerationLock = new(1, 1);
+    private bool? _kvm;
+
+    /// <param name="root">The Portique root: images, VM state and run files all live under it.</param>
+    /// <param name="options">Tools, sizes and timeouts; null: the defaults.</param>
+    public QemuDriver(PortiqueRoot root, QemuDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        Options = options ?? new QemuDriverOptions();
+        _layout = new QemuLayout(root);
+        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 5 })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("portique-qemu/1");
+        _images = new DiskImageCache(_layout, Options, _http);
+    }
+
+    public PortiqueRoot Root { get; }
+
+    public QemuDriverOptions Options { get; }
+
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Qemu }.ToFrozenSet();
+
+    /// <summary>Where the base image of (tag, url) is cached.</summary>
+    public string ImagePath(string tag, string url) =>
+        QemuLayout.IsTag(tag) && QemuLayout.IsImageName(url) ? _layout.ImagePath(tag, url) : throw new ArgumentException(Messages.InvalidImageName(url));
+
+    /// <summary>The state folder of the VM of <paramref name="name"/> (or of its set-aside predecessor).</summary>
+    public string StateDirectory(string name, bool aside = false)
+    {
+        ValidateServiceName(name);
+        return _layout.VmDirectory(name, aside);
+    }
+
+    /// <summary>The pid file of the running VM of <paramref name="name"/>.</summary>
+    public string PidFile(string name)
+    {
+        ValidateServiceName(name);
+        return _layout.PidFile(name);
+    }
+
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (tool, package) in new[] { (Options.QemuSystemExecutable, "qemu-system-x86"), (Options.QemuImgExecutable, "qemu-utils") })
+        {
+            try
+            {
+                var result = await RunToolAsync(tool, package, ["--version"], cancellationToken);
+                if (result.ExitCode != 0)
+                {
+                    return Messages.ToolFailed(tool, DiskImageCache.LastLines(result.StandardError));
+                }
+            }
+            catch (RuntimeFailureException exception)
+            {
+                return exception.Message;
+            }
+        }
+
+        return null;
+    }
+
+    public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
+    {
+        var owned = new List<ObservedService>();
+        if (!Directory.Exists(_layout.VmsDirectory))
+        {
+            return Task.FromResult<IReadOnlyList<ObservedService>>(owned);
+        }
+
+        foreach (var directory in Directory.GetDirectories(_layout.VmsDirectory).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var folder = Path.GetFileName(directory);
+            var aside = folder.EndsWith(AsideSuffix, StringComparison.Ordinal);
+            var name = aside ? folder[..^AsideSuffix.Length] : folder;
+            if (QemuLayout.IsServiceName(name) && ReadOwnedRecord(directory, name) is { } record)
+            {
+                owned.Add(ToObserved(record, aside));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<ObservedService>>(owned);
+    }
+
+    public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!QemuLayout.IsServiceName(name))
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        var directory = _layout.VmDirectory(name, aside: false);
+        if (Directory.Exists(directory))
+        {
+            return Task.FromResult(ReadOwnedRecord(directory, name) is null ? Messages.ForeignFolder(directory) : null);
+        }
+
+        // No folder, yet a live qemu answers to the run files the VM would use: someone else's process.
+        var pidFile = _layout.PidFile(name);
+        return Task.FromResult(VmProcess.Find(pidFile) is { } pid ? Messages.ForeignProcess(pid, pidFile) : null);
+    }
+
+    /// <summary>
+    /// Downloads <c>REPOSITORY/URL</c> into the cache unless (tag, url) is already there, checking it against the
+    /// published <c>URL.sha256</c> or <c>SHA256SUMS</c> when the server has one. Returns <c>sha256:DIGEST</c> of the image.
+    /// A cached version is never downloaded again, even with <paramref name="refresh"/>: a tag names one image for good
+    /// (VMs' overlays are built on it); publish a new version under a new tag.
+    /// </summary>
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        EnsureTechnology(spec);
+        ValidateImage(spec);
+        var image = await _images.EnsureAsync(spec.Repository, spec.Tag, spec.Url, progress, cancellationToken);
+        return image.ArtifactId;
+    }
+
+    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(artifactId);
+        EnsureTechnology(spec);
+        ValidateSpec(spec);
+
+        var image = await _images.FindAsync(spec.Tag, spec.Url, cancellationToken);
+        if (image is null || image.ArtifactId != artifactId)
+        {
+            throw new RuntimeFailureException(Messages.ImageMissing(spec.Url, spec.Tag));
+        }
+
+        var directory = _layout.VmDirectory(spec.Name, aside: false);
+        if (Directory.Exists(directory))
+        {
+            throw new RuntimeFailureException(Messages.VmNameTaken(spec.Name, directory));
+        }
+
+        if (VmProcess.Find(_layout.PidFile(spec.Name)) is { } stray)
+        {
+            throw new RuntimeFailureException(Messages.ForeignProcess(stray, _layout.PidFile(spec.Name)));
+        }
+
+        var record = new VmRecord
+        {
+            Root = Root.Directory,
+            Name = spec.Name,
+            Index = spec.Index,
+            InstanceId = Guid.NewGuid().ToString("N"),
+            SpecHash = spec.SpecHash(),
+            Spec = spec.CanonicalJson(),
+            ArtifactId = artifactId,
+            Version = spec.Url + ":" + spec.Tag,
+            BaseImage = _layout.ImagePath(spec.Tag, spec.Url),
+            BaseFormat = image.Format,
+            PublishAddress = spec.PublishAddress,
+            Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
+            Volumes = spec.Volumes.Select(v => new[] { Path.GetFullPath(v.HostPath), v.ContainerPath }).ToArray(),
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+
+        // Assembled aside, then renamed into place: a folder with the service's name always holds a complete record.
+        var creating = _layout.CreatingDirectory(spec.Name);
+        try
+        {
+            DeleteDirectory(creating);
+            DiskImageCache.CreateDirectories(creating);
+            var disk = QemuLayout.DiskPath(creating);
+            var overlay = await RunToolAsync(
+                Options.QemuImgExecutable,
+                "qemu-utils",
+                ["create", "-q", "-f", "qcow2", "-b", record.BaseImage, "-F", record.BaseFormat, "--", disk],
+                cancellationToken);
+            if (overlay.ExitCode != 0)
+            {
+                throw new RuntimeFailureException(Messages.OverlayFailed(spec.Name, DiskImageCache.LastLines(overlay.StandardError)));
+            }
+
+            if (spec.Environment.Count > 0)
+            {
+                await WritePrivateAsync(QemuLayout.EnvironmentPath(creating), string.Concat(spec.Environment.Select(e => e + "\n")), cancellationToken);
+            }
+
+            await WritePrivateAsync(
+                QemuLayout.VolumesPath(creating),
+                string.Concat(record.Volumes.Select((v, i) => QemuCommandLine.MountTag(i) + " " + v[1] + "\n")),
+                cancellationToken);
+            await WriteRecordAsync(creating, record, cancellationToken);
+            Directory.Move(creating, directory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            DeleteDirectory(creating);
+            throw new RuntimeFailureException(Messages.StateFailed(spec.Name, exception.Message), exception);
+        }
+        catch
+        {
+            DeleteDirectory(creating);
+            throw;
+        }
+
+        foreach (var volume in record.Volumes)
+        {
+            EnsureHostDirectory(spec.Name, volume[0]);
+        }
+
+        try
+        {
+            await LaunchAsync(directory, record, cancellationToken);
+        }
+        catch
+        {
+            // "Creates and starts": a VM that cannot start (host port taken...) must not hold the name.
+            DeleteDirectory(directory);
+            throw;
+        }
+
+        return ToObserved(record, aside: false);
+    }
+
+    public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var (directory, record, aside) = Resolve(instance);
+        if (aside)
+        {
+            throw new RuntimeFailureException(Messages.VmIsAside(record.Name));
+        }
+
+        if (VmProcess.Find(_layout.PidFile(record.Name)) is null)
+        {
+            await LaunchAsync(directory, record, cancellationToken);
+        }
+    }
+
+    /// <summary>Stops the VM (ACPI power-down, then quit, then kill) and renames its state folder <c>NAME.portique-aside</c>.</summary>
+    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var (directory, record, aside) = Resolve(instance);
+        if (aside)
+        {
+            return ToObserved(record, aside: true);
+        }
+
+        // Stop first (the folder still says what it is), then rename: a crash between the two leaves a stopped VM
+        // under its own name; a crash after leaves an aside one. Both read back correctly.
+        await StopAsync(record.Name, cancellationToken);
+        var asideDirectory = _layout.VmDirectory(record.Name, aside: true);
+        if (Directory.Exists(asideDirectory))
+        {
+            throw new RuntimeFailureException(Messages.AsideExists(record.Name, asideDirectory));
+        }
+
+        Move(directory, asideDirectory, record.Name);
+        return ToObserved(record, aside: true);
+    }
+
+    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(aside);
+        var (directory, record, isAside) = Resolve(aside);
+        var live = _layout.VmDirectory(record.Name, aside: false);
+        if (isAside)
+        {
+            if (Directory.Exists(live))
+            {
+                throw new RuntimeFailureException(Messages.VmNameTaken(record.Name, live));
+            }
+
+            Move(directory, live, record.Name);
+        }
+
+        if (VmProcess.Find(_layout.PidFile(record.Name)) is null)
+        {
+            await LaunchAsync(live, record, cancellationToken);
+        }
+
+        return ToObserved(record, aside: false);
+    }
+
+    /// <summary>Stops the VM and deletes its state folder (overlay, record, console log). Shared host folders are never touched.</summary>
+    public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string directory;
+        VmRecord record;
+        bool aside;
+        try
+        {
+            (directory, record, aside) = Resolve(instance);
+        }
+        catch (VmMissingException)
+        {
+            return;
+        }
+
+        if (!aside)
+        {
+            await StopAsync(record.Name, cancellationToken);
+        }
+
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone: what was asked is true.
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.StateFailed(record.Name, exception.Message), exception);
+        }
+    }
+
+    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            var (_, record, aside) = Resolve(instance);
+            return aside ? EngineHealth.NotRunning : await ProcessHealthAsync(record.Name, cancellationToken);
+        }
+        catch (VmMissingException)
+        {
+            return EngineHealth.NotRunning;
+        }
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="QemuDriverOptions.BootTimeout"/>, for the VM to settle. NotRunning as soon as qemu is
+    /// gone; Unhealthy when the VM stopped dead inside a live qemu (internal error, guest panic). With ports: Healthy once
+    /// the routed port answers HTTP (any status) through the forward — qemu's forward accepts TCP connections long before
+    /// the guest listens, so a bare connection proves nothing. Without ports: Running once qemu stayed up for
+    /// <see cref="QemuDriverOptions.StartupGrace"/>. On timeout: Starting.
+    /// </summary>
+    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var deadline = DateTime.UtcNow + Options.BootTimeout;
+        (int Pid, DateTime Since)? up = null;
+        while (true)
+        {
+            VmRecord record;
+            try
+            {
+                bool aside;
+                (_, record, aside) = Resolve(instance);
+                if (aside)
+                {
+                    return EngineHealth.NotRunning;
+                }
+            }
+            catch (VmMissingException)
+            {
+                return EngineHealth.NotRunning;
+            }
+
+            var health = await ProcessHealthAsync(record.Name, cancellationToken);
+            if (health is EngineHealth.NotRunning or EngineHealth.Unhealthy)
+            {
+                return health;
+            }
+
+            var now = DateTime.UtcNow;
+            if (record.Ports.Length > 0)
+            {
+                if (await AnswersHttpAsync(record.PublishAddress, record.Ports[0][0], cancellationToken))
+                {
+                    return EngineHealth.Healthy;
+                }
+            }
+            else if (VmProcess.Find(_layout.PidFile(record.Name)) is { } pid)
+            {
+                if (up is not { } seen || seen.Pid != pid)
+                {
+                    up = (pid, now);
+                }
+                else if (now - seen.Since >= Options.StartupGrace)
+                {
+                    return EngineHealth.Running;
+                }
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return EngineHealth.Starting;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>The last <paramref name="tail"/> lines of the VM's serial console.</summary>
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        var path = ConsoleLogOf(name);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            return (await LogFile.TailAsync(path, tail, cancellationToken)).Lines;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+        }
+    }
+
+    /// <summary>The last <see cref="QemuDriverOptions.FollowInitialLines"/> console lines, then every new one until cancelled.</summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var path = ConsoleLogOf(name);
+        if (!File.Exists(path))
+        {
+            // The VM has not written anything yet: follow from the start of the file qemu will create.
+            await using (File.Open(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+        }
+
+        IReadOnlyList<string> initial;
+        long position;
+        try
+        {
+            (initial, position) = await LogFile.TailAsync(path, Options.FollowInitialLines, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+        }
+
+        foreach (var line in initial)
+        {
+            yield return line;
+        }
+
+        await foreach (var line in LogFile.FollowAsync(path, position, Options.FollowPollInterval, cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _accelerationLock.Dispose();
+    }
+
+    // ---------------------------------------------------------------- the process
+
+    private async Task LaunchAsync(string directory, VmRecord record, CancellationToken cancellationToken)
+    {
+        var name = record.Name;
+        var qmp = _layout.QmpSocket(name) ?? throw new RuntimeFailureException(Messages.RootTooDeep(Root.Directory));
+        var pidFile = _layout.PidFile(name);
+        try
+        {
+            DiskImageCache.CreateDirectories(_layout.RunDirectory);
+            File.SetUnixFileMode(_layout.RunDirectory, PrivateDirectory);
+            File.Delete(pidFile);
+            File.Delete(qmp);
+            RotateConsoleLog(QemuLayout.ConsoleLogPath(directory));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.StateFailed(name, exception.Message), exception);
+        }
+
+        var environment = QemuLayout.EnvironmentPath(directory);
+        var launch = new VmLaunch
+        {
+            Name = name,
+            Disk = QemuLayout.DiskPath(directory),
+            ConsoleLog = QemuLayout.ConsoleLogPath(directory),
+            PidFile = pidFile,
+            QmpSocket = qmp,
+            EnvironmentFile = File.Exists(environment) ? environment : null,
+            VolumesFile = QemuLayout.VolumesPath(directory),
+            PublishAddress = record.PublishAddress,
+            Ports = record.Ports.Select(p => (p[0], p[1])).ToArray(),
+            HostFolders = record.Volumes.Select(v => v[0]).ToArray(),
+        };
+        var kvm = await UseKvmAsync(cancellationToken);
+        var result = await RunToolAsync(Options.QemuSystemExecutable, "qemu-system-x86", QemuCommandLine.Build(launch, kvm, Options), cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new RuntimeFailureException(Messages.LaunchFailed(name, DiskImageCache.LastLines(result.StandardError)));
+        }
+
+        if (VmProcess.Find(pidFile) is null)
+        {
+            throw new RuntimeFailureException(Messages.LaunchFailed(name, Messages.NoProcess(pidFile)));
+        }
+    }
+
+    /// <summary>ACPI power-down (the guest shuts itself down cleanly), then QMP quit, then SIGKILL, each after its timeout.</summary>
+    private async Task StopAsync(string name, CancellationToken cancellationToken)
+    {
+        var pidFile = _layout.PidFile(name);
+        var qmp = _layout.QmpSocket(name);
+        if (VmProcess.Find(pidFile) is { } pid)
+        {
+            if (!await RequestAsync(qmp, "system_powerdown", cancellationToken)
+                || !await VmProcess.WaitForExitAsync(pid, pidFile, Options.PowerdownTimeout, cancellationToken))
+            {
+                if (!await RequestAsync(qmp, "quit", cancellationToken)
+                    || !await VmProcess.WaitForExitAsync(pid, pidFile, Options.QuitTimeout, cancellationToken))
+                {
+                    VmProcess.Kill(pid, pidFile);
+                    if (!await VmProcess.WaitForExitAsync(pid, pidFile, Options.QuitTimeout, cancellationToken))
+                    {
+                        throw new RuntimeFailureException(Messages.StopFailed(name, pid));
+                    }
+                }
+            }
+        }
+
+        try
+        {
+            File.Delete(pidFile);
+            if (qmp is not null)
+            {
+                File.Delete(qmp);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Stale run files are replaced at the next start.
+        }
+    }
+
+    private static async Task<bool> RequestAsync(string? qmp, string command, CancellationToken cancellationToken)
+    {
+        if (qmp is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await QmpClient.ExecuteAsync(qmp, command, QmpTimeout, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is QmpException or SocketException or IOException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>NotRunning without a live qemu; Unhealthy when QMP reports a dead VM; Running otherwise.</summary>
+    private async Task<EngineHealth> ProcessHealthAsync(string name, CancellationToken cancellationToken)
+    {
+        if (VmProcess.Find(_layout.PidFile(name)) is null)
+        {
+            return EngineHealth.NotRunning;
+        }
+
+        if (_layout.QmpSocket(name) is not { } qmp)
+        {
+            return EngineHealth.Running;
+        }
+
+        try
+        {
+            var status = await QmpClient.ExecuteAsync(qmp, "query-status", QmpTimeout, cancellationToken);
+            return status.TryGetProperty("status", out var value) && value.GetString() is "internal-error" or "guest-panicked" or "shutdown" or "io-error"
+                ? EngineHealth.Unhealthy
+                : EngineHealth.Running;
+        }
+        catch (Exception exception) when (exception is QmpException or SocketException or IOException or JsonException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // qemu is alive; a busy monitor is not a sick guest.
+            return EngineHealth.Running;
+        }
+    }
+
+    /// <summary>True when something answers an HTTP request on the port: a status line comes back, whatever the status.</summary>
+    internal static async Task<bool> AnswersHttpAsync(string address, int port, CancellationToken cancellationToken)
+    {
+        var target = address == "0.0.0.0" ? IPAddress.Loopback : IPAddress.Parse(address);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            using var client = new TcpClient(target.AddressFamily);
+            await client.ConnectAsync(target, port, limit.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\nUser-Agent: portique-health\r\n\r\n"u8.ToArray(), limit.Token);
+            var head = new byte[5];
+            var read = 0;
+            while (read < head.Length)
+            {
+                var count = await stream.ReadAsync(head.AsMemory(read), limit.Token);
+                if (count == 0)
+                {
+                    break;
+                }
+
+                read += count;
+            }
+
+            return read == head.Length && "HTTP/"u8.SequenceEqual(head);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- acceleration
+
+    /// <summary>
+    /// KVM or TCG, decided once per driver. <see cref="QemuAcceleration.Auto"/> needs more than an openable /dev/kvm: under
+    /// nested virtualisation the device may open and still fail every guest (qemu stops with "internal-error", or aborts
+    /// setting MSRs). A probe VM (no disk, SeaBIOS only) must still be running after 1.5 s.
+    /// </summary>
+    internal async Task<bool> UseKvmAsync(CancellationToken cancellationToken)
+    {
+        switch (Options.Acceleration)
+        {
+            case QemuAcceleration.Kvm:
+                return true;
+            case QemuAcceleration.Tcg:
+                return false;
+        }
+
+        if (_kvm is { } known)
+        {
+            return known;
+        }
+
+        await _accelerationLock.WaitAsync(cancellationToken);
+        try
+        {
+            _kvm ??= CanOpen(Options.KvmDevice) && await ProbeKvmAsync(cancellationToken);
+            return _kvm.Value;
+        }
+        finally
+        {
+            _accelerationLock.Release();
+        }
+    }
+
+    private static bool CanOpen(string device)
+    {
+        try
+        {
+            using var handle = File.Open(device, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> ProbeKvmAsync(CancellationToken cancellationToken)
+    {
+        var commands = PipeSource.Create(async (input, token) =>
+        {
+            try
+            {
+                await input.WriteAsync("{\"execute\":\"qmp_capabilities\"}\n"u8.ToArray(), token);
+                await input.FlushAsync(token);
+                await Task.Delay(1500, token);
+                await input.WriteAsync("{\"execute\":\"query-status\"}\n"u8.ToArray(), token);
+                await input.FlushAsync(token);
+                await Task.Delay(500, token);
+                await input.WriteAsync("{\"execute\":\"quit\"}\n"u8.ToArray(), token);
+                await input.FlushAsync(token);
+            }
+            catch (IOException)
+            {
+                // qemu died already: the output says so.
+            }
+        });
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(20));
+        try
+        {
+            var result = await Cli.Wrap(Options.QemuSystemExecutable)
+                .WithArguments(["-nodefaults", "-no-user-config", "-display", "none", "-accel", "kvm", "-cpu", "host", "-m", "32", "-qmp", "stdio"])
+                .WithStandardInputPipe(commands)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(limit.Token);
+            return result.StandardOutput.Split('\n').Any(line => line.Contains("\"status\": \"running\"", StringComparison.Ordinal));
+        }
+        catch (Exception exception) when (exception is Win32Exception
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private (string Directory, VmRecord Record, bool Aside) Resolve(ObservedService instance)
+    {
+        if (!QemuLayout.IsServiceName(instance.Name))
+        {
+            throw new VmMissingException(Messages.VmNotFound(instance.Name, Root.Directory));
+        }
+
+        foreach (var aside in instance.IsAside ? new[] { true, false } : [false, true])
+        {
+            var directory = _layout.VmDirectory(instance.Name, aside);
+            if (ReadOwnedRecord(directory, instance.Name) is { } record
+                && (instance.InstanceId is null || instance.InstanceId == record.InstanceId))
+            {
+                return (directory, record, aside);
+            }
+        }
+
+        throw new VmMissingException(Messages.VmNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+    }
+
+    /// <summary>The record of <paramref name="directory"/> when it is readable, names this root and this service; else null.</summary>
+    private VmRecord? ReadOwnedRecord(string directory, string name)
+    {
+        var path = QemuLayout.RecordPath(directory);
+        try
+        {
+            var record = JsonSerializer.Deserialize<VmRecord>(File.ReadAllText(path));
+            return record is not null && record.Root == Root.Directory && record.Name == name ? record : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private ObservedService ToObserved(VmRecord record, bool aside) => new()
+    {
+        Name = record.Name,
+        Technology = Technology.Qemu,
+        State = !aside && VmProcess.Find(_layout.PidFile(record.Name)) is not null ? InstanceState.Running : InstanceState.Stopped,
+        SpecHash = record.SpecHash,
+        SpecJson = record.Spec,
+        IsAside = aside,
+        Ports = record.Ports.Select(p => new PortMapping(p[0], p[1])).OrderBy(p => p.HostPort).ToArray(),
+        InstanceId = record.InstanceId,
+        ArtifactId = record.ArtifactId,
+        Version = record.Version,
+    };
+
+    private string ConsoleLogOf(string name)
+    {
+        ValidateServiceName(name);
+        foreach (var aside in new[] { false, true })
+        {
+            var directory = _layout.VmDirectory(name, aside);
+            if (ReadOwnedRecord(directory, name) is not null)
+            {
+                return QemuLayout.ConsoleLogPath(directory);
+            }
+        }
+
+        throw new RuntimeFailureException(Messages.VmNotFound(name, Root.Directory));
+    }
+
+    private void RotateConsoleLog(string path)
+    {
+        var file = new FileInfo(path);
+        if (file.Exists && file.Length > Options.ConsoleLogRotateBytes)
+        {
+            File.Move(path, path + ".1", overwrite: true);
+        }
+    }
+
+    private static async Task WriteRecordAsync(string directory, VmRecord record, CancellationToken cancellationToken) =>
+        await WritePrivateAsync(QemuLayout.RecordPath(directory), JsonSerializer.Serialize(record, VmRecord.Json), cancellationToken);
+
+    /// <summary>Written 0600 from the start (environment values may be secrets), atomically.</summary>
+    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".new";
+        await using (var stream = new FileStream(temporary, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = PrivateFile,
+        }))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void Move(string from, string to, string name)
+    {
+        try
+        {
+            Directory.Move(from, to);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.StateFailed(name, exception.Message), exception);
+        }
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Not there, or cannot be removed: a later create replaces it.
+        }
+    }
+
+    private static void EnsureHostDirectory(string service, string path)
+    {
+        try
+        {
+            DiskImageCache.CreateDirectories(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
+        }
+    }
+
+    // ---------------------------------------------------------------- validation and tools
+
+    private void EnsureTechnology(ServiceSpec spec)
+    {
+        if (!Technologies.Contains(spec.Technology))
+        {
+            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+        }
+    }
+
+    private static void ValidateServiceName(string name)
+    {
+        if (!QemuLayout.IsServiceName(name))
+        {
+            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+        }
+    }
+
+    private static void ValidateImage(ServiceSpec spec)
+    {
+        ValidateServiceName(spec.Name);
+        if (!QemuLayout.IsImageName(spec.Url))
+        {
+            throw new InvalidInputException(spec.Name, Messages.InvalidImageName(spec.Url));
+        }
+
+        if (!QemuLayout.IsTag(spec.Tag))
+        {
+            throw new InvalidInputException(spec.Name, Messages.InvalidTag(spec.Tag));
+        }
+    }
+
+    /// <summary>Every value that reaches a path or qemu's argument list, checked before anything is made.</summary>
+    private static void ValidateSpec(ServiceSpec spec)
+    {
+        ValidateImage(spec);
+        if (!IPAddress.TryParse(spec.PublishAddress, out var address) || address.AddressFamily != AddressFamily.InterNetwork
+            || address.ToString() != spec.PublishAddress)
+        {
+            throw new InvalidInputException(spec.Name, Messages.InvalidPublishAddress(spec.PublishAddress));
+        }
+
+        foreach (var port in spec.Ports)
+        {
+            foreach (var value in new[] { port.HostPort, port.ContainerPort })
+            {
+                if (value is < 1 or > 65535)
+                {
+                    throw new InvalidInputException(spec.Name, Messages.InvalidPort(value));
+                }
+            }
+        }
+
+        foreach (var volume in spec.Volumes)
+        {
+            // Both absolute, no control characters; the guest path also without blanks (one "TAG PATH" line each).
+            if (!IsAbsoluteClean(volume.HostPath))
+            {
+                throw new InvalidInputException(spec.Name, Messages.InvalidVolume(volume.HostPath));
+            }
+
+            if (!IsAbsoluteClean(volume.ContainerPath) || volume.ContainerPath.Any(char.IsWhiteSpace))
+            {
+                throw new InvalidInputException(spec.Name, Messages.InvalidVolume(volume.ContainerPath));
+            }
+        }
+
+        foreach (var entry in spec.Environment)
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || entry.Any(c => c is '\n' or '\r' or '\0'))
+            {
+                throw new InvalidInputException(spec.Name, Messages.InvalidEnvironment(equals > 0 ? entry[..equals] : "?"));
+            }
+        }
+    }
+
+    private static bool IsAbsoluteClean(string? path) => !string.IsNullOrEmpty(path) && path.StartsWith('/') && !path.Any(char.IsControl);
+
+    private async Task<BufferedCommandResult> RunToolAsync(string tool, string package, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Options.ToolTimeout);
+        try
+        {
+            return await Cli.Wrap(tool)
+                .WithArguments(arguments)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(limit.Token);
+        }
+        catch (Win32Exception exception)
+        {
+            throw new RuntimeFailureException(Messages.ToolMissing(tool, exception.Message, package), exception);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RuntimeFailureException(Messages.ToolTimedOut(tool, Options.ToolTimeout.TotalSeconds));
+        }
+    }
+
+    private sealed class VmMissingException(string message) : RuntimeFailureException(message);
+}

@@ -1,0 +1,74 @@
+namespace Portique.Technologies.Qemu;
+
+/// <summary>How guests are executed.</summary>
+public enum QemuAcceleration
+{
+    /// <summary>KVM when <see cref="QemuDriverOptions.KvmDevice"/> opens and a probe VM actually runs on it; TCG otherwise.</summary>
+    Auto,
+
+    /// <summary>Always KVM (<c>-accel kvm -cpu host</c>): a guest that cannot run on it fails to start.</summary>
+    Kvm,
+
+    /// <summary>Always TCG, qemu's portable emulator (slow: several seconds of boot where KVM takes one).</summary>
+    Tcg,
+}
+
+/// <summary>Tunables of <see cref="QemuDriver"/>. The defaults suit a production EOLE server.</summary>
+public sealed record QemuDriverOptions
+{
+    /// <summary>The emulator (a name looked up in PATH, or a path).</summary>
+    public string QemuSystemExecutable { get; init; } = "qemu-system-x86_64";
+
+    /// <summary>The image tool (overlays, format checks).</summary>
+    public string QemuImgExecutable { get; init; } = "qemu-img";
+
+    public QemuAcceleration Acceleration { get; init; } = QemuAcceleration.Auto;
+
+    /// <summary>The KVM device <see cref="QemuAcceleration.Auto"/> tries.</summary>
+    public string KvmDevice { get; init; } = "/dev/kvm";
+
+    /// <summary>Guest memory (<c>-m</c>), in MiB.</summary>
+    public int MemoryMegabytes { get; init; } = 1024;
+
+    /// <summary>Guest processors (<c>-smp</c>).</summary>
+    public int Processors { get; init; } = 1;
+
+    /// <summary>
+    /// virtio-9p security model of shared host folders: <c>mapped-xattr</c> (the default: guest ownership and modes are
+    /// kept in extended attributes, the guest cannot create set-uid files owned by host users) or <c>passthrough</c>
+    /// (guest ownership written as is, for folders the host reads too).
+    /// </summary>
+    public string VolumeSecurityModel { get; init; } = "mapped-xattr";
+
+    /// <summary>How long an ACPI power-down (the guest's own clean shutdown) may take before qemu is told to quit.</summary>
+    public TimeSpan PowerdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long qemu may take to quit (QMP <c>quit</c>) before it is killed.</summary>
+    public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest <see cref="QemuDriver.WaitForHealthAsync"/> waits for a guest to boot: for a guest with ports,
+    /// until its routed port answers HTTP; for one without, the process must stay up for <see cref="StartupGrace"/>.
+    /// </summary>
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a guest without ports must stay up before it counts as running.</summary>
+    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a disk image download (and its checksum) may take.</summary>
+    public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest one qemu-img call, a version check or qemu's own start (until it daemonizes) may take.</summary>
+    public TimeSpan ToolTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>At each start, a serial console log larger than this is moved to <c>console.log.1</c>.</summary>
+    public long ConsoleLogRotateBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Lines of history <see cref="QemuDriver.FollowLogsAsync"/> shows before following.</summary>
+    public int FollowInitialLines { get; init; } = 100;
+
+    /// <summary>How often <see cref="QemuDriver.FollowLogsAsync"/> looks for new console output.</summary>
+    public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+}

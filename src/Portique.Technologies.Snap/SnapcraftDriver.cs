@@ -1,0 +1,372 @@
+using System.Collections.Frozen;
+using System.ComponentModel;
+using System.Formats.Tar;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using Portique.Core;
+using Portique.Planning;
+
+namespace Portique.Technologies.Snap;
+
+/// <summary>
+/// Runs <c>snapcraft</c> services: the snap <c>conteneurN_url</c> built with snapcraft from the git repository
+/// <c>conteneurN_repository</c> at ref <c>conteneurN_tag</c>, and installed as a local ("dangerous", unsigned) snap
+/// through snapd's REST API. The repository is fetched into a bare cache under the root; each commit is built once, into
+/// <c>StateDirectory/snapcraft/builds/NAME/COMMIT/SNAP.snap</c>. Everything else is as for <see cref="SnapDriver"/>.
+/// </summary>
+public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
+{
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    private readonly SnapEngine _engine;
+
+    /// <param name="root">The Portique root: records, git caches and builds live under it.</param>
+    /// <param name="options">The socket, git, snapcraft and timeouts; null: the defaults.</param>
+    public SnapcraftDriver(PortiqueRoot root, SnapDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Options = options ?? new SnapDriverOptions();
+        _engine = new SnapEngine(root, Options);
+    }
+
+    public PortiqueRoot Root => _engine.Root;
+
+    public SnapDriverOptions Options { get; }
+
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Snapcraft }.ToFrozenSet();
+
+    /// <summary>Where the snapcraft service <paramref name="name"/> keeps its bare clone.</summary>
+    public string GitCacheDirectory(string name) => Path.Join(Root.StateDirectory, "snapcraft", "git", CheckedName(name));
+
+    /// <summary>Where the build of <paramref name="commit"/> for service <paramref name="name"/> is kept.</summary>
+    public string BuildDirectory(string name, string commit) =>
+        CommitId().IsMatch(commit)
+            ? Path.Join(Root.StateDirectory, "snapcraft", "builds", CheckedName(name), commit)
+            : throw new ArgumentException(Messages.GitRefInvalid(commit), nameof(commit));
+
+    /// <summary>snapd must answer (see <see cref="SnapDriver"/>), and snapcraft must run.</summary>
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        var snapd = await _engine.CheckSnapdAsync(cancellationToken);
+        var snapcraft = await CheckSnapcraftAsync(cancellationToken);
+        return (snapd, snapcraft) switch
+        {
+            (null, null) => null,
+            (null, { } missing) => missing,
+            ({ } missing, null) => missing,
+            var (both, also) => both + " " + also,
+        };
+    }
+
+    public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) =>
+        _engine.ListOwnedAsync(Technology.Snapcraft, cancellationToken);
+
+    public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(_engine.FindForeignHolder(name));
+
+    /// <summary>
+    /// Fetches the repository, resolves the ref to a commit and builds it unless that commit was built already; returns
+    /// <c>git:COMMIT</c>. Without <paramref name="refresh"/>, an unreachable repository falls back on the cached copy.
+    /// </summary>
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        EnsureTechnology(spec);
+        SnapEngine.Validate(spec);
+        if (!GitSource.IsAcceptableReference(spec.Tag))
+        {
+            throw new InvalidInputException(spec.Name, Messages.GitRefInvalid(spec.Tag));
+        }
+
+        if (!GitUrl().IsMatch(spec.Repository))
+        {
+            throw new InvalidInputException(spec.Name, Messages.InvalidGitUrl(spec.Repository));
+        }
+
+        var git = new GitSource(Options.GitExecutable, GitCacheDirectory(spec.Name));
+        var stale = await git.UpdateAsync(spec.Repository, mayUseStaleCopy: !refresh, cancellationToken);
+        if (stale is not null)
+        {
+            progress.Report(Messages.GitFetchFallback(spec.Repository, stale));
+        }
+
+        var commit = await git.ResolveAsync(spec.Repository, spec.Tag, cancellationToken)
+            ?? throw new RuntimeFailureException(stale is null
+                ? Messages.GitRefMissing(spec.Tag, spec.Repository)
+                : Messages.GitFailed("fetch", spec.Repository, stale));
+        progress.Report(Messages.GitResolved(spec.Tag, commit[..12]));
+
+        var build = BuildDirectory(spec.Name, commit);
+        if (File.Exists(BuiltSnap(build, spec.Url)))
+        {
+            progress.Report(Messages.BuildReused(spec.Url, commit[..12]));
+            return "git:" + commit;
+        }
+
+        await BuildAsync(spec, git, commit, build, progress, cancellationToken);
+        return "git:" + commit;
+    }
+
+    public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(artifactId);
+        EnsureTechnology(spec);
+        SnapEngine.Validate(spec);
+        var commit = artifactId.StartsWith("git:", StringComparison.Ordinal) ? artifactId["git:".Length..] : "";
+        if (!CommitId().IsMatch(commit) || !File.Exists(BuiltSnap(BuildDirectory(spec.Name, commit), spec.Url)))
+        {
+            throw new RuntimeFailureException(Messages.BuildMissing(spec.Url, artifactId));
+        }
+
+        return _engine.CreateAsync(spec, artifactId, new SnapSource(null, null, BuiltSnap(BuildDirectory(spec.Name, commit), spec.Url)), cancellationToken);
+    }
+
+    public Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.StartAsync(instance, cancellationToken);
+    }
+
+    public Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.SetAsideAsync(instance, cancellationToken);
+    }
+
+    public Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(aside);
+        return _engine.RestoreAsync(aside, cancellationToken);
+    }
+
+    public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.RemoveAsync(instance, cancellationToken);
+    }
+
+    public Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.CheckHealthAsync(instance, cancellationToken);
+    }
+
+    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.WaitForHealthAsync(instance, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        return _engine.ReadLogsAsync(name, tail, cancellationToken);
+    }
+
+    public IAsyncEnumerable<string> FollowLogsAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return _engine.FollowLogsAsync(name, cancellationToken);
+    }
+
+    public void Dispose() => _engine.Dispose();
+
+    // ---------------------------------------------------------------- build
+
+    private static string BuiltSnap(string build, string snap) => Path.Join(build, snap + ".snap");
+
+    private async Task<string?> CheckSnapcraftAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            var result = await Cli.Wrap(Options.SnapcraftExecutable)
+                .WithArguments(["--version"])
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(limit.Token);
+            return result.ExitCode == 0
+                ? null
+                : Messages.SnapcraftFailed(Options.SnapcraftExecutable, GitSource.LastLines(result.StandardError + "\n" + result.StandardOutput));
+        }
+        catch (Win32Exception exception)
+        {
+            return Messages.SnapcraftMissing(Options.SnapcraftExecutable, exception.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Messages.SnapcraftFailed(Options.SnapcraftExecutable, Messages.TimedOut(30));
+        }
+    }
+
+    /// <summary>
+    /// <c>git archive</c> of the commit into a fresh source folder, snapcraft run there (argument list, no shell), the
+    /// <c>SNAP_*.snap</c> it makes moved into the build folder. The source folder is deleted whatever happens.
+    /// </summary>
+    private async Task BuildAsync(ServiceSpec spec, GitSource git, string commit, string build, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        if (await CheckSnapcraftAsync(cancellationToken) is { } missing)
+        {
+            throw new RuntimeFailureException(Messages.BuildImpossible(spec.Url, commit[..12], missing));
+        }
+
+        progress.Report(Messages.Building(spec.Url, spec.Repository, commit[..12]));
+        CreateDirectories(build);
+        var source = Path.Join(build, "src-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.CreateDirectory(source, DirectoryMode);
+            var archive = Path.GetTempFileName();
+            try
+            {
+                await using (var tar = new FileStream(archive, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+                {
+                    await git.ArchiveAsync(spec.Repository, commit, tar, cancellationToken);
+                    tar.Position = 0;
+                    await TarFile.ExtractToDirectoryAsync(tar, source, overwriteFiles: false, cancellationToken);
+                }
+            }
+            finally
+            {
+                File.Delete(archive);
+            }
+
+            var output = new LastLines(20);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(Options.BuildTimeout);
+            CommandResult result;
+            try
+            {
+                result = await Cli.Wrap(Options.SnapcraftExecutable)
+                    .WithArguments(Options.SnapcraftArguments)
+                    .WithWorkingDirectory(source)
+                    .WithStandardOutputPipe(PipeTarget.ToDelegate(line => { output.Add(line); progress.Report(line); }))
+                    .WithStandardErrorPipe(PipeTarget.ToDelegate(line => { output.Add(line); progress.Report(line); }))
+                    .WithValidation(CommandResultValidation.None)
+                    .ExecuteAsync(limit.Token);
+            }
+            catch (Win32Exception exception)
+            {
+                throw new RuntimeFailureException(Messages.BuildImpossible(spec.Url, commit[..12], Messages.SnapcraftMissing(Options.SnapcraftExecutable, exception.Message)), exception);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new RuntimeFailureException(Messages.BuildFailed(spec.Url, commit[..12], Messages.TimedOut(Options.BuildTimeout.TotalSeconds), output.Text));
+            }
+
+            if (result.ExitCode != 0)
+            {
+                throw new RuntimeFailureException(Messages.BuildFailed(
+                    spec.Url, commit[..12], string.Create(CultureInfo.InvariantCulture, $"exit {result.ExitCode}"), output.Text));
+            }
+
+            var built = Directory.GetFiles(source, "*.snap");
+            var ours = built.Where(f => Path.GetFileName(f).StartsWith(spec.Url + "_", StringComparison.Ordinal)).ToArray();
+            if (ours.Length != 1)
+            {
+                throw new RuntimeFailureException(Messages.BuildWrongSnap(spec.Url, commit[..12], built.Length == 0 ? "-" : string.Join(", ", built.Select(Path.GetFileName))));
+            }
+
+            var target = BuiltSnap(build, spec.Url);
+            File.Move(ours[0], target, overwrite: true);
+            await using var stream = File.OpenRead(target);
+            var digest = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+            await File.WriteAllTextAsync(
+                Path.Join(build, "build.json"),
+                JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["commit"] = commit,
+                    ["repository"] = spec.Repository,
+                    ["file"] = Path.GetFileName(ours[0]),
+                    ["sha256"] = digest,
+                    ["built_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                }),
+                cancellationToken);
+            progress.Report(Messages.Built(spec.Url, commit[..12], digest[..12]));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new RuntimeFailureException(Messages.BuildFailed(spec.Url, commit[..12], exception.Message, ""), exception);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(source, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // A leftover source folder is only disk space; the build result above is what matters.
+            }
+        }
+    }
+
+    private static void CreateDirectories(string path)
+    {
+        var missing = new Stack<string>();
+        for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        {
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var directory))
+        {
+            Directory.CreateDirectory(directory, DirectoryMode);
+        }
+    }
+
+    private void EnsureTechnology(ServiceSpec spec)
+    {
+        if (!Technologies.Contains(spec.Technology))
+        {
+            throw new RuntimeFailureException(Messages.UnsupportedTechnology("snapcraft", spec.Technology.Name()));
+        }
+    }
+
+    private static string CheckedName(string name) =>
+        SnapRecordStore.IsServiceName(name) ? name : throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex GitUrl();
+
+    [GeneratedRegex("^[0-9a-f]{40}(?:[0-9a-f]{24})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex CommitId();
+
+    /// <summary>The last lines of a build's output, for the failure message.</summary>
+    private sealed class LastLines(int keep)
+    {
+        private readonly Queue<string> _lines = new();
+
+        public string Text
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return string.Join(Environment.NewLine, _lines);
+                }
+            }
+        }
+
+        public void Add(string line)
+        {
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                while (_lines.Count > keep)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using System.Collections;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Resources;
+using Portique.Core;
+using Portique.Planning;
+using Portique.TestSupport;
+
+namespace Portique.Technologies.Qemu.Tests;
+
+/// <summary>The parts of the qemu driver that need no VM: argument lists, validation, layout, logs, the HTTP probe.</summary>
+public sealed class QemuUnitTests
+{
+    private static VmLaunch Launch(IReadOnlyList<string>? folders = null, string? environment = "/r/vms/web/environment") => new()
+    {
+        Name = "web",
+        Disk = "/r/vms/web/disk.qcow2",
+        ConsoleLog = "/r/vms/web/console.log",
+        PidFile = "/r/run/portique-qemu/web.pid",
+        QmpSocket = "/r/run/portique-qemu/web.qmp",
+        EnvironmentFile = environment,
+        VolumesFile = "/r/vms/web/volumes",
+        PublishAddress = "127.0.0.1",
+        Ports = [(18080, 8080), (18443, 443)],
+        HostFolders = folders ?? ["/srv/data", "/srv/odd,path=x"],
+    };
+
+    [Fact]
+    public void The_command_line_forwards_each_port_shares_each_folder_and_daemonizes_with_a_pid_file()
+    {
+        var arguments = QemuCommandLine.Build(Launch(), kvm: false, new QemuDriverOptions { MemoryMegabytes = 256 });
+
+        Assert.Equal("user,id=net0,hostfwd=tcp:127.0.0.1:18080-:8080,hostfwd=tcp:127.0.0.1:18443-:443", After(arguments, "-netdev"));
+        Assert.Equal("virtio-net-pci,netdev=net0", After(arguments, "-device"));
+        var shares = Values(arguments, "-virtfs");
+        Assert.Equal(
+            ["local,id=vol0,mount_tag=vol0,security_model=mapped-xattr,path=/srv/data",
+             "local,id=vol1,mount_tag=vol1,security_model=mapped-xattr,path=/srv/odd,,path=x"],
+            shares);
+        Assert.Equal(
+            ["name=opt/portique/environment,file=/r/vms/web/environment", "name=opt/portique/volumes,file=/r/vms/web/volumes"],
+            Values(arguments, "-fw_cfg"));
+        Assert.Equal("file=/r/vms/web/disk.qcow2,format=qcow2,if=virtio", After(arguments, "-drive"));
+        Assert.Equal(
+            ["file,id=console,append=on,path=/r/vms/web/console.log", "socket,id=qmp,server=on,wait=off,path=/r/run/portique-qemu/web.qmp"],
+            Values(arguments, "-chardev"));
+        Assert.Equal("chardev:console", After(arguments, "-serial"));
+        Assert.Equal("/r/run/portique-qemu/web.pid", After(arguments, "-pidfile"));
+        Assert.Equal("-daemonize", arguments[^1]);
+        Assert.Equal("none", After(arguments, "-display"));
+        Assert.Equal("256", After(arguments, "-m"));
+        Assert.DoesNotContain("-nographic", arguments);
+        Assert.Contains("-nodefaults", arguments);
+    }
+
+    [Fact]
+    public void Kvm_runs_the_host_cpu_and_tcg_the_emulated_one()
+    {
+        var kvm = QemuCommandLine.Build(Launch(), kvm: true, new QemuDriverOptions());
+        var tcg = QemuCommandLine.Build(Launch(), kvm: false, new QemuDriverOptions());
+
+        Assert.Equal("kvm", After(kvm, "-accel"));
+        Assert.Equal("host", After(kvm, "-cpu"));
+        Assert.Equal("tcg", After(tcg, "-accel"));
+        Assert.DoesNotContain("-cpu", tcg);
+    }
+
+    [Fact]
+    public void Without_folders_or_environment_there_is_no_share_and_no_fw_cfg_entry()
+    {
+        var arguments = QemuCommandLine.Build(Launch(folders: [], environment: null), kvm: false, new QemuDriverOptions { VolumeSecurityModel = "passthrough" });
+
+        Assert.DoesNotContain("-virtfs", arguments);
+        Assert.DoesNotContain("-fw_cfg", arguments);
+    }
+
+    [Fact]
+    public void The_qmp_socket_falls_back_to_a_hashed_name_when_the_path_would_not_fit_a_unix_socket()
+    {
+        var shallow = new QemuLayout(new PortiqueRoot("/tmp/r"));
+        Assert.Equal("/tmp/r/run/portique-qemu/web.qmp", shallow.QmpSocket("web"));
+
+        var longName = new string('a', 63);
+        var deep = new QemuLayout(new PortiqueRoot("/tmp/" + new string('r', 30)));
+        var socket = deep.QmpSocket(longName);
+        Assert.NotNull(socket);
+        Assert.DoesNotContain(longName, socket);
+        Assert.True(socket.Length <= 107);
+
+        Assert.Null(new QemuLayout(new PortiqueRoot("/" + new string('d', 100))).QmpSocket("web"));
+    }
+
+    [Theory]
+    [InlineData("debian-12.qcow2", true)]
+    [InlineData("disk.img", true)]
+    [InlineData("disk.raw", true)]
+    [InlineData("../etc/passwd.img", false)]
+    [InlineData("sub/disk.img", false)]
+    [InlineData("-disk.img", false)]
+    [InlineData("disk.vmdk", false)]
+    public void Only_plain_disk_image_file_names_are_accepted(string url, bool accepted) =>
+        Assert.Equal(accepted, QemuLayout.IsImageName(url));
+
+    [Theory]
+    [InlineData("v1", true)]
+    [InlineData("12.2.0", true)]
+    [InlineData("..", false)]
+    [InlineData(".hidden", false)]
+    [InlineData("a/b", false)]
+    public void Only_plain_tags_become_cache_folders(string tag, bool accepted) =>
+        Assert.Equal(accepted, QemuLayout.IsTag(tag));
+
+    [Theory]
+    [InlineData("ftp://example.org/images")]
+    [InlineData("http://example.org/images?x=1")]
+    [InlineData("not a url")]
+    public void A_download_address_must_be_http_or_https(string repository) =>
+        Assert.Throws<RuntimeFailureException>(() => DiskImageCache.SourceUrl(repository, "disk.img"));
+
+    [Fact]
+    public void The_download_address_is_the_repository_then_the_file_name() =>
+        Assert.Equal("https://example.org/images/disk.img", DiskImageCache.SourceUrl("https://example.org/images/", "disk.img").AbsoluteUri);
+
+    [Fact]
+    public async Task Create_refuses_an_environment_entry_on_several_lines_before_making_anything()
+    {
+        using var root = new TempRoot();
+        using var driver = new QemuDriver(root.Root, QemuTestOptions.Default);
+        var spec = QemuTestOptions.Spec("web", "disk.img", "v1", "http://127.0.0.1:1/images", environment: ["SECRET=line1\nline2"]);
+
+        var failure = await Assert.ThrowsAsync<InvalidInputException>(() => driver.CreateAsync(spec, "sha256:00", CancellationToken.None));
+
+        Assert.Contains("SECRET", failure.Message);
+        Assert.DoesNotContain("line1", failure.Message);
+        Assert.False(Directory.Exists(root.PathOf("var", "lib", "portique", "qemu", "vms")));
+    }
+
+    [Theory]
+    [InlineData("::1")]
+    [InlineData("localhost")]
+    public async Task Create_refuses_a_publish_address_that_is_not_ipv4(string address)
+    {
+        using var root = new TempRoot();
+        using var driver = new QemuDriver(root.Root, QemuTestOptions.Default);
+        var spec = QemuTestOptions.Spec("web", "disk.img", "v1", "http://127.0.0.1:1/images") with { PublishAddress = address };
+
+        await Assert.ThrowsAsync<InvalidInputException>(() => driver.CreateAsync(spec, "sha256:00", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Nothing_is_owned_in_an_empty_root_and_a_foreign_folder_is_named()
+    {
+        using var root = new TempRoot();
+        using var driver = new QemuDriver(root.Root, QemuTestOptions.Default);
+        Assert.Empty(await driver.ListOwnedAsync(CancellationToken.None));
+        Assert.Null(await driver.FindForeignHolderAsync("web", CancellationToken.None));
+
+        var folder = driver.StateDirectory("web");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Join(folder, "portique.json"), "{ not json");
+
+        Assert.Empty(await driver.ListOwnedAsync(CancellationToken.None));
+        var holder = await driver.FindForeignHolderAsync("web", CancellationToken.None);
+        Assert.NotNull(holder);
+        Assert.Contains(folder, holder);
+    }
+
+    [Fact]
+    public async Task Logs_of_an_unknown_vm_fail_clearly()
+    {
+        using var root = new TempRoot();
+        using var driver = new QemuDriver(root.Root, QemuTestOptions.Default);
+
+        var failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => driver.ReadLogsAsync("nobody", 10, CancellationToken.None));
+        Assert.Contains("nobody", failure.Message);
+    }
+
+    [Fact]
+    public async Task The_log_tail_keeps_the_last_lines_without_carriage_returns()
+    {
+        using var root = new TempRoot();
+        var path = root.PathOf("console.log");
+        await File.WriteAllTextAsync(path, string.Concat(Enumerable.Range(1, 5000).Select(i => $"line {i}\r\n")) + "partial");
+
+        var (lines, length) = await LogFile.TailAsync(path, 3, CancellationToken.None);
+
+        Assert.Equal(["line 4999", "line 5000", "partial"], lines);
+        Assert.Equal(new FileInfo(path).Length, length);
+        Assert.Empty((await LogFile.TailAsync(path, 0, CancellationToken.None)).Lines);
+    }
+
+    [Fact]
+    public async Task Following_a_log_yields_appended_lines_and_starts_over_on_a_rotated_file()
+    {
+        using var root = new TempRoot();
+        var path = root.PathOf("console.log");
+        await File.WriteAllTextAsync(path, new string('x', 4096) + "\nold\n");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<string>();
+        var start = new FileInfo(path).Length;
+        var follow = Task.Run(async () =>
+        {
+            await foreach (var line in LogFile.FollowAsync(path, start, TimeSpan.FromMilliseconds(50), cancel.Token))
+            {
+                lock (seen)
+                {
+                    seen.Add(line);
+                }
+
+                if (line == "after rotation")
+                {
+                    return;
+                }
+            }
+        });
+
+        await File.AppendAllTextAsync(path, "first\r\nsecond\n");
+        await WaitUntilAsync(() =>
+        {
+            lock (seen)
+            {
+                return seen.Contains("second");
+            }
+        });
+        File.Move(path, path + ".1");
+        await File.WriteAllTextAsync(path, "after rotation\n");
+        await follow.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(["first", "second", "after rotation"], seen);
+    }
+
+    [Fact]
+    public async Task The_http_probe_needs_a_status_line_a_bare_connection_is_not_enough()
+    {
+        // qemu's user-network forward accepts a connection at once and closes it (or keeps it silent) while the guest
+        // is not listening yet: exactly like these two listeners.
+        using var closing = new TcpListener(IPAddress.Loopback, 0);
+        closing.Start();
+        var closingPort = ((IPEndPoint)closing.LocalEndpoint).Port;
+        var closer = Task.Run(async () =>
+        {
+            using var client = await closing.AcceptTcpClientAsync();
+        });
+        Assert.False(await QemuDriver.AnswersHttpAsync("127.0.0.1", closingPort, CancellationToken.None));
+        await closer;
+
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var silentPort = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var held = Task.Run(async () =>
+        {
+            using var client = await silent.AcceptTcpClientAsync();
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        });
+        Assert.False(await QemuDriver.AnswersHttpAsync("127.0.0.1", silentPort, CancellationToken.None));
+
+        using var server = new ImageServer();
+        Assert.True(await QemuDriver.AnswersHttpAsync("0.0.0.0", server.Port, CancellationToken.None));
+        Assert.False(await QemuDriver.AnswersHttpAsync("127.0.0.1", TestPorts.FreePort(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Availability_names_the_missing_program_and_its_package()
+    {
+        using var root = new TempRoot();
+        using var missingSystem = new QemuDriver(root.Root, new QemuDriverOptions { QemuSystemExecutable = "/nonexistent/qemu-system-x86_64" });
+        using var missingImg = new QemuDriver(root.Root, new QemuDriverOptions { QemuImgExecutable = "/nonexistent/qemu-img" });
+
+        var system = await missingSystem.CheckAvailabilityAsync(CancellationToken.None);
+        var img = await missingImg.CheckAvailabilityAsync(CancellationToken.None);
+
+        Assert.NotNull(system);
+        Assert.Contains("/nonexistent/qemu-system-x86_64", system);
+        Assert.Contains("qemu-system-x86", system);
+        Assert.NotNull(img);
+        Assert.Contains("/nonexistent/qemu-img", img);
+        Assert.Contains("qemu-utils", img);
+    }
+
+    [Fact]
+    public async Task Tcg_is_used_when_the_kvm_device_cannot_be_opened()
+    {
+        using var root = new TempRoot();
+        using var driver = new QemuDriver(root.Root, new QemuDriverOptions { KvmDevice = root.PathOf("no-kvm") });
+
+        Assert.False(await driver.UseKvmAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public void Every_message_exists_in_french_and_in_english()
+    {
+        var resources = new ResourceManager("Portique.Technologies.Qemu.Resources.Messages", typeof(QemuDriver).Assembly);
+        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
+        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
+
+        Assert.NotEmpty(french);
+        Assert.Equal(french.Keys.Order(), english.Keys.Order());
+        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
+    }
+
+    private static Dictionary<string, string> Read(ResourceSet? set) =>
+        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+
+    private static string After(IReadOnlyList<string> arguments, string option) => arguments[IndexOf(arguments, option) + 1];
+
+    private static int IndexOf(IReadOnlyList<string> arguments, string option)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] == option)
+            {
+                return i;
+            }
+        }
+
+        Assert.Fail($"{option} is not in {string.Join(' ', arguments)}");
+        return -1;
+    }
+
+    private static string[] Values(IReadOnlyList<string> arguments, string option) =>
+        arguments.Select((a, i) => (a, i)).Where(p => p.a == option).Select(p => arguments[p.i + 1]).ToArray();
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(50);
+        }
+    }
+}
