@@ -30,6 +30,7 @@ internal static class Commands
         yield return Apply(context, ReconfigureMode.Reconfigure);
         yield return Status(context);
         yield return Logs(context);
+        yield return GenConfigCommand.Create(context);
     }
 
     private static Command Get(CommandContext context)
@@ -257,7 +258,7 @@ internal static class Commands
         var command = new Command("status", "État de chaque conteneur configuré, et de ce que Portique possède sans configuration / state of each service") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var services = new PortiqueServices(context.Root(parse));
+            using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true });
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var (statuses, warnings) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))

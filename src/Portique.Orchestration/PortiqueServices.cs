@@ -2,20 +2,30 @@ using Portique.Core;
 using Portique.Frontend.Nginx;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Qemu;
+using Portique.Technologies.Snap;
 
 namespace Portique.Orchestration;
 
 /// <summary>The composition root: the real engines, nginx and hooks for one Portique root.</summary>
 public sealed class PortiqueServices : IDisposable
 {
-    private readonly DockerDriver docker;
+    private readonly IReadOnlyList<IDisposable> disposables;
 
+    /// <param name="reconcilerOptions">Defaults; <c>status</c> asks for unused engines that do not answer to be reported.</param>
     public PortiqueServices(PortiqueRoot root, string? shippedDirectory = null, ReconcilerOptions? reconcilerOptions = null)
     {
         Root = root;
         Workspace = new Workspace(root, shippedDirectory ?? Workspace.DefaultShippedDirectory);
-        docker = new DockerDriver(root);
-        Drivers = [docker];
+        IServiceDriver[] drivers =
+        [
+            new DockerDriver(root),
+            new QemuDriver(root),
+            new SnapDriver(root),
+            new SnapcraftDriver(root),
+        ];
+        Drivers = drivers;
+        disposables = drivers.OfType<IDisposable>().ToArray();
         Reconciler = new Reconciler(Drivers, new SocketHostProbe(), reconcilerOptions);
         Frontend = new NginxFrontend(root);
         Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root));
@@ -33,5 +43,11 @@ public sealed class PortiqueServices : IDisposable
 
     public ReconfigureRunner Runner { get; }
 
-    public void Dispose() => docker.Dispose();
+    public void Dispose()
+    {
+        foreach (var disposable in disposables)
+        {
+            disposable.Dispose();
+        }
+    }
 }

@@ -13,6 +13,12 @@ public sealed record ReconcilerOptions
     /// <summary>Log lines kept in a failure report.</summary>
     public int LogTailLines { get; init; } = 20;
 
+    /// <summary>
+    /// Whether an engine that no configured service needs, and that does not answer, is worth a warning
+    /// (<c>status</c>: yes; <c>reconfigure</c>: no, a host without snapd would warn on every run).
+    /// </summary>
+    public bool ReportUnusedEngines { get; init; }
+
     /// <summary>Services changed at once. Each service's steps stay in order; dockerd handles a few in parallel well.</summary>
     public int MaxParallelism { get; init; } = 4;
 }
@@ -78,8 +84,9 @@ public sealed class Reconciler
                 {
                     problems.AddRange(users.Select(name => new Diagnostic(name, unavailable)));
                 }
-                else
+                else if (options.ReportUnusedEngines)
                 {
+                    // Nothing configured needs it; what it may still own cannot be seen, which status says.
                     warnings.Add(unavailable);
                 }
 
