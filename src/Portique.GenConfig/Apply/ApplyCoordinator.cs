@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portique.Core;
+using Portique.Orchestration;
+using Portique.Planning;
+
+namespace Portique.GenConfig.Apply;
+
+/// <summary>
+/// One apply at a time in this process: starting while a run is going on attaches to it instead (the second administrator
+/// sees the running one). The runner itself also takes the root's reconfigure lock, which keeps out a concurrent
+/// <c>portique reconfigure</c> from the command line. The last run is kept for the page to show its outcome.
+/// </summary>
+public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ApplyCoordinator> logger)
+{
+    private readonly Lock gate = new();
+    private ApplyRun? current;
+    private Task running = Task.CompletedTask;
+
+    /// <summary>The running run, else the last one; null before the first.</summary>
+    public ApplyRun? Current
+    {
+        get
+        {
+            lock (gate)
+            {
+                return current;
+            }
+        }
+    }
+
+    /// <summary>The task of the last run started (tests wait on it).</summary>
+    public Task Running
+    {
+        get
+        {
+            lock (gate)
+            {
+                return running;
+            }
+        }
+    }
+
+    /// <summary>Starts a run, or returns the one in progress (<c>Started</c> false).</summary>
+    public (ApplyRun Run, bool Started) StartOrAttach(string user, bool refresh)
+    {
+        lock (gate)
+        {
+            if (current is { Completed: false })
+            {
+                return (current, false);
+            }
+
+            var run = new ApplyRun(Guid.NewGuid().ToString("N")[..12], user, refresh, time);
+            current = run;
+            running = Task.Run(() => ExecuteAsync(run));
+            return (run, true);
+        }
+    }
+
+    private async Task ExecuteAsync(ApplyRun run)
+    {
+        var token = lifetime.ApplicationStopping;
+        try
+        {
+            var report = await backend.ApplyAsync(new ReconfigureOptions { Refresh = run.Refresh }, run, token).ConfigureAwait(false);
+            run.Complete(new ApplyOutcome(
+                report.Succeeded,
+                report.Services.Outcomes,
+                [],
+                report.Warnings,
+                report.Frontend?.Action,
+                time.GetUtcNow()));
+        }
+        catch (InvalidInputException e)
+        {
+            run.Complete(Failed(e.Diagnostics.Select(d => d.ToString())));
+        }
+        catch (PreflightException e)
+        {
+            run.Complete(Failed(e.Problems.Select(d => d.ToString())));
+        }
+        catch (PortiqueException e)
+        {
+            run.Complete(Failed([e.Message]));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            run.Complete(Failed([Ui.ApplyInterrupted]));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "genconfig: the apply run {Run} failed unexpectedly", run.Id);
+            run.Complete(Failed([Ui.ApplyUnexpected(e.GetType().Name)]));
+        }
+    }
+
+    private ApplyOutcome Failed(IEnumerable<string> errors) => new(false, [], errors.ToArray(), [], null, time.GetUtcNow());
+}

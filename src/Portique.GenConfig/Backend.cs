@@ -1,0 +1,61 @@
+using Portique.Orchestration;
+using Portique.Planning;
+
+namespace Portique.GenConfig;
+
+/// <summary>
+/// What genconfig asks of Portique beyond the configuration itself: the plan, the reconfigure, the status and logs.
+/// <see cref="PortiqueBackend"/> is the real one; tests give fakes so pages are tested without engines.
+/// </summary>
+public interface IGenConfigBackend
+{
+    /// <summary>The root's dictionaries and config.eol (the engine the CLI's <c>set</c> uses).</summary>
+    Workspace Workspace { get; }
+
+    /// <summary><c>portique plan</c>: throws what <see cref="ReconfigureRunner.PlanAsync"/> throws.</summary>
+    Task<PlanReport> PlanAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>portique reconfigure</c>, progress reported as it happens; takes the root's reconfigure lock.</summary>
+    Task<ReconfigureReport> ApplyAsync(ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken);
+
+    /// <summary><c>portique status</c>.</summary>
+    Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="tail"/> log lines of a service's instance; empty when it has none.</summary>
+    Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken);
+}
+
+/// <summary>The real engines, nginx and hooks of one root, through <see cref="PortiqueServices"/>.</summary>
+public sealed class PortiqueBackend : IGenConfigBackend, IDisposable
+{
+    private readonly PortiqueServices services;
+
+    public PortiqueBackend(PortiqueServices services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        this.services = services;
+    }
+
+    public Workspace Workspace => services.Workspace;
+
+    public Task<PlanReport> PlanAsync(CancellationToken cancellationToken) => services.Runner.PlanAsync(cancellationToken);
+
+    public Task<ReconfigureReport> ApplyAsync(ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
+        services.Runner.RunAsync(ReconfigureMode.Reconfigure, options, progress, cancellationToken);
+
+    public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(CancellationToken cancellationToken) =>
+        new StatusReader(services.Workspace, services.Reconciler).ReadAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (!TechnologyNames.TryParse(service.Technology, out var technology) || services.Reconciler.DriverFor(technology) is not { } driver)
+        {
+            return [];
+        }
+
+        return await driver.ReadLogsAsync(service.Name, tail, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => services.Dispose();
+}

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portique.Core;
+using Portique.Frontend.Nginx;
+using Portique.GenConfig.Apply;
+using Portique.Orchestration;
+
+namespace Portique.GenConfig;
+
+/// <summary>
+/// <c>portique genconfig</c>: the web interface to configure and apply, EOLE's gen_config for Portique. Server-rendered
+/// pages, a small script, cookie login, anti-forgery on every form. <see cref="Build"/> for hosts and tests,
+/// <see cref="RunAsync"/> for the command line; <see cref="ConfigureServices"/> and <see cref="Configure"/> for any other host.
+/// </summary>
+public static class GenConfigServer
+{
+    internal const string AuthCookie = "portique-genconfig";
+    internal const string AntiforgeryCookie = "portique-genconfig-csrf";
+    internal const string LanguageCookie = "portique-genconfig-lang";
+    internal const string StampClaim = "portique:password-stamp";
+
+    private static readonly CultureInfo[] Cultures = [Localization.French, Localization.English];
+
+    /// <summary>A Kestrel application listening on <see cref="GenConfigOptions.Listen"/> (https on request), not started.</summary>
+    /// <exception cref="InvalidInputException">The listen address is not ADDR:PORT, or https has no certificate.</exception>
+    public static WebApplication Build(GenConfigOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var endpoint = ParseListen(options.Listen);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(GenConfigServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+            Args = [],
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The keys live in a 0700 folder of the root, unencrypted at rest like the root's other secrets: no warning for that.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // genconfig's own lines (logins, saves with variable names only, applies): the administrator's audit trail.
+        builder.Logging.AddFilter("Portique.GenConfig", LogLevel.Information);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        var certificate = options.Https ? LoadCertificate(options) : null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(endpoint, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+        ConfigureServices(builder.Services, options);
+        var app = builder.Build();
+        Configure(app);
+        return app;
+    }
+
+    /// <summary>Serves until <paramref name="cancellationToken"/> fires (Ctrl+C on the command line).</summary>
+    public static async Task RunAsync(GenConfigOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await using var app = Build(options);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        options.Started?.Invoke(app.Urls.ToArray());
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers genconfig's services: backend, apply coordinator, login, cookies, anti-forgery, data protection.</summary>
+    public static void ConfigureServices(IServiceCollection services, GenConfigOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton(options.Time);
+        services.AddSingleton(_ => options.Backend?.Invoke(options)
+            ?? new PortiqueBackend(new PortiqueServices(options.Root, options.ShippedDirectory)));
+        services.AddSingleton<ApplyCoordinator>();
+        services.AddSingleton(new PasswordStore(options.PasswordFile));
+        services.AddSingleton(sp => new LoginThrottle(options.Time));
+        services.AddRouting();
+
+        var keys = Directory.CreateDirectory(options.KeysDirectory);
+        File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        services.AddDataProtection()
+            .SetApplicationName("portique-genconfig")
+            .PersistKeysToFileSystem(keys);
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = AntiforgeryCookie;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.HttpOnly = true;
+            o.SuppressXFrameOptionsHeader = true;
+        });
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = AuthCookie;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/login";
+            o.ReturnUrlParameter = "returnUrl";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = context =>
+            {
+                // A new password ends every session opened with the previous one.
+                var store = context.HttpContext.RequestServices.GetRequiredService<PasswordStore>();
+                var stamp = context.Principal?.FindFirst(StampClaim)?.Value;
+                if (stamp is null || stamp != store.Stamp())
+                {
+                    context.RejectPrincipal();
+                }
+
+                return Task.CompletedTask;
+            };
+            o.Events.OnRedirectToLogin = context =>
+            {
+                // Scripts (the live log, fragments) get a status, pages a redirect.
+                if (context.Request.Path.StartsWithSegments("/apply/events", StringComparison.Ordinal)
+                    || context.Request.Path.StartsWithSegments("/config/instances", StringComparison.Ordinal))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+
+    /// <summary>The pipeline: security headers, language, authentication, then the endpoints.</summary>
+    public static void Configure(IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(SecurityHeadersAsync);
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(Localization.French),
+            SupportedCultures = Cultures,
+            SupportedUICultures = Cultures,
+            RequestCultureProviders =
+            [
+                new QueryStringRequestCultureProvider { QueryStringKey = "lang", UIQueryStringKey = "lang" },
+                new CookieRequestCultureProvider { CookieName = LanguageCookie },
+            ],
+        });
+        app.Use(RememberLanguageAsync);
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseEndpoints(Endpoints.Map);
+    }
+
+    internal static ClaimsPrincipal Principal(string stamp) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, PasswordStore.UserName), new Claim(StampClaim, stamp)],
+        CookieAuthenticationDefaults.AuthenticationScheme));
+
+    /// <summary>Parses <c>ADDR:PORT</c> (IPv6 in brackets); <c>localhost</c> is the IPv4 loopback.</summary>
+    public static IPEndPoint ParseListen(string listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        var text = listen.Trim();
+        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = "127.0.0.1" + text["localhost".Length..];
+        }
+
+        return IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal) && endpoint.Port is >= 0 and <= 65535
+            ? endpoint
+            : throw new InvalidInputException("--listen", Ui.BadListen(listen));
+    }
+
+    /// <summary>The frontend's certificate: <c>frontal_certificat</c>/<c>frontal_cle</c> when configured, else the self-signed pair.</summary>
+    private static X509Certificate2 LoadCertificate(GenConfigOptions options)
+    {
+        var workspace = new Workspace(options.Root, options.ShippedDirectory ?? Workspace.DefaultShippedDirectory);
+        var configuration = workspace.Evaluate();
+        var certificate = configuration.Find("frontal_certificat") is { Disabled: false } c ? c.Values.FirstOrDefault() : null;
+        var key = configuration.Find("frontal_cle") is { Disabled: false } k ? k.Values.FirstOrDefault() : null;
+        if (string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key))
+        {
+            var frontend = new NginxFrontend(options.Root);
+            certificate = frontend.CertificatePath;
+            key = frontend.KeyPath;
+        }
+
+        if (!File.Exists(certificate) || !File.Exists(key))
+        {
+            throw new InvalidInputException("--https", Ui.CertificateMissing(certificate, key));
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certificate, key);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new InvalidInputException("--https", Ui.CertificateUnreadable(certificate, e.Message));
+        }
+    }
+
+    private static Task SecurityHeadersAsync(HttpContext context, Func<Task> next)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (!context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal))
+        {
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
+        }
+
+        return next();
+    }
+
+    /// <summary><c>?lang=en</c> (or <c>fr</c>) is remembered in a cookie for the following pages.</summary>
+    private static Task RememberLanguageAsync(HttpContext context, Func<Task> next)
+    {
+        var asked = context.Request.Query["lang"].FirstOrDefault();
+        if (asked is "fr" or "en")
+        {
+            context.Response.Cookies.Append(
+                LanguageCookie,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(asked)),
+                new CookieOptions
+                {
+                    HttpOnly = true,
+                    SameSite = SameSiteMode.Lax,
+                    Secure = context.Request.IsHttps,
+                    MaxAge = TimeSpan.FromDays(365),
+                    IsEssential = true,
+                    Path = "/",
+                });
+        }
+
+        return next();
+    }
+}

@@ -1,0 +1,85 @@
+using Portique.GenConfig.Html;
+using Portique.Orchestration;
+
+namespace Portique.GenConfig.Pages;
+
+/// <summary>One service on the status page, with its last log lines.</summary>
+internal sealed record StatusEntry(ServiceStatus Service, IReadOnlyList<string> LogTail, string? LogError);
+
+/// <summary>Each container: technology, state, image/version, ports, link to <c>/NAME/</c>, last log lines; and what Portique owns but no longer configures.</summary>
+internal static class StatusPage
+{
+    public static string Render(PageContext page, IReadOnlyList<StatusEntry> entries, IReadOnlyList<string> warnings, string? error)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(warnings);
+        var configured = entries.Where(e => e.Service.Configured).ToArray();
+        var leftovers = entries.Where(e => !e.Service.Configured).ToArray();
+        var content = Markup.Of($"""
+            <div class="page-head">
+              <div>
+                <h1>{Ui.StatusTitle}</h1>
+                <p class="lead">{Ui.StatusLead}</p>
+              </div>
+              <div class="tools"><a class="button secondary" href="/status">{Ui.Refresh}</a></div>
+            </div>
+            {Markup.If(error is not null, Markup.Of($"<div class=\"summary\" role=\"alert\"><h2>{Ui.StatusUnavailable}</h2><p>{error ?? ""}</p></div>"))}
+            <section class="card" aria-labelledby="status-configured">
+              <h2 id="status-configured">{Ui.StatusConfigured}</h2>
+              {(configured.Length == 0 ? Markup.Of($"<p>{Ui.StatusNone}</p>") : Table(configured, withLink: true))}
+            </section>
+            <section class="card" aria-labelledby="status-leftovers">
+              <h2 id="status-leftovers">{Ui.StatusLeftovers}</h2>
+              {(leftovers.Length == 0 ? Markup.Of($"<p>{Ui.StatusNoLeftover}</p>") : Markup.Of($"<p class=\"hint\">{Ui.StatusLeftoversHint}</p>{Table(leftovers, withLink: false)}"))}
+            </section>
+            {Markup.If(warnings.Count > 0, Layout.Notice("info", Markup.Of($"<p>{Ui.WarningsTitle}</p><ul>{warnings.Select(w => Markup.Of($"<li>{w}</li>"))}</ul>")))}
+            """);
+        return Layout.Page(page, Ui.StatusTitle, Section.Status, content);
+    }
+
+    private static Markup Table(IReadOnlyList<StatusEntry> entries, bool withLink)
+    {
+        var rows = entries.Select(entry =>
+        {
+            var s = entry.Service;
+            var state = s.State.Replace(", ", "-", StringComparison.Ordinal).Replace(' ', '-');
+            var ports = string.Join(", ", s.Ports.Select(p => $"{p.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)} → {p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+            var link = withLink && s.Url is { } url
+                ? Markup.Of($"<a href=\"{url}\" class=\"service-link\">/{s.Name}/</a>")
+                : Markup.Empty;
+            var logs = entry.LogError is not null
+                ? Markup.Of($"<p class=\"hint\">{Ui.LogsUnavailable(entry.LogError)}</p>")
+                : entry.LogTail.Count == 0 ? Markup.Of($"<p class=\"hint\">{Ui.NoLogs}</p>")
+                : Markup.Of($"<pre class=\"logs\" tabindex=\"0\" aria-label=\"{Ui.LastLogLinesOf(s.Name)}\">{string.Join('\n', entry.LogTail)}</pre>");
+            return Markup.Of($"""
+                <tbody class="service">
+                <tr>
+                  <th scope="row">{s.Name}</th>
+                  <td>{s.Technology}</td>
+                  <td><span class="pill state-{state}">{StateLabel(s.State)}</span></td>
+                  <td><code>{s.Version ?? "—"}</code></td>
+                  <td>{(ports.Length == 0 ? "—" : ports)}</td>
+                  <td>{link}</td>
+                </tr>
+                <tr class="log-row"><td colspan="6"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.LastLogLinesOf(s.Name)}</summary>{logs}</details></td></tr>
+                </tbody>
+                """);
+        });
+        return Markup.Of($"""
+            <table class="data status">
+              <thead><tr><th scope="col">{Ui.Service}</th><th scope="col">{Ui.Technology}</th><th scope="col">{Ui.State}</th><th scope="col">{Ui.ImageVersion}</th><th scope="col">{Ui.Ports}</th><th scope="col">{Ui.Link}</th></tr></thead>
+              {rows}
+            </table>
+            """);
+    }
+
+    private static string StateLabel(string state) => state switch
+    {
+        "running" => Ui.StateRunning,
+        "stopped" => Ui.StateStopped,
+        "missing" => Ui.StateMissing,
+        "absent" => Ui.StateAbsent,
+        _ => state,
+    };
+}

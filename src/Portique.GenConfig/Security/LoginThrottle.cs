@@ -1,0 +1,83 @@
+namespace Portique.GenConfig;
+
+/// <summary>
+/// Slows password guessing per client address: after <see cref="FreeFailures"/> failures in a row, each attempt must wait
+/// an exponentially growing delay (15 s, 30 s, 1 min... at most 15 min) after the last failure. A success forgets the client.
+/// Attempts refused for waiting are not checked at all and do not count.
+/// </summary>
+public sealed class LoginThrottle(TimeProvider time)
+{
+    public const int FreeFailures = 5;
+
+    private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MaximumDelay = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan Forget = TimeSpan.FromHours(24);
+
+    private readonly Dictionary<string, (int Failures, DateTimeOffset Last)> clients = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+
+    /// <summary>How long <paramref name="client"/> must still wait before its next attempt; null: it may try now.</summary>
+    public TimeSpan? RetryAfter(string client)
+    {
+        lock (gate)
+        {
+            var now = time.GetUtcNow();
+            if (!clients.TryGetValue(client, out var entry))
+            {
+                return null;
+            }
+
+            if (now - entry.Last > Forget)
+            {
+                clients.Remove(client);
+                return null;
+            }
+
+            if (entry.Failures < FreeFailures)
+            {
+                return null;
+            }
+
+            var remaining = entry.Last + DelayAfter(entry.Failures) - now;
+            return remaining > TimeSpan.Zero ? remaining : null;
+        }
+    }
+
+    public void Failed(string client)
+    {
+        lock (gate)
+        {
+            var now = time.GetUtcNow();
+            var failures = clients.TryGetValue(client, out var entry) && now - entry.Last <= Forget ? entry.Failures : 0;
+            clients[client] = (failures + 1, now);
+            if (clients.Count > 10_000)
+            {
+                foreach (var stale in clients.Where(c => now - c.Value.Last > Forget).Select(c => c.Key).ToList())
+                {
+                    clients.Remove(stale);
+                }
+            }
+        }
+    }
+
+    public void Succeeded(string client)
+    {
+        lock (gate)
+        {
+            clients.Remove(client);
+        }
+    }
+
+    /// <summary>The wait imposed after <paramref name="failures"/> failures in a row.</summary>
+    public static TimeSpan DelayAfter(int failures)
+    {
+        if (failures < FreeFailures)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var exponent = Math.Min(failures - FreeFailures, 10);
+        var delay = BaseDelay * (1 << exponent);
+        return delay > MaximumDelay ? MaximumDelay : delay;
+    }
+}
