@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+
+namespace Portique.Technologies.Lxc;
+
+/// <summary>
+/// Writes a container's lxc configuration from its <see cref="LxcRecord"/> and where it lives. The file is always
+/// whole and always regenerated (at creation, set-aside and restore), so moving a container directory never leaves
+/// a path pointing at its old place. Every value is one checked line: nothing can add a line of its own.
+/// </summary>
+internal static class LxcConfiguration
+{
+    public const string FileName = "config";
+    public const string ConsoleLog = "console.log";
+    public const string LxcLog = "lxc.log";
+
+    public static string Render(LxcRecord record, string containerDirectory, LxcDriverOptions options)
+    {
+        var text = new StringBuilder();
+        text.Append("# Written by Portique for service ").Append(Validation.ConfigValue(record.Name, "name"))
+            .Append(": regenerated on every set-aside and restore, do not edit.\n");
+        Line(text, "lxc.uts.name", record.Name);
+        Line(text, "lxc.rootfs.path", "dir:" + Path.Join(containerDirectory, "rootfs"));
+        if (File.Exists(options.CommonConfiguration))
+        {
+            Line(text, "lxc.include", options.CommonConfiguration);
+        }
+
+        Line(text, "lxc.mount.auto", "proc:mixed sys:mixed cgroup:mixed");
+        Line(text, "lxc.net.0.type", "veth");
+        Line(text, "lxc.net.0.link", record.Bridge);
+        Line(text, "lxc.net.0.flags", "up");
+        Line(text, "lxc.net.0.name", "eth0");
+        Line(text, "lxc.net.0.ipv4.address", record.Address + "/" + record.PrefixLength.ToString(CultureInfo.InvariantCulture));
+        Line(text, "lxc.net.0.ipv4.gateway", record.Gateway);
+        foreach (var variable in record.Environment)
+        {
+            Line(text, "lxc.environment", variable, "environnement");
+        }
+
+        foreach (var volume in record.Volumes)
+        {
+            // fstab syntax: the target is relative to the root file system (lxc then refuses a symlink escaping it);
+            // whitespace and backslashes are written as octal escapes, which lxc's mount parser decodes.
+            var source = Validation.AbsolutePath(volume.HostPath, record.Name);
+            var target = Validation.AbsolutePath(volume.ContainerPath, record.Name).TrimStart('/');
+            Line(text, "lxc.mount.entry", $"{FstabEscape(source)} {FstabEscape(target)} none bind,create=dir 0 0");
+        }
+
+        Line(text, "lxc.init.uid", record.Uid.ToString(CultureInfo.InvariantCulture));
+        Line(text, "lxc.init.gid", record.Gid.ToString(CultureInfo.InvariantCulture));
+        Line(text, "lxc.init.cwd", record.WorkingDirectory);
+        Line(text, "lxc.console.logfile", Path.Join(containerDirectory, ConsoleLog));
+        Line(text, "lxc.console.size", options.ConsoleLogSize);
+        Line(text, "lxc.console.rotate", "1");
+        Line(text, "lxc.log.file", Path.Join(containerDirectory, LxcLog));
+        Line(text, "lxc.log.level", "WARN");
+        return text.ToString();
+    }
+
+    /// <summary>fstab's escapes for the characters that would split or end a field.</summary>
+    internal static string FstabEscape(string path)
+    {
+        var escaped = new StringBuilder(path.Length);
+        foreach (var c in path)
+        {
+            escaped.Append(c switch
+            {
+                ' ' => "\\040",
+                '\t' => "\\011",
+                '\\' => "\\134",
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
+    }
+
+    private static void Line(StringBuilder text, string key, string value, string? what = null) =>
+        text.Append(key).Append(" = ").Append(Validation.ConfigValue(value, what ?? key)).Append('\n');
+}

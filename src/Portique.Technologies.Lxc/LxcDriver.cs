@@ -1,0 +1,858 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Portique.Core;
+using Portique.Planning;
+
+namespace Portique.Technologies.Lxc;
+
+/// <summary>
+/// Runs <c>lxc</c> services: privileged lxc application containers made from the same OCI image the docker technology
+/// would run (<c>repository/url:tag</c>), so switching a service between docker and lxc changes nothing else.
+/// <list type="bullet">
+/// <item>Each root keeps its containers in its own lxcpath, <c>STATE/lxc/NAME</c> (<c>lxc-* -P STATE/lxc</c>): ownership
+/// is where a container lives, and <c>portique.json</c> next to its <c>config</c> records the spec it was made from.</item>
+/// <item>Images: skopeo copies them into the root's OCI layout (<c>STATE/lxc-images</c>), umoci unpacks them; the
+/// artifact is the manifest digest.</item>
+/// <item>The image's entrypoint and command run as the container's only process (<c>lxc-execute -d</c>), with a static
+/// address on the bridge (<c>lxcbr0</c>), the service's environment and bind mounts.</item>
+/// <item>Published ports: a private nginx <c>stream</c> master per root forwards <c>PublishAddress:port_out</c> to the
+/// container's <c>address:port_in</c>.</item>
+/// </list>
+/// </summary>
+public sealed class LxcDriver : IServiceDriver, IDisposable
+{
+    /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
+    public const string AsideSuffix = Validation.AsideSuffix;
+
+    private static readonly string[] LxcTools = ["lxc-execute", "lxc-info", "lxc-stop", "lxc-ls"];
+
+    private readonly OciImageCache _images;
+    private readonly LxcNetwork _network;
+    private readonly StreamProxy _proxy;
+    private readonly SemaphoreSlim _proxyLock = new(1, 1);
+
+    /// <param name="root">The Portique root this driver serves: it only ever touches the containers under its state directory.</param>
+    /// <param name="options">Tools, network and timeouts; null: the defaults.</param>
+    public LxcDriver(PortiqueRoot root, LxcDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        Options = options ?? new LxcDriverOptions();
+        _images = new OciImageCache(ImagesDirectory, Options);
+        _network = new LxcNetwork(Options);
+        _proxy = new StreamProxy(ProxyDirectory, Options);
+    }
+
+    public PortiqueRoot Root { get; }
+
+    public LxcDriverOptions Options { get; }
+
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Lxc }.ToFrozenSet();
+
+    /// <summary>The lxcpath of this root: one directory per container (<c>lxc-* -P</c>).</summary>
+    public string ContainersDirectory => Path.Join(Root.StateDirectory, "lxc");
+
+    /// <summary>The root's OCI image cache.</summary>
+    public string ImagesDirectory => Path.Join(Root.StateDirectory, "lxc-images");
+
+    /// <summary>The private nginx stream master's configuration, pid and log.</summary>
+    public string ProxyDirectory => Path.Join(Root.StateDirectory, "lxc-proxy");
+
+    /// <summary>The image an lxc service runs: <c>repository/url:tag</c> (or <c>url:tag</c>), as for docker.</summary>
+    public static string ImageReference(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Validation.ImageReference(spec.Url, spec.Tag, spec.Repository);
+    }
+
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (!Environment.IsPrivilegedProcess)
+        {
+            problems.Add(Messages.NeedsRoot());
+        }
+
+        var missingTool = LxcTools.Select(LxcTool).FirstOrDefault(path => !File.Exists(path));
+        if (missingTool is not null)
+        {
+            problems.Add(Messages.LxcMissing(missingTool));
+        }
+        else
+        {
+            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.LxcMissing(path), problems, cancellationToken);
+        }
+
+        await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.SkopeoMissing, problems, cancellationToken);
+        await ProbeAsync(Options.UmociExecutable, ["--version"], Messages.UmociMissing, problems, cancellationToken);
+        if (!File.Exists(Options.NginxExecutable))
+        {
+            problems.Add(Messages.NginxMissing(Options.NginxExecutable));
+        }
+        else if (!File.Exists(Options.StreamModule))
+        {
+            problems.Add(Messages.StreamModuleMissing(Options.StreamModule));
+        }
+
+        if (_network.FindBridge() is null && !File.Exists(Options.LxcNetScript))
+        {
+            problems.Add(Messages.BridgeUnavailable(Options.Bridge, Options.LxcNetScript));
+        }
+
+        return problems.Count == 0 ? null : string.Join(" ; ", problems);
+    }
+
+    public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(ContainersDirectory))
+        {
+            return [];
+        }
+
+        var running = await RunningAsync(cancellationToken);
+        var owned = new List<ObservedService>();
+        foreach (var (directory, name, isAside) in OwnedDirectories())
+        {
+            var record = LxcRecord.TryRead(directory);
+            var isRunning = running.Contains(Path.GetFileName(directory));
+            owned.Add(ToObserved(name, isAside, record, isRunning && (isAside || record is null || _proxy.Serves(Entries(record)))));
+        }
+
+        return owned;
+    }
+
+    public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Validation.ServiceName(name);
+        var path = Path.Join(ContainersDirectory, name);
+        var foreign = (Directory.Exists(path) || File.Exists(path)) && !File.Exists(Path.Join(path, LxcRecord.FileName));
+        return Task.FromResult(foreign ? Messages.ForeignHolder(path) : null);
+    }
+
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        EnsureTechnology(spec);
+        var reference = ImageReference(spec);
+        if (!refresh && await _images.TryGetCachedAsync(reference, cancellationToken) is { } cached)
+        {
+            return cached;
+        }
+
+        progress.Report(Messages.Pulling(reference));
+        var digest = await _images.PullAsync(reference, Validation.RegistryOf(spec.Repository), cancellationToken);
+        progress.Report(Messages.Pulled(reference, ShortDigest(digest)));
+        return digest;
+    }
+
+    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(artifactId);
+        EnsureTechnology(spec);
+        Validation.ServiceName(spec.Name);
+        var reference = ImageReference(spec);
+        var publish = Validation.PublishAddress(spec.PublishAddress);
+        foreach (var port in spec.Ports)
+        {
+            Validation.Port(port.HostPort, spec.Name);
+            Validation.Port(port.ContainerPort, spec.Name);
+        }
+
+        var volumes = spec.Volumes
+            .Select(v => new VolumeMapping(Validation.AbsolutePath(v.HostPath, spec.Name), Validation.AbsolutePath(v.ContainerPath, spec.Name)))
+            .ToList();
+        var directory = Path.Join(ContainersDirectory, spec.Name);
+        if (Directory.Exists(directory) || File.Exists(directory))
+        {
+            throw new RuntimeFailureException(Messages.ContainerNameTaken(spec.Name, directory));
+        }
+
+        if (!_images.Contains(artifactId))
+        {
+            throw new RuntimeFailureException(Messages.ImageNotCached(reference, artifactId));
+        }
+
+        var image = _images.ReadConfig(artifactId, reference);
+        if (image.Command.Count == 0)
+        {
+            throw new RuntimeFailureException(Messages.NoCommand(reference));
+        }
+
+        var environment = MergeEnvironment(image.Environment, spec.Environment, spec.Name);
+        foreach (var volume in volumes)
+        {
+            EnsureHostDirectory(spec.Name, volume.HostPath);
+        }
+
+        Directory.CreateDirectory(ContainersDirectory, DirectoryMode);
+        Directory.CreateDirectory(directory, DirectoryMode);
+        try
+        {
+            var bundle = Path.Join(directory, ".bundle");
+            await _images.UnpackAsync(artifactId, reference, bundle, cancellationToken);
+            var rootfs = Path.Join(directory, "rootfs");
+            Directory.Move(Path.Join(bundle, "rootfs"), rootfs);
+            Directory.Delete(bundle, recursive: true);
+            var (uid, gid) = RootFileSystem.ResolveUser(image.User, rootfs, reference);
+
+            var bridge = await _network.EnsureBridgeAsync(cancellationToken);
+            RootFileSystem.WriteNetworkFiles(rootfs, spec.Name, bridge.Address.ToString());
+            LxcRecord record;
+            using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
+            {
+                var taken = OwnedDirectories()
+                    .Select(d => LxcRecord.TryRead(d.Directory)?.Address)
+                    .OfType<string>()
+                    .ToHashSet(StringComparer.Ordinal);
+                var address = await _network.AllocateAsync(bridge, taken, spec.Name, cancellationToken);
+                record = new LxcRecord
+                {
+                    Name = spec.Name,
+                    Root = Root.Directory,
+                    InstanceId = Guid.NewGuid().ToString("N"),
+                    Spec = spec.CanonicalJson(),
+                    SpecHash = spec.SpecHash(),
+                    Index = spec.Index,
+                    Image = reference,
+                    Digest = artifactId,
+                    Address = address.ToString(),
+                    PrefixLength = bridge.PrefixLength,
+                    Gateway = bridge.Address.ToString(),
+                    Bridge = bridge.Name,
+                    PublishAddress = publish.ToString(),
+                    Ports = spec.Ports.ToArray(),
+                    Volumes = volumes,
+                    Environment = environment,
+                    Command = image.Command,
+                    WorkingDirectory = Validation.ConfigValue(image.WorkingDirectory, "WorkingDir"),
+                    Uid = uid,
+                    Gid = gid,
+                    Created = DateTimeOffset.UtcNow,
+                };
+                await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), cancellationToken);
+                await StartContainerAsync(directory, record, cancellationToken);
+            }
+
+            await SyncProxyAsync(cancellationToken);
+            return ToObserved(record.Name, false, record, await StateAsync(directory, cancellationToken) is { Running: true });
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or InvalidInputException or IOException
+            or UnauthorizedAccessException or OperationCanceledException)
+        {
+            // "Creates and starts": a container that cannot start would hold the name; nothing else is touched.
+            await DestroyQuietlyAsync(directory);
+            throw;
+        }
+    }
+
+    public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var (directory, record) = ResolveOwned(instance);
+        if (await StateAsync(directory, cancellationToken) is not { Running: true })
+        {
+            await _network.EnsureBridgeAsync(cancellationToken);
+            using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
+            {
+                await StartContainerAsync(directory, record, cancellationToken);
+            }
+        }
+
+        await SyncProxyAsync(cancellationToken);
+    }
+
+    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var (directory, record) = ResolveOwned(instance);
+
+        // Stop first (the name still says what it is), then move: a crash between the two leaves a stopped
+        // container under its own name; a crash after leaves an aside one. Both read back correctly.
+        await StopContainerAsync(directory, record.Name, cancellationToken);
+        await SyncProxyAsync(cancellationToken);
+        var aside = Path.Join(ContainersDirectory, record.Name + AsideSuffix);
+        if (directory != aside)
+        {
+            Move(directory, aside);
+        }
+
+        await WriteConfigurationAsync(aside, record, cancellationToken);
+        return ToObserved(record.Name, true, record, running: false);
+    }
+
+    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(aside);
+        var (directory, record) = ResolveOwned(aside);
+        var target = Path.Join(ContainersDirectory, record.Name);
+        if (directory != target)
+        {
+            await StopContainerAsync(directory, record.Name, cancellationToken);
+            Move(directory, target);
+        }
+
+        using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
+        {
+            if (await StateAsync(target, cancellationToken) is not { Running: true })
+            {
+                await _network.EnsureBridgeAsync(cancellationToken);
+                await StartContainerAsync(target, record, cancellationToken);
+            }
+        }
+
+        await SyncProxyAsync(cancellationToken);
+        return ToObserved(record.Name, false, record, await StateAsync(target, cancellationToken) is { Running: true });
+    }
+
+    /// <summary>Stops and deletes the container (its root file system included). Host directories bound as volumes are never touched.</summary>
+    public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string directory;
+        try
+        {
+            directory = ResolveOwned(instance).Directory;
+        }
+        catch (ContainerMissingException)
+        {
+            return;
+        }
+
+        await StopContainerAsync(directory, instance.Name, cancellationToken);
+        await DeleteDirectoryAsync(directory, instance.Name);
+        await SyncProxyAsync(cancellationToken);
+        var inUse = OwnedDirectories()
+            .Select(d => LxcRecord.TryRead(d.Directory)?.Digest)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        await _images.PruneAsync(inUse, cancellationToken);
+    }
+
+    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            var (directory, _) = ResolveOwned(instance);
+            var state = await StateAsync(directory, cancellationToken);
+            return state.Running ? EngineHealth.Running : state.Starting ? EngineHealth.Starting : EngineHealth.NotRunning;
+        }
+        catch (ContainerMissingException)
+        {
+            return EngineHealth.NotRunning;
+        }
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="LxcDriverOptions.HealthTimeout"/>, for the container to settle: NotRunning as soon as it
+    /// stopped; Running once its process stayed up (same pid) for <see cref="LxcDriverOptions.StartupGrace"/>. lxc runs
+    /// no image health check and restarts nothing: a command that exits stops the container.
+    /// </summary>
+    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var deadline = DateTime.UtcNow + Options.HealthTimeout;
+        (int? Pid, DateTime Since)? up = null;
+        while (true)
+        {
+            string directory;
+            try
+            {
+                directory = ResolveOwned(instance).Directory;
+            }
+            catch (ContainerMissingException)
+            {
+                return EngineHealth.NotRunning;
+            }
+
+            var state = await StateAsync(directory, cancellationToken);
+            EngineHealth health;
+            if (state.Running)
+            {
+                health = EngineHealth.Starting;
+                var now = DateTime.UtcNow;
+                if (up is not { } seen || seen.Pid != state.Pid)
+                {
+                    up = (state.Pid, now);
+                }
+                else if (now - seen.Since >= Options.StartupGrace)
+                {
+                    return EngineHealth.Running;
+                }
+            }
+            else if (state.Starting)
+            {
+                health = EngineHealth.Starting;
+            }
+            else
+            {
+                return EngineHealth.NotRunning;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return health;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        Validation.ServiceName(name);
+        var directory = FindLogDirectory(name) ?? throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+        try
+        {
+            return await ConsoleLog.TailAsync(directory, tail, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+        }
+    }
+
+    /// <summary>
+    /// The last <see cref="LxcDriverOptions.FollowInitialLines"/> lines, then every new line until
+    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
+    /// </summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Validation.ServiceName(name);
+        if (FindLogDirectory(name) is null)
+        {
+            throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+        }
+
+        var lines = ConsoleLog.FollowAsync(
+            () => FindLogDirectory(name),
+            Options.FollowInitialLines,
+            async token => FindLogDirectory(name) is { } directory && (await StateAsync(directory, token)).Running,
+            TimeSpan.FromMilliseconds(200),
+            cancellationToken);
+        await foreach (var line in lines.WithCancellation(cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Stops this root's port proxy (nginx stream master), whatever it publishes; the next change starts it again.</summary>
+    public async Task StopPortProxyAsync(CancellationToken cancellationToken)
+    {
+        await _proxyLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _proxy.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            _proxyLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _proxyLock.Dispose();
+        _images.Dispose();
+    }
+
+    // ---------------------------------------------------------------- containers
+
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    /// <summary>Container directories of this root that Portique made (they hold a <c>portique.json</c>).</summary>
+    private IEnumerable<(string Directory, string Name, bool IsAside)> OwnedDirectories()
+    {
+        if (!Directory.Exists(ContainersDirectory))
+        {
+            yield break;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(ContainersDirectory).Order(StringComparer.Ordinal))
+        {
+            if (Validation.ParseDirectoryName(Path.GetFileName(directory)) is { } parsed
+                && File.Exists(Path.Join(directory, LxcRecord.FileName)))
+            {
+                yield return (directory, parsed.Name, parsed.IsAside);
+            }
+        }
+    }
+
+    /// <summary>The directory and record of <paramref name="instance"/> in this root; the instance id, when known, must match.</summary>
+    private (string Directory, LxcRecord Record) ResolveOwned(ObservedService instance)
+    {
+        Validation.ServiceName(instance.Name);
+        var candidates = instance.IsAside
+            ? new[] { instance.Name + AsideSuffix, instance.Name }
+            : new[] { instance.Name, instance.Name + AsideSuffix };
+        foreach (var candidate in candidates)
+        {
+            var directory = Path.Join(ContainersDirectory, candidate);
+            if (!File.Exists(Path.Join(directory, LxcRecord.FileName)))
+            {
+                continue;
+            }
+
+            var record = LxcRecord.TryRead(directory);
+            if (record is null)
+            {
+                throw new RuntimeFailureException(Messages.RecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
+            }
+
+            if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
+            {
+                return (directory, record);
+            }
+        }
+
+        throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+    }
+
+    private string? FindLogDirectory(string name) =>
+        new[] { name, name + AsideSuffix }
+            .Select(candidate => Path.Join(ContainersDirectory, candidate))
+            .FirstOrDefault(directory => File.Exists(Path.Join(directory, LxcRecord.FileName)));
+
+    private async Task WriteConfigurationAsync(string directory, LxcRecord record, CancellationToken cancellationToken) =>
+        await AtomicFile.WriteTextAsync(Path.Join(directory, LxcConfiguration.FileName), LxcConfiguration.Render(record, directory, Options), cancellationToken);
+
+    /// <summary>Starts the container's command (the caller holds the address lock). The configuration is written afresh first.</summary>
+    private async Task StartContainerAsync(string directory, LxcRecord record, CancellationToken cancellationToken)
+    {
+        if (await _network.AnswersAsync(IPAddress.Parse(record.Address), cancellationToken))
+        {
+            throw new RuntimeFailureException(Messages.AddressInUse(record.Name, record.Address, Options.Bridge));
+        }
+
+        await WriteConfigurationAsync(directory, record, cancellationToken);
+        ConsoleLog.Rotate(directory);
+        var lxcLog = Path.Join(directory, LxcConfiguration.LxcLog);
+        var offset = File.Exists(lxcLog) ? new FileInfo(lxcLog).Length : 0;
+        var start = await LxcAsync(
+            "lxc-execute",
+            ["-n", Path.GetFileName(directory), "-P", ContainersDirectory, "-d", "--", .. record.Command],
+            cancellationToken);
+        if (!start.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.StartFailed(record.Name, LogSince(lxcLog, offset) ?? start.Detail));
+        }
+    }
+
+    private async Task StopContainerAsync(string directory, string name, CancellationToken cancellationToken)
+    {
+        if (await StateAsync(directory, cancellationToken) is { Running: false, Starting: false })
+        {
+            return;
+        }
+
+        var seconds = ((int)Math.Ceiling(Options.StopTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var stop = await LxcAsync("lxc-stop", ["-n", Path.GetFileName(directory), "-P", ContainersDirectory, "-t", seconds], cancellationToken);
+        if (!stop.Succeeded && await StateAsync(directory, cancellationToken) is not { Running: false, Starting: false })
+        {
+            throw new RuntimeFailureException(Messages.StopFailed(name, stop.Detail));
+        }
+    }
+
+    /// <summary>lxc's view of one container: running (with its init pid), starting, or neither.</summary>
+    private async Task<(bool Running, bool Starting, int? Pid)> StateAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Join(directory, LxcConfiguration.FileName)))
+        {
+            return (false, false, null);
+        }
+
+        var info = await LxcAsync("lxc-info", ["-n", Path.GetFileName(directory), "-P", ContainersDirectory, "-s", "-p", "-H"], cancellationToken);
+        if (!info.Succeeded)
+        {
+            return (false, false, null);
+        }
+
+        string? state = null;
+        int? pid = null;
+        foreach (var line in info.StandardOutput.Split('\n'))
+        {
+            var parts = line.Split(':', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2)
+            {
+                continue;
+            }
+
+            if (parts[0] == "State")
+            {
+                state = parts[1];
+            }
+            else if (parts[0] == "PID" && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                pid = parsed;
+            }
+        }
+
+        return (state == "RUNNING", state == "STARTING", pid);
+    }
+
+    /// <summary>Names (directory names) of this root's running containers, in one <c>lxc-ls</c>.</summary>
+    private async Task<HashSet<string>> RunningAsync(CancellationToken cancellationToken)
+    {
+        var list = await LxcAsync("lxc-ls", ["-P", ContainersDirectory, "--running", "-1"], cancellationToken);
+        if (!list.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.ListFailed(list.Detail));
+        }
+
+        return list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private Task<ToolResult> LxcAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        Tool.RunAsync(LxcTool(tool), arguments, Options.CommandTimeout, cancellationToken);
+
+    private string LxcTool(string tool) => Path.Join(Options.LxcToolsDirectory, tool);
+
+    private static void Move(string from, string to)
+    {
+        if (Directory.Exists(to) || File.Exists(to))
+        {
+            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.AlreadyExists(to)));
+        }
+
+        try
+        {
+            Directory.Move(from, to);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a stopped container's directory. Refused while anything is mounted below it (a bind mount would lead
+    /// the deletion into host data); symbolic links are removed, never followed.
+    /// </summary>
+    private static Task DeleteDirectoryAsync(string directory, string name)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return Task.CompletedTask;
+        }
+
+        var prefix = directory.TrimEnd('/') + "/";
+        var mounted = MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
+        if (mounted is not null)
+        {
+            throw new RuntimeFailureException(Messages.RemoveFailed(name, Messages.StillMounted(mounted)));
+        }
+
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.RemoveFailed(name, exception.Message), exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task DestroyQuietlyAsync(string directory)
+    {
+        try
+        {
+            // Not cancellable: a cancelled creation must not leave a half-made container behind.
+            await StopContainerAsync(directory, Path.GetFileName(directory), CancellationToken.None);
+            await DeleteDirectoryAsync(directory, Path.GetFileName(directory));
+            await SyncProxyAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or IOException or UnauthorizedAccessException)
+        {
+            // The creation failure is what the administrator needs to read; this one would only hide it.
+        }
+    }
+
+    /// <summary>Mount points of the host's mount namespace (octal escapes of <c>/proc/self/mountinfo</c> decoded).</summary>
+    private static IEnumerable<string> MountPoints()
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines("/proc/self/mountinfo");
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+
+        foreach (var line in lines)
+        {
+            var fields = line.Split(' ');
+            if (fields.Length > 4)
+            {
+                yield return System.Text.RegularExpressions.Regex.Replace(
+                    fields[4], @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
+            }
+        }
+    }
+
+    private static string? LogSince(string path, long offset)
+    {
+        try
+        {
+            if (!File.Exists(path) || new FileInfo(path).Length <= offset)
+            {
+                return null;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(offset, SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            var text = reader.ReadToEnd();
+            var errors = text.Split('\n').Where(l => l.Contains("ERROR", StringComparison.Ordinal)).ToList();
+            return Tool.LastLines(string.Join('\n', errors.Count > 0 ? errors : [text]));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- ports
+
+    /// <summary>Makes the port proxy publish the ports of every running, not set aside container of this root.</summary>
+    private async Task SyncProxyAsync(CancellationToken cancellationToken)
+    {
+        await _proxyLock.WaitAsync(cancellationToken);
+        try
+        {
+            var running = Directory.Exists(ContainersDirectory) ? await RunningAsync(cancellationToken) : [];
+            var entries = OwnedDirectories()
+                .Where(d => !d.IsAside && running.Contains(Path.GetFileName(d.Directory)))
+                .Select(d => LxcRecord.TryRead(d.Directory))
+                .OfType<LxcRecord>()
+                .SelectMany(Entries)
+                .ToList();
+            await _proxy.ApplyAsync(entries, cancellationToken);
+        }
+        finally
+        {
+            _proxyLock.Release();
+        }
+    }
+
+    private static IEnumerable<ProxyEntry> Entries(LxcRecord record) =>
+        record.Ports.Select(p => new ProxyEntry(record.Name, IPAddress.Parse(record.PublishAddress), p.HostPort, record.Address, p.ContainerPort));
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ObservedService ToObserved(string name, bool isAside, LxcRecord? record, bool running) =>
+        new()
+        {
+            Name = name,
+            Technology = Technology.Lxc,
+            State = running ? InstanceState.Running : InstanceState.Stopped,
+            SpecHash = record?.SpecHash,
+            SpecJson = record?.Spec,
+            IsAside = isAside,
+            Ports = record?.Ports.OrderBy(p => p.HostPort).ToArray() ?? [],
+            InstanceId = record?.InstanceId,
+            ArtifactId = record?.Digest,
+            Version = record is null ? null : $"{record.Image} ({ShortDigest(record.Digest)}, {record.Address})",
+        };
+
+    /// <summary>The image's variables, then the service's: a service variable replaces the image's of the same name.</summary>
+    private static List<string> MergeEnvironment(IReadOnlyList<string> image, IReadOnlyList<string> service, string name)
+    {
+        var merged = new List<string>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in image.Concat(service))
+        {
+            Validation.ConfigValue(entry, "environnement");
+            var key = entry.Split('=', 2)[0];
+            if (key.Length == 0)
+            {
+                throw new InvalidInputException(name, Messages.InvalidConfigValue("environnement"));
+            }
+
+            if (positions.TryGetValue(key, out var position))
+            {
+                merged[position] = entry;
+            }
+            else
+            {
+                positions[key] = merged.Count;
+                merged.Add(entry);
+            }
+        }
+
+        return merged;
+    }
+
+    private void EnsureTechnology(ServiceSpec spec)
+    {
+        if (!Technologies.Contains(spec.Technology))
+        {
+            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+        }
+    }
+
+    private static void EnsureHostDirectory(string service, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            // Each missing level is made 0750 explicitly: mkdir's mode is filtered by the umask.
+            var missing = new Stack<string>();
+            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+            {
+                missing.Push(current);
+            }
+
+            while (missing.TryPop(out var directory))
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+                File.SetUnixFileMode(directory, DirectoryMode);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
+        }
+    }
+
+    private static async Task ProbeAsync(string executable, string[] arguments, Func<string, string> missing, List<string> problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await Tool.RunAsync(executable, arguments, TimeSpan.FromSeconds(10), cancellationToken);
+            if (!result.Succeeded)
+            {
+                problems.Add(missing(executable) + " (" + result.Detail + ")");
+            }
+        }
+        catch (ToolMissingException)
+        {
+            problems.Add(missing(executable));
+        }
+        catch (RuntimeFailureException exception)
+        {
+            problems.Add(missing(executable) + " (" + exception.Message + ")");
+        }
+    }
+
+    internal static string ShortDigest(string digest) =>
+        OciImageCache.TryHex(digest) is { } hex ? "sha256:" + hex[..12] : digest;
+
+    private sealed class ContainerMissingException(string message) : RuntimeFailureException(message);
+}

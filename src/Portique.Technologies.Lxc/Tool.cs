@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Portique.Core;
+
+namespace Portique.Technologies.Lxc;
+
+/// <summary>What a finished command said.</summary>
+internal sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The last lines of stderr (else stdout), for a message: never empty.</summary>
+    public string Detail => Tool.LastLines(StandardError.Trim().Length > 0 ? StandardError : StandardOutput);
+}
+
+/// <summary>A program Portique runs is not installed (or not executable).</summary>
+internal sealed class ToolMissingException(string executable, string message, Exception inner)
+    : RuntimeFailureException(message, inner)
+{
+    public string Executable { get; } = executable;
+}
+
+/// <summary>
+/// Runs a program with an argument list (CliWrap), never a command line: no shell ever sees a value. A program that
+/// cannot be started is a <see cref="ToolMissingException"/>; one that outlives its timeout is killed and reported.
+/// </summary>
+internal static class Tool
+{
+    public static async Task<ToolResult> RunAsync(
+        string executable,
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        var command = Cli.Wrap(executable)
+            .WithArguments(arguments)
+            .WithValidation(CommandResultValidation.None);
+        if (environment is not null)
+        {
+            command = command.WithEnvironmentVariables(environment);
+        }
+
+        if (workingDirectory is not null)
+        {
+            command = command.WithWorkingDirectory(workingDirectory);
+        }
+
+        try
+        {
+            var result = await command.ExecuteBufferedAsync(Encoding.UTF8, limit.Token);
+            return new ToolResult(result.ExitCode, result.StandardOutput, result.StandardError);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RuntimeFailureException(Messages.CommandTimedOut(Display(executable, arguments), Seconds(timeout)));
+        }
+        catch (Win32Exception exception)
+        {
+            throw new ToolMissingException(executable, Messages.ProgramMissing(executable, exception.Message), exception);
+        }
+    }
+
+    /// <summary>A command as an administrator would type it (for messages only: never executed).</summary>
+    public static string Display(string executable, IEnumerable<string> arguments) =>
+        string.Join(' ', new[] { executable }.Concat(arguments).Select(QuoteForDisplay));
+
+    public static string LastLines(string text, int count = 3)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? "?" : string.Join(" / ", lines.TakeLast(count));
+    }
+
+    public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.CurrentCulture);
+
+    private static string QuoteForDisplay(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,+%".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

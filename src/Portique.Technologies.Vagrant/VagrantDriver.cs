@@ -1,0 +1,1215 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Portique.Core;
+using Portique.Planning;
+using Portique.Technologies.Docker;
+using ServiceSpec = Portique.Planning.ServiceSpec;
+
+namespace Portique.Technologies.Vagrant;
+
+/// <summary>
+/// Runs <c>vagrant</c> services: one vagrant project per service in <c>STATE/vagrant/NAME/</c> (a generated
+/// <c>Vagrantfile</c> and <c>portique.json</c>, the record that makes it Portique's), driven with <c>vagrant up</c>,
+/// <c>halt</c> and <c>destroy</c>. The provider is libvirt or VirtualBox when usable (<c>conteneurN_url</c> is then a
+/// box, <c>_tag</c> its version, <c>_repository</c> its server), otherwise docker, with the same OCI image the docker
+/// technology runs: switching a service between docker and vagrant changes nothing else. The docker provider's
+/// container is named <c>portique-vagrant.NAME</c> and carries no <c>portique.root</c> label (the docker driver would
+/// take it for its own); its state, health and logs are read through the Engine API.
+/// </summary>
+public sealed partial class VagrantDriver : IServiceDriver, IDisposable
+{
+    /// <summary>What <see cref="SetAsideAsync"/> appends to a service's folder (and docker container) name.</summary>
+    public const string AsideSuffix = Validation.AsideSuffix;
+
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private DockerClient? _client;
+    private VagrantProvider? _provider;
+
+    /// <param name="root">The Portique root this driver serves: it only touches the vagrant projects under its state directory.</param>
+    /// <param name="dockerEndpoint">dockerd for the docker provider; null: <c>DOCKER_HOST</c>, else the local socket.</param>
+    /// <param name="options">Tools, provider and timeouts; null: the defaults.</param>
+    public VagrantDriver(PortiqueRoot root, Uri? dockerEndpoint = null, VagrantDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        Endpoint = dockerEndpoint ?? DockerEndpoint.Default();
+        Options = options ?? new VagrantDriverOptions();
+    }
+
+    public PortiqueRoot Root { get; }
+
+    public Uri Endpoint { get; }
+
+    public VagrantDriverOptions Options { get; }
+
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Vagrant }.ToFrozenSet();
+
+    /// <summary>One vagrant project per service: <c>STATE/vagrant/NAME</c>.</summary>
+    public string ProjectsDirectory => Path.Join(Root.StateDirectory, "vagrant");
+
+    /// <summary>VAGRANT_HOME of this root (boxes, machine index).</summary>
+    public string HomeDirectory => Options.VagrantHome ?? Path.Join(Root.StateDirectory, "vagrant-home");
+
+    /// <summary>The provider services get (see <see cref="VagrantDriverOptions.Provider"/>), probed once per driver.</summary>
+    public async Task<VagrantProvider> ProviderAsync(CancellationToken cancellationToken)
+    {
+        if (_provider is { } known)
+        {
+            return known;
+        }
+
+        var provider = Options.Provider ?? await DetectProviderAsync(cancellationToken);
+        _provider = provider;
+        return provider;
+    }
+
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        if (FindProgram(Options.VagrantExecutable) is null)
+        {
+            return Messages.VagrantMissing(Options.VagrantExecutable);
+        }
+
+        var provider = await ProviderAsync(cancellationToken);
+        if (provider != VagrantProvider.Docker)
+        {
+            return null;
+        }
+
+        var problems = new List<string>();
+        if (FindProgram(Options.DockerExecutable) is null)
+        {
+            problems.Add(Messages.DockerCliMissing(Options.DockerExecutable));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.ProbeTimeout);
+        try
+        {
+            var client = await ClientAsync(timeout.Token);
+            await client.System.PingAsync(timeout.Token);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            problems.Add(exception.Message);
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            problems.Add(Messages.DockerUnreachable(Endpoint, Describe(exception)));
+        }
+
+        return problems.Count == 0 ? null : string.Join(" ; ", problems);
+    }
+
+    public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
+    {
+        var owned = new List<ObservedService>();
+        var folders = OwnedFolders().ToList();
+        if (folders.Count == 0)
+        {
+            return owned;
+        }
+
+        var provider = await ProviderAsync(cancellationToken);
+        foreach (var (folder, name, isAside) in folders)
+        {
+            var record = VagrantRecord.TryRead(folder);
+            owned.Add(await ObserveAsync(folder, name, isAside, record, provider, cancellationToken));
+        }
+
+        return owned;
+    }
+
+    public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
+    {
+        Validation.ServiceName(name);
+        var folder = Path.Join(ProjectsDirectory, name);
+        if ((Directory.Exists(folder) || File.Exists(folder)) && !File.Exists(Path.Join(folder, VagrantRecord.FileName)))
+        {
+            return Messages.ForeignFolder(folder);
+        }
+
+        if (await ProviderAsync(cancellationToken) != VagrantProvider.Docker)
+        {
+            return null;
+        }
+
+        // The docker provider's container name is host-wide: another root (or anyone) may hold it.
+        var client = await ClientAsync(cancellationToken);
+        var holder = await FindContainerByNameAsync(client, Vagrantfile.ContainerName(name), cancellationToken);
+        if (holder is null || holder.ID == MachineId(folder, VagrantProvider.Docker))
+        {
+            return null;
+        }
+
+        var id = ShortId(holder.ID);
+        return holder.Labels is not null && holder.Labels.TryGetValue(Vagrantfile.RootLabel, out var owner)
+            ? Messages.ForeignContainerOwned(Vagrantfile.ContainerName(name), id, owner)
+            : Messages.ForeignContainer(Vagrantfile.ContainerName(name), id, holder.Image);
+    }
+
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        EnsureTechnology(spec);
+        var provider = await ProviderAsync(cancellationToken);
+        return provider == VagrantProvider.Docker
+            ? await PullImageAsync(spec, refresh, progress, cancellationToken)
+            : await AddBoxAsync(spec, provider, refresh, progress, cancellationToken);
+    }
+
+    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(artifactId);
+        EnsureTechnology(spec);
+        Validation.ServiceName(spec.Name);
+        var provider = await ProviderAsync(cancellationToken);
+        var folder = Path.Join(ProjectsDirectory, spec.Name);
+        if (Directory.Exists(folder) || File.Exists(folder))
+        {
+            throw new RuntimeFailureException(Messages.NameTaken(spec.Name, folder));
+        }
+
+        var record = new VagrantRecord
+        {
+            Name = spec.Name,
+            Root = Root.Directory,
+            InstanceId = Guid.NewGuid().ToString("N"),
+            Spec = spec.CanonicalJson(),
+            SpecHash = spec.SpecHash(),
+            Index = spec.Index,
+            Provider = provider,
+            Image = provider == VagrantProvider.Docker ? Validation.ImageReference(spec.Url, spec.Tag, spec.Repository) : Validation.BoxOrImageName(spec.Url),
+            BoxVersion = provider == VagrantProvider.Docker || spec.Tag is "" or "latest" ? "" : Validation.Tag(spec.Tag),
+            BoxServer = provider == VagrantProvider.Docker ? "" : Validation.Registry(spec.Repository),
+            Artifact = artifactId,
+            PublishAddress = spec.PublishAddress,
+            Ports = spec.Ports.ToArray(),
+            Volumes = spec.Volumes.ToArray(),
+            Environment = LastWins(spec.Environment),
+            Created = DateTimeOffset.UtcNow,
+        };
+        Vagrantfile.Render(record, spec.Name); // checks every value before anything is made
+
+        if (provider == VagrantProvider.Docker)
+        {
+            var client = await ClientAsync(cancellationToken);
+            if (await TryInspectImageAsync(client, artifactId, cancellationToken) is null)
+            {
+                throw new RuntimeFailureException(Messages.ImageMissing(record.Image));
+            }
+
+            if (await FindContainerByNameAsync(client, Vagrantfile.ContainerName(spec.Name), cancellationToken) is { } holder)
+            {
+                throw new RuntimeFailureException(Messages.ContainerNameTaken(Vagrantfile.ContainerName(spec.Name), ShortId(holder.ID)));
+            }
+        }
+
+        foreach (var volume in record.Volumes)
+        {
+            EnsureHostDirectory(spec.Name, volume.HostPath);
+        }
+
+        Directory.CreateDirectory(ProjectsDirectory, DirectoryMode);
+        Directory.CreateDirectory(folder, DirectoryMode);
+        try
+        {
+            await AtomicFile.WriteTextAsync(Path.Join(folder, VagrantRecord.FileName), record.Serialize(), cancellationToken);
+            await UpAsync(folder, record, cancellationToken);
+            return await ObserveAsync(folder, record.Name, false, record, provider, cancellationToken);
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            // "Creates and starts": a machine that cannot start would hold the name; nothing else of the service is touched.
+            await DestroyQuietlyAsync(folder, record);
+            throw;
+        }
+    }
+
+    public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var (folder, record) = ResolveOwned(instance);
+        await UpAsync(folder, record, cancellationToken);
+    }
+
+    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var (folder, record) = ResolveOwned(instance);
+
+        // Halt first (the name still says what it is), then rename the container and move the folder: a crash in
+        // between leaves a stopped machine that still reads back as this service's.
+        await WriteProjectAsync(folder, record, cancellationToken);
+        var halt = await VagrantAsync(folder, record, ["halt", "--no-color"], cancellationToken);
+        if (!halt.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.HaltFailed(record.Name, halt.Detail));
+        }
+
+        var aside = Path.Join(ProjectsDirectory, record.Name + AsideSuffix);
+        if (folder != aside)
+        {
+            await RenameContainerAsync(folder, record, Path.GetFileName(aside), cancellationToken);
+            Move(folder, aside);
+        }
+
+        await WriteProjectAsync(aside, record, cancellationToken);
+        return await ObserveAsync(aside, record.Name, true, record, record.Provider, cancellationToken);
+    }
+
+    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(aside);
+        var (folder, record) = ResolveOwned(aside);
+        var target = Path.Join(ProjectsDirectory, record.Name);
+        if (folder != target)
+        {
+            if (Directory.Exists(target) || File.Exists(target))
+            {
+                throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(folder), record.Name, Messages.AlreadyExists(target)));
+            }
+
+            await RenameContainerAsync(folder, record, record.Name, cancellationToken);
+            Move(folder, target);
+        }
+
+        await UpAsync(target, record, cancellationToken);
+        return await ObserveAsync(target, record.Name, false, record, record.Provider, cancellationToken);
+    }
+
+    /// <summary><c>vagrant destroy -f</c>, then the project folder goes. Host directories bound as volumes are never touched.</summary>
+    public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string folder;
+        VagrantRecord record;
+        try
+        {
+            (folder, record) = ResolveOwned(instance);
+        }
+        catch (MachineMissingException)
+        {
+            return;
+        }
+
+        await WriteProjectAsync(folder, record, cancellationToken);
+        var destroy = await VagrantAsync(folder, record, ["destroy", "-f", "--no-color"], cancellationToken);
+        if (record.Provider == VagrantProvider.Docker && MachineId(folder, VagrantProvider.Docker) is { } id)
+        {
+            // vagrant forgets a container it could not delete: make sure it is gone when it is ours.
+            var client = await ClientAsync(cancellationToken);
+            if (await TryInspectContainerAsync(client, id, cancellationToken) is { } left && IsOurs(left))
+            {
+                await CallAsync(
+                    () => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = false }, cancellationToken),
+                    m => Messages.RemoveFailed(record.Name, m),
+                    cancellationToken);
+            }
+        }
+        else if (!destroy.Succeeded && record.Provider != VagrantProvider.Docker)
+        {
+            throw new RuntimeFailureException(Messages.RemoveFailed(record.Name, destroy.Detail));
+        }
+
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.RemoveFailed(record.Name, exception.Message), exception);
+        }
+    }
+
+    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            var (folder, record) = ResolveOwned(instance);
+            if (record.Provider != VagrantProvider.Docker)
+            {
+                return await BoxStateAsync(folder, record, cancellationToken) == "running" ? EngineHealth.Running : EngineHealth.NotRunning;
+            }
+
+            var container = await ContainerAsync(folder, cancellationToken);
+            return container is null ? EngineHealth.NotRunning : Health(container);
+        }
+        catch (MachineMissingException)
+        {
+            return EngineHealth.NotRunning;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the machine to settle, at most <see cref="VagrantDriverOptions.HealthTimeout"/>: Healthy, Unhealthy or
+    /// NotRunning as soon as seen; Running once it stayed up, unrestarted, for <see cref="VagrantDriverOptions.StartupGrace"/>.
+    /// </summary>
+    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var deadline = DateTime.UtcNow + Options.HealthTimeout;
+        (string? StartedAt, long Restarts, DateTime Since)? up = null;
+        while (true)
+        {
+            string folder;
+            VagrantRecord record;
+            try
+            {
+                (folder, record) = ResolveOwned(instance);
+            }
+            catch (MachineMissingException)
+            {
+                return EngineHealth.NotRunning;
+            }
+
+            EngineHealth health;
+            string? startedAt = null;
+            long restarts = 0;
+            if (record.Provider == VagrantProvider.Docker)
+            {
+                var container = await ContainerAsync(folder, cancellationToken);
+                health = container is null ? EngineHealth.NotRunning : Health(container);
+                startedAt = container?.State?.StartedAt;
+                restarts = container?.RestartCount ?? 0;
+            }
+            else
+            {
+                health = await BoxStateAsync(folder, record, cancellationToken) == "running" ? EngineHealth.Running : EngineHealth.NotRunning;
+            }
+
+            switch (health)
+            {
+                case EngineHealth.Healthy or EngineHealth.Unhealthy or EngineHealth.NotRunning:
+                    return health;
+                case EngineHealth.Running:
+                    var now = DateTime.UtcNow;
+                    if (up is not { } seen || seen.StartedAt != startedAt || seen.Restarts != restarts)
+                    {
+                        up = (startedAt, restarts, now);
+                    }
+                    else if (now - seen.Since >= Options.StartupGrace)
+                    {
+                        return EngineHealth.Running;
+                    }
+
+                    break;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return health == EngineHealth.Running ? EngineHealth.Starting : health;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        var (client, id) = await LogSourceAsync(name, cancellationToken);
+        var lines = new List<string>();
+        try
+        {
+            using var stream = await client.Containers.GetContainerLogsAsync(
+                id,
+                new ContainerLogsParameters
+                {
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = false,
+                    Tail = tail.ToString(CultureInfo.InvariantCulture),
+                },
+                cancellationToken);
+            await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
+            {
+                lines.Add(line);
+            }
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.LogsFailed(name, m));
+        }
+
+        return lines.Count > tail ? lines[^tail..] : lines;
+    }
+
+    /// <summary>
+    /// The last <see cref="VagrantDriverOptions.FollowInitialLines"/> lines, then every new line until
+    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
+    /// </summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var (client, id) = await LogSourceAsync(name, cancellationToken);
+        MultiplexedStream stream;
+        try
+        {
+            stream = await client.Containers.GetContainerLogsAsync(
+                id,
+                new ContainerLogsParameters
+                {
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = true,
+                    Tail = Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture),
+                },
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.LogsFailed(name, m));
+        }
+
+        using (stream)
+        {
+            await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await lines.MoveNextAsync();
+                }
+                catch (Exception exception) when (exception is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+                {
+                    throw Failure(exception, m => Messages.LogsFailed(name, m));
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return lines.Current;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _client = null;
+        _connectLock.Dispose();
+    }
+
+    // ---------------------------------------------------------------- projects
+
+    /// <summary>Service folders of this root that Portique made (they hold a <c>portique.json</c>).</summary>
+    private IEnumerable<(string Folder, string Name, bool IsAside)> OwnedFolders()
+    {
+        if (!Directory.Exists(ProjectsDirectory))
+        {
+            yield break;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(ProjectsDirectory).Order(StringComparer.Ordinal))
+        {
+            if (Validation.ParseFolderName(Path.GetFileName(folder)) is { } parsed && File.Exists(Path.Join(folder, VagrantRecord.FileName)))
+            {
+                yield return (folder, parsed.Name, parsed.IsAside);
+            }
+        }
+    }
+
+    private (string Folder, VagrantRecord Record) ResolveOwned(ObservedService instance)
+    {
+        Validation.ServiceName(instance.Name);
+        var candidates = instance.IsAside
+            ? new[] { instance.Name + AsideSuffix, instance.Name }
+            : new[] { instance.Name, instance.Name + AsideSuffix };
+        foreach (var candidate in candidates)
+        {
+            var folder = Path.Join(ProjectsDirectory, candidate);
+            if (!File.Exists(Path.Join(folder, VagrantRecord.FileName)))
+            {
+                continue;
+            }
+
+            var record = VagrantRecord.TryRead(folder)
+                ?? throw new RuntimeFailureException(Messages.RecordUnreadable(Path.Join(folder, VagrantRecord.FileName)));
+            if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
+            {
+                return (folder, record);
+            }
+        }
+
+        throw new MachineMissingException(Messages.MachineNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+    }
+
+    /// <summary>Writes the Vagrantfile (and the environment file of box machines) for the folder's current name.</summary>
+    private static async Task WriteProjectAsync(string folder, VagrantRecord record, CancellationToken cancellationToken)
+    {
+        await AtomicFile.WriteTextAsync(Path.Join(folder, Vagrantfile.FileName), Vagrantfile.Render(record, Path.GetFileName(folder)), cancellationToken);
+        if (record.Provider != VagrantProvider.Docker)
+        {
+            await AtomicFile.WriteTextAsync(Path.Join(folder, "portique.env"), Vagrantfile.EnvironmentFile(record), cancellationToken);
+        }
+    }
+
+    private async Task UpAsync(string folder, VagrantRecord record, CancellationToken cancellationToken)
+    {
+        await WriteProjectAsync(folder, record, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var up = await VagrantAsync(
+                folder,
+                record,
+                ["up", "--provider=" + ProviderName(record.Provider), "--no-color", "--no-destroy-on-error"],
+                cancellationToken);
+            if (up.Succeeded)
+            {
+                return;
+            }
+
+            // Before creating a container, vagrant's docker provider inspects every container of the host one by one
+            // (to list used ports): one deleted meanwhile by anyone makes "docker inspect" fail and "up" with it,
+            // before anything was made. That race is retried; any other failure is reported.
+            if (attempt >= 3 || !IsContainerScanRace(up))
+            {
+                throw new RuntimeFailureException(Messages.UpFailed(record.Name, VagrantError(up)));
+            }
+        }
+    }
+
+    internal static bool IsContainerScanRace(ToolResult result) =>
+        (result.StandardError + result.StandardOutput) is var text
+        && text.Contains("\"docker\", \"inspect\"", StringComparison.Ordinal)
+        && text.Contains("No such object", StringComparison.Ordinal);
+
+    /// <summary>Runs vagrant in the service's folder with this root's VAGRANT_HOME, no update or version check, no color.</summary>
+    private Task<ToolResult> VagrantAsync(string folder, VagrantRecord? record, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["VAGRANT_HOME"] = HomeDirectory,
+            ["VAGRANT_CHECKPOINT_DISABLE"] = "1",
+            ["VAGRANT_BOX_UPDATE_CHECK_DISABLE"] = "1",
+            ["VAGRANT_NO_COLOR"] = "1",
+            ["VAGRANT_CWD"] = null,
+            ["VAGRANT_VAGRANTFILE"] = null,
+            ["VAGRANT_DOTFILE_PATH"] = null,
+            ["VAGRANT_DEFAULT_PROVIDER"] = null,
+            ["VAGRANT_LOG"] = null,
+            ["DOCKER_HOST"] = Endpoint.ToString(),
+            ["VAGRANT_SERVER_URL"] = record is { BoxServer.Length: > 0 } ? "https://" + record.BoxServer : null,
+        };
+        return Tool.RunAsync(Options.VagrantExecutable, arguments, Options.CommandTimeout, cancellationToken, environment, folder);
+    }
+
+    /// <summary>The provider's machine id vagrant recorded in the folder (<c>.vagrant/machines/default/PROVIDER/id</c>), or null.</summary>
+    private static string? MachineId(string folder, VagrantProvider provider)
+    {
+        var path = Path.Join(folder, ".vagrant", "machines", "default", ProviderName(provider), "id");
+        try
+        {
+            var id = File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+            return provider != VagrantProvider.Docker || Validation.IsDockerId(id) ? id : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<ObservedService> ObserveAsync(
+        string folder, string name, bool isAside, VagrantRecord? record, VagrantProvider current, CancellationToken cancellationToken)
+    {
+        var state = InstanceState.Missing;
+        string? artifact = record?.Artifact;
+        if (record?.Provider == VagrantProvider.Docker)
+        {
+            var container = await ContainerAsync(folder, cancellationToken);
+            if (container is not null)
+            {
+                state = container.State is { Running: true } ? InstanceState.Running : InstanceState.Stopped;
+                artifact = container.Image;
+            }
+        }
+        else if (record is not null)
+        {
+            state = await BoxStateAsync(folder, record, cancellationToken) switch
+            {
+                "running" => InstanceState.Running,
+                "not_created" or null => InstanceState.Missing,
+                _ => InstanceState.Stopped,
+            };
+        }
+
+        return new ObservedService
+        {
+            Name = name,
+            Technology = Technology.Vagrant,
+            State = state,
+
+            // A machine of another provider than the one services now get must be made again: its hash cannot match.
+            SpecHash = record is null ? null : record.Provider == current ? record.SpecHash : record.SpecHash + "/" + ProviderName(record.Provider),
+            SpecJson = record?.Spec,
+            IsAside = isAside,
+            Ports = record?.Ports.OrderBy(p => p.HostPort).ToArray() ?? [],
+            InstanceId = record?.InstanceId,
+            ArtifactId = artifact,
+            Version = record is null ? null
+                : record.Provider == VagrantProvider.Docker ? $"{record.Image} (vagrant, docker)"
+                : $"{record.Image}{(record.BoxVersion.Length > 0 ? " " + record.BoxVersion : "")} (vagrant, {ProviderName(record.Provider)})",
+        };
+    }
+
+    /// <summary>The docker provider's container of the folder, when it exists and is this root's.</summary>
+    private async Task<ContainerInspectResponse?> ContainerAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (MachineId(folder, VagrantProvider.Docker) is not { } id)
+        {
+            return null;
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        var container = await TryInspectContainerAsync(client, id, cancellationToken);
+        return container is not null && IsOurs(container) ? container : null;
+    }
+
+    private bool IsOurs(ContainerInspectResponse container) =>
+        container.Config?.Labels is { } labels && labels.TryGetValue(Vagrantfile.RootLabel, out var root) && root == Root.Directory;
+
+    private async Task RenameContainerAsync(string folder, VagrantRecord record, string newFolderName, CancellationToken cancellationToken)
+    {
+        if (record.Provider != VagrantProvider.Docker || await ContainerAsync(folder, cancellationToken) is not { } container)
+        {
+            return;
+        }
+
+        var newName = Vagrantfile.ContainerName(newFolderName);
+        if ((container.Name ?? "").TrimStart('/') == newName)
+        {
+            return;
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        await CallAsync(
+            () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = newName }, cancellationToken),
+            m => Messages.RenameFailed((container.Name ?? container.ID).TrimStart('/'), newName, m),
+            cancellationToken);
+    }
+
+    /// <summary>The state <c>vagrant status --machine-readable</c> reports (<c>running</c>, <c>poweroff</c>, <c>not_created</c>...).</summary>
+    private async Task<string?> BoxStateAsync(string folder, VagrantRecord record, CancellationToken cancellationToken)
+    {
+        var status = await VagrantAsync(folder, record, ["status", "--machine-readable"], cancellationToken);
+        return status.StandardOutput.Split('\n')
+            .Select(line => line.Split(','))
+            .FirstOrDefault(fields => fields.Length >= 4 && fields[2] == "state")?[3].Trim();
+    }
+
+    private async Task<(DockerClient Client, string Id)> LogSourceAsync(string name, CancellationToken cancellationToken)
+    {
+        Validation.ServiceName(name);
+        foreach (var candidate in new[] { name, name + AsideSuffix })
+        {
+            var folder = Path.Join(ProjectsDirectory, candidate);
+            if (VagrantRecord.TryRead(folder) is not { } record)
+            {
+                continue;
+            }
+
+            if (record.Provider != VagrantProvider.Docker)
+            {
+                throw new RuntimeFailureException(Messages.LogsUnavailable(name, ProviderName(record.Provider)));
+            }
+
+            if (await ContainerAsync(folder, cancellationToken) is { } container)
+            {
+                return (await ClientAsync(cancellationToken), container.ID);
+            }
+        }
+
+        throw new RuntimeFailureException(Messages.MachineNotFound(name, Root.Directory));
+    }
+
+    private async Task DestroyQuietlyAsync(string folder, VagrantRecord record)
+    {
+        try
+        {
+            // Not cancellable: a cancelled creation must not leave a half-made machine behind.
+            var id = MachineId(folder, record.Provider);
+            await VagrantAsync(folder, record, ["destroy", "-f", "--no-color"], CancellationToken.None);
+            if (record.Provider == VagrantProvider.Docker)
+            {
+                var client = await ClientAsync(CancellationToken.None);
+                var left = id is not null
+                    ? await TryInspectContainerAsync(client, id, CancellationToken.None)
+                    : await FindContainerByNameAsync(client, Vagrantfile.ContainerName(record.Name), CancellationToken.None) is { } listed
+                        ? await TryInspectContainerAsync(client, listed.ID, CancellationToken.None)
+                        : null;
+                if (left is not null && IsOurs(left))
+                {
+                    await client.Containers.RemoveContainerAsync(left.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+                }
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or DockerApiException or IOException or UnauthorizedAccessException
+            or HttpRequestException or SocketException)
+        {
+            // The creation failure is what the administrator needs to read; this one would only hide it.
+        }
+    }
+
+    private static void Move(string from, string to)
+    {
+        if (Directory.Exists(to) || File.Exists(to))
+        {
+            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.AlreadyExists(to)));
+        }
+
+        try
+        {
+            Directory.Move(from, to);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
+        }
+    }
+
+    /// <summary>vagrant's own explanation: its error paragraph on stderr (without the banner), else the last lines.</summary>
+    private static string VagrantError(ToolResult result)
+    {
+        var text = result.StandardError.Trim().Length > 0 ? result.StandardError : result.StandardOutput;
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? "?" : string.Join(" / ", lines.TakeLast(8));
+    }
+
+    internal static string ProviderName(VagrantProvider provider) => provider switch
+    {
+        VagrantProvider.Docker => "docker",
+        VagrantProvider.Libvirt => "libvirt",
+        _ => "virtualbox",
+    };
+
+    // ---------------------------------------------------------------- providers and artifacts
+
+    private async Task<VagrantProvider> DetectProviderAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(Options.LibvirtSocket) && FindProgram(Options.VagrantExecutable) is not null)
+        {
+            var plugins = await Tool.RunAsync(
+                Options.VagrantExecutable,
+                ["plugin", "list", "--machine-readable"],
+                Options.ProbeTimeout,
+                cancellationToken,
+                new Dictionary<string, string?> { ["VAGRANT_HOME"] = HomeDirectory, ["VAGRANT_CHECKPOINT_DISABLE"] = "1" },
+                Root.Directory);
+            if (plugins.Succeeded && plugins.StandardOutput.Contains(",plugin-name,vagrant-libvirt", StringComparison.Ordinal))
+            {
+                return VagrantProvider.Libvirt;
+            }
+        }
+
+        if (FindProgram(Options.VirtualBoxManage) is not null)
+        {
+            try
+            {
+                if ((await Tool.RunAsync(Options.VirtualBoxManage, ["--version"], Options.ProbeTimeout, cancellationToken)).Succeeded)
+                {
+                    return VagrantProvider.Virtualbox;
+                }
+            }
+            catch (RuntimeFailureException)
+            {
+                // Not runnable: not usable.
+            }
+        }
+
+        return VagrantProvider.Docker;
+    }
+
+    private async Task<string> PullImageAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var reference = Validation.ImageReference(spec.Url, spec.Tag, spec.Repository);
+        var client = await ClientAsync(cancellationToken);
+        if (!refresh && await TryInspectImageAsync(client, reference, cancellationToken) is { } present)
+        {
+            return present.ID;
+        }
+
+        progress.Report(Messages.Pulling(reference));
+        var colon = reference.LastIndexOf(':');
+        var errors = new PullErrors();
+        await CallAsync(
+            () => client.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = reference[..colon], Tag = reference[(colon + 1)..] },
+                new AuthConfig(),
+                errors,
+                cancellationToken),
+            m => Messages.PullFailed(reference, m),
+            cancellationToken);
+        if (errors.Error is { } error)
+        {
+            throw new RuntimeFailureException(Messages.PullFailed(reference, error));
+        }
+
+        var image = await TryInspectImageAsync(client, reference, cancellationToken)
+            ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
+        progress.Report(Messages.Pulled(reference, ShortId(image.ID)));
+        return image.ID;
+    }
+
+    /// <summary>Box providers: <c>vagrant box add</c> when the box (at the version) is absent or <paramref name="refresh"/>; returns <c>box@version</c>.</summary>
+    private async Task<string> AddBoxAsync(ServiceSpec spec, VagrantProvider provider, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var box = Validation.BoxOrImageName(spec.Url);
+        var version = spec.Tag is "" or "latest" ? "" : Validation.Tag(spec.Tag);
+        var server = Validation.Registry(spec.Repository);
+        var context = new VagrantRecord
+        {
+            Name = spec.Name, Root = Root.Directory, InstanceId = "", Spec = "", SpecHash = "", Index = spec.Index, Provider = provider,
+            Image = box, BoxVersion = version, BoxServer = server, Artifact = "", PublishAddress = spec.PublishAddress,
+            Ports = [], Volumes = [], Environment = [],
+        };
+        Directory.CreateDirectory(HomeDirectory);
+        if (!refresh && await FindBoxAsync(box, version, provider, context, cancellationToken) is { } present)
+        {
+            return box + "@" + present;
+        }
+
+        progress.Report(Messages.AddingBox(box, version.Length > 0 ? version : "latest", ProviderName(provider)));
+        var arguments = new List<string> { "box", "add", "--no-color", "--provider", ProviderName(provider) };
+        if (version.Length > 0)
+        {
+            arguments.AddRange(["--box-version", version]);
+        }
+
+        arguments.AddRange(["--", box]);
+        var add = await VagrantAsync(HomeDirectory, context, arguments, cancellationToken);
+        var found = await FindBoxAsync(box, version, provider, context, cancellationToken)
+            ?? throw new RuntimeFailureException(Messages.BoxAddFailed(box, VagrantError(add)));
+        return box + "@" + found;
+    }
+
+    /// <summary>The newest installed version of <paramref name="box"/> for the provider (or exactly <paramref name="version"/>), or null.</summary>
+    private async Task<string?> FindBoxAsync(string box, string version, VagrantProvider provider, VagrantRecord context, CancellationToken cancellationToken)
+    {
+        var list = await VagrantAsync(HomeDirectory, context, ["box", "list", "--machine-readable"], cancellationToken);
+        var boxes = new List<(string Name, string Provider, string Version)>();
+        string? name = null, boxProvider = null;
+        foreach (var fields in list.StandardOutput.Split('\n').Select(l => l.Split(',')).Where(f => f.Length >= 4))
+        {
+            switch (fields[2])
+            {
+                case "box-name":
+                    name = fields[3].Trim();
+                    break;
+                case "box-provider":
+                    boxProvider = fields[3].Trim();
+                    break;
+                case "box-version" when name is not null && boxProvider is not null:
+                    boxes.Add((name, boxProvider, fields[3].Trim()));
+                    break;
+            }
+        }
+
+        return boxes
+            .Where(b => b.Name == box && b.Provider == ProviderName(provider) && (version.Length == 0 || b.Version == version))
+            .Select(b => b.Version)
+            .OrderByDescending(v => System.Version.TryParse(v, out var parsed) ? parsed : new System.Version(0, 0))
+            .FirstOrDefault();
+    }
+
+    // ---------------------------------------------------------------- docker engine
+
+    private async Task<DockerClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } client)
+        {
+            return client;
+        }
+
+        await _connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is null)
+            {
+                try
+                {
+                    _client = await DockerEndpoint.ConnectAsync(Endpoint, Options.DockerApiVersion, cancellationToken);
+                }
+                catch (Exception exception) when (exception is DockerApiException or DockerApiVersionException || IsConnectionFailure(exception, cancellationToken))
+                {
+                    throw new RuntimeFailureException(Messages.DockerUnreachable(Endpoint, Describe(exception)), exception);
+                }
+            }
+
+            return _client;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    private async Task<ContainerListResponse?> FindContainerByNameAsync(DockerClient client, string name, CancellationToken cancellationToken)
+    {
+        var listed = await CallAsync(
+            () => client.Containers.ListContainersAsync(
+                new ContainersListParameters
+                {
+                    All = true,
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["name"] = new Dictionary<string, bool> { ["^/" + Regex.Escape(name) + "$"] = true },
+                    },
+                },
+                cancellationToken),
+            Messages.ListFailed,
+            cancellationToken);
+        return listed.FirstOrDefault(c => c.Names is not null && c.Names.Contains("/" + name));
+    }
+
+    private async Task<ContainerInspectResponse?> TryInspectContainerAsync(DockerClient client, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Containers.InspectContainerAsync(id, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.InspectFailed(id, m));
+        }
+    }
+
+    private async Task<ImageInspectResponse?> TryInspectImageAsync(DockerClient client, string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Images.InspectImageAsync(reference, cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.InspectFailed(reference, m));
+        }
+    }
+
+    private static EngineHealth Health(ContainerInspectResponse container)
+    {
+        var state = container.State;
+        if (state is null || !state.Running || state.Restarting || state.Paused || state.Dead)
+        {
+            return EngineHealth.NotRunning;
+        }
+
+        return state.Health?.Status switch
+        {
+            "healthy" => EngineHealth.Healthy,
+            "unhealthy" => EngineHealth.Unhealthy,
+            "starting" => EngineHealth.Starting,
+            _ => EngineHealth.Running,
+        };
+    }
+
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, describe);
+        }
+    }
+
+    private async Task CallAsync(Func<Task> call, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, describe);
+        }
+    }
+
+    private RuntimeFailureException Failure(Exception exception, Func<string, string> describe) =>
+        exception is DockerApiException
+            ? new RuntimeFailureException(describe(Describe(exception)), exception)
+            : new RuntimeFailureException(describe(Messages.DockerUnreachable(Endpoint, Describe(exception))), exception);
+
+    private static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is HttpRequestException or SocketException or IOException or TimeoutException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            var text = current is DockerApiException api ? EngineMessage(api) : current.Message;
+            if (!string.IsNullOrWhiteSpace(text) && !messages.Contains(text))
+            {
+                messages.Add(text);
+            }
+        }
+
+        return string.Join(": ", messages);
+    }
+
+    /// <summary>dockerd's own words: the <c>message</c> of its JSON error body, else the body.</summary>
+    internal static string EngineMessage(DockerApiException exception)
+    {
+        var body = exception.ResponseBody?.Trim();
+        if (string.IsNullOrEmpty(body))
+        {
+            return exception.StatusCode.ToString();
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message)
+                && message.GetString() is { Length: > 0 } text)
+            {
+                return text;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON: the raw body is the message.
+        }
+
+        return body;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void EnsureTechnology(ServiceSpec spec)
+    {
+        if (!Technologies.Contains(spec.Technology))
+        {
+            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+        }
+    }
+
+    /// <summary>The environment with one entry per name, the last written winning (docker's rule).</summary>
+    private static List<string> LastWins(IReadOnlyList<string> environment)
+    {
+        var merged = new List<string>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in environment)
+        {
+            var key = entry.Split('=', 2)[0];
+            if (positions.TryGetValue(key, out var position))
+            {
+                merged[position] = entry;
+            }
+            else
+            {
+                positions[key] = merged.Count;
+                merged.Add(entry);
+            }
+        }
+
+        return merged;
+    }
+
+    private static void EnsureHostDirectory(string service, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            // Each missing level is made 0750 explicitly: mkdir's mode is filtered by the umask.
+            var missing = new Stack<string>();
+            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+            {
+                missing.Push(current);
+            }
+
+            while (missing.TryPop(out var directory))
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+                File.SetUnixFileMode(directory, DirectoryMode);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
+        }
+    }
+
+    /// <summary>The program's path: as given when it holds a slash, else looked up in PATH; null when absent.</summary>
+    internal static string? FindProgram(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(program) ? program : null;
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Join(directory, program))
+            .FirstOrDefault(File.Exists);
+    }
+
+    internal static string ShortId(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return "?";
+        }
+
+        var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
+        return bare.Length > 12 ? bare[..12] : bare;
+    }
+
+    /// <summary>Collects a pull's first error (the Engine API reports it in the progress stream, not as a status).</summary>
+    private sealed class PullErrors : IProgress<JSONMessage>
+    {
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            if (value.Error?.Message is { Length: > 0 } error)
+            {
+                Error ??= error;
+            }
+        }
+    }
+
+    private sealed class MachineMissingException(string message) : RuntimeFailureException(message);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Portique.Planning;
+
+namespace Portique.Technologies.Vagrant;
+
+/// <summary>
+/// <c>portique.json</c>, next to each service's Vagrantfile: what Portique made the machine from. It is the ownership
+/// mark (with the folder's place under the root) and holds everything needed to write the Vagrantfile again.
+/// </summary>
+internal sealed record VagrantRecord
+{
+    public const string FileName = "portique.json";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public int FormatVersion { get; init; } = 1;
+
+    public required string Name { get; init; }
+
+    public required string Root { get; init; }
+
+    /// <summary>A random id given at creation and kept across set-aside and restore.</summary>
+    public required string InstanceId { get; init; }
+
+    public required string Spec { get; init; }
+
+    public required string SpecHash { get; init; }
+
+    public required int Index { get; init; }
+
+    public required VagrantProvider Provider { get; init; }
+
+    /// <summary>docker provider: the image reference; box providers: the box name.</summary>
+    public required string Image { get; init; }
+
+    /// <summary>Box providers: the box version (empty: the newest).</summary>
+    public required string BoxVersion { get; init; }
+
+    /// <summary>Box providers: the box server (empty: Vagrant's default).</summary>
+    public required string BoxServer { get; init; }
+
+    /// <summary>What <see cref="IServiceDriver.FetchAsync"/> returned: docker image id, or <c>box@version</c>.</summary>
+    public required string Artifact { get; init; }
+
+    public required string PublishAddress { get; init; }
+
+    public required IReadOnlyList<PortMapping> Ports { get; init; }
+
+    public required IReadOnlyList<VolumeMapping> Volumes { get; init; }
+
+    public required IReadOnlyList<string> Environment { get; init; }
+
+    public DateTimeOffset Created { get; init; }
+
+    public string Serialize() => JsonSerializer.Serialize(this, Json);
+
+    public static VagrantRecord? TryRead(string directory)
+    {
+        var path = Path.Join(directory, FileName);
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<VagrantRecord>(File.ReadAllText(path), Json) : null;
+        }
+        catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
