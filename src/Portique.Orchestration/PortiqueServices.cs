@@ -2,8 +2,10 @@ using Portique.Core;
 using Portique.Frontend.Nginx;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Lxc;
 using Portique.Technologies.Qemu;
 using Portique.Technologies.Snap;
+using Portique.Technologies.Vagrant;
 
 namespace Portique.Orchestration;
 
@@ -20,6 +22,8 @@ public sealed class PortiqueServices : IDisposable
         IServiceDriver[] drivers =
         [
             new DockerDriver(root),
+            new LxcDriver(root),
+            new VagrantDriver(root),
             new QemuDriver(root),
             new SnapDriver(root),
             new SnapcraftDriver(root),
