@@ -1,0 +1,810 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Portique.Core;
+using Portique.Planning;
+using Portique.Technologies.Docker;
+
+namespace Portique.Technologies.Podman;
+
+/// <summary>
+/// Runs <c>podman</c> services through the podman program (daemonless: no API service to keep alive), with argument
+/// lists and <c>--format json</c>, and Portique's own containers.conf and registries.conf
+/// (<c>ROOT/etc/portique/podman/</c>) in every podman process's environment. Containers carry the docker driver's
+/// labels; it lists, changes and removes no container without <c>portique.root=ROOT</c>.
+/// </summary>
+public sealed partial class PodmanDriver : IServiceDriver
+{
+    /// <summary>podman's restart policy for services: the one podman-restart.service brings back at boot.</summary>
+    public const string RestartPolicy = "always";
+
+    private readonly PodmanConfiguration _configuration;
+
+    /// <param name="root">The Portique root this driver serves: the only containers it touches carry its label.</param>
+    /// <param name="options">The podman program, timeouts, insecure registries; null: the defaults.</param>
+    public PodmanDriver(PortiqueRoot root, PodmanDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        Options = options ?? new PodmanDriverOptions();
+        _configuration = new PodmanConfiguration(root);
+        Cli = new PodmanCli(Options.Executable, _configuration.Environment);
+    }
+
+    public PortiqueRoot Root { get; }
+
+    public PodmanDriverOptions Options { get; }
+
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Podman }.ToFrozenSet();
+
+    /// <summary>Portique's containers.conf for podman (<c>CONTAINERS_CONF</c>).</summary>
+    public string ContainersConfPath => _configuration.ContainersConf;
+
+    /// <summary>Portique's registries.conf for podman (<c>CONTAINERS_REGISTRIES_CONF</c>).</summary>
+    public string RegistriesConfPath => _configuration.RegistriesConf;
+
+    internal PodmanCli Cli { get; }
+
+    /// <summary>
+    /// The image a service runs, fully qualified as podman needs it (no short-name guessing): <c>repository/url:tag</c>;
+    /// without a repository, a name with no registry part is Docker Hub's, as for dockerd (<c>nginx</c> →
+    /// <c>docker.io/nginx</c>).
+    /// </summary>
+    public static string ImageReference(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var name = RepositoryName(spec);
+        return string.IsNullOrEmpty(spec.Tag) ? name : name + ":" + spec.Tag;
+    }
+
+    /// <summary>
+    /// Null when <c>podman info</c> answers with Portique's configuration. A podman that is not installed is said so
+    /// before anything is written under the root (a server that runs no podman service gets no podman files).
+    /// </summary>
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        if (FindExecutable(Options.Executable, Environment.GetEnvironmentVariable("PATH")) is null)
+        {
+            return Messages.NotInstalled(Options.Executable, "not found");
+        }
+
+        try
+        {
+            _configuration.Ensure(Options.InsecureRegistries);
+            var result = await Cli.RunAsync(["info", "--format", "json"], Options.AvailabilityTimeout, cancellationToken);
+            return result.Succeeded ? null : Messages.NotAnswering(Options.Executable, result.Error);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            return exception is PodmanMissingException ? exception.Message : Messages.NotAnswering(Options.Executable, exception.Message);
+        }
+    }
+
+    public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
+    {
+        Configure();
+        var listed = await ReadAsync(["ps", "--all", "--filter", "label=" + DockerDriver.Labels.Root + "=" + Root.Directory, "--format", "json"], cancellationToken);
+        if (!listed.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.ListFailed(listed.Error));
+        }
+
+        var ids = PodmanJson.ParseArray<PodmanListed>(listed.StandardOutput).Where(c => IsOwned(c.Labels)).Select(c => c.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var inspected = await Cli.RunAsync(["container", "inspect", "--format", "json", .. ids], Options.CommandTimeout, cancellationToken);
+        List<PodmanContainer> containers;
+        if (inspected.Succeeded)
+        {
+            containers = PodmanJson.ParseArray<PodmanContainer>(inspected.StandardOutput);
+        }
+        else
+        {
+            // One went away between the two commands: inspect them one by one, skipping the missing.
+            containers = [];
+            foreach (var id in ids)
+            {
+                if (await TryInspectAsync(id, cancellationToken) is { } container)
+                {
+                    containers.Add(container);
+                }
+            }
+        }
+
+        return containers.Where(c => IsOwned(c.Config.Labels)).OrderBy(c => c.Created, StringComparer.Ordinal).Select(ToObserved).ToList();
+    }
+
+    public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Configure();
+        var holder = await TryInspectByNameAsync(name, cancellationToken);
+        if (holder is null || IsOwned(holder.Config.Labels))
+        {
+            return null;
+        }
+
+        var id = ShortId(holder.Id);
+        return holder.Config.Labels is { } labels && labels.TryGetValue(DockerDriver.Labels.Root, out var owner)
+            ? Messages.ForeignHolderOwned(id, holder.ImageName, owner)
+            : Messages.ForeignHolderUnlabelled(id, holder.ImageName);
+    }
+
+    /// <summary>Pulls <see cref="ImageReference"/> when podman does not have it (or on refresh); returns podman's image id.</summary>
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        EnsureTechnology(spec);
+        _configuration.Ensure(Options.InsecureRegistries, string.IsNullOrEmpty(spec.Repository) ? RepositoryName(spec) : spec.Repository);
+        var reference = ImageReference(spec);
+        if (!refresh && await TryImageIdAsync(reference, cancellationToken) is { } present)
+        {
+            return present;
+        }
+
+        progress.Report(Messages.Pulling(reference));
+        var pull = await Cli.RunAsync(
+            ["pull", reference],
+            Options.PullTimeout,
+            cancellationToken,
+            line =>
+            {
+                if (!string.IsNullOrWhiteSpace(line) && !line.StartsWith("Error: ", StringComparison.Ordinal))
+                {
+                    progress.Report(reference + ": " + line.Trim());
+                }
+            });
+        if (!pull.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.PullFailed(reference, pull.Error));
+        }
+
+        var id = await TryImageIdAsync(reference, cancellationToken) ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
+        progress.Report(Messages.Pulled(reference, ShortId(id)));
+        return id;
+    }
+
+    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(artifactId);
+        EnsureTechnology(spec);
+        ValidateServiceName(spec.Name);
+        Configure();
+        var reference = ImageReference(spec);
+        if (await TryImageIdAsync(artifactId, cancellationToken) is null)
+        {
+            throw new RuntimeFailureException(Messages.ImageMissing(reference));
+        }
+
+        var arguments = CreateArguments(spec, artifactId, Root.Directory);
+        foreach (var volume in spec.Volumes)
+        {
+            HostDirectory.Ensure(spec.Name, volume.HostPath);
+        }
+
+        var created = await Cli.RunAsync(arguments, Options.CommandTimeout, cancellationToken);
+        if (!created.Succeeded)
+        {
+            throw new RuntimeFailureException(created.StandardError.Contains("already in use", StringComparison.OrdinalIgnoreCase)
+                ? Messages.ContainerNameTaken(spec.Name, created.Error)
+                : Messages.CreateFailed(spec.Name, created.Error));
+        }
+
+        var id = created.StandardOutput.Trim().Split('\n')[^1].Trim();
+        var started = await Cli.RunAsync(["start", id], Options.CommandTimeout, cancellationToken);
+        if (!started.Succeeded)
+        {
+            // "Creates and starts": a container that cannot start (port already in use...) would hold the name.
+            await Cli.RunAsync(["rm", "--force", "--time", "0", id], Options.CommandTimeout, CancellationToken.None);
+            throw new RuntimeFailureException(Messages.StartFailed(spec.Name, started.Error));
+        }
+
+        return ToObserved(await TryInspectAsync(id, cancellationToken)
+            ?? throw new ContainerMissingException(Messages.ContainerNotFound(spec.Name, Root.Directory)));
+    }
+
+    public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Configure();
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        await RunAsync(["start", container.Id], m => Messages.StartFailed(container.Name, m), cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the container, then renames it <c>NAME.portique-aside</c>. podman 4.3 cannot stop a container caught
+    /// between two restarts of a crash loop (its restart policy starts it again): when the stop did not hold, the
+    /// looping container is replaced by a stopped clone under the aside name (<c>podman container clone --destroy</c>:
+    /// same configuration and labels, a new id), which is what a restore will start.
+    /// </summary>
+    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Configure();
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        var current = container.Name;
+        var asideName = ServiceName(container) + DockerDriver.AsideSuffix;
+
+        // Stop first (the name still says what it is), then rename: a crash between the two leaves a stopped
+        // instance under its own name; a crash after leaves an aside one. Both read back correctly.
+        await RunAsync(["stop", "--time", Seconds(Options.StopTimeout), container.Id], m => Messages.StopFailed(current, m), cancellationToken);
+        var stopped = await InspectOwnedAsync(container.Id, current, cancellationToken);
+        await Task.Delay(Options.StopSettle, cancellationToken);
+        var settled = await InspectOwnedAsync(container.Id, current, cancellationToken);
+        var looping = settled.State.Running || settled.RestartCount != stopped.RestartCount;
+
+        if (looping)
+        {
+            var clone = await Cli.RunAsync(["container", "clone", "--destroy", "--name", asideName, container.Id], Options.CommandTimeout, cancellationToken);
+            if (await TryInspectByNameAsync(asideName, cancellationToken) is { } cloned && cloned.Id != container.Id && IsOwned(cloned.Config.Labels))
+            {
+                if (!clone.Succeeded)
+                {
+                    // The clone exists but the looping original could not be destroyed in the same breath: remove it now.
+                    var removed = await Cli.RunAsync(["rm", "--force", "--time", "0", container.Id], Options.CommandTimeout, cancellationToken);
+                    if (!removed.Succeeded && !removed.SaysMissing)
+                    {
+                        throw new RuntimeFailureException(Messages.StopFailed(current, removed.Error));
+                    }
+                }
+
+                return ToObserved(cloned);
+            }
+
+            // No clone (podman older than 4.1): rename the looping container all the same; a removal ends it.
+        }
+
+        if (current != asideName)
+        {
+            await RunAsync(["rename", container.Id, asideName], m => Messages.RenameFailed(current, asideName, m), cancellationToken);
+        }
+
+        return ToObserved(await InspectOwnedAsync(container.Id, asideName, cancellationToken));
+    }
+
+    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(aside);
+        Configure();
+        var container = await ResolveOwnedAsync(aside, cancellationToken);
+        var current = container.Name;
+        var name = ServiceName(container);
+        if (current != name)
+        {
+            await RunAsync(["rename", container.Id, name], m => Messages.RenameFailed(current, name, m), cancellationToken);
+        }
+
+        await RunAsync(["start", container.Id], m => Messages.StartFailed(name, m), cancellationToken);
+        return ToObserved(await InspectOwnedAsync(container.Id, name, cancellationToken));
+    }
+
+    /// <summary>
+    /// Force-removes the container. Bind-mounted host directories are never touched, nor anonymous volumes (no
+    /// <c>--volumes</c>): they may hold data the administrator never knew was there.
+    /// </summary>
+    public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Configure();
+        PodmanContainer container;
+        try
+        {
+            container = await ResolveOwnedAsync(instance, cancellationToken);
+        }
+        catch (ContainerMissingException)
+        {
+            return;
+        }
+
+        var removed = await Cli.RunAsync(["rm", "--force", "--time", Seconds(Options.StopTimeout), container.Id], Options.CommandTimeout, cancellationToken);
+        if (!removed.Succeeded && !removed.SaysMissing)
+        {
+            throw new RuntimeFailureException(Messages.RemoveFailed(container.Name, removed.Error));
+        }
+    }
+
+    /// <summary>The health now; with <see cref="PodmanDriverOptions.RunHealthChecks"/>, the image's check is run first.</summary>
+    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Configure();
+        try
+        {
+            var container = await ResolveOwnedAsync(instance, cancellationToken);
+            if (Options.RunHealthChecks && container.State.Running && container.Config.Healthcheck is { IsDefined: true })
+            {
+                await RunHealthCheckAsync(container, cancellationToken);
+                container = await ResolveOwnedAsync(instance with { InstanceId = container.Id }, cancellationToken);
+            }
+
+            return Health(container);
+        }
+        catch (ContainerMissingException)
+        {
+            return EngineHealth.NotRunning;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the instance to settle, at most <see cref="PodmanDriverOptions.HealthTimeout"/>: Healthy, Unhealthy or
+    /// NotRunning as soon as seen; Running (no HEALTHCHECK) once it stayed up, unrestarted, for
+    /// <see cref="PodmanDriverOptions.StartupGrace"/>. The image's check is run every interval it declares
+    /// (<see cref="PodmanDriverOptions.RunHealthChecks"/>). On timeout, the last health seen.
+    /// </summary>
+    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Configure();
+        var deadline = DateTime.UtcNow + Options.HealthTimeout;
+        (string StartedAt, long Restarts, DateTime Since)? up = null;
+        DateTime? checkedAt = null;
+        while (true)
+        {
+            PodmanContainer container;
+            try
+            {
+                container = await ResolveOwnedAsync(instance, cancellationToken);
+                var check = container.Config.Healthcheck;
+                var interval = check is { Interval: > 0 } ? TimeSpan.FromTicks(check.Interval / 100) : TimeSpan.FromSeconds(30);
+                if (Options.RunHealthChecks && Health(container) == EngineHealth.Starting
+                    && (checkedAt is not { } last || DateTime.UtcNow - last >= interval))
+                {
+                    checkedAt = DateTime.UtcNow;
+                    await RunHealthCheckAsync(container, cancellationToken);
+                    container = await ResolveOwnedAsync(instance with { InstanceId = container.Id }, cancellationToken);
+                }
+            }
+            catch (ContainerMissingException)
+            {
+                return EngineHealth.NotRunning;
+            }
+
+            var health = Health(container);
+            switch (health)
+            {
+                case EngineHealth.Healthy or EngineHealth.Unhealthy or EngineHealth.NotRunning:
+                    return health;
+                case EngineHealth.Running:
+                    var now = DateTime.UtcNow;
+                    if (up is not { } seen || seen.StartedAt != container.State.StartedAt || seen.Restarts != container.RestartCount)
+                    {
+                        up = (container.State.StartedAt, container.RestartCount, now);
+                    }
+                    else if (now - seen.Since >= Options.StartupGrace)
+                    {
+                        return EngineHealth.Running;
+                    }
+
+                    break;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return health;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The last <paramref name="tail"/> lines of stdout and stderr, in the order podman's log file has them (podman
+    /// prints the two streams on two pipes: the timestamps it records put them back in order).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        Configure();
+        var container = await FindOwnedForLogsAsync(name, cancellationToken);
+        var lines = new List<(DateTimeOffset Time, int Order, string Text)>();
+        var errors = new List<string>();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Options.CommandTimeout);
+        try
+        {
+            string[] arguments = ["logs", "--timestamps", "--tail", tail.ToString(CultureInfo.InvariantCulture), container.Id];
+            await foreach (var (isError, line) in Cli.ListenAsync(arguments, limit.Token))
+            {
+                var (time, text) = SplitTimestamp(line);
+                lines.Add((time, lines.Count, text));
+                if (isError)
+                {
+                    errors.Add(line);
+                }
+            }
+        }
+        catch (PodmanCommandException)
+        {
+            throw new RuntimeFailureException(Messages.LogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RuntimeFailureException(Messages.TimedOut("logs", Seconds(Options.CommandTimeout)));
+        }
+
+        var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
+        return ordered.Count > tail ? ordered[^tail..] : ordered;
+    }
+
+    /// <summary>
+    /// The last <see cref="PodmanDriverOptions.FollowInitialLines"/> lines, then every new line until
+    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
+    /// </summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Configure();
+        var container = await FindOwnedForLogsAsync(name, cancellationToken);
+        var arguments = new[] { "logs", "--follow", "--tail", Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture), container.Id };
+        await using var lines = Cli.ListenAsync(arguments, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var errors = new List<string>();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await lines.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+            catch (PodmanCommandException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+            catch (PodmanCommandException)
+            {
+                throw new RuntimeFailureException(Messages.LogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            if (lines.Current.IsError)
+            {
+                errors.Add(lines.Current.Line);
+            }
+
+            yield return lines.Current.Line;
+        }
+    }
+
+    // ---------------------------------------------------------------- containers
+
+    /// <summary>The <c>podman create</c> arguments for <paramref name="spec"/>: one list, nothing to split or quote.</summary>
+    internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root)
+    {
+        var arguments = new List<string> { "create", "--name", spec.Name, "--restart", RestartPolicy, "--pull", "never" };
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DockerDriver.Labels.Root] = root,
+            [DockerDriver.Labels.Name] = spec.Name,
+            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
+            [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
+            [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
+            [DockerDriver.Labels.Version] = ImageReference(spec),
+        };
+        foreach (var (key, value) in labels)
+        {
+            arguments.AddRange(["--label", key + "=" + value]);
+        }
+
+        foreach (var variable in spec.Environment)
+        {
+            // Without '=', podman would copy the variable from Portique's own environment (or expand a '*').
+            arguments.AddRange(["--env", variable.Contains('=', StringComparison.Ordinal) ? variable : variable + "="]);
+        }
+
+        foreach (var volume in spec.Volumes)
+        {
+            arguments.AddRange(BindArguments(volume));
+        }
+
+        foreach (var port in spec.Ports)
+        {
+            var address = spec.PublishAddress.Contains(':', StringComparison.Ordinal) ? "[" + spec.PublishAddress + "]" : spec.PublishAddress;
+            arguments.AddRange(["--publish", string.Create(CultureInfo.InvariantCulture, $"{address}:{port.HostPort}:{port.ContainerPort}/tcp")]);
+        }
+
+        arguments.Add(imageId);
+        return arguments;
+    }
+
+    /// <summary>
+    /// A bind mount: <c>--mount type=bind,...</c> (podman splits it on ','), or <c>--volume host:container</c> (split
+    /// on ':') for a path holding a ','. A path holding both cannot be said to podman.
+    /// </summary>
+    internal static string[] BindArguments(VolumeMapping volume)
+    {
+        string[] paths = [volume.HostPath, volume.ContainerPath];
+        if (paths.All(p => !p.Contains(',', StringComparison.Ordinal)))
+        {
+            return ["--mount", "type=bind,source=" + volume.HostPath + ",destination=" + volume.ContainerPath];
+        }
+
+        if (paths.All(p => !p.Contains(':', StringComparison.Ordinal)))
+        {
+            return ["--volume", volume.HostPath + ":" + volume.ContainerPath];
+        }
+
+        throw new InvalidInputException(volume.HostPath, Messages.VolumePathUnsupported(volume.HostPath, volume.ContainerPath));
+    }
+
+    private async Task RunHealthCheckAsync(PodmanContainer container, CancellationToken cancellationToken)
+    {
+        // Exit 0: healthy, 1: unhealthy (recorded by podman either way); anything else (the container just stopped)
+        // is read from the state that follows.
+        await Cli.RunAsync(["healthcheck", "run", container.Id], Options.CommandTimeout, cancellationToken);
+    }
+
+    private bool IsOwned(IDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(DockerDriver.Labels.Root, out var root) && root == Root.Directory;
+
+    private async Task<PodmanContainer> ResolveOwnedAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        var container = instance.InstanceId is { Length: > 0 } id
+            ? await TryInspectAsync(id, cancellationToken)
+            : await TryInspectByNameAsync(instance.IsAside ? instance.Name + DockerDriver.AsideSuffix : instance.Name, cancellationToken);
+        if (container is null || (instance.InstanceId is { Length: > 0 } wanted && container.Id != wanted))
+        {
+            throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        }
+
+        return IsOwned(container.Config.Labels)
+            ? container
+            : throw new RuntimeFailureException(Messages.NotOwned(container.Name, Root.Directory));
+    }
+
+    private async Task<PodmanContainer> InspectOwnedAsync(string idOrName, string name, CancellationToken cancellationToken)
+    {
+        var container = await TryInspectAsync(idOrName, cancellationToken)
+            ?? throw new ContainerMissingException(Messages.ContainerNotFound(name, Root.Directory));
+        return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.NotOwned(container.Name, Root.Directory));
+    }
+
+    private async Task<PodmanContainer> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in new[] { name, name + DockerDriver.AsideSuffix })
+        {
+            if (await TryInspectByNameAsync(candidate, cancellationToken) is { } container)
+            {
+                return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.NotOwned(candidate, Root.Directory));
+            }
+        }
+
+        throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+    }
+
+    /// <summary>The container named exactly <paramref name="name"/> (podman also resolves id prefixes: those are ignored).</summary>
+    private async Task<PodmanContainer?> TryInspectByNameAsync(string name, CancellationToken cancellationToken) =>
+        await TryInspectAsync(name, cancellationToken) is { } container && container.Name == name ? container : null;
+
+    private async Task<PodmanContainer?> TryInspectAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var result = await ReadAsync(["container", "inspect", "--format", "json", idOrName], cancellationToken);
+        if (result.SaysMissing)
+        {
+            return null;
+        }
+
+        if (!result.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.InspectFailed(idOrName, result.Error));
+        }
+
+        try
+        {
+            return PodmanJson.ParseArray<PodmanContainer>(result.StandardOutput).FirstOrDefault();
+        }
+        catch (JsonException exception)
+        {
+            throw new RuntimeFailureException(Messages.InspectFailed(idOrName, exception.Message), exception);
+        }
+    }
+
+    /// <summary>podman's id for the image <paramref name="reference"/> (a name or an id), or null when it has none.</summary>
+    private async Task<string?> TryImageIdAsync(string reference, CancellationToken cancellationToken)
+    {
+        var result = await ReadAsync(["image", "inspect", "--format", "json", reference], cancellationToken);
+        if (result.SaysMissing)
+        {
+            return null;
+        }
+
+        if (!result.Succeeded)
+        {
+            throw new RuntimeFailureException(Messages.InspectImageFailed(reference, result.Error));
+        }
+
+        try
+        {
+            return PodmanJson.ParseArray<PodmanImage>(result.StandardOutput).FirstOrDefault()?.Id is { Length: > 0 } id ? id : null;
+        }
+        catch (JsonException exception)
+        {
+            throw new RuntimeFailureException(Messages.InspectImageFailed(reference, exception.Message), exception);
+        }
+    }
+
+    private static ObservedService ToObserved(PodmanContainer container)
+    {
+        var labels = container.Config.Labels ?? new Dictionary<string, string>();
+        var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+            ? parsed
+            : Technology.Podman;
+        return new ObservedService
+        {
+            Name = ServiceName(container),
+            Technology = technology,
+            State = container.State.Running ? InstanceState.Running : InstanceState.Stopped,
+            SpecHash = labels.TryGetValue(DockerDriver.Labels.SpecHash, out var hash) ? hash : null,
+            SpecJson = labels.TryGetValue(DockerDriver.Labels.Spec, out var json) ? json : null,
+            IsAside = container.Name.EndsWith(DockerDriver.AsideSuffix, StringComparison.Ordinal),
+            Ports = PublishedPorts(container.HostConfig),
+            InstanceId = container.Id,
+            ArtifactId = container.Image,
+            Version = labels.TryGetValue(DockerDriver.Labels.Version, out var version) ? version : container.ImageName,
+        };
+    }
+
+    private static PortMapping[] PublishedPorts(PodmanHostConfig hostConfig)
+    {
+        var ports = new List<PortMapping>();
+        foreach (var (key, bindings) in hostConfig.PortBindings ?? [])
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (!int.TryParse(slash < 0 ? key : key[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var containerPort))
+            {
+                continue;
+            }
+
+            foreach (var binding in bindings ?? [])
+            {
+                if (int.TryParse(binding.HostPort, NumberStyles.None, CultureInfo.InvariantCulture, out var hostPort))
+                {
+                    ports.Add(new PortMapping(hostPort, containerPort));
+                }
+            }
+        }
+
+        return ports.OrderBy(p => p.HostPort).ToArray();
+    }
+
+    internal static EngineHealth Health(PodmanContainer container)
+    {
+        var state = container.State;
+        if (!state.Running || state.Restarting || state.Paused || state.Dead)
+        {
+            return EngineHealth.NotRunning;
+        }
+
+        return (state.Health ?? state.Healthcheck)?.Status switch
+        {
+            "healthy" => EngineHealth.Healthy,
+            "unhealthy" => EngineHealth.Unhealthy,
+            "starting" => EngineHealth.Starting,
+            _ when container.Config.Healthcheck is { IsDefined: true } => EngineHealth.Starting,
+            _ => EngineHealth.Running,
+        };
+    }
+
+    private static string ServiceName(PodmanContainer container)
+    {
+        if (container.Config.Labels is { } labels && labels.TryGetValue(DockerDriver.Labels.Name, out var name) && !string.IsNullOrEmpty(name))
+        {
+            return name;
+        }
+
+        return container.Name.EndsWith(DockerDriver.AsideSuffix, StringComparison.Ordinal) ? container.Name[..^DockerDriver.AsideSuffix.Length] : container.Name;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /// <summary><c>repository/url</c>, or <c>url</c> made fully qualified (Docker Hub) when it names no registry.</summary>
+    private static string RepositoryName(ServiceSpec spec)
+    {
+        if (!string.IsNullOrEmpty(spec.Repository))
+        {
+            return spec.Repository.TrimEnd('/') + "/" + spec.Url;
+        }
+
+        var slash = spec.Url.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? "" : spec.Url[..slash];
+        var namesRegistry = first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost";
+        return namesRegistry ? spec.Url : "docker.io/" + spec.Url;
+    }
+
+    /// <summary>The file <paramref name="executable"/> names (a path, or a name searched in <paramref name="path"/>), or null.</summary>
+    internal static string? FindExecutable(string executable, string? path)
+    {
+        if (executable.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(executable) ? executable : null;
+        }
+
+        return (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Join(directory, executable))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private void Configure() => _configuration.Ensure(Options.InsecureRegistries);
+
+    /// <summary>
+    /// A read-only command, tried again (three times in all) when it fails for another reason than a missing object:
+    /// podman's database lock or a container between two states can fail one read under load.
+    /// </summary>
+    private async Task<PodmanResult> ReadAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await Cli.RunAsync(arguments, Options.CommandTimeout, cancellationToken);
+            if (result.Succeeded || result.SaysMissing || attempt == 3)
+            {
+                return result;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    private async Task<PodmanResult> RunAsync(IReadOnlyList<string> arguments, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        var result = await Cli.RunAsync(arguments, Options.CommandTimeout, cancellationToken);
+        return result.Succeeded ? result : throw new RuntimeFailureException(describe(result.Error));
+    }
+
+    private void EnsureTechnology(ServiceSpec spec)
+    {
+        if (!Technologies.Contains(spec.Technology))
+        {
+            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+        }
+    }
+
+    private static void ValidateServiceName(string name)
+    {
+        if (name is null || !ServiceNamePattern().IsMatch(name))
+        {
+            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ServiceNamePattern();
+
+    /// <summary>Splits the RFC 3339 timestamp <c>podman logs --timestamps</c> puts before each line.</summary>
+    internal static (DateTimeOffset Time, string Text) SplitTimestamp(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? (time, line[(space + 1)..])
+            : (DateTimeOffset.MinValue, line);
+    }
+
+    private static string Seconds(TimeSpan timeout) => ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    internal static string ShortId(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return "?";
+        }
+
+        var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
+        return bare.Length > 12 ? bare[..12] : bare;
+    }
+
+    private sealed class ContainerMissingException(string message) : RuntimeFailureException(message);
+}

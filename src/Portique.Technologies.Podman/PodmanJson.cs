@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Portique.Technologies.Podman;
+
+/// <summary>The parts of <c>podman container inspect --format json</c> the driver reads.</summary>
+internal sealed record PodmanContainer
+{
+    public string Id { get; init; } = "";
+
+    public string Name { get; init; } = "";
+
+    /// <summary>RFC 3339 with nanoseconds: compared as text (same zone, same format), never parsed.</summary>
+    public string Created { get; init; } = "";
+
+    /// <summary>The image id (64 hex digits, no <c>sha256:</c>).</summary>
+    public string Image { get; init; } = "";
+
+    public string ImageName { get; init; } = "";
+
+    public long RestartCount { get; init; }
+
+    public PodmanState State { get; init; } = new();
+
+    public PodmanConfig Config { get; init; } = new();
+
+    public PodmanHostConfig HostConfig { get; init; } = new();
+}
+
+internal sealed record PodmanState
+{
+    public string Status { get; init; } = "";
+
+    public bool Running { get; init; }
+
+    public bool Paused { get; init; }
+
+    public bool Restarting { get; init; }
+
+    public bool Dead { get; init; }
+
+    public string StartedAt { get; init; } = "";
+
+    /// <summary>podman 4 and later.</summary>
+    public PodmanHealth? Health { get; init; }
+
+    /// <summary>podman 3 (same content, older name).</summary>
+    public PodmanHealth? Healthcheck { get; init; }
+}
+
+internal sealed record PodmanHealth
+{
+    public string Status { get; init; } = "";
+}
+
+internal sealed record PodmanConfig
+{
+    public Dictionary<string, string>? Labels { get; init; }
+
+    public PodmanHealthcheck? Healthcheck { get; init; }
+}
+
+internal sealed record PodmanHealthcheck
+{
+    public List<string>? Test { get; init; }
+
+    /// <summary>Nanoseconds; 0 means podman's default (30 s).</summary>
+    public long Interval { get; init; }
+
+    /// <summary>A check that does something (not absent, not <c>NONE</c>).</summary>
+    [JsonIgnore]
+    public bool IsDefined => Test is { Count: > 0 } test && test[0] != "NONE";
+}
+
+internal sealed record PodmanHostConfig
+{
+    public Dictionary<string, List<PodmanPortBinding>?>? PortBindings { get; init; }
+}
+
+internal sealed record PodmanPortBinding
+{
+    public string HostIp { get; init; } = "";
+
+    public string HostPort { get; init; } = "";
+}
+
+/// <summary>One row of <c>podman ps --format json</c>.</summary>
+internal sealed record PodmanListed
+{
+    public string Id { get; init; } = "";
+
+    public List<string>? Names { get; init; }
+
+    public Dictionary<string, string>? Labels { get; init; }
+}
+
+/// <summary>The parts of <c>podman image inspect --format json</c> the driver reads.</summary>
+internal sealed record PodmanImage
+{
+    public string Id { get; init; } = "";
+}
+
+internal static class PodmanJson
+{
+    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>podman prints arrays (<c>inspect</c>, <c>ps</c>); an empty output is an empty array.</summary>
+    public static List<T> ParseArray<T>(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length == 0 || trimmed == "null" ? [] : JsonSerializer.Deserialize<List<T>>(trimmed, Options) ?? [];
+    }
+}

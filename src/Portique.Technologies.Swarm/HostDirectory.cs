@@ -1,0 +1,36 @@
+namespace Portique.Technologies.Swarm;
+
+/// <summary>Host directories bound into services: created 0750 when missing, never deleted.</summary>
+internal static class HostDirectory
+{
+    internal const UnixFileMode Mode0750 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    /// <summary>Creates <paramref name="path"/> and every missing parent, each 0750 whatever the umask.</summary>
+    public static void Ensure(string service, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            var missing = new Stack<string>();
+            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+            {
+                missing.Push(current);
+            }
+
+            while (missing.TryPop(out var directory))
+            {
+                Directory.CreateDirectory(directory, Mode0750);
+                File.SetUnixFileMode(directory, Mode0750);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new Core.RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
+        }
+    }
+}

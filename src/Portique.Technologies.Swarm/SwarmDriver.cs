@@ -1,0 +1,1123 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Portique.Core;
+using Portique.Planning;
+using Portique.Technologies.Docker;
+using ServiceSpec = Portique.Planning.ServiceSpec;
+using SwarmSpec = Docker.DotNet.Models.ServiceSpec;
+
+namespace Portique.Technologies.Swarm;
+
+/// <summary>
+/// Runs <c>swarm</c> services: one Docker swarm service per Portique service, through the Engine API of a dockerd that
+/// is a swarm manager. The ownership labels (<c>portique.root</c>, <c>portique.spec</c>... the docker driver's) are put
+/// on the <b>service</b>, never on its task containers, so the docker driver never takes a task container for its own.
+/// Swarm cannot rename a service: setting one aside records it in <see cref="AsideDirectory"/> and removes it.
+/// </summary>
+public sealed partial class SwarmDriver : IServiceDriver, IDisposable
+{
+    /// <summary>The label dockerd puts on every task container: the id of its service.</summary>
+    public const string ServiceIdLabel = "com.docker.swarm.service.id";
+
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private DockerClient? _client;
+
+    /// <param name="root">The Portique root this driver serves: the only services it touches carry its label.</param>
+    /// <param name="endpoint">dockerd's endpoint (a swarm manager); null: <c>DOCKER_HOST</c>, else <c>unix:///var/run/docker.sock</c>.</param>
+    /// <param name="options">Timeouts and publish mode; null: the defaults (host-mode ports).</param>
+    public SwarmDriver(PortiqueRoot root, Uri? endpoint = null, SwarmDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        Root = root;
+        Endpoint = endpoint ?? DockerEndpoint.Default();
+        Options = options ?? new SwarmDriverOptions();
+    }
+
+    public PortiqueRoot Root { get; }
+
+    public Uri Endpoint { get; }
+
+    public SwarmDriverOptions Options { get; }
+
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
+
+    /// <summary>Where set-aside services are recorded: <c>ROOT/var/lib/portique/swarm</c>.</summary>
+    public string AsideDirectory => Path.Join(Root.StateDirectory, "swarm");
+
+    /// <summary>The record of the set-aside service <paramref name="name"/>.</summary>
+    public string AsideRecordPath(string name)
+    {
+        ValidateServiceName(name);
+        return Path.Join(AsideDirectory, name + AsideRecord.Extension);
+    }
+
+    /// <summary>The image a service runs: <c>repository/url:tag</c>, or <c>url:tag</c> without a repository (as docker).</summary>
+    public static string ImageReference(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var name = RepositoryName(spec);
+        return string.IsNullOrEmpty(spec.Tag) ? name : name + ":" + spec.Tag;
+    }
+
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.PingTimeout);
+        try
+        {
+            var client = await ClientAsync(timeout.Token);
+            var info = await client.System.GetSystemInfoAsync(timeout.Token);
+            var state = info.Swarm?.LocalNodeState;
+            if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
+            {
+                return Messages.NotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
+            }
+
+            return info.Swarm is { ControlAvailable: true } ? null : Messages.NotManager(Endpoint);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            return exception.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Messages.DaemonUnreachable(Endpoint, string.Create(CultureInfo.InvariantCulture, $"timeout {Options.PingTimeout.TotalSeconds} s"));
+        }
+        catch (DockerApiException exception)
+        {
+            return Messages.DaemonRefused(Endpoint, EngineMessage(exception));
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+        {
+            return Messages.DaemonUnreachable(Endpoint, Describe(exception));
+        }
+    }
+
+    public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
+    {
+        var client = await ClientAsync(cancellationToken);
+        var services = await CallAsync(
+            () => client.Swarm.ListServicesAsync(
+                new ServiceListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = new Dictionary<string, bool> { [DockerDriver.Labels.Root + "=" + Root.Directory] = true },
+                    },
+                },
+                cancellationToken),
+            Messages.ListFailed,
+            cancellationToken);
+        var owned = services.Where(s => IsOwned(s.Spec?.Labels)).OrderBy(s => s.CreatedAt).ToList();
+        var tasks = owned.Count == 0 ? [] : await ListTasksAsync(client, owned.Select(s => s.ID), cancellationToken);
+
+        var observed = owned.Select(s => ToObserved(s, tasks.Where(t => t.ServiceID == s.ID))).ToList();
+        observed.AddRange(ReadAsideRecords().Select(ToObserved));
+        return observed;
+    }
+
+    public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var client = await ClientAsync(cancellationToken);
+        var holder = await FindServiceByNameAsync(client, name, cancellationToken);
+        if (holder is null || IsOwned(holder.Spec?.Labels))
+        {
+            return null;
+        }
+
+        var id = ShortId(holder.ID);
+        var image = holder.Spec?.TaskTemplate?.ContainerSpec?.Image ?? "?";
+        return holder.Spec?.Labels is { } labels && labels.TryGetValue(DockerDriver.Labels.Root, out var owner)
+            ? Messages.ForeignHolderOwned(id, image, owner)
+            : Messages.ForeignHolderUnlabelled(id, image);
+    }
+
+    /// <summary>
+    /// Pulls <see cref="ImageReference"/> through dockerd when it is absent (or on refresh) and returns what the service
+    /// will run: <c>reference@sha256:digest</c> when the image came from a registry, so a tag that moved is noticed and
+    /// every node runs the same image; the image id for an image that only exists locally.
+    /// </summary>
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(progress);
+        EnsureTechnology(spec);
+        var client = await ClientAsync(cancellationToken);
+        var reference = ImageReference(spec);
+        if (Options.PublishMode == SwarmDriverOptions.HostMode && spec.Ports.Count > 0 && !IsEveryAddress(spec.PublishAddress))
+        {
+            progress.Report(Messages.PublishedOnEveryAddress(
+                string.Join(", ", spec.Ports.Select(p => p.HostPort.ToString(CultureInfo.InvariantCulture))), spec.PublishAddress));
+        }
+
+        var present = await TryInspectImageAsync(client, reference, cancellationToken);
+        if (present is not null && !refresh)
+        {
+            return Artifact(spec, present);
+        }
+
+        progress.Report(Messages.Pulling(reference));
+        var pull = new PullProgress(reference, progress);
+        try
+        {
+            await client.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = RepositoryName(spec), Tag = string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag },
+                new AuthConfig(),
+                pull,
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.PullFailed(reference, m));
+        }
+
+        if (pull.Error is { } error)
+        {
+            throw new RuntimeFailureException(Messages.PullFailed(reference, error));
+        }
+
+        var image = await TryInspectImageAsync(client, reference, cancellationToken)
+            ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
+        progress.Report(Messages.Pulled(reference, ShortId(image.ID)));
+        return Artifact(spec, image);
+    }
+
+    /// <summary>Creates the service (scheduled at once, <c>spec.Replicas</c> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
+    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(artifactId);
+        EnsureTechnology(spec);
+        ValidateServiceName(spec.Name);
+        var client = await ClientAsync(cancellationToken);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DockerDriver.Labels.Root] = Root.Directory,
+            [DockerDriver.Labels.Name] = spec.Name,
+            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
+            [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
+            [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
+            [DockerDriver.Labels.Version] = ImageReference(spec),
+        };
+        return await CreateServiceAsync(client, spec, artifactId, labels, cancellationToken);
+    }
+
+    /// <summary>Scales a service scaled to zero back to its replicas, and re-deploys its tasks when none runs.</summary>
+    public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var client = await ClientAsync(cancellationToken);
+        var service = await ResolveOwnedAsync(client, instance, cancellationToken);
+        var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
+        var spec = service.Spec!;
+        var replicas = spec.Mode?.Replicated?.Replicas ?? 0;
+        var running = tasks.Any(IsRunning);
+        if (replicas > 0 && running)
+        {
+            return;
+        }
+
+        if (replicas == 0)
+        {
+            var wanted = CanonicalSpec.TryParse(Label(spec.Labels, DockerDriver.Labels.Spec), ServiceName(service), 0)?.Replicas ?? 1;
+            spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(wanted, 1) } };
+        }
+
+        if (!running && spec.TaskTemplate is { } template)
+        {
+            template.ForceUpdate++;
+        }
+
+        await CallAsync(
+            () => client.Swarm.UpdateServiceAsync(
+                service.ID,
+                new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
+                cancellationToken),
+            m => Messages.UpdateFailed(ServiceName(service), m),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the service in <see cref="AsideRecordPath"/> (written before anything changes), then removes it and waits
+    /// for its tasks to be gone, so the name and the host ports are free. A crash after the record leaves both the
+    /// service and the record (the next run drops the record); a crash after the removal leaves the record (restored).
+    /// </summary>
+    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.IsAside && ReadAsideRecord(instance.Name) is { } already)
+        {
+            return ToObserved(already);
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        var service = await ResolveOwnedAsync(client, instance, cancellationToken);
+        var name = ServiceName(service);
+        var labels = new Dictionary<string, string>(service.Spec!.Labels!, StringComparer.Ordinal);
+        if (CanonicalSpec.TryParse(Label(labels, DockerDriver.Labels.Spec), name, 0) is null)
+        {
+            throw new RuntimeFailureException(Messages.SpecUnreadable(name));
+        }
+
+        var record = new AsideRecord
+        {
+            Root = Root.Directory,
+            Name = name,
+            ServiceId = service.ID,
+            Image = service.Spec.TaskTemplate?.ContainerSpec?.Image ?? "",
+            Labels = labels,
+            SetAsideAt = DateTimeOffset.UtcNow,
+        };
+        WriteAsideRecord(record);
+        await RemoveServiceAsync(client, service, cancellationToken);
+        return ToObserved(record);
+    }
+
+    /// <summary>Re-creates the service from its record (same labels, same image), then deletes the record.</summary>
+    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(aside);
+        var client = await ClientAsync(cancellationToken);
+        var record = ReadAsideRecord(aside.Name);
+        if (record is null)
+        {
+            // Nothing aside: a service of that name that this root owns is the answer (restored before a crash).
+            var live = await FindServiceByNameAsync(client, aside.Name, cancellationToken);
+            return live is not null && IsOwned(live.Spec?.Labels)
+                ? ToObserved(live, await ListTasksAsync(client, [live.ID], cancellationToken))
+                : throw new ServiceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
+        }
+
+        var existing = await FindServiceByNameAsync(client, record.Name, cancellationToken);
+        if (existing is not null)
+        {
+            if (IsOwned(existing.Spec?.Labels)
+                && Label(existing.Spec!.Labels, DockerDriver.Labels.SpecHash) == Label(record.Labels, DockerDriver.Labels.SpecHash))
+            {
+                DeleteAsideRecord(record.Name);
+                return ToObserved(existing, await ListTasksAsync(client, [existing.ID], cancellationToken));
+            }
+
+            throw new RuntimeFailureException(Messages.ServiceNameTaken(record.Name, ShortId(existing.ID)));
+        }
+
+        var index = CanonicalSpec.Index(record.Labels, DockerDriver.Labels.Index);
+        var spec = CanonicalSpec.TryParse(Label(record.Labels, DockerDriver.Labels.Spec), record.Name, index)
+            ?? throw new RuntimeFailureException(Messages.SpecUnreadable(record.Name));
+        var restored = await CreateServiceAsync(client, spec, record.Image, record.Labels, cancellationToken);
+        DeleteAsideRecord(record.Name);
+        return restored;
+    }
+
+    /// <summary>
+    /// Removes the service (waiting for its task containers to go) or, for an aside instance, its record. Host
+    /// directories bound as volumes are never touched.
+    /// </summary>
+    public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.IsAside)
+        {
+            DeleteAsideRecord(instance.Name);
+            return;
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        SwarmService service;
+        try
+        {
+            service = await ResolveOwnedAsync(client, instance, cancellationToken);
+        }
+        catch (ServiceMissingException)
+        {
+            return;
+        }
+
+        await RemoveServiceAsync(client, service, cancellationToken);
+    }
+
+    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.IsAside)
+        {
+            return EngineHealth.NotRunning;
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        try
+        {
+            var service = await ResolveOwnedAsync(client, instance, cancellationToken);
+            var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
+            return (await EvaluateAsync(client, tasks, cancellationToken)).Health;
+        }
+        catch (ServiceMissingException)
+        {
+            return EngineHealth.NotRunning;
+        }
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="SwarmDriverOptions.HealthTimeout"/>, for the service's tasks to settle. A task of the
+    /// current deployment that failed (non-zero exit, rejected, killed for being unhealthy) answers at once: NotRunning
+    /// (Unhealthy for a health check failure), even though swarm will retry it. Healthy once every running task's
+    /// container is; without a HEALTHCHECK, Running once the same tasks stayed running for
+    /// <see cref="SwarmDriverOptions.StartupGrace"/> with the wanted replicas up.
+    /// </summary>
+    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.IsAside)
+        {
+            return EngineHealth.NotRunning;
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        var deadline = DateTime.UtcNow + Options.HealthTimeout;
+        (string Tasks, DateTime Since)? up = null;
+        while (true)
+        {
+            SwarmService service;
+            try
+            {
+                service = await ResolveOwnedAsync(client, instance, cancellationToken);
+            }
+            catch (ServiceMissingException)
+            {
+                return EngineHealth.NotRunning;
+            }
+
+            var deployed = service.UpdatedAt ?? service.CreatedAt ?? DateTime.MinValue;
+            var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
+            var failed = tasks.FirstOrDefault(t => (t.CreatedAt ?? DateTime.MaxValue) >= deployed && HasFailed(t));
+            if (failed is not null)
+            {
+                return (failed.Status?.Err ?? "").Contains("unhealthy", StringComparison.OrdinalIgnoreCase)
+                    ? EngineHealth.Unhealthy
+                    : EngineHealth.NotRunning;
+            }
+
+            var (health, running) = await EvaluateAsync(client, tasks, cancellationToken);
+            var wanted = (int)Math.Min(service.Spec?.Mode?.Replicated?.Replicas ?? 1, int.MaxValue);
+            var complete = running.Count >= wanted;
+            switch (health)
+            {
+                case EngineHealth.Unhealthy:
+                    return health;
+                case EngineHealth.Healthy when complete:
+                    return health;
+                case EngineHealth.Running:
+                    var now = DateTime.UtcNow;
+                    var key = string.Join(',', running.Order(StringComparer.Ordinal));
+                    if (up is not { } seen || seen.Tasks != key)
+                    {
+                        up = (key, now);
+                    }
+                    else if (complete && now - seen.Since >= Options.StartupGrace)
+                    {
+                        return health;
+                    }
+
+                    break;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return health;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The last <paramref name="tail"/> lines the service's tasks wrote (every task, failed ones included, in time
+    /// order). A set-aside service has none: removing it removed its containers.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        var client = await ClientAsync(cancellationToken);
+        var service = await FindOwnedForLogsAsync(client, name, cancellationToken);
+        var lines = new List<(DateTimeOffset Time, int Order, string Text)>();
+        try
+        {
+            using var stream = await client.Swarm.GetServiceLogsAsync(
+                service.ID,
+                false,
+                new ServiceLogsParameters
+                {
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = false,
+                    Timestamps = true,
+                    Tail = tail.ToString(CultureInfo.InvariantCulture),
+                },
+                cancellationToken);
+            await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
+            {
+                var (time, text) = SplitTimestamp(line);
+                lines.Add((time, lines.Count, text));
+            }
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.LogsFailed(name, m));
+        }
+
+        // Each task's lines come in order, task after task: sort on the timestamps dockerd added (stable for ties).
+        var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
+        return ordered.Count > tail ? ordered[^tail..] : ordered;
+    }
+
+    /// <summary>
+    /// The last <see cref="SwarmDriverOptions.FollowInitialLines"/> lines, then every new line of every task until
+    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends).
+    /// </summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var client = await ClientAsync(cancellationToken);
+        var service = await FindOwnedForLogsAsync(client, name, cancellationToken);
+        MultiplexedStream stream;
+        try
+        {
+            stream = await client.Swarm.GetServiceLogsAsync(
+                service.ID,
+                false,
+                new ServiceLogsParameters
+                {
+                    ShowStdout = true,
+                    ShowStderr = true,
+                    Follow = true,
+                    Tail = Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture),
+                },
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.LogsFailed(name, m));
+        }
+
+        using (stream)
+        {
+            await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await lines.MoveNextAsync();
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+                catch (IOException) when (cancellationToken.IsCancellationRequested)
+                {
+                    yield break;
+                }
+                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+                {
+                    throw Failure(exception, m => Messages.LogsFailed(name, m));
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return lines.Current;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _client = null;
+        _connectLock.Dispose();
+    }
+
+    // ---------------------------------------------------------------- services
+
+    private async Task<ObservedService> CreateServiceAsync(
+        DockerClient client, ServiceSpec spec, string image, IDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        foreach (var volume in spec.Volumes)
+        {
+            HostDirectory.Ensure(spec.Name, volume.HostPath);
+        }
+
+        ServiceCreateResponse created;
+        try
+        {
+            created = await client.Swarm.CreateServiceAsync(
+                new ServiceCreateParameters { Service = BuildServiceSpec(spec, image, labels) },
+                cancellationToken);
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new RuntimeFailureException(Messages.ServiceNameTaken(spec.Name, EngineMessage(exception)), exception);
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.CreateFailed(spec.Name, m));
+        }
+
+        var service = await TryInspectServiceAsync(client, created.ID ?? spec.Name, cancellationToken)
+            ?? throw new ServiceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
+
+        // Created means scheduled: the tasks start right after (WaitForHealthAsync watches them).
+        return ToObserved(service, []) with { State = InstanceState.Running };
+    }
+
+    /// <summary>The swarm service for <paramref name="spec"/>: labels on the service only, binds, host-mode ports, restart always.</summary>
+    internal SwarmSpec BuildServiceSpec(ServiceSpec spec, string image, IDictionary<string, string> labels) => new()
+    {
+        Name = spec.Name,
+        Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
+        TaskTemplate = new TaskSpec
+        {
+            ContainerSpec = new ContainerSpec
+            {
+                Image = image,
+                Env = spec.Environment.ToList(),
+
+                // Structured mounts: no "host:container" string to split.
+                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath }).ToList(),
+                StopGracePeriod = Options.StopTimeout,
+            },
+            RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
+        },
+        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(spec.Replicas, 0) } },
+        EndpointSpec = new EndpointSpec
+        {
+            Ports = spec.Ports
+                .Select(p => new PortConfig
+                {
+                    Protocol = "tcp",
+                    TargetPort = (uint)p.ContainerPort,
+                    PublishedPort = (uint)p.HostPort,
+                    PublishMode = Options.PublishMode,
+                })
+                .ToList(),
+        },
+    };
+
+    /// <summary>Removes the service, then waits (at most <see cref="SwarmDriverOptions.RemovalTimeout"/>) for its task containers to go.</summary>
+    private async Task RemoveServiceAsync(DockerClient client, SwarmService service, CancellationToken cancellationToken)
+    {
+        var name = ServiceName(service);
+        try
+        {
+            await client.Swarm.RemoveServiceAsync(service.ID, cancellationToken);
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone: what was asked is true.
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.RemoveFailed(name, m));
+        }
+
+        // The tasks stop within their grace period; until then they hold the host ports. Past the timeout, carry on:
+        // swarm schedules a successor as soon as its port is free.
+        var deadline = DateTime.UtcNow + Options.RemovalTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var containers = await CallAsync(
+                () => client.Containers.ListContainersAsync(
+                    new ContainersListParameters
+                    {
+                        All = true,
+                        Filters = new Dictionary<string, IDictionary<string, bool>>
+                        {
+                            ["label"] = new Dictionary<string, bool> { [ServiceIdLabel + "=" + service.ID] = true },
+                        },
+                    },
+                    cancellationToken),
+                Messages.ListFailed,
+                cancellationToken);
+            if (containers.Count == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>The health of the running tasks of the current deployment, and their ids.</summary>
+    private async Task<(EngineHealth Health, IReadOnlyList<string> Running)> EvaluateAsync(
+        DockerClient client, IList<TaskResponse> tasks, CancellationToken cancellationToken)
+    {
+        var running = tasks.Where(IsRunning).ToList();
+        if (running.Count == 0)
+        {
+            // A task whose container waits for its first passing health check is "starting" for swarm.
+            var starting = tasks.Any(t => t.DesiredState == TaskState.Running && t.Status?.State == TaskState.Starting);
+            return (starting ? EngineHealth.Starting : EngineHealth.NotRunning, []);
+        }
+
+        var statuses = new List<string?>();
+        foreach (var task in running)
+        {
+            if (task.Status?.ContainerStatus?.ContainerID is { Length: > 0 } id)
+            {
+                statuses.Add((await TryInspectContainerAsync(client, id, cancellationToken))?.State?.Health?.Status);
+            }
+        }
+
+        var health = statuses switch
+        {
+            _ when statuses.Contains("unhealthy") => EngineHealth.Unhealthy,
+            _ when statuses.Contains("starting") => EngineHealth.Starting,
+            [_, ..] when statuses.All(s => s == "healthy") => EngineHealth.Healthy,
+            _ => EngineHealth.Running,
+        };
+        return (health, running.Select(t => t.ID).ToList());
+    }
+
+    private static bool IsRunning(TaskResponse task) =>
+        task.DesiredState == TaskState.Running && task.Status?.State == TaskState.Running;
+
+    private static bool HasFailed(TaskResponse task) =>
+        task.Status?.State is TaskState.Failed or TaskState.Rejected or TaskState.Complete or TaskState.Orphaned;
+
+    private async Task<IList<TaskResponse>> ListTasksAsync(DockerClient client, IEnumerable<string> serviceIds, CancellationToken cancellationToken)
+    {
+        var ids = serviceIds.ToDictionary(id => id, _ => true, StringComparer.Ordinal);
+        return await CallAsync(
+            () => client.Tasks.ListAsync(
+                new TasksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = ids } },
+                cancellationToken),
+            Messages.ListFailed,
+            cancellationToken);
+    }
+
+    private bool IsOwned(IDictionary<string, string>? labels) =>
+        labels is not null && labels.TryGetValue(DockerDriver.Labels.Root, out var root) && root == Root.Directory;
+
+    private async Task<SwarmService> ResolveOwnedAsync(DockerClient client, ObservedService instance, CancellationToken cancellationToken)
+    {
+        var service = instance.InstanceId is { Length: > 0 } id
+            ? await TryInspectServiceAsync(client, id, cancellationToken)
+            : await FindServiceByNameAsync(client, instance.Name, cancellationToken);
+        if (service is null || (instance.InstanceId is { Length: > 0 } wanted && service.ID != wanted))
+        {
+            throw new ServiceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        }
+
+        return IsOwned(service.Spec?.Labels)
+            ? service
+            : throw new RuntimeFailureException(Messages.NotOwned(ServiceName(service), Root.Directory));
+    }
+
+    private async Task<SwarmService> FindOwnedForLogsAsync(DockerClient client, string name, CancellationToken cancellationToken)
+    {
+        var service = await FindServiceByNameAsync(client, name, cancellationToken);
+        if (service is null)
+        {
+            throw new RuntimeFailureException(ReadAsideRecord(name) is not null
+                ? Messages.LogsOfAside(name, AsideRecordPath(name))
+                : Messages.ServiceNotFound(name, Root.Directory));
+        }
+
+        return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.NotOwned(name, Root.Directory));
+    }
+
+    /// <summary>The service whose name is exactly <paramref name="name"/> (dockerd's name filter matches prefixes).</summary>
+    private async Task<SwarmService?> FindServiceByNameAsync(DockerClient client, string name, CancellationToken cancellationToken)
+    {
+        var listed = await CallAsync(
+            () => client.Swarm.ListServicesAsync(
+                new ServiceListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
+                },
+                cancellationToken),
+            Messages.ListFailed,
+            cancellationToken);
+        return listed.FirstOrDefault(s => s.Spec?.Name == name);
+    }
+
+    private async Task<SwarmService?> TryInspectServiceAsync(DockerClient client, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Swarm.InspectServiceAsync(id, cancellationToken);
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.InspectFailed(id, m));
+        }
+    }
+
+    private async Task<ContainerInspectResponse?> TryInspectContainerAsync(DockerClient client, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Containers.InspectContainerAsync(id, cancellationToken);
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.InspectFailed(id, m));
+        }
+    }
+
+    private async Task<ImageInspectResponse?> TryInspectImageAsync(DockerClient client, string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.Images.InspectImageAsync(reference, cancellationToken);
+        }
+        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, m => Messages.InspectImageFailed(reference, m));
+        }
+    }
+
+    private static ObservedService ToObserved(SwarmService service, IEnumerable<TaskResponse> tasks)
+    {
+        var labels = service.Spec?.Labels ?? new Dictionary<string, string>();
+        var replicas = service.Spec?.Mode?.Replicated?.Replicas ?? 0;
+        return new ObservedService
+        {
+            Name = ServiceName(service),
+            Technology = TechnologyOf(labels),
+            State = replicas > 0 && tasks.Any(IsRunning) ? InstanceState.Running : InstanceState.Stopped,
+            SpecHash = Label(labels, DockerDriver.Labels.SpecHash),
+            SpecJson = Label(labels, DockerDriver.Labels.Spec),
+            IsAside = false,
+            Ports = (service.Spec?.EndpointSpec?.Ports ?? [])
+                .Where(p => p.PublishedPort is > 0 && p.TargetPort is > 0)
+                .Select(p => new PortMapping((int)p.PublishedPort!.Value, (int)p.TargetPort!.Value))
+                .OrderBy(p => p.HostPort)
+                .ToArray(),
+            InstanceId = service.ID,
+            ArtifactId = service.Spec?.TaskTemplate?.ContainerSpec?.Image,
+            Version = Label(labels, DockerDriver.Labels.Version) ?? service.Spec?.TaskTemplate?.ContainerSpec?.Image,
+        };
+    }
+
+    private static ObservedService ToObserved(AsideRecord record)
+    {
+        var spec = CanonicalSpec.TryParse(Label(record.Labels, DockerDriver.Labels.Spec), record.Name, 0);
+        return new ObservedService
+        {
+            Name = record.Name,
+            Technology = TechnologyOf(record.Labels),
+            State = InstanceState.Stopped,
+            SpecHash = Label(record.Labels, DockerDriver.Labels.SpecHash),
+            SpecJson = Label(record.Labels, DockerDriver.Labels.Spec),
+            IsAside = true,
+            Ports = spec?.Ports.OrderBy(p => p.HostPort).ToArray() ?? [],
+            InstanceId = record.ServiceId,
+            ArtifactId = record.Image,
+            Version = Label(record.Labels, DockerDriver.Labels.Version) ?? record.Image,
+        };
+    }
+
+    private static Technology TechnologyOf(IDictionary<string, string> labels) =>
+        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed) ? parsed : Technology.Swarm;
+
+    private static string? Label(IDictionary<string, string>? labels, string key) =>
+        labels is not null && labels.TryGetValue(key, out var value) ? value : null;
+
+    private static string ServiceName(SwarmService service) =>
+        Label(service.Spec?.Labels, DockerDriver.Labels.Name) is { Length: > 0 } name ? name : service.Spec?.Name ?? service.ID;
+
+    // ---------------------------------------------------------------- aside records
+
+    private IEnumerable<AsideRecord> ReadAsideRecords()
+    {
+        if (!Directory.Exists(AsideDirectory))
+        {
+            return [];
+        }
+
+        var records = new List<AsideRecord>();
+        foreach (var path in Directory.EnumerateFiles(AsideDirectory, "*" + AsideRecord.Extension).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path)[..^AsideRecord.Extension.Length];
+            if (ServiceNamePattern().IsMatch(name) && ReadAsideRecord(name) is { } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>The record of <paramref name="name"/> when there is one for this root (an unreadable file is none).</summary>
+    private AsideRecord? ReadAsideRecord(string name)
+    {
+        var path = AsideRecordPath(name);
+        try
+        {
+            var record = File.Exists(path) ? AsideRecord.TryParse(File.ReadAllText(path)) : null;
+            return record is not null && record.Root == Root.Directory && record.Name == name ? record : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.AsideRecordFailed(path, exception.Message), exception);
+        }
+    }
+
+    /// <summary>Writes the record atomically (temporary file, then rename), 0640 in a 0750 directory.</summary>
+    private void WriteAsideRecord(AsideRecord record)
+    {
+        var path = AsideRecordPath(record.Name);
+        var temporary = path + ".tmp";
+        try
+        {
+            HostDirectory.Ensure(record.Name, AsideDirectory);
+            File.WriteAllText(temporary, record.Serialize());
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.AsideRecordFailed(path, exception.Message), exception);
+        }
+    }
+
+    private void DeleteAsideRecord(string name)
+    {
+        var path = AsideRecordPath(name);
+        try
+        {
+            if (ReadAsideRecord(name) is not null)
+            {
+                File.Delete(path);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeFailureException(Messages.AsideRecordFailed(path, exception.Message), exception);
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static string RepositoryName(ServiceSpec spec) =>
+        string.IsNullOrEmpty(spec.Repository) ? spec.Url : spec.Repository.TrimEnd('/') + "/" + spec.Url;
+
+    /// <summary>
+    /// <c>reference@sha256:...</c> when dockerd knows the digest the image was pulled (or pushed) by for this
+    /// repository, else the image id (an image that only exists here).
+    /// </summary>
+    internal static string Artifact(ServiceSpec spec, ImageInspectResponse image)
+    {
+        var repository = RepositoryName(spec);
+        foreach (var repoDigest in image.RepoDigests ?? [])
+        {
+            var at = repoDigest.IndexOf('@', StringComparison.Ordinal);
+            if (at > 0 && SameRepository(repoDigest[..at], repository))
+            {
+                return ImageReference(spec) + repoDigest[at..];
+            }
+        }
+
+        return image.ID;
+    }
+
+    /// <summary>dockerd shortens Docker Hub names (<c>docker.io/library/nginx</c> is <c>nginx</c>).</summary>
+    private static bool SameRepository(string a, string b) => Familiar(a) == Familiar(b);
+
+    private static string Familiar(string repository)
+    {
+        foreach (var prefix in new[] { "docker.io/", "index.docker.io/", "registry-1.docker.io/" })
+        {
+            if (repository.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                repository = repository[prefix.Length..];
+                break;
+            }
+        }
+
+        return repository.StartsWith("library/", StringComparison.Ordinal) ? repository["library/".Length..] : repository;
+    }
+
+    internal static string ShortId(string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return "?";
+        }
+
+        var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
+        return bare.Length > 12 ? bare[..12] : bare;
+    }
+
+    private static bool IsEveryAddress(string address) => address is "0.0.0.0" or "::" or "[::]" or "";
+
+    /// <summary>Splits dockerd's RFC 3339 timestamp prefix from a log line (<c>Timestamps = true</c>).</summary>
+    internal static (DateTimeOffset Time, string Text) SplitTimestamp(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? (time, line[(space + 1)..])
+            : (DateTimeOffset.MinValue, line);
+    }
+
+    private void EnsureTechnology(ServiceSpec spec)
+    {
+        if (!Technologies.Contains(spec.Technology))
+        {
+            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+        }
+    }
+
+    private static void ValidateServiceName(string name)
+    {
+        if (name is null || !ServiceNamePattern().IsMatch(name))
+        {
+            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ServiceNamePattern();
+
+    private async Task<DockerClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } client)
+        {
+            return client;
+        }
+
+        await _connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is null)
+            {
+                try
+                {
+                    _client = await DockerEndpoint.ConnectAsync(Endpoint, Options.ApiVersion, cancellationToken);
+                }
+                catch (DockerApiVersionException exception)
+                {
+                    throw new RuntimeFailureException(
+                        Messages.ApiTooOld(Endpoint, exception.ServerVersion.ToString(2), DockerEndpoint.MinimumApiVersion.ToString(2)),
+                        exception);
+                }
+                catch (DockerApiException exception)
+                {
+                    throw new RuntimeFailureException(Messages.DaemonRefused(Endpoint, EngineMessage(exception)), exception);
+                }
+                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+                {
+                    throw new RuntimeFailureException(Messages.DaemonUnreachable(Endpoint, Describe(exception)), exception);
+                }
+            }
+
+            return _client;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, describe);
+        }
+    }
+
+    private async Task CallAsync(Func<Task> call, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        {
+            throw Failure(exception, describe);
+        }
+    }
+
+    private RuntimeFailureException Failure(Exception exception, Func<string, string> describe) =>
+        exception is DockerApiException api
+            ? new RuntimeFailureException(describe(EngineMessage(api)), exception)
+            : new RuntimeFailureException(describe(Messages.DaemonUnreachable(Endpoint, Describe(exception))), exception);
+
+    private static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is HttpRequestException or SocketException or IOException or TimeoutException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    /// <summary>dockerd's own words: the <c>message</c> of its JSON error body, else the body.</summary>
+    internal static string EngineMessage(DockerApiException exception)
+    {
+        var body = exception.ResponseBody?.Trim();
+        if (string.IsNullOrEmpty(body))
+        {
+            return exception.StatusCode.ToString();
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message)
+                && message.GetString() is { Length: > 0 } text)
+            {
+                return text;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the raw body is the message.
+        }
+
+        return body;
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var messages = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            var text = current is DockerApiException api ? EngineMessage(api) : current.Message;
+            if (!string.IsNullOrWhiteSpace(text) && !messages.Contains(text))
+            {
+                messages.Add(text);
+            }
+        }
+
+        return string.Join(": ", messages);
+    }
+
+    private sealed class ServiceMissingException(string message) : RuntimeFailureException(message);
+}

@@ -1,0 +1,181 @@
+using System.Collections;
+using System.Globalization;
+using System.Resources;
+using Portique.Core;
+using Portique.Planning;
+using Portique.TestSupport;
+
+namespace Portique.Technologies.Podman.Tests;
+
+/// <summary>The pure parts of the driver: no podman needed.</summary>
+public sealed class PodmanDriverUnitTests
+{
+    [Fact]
+    public void The_image_reference_is_fully_qualified_with_docker_hub_for_names_without_a_registry()
+    {
+        Assert.Equal("127.0.0.1:5000/app:v1", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("docker.io/nginx:1.25", PodmanDriver.ImageReference(TestSpecs.Create("web", Technology.Podman, "nginx", "1.25")));
+        Assert.Equal("docker.io/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "team/app", "latest")));
+        Assert.Equal("quay.io/team/app:2", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "quay.io/team/app", "2")));
+        Assert.Equal("localhost/app:1", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "localhost/app", "1")));
+        Assert.Equal("registry.example/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "team/app", "latest", "registry.example/")));
+    }
+
+    [Fact]
+    public void Create_arguments_are_one_list_with_labels_environment_binds_ports_and_the_restart_policy()
+    {
+        var spec = TestSpecs.Create(
+            "web",
+            Technology.Podman,
+            "app",
+            "v1",
+            "127.0.0.1:5000",
+            ports: [new PortMapping(8081, 80)],
+            volumes: [new VolumeMapping("/srv/web data", "/data")],
+            environment: ["A=1, 2", "NOVALUE"],
+            index: 4);
+
+        var arguments = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root");
+
+        Assert.Equal(["create", "--name", "web", "--restart", "always", "--pull", "never"], arguments.Take(7));
+        Assert.Equal("0123abcd", arguments[^1]);
+        Assert.Contains("portique.root=/srv/root", arguments);
+        Assert.Contains("portique.spec=" + spec.CanonicalJson(), arguments);
+        Assert.Contains("portique.spec-hash=" + spec.SpecHash(), arguments);
+        Assert.Contains("portique.technology=podman", arguments);
+        Assert.Contains("portique.index=4", arguments);
+        Assert.Contains("portique.version=127.0.0.1:5000/app:v1", arguments);
+        Assert.Equal("A=1, 2", arguments[arguments.IndexOf("--env") + 1]);
+        Assert.Contains("NOVALUE=", arguments); // never copied from Portique's own environment
+        Assert.Equal("type=bind,source=/srv/web data,destination=/data", arguments[arguments.IndexOf("--mount") + 1]);
+        Assert.Equal("127.0.0.1:8081:80/tcp", arguments[arguments.IndexOf("--publish") + 1]);
+
+        var v6 = PodmanDriver.CreateArguments(spec with { PublishAddress = "::1" }, "0123abcd", "/srv/root");
+        Assert.Equal("[::1]:8081:80/tcp", v6[v6.IndexOf("--publish") + 1]);
+    }
+
+    [Fact]
+    public void A_path_with_a_comma_is_bound_with_volume_and_one_with_a_comma_and_a_colon_is_refused()
+    {
+        Assert.Equal(["--mount", "type=bind,source=/srv/a:b,destination=/data"], PodmanDriver.BindArguments(new VolumeMapping("/srv/a:b", "/data")));
+        Assert.Equal(["--volume", "/srv/a,b:/data"], PodmanDriver.BindArguments(new VolumeMapping("/srv/a,b", "/data")));
+        Assert.Throws<InvalidInputException>(() => PodmanDriver.BindArguments(new VolumeMapping("/srv/a,b", "/data:x")));
+    }
+
+    [Fact]
+    public void The_registries_file_declares_loopback_and_configured_registries_insecure()
+    {
+        var text = PodmanConfiguration.RegistriesConfContent(["127.0.0.1:5000", "registry.lan:5000", "127.0.0.1:5000"]);
+
+        Assert.Contains("unqualified-search-registries = [\"docker.io\"]", text);
+        Assert.Equal(2, text.Split("[[registry]]").Length - 1);
+        Assert.Contains("[[registry]]\nlocation = \"127.0.0.1:5000\"\ninsecure = true\n", text);
+        Assert.Contains("[[registry]]\nlocation = \"registry.lan:5000\"\ninsecure = true\n", text);
+        Assert.Contains("default_ulimits = []", PodmanConfiguration.ContainersConfContent());
+
+        Assert.True(PodmanConfiguration.IsLoopbackRegistry("127.0.0.1:5000"));
+        Assert.True(PodmanConfiguration.IsLoopbackRegistry("127.0.0.2:5000/team"));
+        Assert.True(PodmanConfiguration.IsLoopbackRegistry("localhost:5000"));
+        Assert.True(PodmanConfiguration.IsLoopbackRegistry("[::1]:5000"));
+        Assert.False(PodmanConfiguration.IsLoopbackRegistry("registry.example"));
+        Assert.False(PodmanConfiguration.IsLoopbackRegistry("docker.io/library/nginx"));
+        Assert.Equal("127.0.0.1:5000", PodmanConfiguration.RegistryHost("127.0.0.1:5000/team/app"));
+    }
+
+    [Fact]
+    public void Portique_writes_its_podman_files_under_the_root_adding_a_loopback_registry_a_service_names()
+    {
+        using var root = new TempRoot();
+        var configuration = new PodmanConfiguration(root.Root);
+
+        configuration.Ensure(["registry.lan"], "127.0.0.7:5000/team");
+
+        Assert.Equal(root.PathOf("etc", "portique", "podman"), configuration.Directory);
+        Assert.Equal(configuration.ContainersConf, configuration.Environment["CONTAINERS_CONF"]);
+        Assert.Equal(configuration.RegistriesConf, configuration.Environment["CONTAINERS_REGISTRIES_CONF"]);
+        Assert.Equal(PodmanConfiguration.ContainersConfContent(), File.ReadAllText(configuration.ContainersConf));
+        Assert.Equal(PodmanConfiguration.RegistriesConfContent(["registry.lan", "127.0.0.7:5000"]), File.ReadAllText(configuration.RegistriesConf));
+    }
+
+    [Theory]
+    [InlineData("running", true, "", false, EngineHealth.Running)]
+    [InlineData("running", true, "", true, EngineHealth.Starting)]
+    [InlineData("running", true, "starting", true, EngineHealth.Starting)]
+    [InlineData("running", true, "healthy", true, EngineHealth.Healthy)]
+    [InlineData("running", true, "unhealthy", true, EngineHealth.Unhealthy)]
+    [InlineData("exited", false, "healthy", true, EngineHealth.NotRunning)]
+    [InlineData("stopped", false, "", false, EngineHealth.NotRunning)]
+    public void Health_reads_the_state_and_the_health_check(string status, bool running, string health, bool hasCheck, EngineHealth expected)
+    {
+        var container = new PodmanContainer
+        {
+            State = new PodmanState { Status = status, Running = running, Health = new PodmanHealth { Status = health } },
+            Config = new PodmanConfig { Healthcheck = hasCheck ? new PodmanHealthcheck { Test = ["CMD", "/bin/true"] } : null },
+        };
+
+        Assert.Equal(expected, PodmanDriver.Health(container));
+    }
+
+    [Fact]
+    public void The_inspect_output_of_podman_4_is_read()
+    {
+        const string json = """
+            [{"Id":"ba71","Created":"2026-11-25T09:26:14.116270447Z","Name":"web","Image":"f946","ImageName":"127.0.0.1:5000/x:1.0",
+              "RestartCount":3,"State":{"Status":"running","Running":true,"StartedAt":"2026-11-25T09:26:14.1Z","Health":{"Status":"healthy"}},
+              "Config":{"Labels":{"portique.root":"/r"},"Healthcheck":{"Test":["CMD","/bin/false"],"Interval":1000000000}},
+              "HostConfig":{"PortBindings":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"18081"}]}}}]
+            """;
+
+        var container = Assert.Single(PodmanJson.ParseArray<PodmanContainer>(json));
+
+        Assert.Equal(("ba71", "web", "f946", 3L), (container.Id, container.Name, container.Image, container.RestartCount));
+        Assert.Equal("healthy", container.State.Health!.Status);
+        Assert.Equal(1_000_000_000L, container.Config.Healthcheck!.Interval);
+        Assert.Equal("18081", container.HostConfig.PortBindings!["8080/tcp"]![0].HostPort);
+        Assert.Empty(PodmanJson.ParseArray<PodmanContainer>(""));
+    }
+
+    [Fact]
+    public void Podman_s_error_is_its_last_error_line()
+    {
+        Assert.Equal("no such container x", new PodmanResult(125, "", "level=warning msg=\"x\"\nError: no such container x\n").Error);
+        Assert.Equal("something", new PodmanResult(1, "", "something\n").Error);
+        Assert.Equal("exit code 2", new PodmanResult(2, "", "").Error);
+        Assert.True(new PodmanResult(125, "", "Error: inspecting object: nope:1: image not known").SaysMissing);
+        Assert.Equal("container inspect", PodmanCli.Describe(["container", "inspect", "--format", "json", "x"]));
+    }
+
+    [Fact]
+    public void Log_timestamps_are_split_from_the_lines_and_the_text_kept_as_written()
+    {
+        var (time, text) = PodmanDriver.SplitTimestamp("2026-11-25T09:55:22.425728380Z   spaced ");
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 55, 22, 425, TimeSpan.Zero).ToUnixTimeMilliseconds(), time.ToUnixTimeMilliseconds());
+        Assert.Equal("  spaced ", text);
+        Assert.Equal((DateTimeOffset.MinValue, "Error: no such container"), PodmanDriver.SplitTimestamp("Error: no such container"));
+    }
+
+    [Fact]
+    public void The_podman_program_is_a_path_or_a_name_searched_in_path()
+    {
+        Assert.Equal("/bin/sh", PodmanDriver.FindExecutable("/bin/sh", null));
+        Assert.Null(PodmanDriver.FindExecutable("/nonexistent/podman", "/bin"));
+        Assert.Equal("/bin/sh", PodmanDriver.FindExecutable("sh", "/nonexistent:/bin"));
+        Assert.Null(PodmanDriver.FindExecutable("sh", ""));
+    }
+
+    [Fact]
+    public void Every_message_exists_in_french_and_in_english()
+    {
+        var resources = new ResourceManager("Portique.Technologies.Podman.Resources.Messages", typeof(PodmanDriver).Assembly);
+        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
+        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
+
+        Assert.NotEmpty(french);
+        Assert.Equal(french.Keys.Order(), english.Keys.Order());
+        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
+    }
+
+    private static Dictionary<string, string> Read(ResourceSet? set) =>
+        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+}

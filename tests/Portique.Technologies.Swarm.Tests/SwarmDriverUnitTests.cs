@@ -1,0 +1,145 @@
+using System.Collections;
+using System.Globalization;
+using System.Resources;
+using Docker.DotNet.Models;
+using Portique.Core;
+using Portique.Planning;
+using Portique.TestSupport;
+
+namespace Portique.Technologies.Swarm.Tests;
+
+/// <summary>The pure parts of the driver: no dockerd needed.</summary>
+public sealed class SwarmDriverUnitTests : IDisposable
+{
+    private readonly TempRoot _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public void The_image_reference_is_the_docker_one_registry_then_name_then_tag()
+    {
+        Assert.Equal("127.0.0.1:5000/app:v1", SwarmDriver.ImageReference(TestSpecs.Create("app", Technology.Swarm, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("nginx:1.25", SwarmDriver.ImageReference(TestSpecs.Create("web", Technology.Swarm, "nginx", "1.25")));
+        Assert.Equal("registry.example/team/app:latest", SwarmDriver.ImageReference(TestSpecs.Create("app", Technology.Swarm, "team/app", "latest", "registry.example/")));
+    }
+
+    [Fact]
+    public void The_artifact_pins_the_registry_digest_of_the_image_or_falls_back_to_its_id()
+    {
+        var spec = TestSpecs.Create("app", Technology.Swarm, "app", "v1", "127.0.0.1:5000");
+        var hub = TestSpecs.Create("web", Technology.Swarm, "library/nginx", "1.25");
+        var pulled = new ImageInspectResponse { ID = "sha256:1111", RepoDigests = ["127.0.0.1:5000/other@sha256:aaaa", "127.0.0.1:5000/app@sha256:bbbb"] };
+        var local = new ImageInspectResponse { ID = "sha256:2222", RepoDigests = [] };
+        var fromHub = new ImageInspectResponse { ID = "sha256:3333", RepoDigests = ["nginx@sha256:cccc"] };
+
+        Assert.Equal("127.0.0.1:5000/app:v1@sha256:bbbb", SwarmDriver.Artifact(spec, pulled));
+        Assert.Equal("sha256:2222", SwarmDriver.Artifact(spec, local));
+        Assert.Equal("library/nginx:1.25@sha256:cccc", SwarmDriver.Artifact(hub, fromHub));
+    }
+
+    [Fact]
+    public void A_canonical_spec_reads_back_to_the_spec_it_came_from()
+    {
+        var spec = TestSpecs.Create(
+            "app",
+            Technology.Swarm,
+            "team/app",
+            "v1",
+            "127.0.0.1:5000",
+            ports: [new PortMapping(8081, 80), new PortMapping(8443, 443)],
+            volumes: [new VolumeMapping("/srv/app data", "/data"), new VolumeMapping("/srv/a,b:c", "/conf")],
+            environment: ["A=1", "B=x=y, z", "EMPTY="],
+            index: 3,
+            publishAddress: "0.0.0.0") with { Replicas = 2 };
+
+        var read = CanonicalSpec.TryParse(spec.CanonicalJson(), "app", 3);
+
+        Assert.NotNull(read);
+        Assert.Equal(spec.CanonicalJson(), read.CanonicalJson());
+        Assert.Equal(spec.SpecHash(), read.SpecHash());
+        Assert.Null(CanonicalSpec.TryParse("{\"technology\":\"swarm\"}", "app", 1));
+        Assert.Null(CanonicalSpec.TryParse("not json", "app", 1));
+        Assert.Null(CanonicalSpec.TryParse(null, "app", 1));
+    }
+
+    [Fact]
+    public void The_service_publishes_in_host_mode_restarts_always_and_only_the_service_carries_labels()
+    {
+        using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));
+        using var ingress = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"), new SwarmDriverOptions { PublishMode = SwarmDriverOptions.IngressMode });
+        var spec = TestSpecs.Create("app", Technology.Swarm, "app", "v1", ports: [new PortMapping(8081, 80)], volumes: [new VolumeMapping("/srv/app", "/data")], environment: ["A=1"]);
+        var labels = new Dictionary<string, string> { ["portique.root"] = _root.Directory };
+
+        var built = driver.BuildServiceSpec(spec, "img@sha256:abcd", labels);
+
+        Assert.Equal("app", built.Name);
+        Assert.Equal(_root.Directory, built.Labels!["portique.root"]);
+        Assert.Null(built.TaskTemplate!.ContainerSpec!.Labels);
+        Assert.Equal("img@sha256:abcd", built.TaskTemplate.ContainerSpec.Image);
+        Assert.Equal(["A=1"], built.TaskTemplate.ContainerSpec.Env);
+        var mount = Assert.Single(built.TaskTemplate.ContainerSpec.Mounts!);
+        Assert.Equal(("bind", "/srv/app", "/data"), (mount.Type, mount.Source, mount.Target));
+        Assert.Equal("any", built.TaskTemplate.RestartPolicy!.Condition);
+        Assert.Equal(1UL, built.Mode!.Replicated!.Replicas);
+        var port = Assert.Single(built.EndpointSpec!.Ports!);
+        Assert.Equal(("host", "tcp", (uint?)8081, (uint?)80), (port.PublishMode, port.Protocol, port.PublishedPort, port.TargetPort));
+        Assert.Equal("ingress", Assert.Single(ingress.BuildServiceSpec(spec, "img", labels).EndpointSpec!.Ports!).PublishMode);
+    }
+
+    [Fact]
+    public void An_aside_record_reads_back_and_anything_else_is_no_record()
+    {
+        var record = new AsideRecord
+        {
+            Root = "/srv/root",
+            Name = "app",
+            ServiceId = "abc",
+            Image = "img@sha256:1",
+            Labels = new Dictionary<string, string> { ["portique.spec"] = "{\"x\":[1,2]}" },
+            SetAsideAt = DateTimeOffset.UnixEpoch,
+        };
+
+        var read = AsideRecord.TryParse(record.Serialize());
+
+        Assert.NotNull(read);
+        Assert.Equal((record.Root, record.Name, record.ServiceId, record.Image, record.SetAsideAt), (read.Root, read.Name, read.ServiceId, read.Image, read.SetAsideAt));
+        Assert.Equal(record.Labels, read.Labels);
+        Assert.Contains("\"service_id\"", record.Serialize());
+        Assert.Null(AsideRecord.TryParse("{}"));
+        Assert.Null(AsideRecord.TryParse("garbage"));
+    }
+
+    [Fact]
+    public void Timestamps_are_split_from_log_lines()
+    {
+        var (time, text) = SwarmDriver.SplitTimestamp("2026-11-25T09:26:27.958298931Z line 1 with spaces");
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 26, 27, 958, TimeSpan.Zero).ToUnixTimeMilliseconds(), time.ToUnixTimeMilliseconds());
+        Assert.Equal("line 1 with spaces", text);
+        Assert.Equal((DateTimeOffset.MinValue, "no timestamp"), SwarmDriver.SplitTimestamp("no timestamp"));
+    }
+
+    [Fact]
+    public void Aside_records_live_under_the_root_state_directory()
+    {
+        using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));
+
+        Assert.Equal(Path.Join(_root.Directory, "var/lib/portique/swarm/web.aside.json"), driver.AsideRecordPath("web"));
+        Assert.Throws<InvalidInputException>(() => driver.AsideRecordPath("../etc"));
+    }
+
+    [Fact]
+    public void Every_message_exists_in_french_and_in_english()
+    {
+        var resources = new ResourceManager("Portique.Technologies.Swarm.Resources.Messages", typeof(SwarmDriver).Assembly);
+        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
+        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
+
+        Assert.NotEmpty(french);
+        Assert.Equal(french.Keys.Order(), english.Keys.Order());
+        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
+    }
+
+    private static Dictionary<string, string> Read(ResourceSet? set) =>
+        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+}
