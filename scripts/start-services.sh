@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the services Portique drives and its integration tests use, when they are not running:
-# dockerd (Debian's docker.io) and a local docker-registry on 127.0.0.1:5000 (no Docker Hub here).
+# dockerd (Debian's docker.io, made a single-node swarm manager) and a local docker-registry on
+# 127.0.0.1:5000 (no Docker Hub here).
 # nginx is not started here: Portique runs its own nginx master per root (see README).
 set -euo pipefail
 state=${PORTIQUE_SERVICES_DIR:-/var/lib/portique-services}
@@ -19,6 +20,12 @@ if ! docker info >/dev/null 2>&1; then
     # Debian 12 in a container: cgroup v1 + overlay2 work; log to a file for diagnosis.
     nohup dockerd --host unix:///var/run/docker.sock >"$state/dockerd.log" 2>&1 &
     wait_for 60 dockerd docker info || { tail -20 "$state/dockerd.log" >&2; exit 1; }
+fi
+
+# The swarm technology needs dockerd to be a swarm manager: a single node, on loopback.
+if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != "active" ]; then
+    echo "portique: making dockerd a single-node swarm manager (127.0.0.1)"
+    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
 fi
 
 if ! curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1; then

@@ -3,8 +3,10 @@ using Portique.Frontend.Nginx;
 using Portique.Planning;
 using Portique.Technologies.Docker;
 using Portique.Technologies.Lxc;
+using Portique.Technologies.Podman;
 using Portique.Technologies.Qemu;
 using Portique.Technologies.Snap;
+using Portique.Technologies.Swarm;
 using Portique.Technologies.Vagrant;
 
 namespace Portique.Orchestration;
@@ -22,6 +24,8 @@ public sealed class PortiqueServices : IDisposable
         IServiceDriver[] drivers =
         [
             new DockerDriver(root),
+            new PodmanDriver(root),
+            new SwarmDriver(root),
             new LxcDriver(root),
             new VagrantDriver(root),
             new QemuDriver(root),
