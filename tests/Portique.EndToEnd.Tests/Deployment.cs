@@ -36,6 +36,13 @@ public sealed class Deployment : IAsyncLifetime
     {
         try
         {
+            // Portique removes what it owns in every engine (podman, swarm, lxc, vagrant...) when nothing is configured.
+            if (File.Exists(Root.Root.ConfigEol))
+            {
+                await RunAsync("set", "nombre_conteneur", "0");
+                await RunAsync("reconfigure");
+            }
+
             await new NginxFrontend(Root.Root).StopAsync(CancellationToken.None);
         }
         finally
