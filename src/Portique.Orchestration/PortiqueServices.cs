@@ -34,7 +34,10 @@ public sealed class PortiqueServices : IDisposable
         ];
         Drivers = drivers;
         disposables = drivers.OfType<IDisposable>().ToArray();
-        Reconciler = new Reconciler(Drivers, new SocketHostProbe(), reconcilerOptions);
+        Reconciler = new Reconciler(
+            Drivers,
+            new SocketHostProbe(),
+            (reconcilerOptions ?? new ReconcilerOptions()) with { Ledger = new FileEngineLedger(root) });
         Frontend = new NginxFrontend(root);
         Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root));
     }

@@ -19,8 +19,13 @@ public sealed record ReconcilerOptions
     /// </summary>
     public bool ReportUnusedEngines { get; init; }
 
-    /// <summary>Services changed at once. Each service's steps stay in order; dockerd handles a few in parallel well.</summary>
-    public int MaxParallelism { get; init; } = 4;
+    /// <summary>Services changed at once. Each service's steps stay in order; the engines handle several in parallel well.</summary>
+    public int MaxParallelism { get; init; } = 8;
+
+    /// <summary>
+    /// The technologies this root has ever created instances with; null: ask every engine on every run.
+    /// </summary>
+    public IEngineLedger? Ledger { get; init; }
 }
 
 /// <summary>Raised before anything changes when the host is not fit for the plan (ports, names, engines).</summary>
@@ -74,10 +79,18 @@ public sealed class Reconciler
             }
         }
 
+        var used = options.Ledger?.UsedTechnologies();
         foreach (var driver in drivers)
         {
-            var unavailable = await driver.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
             var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
+            // An engine this root never used owns nothing of it: asking it (podman info, lxc, vagrant...) would
+            // only cost time on every run.
+            if (users.Count == 0 && used is not null && !driver.Technologies.Overlaps(used))
+            {
+                continue;
+            }
+
+            var unavailable = await driver.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
             if (unavailable is not null)
             {
                 if (users.Count > 0)
@@ -265,6 +278,7 @@ public sealed class Reconciler
 
     private async Task<ServiceOutcome> CreateAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
+        options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating()));
         var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
         var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
@@ -284,6 +298,7 @@ public sealed class Reconciler
         var old = action.Observed!;
         var oldDriver = DriverFor(old.Technology)
             ?? throw new RuntimeFailureException(Messages.NoDriver(action.Name, old.Technology.Name()));
+        options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Replacing(string.Join("; ", action.Reasons))));
         var aside = old.IsAside ? old : await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
 

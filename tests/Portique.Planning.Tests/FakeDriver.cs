@@ -26,7 +26,16 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public IReadOnlySet<Technology> Technologies { get; } = technologies.ToHashSet();
 
-    public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) => Task.FromResult(Unavailable);
+    public int AvailabilityChecks { get; private set; }
+
+    public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            AvailabilityChecks++;
+            return Task.FromResult(Unavailable);
+        }
+    }
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {

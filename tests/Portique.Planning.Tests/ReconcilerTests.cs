@@ -147,6 +147,20 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task An_engine_the_root_never_used_and_nothing_needs_is_not_asked()
+    {
+        var ledger = new MemoryLedger();
+        podman.Unavailable = "podman would take a second to say so";
+        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions { Ledger = ledger, HealthPollInterval = TimeSpan.FromMilliseconds(1) });
+
+        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web()]), refresh: false, new SynchronousProgress<ReconcileEvent>(_ => { }), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal([Technology.Docker], ledger.Used);
+        Assert.Equal(0, podman.AvailabilityChecks);
+    }
+
+    [Fact]
     public async Task Status_mentions_an_engine_that_does_not_answer()
     {
         podman.Unavailable = "podman is not installed";
@@ -193,4 +207,13 @@ public class ReconcilerTests
         var instance = Assert.Single(docker.Instances);
         Assert.False(instance.IsAside);
     }
+}
+
+internal sealed class MemoryLedger : IEngineLedger
+{
+    public HashSet<Technology> Used { get; } = [];
+
+    public IReadOnlySet<Technology>? UsedTechnologies() => Used;
+
+    public void MarkUsed(Technology technology) => Used.Add(technology);
 }
