@@ -9,6 +9,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 
 namespace Portique.Technologies.Docker;
@@ -171,7 +172,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         foreach (var volume in spec.Volumes)
         {
-            EnsureHostDirectory(spec.Name, volume.HostPath);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
         }
 
         var parameters = new CreateContainerParameters
@@ -880,36 +881,6 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     }
 
     private static string PortKey(int containerPort) => containerPort.ToString(CultureInfo.InvariantCulture) + "/tcp";
-
-    private static void EnsureHostDirectory(string service, string path)
-    {
-        if (Directory.Exists(path))
-        {
-            return;
-        }
-
-        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
-        try
-        {
-            // Each missing level is made 0750 explicitly: mkdir's mode is filtered by the umask.
-            var missing = new Stack<string>();
-            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
-            {
-                missing.Push(current);
-            }
-
-            while (missing.TryPop(out var directory))
-            {
-                Directory.CreateDirectory(directory, mode);
-                File.SetUnixFileMode(directory, mode);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
-        }
-    }
 
     // ---------------------------------------------------------------- plumbing
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Portique.Core;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
@@ -27,6 +28,9 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     public const string AsideSuffix = Validation.AsideSuffix;
 
     private static readonly string[] LxcTools = ["lxc-execute", "lxc-info", "lxc-stop", "lxc-ls"];
+
+    /// <summary>This driver's texts for a program that timed out or cannot be started (see <see cref="Tool"/>).</summary>
+    internal static readonly ToolMessages ToolMessages = new(Messages.CommandTimedOut, Messages.ProgramMissing);
 
     private readonly OciImageCache _images;
     private readonly LxcNetwork _network;
@@ -612,7 +616,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     }
 
     private Task<ToolResult> LxcAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        Tool.RunAsync(LxcTool(tool), arguments, Options.CommandTimeout, cancellationToken);
+        Tool.RunAsync(LxcTool(tool), arguments, Options.CommandTimeout, ToolMessages, cancellationToken);
 
     private string LxcTool(string tool) => Path.Join(Options.LxcToolsDirectory, tool);
 
@@ -835,7 +839,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         try
         {
-            var result = await Tool.RunAsync(executable, arguments, TimeSpan.FromSeconds(10), cancellationToken);
+            var result = await Tool.RunAsync(executable, arguments, TimeSpan.FromSeconds(10), ToolMessages, cancellationToken);
             if (!result.Succeeded)
             {
                 problems.Add(missing(executable) + " (" + result.Detail + ")");

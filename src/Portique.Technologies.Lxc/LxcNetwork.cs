@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Portique.Core;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
@@ -31,7 +32,7 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
             return bridge;
         }
 
-        var start = await Tool.RunAsync(options.LxcNetScript, ["start"], options.CommandTimeout, cancellationToken);
+        var start = await Tool.RunAsync(options.LxcNetScript, ["start"], options.CommandTimeout, LxcDriver.ToolMessages, cancellationToken);
         return FindBridge() ?? throw new RuntimeFailureException(Messages.BridgeMissing(
             options.Bridge, Tool.Display(options.LxcNetScript, ["start"]), start.Succeeded ? Messages.NoDetail() : start.Detail));
     }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Portique.Core;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
@@ -97,7 +98,7 @@ internal sealed partial class OciImageCache : IDisposable
             }
 
             arguments.AddRange(["copy", "--quiet", "docker://" + reference, "oci:" + Layout + ":" + RefTag(key)]);
-            var copy = await Tool.RunAsync(_options.SkopeoExecutable, arguments, _options.PullTimeout, cancellationToken);
+            var copy = await Tool.RunAsync(_options.SkopeoExecutable, arguments, _options.PullTimeout, LxcDriver.ToolMessages, cancellationToken);
             if (!copy.Succeeded)
             {
                 throw new RuntimeFailureException(Messages.PullFailed(reference, copy.Detail));
@@ -113,6 +114,7 @@ internal sealed partial class OciImageCache : IDisposable
                     _options.UmociExecutable,
                     ["--log=error", "tag", "--image", Layout + ":" + RefTag(key), DigestTag(hex)],
                     _options.CommandTimeout,
+                    LxcDriver.ToolMessages,
                     cancellationToken);
                 if (!tag.Succeeded)
                 {
@@ -172,6 +174,7 @@ internal sealed partial class OciImageCache : IDisposable
             _options.UmociExecutable,
             ["--log=error", "unpack", "--image", Layout + ":" + DigestTag(hex), bundle],
             _options.CommandTimeout,
+            LxcDriver.ToolMessages,
             cancellationToken);
         if (!unpack.Succeeded)
         {
@@ -206,10 +209,10 @@ internal sealed partial class OciImageCache : IDisposable
 
             foreach (var tag in stale)
             {
-                await Tool.RunAsync(_options.UmociExecutable, ["--log=error", "rmtag", "--image", Layout + ":" + tag], _options.CommandTimeout, cancellationToken);
+                await Tool.RunAsync(_options.UmociExecutable, ["--log=error", "rmtag", "--image", Layout + ":" + tag], _options.CommandTimeout, LxcDriver.ToolMessages, cancellationToken);
             }
 
-            await Tool.RunAsync(_options.UmociExecutable, ["--log=error", "gc", "--layout", Layout], _options.CommandTimeout, cancellationToken);
+            await Tool.RunAsync(_options.UmociExecutable, ["--log=error", "gc", "--layout", Layout], _options.CommandTimeout, LxcDriver.ToolMessages, cancellationToken);
         }
         catch (RuntimeFailureException)
         {

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Portique.Core;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
@@ -246,7 +247,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         }
 
         // -p: relative paths resolve here; -e: the log nginx writes before it has read the configuration.
-        return await Tool.RunAsync(options.NginxExecutable, ["-p", Prefix, "-e", ErrorLogPath, .. arguments], options.CommandTimeout, cancellationToken);
+        return await Tool.RunAsync(options.NginxExecutable, ["-p", Prefix, "-e", ErrorLogPath, .. arguments], options.CommandTimeout, LxcDriver.ToolMessages, cancellationToken);
     }
 
     private long ErrorLogLength()

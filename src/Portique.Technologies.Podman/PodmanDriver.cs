@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Podman;
 
@@ -186,7 +187,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         var arguments = CreateArguments(spec, artifactId, Root.Directory);
         foreach (var volume in spec.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
         }
 
         var created = await Cli.RunAsync(arguments, Options.CommandTimeout, cancellationToken);

@@ -10,6 +10,7 @@ using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Shared;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 using SwarmSpec = Docker.DotNet.Models.ServiceSpec;
 
@@ -556,7 +557,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         foreach (var volume in spec.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
         }
 
         ServiceCreateResponse created;
@@ -895,7 +896,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         var temporary = path + ".tmp";
         try
         {
-            HostDirectory.Ensure(record.Name, AsideDirectory);
+            HostDirectory.Ensure(record.Name, AsideDirectory, Messages.VolumeDirectoryFailed);
             File.WriteAllText(temporary, record.Serialize());
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
             File.Move(temporary, path, overwrite: true);

@@ -9,6 +9,7 @@ using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Shared;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 
 namespace Portique.Technologies.Vagrant;
@@ -29,6 +30,9 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    /// <summary>This driver's texts for a program that timed out or cannot be started (see <see cref="Tool"/>).</summary>
+    private static readonly ToolMessages ToolMessages = new(Messages.CommandTimedOut, Messages.ProgramMissing);
 
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private DockerClient? _client;
@@ -612,7 +616,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             ["DOCKER_HOST"] = Endpoint.ToString(),
             ["VAGRANT_SERVER_URL"] = record is { BoxServer.Length: > 0 } ? "https://" + record.BoxServer : null,
         };
-        return Tool.RunAsync(Options.VagrantExecutable, arguments, Options.CommandTimeout, cancellationToken, environment, folder);
+        return Tool.RunAsync(Options.VagrantExecutable, arguments, Options.CommandTimeout, ToolMessages, cancellationToken, environment, folder);
     }
 
     /// <summary>The provider's machine id vagrant recorded in the folder (<c>.vagrant/machines/default/PROVIDER/id</c>), or null.</summary>
@@ -815,6 +819,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
                 Options.VagrantExecutable,
                 ["plugin", "list", "--machine-readable"],
                 Options.ProbeTimeout,
+                ToolMessages,
                 cancellationToken,
                 new Dictionary<string, string?> { ["VAGRANT_HOME"] = HomeDirectory, ["VAGRANT_CHECKPOINT_DISABLE"] = "1" },
                 Root.Directory);
@@ -828,7 +833,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         {
             try
             {
-                if ((await Tool.RunAsync(Options.VirtualBoxManage, ["--version"], Options.ProbeTimeout, cancellationToken)).Succeeded)
+                if ((await Tool.RunAsync(Options.VirtualBoxManage, ["--version"], Options.ProbeTimeout, ToolMessages, cancellationToken)).Succeeded)
                 {
                     return VagrantProvider.Virtualbox;
                 }

@@ -5,7 +5,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Portique.Core;
 
-namespace Portique.Technologies.Vagrant;
+namespace Portique.Technologies.Shared;
 
 /// <summary>What a finished command said.</summary>
 internal sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)
@@ -23,6 +23,11 @@ internal sealed class ToolMissingException(string executable, string message, Ex
     public string Executable { get; } = executable;
 }
 
+/// <summary>The caller's (localized) texts for a program that outlived its timeout or could not be started.</summary>
+/// <param name="TimedOut">The message for a command (as displayed) that did not finish within the seconds given.</param>
+/// <param name="Missing">The message for an executable that cannot be run, with the system's reason.</param>
+internal sealed record ToolMessages(Func<string, string, string> TimedOut, Func<string, string, string> Missing);
+
 /// <summary>
 /// Runs a program with an argument list (CliWrap), never a command line: no shell ever sees a value. A program that
 /// cannot be started is a <see cref="ToolMissingException"/>; one that outlives its timeout is killed and reported.
@@ -33,6 +38,7 @@ internal static class Tool
         string executable,
         IReadOnlyList<string> arguments,
         TimeSpan timeout,
+        ToolMessages messages,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null)
@@ -59,11 +65,11 @@ internal static class Tool
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RuntimeFailureException(Messages.CommandTimedOut(Display(executable, arguments), Seconds(timeout)));
+            throw new RuntimeFailureException(messages.TimedOut(Display(executable, arguments), Seconds(timeout)));
         }
         catch (Win32Exception exception)
         {
-            throw new ToolMissingException(executable, Messages.ProgramMissing(executable, exception.Message), exception);
+            throw new ToolMissingException(executable, messages.Missing(executable, exception.Message), exception);
         }
     }
 

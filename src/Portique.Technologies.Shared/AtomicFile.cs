@@ -1,8 +1,8 @@
 using System.Text;
 
-namespace Portique.Technologies.Lxc;
+namespace Portique.Technologies.Shared;
 
-/// <summary>Writes a file so that a reader (lxc, nginx, the next run) sees the old content or the new one, never a mix.</summary>
+/// <summary>Writes a file so that a reader (lxc, vagrant, the next run) sees the old content or the new one, never a mix.</summary>
 internal static class AtomicFile
 {
     public const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;

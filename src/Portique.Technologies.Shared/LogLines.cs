@@ -1,7 +1,7 @@
 using System.Text;
 using Docker.DotNet;
 
-namespace Portique.Technologies.Swarm;
+namespace Portique.Technologies.Shared;
 
 /// <summary>
 /// Turns dockerd's log stream (stdout and stderr frames multiplexed, or one raw stream for a TTY container) into

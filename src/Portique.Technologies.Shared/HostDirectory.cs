@@ -1,4 +1,4 @@
-namespace Portique.Technologies.Swarm;
+namespace Portique.Technologies.Shared;
 
 /// <summary>Host directories bound into services: created 0750 when missing, never deleted.</summary>
 internal static class HostDirectory
@@ -7,7 +7,10 @@ internal static class HostDirectory
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
 
     /// <summary>Creates <paramref name="path"/> and every missing parent, each 0750 whatever the umask.</summary>
-    public static void Ensure(string service, string path)
+    /// <param name="service">The service the directory is bound into (for the message).</param>
+    /// <param name="path">The host directory.</param>
+    /// <param name="failed">The caller's message for (path, service, reason) when the directory cannot be created.</param>
+    public static void Ensure(string service, string path, Func<string, string, string, string> failed)
     {
         if (Directory.Exists(path))
         {
@@ -30,7 +33,7 @@ internal static class HostDirectory
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new Core.RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
+            throw new Core.RuntimeFailureException(failed(path, service, exception.Message), exception);
         }
     }
 }

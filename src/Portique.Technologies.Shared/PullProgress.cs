@@ -1,6 +1,6 @@
 using Docker.DotNet.Models;
 
-namespace Portique.Technologies.Swarm;
+namespace Portique.Technologies.Shared;
 
 /// <summary>
 /// Reads a pull's JSON messages as they come (synchronously: <see cref="Progress{T}"/> would post them later, after
