@@ -31,6 +31,15 @@ public sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
         return used;
     }
 
+    public void Initialize(IEnumerable<Technology> owned)
+    {
+        Directory.CreateDirectory(Folder);
+        foreach (var technology in owned)
+        {
+            MarkUsed(technology);
+        }
+    }
+
     public void MarkUsed(Technology technology)
     {
         Directory.CreateDirectory(Folder);

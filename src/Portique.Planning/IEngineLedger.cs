@@ -11,4 +11,7 @@ public interface IEngineLedger
 
     /// <summary>Recorded before the engine creates anything, so a crash never hides an instance.</summary>
     void MarkUsed(Technology technology);
+
+    /// <summary>Starts a ledger that was unknown from what every engine reported owning (possibly nothing).</summary>
+    void Initialize(IEnumerable<Technology> owned);
 }

@@ -80,6 +80,7 @@ public sealed class Reconciler
         }
 
         var used = options.Ledger?.UsedTechnologies();
+        var silent = new List<Technology>();
         foreach (var driver in drivers)
         {
             var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
@@ -93,6 +94,7 @@ public sealed class Reconciler
             var unavailable = await driver.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
             if (unavailable is not null)
             {
+                silent.AddRange(driver.Technologies);
                 if (users.Count > 0)
                 {
                     problems.AddRange(users.Select(name => new Diagnostic(name, unavailable)));
@@ -107,6 +109,13 @@ public sealed class Reconciler
             }
 
             observed.AddRange(await driver.ListOwnedAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        if (used is null && options.Ledger is { } ledger)
+        {
+            // Every engine was asked: from now on only those that own something, or that could not answer
+            // (they may own something), or that the configuration needs, will be.
+            ledger.Initialize(observed.Select(o => o.Technology).Concat(silent).Distinct());
         }
 
         return (observed, problems, warnings);

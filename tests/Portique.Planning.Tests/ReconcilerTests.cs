@@ -216,4 +216,6 @@ internal sealed class MemoryLedger : IEngineLedger
     public IReadOnlySet<Technology>? UsedTechnologies() => Used;
 
     public void MarkUsed(Technology technology) => Used.Add(technology);
+
+    public void Initialize(IEnumerable<Technology> owned) => Used.UnionWith(owned);
 }
