@@ -35,8 +35,8 @@ internal static class Commands
 
     private static Command Get(CommandContext context)
     {
-        var name = new Argument<string>("VAR") { Description = "Nom de la variable / variable name" };
-        var command = new Command("get", "Affiche la valeur d'une variable (une valeur par ligne) / print a variable's value (one value a line)") { name };
+        var name = new Argument<string>("VAR") { Description = Text.HelpVariableName };
+        var command = new Command("get", Text.HelpGet) { name };
         command.SetAction(parse =>
         {
             var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
@@ -58,26 +58,37 @@ internal static class Commands
         var words = new Argument<string[]>("VAR VALUE...|VAR=VALUE...")
         {
             Arity = ArgumentArity.OneOrMore,
-            Description = "« VAR VALEUR... » (aucune valeur : vider), ou plusieurs « VAR=VALEUR » appliquées ensemble (répéter VAR pour une multi) / " +
-                "'VAR VALUE...' (no value: empty it), or several 'VAR=VALUE' applied together (repeat VAR for a multi)",
+            Description = Text.HelpSetWords,
         };
-        var command = new Command("set", "Modifie des variables après validation de toute la configuration ; refusée, config.eol reste intact / set variables after validating the whole configuration; if refused config.eol is unchanged")
+        var command = new Command("set", Text.HelpSet)
         {
             words,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
-            var report = workspace.Set(Assignments.Parse(parse.GetValue(words) ?? []), Owners.Portique);
+            var report = workspace.Set(Assignments.Parse(parse.GetValue(words) ?? []), Owners.Portique, cancellationToken: cancellationToken);
             PrintWarnings(context, report.Warnings);
-            return 0;
+            foreach (var problem in report.Problems.Where(p => !p.IsIncomplete))
+            {
+                context.Error.WriteLine($"{Text.Warning}: {Text.StillInvalid}: {problem}");
+            }
+
+            // Saved: what is still missing is said, not refused (validate, plan and reconfigure will refuse it).
+            var missing = report.Problems.Where(p => p.IsIncomplete).Select(p => p.Subject).Distinct(StringComparer.Ordinal).ToArray();
+            if (missing.Length > 0)
+            {
+                context.Output.WriteLine(Text.ToComplete(string.Join(", ", missing)));
+            }
+
+            return Task.FromResult(0);
         });
         return command;
     }
 
     private static Command Validate(CommandContext context)
     {
-        var command = new Command("validate", "Valide la configuration : toutes les erreurs, une par ligne (code 2) / validate: every error, one a line (exit 2)");
+        var command = new Command("validate", Text.HelpValidate);
         command.SetAction(parse =>
         {
             var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
@@ -98,9 +109,9 @@ internal static class Commands
     {
         var outputDirectory = new Option<string?>("--output")
         {
-            Description = "Écrit tous les fichiers (frontal compris) sous ce dossier, sans toucher au système / write every file (frontend included) under this folder, touching nothing else",
+            Description = Text.HelpRenderOutput,
         };
-        var command = new Command("render", "Génère les fichiers déclarés par les dictionnaires (réécrits seulement s'ils changent) / render the dictionaries' files (rewritten only when changed)")
+        var command = new Command("render", Text.HelpRender)
         {
             outputDirectory,
         };
@@ -146,8 +157,8 @@ internal static class Commands
 
     private static Command Variables(CommandContext context)
     {
-        var all = new Option<bool>("--all") { Description = "Montre aussi les variables désactivées / also show disabled variables" };
-        var command = new Command("variables", "Tableau des familles et variables : type, valeur, description / table of families and variables") { all };
+        var all = new Option<bool>("--all") { Description = Text.HelpVariablesAll };
+        var command = new Command("variables", Text.HelpVariables) { all };
         command.SetAction(parse =>
         {
             var workspace = new Workspace(context.Root(parse), Workspace.DefaultShippedDirectory);
@@ -180,8 +191,8 @@ internal static class Commands
 
     private static Command Plan(CommandContext context)
     {
-        var json = new Option<bool>("--json") { Description = "Sortie JSON / JSON output" };
-        var command = new Command("plan", "Ce que reconfigure ferait, par conteneur ; code 0 rien à faire, 3 changements en attente, 2 configuration invalide / what reconfigure would do; exit 0 nothing, 3 changes pending, 2 invalid") { json };
+        var json = new Option<bool>("--json") { Description = Text.HelpJson };
+        var command = new Command("plan", Text.HelpPlan) { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse));
@@ -228,10 +239,10 @@ internal static class Commands
 
     private static Command Apply(CommandContext context, ReconfigureMode mode)
     {
-        var pull = new Option<bool>("--pull") { Description = "Rafraîchit aussi les images dont le tag a pu bouger (latest...) / also refresh images whose tag may have moved" };
+        var pull = new Option<bool>("--pull") { Description = Text.HelpPull };
         var command = mode == ReconfigureMode.Instance
-            ? new Command("instance", "Première mise en place : certificat auto-signé, config nginx, puis reconfigure / first set-up, then reconfigure")
-            : new Command("reconfigure", "Applique la configuration : seuls les changements sont appliqués / apply the configuration, changing only what changed");
+            ? new Command("instance", Text.HelpInstance)
+            : new Command("reconfigure", Text.HelpReconfigure);
         command.Options.Add(pull);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -254,8 +265,8 @@ internal static class Commands
 
     private static Command Status(CommandContext context)
     {
-        var json = new Option<bool>("--json") { Description = "Sortie JSON / JSON output" };
-        var command = new Command("status", "État de chaque conteneur configuré, et de ce que Portique possède sans configuration / state of each service") { json };
+        var json = new Option<bool>("--json") { Description = Text.HelpJson };
+        var command = new Command("status", Text.HelpStatus) { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true });
@@ -288,10 +299,10 @@ internal static class Commands
 
     private static Command Logs(CommandContext context)
     {
-        var name = new Argument<string>("NAME") { Description = "Nom du service / service name" };
-        var follow = new Option<bool>("--follow", "-f") { Description = "Suit le journal / follow the log" };
-        var tail = new Option<int>("--tail") { Description = "Nombre de lignes / number of lines", DefaultValueFactory = _ => 100 };
-        var command = new Command("logs", "Journal d'un service / a service's log") { name, follow, tail };
+        var name = new Argument<string>("NAME") { Description = Text.HelpServiceName };
+        var follow = new Option<bool>("--follow", "-f") { Description = Text.HelpFollow };
+        var tail = new Option<int>("--tail") { Description = Text.HelpTail, DefaultValueFactory = _ => 100 };
+        var command = new Command("logs", Text.HelpLogs) { name, follow, tail };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse));

@@ -14,19 +14,18 @@ internal static class GenConfigCommand
     {
         var listen = new Option<string>("--listen")
         {
-            Description = "Adresse d'écoute ADRESSE:PORT, la boucle locale par défaut / listen address ADDR:PORT, the loopback by default",
+            Description = Text.HelpListen,
             DefaultValueFactory = _ => GenConfigOptions.DefaultListen,
         };
         var https = new Option<bool>("--https")
         {
-            Description = "Sert en https avec le certificat du frontal / serve https with the frontend's certificate",
+            Description = Text.HelpHttps,
         };
         var setPassword = new Option<bool>("--set-password")
         {
-            Description = "Définit le mot de passe administrateur, lu sur l'entrée standard (deux fois sur un terminal) / " +
-                "set the administrator password, read from standard input (twice on a terminal)",
+            Description = Text.HelpSetPassword,
         };
-        var command = new Command("genconfig", "Interface web pour configurer et appliquer (gen_config) / web interface to configure and apply")
+        var command = new Command("genconfig", Text.HelpGenConfig)
         {
             listen,
             https,

@@ -11,32 +11,28 @@ namespace Portique.Cli;
 /// </summary>
 public static class PortiqueCommandLine
 {
-    internal const string ExitCodesHelp =
-        "Codes de sortie / exit codes: 0 succès/success; 1 échec à l'exécution/runtime failure; " +
-        "2 entrée ou configuration invalide, rien n'est modifié/invalid input or configuration, nothing changed; " +
-        "3 (plan) des changements sont en attente/changes pending.";
-
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // The language is known before the commands are built, so that --help speaks one language.
+        Localization.Apply(Localization.Choose(LanguageOf(args), Environment.GetEnvironmentVariable));
+        args = ValuesAfterSetVariable(args);
         var rootOption = new Option<string>("--root")
         {
-            Description = "Racine sous laquelle tous les chemins EOLE sont résolus / root every EOLE path is resolved under",
+            Description = Text.HelpRoot,
             DefaultValueFactory = _ => "/",
             Recursive = true,
         };
         var langOption = new Option<string?>("--lang")
         {
-            Description = "Langue des messages : fr (défaut) ou en / message language: fr (default) or en",
+            Description = Text.HelpLang,
             Recursive = true,
         };
         langOption.AcceptOnlyFromAmong("fr", "en");
 
         var console = CreateConsole(output);
         var context = new CommandContext(rootOption, langOption, console, output, error);
-        var root = new RootCommand(
-            "Portique : héberge des services web (docker, docker+git, lxc, podman, swarm, vagrant, qemu, snap) publiés en /<nom> par nginx, configurés à la manière d'EOLE.\n" +
-            ExitCodesHelp)
+        var root = new RootCommand(Text.HelpPortique + "\n" + Text.HelpExitCodes)
         {
             rootOption,
             langOption,
@@ -47,7 +43,6 @@ public static class PortiqueCommandLine
         }
 
         var parse = root.Parse(args);
-        Localization.Apply(Localization.Choose(parse.GetValue(langOption), Environment.GetEnvironmentVariable));
         if (parse.Errors.Count > 0)
         {
             foreach (var parseError in parse.Errors)
@@ -70,9 +65,49 @@ public static class PortiqueCommandLine
         }
         catch (OperationCanceledException)
         {
-            await error.WriteLineAsync(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "interrupted" : "interrompu").ConfigureAwait(false);
+            await error.WriteLineAsync(Text.Interrupted).ConfigureAwait(false);
             return (int)ExitCode.RuntimeFailure;
         }
+    }
+
+    /// <summary>The value of <c>--lang X</c> or <c>--lang=X</c> among the global options, if any.</summary>
+    internal static string? LanguageOf(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count && args[i] != "--"; i++)
+        {
+            if (args[i] == "--lang" && i + 1 < args.Count)
+            {
+                return args[i + 1];
+            }
+
+            if (args[i].StartsWith("--lang=", StringComparison.Ordinal))
+            {
+                return args[i]["--lang=".Length..];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>set VAR VALUE...</c>: everything after the verb is a variable and its values, even a value that looks like an
+    /// option (<c>set conteneur1_url --help</c>); <c>set --help</c> alone still asks for help.
+    /// </summary>
+    internal static string[] ValuesAfterSetVariable(string[] args)
+    {
+        var i = 0;
+        while (i < args.Length && args[i].StartsWith('-'))
+        {
+            // Global options before the verb: --root DIR, --lang X (or --root=DIR).
+            i += args[i] is "--root" or "--lang" ? 2 : 1;
+        }
+
+        if (i + 1 >= args.Length || args[i] != "set" || args[i + 1].StartsWith('-'))
+        {
+            return args;
+        }
+
+        return [.. args[..(i + 1)], "--", .. args[(i + 1)..]];
     }
 
     internal static async Task ReportAsync(TextWriter error, PortiqueException exception)

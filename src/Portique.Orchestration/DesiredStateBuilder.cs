@@ -15,12 +15,18 @@ public static partial class DesiredStateBuilder
 {
     public const string CountVariable = "nombre_conteneur";
 
+    /// <summary>Dictionaries that declare each container by hand never declare more than this.</summary>
+    private const int MaxUnrepeatedCount = 1000;
+
     public static (DesiredState State, IReadOnlyList<Diagnostic> Problems) Build(EvaluatedConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<Diagnostic>();
         var services = new List<ServiceSpec>();
-        var count = Number(configuration, CountVariable) ?? 0;
+        // The repeated dictionaries already bound the count (an out-of-range one enables nothing and is reported once);
+        // dictionaries without repetition name their containers one by one: never loop past what they can declare.
+        var count = configuration.Repetitions.FirstOrDefault(r => r.Repetition.CountVariable == CountVariable)?.Count
+            ?? (int)Math.Clamp(Number(configuration, CountVariable) ?? 0, 0, MaxUnrepeatedCount);
         var publishAddress = Text(configuration, "conteneur_ip_publication") ?? "0.0.0.0";
 
         for (var n = 1; n <= count; n++)
@@ -47,7 +53,12 @@ public static partial class DesiredStateBuilder
 
         var name = Text(configuration, Var("name")) ?? "";
         var typeText = Text(configuration, Var("type")) ?? "";
-        if (!TechnologyNames.TryParse(typeText, out var technology))
+        var technology = Technology.Docker;
+        if (typeText.Length == 0)
+        {
+            problems.Add(Diagnostic.Missing(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+        }
+        else if (!TechnologyNames.TryParse(typeText, out technology))
         {
             problems.Add(new Diagnostic(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
         }
@@ -58,7 +69,9 @@ public static partial class DesiredStateBuilder
         CheckTechnologyValues(technology, n, url, ref tag, repository, problems);
 
         var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems)
-            .Select(row => new PortMapping(int.Parse(row.Slave, System.Globalization.CultureInfo.InvariantCulture), int.Parse(row.Master, System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(row => (ContainerPort: Port(row.Slave), HostPort: Port(row.Master)))
+            .Where(row => row.ContainerPort is not null && row.HostPort is not null) // the others are type errors, reported by the dictionaries' checks
+            .Select(row => new PortMapping(row.ContainerPort!.Value, row.HostPort!.Value))
             .ToArray();
         var volumes = Rows(configuration, Var("mountpoint_in"), Var("mountpoint_out"), problems)
             .Select(row => new VolumeMapping(row.Slave, row.Master))
@@ -71,7 +84,7 @@ public static partial class DesiredStateBuilder
 
         var environment = Items(configuration, Var("environnement"));
         var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
-        var replicas = (int)(Number(configuration, Var("replicas")) ?? 1);
+        var replicas = (int)Math.Clamp(Number(configuration, Var("replicas")) ?? 1, 1, int.MaxValue);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
@@ -100,7 +113,7 @@ public static partial class DesiredStateBuilder
             case Technology.Docker or Technology.Podman or Technology.Swarm or Technology.Lxc or Technology.Vagrant or Technology.DockerGit:
                 if (url.Length == 0)
                 {
-                    problems.Add(new Diagnostic(Var("url"), Messages.RequiredFor(technology.Name())));
+                    problems.Add(Diagnostic.Missing(Var("url"), Messages.RequiredFor(technology.Name())));
                 }
                 else if (!ImageName().IsMatch(url))
                 {
@@ -111,7 +124,7 @@ public static partial class DesiredStateBuilder
                 {
                     if (tag.Length == 0)
                     {
-                        problems.Add(new Diagnostic(Var("tag"), Messages.RequiredFor(technology.Name())));
+                        problems.Add(Diagnostic.Missing(Var("tag"), Messages.RequiredFor(technology.Name())));
                     }
                     else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
                     {
@@ -120,7 +133,7 @@ public static partial class DesiredStateBuilder
 
                     if (repository.Length == 0)
                     {
-                        problems.Add(new Diagnostic(Var("repository"), Messages.RequiredFor(technology.Name())));
+                        problems.Add(Diagnostic.Missing(Var("repository"), Messages.RequiredFor(technology.Name())));
                     }
                     else if (!GitUrl().IsMatch(repository))
                     {
@@ -143,12 +156,20 @@ public static partial class DesiredStateBuilder
 
                 break;
             case Technology.Qemu:
-                if (!DiskImage().IsMatch(url))
+                if (url.Length == 0)
+                {
+                    problems.Add(Diagnostic.Missing(Var("url"), Messages.RequiredFor(technology.Name())));
+                }
+                else if (!DiskImage().IsMatch(url))
                 {
                     problems.Add(new Diagnostic(Var("url"), Messages.BadDiskImage(url)));
                 }
 
-                if (!HttpUrl().IsMatch(repository))
+                if (repository.Length == 0)
+                {
+                    problems.Add(Diagnostic.Missing(Var("repository"), Messages.RequiredFor(technology.Name())));
+                }
+                else if (!HttpUrl().IsMatch(repository))
                 {
                     problems.Add(new Diagnostic(Var("repository"), Messages.BadDownloadUrl(repository)));
                 }
@@ -161,19 +182,31 @@ public static partial class DesiredStateBuilder
 
                 break;
             case Technology.Snap or Technology.Snapcraft:
-                if (!SnapName().IsMatch(url))
+                if (url.Length == 0)
+                {
+                    problems.Add(Diagnostic.Missing(Var("url"), Messages.RequiredFor(technology.Name())));
+                }
+                else if (!SnapName().IsMatch(url))
                 {
                     problems.Add(new Diagnostic(Var("url"), Messages.BadSnapName(url)));
                 }
 
                 if (technology == Technology.Snapcraft)
                 {
-                    if (!GitUrl().IsMatch(repository))
+                    if (repository.Length == 0)
+                    {
+                        problems.Add(Diagnostic.Missing(Var("repository"), Messages.RequiredFor(technology.Name())));
+                    }
+                    else if (!GitUrl().IsMatch(repository))
                     {
                         problems.Add(new Diagnostic(Var("repository"), Messages.BadGitUrl(repository)));
                     }
 
-                    if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
+                    if (tag.Length == 0)
+                    {
+                        problems.Add(Diagnostic.Missing(Var("tag"), Messages.RequiredFor(technology.Name())));
+                    }
+                    else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
                     {
                         problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
                     }
@@ -207,7 +240,11 @@ public static partial class DesiredStateBuilder
 
         foreach (var service in services)
         {
-            if (names.TryGetValue(service.Name, out var other))
+            if (service.Name.Length == 0)
+            {
+                // Not named yet: the dictionaries report the missing name.
+            }
+            else if (names.TryGetValue(service.Name, out var other))
             {
                 problems.Add(new Diagnostic($"conteneur{service.Index}_name", Messages.DuplicateName(service.Name, $"conteneur{other}_name")));
             }
@@ -260,11 +297,11 @@ public static partial class DesiredStateBuilder
             var s = i < slaves.Count ? slaves[i] : "";
             if (m.Length == 0)
             {
-                problems.Add(new Diagnostic(master, Messages.RowMissing(i + 1, slave)));
+                problems.Add(Diagnostic.Missing(master, Messages.RowMissing(i + 1, slave)));
             }
             else if (s.Length == 0)
             {
-                problems.Add(new Diagnostic(slave, Messages.RowMissing(i + 1, master)));
+                problems.Add(Diagnostic.Missing(slave, Messages.RowMissing(i + 1, master)));
             }
             else
             {
@@ -284,6 +321,9 @@ public static partial class DesiredStateBuilder
         configuration.Find(name) is { Disabled: false } variable && variable.Values.Count > 0 && !string.IsNullOrEmpty(variable.Values[0])
             ? variable.Values[0]!.Trim()
             : null;
+
+    private static int? Port(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port : null;
 
     private static long? Number(EvaluatedConfiguration configuration, string name) =>
         long.TryParse(Text(configuration, name), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -55,28 +55,85 @@ public sealed class Workspace
     }
 
     /// <summary>
-    /// Sets variables together (a master and its slaves must change in one go), validates the whole resulting
-    /// configuration, and writes <c>config.eol</c> only when it is valid; on refusal the file stays byte-identical.
+    /// Sets variables together (a master and its slaves must change in one go) and writes <c>config.eol</c> unless the
+    /// change makes the configuration invalid: refused when a variable it sets is invalid, or when it leaves an invalid
+    /// problem that was not there before (a conflict with another container...). Values still missing (incomplete)
+    /// never block: the returned report lists them, with the invalid problems that were already there. On refusal
+    /// the file stays byte-identical. The read, the check and the write happen under <see cref="ConfigEolLock"/>.
     /// </summary>
-    public ValidationReport Set(IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> assignments, string owner)
+    /// <param name="assignments">The variables and their values.</param>
+    /// <param name="owner">Who writes (<see cref="Owners"/>).</param>
+    /// <param name="expectedVersion">When given, the <see cref="ConfigVersion"/> the change was made from: refused if the file changed since.</param>
+    /// <param name="cancellationToken">Stops waiting for the lock.</param>
+    /// <exception cref="ConfigurationInvalidException">The change is refused; the problems it brings.</exception>
+    /// <exception cref="RuntimeFailureException">Another writer held config.eol too long, or it cannot be written.</exception>
+    public ValidationReport Set(
+        IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> assignments,
+        string owner,
+        string? expectedVersion = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(assignments);
-        var evaluated = Evaluate();
-        var updated = evaluated.Values;
+        using var writeLock = ConfigEolLock.Acquire(Root, owner, WriteLockTimeout, cancellationToken);
+        if (expectedVersion is not null && expectedVersion != ConfigVersion())
+        {
+            throw new ConfigurationInvalidException([new Diagnostic("config.eol", Messages.ConfigEolChanged())]);
+        }
+
+        var before = Evaluate();
+        var (evaluated, report, refused) = Check(before, assignments, owner);
+        if (refused.Count > 0)
+        {
+            throw new ConfigurationInvalidException(refused);
+        }
+
+        ConfigEolFile.Save(Root.ConfigEol, evaluated.Values);
+        return report;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="assignments"/> to <paramref name="before"/> in memory and validates the result. Writes nothing.
+    /// <c>Refused</c> holds what would make <see cref="Set"/> refuse the change (empty: it may be saved).
+    /// </summary>
+    /// <exception cref="ConfigurationInvalidException">A variable no dictionary declares.</exception>
+    public (EvaluatedConfiguration Configuration, ValidationReport Report, IReadOnlyList<Diagnostic> Refused) Check(
+        EvaluatedConfiguration before,
+        IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> assignments,
+        string owner)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(assignments);
+        var evaluated = before;
         foreach (var (name, values) in assignments)
         {
-            updated = evaluated.SetValue(name, values, owner);
-            evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, updated);
+            evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, evaluated.SetValue(name, values, owner));
         }
 
         var report = Validate(evaluated);
-        if (report.Problems.Count > 0)
-        {
-            throw new ConfigurationInvalidException(report.Problems);
-        }
+        var set = assignments.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        var invalidBefore = Validate(before).Problems.Where(p => !p.IsIncomplete).ToHashSet();
+        var refused = report.Problems
+            .Where(p => !p.IsIncomplete && (set.Contains(p.Subject) || !invalidBefore.Contains(p)))
+            .ToArray();
+        return (evaluated, report, refused);
+    }
 
-        ConfigEolFile.Save(Root.ConfigEol, updated);
-        return report;
+    /// <summary>How long <see cref="Set"/> waits for another writer of config.eol.</summary>
+    public TimeSpan WriteLockTimeout { get; init; } = ConfigEolLock.DefaultTimeout;
+
+    /// <summary>A short fingerprint of config.eol as it is now (<c>none</c> when it does not exist), for optimistic concurrency.</summary>
+    public string ConfigVersion()
+    {
+        try
+        {
+            return File.Exists(Root.ConfigEol)
+                ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Root.ConfigEol)))[..32]
+                : "none";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
     }
 
     /// <summary>Renders every enabled file in memory. Throws <see cref="TemplateException"/> with all template errors.</summary>

@@ -64,4 +64,66 @@ internal static class Text
     public static string Action => Get(nameof(Action));
 
     public static string ActionName(ActionKind kind) => Get("Action" + kind);
+
+    public static string HelpVariableName => Get(nameof(HelpVariableName));
+
+    public static string HelpGet => Get(nameof(HelpGet));
+
+    public static string HelpSetWords => Get(nameof(HelpSetWords));
+
+    public static string HelpSet => Get(nameof(HelpSet));
+
+    public static string HelpValidate => Get(nameof(HelpValidate));
+
+    public static string HelpRenderOutput => Get(nameof(HelpRenderOutput));
+
+    public static string HelpRender => Get(nameof(HelpRender));
+
+    public static string HelpVariablesAll => Get(nameof(HelpVariablesAll));
+
+    public static string HelpVariables => Get(nameof(HelpVariables));
+
+    public static string HelpJson => Get(nameof(HelpJson));
+
+    public static string HelpPlan => Get(nameof(HelpPlan));
+
+    public static string HelpPull => Get(nameof(HelpPull));
+
+    public static string HelpInstance => Get(nameof(HelpInstance));
+
+    public static string HelpReconfigure => Get(nameof(HelpReconfigure));
+
+    public static string HelpStatus => Get(nameof(HelpStatus));
+
+    public static string HelpServiceName => Get(nameof(HelpServiceName));
+
+    public static string HelpFollow => Get(nameof(HelpFollow));
+
+    public static string HelpTail => Get(nameof(HelpTail));
+
+    public static string HelpLogs => Get(nameof(HelpLogs));
+
+    public static string HelpListen => Get(nameof(HelpListen));
+
+    public static string HelpHttps => Get(nameof(HelpHttps));
+
+    public static string HelpSetPassword => Get(nameof(HelpSetPassword));
+
+    public static string HelpGenConfig => Get(nameof(HelpGenConfig));
+
+    public static string HelpRoot => Get(nameof(HelpRoot));
+
+    public static string HelpLang => Get(nameof(HelpLang));
+
+    public static string HelpPortique => Get(nameof(HelpPortique));
+
+    public static string HelpExitCodes => Get(nameof(HelpExitCodes));
+
+    public static string Interrupted => Get(nameof(Interrupted));
+
+    public static string ToComplete(object? a0) => Format(nameof(ToComplete), a0);
+
+    public static string StillInvalid => Get(nameof(StillInvalid));
+
+    public static string LogsEmpty(object? a0) => Format(nameof(LogsEmpty), a0);
 }

@@ -25,6 +25,7 @@ internal static class ConfigurationValidator
         {
             var before = problems.Count;
             void Report(string message) => problems.Add(new Diagnostic(variable.Name, message));
+            void Missing(string message) => problems.Add(Diagnostic.Missing(variable.Name, message));
 
             var items = variable.Values;
             if (!variable.Multi && (configuration.Values.Get(variable.Name)?.IsList == true || items.Count > 1))
@@ -35,7 +36,7 @@ internal static class ConfigurationValidator
 
             if (variable.Mandatory)
             {
-                CheckMandatory(variable, Report);
+                CheckMandatory(variable, Missing);
             }
 
             var variableChecks = checks.GetValueOrDefault(variable.Name) ?? [];
@@ -66,9 +67,10 @@ internal static class ConfigurationValidator
                 }
             }
 
+            // Rows given on one side only: the other side's values are still to be given.
             if (variable.Master is not null && configuration.Find(variable.Master) is { } master && master.Values.Count != items.Count)
             {
-                Report(Messages.SlaveLengthMismatch(variable.Name, items.Count, master.Name, master.Values.Count));
+                Missing(Messages.SlaveLengthMismatch(variable.Name, items.Count, master.Name, master.Values.Count));
             }
 
             if (problems.Count == before

@@ -179,7 +179,7 @@ public sealed class EvaluatedConfiguration
     }
 
     /// <summary>
-    /// Enabled count: the count variable's stored value, else its default (0 when missing, invalid or negative; at most Max).
+    /// Enabled count: the count variable's stored value, else its default (0 when missing, invalid, negative or above Max).
     /// Instances: up to the highest N config.eol holds a value for, so that lowering the count loses nothing.
     /// </summary>
     internal static IReadOnlyList<RepetitionState> PlanRepetitions(DictionarySource dictionaries, ConfigValues values)
@@ -192,7 +192,8 @@ public sealed class EvaluatedConfiguration
             var candidates = stored is null ? dictionaries.CountDefaults.GetValueOrDefault(repeat.CountVariable) ?? []
                 : stored.IsList ? [] : stored.Items;
             var text = candidates.Count > 0 ? candidates[0] : null;
-            var count = text is not null && VariableTypes.TryParseInteger(text, out var number) ? (int)Math.Clamp(number, 0, repeat.Max) : 0;
+            // An out-of-range count enables nothing: it is one error on the count, never hundreds of empty families.
+            var count = text is not null && VariableTypes.TryParseInteger(text, out var number) && number >= 0 && number <= repeat.Max ? (int)number : 0;
             var highest = 0;
             foreach (var name in values.Names)
             {

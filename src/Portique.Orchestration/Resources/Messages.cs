@@ -76,4 +76,8 @@ internal static class Messages
     public static string NginxUnchanged() => Format(nameof(NginxUnchanged));
 
     public static string NoSuchService() => Format(nameof(NoSuchService));
+
+    public static string ConfigEolLocked(object? a0, object? a1) => Format(nameof(ConfigEolLocked), a0, a1);
+
+    public static string ConfigEolChanged() => Format(nameof(ConfigEolChanged));
 }
