@@ -177,7 +177,7 @@ internal static class Commands
                     table.AddRow(
                         Markup.Escape(family.Name),
                         Markup.Escape(variable.Name + state),
-                        Markup.Escape(variable.TypeName + (variable.Multi ? " multi" : "")),
+                        Markup.Escape(TypeOf(variable)),
                         Markup.Escape(string.Join(", ", variable.DisplayValues.Select(v => v ?? ""))),
                         Markup.Escape(variable.Description));
                 }
@@ -195,7 +195,7 @@ internal static class Commands
         var command = new Command("plan", Text.HelpPlan) { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var services = new PortiqueServices(context.Root(parse));
+            using var services = new PortiqueServices(context.Root(parse), readOnly: true);
             var report = await services.Runner.PlanAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
@@ -269,7 +269,7 @@ internal static class Commands
         var command = new Command("status", Text.HelpStatus) { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true });
+            using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true }, readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var (statuses, warnings) = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
@@ -305,7 +305,7 @@ internal static class Commands
         var command = new Command("logs", Text.HelpLogs) { name, follow, tail };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var services = new PortiqueServices(context.Root(parse));
+            using var services = new PortiqueServices(context.Root(parse), readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var serviceName = parse.GetValue(name)!;
             var driver = await reader.DriverForAsync(serviceName, cancellationToken).ConfigureAwait(false);
@@ -318,15 +318,31 @@ internal static class Commands
             }
             else
             {
-                foreach (var line in await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken).ConfigureAwait(false))
+                var lines = await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken).ConfigureAwait(false);
+                foreach (var line in lines)
                 {
                     await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                }
+
+                if (lines.Count == 0)
+                {
+                    // Said on the error stream: the log itself (standard output) stays empty for scripts.
+                    await context.Error.WriteLineAsync(Text.LogsEmpty(serviceName)).ConfigureAwait(false);
                 }
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A closed <c>valid_enum</c> is what the administrator must choose from: shown as such, with its values.</summary>
+    internal static string TypeOf(EvaluatedVariable variable)
+    {
+        var type = variable.Choices.Count > 0 && !variable.OtherChoicesAllowed
+            ? $"enum ({string.Join(", ", variable.Choices)})"
+            : variable.TypeName;
+        return type + (variable.Multi ? " multi" : "");
     }
 
     private static void PrintWarnings(CommandContext context, IReadOnlyList<Diagnostic> warnings)

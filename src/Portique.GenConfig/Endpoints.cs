@@ -163,6 +163,8 @@ internal static class Endpoints
         var workspace = http.RequestServices.GetRequiredService<IGenConfigBackend>().Workspace;
         EvaluatedConfiguration configuration;
         ValidationReport report;
+        // The version first: a file changed while the page is built makes the page older, never newer, than it claims.
+        var version = workspace.ConfigVersion();
         try
         {
             configuration = workspace.Evaluate();
@@ -179,7 +181,7 @@ internal static class Endpoints
             0 => new FormNotice("info", Markup.Of($"<p>{Ui.NothingChanged}</p>")),
             { } count => new FormNotice("success", Markup.Of($"<p><strong>{Ui.SavedOf(count)}</strong> {Ui.SavedNext}</p><p><a class=\"button primary\" href=\"/plan\">{Ui.SeePlan}</a></p>")),
         };
-        return Html(ConfigPage.Render(Page(http), new ConfigPageModel(configuration, report.Problems, report.Warnings, ConfigPage.ParseMode(mode), tab, notice)));
+        return Html(ConfigPage.Render(Page(http), new ConfigPageModel(configuration, report.Problems, report.Warnings, ConfigPage.ParseMode(mode), tab, notice) { Version = version }));
     }
 
     private static async Task<IResult> SubmitConfigurationAsync(HttpContext http)
@@ -204,11 +206,12 @@ internal static class Endpoints
         var editor = new ConfigEditor(workspace);
         var check = editor.Check(assignments, current);
         var problems = check.Problems;
-        if (saving && problems.Count == 0)
+        var refused = check.Refused;
+        if (saving && refused.Count == 0)
         {
             try
             {
-                editor.Save(assignments);
+                editor.Save(assignments, form[ConfigForm.VersionKey].FirstOrDefault() ?? "");
                 // Names only: values may be secrets.
                 Logger(http).LogInformation("genconfig: config.eol saved, {Count} variable(s) changed: {Names}", assignments.Count, string.Join(", ", assignments.Select(a => a.Key)));
                 var query = $"/config?saved={assignments.Count.ToString(CultureInfo.InvariantCulture)}&mode={ConfigPage.ModeName(mode)}"
@@ -217,14 +220,21 @@ internal static class Endpoints
             }
             catch (InvalidInputException e)
             {
-                problems = e.Diagnostics;
+                refused = e.Diagnostics;
+                problems = [.. e.Diagnostics.Where(d => !problems.Contains(d)), .. problems];
+            }
+            catch (RuntimeFailureException e)
+            {
+                // Another writer held config.eol too long: nothing was saved.
+                refused = [new Diagnostic("config.eol", e.Message)];
+                problems = [.. refused, .. problems];
             }
         }
 
         FormNotice? notice = problems.Count > 0 ? null
             : new FormNotice("success", Markup.Of($"<p>{Ui.CheckPassedOf(check.ServiceCount)}</p>"));
-        var html = ConfigPage.Render(Page(http), new ConfigPageModel(check.Configuration, problems, check.Warnings, mode, tab, notice));
-        return Html(html, problems.Count > 0 ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
+        var html = ConfigPage.Render(Page(http), new ConfigPageModel(check.Configuration, problems, check.Warnings, mode, tab, notice) { Version = form[ConfigForm.VersionKey].FirstOrDefault() ?? workspace.ConfigVersion() });
+        return Html(html, refused.Count > 0 ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
     }
 
     /// <summary>The tabs and panels of repeated instances <paramref name="from"/>..<paramref name="to"/> (the page asks when their count grows).</summary>

@@ -80,7 +80,6 @@ public sealed class Reconciler
         }
 
         var used = options.Ledger?.UsedTechnologies();
-        var silent = new List<Technology>();
         foreach (var driver in drivers)
         {
             var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
@@ -94,14 +93,14 @@ public sealed class Reconciler
             var unavailable = await driver.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
             if (unavailable is not null)
             {
-                silent.AddRange(driver.Technologies);
                 if (users.Count > 0)
                 {
                     problems.AddRange(users.Select(name => new Diagnostic(name, unavailable)));
                 }
-                else if (options.ReportUnusedEngines)
+                else if (options.ReportUnusedEngines && (options.Ledger is null || used is not null))
                 {
-                    // Nothing configured needs it; what it may still own cannot be seen, which status says.
+                    // Nothing configured needs it but the root used it: what it may still own cannot be seen, which
+                    // status says. An engine the root is not known to have used is not worth a warning on every status.
                     warnings.Add(unavailable);
                 }
 
@@ -113,9 +112,9 @@ public sealed class Reconciler
 
         if (used is null && options.Ledger is { } ledger)
         {
-            // Every engine was asked: from now on only those that own something, or that could not answer
-            // (they may own something), or that the configuration needs, will be.
-            ledger.Initialize(observed.Select(o => o.Technology).Concat(silent).Distinct());
+            // Every engine was asked: from now on only those that own something, or that the configuration needs,
+            // will be. An engine that could not answer is not recorded as used: it never said it owns anything.
+            ledger.Initialize(observed.Select(o => o.Technology).Distinct());
         }
 
         return (observed, problems, warnings);

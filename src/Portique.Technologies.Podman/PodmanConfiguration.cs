@@ -9,12 +9,14 @@ namespace Portique.Technologies.Podman;
 /// <c>ROOT/etc/portique/podman/</c>, passed as <c>CONTAINERS_CONF</c> and <c>CONTAINERS_REGISTRIES_CONF</c>:
 /// the system's files are left alone, and what Portique needs does not depend on them.
 /// </summary>
-internal sealed class PodmanConfiguration(PortiqueRoot root)
+/// <param name="root">The root served.</param>
+/// <param name="directory">Where the files go instead (read-only verbs write nothing under the root); null: under the root.</param>
+internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
 
-    public string Directory { get; } = root.Resolve("/etc/portique/podman");
+    public string Directory { get; } = directory ?? root.Resolve("/etc/portique/podman");
 
     public string ContainersConf => Path.Join(Directory, "containers.conf");
 

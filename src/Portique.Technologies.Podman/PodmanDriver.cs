@@ -30,7 +30,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
         Options = options ?? new PodmanDriverOptions();
-        _configuration = new PodmanConfiguration(root);
+        _configuration = new PodmanConfiguration(root, Options.ConfigurationDirectory);
         Cli = new PodmanCli(Options.Executable, _configuration.Environment);
     }
 

@@ -7,6 +7,12 @@ public sealed record PodmanDriverOptions
     public string Executable { get; init; } = "podman";
 
     /// <summary>
+    /// Where Portique's containers.conf and registries.conf are written; null: <c>ROOT/etc/portique/podman</c>.
+    /// The read-only verbs (<c>plan</c>, <c>status</c>, <c>logs</c>) point it outside the root, which they never write.
+    /// </summary>
+    public string? ConfigurationDirectory { get; init; }
+
+    /// <summary>
     /// Registries (<c>host[:port]</c>) podman may reach over plain HTTP, written into Portique's registries.conf.
     /// Loopback registries (<c>127.0.0.0/8</c>, <c>localhost</c>, <c>::1</c>) named by a service are added on their
     /// own, as dockerd treats them.

@@ -161,6 +161,22 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_root_older_than_the_ledger_records_only_the_engines_that_answered_as_used()
+    {
+        var ledger = new MemoryLedger { Known = false };
+        podman.Unavailable = "podman is not installed";
+        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions { Ledger = ledger });
+
+        await reconciler.ObserveAsync(new DesiredState([]), CancellationToken.None);
+        await ApplyAsync(Specs.Web());
+        var ledgerAfterApply = new MemoryLedger { Known = false };
+        await new Reconciler([docker, podman], host, new ReconcilerOptions { Ledger = ledgerAfterApply }).ObserveAsync(new DesiredState([]), CancellationToken.None);
+
+        Assert.Empty(ledger.Used);
+        Assert.Equal([Technology.Docker], ledgerAfterApply.Used);
+    }
+
+    [Fact]
     public async Task Status_mentions_an_engine_that_does_not_answer()
     {
         podman.Unavailable = "podman is not installed";
@@ -213,9 +229,16 @@ internal sealed class MemoryLedger : IEngineLedger
 {
     public HashSet<Technology> Used { get; } = [];
 
-    public IReadOnlySet<Technology>? UsedTechnologies() => Used;
+    /// <summary>False: a root older than the ledger, until <see cref="Initialize"/>.</summary>
+    public bool Known { get; set; } = true;
+
+    public IReadOnlySet<Technology>? UsedTechnologies() => Known ? Used : null;
 
     public void MarkUsed(Technology technology) => Used.Add(technology);
 
-    public void Initialize(IEnumerable<Technology> owned) => Used.UnionWith(owned);
+    public void Initialize(IEnumerable<Technology> owned)
+    {
+        Known = true;
+        Used.UnionWith(owned);
+    }
 }

@@ -77,6 +77,8 @@ internal static class Messages
         nameof(ConfigEolInvalidJson),
         nameof(ConfigEolNotObject),
         nameof(ConfigEolValueNotScalar),
+        nameof(ConfigEolNotUtf8),
+        nameof(ConfigEolValueNotEntry),
         nameof(ConfigEolUnreadable),
         nameof(ConfigEolUnwritable),
         nameof(UnknownVariable),
@@ -235,6 +237,10 @@ internal static class Messages
     internal static string ConfigEolNotObject() => Format(nameof(ConfigEolNotObject));
 
     internal static string ConfigEolValueNotScalar() => Format(nameof(ConfigEolValueNotScalar));
+
+    internal static string ConfigEolNotUtf8(long offset) => Format(nameof(ConfigEolNotUtf8), offset);
+
+    internal static string ConfigEolValueNotEntry() => Format(nameof(ConfigEolValueNotEntry));
 
     internal static string ConfigEolUnreadable(string path, string detail) => Format(nameof(ConfigEolUnreadable), path, detail);
 

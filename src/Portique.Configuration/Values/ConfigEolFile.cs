@@ -28,7 +28,7 @@ public static class ConfigEolFile
                 return ConfigValues.Empty;
             }
 
-            text = File.ReadAllText(path, Encoding.UTF8);
+            text = Decode(File.ReadAllBytes(path), path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -36,6 +36,23 @@ public static class ConfigEolFile
         }
 
         return ConfigValues.Parse(text, path);
+    }
+
+    /// <summary>
+    /// UTF-8 only, strictly: a Latin-1 file would otherwise be read with U+FFFD in place of its accents and the
+    /// next write would lose them for good.
+    /// </summary>
+    private static string Decode(byte[] bytes, string path)
+    {
+        var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        try
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ConfigurationInvalidException([new Diagnostic(path, Messages.ConfigEolNotUtf8(start + Math.Max(e.Index, 0)))]);
+        }
     }
 
     /// <summary>

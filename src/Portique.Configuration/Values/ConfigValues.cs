@@ -100,6 +100,11 @@ public sealed class ConfigValues
                     problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotScalar()));
                 }
             }
+            else if (!name.StartsWith("___", StringComparison.Ordinal))
+            {
+                // Creole keeps only its own markers (___version___) outside an {"owner", "val"} entry.
+                problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotEntry()));
+            }
         }
 
         if (problems.Count > 0)

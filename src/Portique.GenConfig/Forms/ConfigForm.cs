@@ -37,6 +37,9 @@ internal static class ConfigForm
 
     public const string ActionKey = "__action";
 
+    /// <summary>The hidden field holding the version of config.eol the page was made from (optimistic concurrency).</summary>
+    public const string VersionKey = "__version";
+
     public static string PanelId(string family) => "fam-" + Slug(family);
 
     public static string FieldId(string variable) => "f-" + variable;

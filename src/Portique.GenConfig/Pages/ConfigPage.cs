@@ -22,7 +22,11 @@ internal sealed record ConfigPageModel(
     IReadOnlyList<Diagnostic> Warnings,
     DisplayMode Mode,
     string? ActiveTab,
-    FormNotice? Notice);
+    FormNotice? Notice)
+{
+    /// <summary>The version of config.eol the shown values come from, posted back so that a save from an older page is refused.</summary>
+    public string Version { get; init; } = "";
+}
 
 /// <summary>
 /// The configuration form, generated from the dictionaries: a tab per family, separators as headings, help as hints,
@@ -36,8 +40,9 @@ internal static class ConfigPage
         ArgumentNullException.ThrowIfNull(model);
         var configuration = model.Configuration;
         var families = ConfigForm.Families(configuration);
+        // Next to its field, a value still to give reads differently from a wrong one.
         var errors = model.Problems.GroupBy(p => p.Subject, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.IsIncomplete ? $"{Ui.ToComplete} : {p.Message}" : p.Message).ToArray(), StringComparer.Ordinal);
         var active = families.FirstOrDefault(f => f.Id == model.ActiveTab && !f.BeyondCount)?.Id
             ?? families.FirstOrDefault(f => !f.BeyondCount)?.Id;
         var renderer = new FieldRenderer(configuration, errors);
@@ -46,6 +51,7 @@ internal static class ConfigPage
             <form method="post" action="/config" novalidate id="config-form" class="config-form">
             {page.AntiforgeryField}
             <input type="hidden" name="{ConfigForm.TabKey}" id="active-tab" value="{active ?? ""}">
+            <input type="hidden" name="{ConfigForm.VersionKey}" value="{model.Version}">
             <div class="page-head">
               <div>
                 <h1>{Ui.ConfigurationTitle}</h1>
@@ -57,7 +63,8 @@ internal static class ConfigPage
               </div>
             </div>
             {Markup.If(model.Notice is not null, model.Notice is { } n ? Layout.Notice(n.Kind, n.Content) : Markup.Empty)}
-            {Summary(configuration, families, model.Problems)}
+            {Summary(configuration, families, [.. model.Problems.Where(p => !p.IsIncomplete)])}
+            {Incomplete(configuration, families, [.. model.Problems.Where(p => p.IsIncomplete)])}
             {Warnings(model.Warnings)}
             <div class="workspace">
               <nav class="tabs" aria-label="{Ui.Families}">
@@ -155,14 +162,26 @@ internal static class ConfigPage
             """);
     }
 
-    private static Markup Summary(EvaluatedConfiguration configuration, IReadOnlyList<FamilyView> families, IReadOnlyList<Diagnostic> problems)
-    {
-        if (problems.Count == 0)
-        {
-            return Markup.Empty;
-        }
+    private static Markup Summary(EvaluatedConfiguration configuration, IReadOnlyList<FamilyView> families, IReadOnlyList<Diagnostic> problems) =>
+        problems.Count == 0 ? Markup.Empty : Markup.Of($"""
+            <div class="summary" id="error-summary" role="alert" tabindex="-1">
+            <h2>{Ui.ErrorSummaryOf(problems.Count)}</h2>
+            <ul>{Items(configuration, families, problems)}</ul>
+            </div>
+            """);
 
-        var items = problems.Select(problem =>
+    /// <summary>Values still to give: not errors, a draft is saved with them; "Appliquer" waits for them.</summary>
+    private static Markup Incomplete(EvaluatedConfiguration configuration, IReadOnlyList<FamilyView> families, IReadOnlyList<Diagnostic> problems) =>
+        problems.Count == 0 ? Markup.Empty : Markup.Of($"""
+            <div class="summary incomplete" id="incomplete-summary" role="status">
+            <h2>{Ui.IncompleteSummary(problems.Count)}</h2>
+            <p class="hint">{Ui.IncompleteHint}</p>
+            <ul>{Items(configuration, families, problems)}</ul>
+            </div>
+            """);
+
+    private static IEnumerable<Markup> Items(EvaluatedConfiguration configuration, IReadOnlyList<FamilyView> families, IReadOnlyList<Diagnostic> problems) =>
+        problems.Select(problem =>
         {
             var variable = configuration.Find(problem.Subject);
             var shownAs = variable?.Master is { } master ? master : variable?.Name;
@@ -177,13 +196,6 @@ internal static class ConfigPage
                 ? Markup.Of($"<li><span class=\"where\">{label}</span> <code>{variable.Name}</code> : {problem.Message}</li>")
                 : Markup.Of($"<li><a href=\"#{ConfigForm.RowId(shownAs!)}\" data-panel=\"{family.Id}\"><span class=\"where\">{family.Title} › {label}</span></a> : {problem.Message}</li>");
         });
-        return Markup.Of($"""
-            <div class="summary" id="error-summary" role="alert" tabindex="-1">
-            <h2>{Ui.ErrorSummaryOf(problems.Count)}</h2>
-            <ul>{items}</ul>
-            </div>
-            """);
-    }
 
     private static Markup Warnings(IReadOnlyList<Diagnostic> warnings)
     {

@@ -18,7 +18,7 @@ internal static class PlanPage
         {
             body.Add(Markup.Of($"""
                 <div class="summary" role="alert">
-                <h2>{Ui.PlanImpossible}</h2>
+                <h2>{(errors.All(d => d.IsIncomplete) ? Ui.PlanIncomplete : Ui.PlanImpossible)}</h2>
                 <ul>{errors.Select(d => Markup.Of($"<li><code>{d.Subject}</code> : {d.Message}</li>"))}</ul>
                 <p><a href="/config">{Ui.BackToConfiguration}</a></p>
                 </div>

@@ -46,6 +46,10 @@ public static partial class Ui
         "ErrorCountOne",
         "ErrorSummary",
         "ErrorSummaryOne",
+        "IncompleteSummary",
+        "IncompleteHint",
+        "ToComplete",
+        "PlanIncomplete",
         "WarningsTitle",
         "CheckPassed",
         "CheckPassedOne",
@@ -221,6 +225,14 @@ public static partial class Ui
     public static string ErrorSummary(object? a0) => Format(nameof(ErrorSummary), a0);
 
     public static string ErrorSummaryOne => Get(nameof(ErrorSummaryOne));
+
+    public static string IncompleteSummary(object? a0) => Format(nameof(IncompleteSummary), a0);
+
+    public static string IncompleteHint => Get(nameof(IncompleteHint));
+
+    public static string ToComplete => Get(nameof(ToComplete));
+
+    public static string PlanIncomplete => Get(nameof(PlanIncomplete));
 
     public static string WarningsTitle => Get(nameof(WarningsTitle));
 
