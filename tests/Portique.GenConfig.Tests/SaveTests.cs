@@ -103,7 +103,64 @@ public sealed class SaveTests
         Assert.Contains("id=\"e-frontal_port_http\"", html, StringComparison.Ordinal);
         Assert.Contains("id=\"e-conteneur1_name\"", html, StringComparison.Ordinal);
         Assert.Contains("id=\"e-conteneur1_port_in\"", html, StringComparison.Ordinal);
-        Assert.Contains("3 erreurs empêchent l'enregistrement", HtmlText.Decode(html), StringComparison.Ordinal);
+        Assert.Contains("3 erreurs à corriger", HtmlText.Decode(html), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_draft_with_values_still_missing_is_saved_and_they_are_shown_apart_from_errors()
+    {
+        using var factory = new GenConfigFactory();
+        factory.SetOneContainer();
+        using var client = await factory.LoginAsync();
+        var (form, _) = await FormAsync(client);
+        form.Set("nombre_conteneur", "2").Set("conteneur2_url", "team/api");
+
+        var (response, _) = await PostAsync(client, form, "save");
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal(2, (int)ConfigEol(factory)["nombre_conteneur"]!["val"]!);
+        var (html, _) = await GenConfigFactory.GetFormAsync(client, response.Headers.Location!.OriginalString);
+        var text = HtmlText.Decode(html);
+        Assert.Contains("id=\"incomplete-summary\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"error-summary\"", html, StringComparison.Ordinal);
+        Assert.Contains("À compléter avant d'appliquer (1)", text, StringComparison.Ordinal);
+        Assert.Contains("<ul class=\"errors\" id=\"e-conteneur2_name\"><li>à compléter : ", HtmlText.Decode(HtmlText.Row(html, "conteneur2_name")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_save_from_a_page_older_than_config_eol_is_refused_and_asks_to_reload()
+    {
+        using var factory = new GenConfigFactory();
+        factory.SetOneContainer();
+        using var client = await factory.LoginAsync();
+        var (form, _) = await FormAsync(client);
+        factory.Set(("conteneur1_tag", ["from-the-cli"]));
+        var before = File.ReadAllBytes(factory.ConfigEol);
+        form.Set("conteneur1_repository", "registry.example");
+
+        var (response, html) = await PostAsync(client, form, "save");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("rechargez-la", HtmlText.Decode(html), StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(factory.ConfigEol));
+    }
+
+    [Fact]
+    public async Task A_bad_port_written_by_hand_shows_the_page_with_the_error_next_to_the_field()
+    {
+        using var factory = new GenConfigFactory();
+        factory.SetOneContainer();
+        var eol = ConfigEol(factory);
+        eol["conteneur1_port_out"] = new JsonObject { ["owner"] = "x", ["val"] = new JsonArray("８０") };
+        File.WriteAllText(factory.ConfigEol, eol.ToJsonString());
+        using var client = await factory.LoginAsync();
+
+        var response = await client.GetAsync(new Uri("/config", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"e-conteneur1_port_in\"", html, StringComparison.Ordinal);
+        Assert.Contains("８０", HtmlText.Decode(HtmlText.Row(html, "conteneur1_port_in")), StringComparison.Ordinal);
     }
 
     [Fact]
