@@ -247,7 +247,7 @@ internal static class Commands
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse));
-            var progress = new ConsoleProgress(context.Console);
+            var progress = new ConsoleProgress(context.LineConsole);
             var report = await services.Runner.RunAsync(mode, new ReconfigureOptions { Refresh = parse.GetValue(pull) }, progress, cancellationToken).ConfigureAwait(false);
             foreach (var failed in report.Services.Outcomes.Where(o => !o.Succeeded))
             {

@@ -31,7 +31,12 @@ public static class PortiqueCommandLine
         langOption.AcceptOnlyFromAmong("fr", "en");
 
         var console = CreateConsole(output);
-        var context = new CommandContext(rootOption, langOption, console, output, error);
+        var context = new CommandContext(rootOption, langOption, console, output, error)
+        {
+            // Progress lines are never broken by the console's width: a message (a failed pull's "manifest ...
+            // not found") stays on one line, which the terminal wraps at display time only.
+            LineConsole = CreateConsole(output, lineWidth: 100_000),
+        };
         var root = new RootCommand(Text.HelpPortique + "\n" + Text.HelpExitCodes)
         {
             rootOption,
@@ -125,7 +130,7 @@ public static class PortiqueCommandLine
         }
     }
 
-    private static IAnsiConsole CreateConsole(TextWriter output)
+    internal static IAnsiConsole CreateConsole(TextWriter output, int? lineWidth = null)
     {
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -135,7 +140,11 @@ public static class PortiqueCommandLine
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
-        if (!interactive)
+        if (lineWidth is { } width)
+        {
+            console.Profile.Width = width;
+        }
+        else if (!interactive)
         {
             // Logs and pipes have no width: keep table rows on one line rather than Spectre's 80 columns.
             console.Profile.Width = 200;
@@ -153,5 +162,8 @@ internal sealed record CommandContext(
     TextWriter Output,
     TextWriter Error)
 {
+    /// <summary>The same output as <see cref="Console"/>, for lines that must never be wrapped (progress).</summary>
+    public required IAnsiConsole LineConsole { get; init; }
+
     public PortiqueRoot Root(ParseResult parse) => new(parse.GetValue(RootOption) ?? "/");
 }

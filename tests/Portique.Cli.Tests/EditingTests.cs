@@ -305,3 +305,20 @@ public sealed class EditingTests : IDisposable
         Assert.Equal(before, ConfigBytes());
     }
 }
+
+public sealed class ProgressLineTests
+{
+    [Fact]
+    public void A_long_progress_message_stays_on_one_line()
+    {
+        using var output = new StringWriter();
+        var message = "pull 127.0.0.1:5000/team/wiki:9.9 failed: manifest for 127.0.0.1:5000/team/wiki:9.9 not found: manifest unknown: "
+            + string.Concat(Enumerable.Repeat("the registry does not know this tag ", 8));
+        var progress = new ConsoleProgress(PortiqueCommandLine.CreateConsole(output, lineWidth: 100_000));
+
+        progress.Report(new Portique.Planning.ReconcileEvent(Portique.Planning.EventKind.Error, "wiki", message));
+
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("manifest for 127.0.0.1:5000/team/wiki:9.9 not found", line);
+    }
+}

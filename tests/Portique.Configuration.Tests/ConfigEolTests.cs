@@ -178,4 +178,29 @@ public sealed class ConfigEolTests
         Assert.Equal("nombre_conteneur", Assert.Single(problems).Subject);
         Assert.Equal(before, File.ReadAllBytes(path));
     }
+
+    [Fact]
+    public void A_file_that_is_not_utf8_is_refused_not_read_with_replacement_characters()
+    {
+        var path = Path.Join(Path.GetTempPath(), $"portique-latin1-{Guid.NewGuid():N}.eol");
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes("""{"a": {"owner": "x", "val": "é"}}"""));
+        try
+        {
+            var error = Assert.Throws<ConfigurationInvalidException>(() => ConfigEolFile.Load(path));
+            var problem = Assert.Single(error.Diagnostics);
+            Assert.Equal(path, problem.Subject);
+            Assert.Contains("UTF-8", problem.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_bare_value_is_reported_and_creole_markers_are_not()
+    {
+        var error = Assert.Throws<ConfigurationInvalidException>(() => ConfigValues.Parse("""{"___version___": "2.8.1", "conteneur1_name": "wiki", "n": 3}"""));
+        Assert.Equal(["conteneur1_name", "n"], error.Diagnostics.Select(d => d.Subject));
+    }
 }

@@ -302,7 +302,7 @@ public sealed class EvaluationTests
             "<family name='f'><variable name='m' mandatory='True'/><variable name='s' mandatory='True'/></family>",
             "<group master='m'><slave>s</slave></group>").Evaluate(("m", new[] { "a", "b" }), ("s", new[] { "x", "" }));
 
-        Assert.Equal(new Diagnostic("s", "required value missing on row 2"), Assert.Single(configuration.Validate()));
+        Assert.Equal(Diagnostic.Missing("s", "required value missing on row 2"), Assert.Single(configuration.Validate()));
     }
 
     [Fact]

@@ -110,8 +110,9 @@ public sealed class ConfigPageTests
         using var client = await factory.LoginAsync();
         var (html, _) = await GenConfigFactory.GetFormAsync(client, "/config");
 
-        // A fresh root: conteneur1_name and conteneur1_url are mandatory and empty.
-        Assert.Contains("id=\"error-summary\" role=\"alert\"", html, StringComparison.Ordinal);
+        // A fresh root: conteneur1_name and conteneur1_url are mandatory and empty: to complete, not errors.
+        Assert.Contains("id=\"incomplete-summary\" role=\"status\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"error-summary\"", html, StringComparison.Ordinal);
         Assert.Contains("class=\"field single m-normal has-error\"", HtmlText.Row(html, "conteneur1_name"), StringComparison.Ordinal);
         Assert.Contains("<ul class=\"errors\" id=\"e-conteneur1_name\">", HtmlText.Row(html, "conteneur1_name"), StringComparison.Ordinal);
         Assert.Contains("<ul class=\"errors\" id=\"e-conteneur1_url\">", HtmlText.Row(html, "conteneur1_url"), StringComparison.Ordinal);

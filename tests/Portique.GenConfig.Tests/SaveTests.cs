@@ -269,8 +269,9 @@ public sealed class SaveTests
         Assert.Equal(HttpStatusCode.SeeOther, kept.StatusCode);
         Assert.Equal("S3cret-Value!", (string?)ConfigEol(factory)["secret_db"]!["val"]);
 
-        // A refused save does not send the typed secret back either.
-        var (refused, refusedHtml) = await PostAsync(client, FormPost.FromPage(html).Set("secret_db", "N3w-Secret").Set("ville", ""), "save");
+        // A refused save does not send the typed secret back either (the page is read again: config.eol changed).
+        (html, _) = await GenConfigFactory.GetFormAsync(client, "/config");
+        var (refused, refusedHtml) = await PostAsync(client, FormPost.FromPage(html).Set("secret_db", "N3w-Secret\u0007"), "save");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.DoesNotContain("N3w-Secret", refusedHtml, StringComparison.Ordinal);
 

@@ -144,4 +144,48 @@ public class DesiredStateBuilderTests
         sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "a", 18081), .. Sandbox.Container(2, "a", 18081), ("conteneur1_tag", ["-x"])]);
         Assert.True(Problems(sandbox).Count >= 3);
     }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("99999999999999999999")]
+    [InlineData("0x50")]
+    [InlineData("８０")]
+    [InlineData("70000")]
+    public void A_port_that_is_not_one_is_a_single_type_error_never_a_crash(string port)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "wiki", 18081), ("conteneur1_port_out", [port])]);
+        var problem = Assert.Single(Problems(sandbox));
+        Assert.Equal(("conteneur1_port_out", Core.ProblemKind.Invalid), (problem.Subject, problem.Kind));
+    }
+
+    [Fact]
+    public void Values_not_given_yet_are_incomplete_and_conflicts_are_invalid()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["3"]), .. Sandbox.Container(1, "wiki", 18081), ("conteneur2_port_out", ["18081"]), ("conteneur3_type", ["qemu"])]);
+
+        var problems = Problems(sandbox);
+
+        Assert.All(problems.Where(p => p.Subject.StartsWith("conteneur3_", StringComparison.Ordinal)), p => Assert.True(p.IsIncomplete, p.ToString()));
+        Assert.Contains(problems, p => p is { Subject: "conteneur2_name", IsIncomplete: true });
+        Assert.Contains(problems, p => p is { Subject: "conteneur2_port_in", IsIncomplete: true });
+        Assert.Contains(problems, p => p is { Subject: "conteneur2_port_out", IsIncomplete: false });
+        // Two containers without a name yet are not a duplicate name.
+        Assert.DoesNotContain(problems, p => p is { IsIncomplete: false, Subject: "conteneur3_name" });
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807")]
+    [InlineData("4294967296")]
+    [InlineData("501")]
+    public void An_out_of_range_count_is_one_error_and_enables_no_container(string count)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", [count])]);
+        var workspace = sandbox.Workspace;
+        var report = workspace.Validate(workspace.Evaluate());
+        Assert.Equal("nombre_conteneur", Assert.Single(report.Problems).Subject);
+        Assert.Empty(report.Desired.Services);
+    }
 }
