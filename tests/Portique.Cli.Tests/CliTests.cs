@@ -11,7 +11,10 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunInProcessAsync(root, args);
+
+    /// <summary>Runs <c>portique --root ROOT args...</c> in this process; returns its exit code and what it wrote.</summary>
+    internal static async Task<(int Code, string Output, string Error)> RunInProcessAsync(TempRoot root, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

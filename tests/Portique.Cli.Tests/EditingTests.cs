@@ -15,13 +15,7 @@ public sealed class EditingTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PortiqueCommandLine.RunAsync(["--root", root.Directory, .. args], output, error, CancellationToken.None);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliTests.RunInProcessAsync(root, args);
 
     private byte[] ConfigBytes() => File.Exists(root.Root.ConfigEol) ? File.ReadAllBytes(root.Root.ConfigEol) : [];
 

@@ -60,13 +60,7 @@ public sealed class RandomInputTests
 
     private static async Task<(int Code, string Output, string Error)> InProcessAsync(TempRoot root, params string[] args)
     {
-        var run = Task.Run(async () =>
-        {
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            var code = await PortiqueCommandLine.RunAsync(["--root", root.Directory, .. args], output, error, CancellationToken.None);
-            return (code, output.ToString(), error.ToString());
-        });
+        var run = Task.Run(() => CliTests.RunInProcessAsync(root, args));
         Assert.True(run == await Task.WhenAny(run, Task.Delay(InProcessLimit)), $"portique {string.Join(' ', args)} did not return within {InProcessLimit.TotalSeconds} s");
         return await run;
     }

@@ -98,6 +98,20 @@ public sealed class ApplyTests
     }
 
     [Fact]
+    public async Task An_incomplete_configuration_keeps_apply_disabled_and_lists_what_to_complete()
+    {
+        using var factory = new GenConfigFactory();
+        factory.Backend.Plan = _ => throw new ConfigurationInvalidException([Diagnostic.Missing("conteneur2_name", "valeur obligatoire manquante")]);
+        using var client = await factory.LoginAsync();
+
+        var (html, _) = await GenConfigFactory.GetFormAsync(client, "/plan");
+
+        Assert.Contains("La configuration est incomplète", HtmlText.Decode(html), StringComparison.Ordinal);
+        Assert.Contains("<code>conteneur2_name</code> : valeur obligatoire manquante", html, StringComparison.Ordinal);
+        Assert.Contains(" disabled aria-disabled=\"true\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apply_streams_its_progress_then_its_outcome_as_server_sent_events()
     {
         using var factory = new GenConfigFactory();

@@ -163,13 +163,13 @@ public class DesiredStateBuilderTests
     public void Values_not_given_yet_are_incomplete_and_conflicts_are_invalid()
     {
         using var sandbox = new Sandbox();
-        sandbox.Store([("nombre_conteneur", ["3"]), .. Sandbox.Container(1, "wiki", 18081), ("conteneur2_port_out", ["18081"]), ("conteneur3_type", ["qemu"])]);
+        sandbox.Store([("nombre_conteneur", ["3"]), .. Sandbox.Container(1, "wiki", 18081), ("conteneur2_port_in", ["80"]), ("conteneur2_port_out", ["18081"]), ("conteneur3_port_out", ["18083"]), ("conteneur3_type", ["qemu"])]);
 
         var problems = Problems(sandbox);
 
         Assert.All(problems.Where(p => p.Subject.StartsWith("conteneur3_", StringComparison.Ordinal)), p => Assert.True(p.IsIncomplete, p.ToString()));
         Assert.Contains(problems, p => p is { Subject: "conteneur2_name", IsIncomplete: true });
-        Assert.Contains(problems, p => p is { Subject: "conteneur2_port_in", IsIncomplete: true });
+        Assert.Contains(problems, p => p is { Subject: "conteneur3_port_in", IsIncomplete: true });
         Assert.Contains(problems, p => p is { Subject: "conteneur2_port_out", IsIncomplete: false });
         // Two containers without a name yet are not a duplicate name.
         Assert.DoesNotContain(problems, p => p is { IsIncomplete: false, Subject: "conteneur3_name" });
