@@ -111,14 +111,15 @@ public sealed class RepetitionTests
     }
 
     [Fact]
-    public void A_count_above_repeat_max_is_capped_and_reported()
+    public void A_count_above_repeat_max_enables_nothing_and_is_the_only_problem()
     {
         using var culture = UiCulture.English();
         var configuration = Source().Evaluate(("nombre_conteneur", "201"));
 
-        Assert.Equal(200, configuration.Repetitions[0].Count);
-        var problems = configuration.Validate();
-        Assert.Contains(problems, p => p.Subject == "nombre_conteneur" && p.Message.Contains("0 to 200", StringComparison.Ordinal));
+        Assert.Equal(0, configuration.Repetitions[0].Count);
+        var problem = Assert.Single(configuration.Validate());
+        Assert.Equal("nombre_conteneur", problem.Subject);
+        Assert.Contains("0 to 200", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
