@@ -144,6 +144,22 @@ public sealed class RandomInputTests
         Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Pairs_of_concurrent_set_processes_both_keep_their_change()
+    {
+        using var root = new TempRoot("portique-pairs-");
+        for (var pair = 0; pair < 4; pair++)
+        {
+            var tag = Task.Run(() => RunExecutable(root, "set", "conteneur1_tag", $"t{pair}"));
+            var registry = Task.Run(() => RunExecutable(root, "set", "conteneur1_repository", $"r{pair}.example"));
+            var results = await Task.WhenAll(tag, registry);
+
+            Assert.All(results, r => Assert.True(r.ExitCode == 0, r.StandardError));
+            var values = ConfigEolFile.Load(root.Root.ConfigEol);
+            Assert.Equal(($"t{pair}", $"r{pair}.example"), (values.Get("conteneur1_tag")!.Items[0], values.Get("conteneur1_repository")!.Items[0]));
+        }
+    }
+
     private static BufferedCommandResult RunExecutable(TempRoot root, params string[] args) => RunExecutable(root, ("LANG", "fr_FR.UTF-8"), args);
 
     private static BufferedCommandResult RunExecutable(TempRoot root, (string Name, string Value) environment, params string[] args)
