@@ -21,6 +21,8 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
     {
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
+        // What the configuration gets wrong is said too (status still shows what runs): never a silent bad value.
+        var invalid = workspace.Validate(configuration).Problems.Where(p => !p.IsIncomplete);
         var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
         var host = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault() is { Length: > 0 } name && name != "_" ? name : "127.0.0.1";
         var port = configuration.Find("frontal_port_http")?.Values.FirstOrDefault() ?? "80";
@@ -53,7 +55,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 Configured: false));
         }
 
-        return (statuses, [.. problems.Select(p => p.ToString()), .. warnings]);
+        return (statuses, [.. invalid.Select(p => p.ToString()), .. problems.Select(p => p.ToString()), .. warnings]);
     }
 
     /// <summary>The driver that holds a service's instance (desired technology first), for <c>logs</c>.</summary>

@@ -152,6 +152,21 @@ public sealed class EditingTests : IDisposable
         Assert.Equal(0, (await RunAsync("validate")).Code);
     }
 
+    [Fact]
+    public async Task Status_shows_what_runs_and_names_a_bad_value_written_by_hand()
+    {
+        HandEdit("""
+            {"conteneur1_name": {"owner": "x", "val": "i8status"}, "conteneur1_url": {"owner": "x", "val": "team/wiki"},
+             "conteneur1_port_in": {"owner": "x", "val": ["80"]}, "conteneur1_port_out": {"owner": "x", "val": ["0x50"]}}
+            """);
+
+        var (code, output, error) = await RunAsync("status");
+
+        Assert.Equal(0, code);
+        Assert.Contains("i8status", output);
+        Assert.Contains("conteneur1_port_out:", error);
+    }
+
     [Theory]
     [InlineData("9223372036854775807")]
     [InlineData("4294967296")]
