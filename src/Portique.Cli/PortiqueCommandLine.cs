@@ -14,9 +14,9 @@ public static class PortiqueCommandLine
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
+        args = ValuesAfterSetVariable(args);
         // The language is known before the commands are built, so that --help speaks one language.
         Localization.Apply(Localization.Choose(LanguageOf(args), Environment.GetEnvironmentVariable));
-        args = ValuesAfterSetVariable(args);
         var rootOption = new Option<string>("--root")
         {
             Description = Text.HelpRoot,

@@ -331,3 +331,23 @@ public sealed class ProgressLineTests
         Assert.Contains("manifest for 127.0.0.1:5000/team/wiki:9.9 not found", line);
     }
 }
+
+public sealed class ArgumentTests
+{
+    [Theory]
+    [InlineData("set conteneur1_url --help", "set -- conteneur1_url --help")]
+    [InlineData("--root /r --lang en set conteneur1_url -x", "--root /r --lang en set -- conteneur1_url -x")]
+    [InlineData("set a=1 b=--x", "set -- a=1 b=--x")]
+    [InlineData("set --help", "set --help")]
+    [InlineData("validate --lang en", "validate --lang en")]
+    public void After_set_var_every_word_is_a_value(string given, string expected) =>
+        Assert.Equal(expected.Split(' '), PortiqueCommandLine.ValuesAfterSetVariable(given.Split(' ')));
+
+    [Theory]
+    [InlineData("--lang en validate", "en")]
+    [InlineData("validate --lang=en", "en")]
+    [InlineData("set -- conteneur1_environnement --lang en", null)]
+    [InlineData("validate", null)]
+    public void The_language_is_read_from_the_options_never_from_values(string args, string? expected) =>
+        Assert.Equal(expected, PortiqueCommandLine.LanguageOf(args.Split(' ')));
+}
