@@ -116,6 +116,9 @@ internal static class Messages
         nameof(HostPathForbidden),
         nameof(HostPathUnder),
         nameof(TypeKeyValue),
+        nameof(TypeServerNames),
+        nameof(PathNginxSyntax),
+        nameof(HostPathResolves),
     ];
 
     internal static string XmlMalformed(string detail) => Format(nameof(XmlMalformed), detail);
@@ -313,6 +316,12 @@ internal static class Messages
     internal static string HostPathUnder(string value, string tree) => Format(nameof(HostPathUnder), Shown(value), tree);
 
     internal static string TypeKeyValue(string value) => Format(nameof(TypeKeyValue), Shown(value));
+
+    internal static string TypeServerNames(string value) => Format(nameof(TypeServerNames), Shown(value));
+
+    internal static string PathNginxSyntax() => Format(nameof(PathNginxSyntax));
+
+    internal static string HostPathResolves(string value, string resolved, string tree) => Format(nameof(HostPathResolves), Shown(value), resolved, tree);
 
     internal static string Format(string key, params object[] arguments)
     {
