@@ -220,3 +220,28 @@ public sealed class VariableTypeTests
         Assert.Equal("'a\\nb' is not an integer", VariableTypes.Validate(VariableType.Number, "a\nb"));
     }
 }
+
+public sealed class HostPathsApplyTimeTests
+{
+    [Fact]
+    public void A_host_directory_that_became_a_link_into_a_system_tree_is_refused_just_before_the_mount()
+    {
+        using var culture = UiCulture.English();
+        var folder = Directory.CreateTempSubdirectory("portique-hostpath-");
+        try
+        {
+            var data = Path.Join(folder.FullName, "data");
+            Assert.Null(VariableTypes.Validate(VariableType.HostPath, data));
+            Portique.Core.HostPaths.EnsureAllowed("wiki", data);
+
+            File.CreateSymbolicLink(data, "/var/run");
+
+            var error = Assert.Throws<Portique.Core.RuntimeFailureException>(() => Portique.Core.HostPaths.EnsureAllowed("wiki", data));
+            Assert.Equal($"The host folder {data} of service wiki is not mounted: it now leads to /run, under /run, which no container may be given.", error.Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}

@@ -33,6 +33,10 @@ internal static class Messages
 
     public static string BadRegistry(object? a0) => Format(nameof(BadRegistry), a0);
 
+    public static string FrontendPortsEqual(object? a0, object? a1) => Format(nameof(FrontendPortsEqual), a0, a1);
+
+    public static string RepositoryNotUsed(object? a0, object? a1) => Format(nameof(RepositoryNotUsed), a0, a1);
+
     public static string BadGitUrl(object? a0) => Format(nameof(BadGitUrl), a0);
 
     public static string BadGitRef(object? a0) => Format(nameof(BadGitRef), a0);
