@@ -74,6 +74,8 @@ internal static class Messages
         nameof(FillNeedsSingle),
         nameof(FillNeedsMulti),
         nameof(FillCycle),
+        nameof(FillChainTooDeep),
+        nameof(XmlTooDeep),
         nameof(ConfigEolInvalidJson),
         nameof(ConfigEolNotObject),
         nameof(ConfigEolValueNotScalar),
@@ -122,6 +124,8 @@ internal static class Messages
     ];
 
     internal static string XmlMalformed(string detail) => Format(nameof(XmlMalformed), detail);
+
+    internal static string XmlTooDeep(int max) => Format(nameof(XmlTooDeep), max);
 
     internal static string RootNotCreole(string name) => Format(nameof(RootNotCreole), name);
 
@@ -232,6 +236,8 @@ internal static class Messages
     internal static string FillNeedsMulti(string function, string target) => Format(nameof(FillNeedsMulti), function, target);
 
     internal static string FillCycle(string cycle) => Format(nameof(FillCycle), cycle);
+
+    internal static string FillChainTooDeep(string name, int max) => Format(nameof(FillChainTooDeep), name, max);
 
     internal static string ConfigEolInvalidJson(string detail) => Format(nameof(ConfigEolInvalidJson), detail);
 
