@@ -122,7 +122,9 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(files);
         var changed = new List<string>();
-        foreach (var file in files.Where(f => includeFrontend || !IsFrontendFile(f.Declaration)))
+        var written = files.Where(f => includeFrontend || !IsFrontendFile(f.Declaration)).ToList();
+        await FileWriter.CheckAccountsAsync(written, cancellationToken).ConfigureAwait(false);
+        foreach (var file in written)
         {
             if (await FileWriter.ApplyAsync(file, cancellationToken).ConfigureAwait(false))
             {

@@ -35,6 +35,9 @@ internal static class Messages
         nameof(InvalidFileName),
         nameof(InvalidSource),
         nameof(InvalidFileMode),
+        nameof(FileModeUnsafe),
+        nameof(FileTargetSystemFolder),
+        nameof(FileTargetOwned),
         nameof(InvalidAccount),
         nameof(InvalidServiceName),
         nameof(EnumListInvalid),
@@ -158,6 +161,12 @@ internal static class Messages
     internal static string InvalidSource(string source) => Format(nameof(InvalidSource), Shown(source));
 
     internal static string InvalidFileMode(string value) => Format(nameof(InvalidFileMode), Shown(value));
+
+    internal static string FileModeUnsafe(string value) => Format(nameof(FileModeUnsafe), Shown(value));
+
+    internal static string FileTargetSystemFolder(string name) => Format(nameof(FileTargetSystemFolder), name);
+
+    internal static string FileTargetOwned(string name) => Format(nameof(FileTargetOwned), name);
 
     internal static string InvalidAccount(string attribute, string value) => Format(nameof(InvalidAccount), attribute, Shown(value));
 
