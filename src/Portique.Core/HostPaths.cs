@@ -40,7 +40,8 @@ public static class HostPaths
         var full = Path.GetFullPath(path);
         var missing = new Stack<string>();
         var existing = full;
-        while (existing != "/" && !Path.Exists(existing))
+        // A dangling link counts as existing: where it points is what a mount would create.
+        while (existing != "/" && !Path.Exists(existing) && new FileInfo(existing).LinkTarget is null)
         {
             missing.Push(Path.GetFileName(existing));
             existing = Path.GetDirectoryName(existing) ?? "/";

@@ -165,6 +165,9 @@ public sealed class VariableTypeTests
 
             Assert.Equal($"'{toRoot}' cannot be shared with a container: it leads to /, under /", VariableTypes.Validate(VariableType.HostPath, toRoot));
             Assert.Equal($"'{toEtc}/nginx' cannot be shared with a container: it leads to /etc/nginx, under /etc", VariableTypes.Validate(VariableType.HostPath, toEtc + "/nginx"));
+            var dangling = Path.Join(folder.FullName, "dangling");
+            File.CreateSymbolicLink(dangling, "/etc/portique-not-there-yet");
+            Assert.Equal($"'{dangling}/data' cannot be shared with a container: it leads to /etc/portique-not-there-yet/data, under /etc", VariableTypes.Validate(VariableType.HostPath, dangling + "/data"));
         }
         finally
         {
