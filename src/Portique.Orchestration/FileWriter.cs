@@ -19,6 +19,7 @@ internal static class FileWriter
         {
             if (declaration.Remove && File.Exists(file.Destination))
             {
+                EnsureInsideRoot(file);
                 File.Delete(file.Destination);
                 return true;
             }

@@ -66,6 +66,8 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating()));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);
+        // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
+        await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken).ConfigureAwait(false);
         var (_, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {
