@@ -21,6 +21,10 @@ internal static class GenConfigCommand
         {
             Description = Text.HelpHttps,
         };
+        var allowedHosts = new Option<string[]>("--allowed-host")
+        {
+            Description = Text.HelpAllowedHost,
+        };
         var setPassword = new Option<bool>("--set-password")
         {
             Description = Text.HelpSetPassword,
@@ -29,6 +33,7 @@ internal static class GenConfigCommand
         {
             listen,
             https,
+            allowedHosts,
             setPassword,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,6 +57,7 @@ internal static class GenConfigCommand
                 Root = root,
                 Listen = parse.GetValue(listen) ?? GenConfigOptions.DefaultListen,
                 Https = parse.GetValue(https),
+                AllowedHosts = parse.GetValue(allowedHosts) is { Length: > 0 } hosts ? hosts : null,
                 Started = urls => context.Output.WriteLine(Ui.Listening(string.Join(", ", urls))),
             };
             await GenConfigServer.RunAsync(options, cancellationToken).ConfigureAwait(false);

@@ -126,4 +126,6 @@ internal static class Text
     public static string StillInvalid => Get(nameof(StillInvalid));
 
     public static string LogsEmpty(object? a0) => Format(nameof(LogsEmpty), a0);
+
+    public static string HelpAllowedHost => Get(nameof(HelpAllowedHost));
 }

@@ -60,6 +60,8 @@ public static partial class Ui
         "SeePlan",
         "BackToConfiguration",
         "CsrfTitle",
+        "RequestTooLarge",
+        "RequestRefused",
         "CsrfText",
         "PlanTitle",
         "PlanLead",
@@ -253,6 +255,10 @@ public static partial class Ui
     public static string BackToConfiguration => Get(nameof(BackToConfiguration));
 
     public static string CsrfTitle => Get(nameof(CsrfTitle));
+
+    public static string RequestTooLarge => Get(nameof(RequestTooLarge));
+
+    public static string RequestRefused => Get(nameof(RequestRefused));
 
     public static string CsrfText => Get(nameof(CsrfText));
 
