@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Portique.TestSupport;
 
 /// <summary>
@@ -61,19 +58,6 @@ public static class TestPorts
         }
     }
 
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Any, port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Free on every address: the probe Portique's own preflight uses.</summary>
+    private static bool IsFree(int port) => new Portique.Planning.SocketHostProbe().IsPortFree("0.0.0.0", port);
 }
