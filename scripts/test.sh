@@ -5,6 +5,11 @@
 # Extra arguments go to `dotnet test` (e.g. --filter FullyQualifiedName~Planning).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# One language for every run: the tests set --lang where they check wording, and this keeps the rest (tool
+# output, dates) the same on every machine, whatever the caller's locale.
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=
+# Goldens are compared, never rewritten, by a test run (scripts/update-goldens.sh rewrites them).
+unset PORTIQUE_GOLDEN_OUTPUT
 
 scripts/install-deps.sh || exit 1
 scripts/start-services.sh || exit 1

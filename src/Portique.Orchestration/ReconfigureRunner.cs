@@ -17,7 +17,16 @@ public sealed record ReconfigureOptions
 {
     public bool Refresh { get; init; }
 
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a second run waits for the lock: 10 minutes, or <c>PORTIQUE_LOCK_TIMEOUT_SECONDS</c> when set (a test
+    /// hook, so the timeout's exit code can be checked through the executable without waiting 10 minutes).
+    /// </summary>
+    public TimeSpan LockTimeout { get; init; } = DefaultLockTimeout(Environment.GetEnvironmentVariable);
+
+    internal static TimeSpan DefaultLockTimeout(Func<string, string?> environment) =>
+        int.TryParse(environment("PORTIQUE_LOCK_TIMEOUT_SECONDS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromMinutes(10);
 }
 
 /// <summary>What a reconfigure did: per service, to the files, to the frontend.</summary>

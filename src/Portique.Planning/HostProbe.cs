@@ -42,11 +42,31 @@ public sealed class SocketHostProbe : IHostProbe
         {
             using var client = new TcpClient();
             await client.ConnectAsync(target, port, timeoutSource.Token).ConfigureAwait(false);
-            return true;
+            return await StaysOpenAsync(client.Client, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A proxy in front of the service (docker-proxy, rootlessport...) accepts the connection even when nothing listens
+    /// behind it, then closes it at once. A listening service keeps it open (waiting for a request) or greets: either
+    /// counts; an immediate end of stream or reset does not.
+    /// </summary>
+    private static async Task<bool> StaysOpenAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromMilliseconds(300));
+        try
+        {
+            var buffer = new byte[1];
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token).ConfigureAwait(false) > 0;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return true;
         }
     }
 }

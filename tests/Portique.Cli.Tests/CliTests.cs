@@ -18,7 +18,9 @@ public sealed class CliTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await PortiqueCommandLine.RunAsync(["--root", root.Directory, .. args], output, error, CancellationToken.None);
+        // The language is always explicit: the caller's LANG (English on many machines) must not decide what is checked.
+        string[] language = args.Contains("--lang") ? [] : ["--lang", "fr"];
+        var code = await PortiqueCommandLine.RunAsync(["--root", root.Directory, .. language, .. args], output, error, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -45,7 +47,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Validate_reports_every_error_one_per_line_in_french_by_default()
+    public void French_is_the_default_when_neither_lang_nor_the_environment_asks_for_english()
+    {
+        Assert.Equal("fr", Portique.Core.Localization.Choose(null, _ => null).TwoLetterISOLanguageName);
+        Assert.Equal("fr", Portique.Core.Localization.Choose(null, name => name == "LANG" ? "C.UTF-8" : null).TwoLetterISOLanguageName);
+        Assert.Equal("en", Portique.Core.Localization.Choose(null, name => name == "LANG" ? "en_US.UTF-8" : null).TwoLetterISOLanguageName);
+        Assert.Equal("fr", Portique.Core.Localization.Choose("fr", name => name == "LC_ALL" ? "en_GB.UTF-8" : null).TwoLetterISOLanguageName);
+    }
+
+    [Fact]
+    public async Task Validate_reports_every_error_one_per_line_in_french()
     {
         var (code, _, error) = await RunAsync("validate");
         Assert.Equal(2, code);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Portique.Core;
 using static Portique.Configuration.Tests.Dictionaries;
 
@@ -220,7 +219,7 @@ public sealed class RepetitionTests
     }
 
     [Fact]
-    public void Loading_expanding_and_validating_a_hundred_containers_is_fast()
+    public void A_hundred_containers_load_expand_and_validate_into_a_hundred_families_and_masters()
     {
         var values = new List<(string, object)> { ("nombre_conteneur", "100") };
         for (var n = 1; n <= 100; n++)
@@ -231,15 +230,13 @@ public sealed class RepetitionTests
         }
 
         var configValues = Values(values.ToArray());
-        var watch = Stopwatch.StartNew();
+        // How fast this is belongs to benchmarks/run.sh (measured against a baseline, not a wall-clock limit here).
         var configuration = EvaluatedConfiguration.Evaluate(Source(), configValues);
         var problems = configuration.Validate();
         var templateValues = configuration.GetTemplateValues();
-        watch.Stop();
 
         Assert.Empty(problems);
         Assert.Equal(1 + 100, configuration.Families.Count);
         Assert.Equal(100, templateValues.Masters.Count);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
 }

@@ -64,18 +64,137 @@ public sealed class RobustnessTests
         }
     }
 
-    [Property(MaxTest = 300)]
-    public void Random_config_values_only_ever_raise_configuration_errors(string json)
+    /// <summary>
+    /// A config.eol as Portique or gen_config writes it (an object of <c>{"owner", "val"}</c> entries) for the
+    /// repeated dictionary <c>Valid[2]</c>, each value drawn at random from valid or invalid ones. Returns the text and
+    /// the variables given an invalid value whose instance exists (so validation must name them).
+    /// </summary>
+    private static (string Json, HashSet<string> Invalid, bool AllValid) RandomConfigEol(Random random)
     {
-        try
+        var document = new System.Text.Json.Nodes.JsonObject();
+        var invalid = new HashSet<string>(StringComparer.Ordinal);
+        var allValid = true;
+        string Owner() => random.Next(2) == 0 ? Owners.Portique : Owners.GenConfig;
+        void Put(string name, System.Text.Json.Nodes.JsonNode? value) =>
+            document[name] = new System.Text.Json.Nodes.JsonObject { ["owner"] = Owner(), ["val"] = value };
+
+        var count = random.Next(6);
+        var countIsValid = random.Next(5) > 0;
+        Put("nombre", countIsValid ? count.ToString(System.Globalization.CultureInfo.InvariantCulture) : "deux");
+        allValid &= countIsValid;
+        for (var n = 1; n <= 5; n++)
         {
-            var values = ConfigValues.Parse(json ?? "");
-            var configuration = EvaluatedConfiguration.Evaluate(Dictionaries.Parse(("00_global.xml", Global), ("10_c.xml", Valid[2])), values);
-            _ = configuration.Validate();
+            var exists = countIsValid && n <= count;
+            if (random.Next(3) > 0)
+            {
+                var good = random.Next(4) > 0;
+                Put($"c{n}_name", good ? $"app{n}-{random.Next(100)}" : new[] { "Bad_Name!", "-x", "", "a b" }[random.Next(4)]);
+                var bad = !good;
+                if (bad && exists)
+                {
+                    invalid.Add($"c{n}_name");
+                }
+
+                allValid &= !(bad && exists);
+            }
+
+            if (random.Next(2) > 0)
+            {
+                var rows = random.Next(3);
+                var ports = new System.Text.Json.Nodes.JsonArray();
+                var outs = new System.Text.Json.Nodes.JsonArray();
+                for (var row = 0; row < rows; row++)
+                {
+                    var good = random.Next(4) > 0;
+                    ports.Add(good ? (1 + random.Next(65535)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "70000");
+                    var goodOut = random.Next(4) > 0;
+                    outs.Add(goodOut ? (1024 + random.Next(60000)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "80");
+                    if (exists && !good)
+                    {
+                        invalid.Add($"c{n}_ports");
+                    }
+
+                    if (exists && !goodOut)
+                    {
+                        invalid.Add($"c{n}_out");
+                    }
+
+                    allValid &= !exists || (good && goodOut);
+                }
+
+                Put($"c{n}_ports", ports);
+                Put($"c{n}_out", outs);
+            }
         }
-        catch (ConfigurationInvalidException)
+
+        return (document.ToJsonString(), invalid, allValid);
+    }
+
+    [Property(MaxTest = 300)]
+    public void Valid_shaped_config_eol_documents_are_evaluated_and_validation_names_every_invalid_value(int seed)
+    {
+        var (json, invalid, allValid) = RandomConfigEol(new Random(seed));
+        var source = Dictionaries.Parse(("00_global.xml", Global), ("10_c.xml", Valid[2]));
+
+        // The shape is valid: reading never fails, evaluation and validation always run.
+        var values = ConfigValues.Parse(json);
+        var configuration = EvaluatedConfiguration.Evaluate(source, values);
+        var problems = configuration.Validate();
+
+        var known = configuration.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.All(problems, p =>
         {
+            Assert.False(string.IsNullOrWhiteSpace(p.Message), $"{p.Subject}: empty message");
+            Assert.True(known.Contains(p.Subject) || p.Subject == "nombre", $"{p.Subject}: not a variable ({p.Message})\n{json}");
+        });
+        var named = problems.Select(p => p.Subject).ToHashSet(StringComparer.Ordinal);
+        Assert.True(invalid.IsSubsetOf(named), $"not reported: {string.Join(", ", invalid.Except(named))}\n{json}\n{string.Join("\n", problems)}");
+        if (allValid)
+        {
+            Assert.True(problems.Count == 0, $"{json}\n{string.Join("\n", problems)}");
+            _ = configuration.GetTemplateValues();
         }
+    }
+
+    [Property(MaxTest = 300)]
+    public void Config_eol_written_then_read_gives_the_same_values(int seed)
+    {
+        var random = new Random(seed);
+        var values = ConfigValues.Empty;
+        var expected = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
+        var alphabet = "aé z0\"'\\\n\t{}[]:,%#$`<>&€😀".EnumerateRunes().Select(r => r.ToString()).ToArray();
+        for (var i = random.Next(8); i > 0; i--)
+        {
+            var name = "v" + random.Next(20);
+            var items = Enumerable.Range(0, random.Next(4))
+                .Select(_ => random.Next(8) == 0 ? null : string.Concat(Enumerable.Range(0, random.Next(6)).Select(_ => alphabet[random.Next(alphabet.Length)])))
+                .ToArray();
+            var asList = items.Length != 1 || random.Next(2) == 0;
+            if (!asList)
+            {
+                // A scalar null is "no value" (no item) by definition: only non-null scalars must come back as written.
+                items[0] ??= "";
+            }
+
+            var owner = random.Next(2) == 0 ? Owners.Portique : Owners.GenConfig;
+            values = values.Set(name, owner, items, asList);
+            expected[name] = new StoredValue(owner, items, asList);
+        }
+
+        using var folder = new TemporaryFolder();
+        var path = Path.Combine(folder.Path, "config.eol");
+        ConfigEolFile.Save(path, values);
+        var read = ConfigEolFile.Load(path);
+
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), read.Variables.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, value) in expected)
+        {
+            var back = read.Get(name)!;
+            Assert.Equal((value.Owner, value.IsList || value.Items.Count != 1), (back.Owner, back.IsList || back.Items.Count != 1));
+            Assert.Equal(value.Items, back.Items);
+        }
+
+        Assert.Equal(values.ToJson(), read.ToJson());
     }
 
     [Property(MaxTest = 300)]

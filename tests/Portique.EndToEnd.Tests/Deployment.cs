@@ -119,6 +119,42 @@ public sealed class Deployment : IAsyncLifetime
     public async Task<string> ContainerIdAsync(string name) =>
         Assert.Single(await ContainersAsync(), c => c.Names.Contains("/" + name)).ID;
 
+    /// <summary>
+    /// Every file Portique keeps under the root (config.eol, generated files, nginx configuration, certificates, state),
+    /// each as its size, sha256 and modification time: equal snapshots mean nothing was written, not even rewritten
+    /// with the same content. Left out: <c>run/</c> (pid files, nginx's temporary folders) and <c>var/log/</c> (nginx's
+    /// access log grows with every request).
+    /// </summary>
+    public SortedDictionary<string, string> FileTree()
+    {
+        var tree = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Root.Directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            var relative = Path.GetRelativePath(Root.Directory, file);
+            if (relative.StartsWith("run/", StringComparison.Ordinal) || relative.StartsWith("var/log/", StringComparison.Ordinal)
+                || relative.StartsWith("srv/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var info = new FileInfo(file);
+            if (info.LinkTarget is not null)
+            {
+                tree[relative] = "-> " + info.LinkTarget;
+                continue;
+            }
+
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+            tree[relative] = $"{info.Length} {hash[..16]} {info.LastWriteTimeUtc:O}";
+        }
+
+        return tree;
+    }
+
+    /// <summary>Every container of this root as <c>name id state</c>: equal snapshots mean none was created, removed, started or stopped.</summary>
+    public async Task<IReadOnlyList<string>> ContainerStatesAsync() =>
+        (await ContainersAsync()).Select(c => $"{string.Join(",", c.Names)} {c.ID} {c.State} {c.Created:O}").Order(StringComparer.Ordinal).ToList();
+
     /// <summary>The nginx master's worker pids: a reload replaces them, so equal sets mean no reload.</summary>
     public IReadOnlySet<int> NginxWorkers()
     {

@@ -218,31 +218,67 @@ public sealed class ReconfigureTests : IAsyncLifetime
     public async Task A_reconfigure_killed_mid_replacement_converges_on_the_next_run()
     {
         using var git = await DeployTwoServicesAsync();
-        await deployment.Images.PublishAsync(Image, "2.0", "web-2.0");
+        // 2.0 listens only after 4 s: the replacement stays in its risky state (old one aside, new one started,
+        // not yet accepted) long enough to be caught there.
+        await deployment.Images.PublishAsync(Image, "2.0", "web-2.0", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "sleep 4; exec /bin/httpd -f -p 8080 -h /www"],
+        });
         await deployment.SucceedAsync("set", "conteneur1_tag", "2.0");
+        var oldId = await deployment.ContainerIdAsync(web);
+        string output;
+        string seen;
 
         using (var run = deployment.Start("reconfigure"))
         {
-            // Kill it as soon as it starts replacing: the old container is being set aside.
-            while (await run.StandardOutput.ReadLineAsync() is { } line)
+            // The state itself, not a delay: the old container renamed aside and its successor created.
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            IReadOnlyList<ContainerListResponse> caught;
+            while (true)
             {
-                if (line.Contains("replacing", StringComparison.Ordinal))
+                caught = await WebContainersAsync();
+                if (caught.Any(c => c.ID == oldId && c.Names.Contains($"/{web}.portique-aside")) && caught.Any(c => c.Names.Contains("/" + web)))
                 {
-                    run.Kill(entireProcessTree: true);
                     break;
                 }
+
+                if (run.HasExited)
+                {
+                    Assert.Fail($"reconfigure ended before the replacement was caught: {await run.StandardOutput.ReadToEndAsync()}");
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "the old container was never set aside");
+                await Task.Delay(20);
             }
 
+            run.Kill(entireProcessTree: true);
             await run.WaitForExitAsync();
+            output = await run.StandardOutput.ReadToEndAsync();
+            seen = Describe(caught);
         }
+
+        // Killed in that state: the aside instance and the unproven successor are both still there.
+        var left = await WebContainersAsync();
+        var context = $"caught: {seen}\nleft: {Describe(left)}\noutput:\n{output}";
+        Assert.True(left.Any(c => c.ID == oldId && c.Names.Contains($"/{web}.portique-aside") && c.State != "running"), context);
+        Assert.True(left.Any(c => c.ID != oldId && c.Names.Contains("/" + web)), context);
 
         await deployment.SucceedAsync("reconfigure");
 
-        var webContainers = (await deployment.ContainersAsync()).Where(c => c.Labels["portique.name"] == web).ToList();
-        Assert.Equal(["/" + web], Assert.Single(webContainers).Names);
+        var webContainers = await WebContainersAsync();
+        var survivor = Assert.Single(webContainers);
+        Assert.Equal(["/" + web], survivor.Names);
+        Assert.Equal("running", survivor.State);
+        Assert.DoesNotContain(webContainers, c => c.ID == oldId);
         Assert.Contains("web-2.0", await deployment.GetAsync($"/{web}/"));
         Assert.Equal(0, (await deployment.RunAsync("plan")).ExitCode);
     }
+
+    private static string Describe(IEnumerable<ContainerListResponse> containers) =>
+        string.Join("; ", containers.Select(c => $"{string.Join(",", c.Names)} {c.ID[..12]} {c.State} {c.Command}"));
+
+    private async Task<IReadOnlyList<ContainerListResponse>> WebContainersAsync() =>
+        (await deployment.ContainersAsync()).Where(c => c.Labels["portique.name"] == web).ToList();
 
     [Fact]
     public async Task Two_concurrent_reconfigures_do_not_interleave()
@@ -271,8 +307,9 @@ public sealed class ReconfigureTests : IAsyncLifetime
         Assert.Contains("\"state\": \"running\"", status.StandardOutput);
         Assert.Contains($"/{web}/", status.StandardOutput);
 
-        var logs = await deployment.RunAsync("logs", web);
-        Assert.Equal(0, logs.ExitCode);
+        // busybox httpd logs nothing by itself: the log is empty, and says so by printing no line.
+        var logs = await deployment.SucceedAsync("logs", web);
+        Assert.Equal("", logs.StandardOutput.Trim());
     }
 
     [Fact]

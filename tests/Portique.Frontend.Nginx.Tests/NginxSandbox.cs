@@ -69,12 +69,8 @@ public sealed class NginxSandbox : IAsyncDisposable
     public NginxFrontend NewFrontend(NginxFrontendOptions? options = null) =>
         new(Root, (options ?? new NginxFrontendOptions()) with { Layout = Layout, NginxBinary = options?.NginxBinary ?? NginxBinary });
 
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    /// <summary>A port reserved for this test process (see <see cref="TestSupport.TestPorts"/>).</summary>
+    public static int FreePort() => TestSupport.TestPorts.FreePort();
 
     public static string GoldenDirectory(string set) => Path.Join(AppContext.BaseDirectory, "Golden", set);
 

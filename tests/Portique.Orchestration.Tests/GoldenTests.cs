@@ -1,8 +1,10 @@
+using Portique.TestSupport;
+
 namespace Portique.Orchestration.Tests;
 
 /// <summary>
 /// The shipped templates rendered for a fixed configuration, compared byte for byte with reviewed files in
-/// <c>Golden/shipped/</c>. Set PORTIQUE_UPDATE_GOLDEN=1 to rewrite them after a deliberate change, then review the diff.
+/// <c>Golden/shipped/</c>. A mismatch fails; after a deliberate change rewrite them with <c>scripts/update-goldens.sh</c> and review the diff.
 /// </summary>
 public class GoldenTests
 {
@@ -39,17 +41,11 @@ public class GoldenTests
         var rendered = workspace.RenderAll(workspace.Evaluate()).Single(f => f.Declaration.Name == destination).Content!
             .Replace(sandbox.Temp.Directory, "ROOT", StringComparison.Ordinal);
 
-        var golden = Path.Join(AppContext.BaseDirectory, "Golden", "shipped", destination.TrimStart('/').Replace('/', '_'));
-        if (Environment.GetEnvironmentVariable("PORTIQUE_UPDATE_GOLDEN") == "1")
-        {
-            var source = Path.Join(SourceDirectory(), "Golden", "shipped", Path.GetFileName(golden));
-            Directory.CreateDirectory(Path.GetDirectoryName(source)!);
-            File.WriteAllText(source, rendered);
-            return;
-        }
-
-        Assert.Equal(File.ReadAllText(golden), rendered);
+        var name = destination.TrimStart('/').Replace('/', '_');
+        GoldenFiles.AssertMatches(
+            $"tests/Portique.Orchestration.Tests/Golden/shipped/{name}",
+            Path.Join(AppContext.BaseDirectory, "Golden", "shipped", name),
+            rendered);
     }
 
-    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

@@ -154,13 +154,22 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
     }
 }
 
-/// <summary>A host where every port is free unless listed, and every published port answers.</summary>
+/// <summary>A host where every port is free unless listed, and every published port answers unless listed as silent.</summary>
 internal sealed class FakeHost : IHostProbe
 {
     public HashSet<int> BusyPorts { get; } = [];
 
+    /// <summary>Ports where the instance runs but nothing accepts a connection.</summary>
+    public HashSet<int> SilentPorts { get; } = [];
+
+    /// <summary>Every port probed for connections, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> Probed { get; } = new();
+
     public bool IsPortFree(string address, int port) => !BusyPorts.Contains(port);
 
-    public Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.FromResult(true);
+    public Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Probed.Enqueue(port);
+        return Task.FromResult(!SilentPorts.Contains(port));
+    }
 }

@@ -65,6 +65,29 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_new_version_that_runs_but_never_accepts_on_its_first_port_is_removed_and_the_old_one_restored()
+    {
+        await ApplyAsync(Specs.Web());
+        docker.Calls.Clear();
+        host.SilentPorts.Add(8081);
+        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions
+        {
+            HealthTimeout = TimeSpan.FromMilliseconds(200),
+            HealthPollInterval = TimeSpan.FromMilliseconds(1),
+        });
+
+        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), CancellationToken.None);
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("8081", outcome.Message);
+        Assert.Contains(8081, host.Probed);
+        Assert.Equal(["fetch web", "aside web", "create web", "remove web", "restore web"], docker.Calls);
+        var instance = Assert.Single(docker.Instances);
+        Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
+    }
+
+    [Fact]
     public async Task A_replacement_cancelled_mid_way_is_rolled_back_before_the_cancellation_goes_on()
     {
         await ApplyAsync(Specs.Web());
@@ -78,6 +101,22 @@ public class ReconcilerTests
         Assert.Equal(["fetch web", "aside web", "create web", "remove web", "restore web"], docker.Calls);
         var instance = Assert.Single(docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
+    }
+
+    [Fact]
+    public async Task A_new_service_that_never_accepts_on_its_first_port_is_removed()
+    {
+        host.SilentPorts.Add(8081);
+        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions
+        {
+            HealthTimeout = TimeSpan.FromMilliseconds(200),
+            HealthPollInterval = TimeSpan.FromMilliseconds(1),
+        });
+
+        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web()]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), CancellationToken.None);
+
+        Assert.False(Assert.Single(result.Outcomes).Succeeded);
+        Assert.Empty(docker.Instances);
     }
 
     [Fact]

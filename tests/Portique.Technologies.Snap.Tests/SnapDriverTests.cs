@@ -335,7 +335,14 @@ public sealed class SnapDriverTests : IAsyncLifetime, IDisposable
                 }
             }
         });
-        await Task.Delay(300);
+        // Write the new line once the follower is connected (its request reached snapd), not after a guessed delay.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!Snapd.Requests.Any(r => r.Contains("follow=true", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the follower never asked snapd to follow");
+            await Task.Delay(10);
+        }
+
         Snapd.Log("hello", "new line");
         await follow;
 

@@ -33,7 +33,11 @@ public sealed class GoldenFileTests
     public static TheoryData<string> Templates() => [.. TemplateNames()];
 
     [Fact]
-    public void The_golden_folder_holds_templates() => Assert.True(TemplateNames().Count() >= 3);
+    public void The_golden_folder_holds_the_expected_templates_each_with_its_expected_file()
+    {
+        Assert.Equal(["conteneur1-env", "conteneur1-vars.conf", "nginx-locations"], TemplateNames());
+        Assert.All(TemplateNames(), name => Assert.True(File.Exists(Path.Combine(Folder, name + ".expected")), name + ".expected is missing"));
+    }
 
     [Theory]
     [MemberData(nameof(Templates))]
