@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -1)
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+# The package's maintainer (Debian's usual variables); set them to a real address for a published package.
+maintainer="${DEBFULLNAME:-Portique maintainers} <${DEBEMAIL:-portique@example.org}>"
 out=artifacts/package
 stage=$out/root
 rm -rf "$out"
@@ -28,7 +30,7 @@ share=$stage/usr/share/portique
 doc=$stage/usr/share/doc/portique
 mkdir -p "$lib" "$share" "$doc" "$stage/usr/bin" "$stage/usr/share/man/man1" "$stage/usr/share/man/fr/man1" \
     "$stage/usr/share/bash-completion/completions" "$stage/lib/systemd/system" "$stage/etc/default" \
-    "$stage/usr/share/eole/postservice"
+    "$stage/usr/share/eole/postservice" "$stage/usr/share/lintian/overrides"
 cp -a "$out/publish/." "$lib/"
 rm -rf "$lib/share"
 # LTTng tracing provider: optional for the runtime, and it would pull liblttng-ust.
@@ -85,9 +87,10 @@ install -m 0755 packaging/eole-postservice "$stage/usr/share/eole/postservice/90
 install -m 0755 packaging/postinst packaging/prerm packaging/postrm "$stage/DEBIAN/"
 echo /etc/default/portique-genconfig >"$stage/DEBIAN/conffiles"
 install -m 0644 packaging/copyright "$doc/copyright"
+install -m 0644 packaging/lintian-overrides "$stage/usr/share/lintian/overrides/portique"
 {
     printf 'portique (%s) unstable; urgency=medium\n\n  * Build of commit %s.\n\n' "$version" "$commit"
-    printf ' -- Portique maintainers <portique@localhost>  %s\n' "$(date -R -u -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")"
+    printf ' -- %s  %s\n' "$maintainer" "$(date -R -u -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")"
 } | gzip -9n >"$doc/changelog.gz"
 chmod 0644 "$doc/changelog.gz" "$stage/usr/share/man/man1/portique.1.gz" "$stage/usr/share/man/fr/man1/portique.1.gz" \
     "$stage/usr/share/bash-completion/completions/portique"
@@ -99,7 +102,7 @@ shlibs=$(cd "$out" && mkdir -p debian && touch debian/control && \
 # libicu (globalization) and libssl3 (TLS, hashes) are loaded by name at run time, not linked: dpkg-shlibdeps cannot see them.
 shlibs="${shlibs:+$shlibs, }libicu72, libssl3"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" packaging/control.in >"$stage/DEBIAN/control"
+sed -e "s/@VERSION@/$version/" -e "s/@MAINTAINER@/$maintainer/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" packaging/control.in >"$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | sort | xargs md5sum) >"$stage/DEBIAN/md5sums"
 chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums" "$stage/DEBIAN/conffiles"
 
