@@ -6,8 +6,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh || exit 1
-scripts/start-services.sh || exit 1
+scripts/install-deps.sh --tests || exit 1
+# The swarm tests need dockerd to be a swarm manager: this turns it into one (single node, 127.0.0.1).
+scripts/start-services.sh --swarm || exit 1
 
 results=artifacts/test-results
 rm -rf "$results"
