@@ -9,11 +9,12 @@ include=man-db,nginx,libnginx-mod-stream,docker.io,openssl,libicu72,libssl3,ca-c
 cache=${PORTIQUE_ROOTFS_CACHE:-/var/cache/portique-packaging}
 key=$(printf '%s %s' "$suite" "$include" | sha256sum | cut -c1-12)
 tarball=$cache/debian12-$key.tar
-if [ ! -s "$tarball" ]; then
+if [ ! -f "$tarball" ]; then
     command -v mmdebstrap >/dev/null || { echo "portique: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 1; }
     mkdir -p "$cache"
     echo "portique: building a Debian 12 root with mmdebstrap into $tarball (once)" >&2
-    mmdebstrap --quiet --variant=apt --mode=root --include="$include" "$suite" "$tarball.partial" http://deb.debian.org/debian >&2
-    mv "$tarball.partial" "$tarball"
+    partial=$cache/debian12-$key.partial.tar
+    mmdebstrap --quiet --variant=apt --mode=root --format=tar --include="$include" "$suite" "$partial" http://deb.debian.org/debian >&2
+    mv "$partial" "$tarball"
 fi
 echo "$tarball"
