@@ -95,7 +95,8 @@ internal static class Host
         BufferedCommandResult result;
         try
         {
-            result = await Cli.Wrap(program)
+            // scripts/... are the repository's; other programs come from PATH.
+            result = await Cli.Wrap(program.Contains('/', StringComparison.Ordinal) ? System.IO.Path.Join(Repository, program) : program)
                 .WithArguments(list)
                 .WithWorkingDirectory(Repository)
                 .WithValidation(CommandResultValidation.None)
