@@ -72,7 +72,7 @@ manpage fr "héberge des services web en conteneurs, configurés à la manière 
     echo "    case \$prev in --root|--output) COMPREPLY=(\$(compgen -d -- \"\$cur\")); return ;; --lang) COMPREPLY=(\$(compgen -W 'fr en' -- \"\$cur\")); return ;; esac"
     echo "    case \$verb in"
     for verb in $verbs; do
-        options=$(help --lang en "$verb" | awk '/^Options:/{o=1;next} o&&/^  -/{gsub(/,/," ");for(i=1;i<=NF;i++) if($i ~ /^-/) print $i}' | sort -u | tr '\n' ' ')
+        options=$(help --lang en "$verb" | awk '/^Options:/{o=1;next} o&&/^  -/{gsub(/,/," ");for(i=1;i<=NF;i++) if($i ~ /^-/ && $i != "-?") print $i}' | sort -u | tr '\n' ' ')
         echo "        $verb) COMPREPLY=(\$(compgen -W '${options% }' -- \"\$cur\")) ;;"
     done
     echo "        *) COMPREPLY=(\$(compgen -W '$(tr '\n' ' ' <<<"$verbs")--root --lang --help --version' -- \"\$cur\")) ;;"
