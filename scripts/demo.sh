@@ -1,23 +1,47 @@
 #!/usr/bin/env bash
-# The README's main job: on a fresh Debian 12 (root, no Docker Hub), install what is missing, start the
-# services, build Portique, then run `portique instance` on a demo root with two services:
+# The README's main job: on a fresh Debian 12 (root, no Docker Hub), install what the demo uses, start
+# dockerd and a local registry, build the Debian package (scripts/package.sh) and install it (the
+# `portique` command), then run `portique instance` on a demo root with two services:
 #   bonjour  technology docker      image from the local registry (filled here from Debian's busybox)
 #   site     technology docker+git  image built from a local git repository's tag v1
 # and print their URLs and a status table. Re-running it is safe: nothing changes the second time.
+#   scripts/demo.sh --clean   removes the demo's services through Portique (nombre_conteneur=0, reconfigure),
+#                             stops the demo's private nginx master and deletes the demo root. It leaves the
+#                             portique package installed (apt-get purge portique removes it), dockerd and the registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 root=${PORTIQUE_DEMO_ROOT:-$repo/demo/run}
 http_port=${PORTIQUE_DEMO_HTTP_PORT:-8080}
 https_port=${PORTIQUE_DEMO_HTTPS_PORT:-8443}
+portique() { command portique --root "$root" "$@"; }
+
+if [ "${1:-}" = "--clean" ]; then
+    if [ -f "$root/etc/eole/config.eol" ] && command -v portique >/dev/null; then
+        echo "portique: removing the demo services (nombre_conteneur=0, reconfigure)"
+        portique set nombre_conteneur 0
+        portique reconfigure
+    fi
+    if [ -s "$root/run/portique-nginx.pid" ]; then
+        echo "portique: stopping the demo's nginx master"
+        kill -QUIT "$(cat "$root/run/portique-nginx.pid")" 2>/dev/null || true
+        for _ in $(seq 1 50); do [ -e "$root/run/portique-nginx.pid" ] || break; sleep 0.1; done
+    fi
+    [ "$(realpath -m "$root")" != / ] && rm -rf "$root"
+    echo "portique: demo cleaned ($root removed; the package stays: apt-get purge portique)"
+    exit 0
+elif [ $# -gt 0 ]; then
+    echo "usage: $0 [--clean]" >&2
+    exit 2
+fi
 
 scripts/install-deps.sh
 scripts/start-services.sh
 
-echo "portique: building"
-# ReadyToRun: precompiled, so each `portique` call starts without JIT work.
-dotnet publish src/Portique.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o artifacts/portique --nologo -v quiet -clp:ErrorsOnly
-portique() { dotnet "$repo/artifacts/portique/portique.dll" --root "$root" "$@"; }
+echo "portique: building the Debian package"
+deb=$(scripts/package.sh | tail -1)
+echo "portique: installing $deb"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --reinstall "$deb" >/dev/null
 
 echo "portique: filling the local registry with the demo image"
 base=127.0.0.1:5000/portique-demo/busybox-httpd:1.0
@@ -58,4 +82,5 @@ done
 echo
 echo "First lines of http://127.0.0.1:$http_port/bonjour/ :"
 curl -fsS "http://127.0.0.1:$http_port/bonjour/" | head -3
-echo "Try: dotnet artifacts/portique/portique.dll --root $root plan   (exit 0: nothing to do)"
+echo "Try: portique --root $root plan   (exit 0: nothing to do);  man portique"
+echo "Clean up: scripts/demo.sh --clean"

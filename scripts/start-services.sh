@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Starts the services Portique drives and its integration tests use, when they are not running:
-# dockerd (Debian's docker.io, made a single-node swarm manager) and a local docker-registry on
-# 127.0.0.1:5000 (no Docker Hub here).
+# dockerd (Debian's docker.io) and a local docker-registry on 127.0.0.1:5000 (no Docker Hub here).
+#   --swarm  also makes dockerd a single-node swarm manager on 127.0.0.1 (the swarm technology and its
+#            tests need it; scripts/test.sh passes it, the demo does not). `docker swarm leave --force` undoes it.
 # nginx is not started here: Portique runs its own nginx master per root (see README).
 set -euo pipefail
+swarm=no
+case "${1:-}" in
+    --swarm) swarm=yes ;;
+    "") ;;
+    *) echo "usage: $0 [--swarm]" >&2; exit 2 ;;
+esac
 state=${PORTIQUE_SERVICES_DIR:-/var/lib/portique-services}
 mkdir -p "$state"
 
@@ -23,7 +30,7 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 # The swarm technology needs dockerd to be a swarm manager: a single node, on loopback.
-if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != "active" ]; then
+if [ "$swarm" = yes ] && [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != "active" ]; then
     echo "portique: making dockerd a single-node swarm manager (127.0.0.1)"
     docker swarm init --advertise-addr 127.0.0.1 >/dev/null
 fi

@@ -11,8 +11,9 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=
 # Goldens are compared, never rewritten, by a test run (scripts/update-goldens.sh rewrites them).
 unset PORTIQUE_GOLDEN_OUTPUT
 
-scripts/install-deps.sh || exit 1
-scripts/start-services.sh || exit 1
+scripts/install-deps.sh --tests || exit 1
+# The swarm tests need dockerd to be a swarm manager: this turns it into one (single node, 127.0.0.1).
+scripts/start-services.sh --swarm || exit 1
 
 results=artifacts/test-results
 rm -rf "$results"
