@@ -14,7 +14,13 @@ if [ ! -f "$tarball" ]; then
     mkdir -p "$cache"
     echo "portique: building a Debian 12 root with mmdebstrap into $tarball (once)" >&2
     partial=$cache/debian12-$key.partial.tar
-    mmdebstrap --quiet --variant=apt --mode=root --format=tar --include="$include" "$suite" "$partial" http://deb.debian.org/debian >&2
+    # The host's own apt sources: the root comes from the archive this machine already uses.
+    sources=
+    for candidate in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+        if [ -s "$candidate" ]; then sources=$candidate; break; fi
+    done
+    [ -n "$sources" ] || { echo "portique: no apt sources on this host (/etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list)" >&2; exit 1; }
+    mmdebstrap --quiet --variant=apt --mode=root --format=tar --include="$include" "$suite" "$partial" "$sources" >&2
     mv "$partial" "$tarball"
 fi
 echo "$tarball"

@@ -18,6 +18,24 @@ scripts/start-services.sh --swarm || exit 1
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
+
+# The Debian package and the Debian 12 root it is installed into are built before the tests, not during
+# them: the package build takes both cores for minutes and would slow the engines' health deadlines.
+# Portique.Packaging.Tests reuses them (and builds them itself, and fails, when these steps failed).
+echo "portique: building the Debian package and the Debian 12 test root"
+scripts/debian-rootfs.sh >"$results/rootfs.out" 2>"$results/rootfs.log" &
+rootfs_job=$!
+if package=$(scripts/package.sh 2>"$results/package.log" | tail -1) && [ -f "$package" ]; then
+    export PORTIQUE_TEST_PACKAGE=$package
+else
+    echo "portique: scripts/package.sh failed (see $results/package.log); the packaging tests will say why" >&2
+fi
+if wait "$rootfs_job" && rootfs=$(tail -1 "$results/rootfs.out") && [ -f "$rootfs" ]; then
+    export PORTIQUE_TEST_ROOTFS=$rootfs
+else
+    echo "portique: scripts/debian-rootfs.sh failed (see $results/rootfs.log); the packaging tests will say why" >&2
+fi
+
 dotnet test Portique.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@"
 status=$?
 
