@@ -50,6 +50,12 @@ public static class PortiqueCommandLine
             root.Subcommands.Add(command);
         }
 
+        // System.CommandLine's French resources lack this one line: --help speaks the chosen language too.
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+        {
+            help.Description = Text.HelpHelp;
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

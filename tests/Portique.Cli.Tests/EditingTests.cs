@@ -221,6 +221,13 @@ public sealed class EditingTests : IDisposable
         Assert.DoesNotContain("Affiche", english);
         Assert.Contains("one at a time", setHelp);
         Assert.DoesNotContain(" / ", french);
+        // System.CommandLine's own lines (headings, the help option) follow the language too.
+        Assert.Contains("Utilisation", french);
+        Assert.Contains("Affiche l'aide", french);
+        Assert.DoesNotContain("Show help", french);
+        Assert.DoesNotContain("Usage:", french);
+        Assert.Contains("Usage:", english);
+        Assert.DoesNotContain("Utilisation", english);
     }
 
     [Fact]

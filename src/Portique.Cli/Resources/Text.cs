@@ -115,6 +115,8 @@ internal static class Text
 
     public static string HelpLang => Get(nameof(HelpLang));
 
+    public static string HelpHelp => Get(nameof(HelpHelp));
+
     public static string HelpPortique => Get(nameof(HelpPortique));
 
     public static string HelpExitCodes => Get(nameof(HelpExitCodes));
