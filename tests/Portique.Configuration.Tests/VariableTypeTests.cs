@@ -159,13 +159,14 @@ public sealed class VariableTypeTests
     [Fact]
     public void Every_type_name_round_trips()
     {
-        foreach (var name in VariableTypes.Names)
+        foreach (var name in VariableTypes.Names.Except(["Number", "cidr"]))
         {
             Assert.True(VariableTypes.TryParse(name, out var type));
             Assert.Equal(name, type.ToCreoleName());
         }
 
-        Assert.Equal(Enum.GetValues<VariableType>().Length, VariableTypes.Names.Count);
+        // EOLE's aliases: Number (EOLE 2.2/2.3) is number, cidr is ip_cidr.
+        Assert.Equal(Enum.GetValues<VariableType>().Length + 2, VariableTypes.Names.Count);
         Assert.False(VariableTypes.TryParse("strng", out _));
     }
 

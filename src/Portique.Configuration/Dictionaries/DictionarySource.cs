@@ -90,29 +90,40 @@ public sealed class DictionarySource
     private static DictionarySource FromBytes(List<KeyValuePair<string, byte[]>> texts, List<Diagnostic> errors)
     {
         var loaded = new List<LoadedDictionary>();
+        var wellFormed = true;
         foreach (var (fileName, bytes) in texts)
         {
             var document = ReadXml(fileName, bytes, errors);
             if (document is null)
             {
+                wellFormed = false;
                 continue;
             }
 
+            var before = errors.Count;
             var repeat = DictionaryParser.ReadRepeat(document, fileName, errors);
             // Structure is checked once per file; a repeated file is checked as its instance 1.
-            DictionaryParser.Parse(document, fileName, repeat is null ? null : 1, errors);
+            var parseErrors = new List<Diagnostic>();
+            DictionaryParser.Parse(document, fileName, repeat is null ? null : 1, parseErrors);
             loaded.Add(new LoadedDictionary(fileName, document, repeat, repeat is null ? null : CollectRepeatedNames(document, fileName, errors)));
+
+            // A broken repetition would make every instance collide: merging would only add knock-on errors.
+            wellFormed &= errors.Count == before;
+            errors.AddRange(parseErrors);
         }
 
-        if (errors.Count > 0)
+        // Every error in one pass: the merge checks run even when some constructs were refused, unless a
+        // whole file is unreadable (its absence would only add knock-on "unknown variable" errors).
+        if (!wellFormed)
         {
             throw new DictionaryException(errors);
         }
 
+        var structureErrors = errors.Count;
         var countDefaults = CheckCountVariables(loaded, errors);
-        if (errors.Count > 0)
+        if (errors.Count > structureErrors)
         {
-            throw new DictionaryException(errors);
+            throw new DictionaryException(errors.Distinct().ToList());
         }
 
         var source = new DictionarySource(loaded, countDefaults);
@@ -123,7 +134,7 @@ public sealed class DictionarySource
         SchemaBuilder.Build(source, probe, errors);
         if (errors.Count > 0)
         {
-            throw new DictionaryException(errors);
+            throw new DictionaryException(errors.Distinct().ToList());
         }
 
         return source;
@@ -134,7 +145,8 @@ public sealed class DictionarySource
         var settings = new XmlReaderSettings
         {
             // No DTD: no entity expansion bombs, no external fetches.
-            DtdProcessing = DtdProcessing.Prohibit,
+            // EOLE's dictionaries may start with <!DOCTYPE creole SYSTEM "creole.dtd">: the DTD is ignored, never read.
+            DtdProcessing = DtdProcessing.Ignore,
             XmlResolver = null,
         };
         try

@@ -57,9 +57,9 @@ internal static class ConfigurationValidator
                 }
 
                 var shown = variable.Type == VariableType.Password ? EvaluatedVariable.PasswordMask : item;
-                foreach (var check in variableChecks)
+                foreach (var check in variableChecks.Where(c => !c.WarningOnly))
                 {
-                    if (CheckProblem(check, item, shown) is { } checkProblem)
+                    if (CheckProblem(check, item, shown, configuration) is { } checkProblem)
                     {
                         Report(AtRow(checkProblem));
                     }
@@ -107,7 +107,7 @@ internal static class ConfigurationValidator
         }
     }
 
-    private static string? CheckProblem(CheckDeclaration check, string item, string shown)
+    private static string? CheckProblem(CheckDeclaration check, string item, string shown, EvaluatedConfiguration configuration)
     {
         switch (check.Kind)
         {
@@ -126,6 +126,8 @@ internal static class ConfigurationValidator
                     (null, { } max) when number > max => Messages.RangeAtMost(shown, max),
                     _ => null,
                 };
+            case CheckKind.Eole:
+                return EoleChecks.Problem(check, item, shown, name => configuration.Find(name)?.Values ?? []);
             default:
                 return null;
         }

@@ -93,9 +93,12 @@ public sealed class EvaluatedConfiguration
             f.Declaration.FileList,
             f.Declaration.Remove,
             f.Declaration.MakeDirectory,
-            !f.DisabledByRepetition && !evaluator.AnyDisables(f.Conditions),
+            !f.DisabledByRepetition && !evaluator.AnyDisables(f.Conditions) && f.Declaration.InstanceMode != "when_container",
             f.Instance,
-            f.Declaration.Location)).ToArray();
+            f.Declaration.Location)
+        {
+            Templating = f.Declaration.Templating,
+        }).ToArray();
         var services = schema.Services.Select(s => new EvaluatedService(
             s.Declaration.Name,
             s.Declaration.FileList,
@@ -237,9 +240,9 @@ public sealed class EvaluatedConfiguration
                 variable.Help,
                 variable.Separator,
                 variable.Multi,
-                variable.Mandatory,
+                variable.Mandatory || variable.Conditions.Any(c => c.MakesMandatory && Matches(c)),
                 variable.Mode,
-                variable.Hidden || IsHidden(family) || variable.Conditions.Any(c => !c.Disables && Matches(c)),
+                variable.Hidden || IsHidden(family) || variable.Conditions.Any(c => c.Hides && Matches(c)),
                 IsDisabled(variable),
                 items,
                 origin,
@@ -252,7 +255,7 @@ public sealed class EvaluatedConfiguration
                 variable.Location);
         }
 
-        public bool IsHidden(SchemaFamily family) => family.Hidden || family.Conditions.Any(c => !c.Disables && Matches(c));
+        public bool IsHidden(SchemaFamily family) => family.Hidden || family.Conditions.Any(c => c.Hides && Matches(c));
 
         public bool IsDisabled(SchemaFamily family)
         {
@@ -297,6 +300,7 @@ public sealed class EvaluatedConfiguration
 
             var before = provisionalAnswers;
             var disabled = variable.DisabledByRepetition
+                || variable.DisabledByAttribute
                 || IsDisabled(schema.FamiliesByName[variable.Family])
                 || (variable.Master is not null && IsDisabled(schema.VariablesByName[variable.Master]))
                 || AnyDisables(variable.Conditions);
@@ -311,6 +315,7 @@ public sealed class EvaluatedConfiguration
 
         /// <summary>A <c>disabled_if_*</c> condition applies when its source is disabled or absent (as Creole), or its value matches.</summary>
         private bool Disables(SchemaCondition condition) =>
+            condition.Forced ??
             condition.Source is null
             || IsDisabled(schema.VariablesByName[condition.Source])
             || Matches(condition);
@@ -321,10 +326,15 @@ public sealed class EvaluatedConfiguration
         /// </summary>
         private bool Matches(SchemaCondition condition)
         {
+            if (condition.Forced is { } forced)
+            {
+                return forced;
+            }
+
             var items = condition.Source is null ? [] : Value(condition.Source).Items;
             var texts = items.Count == 0 ? [""] : items.Select(i => i ?? "");
             var isIn = texts.Any(t => condition.Values.Contains(t, StringComparer.Ordinal));
-            return condition.Kind is ConditionKind.DisabledIfIn or ConditionKind.HiddenIfIn ? isIn : !isIn;
+            return condition.IsIn ? isIn : !isIn;
         }
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Value(string name)
@@ -342,18 +352,19 @@ public sealed class EvaluatedConfiguration
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Compute(SchemaVariable variable)
         {
-            if (values.Get(variable.Name) is { } stored)
+            // An <auto> is computed whatever config.eol holds, when Portique computes its function.
+            if (values.Get(variable.Name) is { } stored && variable.Fill is not { IsAuto: true, IsComputed: true })
             {
                 return (stored.Items, ValueOrigin.Stored, stored.Owner);
             }
 
             var rows = variable.Master is null ? (int?)null : Value(variable.Master).Items.Count;
-            if (variable.Fill is { } fill)
+            if (variable.Fill is { IsComputed: true } fill)
             {
-                var arguments = fill.Params
-                    .Select(p => !p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)
-                    .ToArray();
-                if (FillFunctions.Compute(fill.Kind, arguments, fill.AllowNone) is { } computed)
+                var computed = fill.Kind == FillKind.Eole
+                    ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray())
+                    : FillFunctions.Compute(fill.Kind, fill.Params.Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
+                if (computed is not null)
                 {
                     IReadOnlyList<string?> items = rows is { } rowCount && computed.Count == 1 ? Enumerable.Repeat(computed[0], rowCount).ToArray()
                         : variable.Multi ? computed
@@ -362,11 +373,38 @@ public sealed class EvaluatedConfiguration
                 }
             }
 
+            if (values.Get(variable.Name) is { } kept)
+            {
+                return (kept.Items, ValueOrigin.Stored, kept.Owner);
+            }
+
             string? rowDefault = variable.Defaults.Count > 0 ? variable.Defaults[0] : null;
             IReadOnlyList<string?> defaults = rows is { } count ? Enumerable.Repeat(rowDefault, count).ToArray()
                 : variable.Multi ? (IReadOnlyList<string?>)variable.Defaults
                 : rowDefault is null ? [] : [rowDefault];
             return (defaults, defaults.Any(d => d is not null) ? ValueOrigin.Default : ValueOrigin.None, null);
+        }
+
+        private FillArgument Argument(SchemaParam param)
+        {
+            if (param.Items is { } items)
+            {
+                return new FillArgument(param.Name, items, items.Count != 1 || param.Literal.TrimStart().StartsWith('['));
+            }
+
+            if (!param.IsVariable)
+            {
+                return new FillArgument(param.Name, [param.Literal], false);
+            }
+
+            if (param.Variable is null)
+            {
+                return new FillArgument(param.Name, [], false);
+            }
+
+            var variable = schema.VariablesByName[param.Variable];
+            var value = Value(param.Variable).Items;
+            return new FillArgument(param.Name, value, variable.Multi);
         }
     }
 }

@@ -134,7 +134,11 @@ public sealed record EvaluatedFile(
     bool MakeDirectory,
     bool Enabled,
     int? Instance,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary><c>templating='False'</c>: the source is copied unchanged, not rendered.</summary>
+    public bool Templating { get; init; } = true;
+}
 
 /// <summary>A <c>&lt;service&gt;</c> of the dictionaries.</summary>
 /// <param name="Name">The service name.</param>

@@ -29,6 +29,7 @@ public static partial class VariableTypes
         ("absolute_path", VariableType.AbsolutePath),
         ("host_path", VariableType.HostPath),
         ("key_value", VariableType.KeyValue),
+        .. EoleTypes.Spellings,
     ];
 
     // Mounting these would hand the host to a container: refused as host_path, whatever the dictionary says.
@@ -87,7 +88,7 @@ public static partial class VariableTypes
             VariableType.AbsolutePath => AbsolutePathProblem(value),
             VariableType.HostPath => AbsolutePathProblem(value) ?? HostPathProblem(value),
             VariableType.KeyValue => IsKeyValue(value) ? null : Messages.TypeKeyValue(value),
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+            _ => EoleTypes.Validate(type, value),
         };
     }
 
@@ -135,9 +136,9 @@ public static partial class VariableTypes
         return (hostBits & (hostBits + 1)) == 0;
     }
 
-    private static bool IsDnsLabel(string value) => DnsLabelRegex().IsMatch(value);
+    internal static bool IsDnsLabel(string value) => DnsLabelRegex().IsMatch(value);
 
-    private static bool IsDomain(string value)
+    internal static bool IsDomain(string value)
     {
         if (value.Length > 253)
         {
