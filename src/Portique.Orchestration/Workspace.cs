@@ -83,7 +83,7 @@ public sealed class Workspace
     public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root);
+        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, TemplatesDirectory);
         var rendered = new List<RenderedFile>();
         var errors = new List<Diagnostic>();
         foreach (var file in configuration.Files)
@@ -96,6 +96,13 @@ public sealed class Workspace
 
             try
             {
+                // templating='False' (EOLE): the source is copied unchanged.
+                if (!file.Templating && File.Exists(Path.Join(TemplatesDirectory, file.Source)))
+                {
+                    rendered.Add(new RenderedFile(file, Root.Resolve(file.Name), File.ReadAllText(Path.Join(TemplatesDirectory, file.Source))));
+                    continue;
+                }
+
                 var template = ParseTemplate(file);
                 rendered.Add(new RenderedFile(file, Root.Resolve(file.Name), template.Render(scope)));
             }
@@ -166,7 +173,7 @@ public sealed class Workspace
     private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
     {
         var problems = new List<Diagnostic>();
-        foreach (var file in configuration.Files.Where(f => f.Enabled))
+        foreach (var file in configuration.Files.Where(f => f.Enabled && f.Templating))
         {
             try
             {

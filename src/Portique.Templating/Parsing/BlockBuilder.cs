@@ -23,6 +23,10 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         openLoops++;
     }
 
+    /// <summary><c>%def name(params)</c>: its body is registered in <paramref name="definitions"/> when closed.</summary>
+    public void OpenDef(string name, IReadOnlyList<string> parameters, TemplateDefinitions definitions, SourcePosition at) =>
+        Push(new DefUnderConstruction(at, name, parameters, definitions));
+
     public void AddElif(Expression condition, SourcePosition at)
     {
         if (CurrentIf("elif", at) is { } block)
@@ -172,6 +176,18 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         public override TemplateNode Close() => InElse
             ? new IfNode(OpenedAt, branches, new Block(Body))
             : new IfNode(OpenedAt, [.. branches, new ConditionalBranch(currentCondition, new Block(Body))], otherwise: null);
+    }
+
+    private sealed class DefUnderConstruction(SourcePosition openedAt, string name, IReadOnlyList<string> parameters, TemplateDefinitions definitions)
+        : OpenBlock(openedAt)
+    {
+        public override string Keyword => "def";
+
+        public override TemplateNode Close()
+        {
+            definitions.Add(name, parameters, new Block(Body));
+            return new DefinitionNode(OpenedAt);
+        }
     }
 
     private sealed class ForUnderConstruction(SourcePosition openedAt, IReadOnlyList<string> targets, Expression iterable) : OpenBlock(openedAt)

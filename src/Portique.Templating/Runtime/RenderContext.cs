@@ -5,7 +5,7 @@ namespace Portique.Templating.Runtime;
 /// <summary>The state of one render: the scope, the template's local variables and the output.</summary>
 internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
 {
-    private readonly StringBuilder output = new(expectedLength);
+    private StringBuilder output = new(expectedLength);
     private int loopIterations;
 
     public ITemplateScope Scope => scope;
@@ -32,4 +32,28 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
     }
 
     public string Output() => output.ToString();
+
+    // %def calls and %include render into their own buffer (EOLE compatibility).
+    private readonly Stack<StringBuilder> outer = new();
+
+    /// <summary>The text the last <c>%def</c> call produced.</summary>
+    public string? LastCallOutput { get; set; }
+
+    public void BeginCall()
+    {
+        if (outer.Count >= RenderLimits.MaxCallDepth)
+        {
+            throw new EvaluationException(EoleMessages.CallTooDeep(RenderLimits.MaxCallDepth));
+        }
+
+        outer.Push(output);
+        output = new StringBuilder();
+    }
+
+    public string EndCall()
+    {
+        var text = output.ToString();
+        output = outer.Pop();
+        return text;
+    }
 }
