@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(docker.io nginx libnginx-mod-stream docker-registry busybox-static git openssl ca-certificates curl iproute2 procps chromium rsync
     qemu-system-x86 qemu-utils linux-image-amd64 syslinux syslinux-common mtools dosfstools
-    lxc skopeo umoci jq vagrant podman)
+    lxc skopeo umoci jq vagrant podman python3-cheetah)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
