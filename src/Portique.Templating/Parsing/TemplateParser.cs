@@ -228,7 +228,12 @@ internal sealed partial class TemplateParser
         {
             names.Rollback(checkpoint);
             Report(error.Offset, error.Message);
-            KeepBlockStructure(keyword, FirstWordAt(argumentsStart), at);
+
+            // A one-line "%if x: text" opens no block: no knock-on "%end if expected".
+            if (error.Message != EoleMessages.SingleLineDirective(keyword))
+            {
+                KeepBlockStructure(keyword, FirstWordAt(argumentsStart), at);
+            }
         }
 
         position = standalone || keyword == "slurp" ? source.NextLineStartOf(start) : contentEnd;

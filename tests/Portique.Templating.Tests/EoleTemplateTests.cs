@@ -1,0 +1,87 @@
+using static Portique.Templating.Tests.Render;
+
+namespace Portique.Templating.Tests;
+
+/// <summary>
+/// The Cheetah constructs and EOLE helpers real Creole templates use (issue 11), each with the output
+/// python3-cheetah gives with EOLE's settings (checked by hand; the whole corpus is compared automatically
+/// in Portique.Orchestration.Tests' EoleCompatibilityTests).
+/// </summary>
+[UseCulture("en")]
+public sealed class EoleTemplateTests
+{
+    [Fact]
+    public void An_empty_value_renders_as_nothing_never_none() =>
+        Assert.Equal("AB \n", Text("A%%{n}B %%n\n", ("n", null)));
+
+    [Fact]
+    public void Str_of_none_is_still_none() =>
+        Assert.Equal("None\n", Text("%%str(%%n)\n", ("n", null)));
+
+    [Fact]
+    public void A_trailing_colon_on_block_directives_is_python_syntax_and_accepted() =>
+        Assert.Equal("1\na\nb\n", Text("%if %%a:\n1\n%else:\n2\n%end if\n%for %%i in %%l:\n%%i\n%end for\n", ("a", "x"), ("l", List("a", "b"))));
+
+    [Fact]
+    public void The_one_line_form_of_if_is_named_as_unsupported() =>
+        Assert.Contains("one-line form", ParseError("%if %%a: yes\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Text_after_end_if_or_end_for_on_its_line_is_dropped_as_cheetah_does() =>
+        Assert.Equal("yes\nafter\na\n", Text("%if True\nyes\n%end if foo\nafter\n%for %%i in ['a']\n%%i\n%end for  text after\n"));
+
+    [Fact]
+    public void A_def_is_called_with_arguments_or_without_parentheses() =>
+        Assert.Equal("<1>\n\n<x>\n\nbody\n\n", Text("%def f(%%x)\n<%%x>\n%end def\n%%f('1')\n%%f(%%a)\n%def g\nbody\n%end def\n%%g\n", ("a", "x")));
+
+    [Fact]
+    public void A_def_may_be_called_before_it_is_written() =>
+        Assert.Equal("[ok]\n", Text("%%f()%slurp\n%def f()\n[ok]\n%end def\n"));
+
+    [Fact]
+    public void A_def_called_with_the_wrong_count_of_arguments_is_an_error() =>
+        Assert.Contains("takes 1", RenderError("%def f(x)\n%end def\n%%f(1, 2)\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Set_global_silent_and_echo_work_as_in_cheetah() =>
+        Assert.Equal("G\nhiX\n['a', 'c']\n", Text("%set global %%g = 'G'\n%%g\n%echo 'hi'\nX\n%set %%l = ['a']\n%silent %%l.append('c')\n%%l\n"));
+
+    [Fact]
+    public void Dict_literals_setdefault_and_items_work_as_in_python() =>
+        Assert.Equal("{'a': 1, 'b': [2]}\na=1\nb=[2]\n", Text("%set d = {'a': 1}\n%silent %%d.setdefault('b', []).append(2)\n%%d\n%for %%k, %%v in %%d.items()\n%%k=%%v\n%end for\n"));
+
+    [Fact]
+    public void Tuples_unpack_in_for_loops() =>
+        Assert.Equal("1-2\n3-4\n(1, 'a')\n", Text("%for %%x, %%y in [(1,2),(3,4)]\n%%x-%%y\n%end for\n%%str((1, 'a'))\n"));
+
+    [Fact]
+    public void Getattr_reads_a_slave_and_gives_the_default_otherwise() =>
+        Assert.Equal("10.0.0.1 none\n", Text("%for %%m in %%hosts\n%%getattr(%%m, 'ip') %%getattr(%%m, 'absent', 'none')\n%end for\n", ("hosts", List(Row("a", ("ip", "10.0.0.1"))))));
+
+    [Fact]
+    public void Eole_23_multi_items_have_index_and_value() =>
+        Assert.Equal("0:a 1:b \n", Text("%for %%m in %%l\n%%m.index:%%m.value %slurp\n%end for\n\n", ("l", List(new CreoleRow("a", new Dictionary<string, object?>(), 0), new CreoleRow("b", new Dictionary<string, object?>(), 1)))));
+
+    [Theory]
+    [InlineData("%%upper('abc')", "ABC")]
+    [InlineData("%%lower('ABC')", "abc")]
+    [InlineData("%%purge_list(['a', 'b', 'a'])", "['a', 'b']")]
+    [InlineData("%%calc_classe('255.255.252.0')", "22")]
+    [InlineData("%%calc_network('10.1.2.3', '255.255.0.0')", "10.1.0.0")]
+    [InlineData("%%calc_broadcast('10.1.2.3', '255.255.0.0')", "10.1.255.255")]
+    [InlineData("%%is_file('/etc/passwd')", "False")]
+    [InlineData("%%custom_join(['a', 'b'], ',')", "a,b")]
+    [InlineData("%%is_empty([''])", "True")]
+    [InlineData("%%getVar('absent', 'd')", "d")]
+    [InlineData("%%hasVar('absent')", "False")]
+    public void Eole_helpers_give_eoles_results(string template, string expected) =>
+        Assert.Equal(expected, Text(template));
+
+    [Fact]
+    public void An_include_without_a_templates_folder_is_an_error() =>
+        Assert.Contains("%include", RenderError("%include 'autre'\n").Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_directive_portique_does_not_run_is_named() =>
+        Assert.Contains("%while", ParseError("%while True\n").Message, StringComparison.Ordinal);
+}
