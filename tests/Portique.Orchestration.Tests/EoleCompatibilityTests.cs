@@ -81,6 +81,38 @@ public sealed class EoleCompatibilityTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Portiques_own_dictionaries_live_in_their_own_folder_and_are_read_with_eoles()
+    {
+        var shipped = Path.Join(AppContext.BaseDirectory, "share");
+        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
+        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
+        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
+        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+
+        var workspace = Workspace;
+        var configuration = workspace.Evaluate();
+        var report = workspace.Validate(configuration);
+        var rendered = workspace.RenderAll(configuration).Where(f => f.Content is not null).Select(f => f.Declaration.Name).ToArray();
+
+        Assert.Empty(report.Problems);
+        Assert.Contains("/etc/hosts", rendered);
+        Assert.Contains("/etc/eole/conteneur-vars.conf", rendered);
+        Assert.DoesNotContain(
+            Directory.EnumerateFiles(temp.Root.DictionariesDirectory),
+            path => File.ReadAllText(path).Contains("repeat=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dictionary_name_present_in_eoles_and_portiques_folders_is_an_error()
+    {
+        Copy(Path.Join(Module, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder), only: "20_ssh.xml");
+
+        var error = Assert.Throws<Portique.Core.DictionaryException>(() => Workspace.LoadDictionaries());
+
+        Assert.Equal("20_ssh.xml", Assert.Single(error.Diagnostics).Subject);
+    }
+
     public void Dispose() => temp.Dispose();
 
     /// <summary>What templates see, without validation (empty values are not all valid): enabled variables, masters as rows.</summary>
@@ -148,10 +180,10 @@ public sealed class EoleCompatibilityTests : IDisposable
         _ => JsonValue.Create(value.ToString()),
     };
 
-    private static void Copy(string from, string to)
+    private static void Copy(string from, string to, string? only = null)
     {
         Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
+        foreach (var file in Directory.EnumerateFiles(from).Where(f => only is null || Path.GetFileName(f) == only))
         {
             File.Copy(file, Path.Join(to, Path.GetFileName(file)));
         }

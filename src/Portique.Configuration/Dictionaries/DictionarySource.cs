@@ -45,17 +45,36 @@ public sealed class DictionarySource
     /// Loads every <c>*.xml</c> of <paramref name="folder"/> in ordinal file-name order.
     /// </summary>
     /// <exception cref="DictionaryException">Every problem of every file, each at <c>file:line</c>.</exception>
-    public static DictionarySource Load(string folder)
+    public static DictionarySource Load(string folder) => Load([folder]);
+
+    /// <summary>
+    /// Loads every <c>*.xml</c> of several folders (EOLE's and Portique's own) as one set, in ordinal file-name
+    /// order across the folders, as if they were one folder: a file name present in two folders is an error.
+    /// </summary>
+    /// <exception cref="DictionaryException">Every problem of every file, each at <c>file:line</c>.</exception>
+    public static DictionarySource Load(IReadOnlyList<string> folders)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        if (!Directory.Exists(folder))
+        ArgumentNullException.ThrowIfNull(folders);
+        var paths = new List<string>();
+        foreach (var folder in folders)
         {
-            throw new DictionaryException([new Diagnostic(folder, Messages.DictionaryFolderMissing())]);
+            ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+            if (!Directory.Exists(folder))
+            {
+                throw new DictionaryException([new Diagnostic(folder, Messages.DictionaryFolderMissing())]);
+            }
+
+            paths.AddRange(Directory.EnumerateFiles(folder, "*.xml", XmlFilesOnly));
         }
 
         var texts = new List<KeyValuePair<string, byte[]>>();
         var errors = new List<Diagnostic>();
-        foreach (var path in Directory.EnumerateFiles(folder, "*.xml", XmlFilesOnly).Order(StringComparer.Ordinal))
+        foreach (var duplicate in paths.GroupBy(p => Path.GetFileName(p), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add(new Diagnostic(duplicate.Key, EoleMessages.DictionaryInTwoFolders(string.Join(", ", duplicate))));
+        }
+
+        foreach (var path in paths.DistinctBy(p => Path.GetFileName(p), StringComparer.Ordinal).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal))
         {
             var fileName = Path.GetFileName(path);
             try

@@ -13,7 +13,7 @@ internal static class EoleMessages
     [
         nameof(InvalidFunctionName), nameof(PythonUnsupported), nameof(ParamNotNumber), nameof(CheckParamMissing), nameof(RegexInvalid),
         nameof(RegexMismatch), nameof(MustDiffer), nameof(MustBeLower), nameof(MustBeUpper), nameof(LengthExact), nameof(LengthAtLeast),
-        nameof(LengthAtMost), nameof(ForbiddenCharacter), nameof(NotInNetwork), nameof(TypeInvalid),
+        nameof(LengthAtMost), nameof(ForbiddenCharacter), nameof(NotInNetwork), nameof(TypeInvalid), nameof(DictionaryInTwoFolders),
     ];
 
     internal static string InvalidFunctionName(string name) => Format(nameof(InvalidFunctionName), Messages.Shown(name));
@@ -45,6 +45,8 @@ internal static class EoleMessages
     internal static string NotInNetwork(string value, string network, string netmask) => Format(nameof(NotInNetwork), value, network, netmask);
 
     internal static string TypeInvalid(string value, string type) => Format(nameof(TypeInvalid), Messages.Shown(value), type);
+
+    internal static string DictionaryInTwoFolders(string paths) => Format(nameof(DictionaryInTwoFolders), paths);
 
     private static string Format(string key, params object[] arguments)
     {
