@@ -87,7 +87,7 @@ internal sealed class DefCallExpression(SourcePosition position, string name, IR
     }
 }
 
-/// <summary><c>%include 'name'</c>: inserts a file of the templates folder, as EOLE does (its <c>%%</c> are not replaced).</summary>
+/// <summary><c>%include 'name'</c>: renders another template of the templates folder in place, with the same values.</summary>
 internal sealed class IncludeNode(SourcePosition position, Expression name) : TemplateNode(position)
 {
     protected override Flow ExecuteCore(RenderContext context)
@@ -104,10 +104,24 @@ internal sealed class IncludeNode(SourcePosition position, Expression name) : Te
                 throw new EvaluationException(EoleMessages.IncludeUnavailable);
         }
 
-        // EOLE's Cheetah compiles an included file with Cheetah's default settings, not Creole's: a %%name
-        // in it is not replaced. Portique inserts the text as it is, which is what EOLE produces for any
-        // file without Cheetah's own $placeholders and #directives.
-        context.Write(text);
+        // EOLE patches Cheetah's compile with Creole's settings: an included file is a Creole template too,
+        // rendered with the same values.
+        var parsed = TemplateParser.Parse(text);
+        if (parsed.Errors.Count > 0)
+        {
+            var first = parsed.Errors[0];
+            throw new EvaluationException($"{first.Position.Subject(included)}: {first.Message}");
+        }
+
+        context.BeginCall();
+        try
+        {
+            parsed.Root.Execute(context);
+        }
+        finally
+        {
+            context.Write(context.EndCall());
+        }
         return Flow.Normal;
     }
 }

@@ -38,7 +38,21 @@ def convert(value):
     return value
 
 
+def eole_compile():
+    """EOLE's creole/template.py patches Cheetah's compile so that every template, included ones too, gets
+    Creole's settings."""
+    original = Template.compile
+
+    @classmethod
+    def cl_compile(kls, *args, **kwargs):
+        kwargs['compilerSettings'] = eole_helpers.COMPILER_SETTINGS
+        return original.__func__(kls, *args, **kwargs)
+
+    Template.compile = cl_compile
+
+
 def main():
+    eole_compile()
     request = json.load(open(sys.argv[1], encoding='utf-8'))
     eole_helpers.ROOT = request['root']
     variables = {name: convert(value) for name, value in request['variables'].items()}
