@@ -322,6 +322,16 @@ public sealed class EoleDictionaryTests
     }
 
     [Fact]
+    public void A_file_engine_none_is_copied_and_an_engine_portique_cannot_run_is_refused()
+    {
+        var files = One("", files: "<file name='/etc/a.conf' engine='none' included='no'/><file name='/etc/b.conf' engine='creole'/>").Evaluate().Files;
+        var error = LoadFails(("10_test.xml", Creole("", files: "<file name='/etc/c.conf' engine='jinja2'/>")));
+
+        Assert.Equal([false, true], files.Select(f => f.Templating));
+        Assert.Contains("jinja2", Assert.Single(error.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Errors_of_structure_and_of_references_are_reported_in_one_pass()
     {
         var error = LoadFails(

@@ -74,6 +74,12 @@ public sealed class EoleTemplateTests
     [InlineData("%%is_empty([''])", "True")]
     [InlineData("%%getVar('absent', 'd')", "d")]
     [InlineData("%%hasVar('absent')", "False")]
+    [InlineData("%%sorted(['b', 'a', 'c'])", "['a', 'b', 'c']")]
+    [InlineData("%%list(reversed([1, 2]))", "[2, 1]")]
+    [InlineData("%%zip(['a', 'b'], [1, 2])", "[('a', 1), ('b', 2)]")]
+    [InlineData("%%sum([1, 2, 3])", "6")]
+    [InlineData("%%abs(-3)", "3")]
+    [InlineData("%%str('a.b.c'.count('.')) %%str('abc'.find('c')) %%str('12'.isdigit()) %%str('7'.zfill(3)) %%str('abc'.capitalize())", "2 2 True 007 Abc")]
     public void Eole_helpers_give_eoles_results(string template, string expected) =>
         Assert.Equal(expected, Text(template));
 

@@ -68,6 +68,18 @@ internal sealed partial class DictionaryParser
         };
     }
 
+    /// <summary>EOLE 2.7+'s <c>engine</c> of a file: <c>creole</c> (the default) or <c>none</c> (copied as is).</summary>
+    private string? Engine(XElement element, Dictionary<string, string> attributes)
+    {
+        if (!attributes.TryGetValue("engine", out var engine) || engine is "creole" or "none")
+        {
+            return engine;
+        }
+
+        Error(element.Attribute("engine")!, Messages.InvalidAttributeValue("engine", "file", engine, "creole, none"));
+        return null;
+    }
+
     private void ReadSeparators(XElement element, List<SeparatorDeclaration> separators)
     {
         ReadAttributes(element, NoNames);

@@ -28,7 +28,8 @@ internal sealed partial class DictionaryParser
     private static readonly string[] FilesChildren =
         ["file", "service", "package", "service_access", "service_restriction", "host", "interface", "disknod", "fstab"];
     private static readonly string[] FileAttributes =
-        ["name", "source", "mode", "owner", "group", "filelist", "rm", "mkdir", "del_comment", "instance_mode", "redefine", "templating"];
+        ["name", "source", "mode", "owner", "group", "filelist", "rm", "mkdir", "del_comment", "instance_mode", "redefine", "templating",
+         "engine", "included"];
 
     private static readonly string[] ServiceAttributes =
         ["filelist", "servicelist", "instance_mode", "method", "redefine", "in_container", "startlevel", "stoplevel", "pty", "disabled"];
@@ -38,7 +39,7 @@ internal sealed partial class DictionaryParser
     private static readonly string[] FamilyChildren = ["variable", "separators"];
     private static readonly string[] VariableAttributes =
         ["name", "type", "description", "multi", "mandatory", "hidden", "mode", "redefine", "exists",
-         "disabled", "auto_freeze", "auto_save", "remove_check", "remove_condition", "remove_fill", "submulti"];
+         "disabled", "auto_freeze", "auto_save", "remove_check", "remove_condition", "remove_fill", "submulti", "test"];
 
     private static readonly string[] VariableChildren = ["value"];
     private static readonly string[] SeparatorsChildren = ["separator"];
@@ -274,7 +275,7 @@ internal sealed partial class DictionaryParser
 
         return new FileDeclaration(name, source, rawSource, mode, owner, group, fileList, remove, makeDirectory, Location(element))
         {
-            Templating = Boolean(element, attributes, "templating") ?? true,
+            Templating = (Boolean(element, attributes, "templating") ?? true) && Engine(element, attributes) != "none",
             Redefine = Boolean(element, attributes, "redefine") ?? false,
             InstanceMode = attributes.GetValueOrDefault("instance_mode"),
             Container = container,

@@ -24,7 +24,36 @@ internal static class EoleHelpers
             || context.Scope.TryGetVariable(Arity.String("hasVar", args[0]), out _)),
         new("getattr", 2, 3, GetAttribute),
         new("hasattr", 2, 2, (context, args) => TryGetAttribute(args[0], Arity.String("hasattr", args[1]), out _)),
+
+        // Python builtins real EOLE templates call.
+        new("sorted", 1, 1, (_, args) => Sorted(args[0])),
+        new("reversed", 1, 1, (_, args) => PythonSequences.Iterate(args[0]).Reverse().ToList()),
+        new("list", 0, 1, (_, args) => args.Count == 0 ? new List<object?>() : PythonSequences.Iterate(args[0]).ToList()),
+        new("tuple", 0, 1, (_, args) => new TupleValue(args.Count == 0 ? [] : [.. PythonSequences.Iterate(args[0])])),
+        new("dict", 0, 0, (_, _) => new PythonDict()),
+        new("sum", 1, 1, (_, args) => PythonSequences.Iterate(args[0]).Aggregate((object?)0L, PythonOperators.Add)),
+        new("abs", 1, 1, (_, args) => PythonValue.Unwrap(args[0]) switch
+        {
+            long l => l == long.MinValue ? throw new EvaluationException(Messages.ArithmeticOverflow) : (object)Math.Abs(l),
+            double d => (object)Math.Abs(d),
+            _ => throw Arity.WrongType("abs", "int, float", args[0]),
+        }),
+        new("zip", 1, int.MaxValue, (_, args) => Zip(args)),
     ];
+
+    private static List<object?> Sorted(object? value)
+    {
+        var items = PythonSequences.Iterate(value).ToList();
+        var comparer = Comparer<object?>.Create((a, b) => PythonOperators.Compare(a, b, "<"));
+        return [.. items.Order(comparer)];
+    }
+
+    private static List<object?> Zip(IReadOnlyList<object?> args)
+    {
+        var lists = args.Select(a => PythonSequences.Iterate(a).ToList()).ToList();
+        var length = lists.Min(l => l.Count);
+        return [.. Enumerable.Range(0, length).Select(i => (object?)new TupleValue([.. lists.Select(l => l[i])]))];
+    }
 
     private static List<object?> PurgeList(object? value)
     {
