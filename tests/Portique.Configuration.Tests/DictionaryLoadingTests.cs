@@ -237,7 +237,7 @@ public sealed class DictionaryLoadingTests
     [InlineData("<check name='valid_entier' target='v'><param name='mini'>1</param><param name='mini'>2</param></check>", "mini")]
     [InlineData("<check name='valid_entier' target='v'><param name='mini'>5</param><param name='maxi'>2</param></check>", "5")]
     [InlineData("<check name='valid_enum' target='v'><param>['a']</param><param>['b']</param></check>", "[...]")]
-    [InlineData("<check name='valid_enum' target='v'><param type='eole'>v</param></check>", "valid_enum")]
+    [InlineData("<check name='valid_enum' target='v'><param type='eole'>fantome</param></check>", "fantome")]
     [InlineData("<condition name='disabled_if_in' source='v'><param type='eole'>v</param><target>v</target></condition>", "disabled_if_in")]
     [InlineData("<condition name='hidden_if_in' source='v'><param name='x'>a</param><target>v</target></condition>", "'x'")]
     [InlineData("<fill name='concat' target='v'><param name='a'>1</param><param name='a'>2</param></fill>", "'a'")]

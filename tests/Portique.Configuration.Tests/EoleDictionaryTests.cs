@@ -291,10 +291,15 @@ public sealed class EoleDictionaryTests
     [InlineData("<check name='valid_upper' target='v'/>", "ABC", "aBC")]
     [InlineData("<check name='valid_len' target='v'><param name='max_len'>3</param></check>", "abc", "abcd")]
     [InlineData("<check name='valid_chaine' target='v'><param name='forbidden_chars'>['/', ' ']</param></check>", "abc", "a/b")]
+    [InlineData("<check name='valid_enum' target='v'><param type='eole'>choix</param></check>", "a", "z")]
+    [InlineData("<check name='valid_entier' target='v'><param name='mini'>1</param><param name='maxi' type='eole'>borne</param></check>", "5", "11")]
     [InlineData("<check name='valid_in_network' target='v'><param>10.0.0.0</param><param>255.0.0.0</param></check>", "10.2.3.4", "11.2.3.4")]
     public void Eole_check_functions_are_enforced(string check, string valid, string invalid)
     {
-        var source = One("<family name='f'><variable name='v'/><variable name='autre'><value>même</value></variable></family>", check);
+        var source = One(
+            "<family name='f'><variable name='v'/><variable name='autre'><value>même</value></variable>"
+            + "<variable name='choix' multi='True'><value>a</value><value>b</value></variable><variable name='borne' type='number'><value>10</value></variable></family>",
+            check);
 
         Assert.Empty(source.Evaluate(("v", valid)).Validate());
         Assert.Equal("v", Assert.Single(source.Evaluate(("v", invalid)).Validate()).Subject);

@@ -398,8 +398,11 @@ internal sealed partial class DictionaryParser
     private CheckDeclaration? ReadCheck(XElement element)
     {
         var attributes = ReadAttributes(element, CheckAttributes);
-        if (attributes.TryGetValue("name", out var function) && !CheckNames.Contains(function, StringComparer.Ordinal))
+        if (attributes.TryGetValue("name", out var function)
+            && (!CheckNames.Contains(function, StringComparer.Ordinal)
+                || (function is "valid_enum" or "valid_entier" && element.Elements("param").Any(p => p.Attribute("type")?.Value == "eole"))))
         {
+            // EOLE's other checks, and valid_enum/valid_entier reading another variable (a dynamic list, a bound).
             return ReadEoleCheck(element, attributes, function);
         }
 

@@ -277,6 +277,11 @@ internal sealed class SchemaBuilder
             {
                 variable.Mandatory = true;
             }
+            else if (check.Kind == CheckKind.Eole
+                && check.Params.FirstOrDefault(p => p.IsVariable && !p.Optional && !variables.ContainsKey(p.Text) && !absent.IsAbsentVariable(p.Text)) is { } unknown)
+            {
+                Error(unknown.Location, Messages.UnknownVariableReference("param", unknown.Text));
+            }
             else
             {
                 variable.Checks.Add(check);

@@ -71,6 +71,21 @@ internal static class EoleChecks
                 }
 
                 return null;
+            case "valid_enum":
+                var allowed = parameters.Where(p => p.Name is null)
+                    .SelectMany(p => p.IsVariable ? valueOf(p.Text) : PythonLiteral.TryEvaluate(p.Text, out var list) ? PythonLiteral.Items(list) : [p.Text])
+                    .OfType<string>().ToArray();
+                var closed = Literal("checkval", -1) != "False";
+                return !closed || allowed.Contains(item, StringComparer.Ordinal) ? null : Messages.EnumNotAllowed(shown, string.Join(", ", allowed));
+            case "valid_entier":
+                if (!VariableTypes.TryParseInteger(item, out var number))
+                {
+                    return Messages.RangeNotInteger(shown);
+                }
+
+                return Bound("mini") is { } low && number < low ? Messages.RangeAtLeast(shown, low)
+                    : Bound("maxi") is { } high && number > high ? Messages.RangeAtMost(shown, high)
+                    : null;
             case "valid_lower":
                 return !item.Any(char.IsUpper) ? null : EoleMessages.MustBeLower(shown);
             case "valid_upper":
