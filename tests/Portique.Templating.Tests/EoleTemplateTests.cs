@@ -84,6 +84,10 @@ public sealed class EoleTemplateTests
         Assert.Equal(expected, Text(template));
 
     [Fact]
+    public void Augmented_set_and_unless_work_as_in_cheetah() =>
+        Assert.Equal("3\nno\n", Text("%set %%i = 1\n%set %%i += 2\n%%i\n%unless %%i > 5\nno\n%end unless\n"));
+
+    [Fact]
     public void An_include_without_a_templates_folder_is_an_error() =>
         Assert.Contains("%include", RenderError("%include 'autre'\n").Message, StringComparison.Ordinal);
 

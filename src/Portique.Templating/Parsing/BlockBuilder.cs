@@ -15,7 +15,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
     public void Add(TemplateNode node) => (open.Count > 0 ? open.Peek().Body : root).Add(node);
 
-    public void OpenIf(Expression condition, SourcePosition at) => Push(new IfUnderConstruction(at, condition));
+    public void OpenIf(Expression condition, SourcePosition at, string keyword = "if") => Push(new IfUnderConstruction(at, condition, keyword));
 
     public void OpenFor(IReadOnlyList<string> targets, Expression iterable, SourcePosition at)
     {
@@ -150,14 +150,14 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         public abstract TemplateNode Close();
     }
 
-    private sealed class IfUnderConstruction(SourcePosition openedAt, Expression condition) : OpenBlock(openedAt)
+    private sealed class IfUnderConstruction(SourcePosition openedAt, Expression condition, string keyword = "if") : OpenBlock(openedAt)
     {
         private readonly List<ConditionalBranch> branches = [];
         private Expression currentCondition = condition;
 
         public bool InElse { get; private set; }
 
-        public override string Keyword => "if";
+        public override string Keyword => keyword;
 
         public void StartBranch(Expression nextCondition)
         {

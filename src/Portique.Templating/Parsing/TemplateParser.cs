@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
+using Portique.Templating.Runtime;
 using Portique.Templating.Syntax;
 
 namespace Portique.Templating.Parsing;
@@ -16,12 +17,12 @@ internal sealed partial class TemplateParser
 {
     private static readonly FrozenSet<string> DirectiveKeywords =
         FrozenSet.Create(
-            StringComparer.Ordinal, "if", "elif", "else", "end", "for", "set", "slurp", "break", "continue", "silent", "echo", "def", "include");
+            StringComparer.Ordinal, "if", "elif", "else", "end", "for", "set", "slurp", "break", "continue", "silent", "echo", "def", "include", "unless");
 
     /// <summary>Cheetah directives Creole would run: written here they must not pass silently as text.</summary>
     private static readonly FrozenSet<string> UnsupportedCheetahDirectives = FrozenSet.Create(
         StringComparer.Ordinal,
-        "import", "from", "block", "call", "raw", "while", "unless", "try",
+        "import", "from", "block", "call", "raw", "while", "try",
         "except", "finally", "return", "pass", "stop", "filter", "cache", "capture", "extends", "repeat", "assert",
         "raise", "del");
 
@@ -259,7 +260,7 @@ internal sealed partial class TemplateParser
                 break;
             case "end":
                 var kind = parser.Next();
-                if (!kind.IsKeyword("if") && !kind.IsKeyword("for") && !kind.IsKeyword("def"))
+                if (!kind.IsKeyword("if") && !kind.IsKeyword("for") && !kind.IsKeyword("def") && !kind.IsKeyword("unless"))
                 {
                     throw new TemplateSyntaxException(kind.Start, Messages.EndKindExpected);
                 }
@@ -295,11 +296,32 @@ internal sealed partial class TemplateParser
                 }
 
                 var name = ParseTarget(parser);
+                Func<object?, object?, object?>? augmented = parser.Peek() switch
+                {
+                    { Text: "+" } token when token.IsSymbol("+") => PythonOperators.Add,
+                    { Text: "-" } token when token.IsSymbol("-") => PythonOperators.Subtract,
+                    _ => null,
+                };
+                if (augmented is not null)
+                {
+                    // %set %%i += 1, as Cheetah allows.
+                    parser.Next();
+                }
+
                 parser.Expect("=");
                 var value = parser.ParseExpression();
                 parser.ExpectEnd(keyword);
                 names.AddLocal(name);
+                if (augmented is not null)
+                {
+                    value = new BinaryExpression(at, augmented, new VariableExpression(at, name, isPlaceholder: true), value);
+                }
+
                 blocks.Add(new SetNode(at, name, value));
+                break;
+            case "unless":
+                var unless = ParseCondition(parser, keyword);
+                blocks.OpenIf(new UnaryExpression(at, static v => !PythonValue.IsTrue(v), unless), at, "unless");
                 break;
             case "break" or "continue":
                 parser.ExpectEnd(keyword);
@@ -409,6 +431,9 @@ internal sealed partial class TemplateParser
             case "def":
                 blocks.OpenDef(firstWord, [], names.Definitions, at);
                 break;
+            case "unless":
+                blocks.OpenIf(invalid, at, "unless");
+                break;
             case "elif":
             case "else" when firstWord == "if":
                 blocks.AddElif(invalid, at);
@@ -416,7 +441,7 @@ internal sealed partial class TemplateParser
             case "else":
                 blocks.AddElse(at);
                 break;
-            case "end" when firstWord is "if" or "for" or "def":
+            case "end" when firstWord is "if" or "for" or "def" or "unless":
                 blocks.Close(firstWord, at);
                 break;
         }
