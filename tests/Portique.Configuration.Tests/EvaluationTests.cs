@@ -34,13 +34,13 @@ public sealed class EvaluationTests
     }
 
     [Fact]
-    public void Concat_joins_its_params_in_order_and_gives_no_value_if_one_is_missing()
+    public void Concat_joins_positional_params_then_named_ones_by_name_as_eole_and_gives_no_value_if_one_is_missing()
     {
         var source = One(
             "<family name='f'><variable name='nom'/><variable name='domaine'/><variable name='fqdn'/></family>",
             "<fill name='concat' target='fqdn'><param type='eole' name='valeur2'>nom</param><param name='valeur1'>.</param><param type='eole'>domaine</param></fill>");
 
-        Assert.Equal(["www.ac-test.fr"], source.Evaluate(("nom", "www"), ("domaine", "ac-test.fr")).Variable("fqdn").Values);
+        Assert.Equal(["ac-test.fr.www"], source.Evaluate(("nom", "www"), ("domaine", "ac-test.fr")).Variable("fqdn").Values);
         Assert.Empty(source.Evaluate(("nom", "www")).Variable("fqdn").Values);
     }
 

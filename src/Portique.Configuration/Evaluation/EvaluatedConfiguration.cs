@@ -363,7 +363,7 @@ public sealed class EvaluatedConfiguration
             {
                 var computed = fill.Kind == FillKind.Eole
                     ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray())
-                    : FillFunctions.Compute(fill.Kind, fill.Params.Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
+                    : FillFunctions.Compute(fill.Kind, ConcatOrder(fill).Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
                 if (computed is not null)
                 {
                     IReadOnlyList<string?> items = rows is { } rowCount && computed.Count == 1 ? Enumerable.Repeat(computed[0], rowCount).ToArray()
@@ -384,6 +384,11 @@ public sealed class EvaluatedConfiguration
                 : rowDefault is null ? [] : [rowDefault];
             return (defaults, defaults.Any(d => d is not null) ? ValueOrigin.Default : ValueOrigin.None, null);
         }
+
+        /// <summary>EOLE's concat joins its positional params, then its named ones sorted by name; other fills keep document order.</summary>
+        private static IEnumerable<SchemaParam> ConcatOrder(SchemaFill fill) => fill.Kind != FillKind.Concat
+            ? fill.Params
+            : fill.Params.Where(p => p.Name is null).Concat(fill.Params.Where(p => p.Name is not null).OrderBy(p => p.Name, StringComparer.Ordinal));
 
         private FillArgument Argument(SchemaParam param)
         {
