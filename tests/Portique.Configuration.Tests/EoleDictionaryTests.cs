@@ -185,6 +185,16 @@ public sealed class EoleDictionaryTests
     }
 
     [Fact]
+    public void Calc_multi_val_appends_a_multi_variables_items_only_once_as_eole()
+    {
+        var source = One(
+            "<family name='f'><variable name='a'><value>x</value></variable><variable name='l' multi='True'><value>x</value><value>y</value><value>y</value></variable><variable name='r' multi='True'/></family>",
+            "<fill name='calc_multi_val' target='r'><param type='eole'>a</param><param type='eole'>l</param><param>x</param></fill>");
+
+        Assert.Equal(["x", "y", "x"], source.Evaluate().Variable("r").Values);
+    }
+
+    [Fact]
     public void An_eole_function_portique_does_not_compute_is_kept_and_the_stored_value_or_default_applies()
     {
         var source = One(

@@ -68,6 +68,39 @@ public static class EoleFillFunctions
         };
     }
 
+    /// <summary>
+    /// EOLE's <c>calc_multi_val</c>: a single parameter's value is appended (a parameter without value gives no
+    /// value at all, or is skipped with <c>allow_none</c>); a list's items are appended unless already present.
+    /// </summary>
+    public static IReadOnlyList<string?>? CalcMultiVal(IReadOnlyList<FillArgument> arguments, bool allowNone)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var result = new List<string?>();
+        foreach (var argument in arguments)
+        {
+            if (argument.IsList)
+            {
+                result.AddRange(argument.Items.Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.Ordinal).Where(i => !result.Contains(i, StringComparer.Ordinal)).ToList());
+                continue;
+            }
+
+            var value = argument.Items.Count == 0 ? null : argument.Items[0];
+            if (string.IsNullOrEmpty(value))
+            {
+                if (allowNone)
+                {
+                    continue;
+                }
+
+                return null;
+            }
+
+            result.Add(value);
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
     private static IReadOnlyList<string?>? NoneIfEmpty(IReadOnlyList<string?> items) => items.Any(i => i is not null) ? items : null;
 
     private static string?[]? Network(string? ip, string? netmask, bool broadcast)

@@ -363,6 +363,8 @@ public sealed class EvaluatedConfiguration
             {
                 var computed = fill.Kind == FillKind.Eole
                     ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray())
+                    : fill.Kind == FillKind.CalcMultiVal
+                    ? EoleFillFunctions.CalcMultiVal(fill.Params.Select(Argument).ToArray(), fill.AllowNone)
                     : FillFunctions.Compute(fill.Kind, ConcatOrder(fill).Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
                 if (computed is not null)
                 {
