@@ -78,8 +78,9 @@ public static partial class VariableTypes
             VariableType.Ip => TryParseIpv4(value, out _) ? null : Messages.TypeIp(value),
             VariableType.Netmask => IsNetmask(value) ? null : Messages.TypeNetmask(value),
             VariableType.Network => TryParseIpv4(value, out _) ? null : Messages.TypeNetwork(value),
-            VariableType.Domain => IsDomain(value) ? null : Messages.TypeDomain(value),
-            VariableType.Hostname => IsDnsLabel(value) ? null : Messages.TypeHostname(value),
+            // As EOLE (Tiramisu's DomainnameOption with allow_ip, allow_without_dot): an IP address is accepted, and a domain may be one label.
+            VariableType.Domain => IsDomain(value) || IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.TypeDomain(value),
+            VariableType.Hostname => IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.TypeHostname(value),
             VariableType.WebAddress => IsWebAddress(value) ? null : Messages.TypeWebAddress(value),
             VariableType.UnixFilename => UnixFilenameRegex().IsMatch(value) ? null : Messages.TypeUnixFilename(value),
             VariableType.Mail => IsMail(value) ? null : Messages.TypeMail(value),
