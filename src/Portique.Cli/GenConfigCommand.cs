@@ -21,6 +21,11 @@ internal static class GenConfigCommand
         {
             Description = "Sert en https avec le certificat du frontal / serve https with the frontend's certificate",
         };
+        var allowedHosts = new Option<string[]>("--allowed-host")
+        {
+            Description = "Nom d'hôte (en-tête Host) accepté, répétable ; par défaut l'adresse d'écoute (et localhost en boucle locale) / " +
+                "accepted host name (Host header), repeatable; default: the listen address (and localhost on the loopback)",
+        };
         var setPassword = new Option<bool>("--set-password")
         {
             Description = "Définit le mot de passe administrateur, lu sur l'entrée standard (deux fois sur un terminal) / " +
@@ -30,6 +35,7 @@ internal static class GenConfigCommand
         {
             listen,
             https,
+            allowedHosts,
             setPassword,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -53,6 +59,7 @@ internal static class GenConfigCommand
                 Root = root,
                 Listen = parse.GetValue(listen) ?? GenConfigOptions.DefaultListen,
                 Https = parse.GetValue(https),
+                AllowedHosts = parse.GetValue(allowedHosts) is { Length: > 0 } hosts ? hosts : null,
                 Started = urls => context.Output.WriteLine(Ui.Listening(string.Join(", ", urls))),
             };
             await GenConfigServer.RunAsync(options, cancellationToken).ConfigureAwait(false);

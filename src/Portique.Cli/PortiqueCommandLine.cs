@@ -16,6 +16,9 @@ public static class PortiqueCommandLine
         "2 entrée ou configuration invalide, rien n'est modifié/invalid input or configuration, nothing changed; " +
         "3 (plan) des changements sont en attente/changes pending.";
 
+    /// <summary>How long the process waits, after SIGINT or SIGTERM, for the step in progress to finish or roll back.</summary>
+    internal static readonly TimeSpan TerminationGrace = new Planning.ReconcilerOptions().InterruptGrace + TimeSpan.FromSeconds(15);
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -61,7 +64,16 @@ public static class PortiqueCommandLine
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = output,
+                Error = error,
+                EnableDefaultExceptionHandler = false,
+                // SIGINT/SIGTERM cancel the run; a replacement in progress is then rolled back (the old instance gets its
+                // name back and starts) within the reconciler's grace (45 s, longer than the engines' 10 s stop), so the
+                // process waits for that instead of System.CommandLine's default 2 s.
+                ProcessTerminationTimeout = TerminationGrace,
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (PortiqueException e)
         {

@@ -117,3 +117,34 @@ public interface IFrontend
     /// <inheritdoc cref="NginxFrontend.StopAsync"/>
     Task StopAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Desired files (keyed as for <see cref="IFrontend.ApplyAsync"/>) with the same templates rendered once more for safe
+/// values (every value that could carry nginx syntax replaced by a plain word). Given this, the frontend refuses, before
+/// staging anything, a file whose directives differ in shape from its safe rendering: a value that reached nginx syntax,
+/// whatever variable carried it, is stopped even if its type let it through.
+/// </summary>
+public sealed class TemplatedNginxDictionary(IReadOnlyDictionary<string, string> files, IReadOnlyDictionary<string, string> safeRendering)
+    : IReadOnlyDictionary<string, string>
+{
+    /// <summary>The same keys rendered for safe values.</summary>
+    public IReadOnlyDictionary<string, string> SafeRendering { get; } = safeRendering ?? throw new ArgumentNullException(nameof(safeRendering));
+
+    private readonly IReadOnlyDictionary<string, string> files = files ?? throw new ArgumentNullException(nameof(files));
+
+    public string this[string key] => files[key];
+
+    public IEnumerable<string> Keys => files.Keys;
+
+    public IEnumerable<string> Values => files.Values;
+
+    public int Count => files.Count;
+
+    public bool ContainsKey(string key) => files.ContainsKey(key);
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) => files.TryGetValue(key, out value);
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => files.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}

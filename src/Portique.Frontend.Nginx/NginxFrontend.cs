@@ -332,6 +332,11 @@ public sealed class NginxFrontend : IFrontend
     private SortedDictionary<string, byte[]> DesiredContents(IReadOnlyDictionary<string, string> desiredFiles)
     {
         ArgumentNullException.ThrowIfNull(desiredFiles);
+        if (desiredFiles is TemplatedNginxDictionary templated)
+        {
+            EnsureTemplateShape(templated);
+        }
+
         var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (key, content) in desiredFiles)
         {
@@ -366,6 +371,28 @@ public sealed class NginxFrontend : IFrontend
         }
 
         return files;
+    }
+
+    /// <summary>
+    /// Refuses (exit 2, nothing staged) every file whose directives differ in shape from the same template rendered for
+    /// safe values: the templates' own structure is the only structure a value may produce.
+    /// </summary>
+    private static void EnsureTemplateShape(TemplatedNginxDictionary templated)
+    {
+        var problems = new List<Diagnostic>();
+        foreach (var (key, content) in templated)
+        {
+            if (templated.SafeRendering.TryGetValue(key, out var reference)
+                && NginxShape.FirstDifference(content, reference) is { } difference)
+            {
+                problems.Add(new Diagnostic($"{key}:{difference.Line}", Messages.Format("ShapeDiffers", difference.Shape)));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationInvalidException(problems);
+        }
     }
 
     private static bool IsWritableKey(string key)

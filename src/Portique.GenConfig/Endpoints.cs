@@ -123,7 +123,7 @@ internal static class Endpoints
         throttle.Succeeded(client);
         await http.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
-            GenConfigServer.Principal(store.Stamp() ?? ""),
+            GenConfigServer.Principal(store.Stamp() ?? "", http.RequestServices.GetRequiredService<SessionRegistry>().Open()),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         Logger(http).LogInformation("genconfig: {User} logged in from {Client}", PasswordStore.UserName, client);
         return SeeOther(http, returnUrl ?? "/config");
@@ -131,13 +131,18 @@ internal static class Endpoints
 
     private static async Task<IResult> LogoutAsync(HttpContext http)
     {
+        // Ended here, not only in the browser: the same cookie replayed later is refused.
+        http.RequestServices.GetRequiredService<SessionRegistry>().Close(http.User.FindFirst(GenConfigServer.SessionClaim)?.Value);
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return SeeOther(http, "/login");
     }
 
-    /// <summary>Only a path of this site: never <c>//host</c> nor <c>/\host</c>, which browsers read as another site.</summary>
+    /// <summary>
+    /// Only a path of this site: never <c>//host</c> nor <c>/\host</c>, which browsers read as another site, and only
+    /// printable ASCII (a header carries nothing else; a non-ASCII path goes to <c>/config</c>).
+    /// </summary>
     internal static string? LocalUrl(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl)
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && url.All(c => c is >= '!' and <= '~')
             ? url
             : null;
 

@@ -29,6 +29,33 @@ public sealed record GenConfigOptions
     /// <summary>Called with the addresses actually listened on, once the server accepts connections.</summary>
     public Action<IReadOnlyList<string>>? Started { get; init; }
 
+    /// <summary>
+    /// The host names (<c>Host</c> header) genconfig answers to; null: the listen address, plus <c>localhost</c> on the
+    /// loopback (any name when listening on every address: redirects are relative, the Host header is never reflected).
+    /// </summary>
+    public IReadOnlyList<string>? AllowedHosts { get; init; }
+
+    /// <summary><see cref="AllowedHosts"/>, or its default from <see cref="Listen"/>.</summary>
+    public IReadOnlyList<string> EffectiveAllowedHosts
+    {
+        get
+        {
+            if (AllowedHosts is { Count: > 0 } hosts)
+            {
+                return hosts;
+            }
+
+            var endpoint = GenConfigServer.ParseListen(Listen);
+            if (endpoint.Address.Equals(System.Net.IPAddress.Any) || endpoint.Address.Equals(System.Net.IPAddress.IPv6Any))
+            {
+                return ["*"];
+            }
+
+            var address = endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
+            return System.Net.IPAddress.IsLoopback(endpoint.Address) ? [address, "localhost"] : [address];
+        }
+    }
+
     /// <summary>Where the password hash lives: <c>ROOT/etc/portique/genconfig.passwd</c>.</summary>
     public string PasswordFile => Root.Resolve(PasswordStore.SystemPath);
 

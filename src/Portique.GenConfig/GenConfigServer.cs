@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,13 @@ public static class GenConfigServer
     internal const string AntiforgeryCookie = "portique-genconfig-csrf";
     internal const string LanguageCookie = "portique-genconfig-lang";
     internal const string StampClaim = "portique:password-stamp";
+    internal const string SessionClaim = "portique:session";
+
+    /// <summary>The largest request body genconfig reads (the form of 500 containers is far smaller).</summary>
+    internal const long MaxRequestBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>The most fields a form may carry.</summary>
+    internal const int MaxFormFields = 20_000;
 
     private static readonly CultureInfo[] Cultures = [Localization.French, Localization.English];
 
@@ -93,7 +101,21 @@ public static class GenConfigServer
         services.AddSingleton<ApplyCoordinator>();
         services.AddSingleton(new PasswordStore(options.PasswordFile));
         services.AddSingleton(sp => new LoginThrottle(options.Time));
+        services.AddSingleton<SessionRegistry>();
         services.AddRouting();
+        services.Configure<FormOptions>(o =>
+        {
+            o.ValueCountLimit = MaxFormFields;
+            o.BufferBodyLengthLimit = MaxRequestBodyBytes;
+            o.MultipartBodyLengthLimit = MaxRequestBodyBytes;
+        });
+        // Only the names genconfig is reached by: never a Host header an attacker chose (redirects are relative anyway).
+        services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = options.EffectiveAllowedHosts.ToList();
+            o.AllowEmptyHosts = false;
+            o.IncludeFailureMessage = false;
+        });
 
         var keys = Directory.CreateDirectory(options.KeysDirectory);
         File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -124,10 +146,11 @@ public static class GenConfigServer
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = context =>
             {
-                // A new password ends every session opened with the previous one.
+                // A new password ends every session opened with the previous one; a logout ends its own.
                 var store = context.HttpContext.RequestServices.GetRequiredService<PasswordStore>();
+                var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionRegistry>();
                 var stamp = context.Principal?.FindFirst(StampClaim)?.Value;
-                if (stamp is null || stamp != store.Stamp())
+                if (stamp is null || stamp != store.Stamp() || !sessions.IsOpen(context.Principal?.FindFirst(SessionClaim)?.Value))
                 {
                     context.RejectPrincipal();
                 }
@@ -144,7 +167,10 @@ public static class GenConfigServer
                 }
                 else
                 {
-                    context.Response.Redirect(context.RedirectUri);
+                    // Relative: the Host header the client sent never reaches the Location header.
+                    var request = context.Request;
+                    var back = (request.PathBase + request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
+                    context.Response.Redirect("/login?returnUrl=" + Uri.EscapeDataString(back));
                 }
 
                 return Task.CompletedTask;
@@ -159,6 +185,8 @@ public static class GenConfigServer
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Use(SecurityHeadersAsync);
+        app.Use(RequestLimitsAsync);
+        app.UseHostFiltering();
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture(Localization.French),
@@ -177,8 +205,8 @@ public static class GenConfigServer
         app.UseEndpoints(Endpoints.Map);
     }
 
-    internal static ClaimsPrincipal Principal(string stamp) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, PasswordStore.UserName), new Claim(StampClaim, stamp)],
+    internal static ClaimsPrincipal Principal(string stamp, string session) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, PasswordStore.UserName), new Claim(StampClaim, stamp), new Claim(SessionClaim, session)],
         CookieAuthenticationDefaults.AuthenticationScheme));
 
     /// <summary>Parses <c>ADDR:PORT</c> (IPv6 in brackets); <c>localhost</c> is the IPv4 loopback.</summary>
@@ -234,6 +262,10 @@ public static class GenConfigServer
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (context.Request.IsHttps)
+        {
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
         if (!context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal))
         {
             headers.CacheControl = "no-cache, no-store";
@@ -241,6 +273,48 @@ public static class GenConfigServer
         }
 
         return next();
+    }
+
+    /// <summary>
+    /// A body larger than <see cref="MaxRequestBodyBytes"/> gets 413, a form beyond the limits 400: a short answer and one
+    /// log line, never a stack trace.
+    /// </summary>
+    private static async Task RequestLimitsAsync(HttpContext context, Func<Task> next)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxRequestBodyBytes;
+        }
+
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await next().ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            await RefuseAsync(context, e.StatusCode).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException && !context.Response.HasStarted)
+        {
+            // The anti-forgery check reads the form first: its limits surface wrapped.
+            await RefuseAsync(context, e.InnerException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status)
+    {
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Portique.GenConfig")
+            .LogWarning("genconfig: {Method} {Path} refused with {Status}: request too large or too many form fields", context.Request.Method, context.Request.Path, status);
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(status == StatusCodes.Status413PayloadTooLarge ? Ui.RequestTooLarge : Ui.RequestRefused, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary><c>?lang=en</c> (or <c>fr</c>) is remembered in a cookie for the following pages.</summary>

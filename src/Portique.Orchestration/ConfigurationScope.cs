@@ -7,6 +7,8 @@ namespace Portique.Orchestration;
 /// <summary>
 /// What templates see: the enabled variables (a master's value as rows carrying its slaves) plus
 /// <c>portique_root</c>, the root folder (empty for <c>/</c>) that private paths are written under.
+/// With <c>safeValues</c>, every text that could carry the syntax of a generated file (<c>; { } " ' # \</c>, control
+/// characters) is replaced by a plain word: the templates' own structure for the same configuration.
 /// </summary>
 internal sealed class ConfigurationScope : ITemplateScope
 {
@@ -15,7 +17,10 @@ internal sealed class ConfigurationScope : ITemplateScope
     private readonly PortiqueRoot root;
     private readonly string? templatesDirectory;
 
-    public ConfigurationScope(TemplateValues values, PortiqueRoot root, string? templatesDirectory = null)
+    /// <summary>What a value carrying file syntax becomes in a safe rendering.</summary>
+    public const string SafeWord = "portique-safe-value";
+
+    public ConfigurationScope(TemplateValues values, PortiqueRoot root, string? templatesDirectory = null, bool safeValues = false)
     {
         this.root = root;
         this.templatesDirectory = templatesDirectory;
@@ -40,8 +45,24 @@ internal sealed class ConfigurationScope : ITemplateScope
                 .ToArray();
         }
 
+        if (safeValues)
+        {
+            foreach (var name in variables.Keys.ToArray())
+            {
+                variables[name] = Safe(variables[name]);
+            }
+        }
+
         variables["portique_root"] = root.IsSystemRoot ? "" : root.Directory.TrimEnd('/');
     }
+
+    private static object? Safe(object? value) => value switch
+    {
+        string text when text.Any(c => char.IsControl(c) && c is not (' ' or '\t') || c is ';' or '{' or '}' or '"' or '\'' or '#' or '\\') => SafeWord,
+        object?[] items => items.Select(Safe).ToArray(),
+        CreoleRow row => new CreoleRow(Safe(row.Value), row.Slaves.ToDictionary(s => s.Key, s => Safe(s.Value), StringComparer.Ordinal), row.Index),
+        _ => value,
+    };
 
     public static bool IsBuiltIn(string name) => name == "portique_root";
 

@@ -136,7 +136,7 @@ public static partial class DesiredStateBuilder
                     problems.Add(new Diagnostic(Var("tag"), Messages.BadTag(tag)));
                 }
 
-                if (repository.Length > 0 && !Registry().IsMatch(repository))
+                if (repository.Length > 0 && !IsRegistry(repository))
                 {
                     problems.Add(new Diagnostic(Var("repository"), Messages.BadRegistry(repository)));
                 }
@@ -180,6 +180,12 @@ public static partial class DesiredStateBuilder
                 }
                 else
                 {
+                    // snapd installs from its own store: a repository would be ignored, and it lands in generated files.
+                    if (repository.Length > 0)
+                    {
+                        problems.Add(new Diagnostic(Var("repository"), Messages.RepositoryNotUsed(repository, technology.Name())));
+                    }
+
                     tag = tag.Length == 0 ? "latest/stable" : tag;
                     if (!SnapChannel().IsMatch(tag))
                     {
@@ -201,6 +207,12 @@ public static partial class DesiredStateBuilder
         {
             if (Number(configuration, variable) is { } port)
             {
+                if (frontend.TryGetValue(port, out var other))
+                {
+                    // One port cannot serve both plain http and TLS: nginx would start, and answer one of them wrongly.
+                    problems.Add(new Diagnostic(variable, Messages.FrontendPortsEqual(port, other)));
+                }
+
                 frontend[port] = variable;
             }
         }
@@ -288,6 +300,13 @@ public static partial class DesiredStateBuilder
     private static long? Number(EvaluatedConfiguration configuration, string name) =>
         long.TryParse(Text(configuration, name), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
+    private static bool IsRegistry(string repository)
+    {
+        var match = Registry().Match(repository);
+        return match.Success
+            && (!match.Groups["port"].Success || int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 65535);
+    }
+
     // Docker's reference grammar, path part: lower-case components separated by '/'.
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
     private static partial Regex ImageName();
@@ -295,7 +314,7 @@ public static partial class DesiredStateBuilder
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex ImageTag();
 
-    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?<port>[0-9]{1,5}))?$")]
     private static partial Regex Registry();
 
     // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.

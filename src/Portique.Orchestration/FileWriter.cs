@@ -2,6 +2,7 @@ using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
 using Portique.Core;
+using Portique.Orchestration.Resources;
 
 namespace Portique.Orchestration;
 
@@ -18,6 +19,7 @@ internal static class FileWriter
         {
             if (declaration.Remove && File.Exists(file.Destination))
             {
+                EnsureInsideRoot(file);
                 File.Delete(file.Destination);
                 return true;
             }
@@ -25,24 +27,53 @@ internal static class FileWriter
             return false;
         }
 
+        EnsureInsideRoot(file);
         var bytes = Utf8.GetBytes(file.Content);
-        var unchanged = File.Exists(file.Destination)
+        // A link at the destination is replaced by the file, never read or changed through.
+        var isLink = new FileInfo(file.Destination).LinkTarget is not null;
+        var unchanged = !isLink
+            && File.Exists(file.Destination)
             && (await File.ReadAllBytesAsync(file.Destination, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(bytes);
         if (!unchanged)
         {
             // EOLE's mkdir='True' asks for the parent folder; under a test root no folder exists yet, so it is always made.
             Directory.CreateDirectory(Path.GetDirectoryName(file.Destination)!);
+            EnsureInsideRoot(file);
             var temporary = file.Destination + ".portique-tmp";
-            await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            try
             {
-                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
+                File.Delete(temporary);
+                await using (var stream = new FileStream(temporary, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    Share = FileShare.None,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }))
+                {
+                    await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                File.SetUnixFileMode(temporary, declaration.Mode ?? (UnixFileMode)0b110_100_100);
+                if (declaration.Owner is not null || declaration.Group is not null)
+                {
+                    await ChangeOwnerAsync(temporary, declaration.Owner, declaration.Group, cancellationToken).ConfigureAwait(false);
+                }
+
+                File.Move(temporary, file.Destination, overwrite: true);
+            }
+            catch
+            {
+                // Whatever failed (disk, owner, cancellation), no half-made file is left next to the destination.
+                File.Delete(temporary);
+                throw;
             }
 
-            File.SetUnixFileMode(temporary, declaration.Mode ?? (UnixFileMode)0b110_100_100);
-            File.Move(temporary, file.Destination, overwrite: true);
+            return true;
         }
-        else if (declaration.Mode is { } mode && File.GetUnixFileMode(file.Destination) != mode)
+
+        if (declaration.Mode is { } mode && File.GetUnixFileMode(file.Destination) != mode)
         {
             File.SetUnixFileMode(file.Destination, mode);
         }
@@ -52,7 +83,64 @@ internal static class FileWriter
             await ChangeOwnerAsync(file.Destination, declaration.Owner, declaration.Group, cancellationToken).ConfigureAwait(false);
         }
 
-        return !unchanged;
+        return false;
+    }
+
+    /// <summary>
+    /// Refuses, before anything is written, the files whose owner or group the system does not know (<c>getent</c>):
+    /// a failing <c>chown</c> half-way would leave some files written and others not.
+    /// </summary>
+    public static async Task CheckAccountsAsync(IEnumerable<RenderedFile> files, CancellationToken cancellationToken)
+    {
+        var problems = new List<Diagnostic>();
+        var known = new Dictionary<(string, string), bool>();
+        foreach (var file in files.Where(f => f.Content is not null))
+        {
+            foreach (var (database, name) in new[] { ("passwd", file.Declaration.Owner), ("group", file.Declaration.Group) })
+            {
+                if (name is null)
+                {
+                    continue;
+                }
+
+                if (!known.TryGetValue((database, name), out var exists))
+                {
+                    var result = await Cli.Wrap("getent").WithArguments([database, name]).WithValidation(CommandResultValidation.None)
+                        .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+                    known[(database, name)] = exists = result.ExitCode == 0;
+                }
+
+                if (!exists)
+                {
+                    problems.Add(new Diagnostic(file.Declaration.Location.ToString(), database == "passwd"
+                        ? Messages.UnknownOwner(name, file.Declaration.Name)
+                        : Messages.UnknownGroup(name, file.Declaration.Name)));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationInvalidException(problems);
+        }
+    }
+
+    /// <summary>
+    /// Every folder between the root and the destination that is a symbolic link must lead inside the root: a link
+    /// planted there never makes Portique write elsewhere.
+    /// </summary>
+    private static void EnsureInsideRoot(RenderedFile file)
+    {
+        var name = file.Declaration.Name;
+        var root = file.Destination.EndsWith(name, StringComparison.Ordinal) ? file.Destination[..^name.Length] : "";
+        var rootFolder = root.Length == 0 ? "/" : Path.GetFullPath(root);
+        var rootResolved = root.Length == 0 ? "/" : HostPaths.Resolve(rootFolder);
+        var folder = Path.GetDirectoryName(file.Destination)!;
+        var resolved = HostPaths.Resolve(folder);
+        if (rootResolved != "/" && resolved != rootResolved && !resolved.StartsWith(rootResolved.TrimEnd('/') + "/", StringComparison.Ordinal))
+        {
+            throw new RuntimeFailureException(Messages.DestinationOutsideRoot(name, resolved, rootFolder));
+        }
     }
 
     private static async Task ChangeOwnerAsync(string path, string? owner, string? group, CancellationToken cancellationToken)

@@ -47,7 +47,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var (configuration, report) = ValidateOrThrow();
         var (plan, problems, warnings) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
         var files = workspace.RenderAll(configuration);
-        var frontendChange = await frontend.PlanAsync(FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
+        var frontendChange = await frontend.PlanAsync(workspace.FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
         return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
     }
 
@@ -66,6 +66,8 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating()));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);
+        // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
+        await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken).ConfigureAwait(false);
         var (_, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {
@@ -101,7 +103,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.CertificateCreated(certificate.CertificatePath)));
         }
 
-        var frontendResult = await frontend.ApplyAsync(FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
+        var frontendResult = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
         progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
         {
             FrontendAction.Reloaded => Messages.NginxReloaded(string.Join(", ", frontendResult.Change.All)),
@@ -123,17 +125,5 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         return (configuration, report);
-    }
-
-    /// <summary>The frontend's files; under a private root the main <c>nginx.conf</c> is Portique's too.</summary>
-    private Dictionary<string, string> FrontendFiles(IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration)
-    {
-        var result = new Dictionary<string, string>(Workspace.FrontendFiles(files), StringComparer.Ordinal);
-        if (!workspace.Root.IsSystemRoot)
-        {
-            result["nginx.conf"] = workspace.RenderStandalone("portique-nginx.conf", configuration);
-        }
-
-        return result;
     }
 }

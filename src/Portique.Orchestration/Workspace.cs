@@ -1,5 +1,6 @@
 using Portique.Configuration;
 using Portique.Core;
+using Portique.Frontend.Nginx;
 using Portique.Orchestration.Resources;
 using Portique.Planning;
 using Portique.Templating;
@@ -109,11 +110,15 @@ public sealed class Workspace
         return report;
     }
 
-    /// <summary>Renders every enabled file in memory. Throws <see cref="TemplateException"/> with all template errors.</summary>
-    public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration)
+    /// <summary>
+    /// Renders every enabled file in memory. Throws <see cref="TemplateException"/> with all template errors.
+    /// <paramref name="safeValues"/>: every value that could carry a file's syntax is replaced by a plain word (the
+    /// reference the nginx frontend compares the real rendering's structure with).
+    /// </summary>
+    public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration, bool safeValues = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, Folders[0].Templates);
+        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, Folders[0].Templates, safeValues);
         var rendered = new List<RenderedFile>();
         var errors = new List<Diagnostic>();
         foreach (var file in configuration.Files)
@@ -154,7 +159,9 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(files);
         var changed = new List<string>();
-        foreach (var file in files.Where(f => includeFrontend || !IsFrontendFile(f.Declaration)))
+        var written = files.Where(f => includeFrontend || !IsFrontendFile(f.Declaration)).ToList();
+        await FileWriter.CheckAccountsAsync(written, cancellationToken).ConfigureAwait(false);
+        foreach (var file in written)
         {
             if (await FileWriter.ApplyAsync(file, cancellationToken).ConfigureAwait(false))
             {
@@ -170,15 +177,36 @@ public sealed class Workspace
         files.Where(f => IsFrontendFile(f.Declaration) && f.Content is not null)
             .ToDictionary(f => f.Declaration.Name[FrontendFolder.Length..], f => f.Content!, StringComparer.Ordinal);
 
+    /// <summary>
+    /// What the nginx frontend is given: the frontend's files of <paramref name="files"/> (under a private root, the main
+    /// <c>nginx.conf</c> too), with the same templates rendered for safe values, so that the frontend refuses any file
+    /// whose structure a value changed.
+    /// </summary>
+    public TemplatedNginxDictionary FrontendFiles(IReadOnlyList<RenderedFile> files, EvaluatedConfiguration configuration)
+    {
+        return new TemplatedNginxDictionary(Collect(files, safeValues: false), Collect(RenderAll(configuration, safeValues: true), safeValues: true));
+
+        Dictionary<string, string> Collect(IReadOnlyList<RenderedFile> rendered, bool safeValues)
+        {
+            var result = new Dictionary<string, string>(FrontendFiles(rendered), StringComparer.Ordinal);
+            if (!Root.IsSystemRoot)
+            {
+                result["nginx.conf"] = RenderStandalone("portique-nginx.conf", configuration, safeValues);
+            }
+
+            return result;
+        }
+    }
+
     public static bool IsFrontendFile(EvaluatedFile file) => file.Name.StartsWith(FrontendFolder, StringComparison.Ordinal);
 
     /// <summary>Renders a shipped template that no dictionary declares (the private nginx master's main config).</summary>
-    public string RenderStandalone(string templateName, EvaluatedConfiguration configuration)
+    public string RenderStandalone(string templateName, EvaluatedConfiguration configuration, bool safeValues = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var path = Path.Join(TemplatesDirectory, templateName);
         return CreoleTemplate.Parse(File.ReadAllText(path), templateName)
-            .Render(new ConfigurationScope(configuration.GetTemplateValues(), Root));
+            .Render(new ConfigurationScope(configuration.GetTemplateValues(), Root, safeValues: safeValues));
     }
 
     private static bool HasDictionaries(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.xml").Any();

@@ -26,6 +26,13 @@ public sealed record ReconcilerOptions
     /// The technologies this root has ever created instances with; null: ask every engine on every run.
     /// </summary>
     public IEngineLedger? Ledger { get; init; }
+
+    /// <summary>
+    /// How long a replacement interrupted by cancellation (Ctrl+C, SIGTERM) may take to roll back: remove the new
+    /// instance, give the old one its name back and start it. Longer than the engines' stop timeout (10 s); the CLI
+    /// waits <see cref="InterruptGrace"/> plus a margin before it exits.
+    /// </summary>
+    public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(45);
 }
 
 /// <summary>Raised before anything changes when the host is not fit for the plan (ports, names, engines).</summary>
@@ -301,7 +308,11 @@ public sealed class Reconciler
         return Outcome(action, false, Messages.CreatedUnhealthy(failure), logs);
     }
 
-    /// <summary>Set the old instance aside, start the new one, keep it only if healthy; otherwise restore the old.</summary>
+    /// <summary>
+    /// Set the old instance aside, start the new one, keep it only if healthy; otherwise restore the old. Cancelled
+    /// mid-way (Ctrl+C, SIGTERM), the step is rolled back before the cancellation goes on, within
+    /// <see cref="ReconcilerOptions.InterruptGrace"/>: the new instance is removed, the old one gets its name back and starts.
+    /// </summary>
     private async Task<ServiceOutcome> ReplaceAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         var old = action.Observed!;
@@ -309,36 +320,85 @@ public sealed class Reconciler
             ?? throw new RuntimeFailureException(Messages.NoDriver(action.Name, old.Technology.Name()));
         options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Replacing(string.Join("; ", action.Reasons))));
-        var aside = old.IsAside ? old : await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
-
+        ObservedService? aside = old.IsAside ? old : null;
         ObservedService? created = null;
         string? failure;
         IReadOnlyList<string> logs = [];
         try
         {
+            aside ??= await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
             created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
             failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
         }
-        catch (PortiqueException e)
+        catch (PortiqueException e) when (aside is not null)
         {
             failure = e.Message;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBackInterrupted()));
+            using var grace = new CancellationTokenSource(options.InterruptGrace);
+            await RollBackInterruptedAsync(action, driver, oldDriver, aside, created, grace.Token).ConfigureAwait(false);
+            throw;
         }
 
         if (failure is null)
         {
-            await oldDriver.RemoveAsync(aside, cancellationToken).ConfigureAwait(false);
+            await oldDriver.RemoveAsync(aside!, cancellationToken).ConfigureAwait(false);
             return Outcome(action, true, Messages.Recreated());
         }
 
         progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBack(failure)));
+        // The rollback itself is not abandoned half-way when cancellation comes now: it has its own bounded time.
+        using var rollback = new CancellationTokenSource(options.InterruptGrace);
         if (created is not null)
         {
-            logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
-            await driver.RemoveAsync(created, cancellationToken).ConfigureAwait(false);
+            logs = await TailAsync(driver, action.Name, rollback.Token).ConfigureAwait(false);
+            await driver.RemoveAsync(created, rollback.Token).ConfigureAwait(false);
         }
 
-        await oldDriver.RestoreAsync(aside, cancellationToken).ConfigureAwait(false);
+        await oldDriver.RestoreAsync(aside!, rollback.Token).ConfigureAwait(false);
         return Outcome(action, false, Messages.RolledBack(failure), logs);
+    }
+
+    /// <summary>
+    /// After an interruption: whatever instance now holds the service's name is the half-made new one (the old one
+    /// is aside): it goes, then the old one gets its name back and starts. Not set aside yet: the old one is started
+    /// again if it was stopped on the way.
+    /// </summary>
+    private static async Task RollBackInterruptedAsync(
+        PlannedAction action, IServiceDriver driver, IServiceDriver oldDriver, ObservedService? aside, ObservedService? created, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var current = created
+                ?? (await driver.ListOwnedAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(i => i.Name == action.Name && !i.IsAside);
+            if (aside is null)
+            {
+                // Interrupted while setting aside: the engines list what is there now.
+                aside = (await oldDriver.ListOwnedAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(i => i.Name == action.Name && i.IsAside);
+                if (aside is null)
+                {
+                    if (current is not null && current.State != InstanceState.Running)
+                    {
+                        await oldDriver.StartAsync(current, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+            }
+
+            if (current is not null)
+            {
+                await driver.RemoveAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+
+            await oldDriver.RestoreAsync(aside, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is PortiqueException or OperationCanceledException)
+        {
+            // The next run converges (an instance left aside is restored when it is alone); the interruption is what is reported.
+        }
     }
 
     /// <summary>Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.</summary>

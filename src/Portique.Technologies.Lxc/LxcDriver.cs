@@ -809,6 +809,9 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
 
     private static void EnsureHostDirectory(string service, string path)
     {
+        // Just before the mount: what the path resolves to now (a link may have been placed since validation).
+        Core.HostPaths.EnsureAllowed(service, path);
+
         if (Directory.Exists(path))
         {
             return;

@@ -870,6 +870,9 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     private static void EnsureHostDirectory(string service, string path)
     {
+        // Just before the mount: what the path resolves to now (a link may have been placed since validation).
+        Core.HostPaths.EnsureAllowed(service, path);
+
         try
         {
             DiskImageCache.CreateDirectories(path);

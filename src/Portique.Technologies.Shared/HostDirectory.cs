@@ -1,6 +1,6 @@
 namespace Portique.Technologies.Shared;
 
-/// <summary>Host directories bound into services: created 0750 when missing, never deleted.</summary>
+/// <summary>Host directories bound into services: checked against <see cref="Core.HostPaths"/> as they resolve now, created 0750 when missing, never deleted.</summary>
 internal static class HostDirectory
 {
     internal const UnixFileMode Mode0750 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
@@ -12,6 +12,9 @@ internal static class HostDirectory
     /// <param name="failed">The caller's message for (path, service, reason) when the directory cannot be created.</param>
     public static void Ensure(string service, string path, Func<string, string, string, string> failed)
     {
+        // Just before the mount: what the path resolves to now (a link may have been placed since validation).
+        Core.HostPaths.EnsureAllowed(service, path);
+
         if (Directory.Exists(path))
         {
             return;

@@ -40,8 +40,11 @@ public sealed class VariableTypeTests
     [InlineData("absolute_path", "/srv/my..file")]
     [InlineData("host_path", "/srv/rocketchat/uploads")]
     [InlineData("host_path", "/etc2")]
-    [InlineData("host_path", "/etc/app")]
-    [InlineData("host_path", "/run/app")]
+    [InlineData("host_path", "/srv/run/app")]
+    [InlineData("host_path", "/library")]
+    [InlineData("server_names", "_")]
+    [InlineData("server_names", "portique.ac-test.fr www.ac-test.fr *.ac-test.fr ac-test.* 127.0.0.1 localhost")]
+    [InlineData("plain_path", "/etc/ssl/certs/portique.crt")]
     [InlineData("key_value", "TZ=Europe/Paris")]
     [InlineData("key_value", "_EMPTY=")]
     [InlineData("key_value", "URL=http://x/?a=b")]
@@ -115,21 +118,19 @@ public sealed class VariableTypeTests
     [Theory]
     [InlineData("/")]
     [InlineData("/etc")]
-    [InlineData("/proc")]
-    [InlineData("/sys")]
-    [InlineData("/dev")]
-    [InlineData("/boot")]
+    [InlineData("/usr")]
+    [InlineData("/bin")]
+    [InlineData("/root")]
     [InlineData("/run")]
-    [InlineData("/var/run/docker.sock")]
-    [InlineData("/run/docker.sock")]
-    public void A_system_critical_host_path_is_refused_naming_the_rule(string path)
+    [InlineData("/var/lib/docker")]
+    public void A_system_tree_is_refused_as_host_path_naming_the_rule(string path)
     {
         using var culture = UiCulture.English();
 
         var message = VariableTypes.Validate(VariableType.HostPath, path);
 
         Assert.Equal(
-            $"'{path}' is a system-critical path that cannot be shared with a container (forbidden: /, /etc, /proc, /sys, /dev, /boot, /run, /var/run/docker.sock, /run/docker.sock)",
+            $"'{path}' is a system path that cannot be shared with a container (forbidden, with everything under them: /, /etc, /usr, /bin, /sbin, /lib*, /boot, /root, /var/lib/docker, /var/lib/containers, /var/lib/lxc, /run (/var/run), /proc, /sys, /dev)",
             message);
     }
 
@@ -137,11 +138,46 @@ public sealed class VariableTypeTests
     [InlineData("/proc/1/root", "/proc")]
     [InlineData("/sys/kernel", "/sys")]
     [InlineData("/dev/sda", "/dev")]
-    public void Anything_under_proc_sys_or_dev_is_refused_as_host_path(string path, string tree)
+    [InlineData("/run/docker", "/run")]
+    [InlineData("/run/docker.sock", "/run")]
+    [InlineData("/var/run/docker.sock", "/var/run")]
+    [InlineData("/root/.ssh", "/root")]
+    [InlineData("/etc/ssh", "/etc")]
+    [InlineData("/etc/shadow", "/etc")]
+    [InlineData("/etc/nginx", "/etc")]
+    [InlineData("/boot/x", "/boot")]
+    [InlineData("/lib64/x", "/lib64")]
+    [InlineData("/var/lib/containers/storage", "/var/lib/containers")]
+    [InlineData("/var/lib/lxc/c1/rootfs", "/var/lib/lxc")]
+    public void Anything_under_a_system_tree_is_refused_as_host_path(string path, string tree)
     {
         using var culture = UiCulture.English();
 
         Assert.Equal($"'{path}' cannot be shared with a container: nothing under {tree} can be", VariableTypes.Validate(VariableType.HostPath, path));
+    }
+
+    [Fact]
+    public void A_host_path_through_a_symbolic_link_into_a_system_tree_is_refused()
+    {
+        using var culture = UiCulture.English();
+        var folder = Directory.CreateTempSubdirectory("portique-hostpath-");
+        try
+        {
+            var toRoot = Path.Join(folder.FullName, "to-root");
+            File.CreateSymbolicLink(toRoot, "/");
+            var toEtc = Path.Join(folder.FullName, "to-etc");
+            File.CreateSymbolicLink(toEtc, "../../etc");
+
+            Assert.Equal($"'{toRoot}' cannot be shared with a container: it leads to /, under /", VariableTypes.Validate(VariableType.HostPath, toRoot));
+            Assert.Equal($"'{toEtc}/nginx' cannot be shared with a container: it leads to /etc/nginx, under /etc", VariableTypes.Validate(VariableType.HostPath, toEtc + "/nginx"));
+            var dangling = Path.Join(folder.FullName, "dangling");
+            File.CreateSymbolicLink(dangling, "/etc/portique-not-there-yet");
+            Assert.Equal($"'{dangling}/data' cannot be shared with a container: it leads to /etc/portique-not-there-yet/data, under /etc", VariableTypes.Validate(VariableType.HostPath, dangling + "/data"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -191,5 +227,30 @@ public sealed class VariableTypeTests
         using var culture = UiCulture.English();
 
         Assert.Equal("'a\\nb' is not an integer", VariableTypes.Validate(VariableType.Number, "a\nb"));
+    }
+}
+
+public sealed class HostPathsApplyTimeTests
+{
+    [Fact]
+    public void A_host_directory_that_became_a_link_into_a_system_tree_is_refused_just_before_the_mount()
+    {
+        using var culture = UiCulture.English();
+        var folder = Directory.CreateTempSubdirectory("portique-hostpath-");
+        try
+        {
+            var data = Path.Join(folder.FullName, "data");
+            Assert.Null(VariableTypes.Validate(VariableType.HostPath, data));
+            Portique.Core.HostPaths.EnsureAllowed("wiki", data);
+
+            File.CreateSymbolicLink(data, "/var/run");
+
+            var error = Assert.Throws<Portique.Core.RuntimeFailureException>(() => Portique.Core.HostPaths.EnsureAllowed("wiki", data));
+            Assert.Equal($"The host folder {data} of service wiki is not mounted: it now leads to /run, under /run, which no container may be given.", error.Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }

@@ -28,6 +28,9 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public int AvailabilityChecks { get; private set; }
 
+    /// <summary>Called while waiting for a new instance's health (e.g. to cancel the run at that moment).</summary>
+    public Action? WhileWaitingForHealth { get; set; }
+
     public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
         lock (gate)
@@ -128,8 +131,12 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
-    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken) =>
-        CheckHealthAsync(instance, cancellationToken);
+    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        WhileWaitingForHealth?.Invoke();
+        cancellationToken.ThrowIfCancellationRequested();
+        return CheckHealthAsync(instance, cancellationToken);
+    }
 
     public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(["boom: exiting"]);

@@ -65,6 +65,22 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_replacement_cancelled_mid_way_is_rolled_back_before_the_cancellation_goes_on()
+    {
+        await ApplyAsync(Specs.Web());
+        using var interrupt = new CancellationTokenSource();
+        docker.WhileWaitingForHealth = interrupt.Cancel;
+        docker.Calls.Clear();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Reconciler.ApplyAsync(
+            new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), interrupt.Token));
+
+        Assert.Equal(["fetch web", "aside web", "create web", "remove web", "restore web"], docker.Calls);
+        var instance = Assert.Single(docker.Instances);
+        Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
+    }
+
+    [Fact]
     public async Task A_replaced_instance_is_set_aside_before_its_successor_starts_and_removed_after()
     {
         await ApplyAsync(Specs.Web());

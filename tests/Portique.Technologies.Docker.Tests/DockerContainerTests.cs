@@ -21,6 +21,24 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
     private CancellationToken Ct => CancellationToken.None;
 
     [Fact]
+    public async Task A_host_folder_that_became_a_link_into_a_system_tree_is_not_mounted()
+    {
+        using var driver = fixture.Driver(_root);
+        var image = await fixture.BuildVariantAsync("linked", "linked-1");
+        var data = _root.PathOf("srv", "linked");
+        Directory.CreateDirectory(_root.PathOf("srv"));
+        // Validated as a plain folder; by the time of the mount it leads to /etc.
+        File.CreateSymbolicLink(data, "/etc");
+        var spec = DockerFixture.LocalSpec(fixture.Images.Name("linked"), image, volumes: [new VolumeMapping(data, "/data")]);
+        var imageId = await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct);
+
+        var error = await Assert.ThrowsAsync<RuntimeFailureException>(() => driver.CreateAsync(spec, imageId, Ct));
+
+        Assert.Contains("/etc", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(await driver.ListOwnedAsync(Ct), i => i.Name == spec.Name);
+    }
+
+    [Fact]
     public async Task Create_publishes_the_ports_binds_the_volumes_sets_the_environment_and_labels_the_container()
     {
         using var driver = fixture.Driver(_root);

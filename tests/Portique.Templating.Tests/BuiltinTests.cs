@@ -81,4 +81,8 @@ public sealed class BuiltinTests
     [Fact]
     public void Helpers_can_be_called_bare_inside_directives() =>
         Assert.Equal("yes", Text("%if is_defined('x') and not is_empty(%%x)\nyes%slurp\n%end if\n", ("x", "v")));
+
+    [Fact]
+    public void Shell_quote_makes_one_single_quoted_word_of_any_text() =>
+        Assert.Equal("'it'\\''s $(id) `x`'|''|'8080'", Text("%%shell_quote(%%x)|%%shell_quote(%%none)|%%shell_quote(%%port)", ("x", "it's $(id) `x`"), ("none", null), ("port", 8080L)));
 }

@@ -242,6 +242,10 @@ internal sealed partial class DictionaryParser
             if (FileModeRegex().IsMatch(modeText))
             {
                 mode = (UnixFileMode)Convert.ToInt32(modeText, 8);
+                if (FileTargets.IsUnsafe(mode.Value))
+                {
+                    Error(element.Attribute("mode")!, Messages.FileModeUnsafe(modeText));
+                }
             }
             else
             {
@@ -257,7 +261,7 @@ internal sealed partial class DictionaryParser
             return null;
         }
 
-        var problem = VariableTypes.Validate(VariableType.AbsolutePath, name);
+        var problem = VariableTypes.Validate(VariableType.AbsolutePath, name) ?? FileTargets.Problem(name);
         if (problem is not null)
         {
             Error(element.Attribute("name")!, Messages.InvalidFileName(problem));

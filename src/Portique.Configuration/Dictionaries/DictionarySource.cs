@@ -159,6 +159,9 @@ public sealed class DictionarySource
         return source;
     }
 
+    /// <summary>The deepest element nesting a dictionary may have (Creole's own go 5 levels deep).</summary>
+    internal const int MaxXmlDepth = 32;
+
     private static XDocument? ReadXml(string fileName, byte[] bytes, List<Diagnostic> errors)
     {
         var settings = new XmlReaderSettings
@@ -171,6 +174,20 @@ public sealed class DictionarySource
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
+            using (var scan = XmlReader.Create(stream, settings))
+            {
+                // A dictionary nests a handful of levels; a deep one is refused before building a tree (which is slow and recursive).
+                while (scan.Read())
+                {
+                    if (scan.Depth > MaxXmlDepth)
+                    {
+                        errors.Add(new Diagnostic($"{fileName}:{((IXmlLineInfo)scan).LineNumber}", Messages.XmlTooDeep(MaxXmlDepth)));
+                        return null;
+                    }
+                }
+            }
+
+            stream.Position = 0;
             using var reader = XmlReader.Create(stream, settings);
             return XDocument.Load(reader, LoadOptions.SetLineInfo);
         }

@@ -373,15 +373,29 @@ internal sealed class SchemaBuilder
         ReportFillCycles();
     }
 
-    /// <summary>Fills read other variables' values (and a slave reads its master's row count): that graph must be acyclic.</summary>
+    /// <summary>How many variables one chain of fills may go through: evaluation follows a chain recursively.</summary>
+    internal const int MaxFillChain = 100;
+
+    /// <summary>
+    /// Fills read other variables' values (and a slave reads its master's row count): that graph must be acyclic, and
+    /// no chain longer than <see cref="MaxFillChain"/> (a deeper one would exhaust the stack, which no handler can catch).
+    /// </summary>
     private void ReportFillCycles()
     {
         var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: on the current path, true: done
+        var tooDeep = false;
+        var chain = new Dictionary<string, int>(StringComparer.Ordinal); // the longest chain of fills below a finished variable
         foreach (var variable in variables.Values)
         {
             var path = new List<string>();
             if (Visit(variable.Name, path) is { } cycle)
             {
+                if (tooDeep)
+                {
+                    Error(variables[cycle[0]].Fill?.Location ?? variables[cycle[0]].Location, Messages.FillChainTooDeep(cycle[0], MaxFillChain));
+                    return;
+                }
+
                 var fill = variables[cycle[0]].Fill;
                 Error(fill?.Location ?? variables[cycle[0]].Location, Messages.FillCycle(string.Join(" -> ", cycle)));
                 return;
@@ -395,6 +409,12 @@ internal sealed class SchemaBuilder
                 return done ? null : path.SkipWhile(p => p != name).Append(name).ToList();
             }
 
+            if (path.Count >= MaxFillChain)
+            {
+                tooDeep = true;
+                return [path[0]];
+            }
+
             state[name] = false;
             path.Add(name);
             var variable = variables[name];
@@ -404,16 +424,26 @@ internal sealed class SchemaBuilder
                 dependencies = dependencies.Append(variable.Master);
             }
 
+            var longest = 0;
             foreach (var dependency in dependencies)
             {
                 if (Visit(dependency, path) is { } cycle)
                 {
                     return cycle;
                 }
+
+                longest = Math.Max(longest, chain[dependency]);
             }
 
             path.RemoveAt(path.Count - 1);
             state[name] = true;
+            chain[name] = longest + 1;
+            if (chain[name] > MaxFillChain)
+            {
+                tooDeep = true;
+                return [name];
+            }
+
             return null;
         }
     }

@@ -35,6 +35,9 @@ internal static class Messages
         nameof(InvalidFileName),
         nameof(InvalidSource),
         nameof(InvalidFileMode),
+        nameof(FileModeUnsafe),
+        nameof(FileTargetSystemFolder),
+        nameof(FileTargetOwned),
         nameof(InvalidAccount),
         nameof(InvalidServiceName),
         nameof(EnumListInvalid),
@@ -74,6 +77,8 @@ internal static class Messages
         nameof(FillNeedsSingle),
         nameof(FillNeedsMulti),
         nameof(FillCycle),
+        nameof(FillChainTooDeep),
+        nameof(XmlTooDeep),
         nameof(ConfigEolInvalidJson),
         nameof(ConfigEolNotObject),
         nameof(ConfigEolValueNotScalar),
@@ -116,9 +121,14 @@ internal static class Messages
         nameof(HostPathForbidden),
         nameof(HostPathUnder),
         nameof(TypeKeyValue),
+        nameof(TypeServerNames),
+        nameof(PathNginxSyntax),
+        nameof(HostPathResolves),
     ];
 
     internal static string XmlMalformed(string detail) => Format(nameof(XmlMalformed), detail);
+
+    internal static string XmlTooDeep(int max) => Format(nameof(XmlTooDeep), max);
 
     internal static string RootNotCreole(string name) => Format(nameof(RootNotCreole), name);
 
@@ -151,6 +161,12 @@ internal static class Messages
     internal static string InvalidSource(string source) => Format(nameof(InvalidSource), Shown(source));
 
     internal static string InvalidFileMode(string value) => Format(nameof(InvalidFileMode), Shown(value));
+
+    internal static string FileModeUnsafe(string value) => Format(nameof(FileModeUnsafe), Shown(value));
+
+    internal static string FileTargetSystemFolder(string name) => Format(nameof(FileTargetSystemFolder), name);
+
+    internal static string FileTargetOwned(string name) => Format(nameof(FileTargetOwned), name);
 
     internal static string InvalidAccount(string attribute, string value) => Format(nameof(InvalidAccount), attribute, Shown(value));
 
@@ -229,6 +245,8 @@ internal static class Messages
     internal static string FillNeedsMulti(string function, string target) => Format(nameof(FillNeedsMulti), function, target);
 
     internal static string FillCycle(string cycle) => Format(nameof(FillCycle), cycle);
+
+    internal static string FillChainTooDeep(string name, int max) => Format(nameof(FillChainTooDeep), name, max);
 
     internal static string ConfigEolInvalidJson(string detail) => Format(nameof(ConfigEolInvalidJson), detail);
 
@@ -313,6 +331,12 @@ internal static class Messages
     internal static string HostPathUnder(string value, string tree) => Format(nameof(HostPathUnder), Shown(value), tree);
 
     internal static string TypeKeyValue(string value) => Format(nameof(TypeKeyValue), Shown(value));
+
+    internal static string TypeServerNames(string value) => Format(nameof(TypeServerNames), Shown(value));
+
+    internal static string PathNginxSyntax() => Format(nameof(PathNginxSyntax));
+
+    internal static string HostPathResolves(string value, string resolved, string tree) => Format(nameof(HostPathResolves), Shown(value), resolved, tree);
 
     internal static string Format(string key, params object[] arguments)
     {

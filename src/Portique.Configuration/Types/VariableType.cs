@@ -113,4 +113,10 @@ public enum VariableType
 
     /// <summary><c>symlink</c>: a value that mirrors another variable (any text).</summary>
     Symlink,
+
+    /// <summary><c>server_names</c> (Portique): nginx <c>server_name</c> values: host names (wildcards <c>*.x</c>, <c>x.*</c>), IPv4 addresses or <c>_</c>, separated by spaces.</summary>
+    ServerNames,
+
+    /// <summary><c>plain_path</c> (Portique): an absolute path without whitespace, <c>; { } " ' $ # \ `</c>: safe as one word of a generated file.</summary>
+    PlainPath,
 }

@@ -30,13 +30,9 @@ public static partial class VariableTypes
         ("host_path", VariableType.HostPath),
         ("key_value", VariableType.KeyValue),
         .. EoleTypes.Spellings,
+        ("server_names", VariableType.ServerNames),
+        ("plain_path", VariableType.PlainPath),
     ];
-
-    // Mounting these would hand the host to a container: refused as host_path, whatever the dictionary says.
-    private static readonly string[] ForbiddenHostPaths =
-        ["/", "/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/var/run/docker.sock", "/run/docker.sock"];
-
-    private static readonly string[] ForbiddenHostTrees = ["/proc", "/sys", "/dev"];
 
     /// <summary>Every type name a dictionary may write in <c>type='...'</c>, in documentation order.</summary>
     public static IReadOnlyList<string> Names { get; } = Spellings.Select(s => s.Name).ToArray();
@@ -89,6 +85,8 @@ public static partial class VariableTypes
             VariableType.AbsolutePath => AbsolutePathProblem(value),
             VariableType.HostPath => AbsolutePathProblem(value) ?? HostPathProblem(value),
             VariableType.KeyValue => IsKeyValue(value) ? null : Messages.TypeKeyValue(value),
+            VariableType.ServerNames => AreServerNames(value) ? null : Messages.TypeServerNames(value),
+            VariableType.PlainPath => AbsolutePathProblem(value) ?? PlainPathProblem(value),
             _ => EoleTypes.Validate(type, value),
         };
     }
@@ -212,22 +210,47 @@ public static partial class VariableTypes
         return segments.Contains(".") ? Messages.TypeAbsolutePath(value, Messages.PathDot()) : null;
     }
 
+    // Mounting any of these trees would hand the host to a container: refused as host_path, whatever the
+    // dictionary says, looking at the text and at what the existing part of the path resolves to.
     private static string? HostPathProblem(string value)
     {
-        if (ForbiddenHostPaths.Contains(value, StringComparer.Ordinal))
+        if (Portique.Core.HostPaths.ForbiddenTree(value) is not { } tree)
         {
-            return Messages.HostPathForbidden(value);
+            return null;
         }
 
-        foreach (var tree in ForbiddenHostTrees)
+        var resolved = Portique.Core.HostPaths.Resolve(value);
+        return value == "/" || Portique.Core.HostPaths.ForbiddenTrees.Contains(value, StringComparer.Ordinal) ? Messages.HostPathForbidden(value)
+            : Portique.Core.HostPaths.LexicalTree(value) is { } named ? Messages.HostPathUnder(value, named)
+            : Messages.HostPathResolves(value, resolved, tree);
+    }
+
+    // A path that reaches a generated file (nginx) as one word: nothing that file's syntax gives a meaning to.
+    private static string? PlainPathProblem(string value) =>
+        value.Any(c => char.IsWhiteSpace(c) || c is ';' or '{' or '}' or '"' or '\'' or '$' or '#' or '\\' or '`')
+            ? Messages.TypeAbsolutePath(value, Messages.PathNginxSyntax())
+            : null;
+
+    // nginx server_name: names separated by spaces, each a host name (a leading "*." or trailing ".*" wildcard
+    // allowed), an IPv4 address, or "_".
+    private static bool AreServerNames(string value)
+    {
+        var names = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return names.Length > 0 && names.Length <= 32 && names.All(IsServerName);
+    }
+
+    private static bool IsServerName(string name)
+    {
+        if (name == "_")
         {
-            if (value.StartsWith(tree + "/", StringComparison.Ordinal))
-            {
-                return Messages.HostPathUnder(value, tree);
-            }
+            return true;
         }
 
-        return null;
+        var host = name.StartsWith("*.", StringComparison.Ordinal) ? name[2..]
+            : name.EndsWith(".*", StringComparison.Ordinal) ? name[..^2]
+            : name.StartsWith('.') ? name[1..]
+            : name;
+        return host.Length is > 0 and <= 253 && (TryParseIpv4(host, out _) || host.Split('.').All(IsDnsLabel));
     }
 
     [GeneratedRegex(@"^[+-]?[0-9]+\z")]

@@ -56,6 +56,7 @@ public static class ConfigEolFile
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;
         var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var backupTemporary = temporary + ".bak";
         try
         {
             // Serialise first: if that fails, nothing on disk has been touched.
@@ -77,9 +78,10 @@ public static class ConfigEolFile
             File.SetUnixFileMode(temporary, FileMode);
             if (File.Exists(fullPath))
             {
-                var backup = fullPath + ".bak";
-                File.Copy(fullPath, backup, overwrite: true);
-                File.SetUnixFileMode(backup, FileMode);
+                // Copied to a new file, then renamed over config.eol.bak: a link planted there is replaced, never written through.
+                File.Copy(fullPath, backupTemporary, overwrite: false);
+                File.SetUnixFileMode(backupTemporary, FileMode);
+                File.Move(backupTemporary, fullPath + ".bak", overwrite: true);
             }
 
             beforeReplace?.Invoke(temporary);
@@ -88,11 +90,13 @@ public static class ConfigEolFile
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or EncoderFallbackException)
         {
             TryDelete(temporary);
+            TryDelete(backupTemporary);
             throw new RuntimeFailureException(Messages.ConfigEolUnwritable(fullPath, exception.Message), exception);
         }
         catch
         {
             TryDelete(temporary);
+            TryDelete(backupTemporary);
             throw;
         }
     }

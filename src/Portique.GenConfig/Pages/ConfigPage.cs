@@ -396,7 +396,7 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
             VariableType.Mail => ("email", "wide"),
             VariableType.WebAddress => ("url", "wide"),
             VariableType.Ip or VariableType.Netmask or VariableType.Network => ("decimal", "medium"),
-            VariableType.AbsolutePath or VariableType.HostPath or VariableType.KeyValue or VariableType.String => ("text", "wide"),
+            VariableType.AbsolutePath or VariableType.HostPath or VariableType.PlainPath or VariableType.ServerNames or VariableType.KeyValue or VariableType.String => ("text", "wide"),
             _ => ("text", "medium"),
         };
         return Markup.Of($"""

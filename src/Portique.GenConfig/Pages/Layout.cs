@@ -68,7 +68,7 @@ internal static class Layout
                 <img src="/assets/favicon.svg" alt="" width="28" height="28">
                 <span class="product">Portique</span><span class="app">genconfig</span>
               </div>
-              <div class="server" title="{Ui.ServerTitle}">{ServerLabel(page.Options)}</div>
+              <div class="server" title="{Ui.ServerTitle}">{ServerLabel(page)}</div>
               {nav}
               <div class="session">
                 {Languages(page)}
@@ -88,8 +88,9 @@ internal static class Layout
     public static Markup Notice(string kind, Markup content, string role = "status") =>
         Markup.Of($"<div class=\"notice {kind}\" role=\"{role}\">{content}</div>");
 
-    private static string ServerLabel(GenConfigOptions options) =>
-        options.Root.IsSystemRoot ? Environment.MachineName : Environment.MachineName + " · " + options.Root.Directory;
+    // The root's path is for the administrator only: an anonymous visitor (the login page) sees the machine's name.
+    private static string ServerLabel(PageContext page) =>
+        page.Options.Root.IsSystemRoot || !page.Authenticated ? Environment.MachineName : Environment.MachineName + " · " + page.Options.Root.Directory;
 
     private static Markup Navigation(PageContext page, Section section)
     {

@@ -56,6 +56,8 @@ public static partial class Ui
         "SeePlan",
         "BackToConfiguration",
         "CsrfTitle",
+        "RequestTooLarge",
+        "RequestRefused",
         "CsrfText",
         "PlanTitle",
         "PlanLead",
@@ -241,6 +243,10 @@ public static partial class Ui
     public static string BackToConfiguration => Get(nameof(BackToConfiguration));
 
     public static string CsrfTitle => Get(nameof(CsrfTitle));
+
+    public static string RequestTooLarge => Get(nameof(RequestTooLarge));
+
+    public static string RequestRefused => Get(nameof(RequestRefused));
 
     public static string CsrfText => Get(nameof(CsrfText));
 

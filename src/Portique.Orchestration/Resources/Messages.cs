@@ -33,6 +33,16 @@ internal static class Messages
 
     public static string BadRegistry(object? a0) => Format(nameof(BadRegistry), a0);
 
+    public static string UnknownOwner(object? a0, object? a1) => Format(nameof(UnknownOwner), a0, a1);
+
+    public static string UnknownGroup(object? a0, object? a1) => Format(nameof(UnknownGroup), a0, a1);
+
+    public static string DestinationOutsideRoot(object? a0, object? a1, object? a2) => Format(nameof(DestinationOutsideRoot), a0, a1, a2);
+
+    public static string FrontendPortsEqual(object? a0, object? a1) => Format(nameof(FrontendPortsEqual), a0, a1);
+
+    public static string RepositoryNotUsed(object? a0, object? a1) => Format(nameof(RepositoryNotUsed), a0, a1);
+
     public static string BadGitUrl(object? a0) => Format(nameof(BadGitUrl), a0);
 
     public static string BadGitRef(object? a0) => Format(nameof(BadGitRef), a0);

@@ -47,6 +47,8 @@ internal static class Messages
 
     public static string RollingBack(object? a0) => Format(nameof(RollingBack), a0);
 
+    public static string RollingBackInterrupted() => Format(nameof(RollingBackInterrupted));
+
     public static string RolledBack(object? a0) => Format(nameof(RolledBack), a0);
 
     public static string HealthCheckFails() => Format(nameof(HealthCheckFails));

@@ -23,6 +23,7 @@ internal static class BuiltinFunctions
         new("getVar", 1, 2, GetVar),
         new("is_empty", 1, 1, (_, args) => IsEmpty(args[0])),
         new("custom_join", 1, 2, (_, args) => CustomJoin(args)),
+        new("shell_quote", 1, 1, (_, args) => ShellQuote(args[0])),
     }.Concat(EoleHelpers.All).ToFrozenDictionary(function => function.Name, StringComparer.Ordinal);
 
     public static bool TryGet(string name, out BuiltinFunction function) => All.TryGetValue(name, out function!);
@@ -114,6 +115,16 @@ internal static class BuiltinFunctions
         IReadOnlyList<object?> list => list.Count == 0 || (list.Count == 1 && PythonValue.Unwrap(list[0]) is ""),
         _ => false,
     };
+
+    /// <summary>
+    /// One POSIX shell word whose value is exactly the text: <c>'...'</c>, each <c>'</c> written <c>'\''</c>
+    /// (None gives <c>''</c>). Nothing inside single quotes is special to the shell.
+    /// </summary>
+    internal static string ShellQuote(object? value)
+    {
+        var text = PythonValue.Unwrap(value) is null ? string.Empty : PythonText.Str(value);
+        return "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
 
     private static string CustomJoin(IReadOnlyList<object?> args)
     {

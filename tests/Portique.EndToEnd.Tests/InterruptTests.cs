@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Portique.TestSupport;
+
+namespace Portique.EndToEnd.Tests;
+
+/// <summary>Ctrl+C or SIGTERM during a replacement: the step is rolled back before the process exits.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class InterruptTests : IAsyncLifetime
+{
+    private readonly Deployment deployment = new();
+    private readonly int webPort = TestPorts.FreePort();
+    private readonly string web = "web-" + Guid.NewGuid().ToString("N")[..6];
+
+    public Task InitializeAsync() => deployment.InitializeAsync();
+
+    public Task DisposeAsync() => deployment.DisposeAsync();
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task A_signal_during_a_replacement_gives_the_old_container_its_name_back_running_before_exit(string signal)
+    {
+        var image = deployment.Images.Name("web");
+        await deployment.Images.PublishAsync(image, "1.0", "web-1.0");
+        // 2.0 never becomes healthy on its own: its health check hangs, so the run is waiting when the signal comes.
+        await deployment.Images.PublishAsync(image, "slow", "web-slow", new TestImageOptions { HealthCheck = ["/bin/sleep", "3600"] });
+        await deployment.ConfigureAsync(deployment.DockerService(1, web, image, "1.0", webPort));
+        await deployment.SucceedAsync("instance");
+        var oldId = await deployment.ContainerIdAsync(web);
+        await deployment.SucceedAsync("set", "conteneur1_tag", "slow");
+
+        using var run = deployment.Start("reconfigure");
+        var stderr = run.StandardError.ReadToEndAsync();
+        while (await run.StandardOutput.ReadLineAsync() is { } line && !line.Contains("replacing", StringComparison.Ordinal))
+        {
+        }
+
+        // Let it create the new container and wait for its health.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await deployment.ContainersAsync()).Count(c => c.Labels["portique.name"] == web) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(1000);
+        var stopwatch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-" + signal, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var drained = run.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await run.WaitForExitAsync(timeout.Token);
+        var output = await drained + await stderr;
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{output}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
+        var container = Assert.Single(await deployment.ContainersAsync(), c => c.Labels["portique.name"] == web);
+        Assert.Equal((oldId, "/" + web, "running"), (container.ID, container.Names.Single(), container.State));
+        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+    }
+}
