@@ -99,7 +99,7 @@ public sealed class EoleDictionaryTests
     [InlineData("network_cidr", "10.0.0.0/8", "10.0.0.1/8")]
     [InlineData("ip_cidr", "10.0.0.1/8", "10.0.0.1")]
     [InlineData("cidr", "10.0.0.1/8", "10.0.0.1/33")]
-    [InlineData("local_ip", "192.168.0.1", "8.8.8.8")]
+    [InlineData("local_ip", "192.168.0.1", "192.168.0")]
     [InlineData("mac", "00:16:3e:aa:bb:cc", "00:16:3e")]
     [InlineData("date", "2024-02-29", "2023-02-29")]
     [InlineData("float", "1.5", "1,5")]
@@ -304,10 +304,17 @@ public sealed class EoleDictionaryTests
     [InlineData("<check name='valid_enum' target='v'><param type='eole'>choix</param></check>", "a", "z")]
     [InlineData("<check name='valid_entier' target='v'><param name='mini'>1</param><param name='maxi' type='eole'>borne</param></check>", "5", "11")]
     [InlineData("<check name='valid_in_network' target='v'><param>10.0.0.0</param><param>255.0.0.0</param></check>", "10.2.3.4", "11.2.3.4")]
+    [InlineData("<check name='valid_country' target='v'/>", "FR", "fr")]
+    [InlineData("<check name='valid_country' target='v'/>", "DE", "FRA")]
+    [InlineData("<check name='valid_netmask' target='v'/>", "255.255.255.0", "255.0.255.0")]
+    [InlineData("<check name='valid_ipnetmask' target='v'><param type='eole'>ip</param></check>", "255.255.0.0", "255.255.255.0")]
+    [InlineData("<check name='valid_ipnetmask' target='v'><param type='eole'>ip_broadcast</param></check>", "255.255.0.0", "255.255.255.0")]
+    [InlineData("<check name='valid_network_netmask' target='v'><param type='eole'>ip</param></check>", "255.255.255.0", "255.255.0.0")]
     public void Eole_check_functions_are_enforced(string check, string valid, string invalid)
     {
         var source = One(
             "<family name='f'><variable name='v'/><variable name='autre'><value>même</value></variable>"
+            + "<variable name='ip'><value>192.168.1.0</value></variable><variable name='ip_broadcast'><value>192.168.1.255</value></variable>"
             + "<variable name='choix' multi='True'><value>a</value><value>b</value></variable><variable name='borne' type='number'><value>10</value></variable></family>",
             check);
 
@@ -320,7 +327,25 @@ public sealed class EoleDictionaryTests
     {
         var source = One("<family name='f'><variable name='v'/></family>", "<check name='valid_lower' target='v' level='warning'/>");
 
-        Assert.Empty(source.Evaluate(("v", "ABC")).Validate());
+        var evaluated = source.Evaluate(("v", "ABC"));
+        Assert.Empty(evaluated.Validate());
+        Assert.Equal("v", Assert.Single(evaluated.Warnings).Subject);
+    }
+
+    [Theory]
+    [InlineData("netbios", "serveur-1", "serveur_1", "nom-beaucoup-trop-long")]
+    [InlineData("local_ip", "192.168.0.1", "8.8.8.8", "192.168.0")]
+    public void Netbios_and_local_ip_warn_where_eole_only_warns_and_block_a_malformed_value(string type, string valid, string warned, string invalid)
+    {
+        var source = One($"<family name='f'><variable name='v' type='{type}'/></family>", "");
+
+        var ok = source.Evaluate(("v", valid));
+        Assert.Empty(ok.Validate());
+        Assert.Empty(ok.Warnings);
+        var warning = source.Evaluate(("v", warned));
+        Assert.Empty(warning.Validate());
+        Assert.Equal("v", Assert.Single(warning.Warnings).Subject);
+        Assert.Equal("v", Assert.Single(source.Evaluate(("v", invalid)).Validate()).Subject);
     }
 
     [Fact]

@@ -7,7 +7,9 @@ namespace Portique.Configuration;
 /// <c>valid_regexp(exp_reg, err_msg)</c> (Python's <c>re.match</c>: anchored at the start),
 /// <c>valid_differ(value)</c> and <c>valid_not_equal(value)</c> (the value must differ from a literal or a variable's value),
 /// <c>valid_lower</c> / <c>valid_upper</c> (no upper / lower case letter), <c>valid_len(length, min_len, max_len)</c>,
-/// <c>valid_chaine(forbidden_chars)</c>, <c>valid_in_network(network, netmask)</c>.
+/// <c>valid_chaine(forbidden_chars)</c>, <c>valid_in_network(network, netmask)</c>, <c>valid_country</c> (two upper case
+/// letters), <c>valid_netmask</c>, and on a netmask <c>valid_ipnetmask(ip)</c> (the address is neither the network nor the
+/// broadcast address) and <c>valid_network_netmask(network)</c> (the network is a network address for it).
 /// Any other function (EOLE's machinery, a module's own eosfunc) is loaded and kept, not enforced.
 /// </summary>
 internal static class EoleChecks
@@ -112,12 +114,37 @@ internal static class EoleChecks
                 }
 
                 return null;
+            case "valid_country":
+                return item.Length == 2 && item.All(char.IsAsciiLetterUpper) ? null : EoleMessages.CountryInvalid(item);
+            case "valid_netmask":
+                return IsNetmask(item, out _) ? null : EoleMessages.NetmaskInvalid(item);
+            case "valid_ipnetmask":
+                // The target is the netmask, the param the address (Tiramisu's validate_ip_netmask).
+                if (IsNetmask(item, out var ipMask) && Literal("ip", 0) is { } ip && VariableTypes.TryParseIpv4(ip, out var ipAddress)
+                    && ipMask != uint.MaxValue && ((ipAddress & ~ipMask) == 0 || (ipAddress | ipMask) == uint.MaxValue))
+                {
+                    return EoleMessages.IpIsNetworkOrBroadcast(ip, item);
+                }
+
+                return null;
+            case "valid_network_netmask":
+                // The target is the netmask, the param the network (Tiramisu's validate_network_netmask).
+                if (IsNetmask(item, out var networkMask) && Literal("network", 0) is { } networkText
+                    && VariableTypes.TryParseIpv4(networkText, out var networkAddress) && (networkAddress & ~networkMask) != 0)
+                {
+                    return EoleMessages.NotNetworkAddress(networkText, item);
+                }
+
+                return null;
             default:
                 return null;
         }
 
         long? Bound(string name) => Literal(name, -1) is { } text && VariableTypes.TryParseInteger(text, out var n) ? n : null;
     }
+
+    private static bool IsNetmask(string text, out uint mask) =>
+        VariableTypes.TryParseIpv4(text, out mask) && (~mask & (~mask + 1)) == 0;
 
     private static ParamDeclaration? Param(IReadOnlyList<ParamDeclaration> parameters, string name, int index)
     {

@@ -40,12 +40,12 @@ internal static partial class EoleTypes
             VariableType.ScheduleMod => value is "pre" or "post",
             VariableType.DomainStrict => VariableTypes.IsDomain(value) && !VariableTypes.TryParseIpv4(value, out _),
             VariableType.HostnameStrict => VariableTypes.IsDnsLabel(value),
-            VariableType.Netbios => NetbiosRegex().IsMatch(value),
+            VariableType.Netbios => value.Length is >= 1 and <= 15,
             VariableType.UnixUser => UnixUserRegex().IsMatch(value),
             VariableType.Filename => FilenameRegex().IsMatch(value),
             VariableType.NetworkCidr => TryParseCidr(value, out var address, out var prefix) && (prefix == 0 || (address << prefix) == 0),
             VariableType.IpCidr => TryParseCidr(value, out _, out _),
-            VariableType.LocalIp => VariableTypes.TryParseIpv4(value, out var local) && IsPrivate(local),
+            VariableType.LocalIp => VariableTypes.TryParseIpv4(value, out _),
             VariableType.Broadcast => VariableTypes.TryParseIpv4(value, out _),
             VariableType.Mac => MacRegex().IsMatch(value),
             VariableType.Date => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
@@ -55,6 +55,17 @@ internal static partial class EoleTypes
         };
         return valid ? null : EoleMessages.TypeInvalid(value, type.ToCreoleName());
     }
+
+    /// <summary>
+    /// What EOLE only warns about (Tiramisu's <c>warnings_only</c>): a <c>netbios</c> name with other characters than
+    /// letters, digits and <c>-</c>; a <c>local_ip</c> that is not private. Null when nothing.
+    /// </summary>
+    public static string? Warning(VariableType type, string value) => type switch
+    {
+        VariableType.Netbios when !NetbiosRegex().IsMatch(value) => EoleMessages.TypeInvalid(value, type.ToCreoleName()),
+        VariableType.LocalIp when VariableTypes.TryParseIpv4(value, out var local) && !IsPrivate(local) => EoleMessages.TypeInvalid(value, type.ToCreoleName()),
+        _ => null,
+    };
 
     private static bool TryParseCidr(string value, out uint address, out int prefix)
     {

@@ -9,11 +9,16 @@ namespace Portique.Configuration;
 /// </summary>
 internal static class ConfigurationValidator
 {
-    public static IReadOnlyList<Diagnostic> Validate(
+    /// <summary>
+    /// The problems, and the warnings: what EOLE only warns about (a <c>level='warning'</c> check, the types
+    /// <c>netbios</c> and <c>local_ip</c>, Tiramisu options with <c>warnings_only</c>) is reported, never blocking.
+    /// </summary>
+    public static (IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings) Validate(
         EvaluatedConfiguration configuration,
         IReadOnlyDictionary<string, IReadOnlyList<CheckDeclaration>> checks)
     {
         var problems = new List<Diagnostic>();
+        var warnings = new List<Diagnostic>();
         var countMaxima = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var state in configuration.Repetitions)
         {
@@ -25,6 +30,7 @@ internal static class ConfigurationValidator
         {
             var before = problems.Count;
             void Report(string message) => problems.Add(new Diagnostic(variable.Name, message));
+            void Warn(string message) => warnings.Add(new Diagnostic(variable.Name, message));
 
             var items = variable.Values;
             if (!variable.Multi && (configuration.Values.Get(variable.Name)?.IsList == true || items.Count > 1))
@@ -56,12 +62,17 @@ internal static class ConfigurationValidator
                     continue;
                 }
 
+                if (EoleTypes.Warning(variable.Type, item) is { } typeWarning)
+                {
+                    Warn(AtRow(typeWarning));
+                }
+
                 var shown = variable.Type == VariableType.Password ? EvaluatedVariable.PasswordMask : item;
-                foreach (var check in variableChecks.Where(c => !c.WarningOnly))
+                foreach (var check in variableChecks)
                 {
                     if (CheckProblem(check, item, shown, configuration) is { } checkProblem)
                     {
-                        Report(AtRow(checkProblem));
+                        (check.WarningOnly ? (Action<string>)Warn : Report)(AtRow(checkProblem));
                     }
                 }
             }
@@ -81,7 +92,7 @@ internal static class ConfigurationValidator
             }
         }
 
-        return problems;
+        return (problems, warnings);
     }
 
     private static void CheckMandatory(EvaluatedVariable variable, Action<string> report)

@@ -11,7 +11,8 @@ namespace Portique.Configuration;
 public sealed class EvaluatedConfiguration
 {
     private readonly Dictionary<string, EvaluatedVariable> variablesByName;
-    private readonly Lazy<IReadOnlyList<Diagnostic>> problems;
+    private readonly Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)> validation;
+    private readonly IReadOnlyList<Diagnostic> unknownNames;
 
     private EvaluatedConfiguration(
         DictionarySource dictionaries,
@@ -31,11 +32,11 @@ public sealed class EvaluatedConfiguration
         Files = files;
         Services = services;
         variablesByName = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
-        Warnings = values.Names
+        unknownNames = values.Names
             .Where(name => !variablesByName.ContainsKey(name))
             .Select(name => new Diagnostic(name, Messages.UnknownVariableKept()))
             .ToArray();
-        problems = new Lazy<IReadOnlyList<Diagnostic>>(() => ConfigurationValidator.Validate(this, checks));
+        validation = new Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)>(() => ConfigurationValidator.Validate(this, checks));
     }
 
     /// <summary>The dictionaries evaluated.</summary>
@@ -60,7 +61,7 @@ public sealed class EvaluatedConfiguration
     public IReadOnlyList<EvaluatedService> Services { get; }
 
     /// <summary>config.eol entries no dictionary declares: kept in the file, reported, not errors.</summary>
-    public IReadOnlyList<Diagnostic> Warnings { get; }
+    public IReadOnlyList<Diagnostic> Warnings => [.. unknownNames, .. validation.Value.Warnings];
 
     /// <summary>Instantiates and evaluates <paramref name="dictionaries"/> with <paramref name="values"/>.</summary>
     /// <exception cref="DictionaryException">
@@ -118,7 +119,7 @@ public sealed class EvaluatedConfiguration
     /// values, range, mandatory, master/slave rows, several values for a single variable. Empty when valid.
     /// Unknown variables are <see cref="Warnings"/>, not problems.
     /// </summary>
-    public IReadOnlyList<Diagnostic> Validate() => problems.Value;
+    public IReadOnlyList<Diagnostic> Validate() => validation.Value.Problems;
 
     /// <summary>Throws when <see cref="Validate"/> finds problems.</summary>
     /// <exception cref="ConfigurationInvalidException">All the problems.</exception>

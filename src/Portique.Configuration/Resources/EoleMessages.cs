@@ -14,6 +14,7 @@ internal static class EoleMessages
         nameof(InvalidFunctionName), nameof(PythonUnsupported), nameof(ParamNotNumber), nameof(CheckParamMissing), nameof(RegexInvalid),
         nameof(RegexMismatch), nameof(MustDiffer), nameof(MustBeLower), nameof(MustBeUpper), nameof(LengthExact), nameof(LengthAtLeast),
         nameof(LengthAtMost), nameof(ForbiddenCharacter), nameof(NotInNetwork), nameof(TypeInvalid), nameof(DictionaryInTwoFolders),
+        nameof(CountryInvalid), nameof(NetmaskInvalid), nameof(IpIsNetworkOrBroadcast), nameof(NotNetworkAddress),
     ];
 
     internal static string InvalidFunctionName(string name) => Format(nameof(InvalidFunctionName), Messages.Shown(name));
@@ -43,6 +44,14 @@ internal static class EoleMessages
     internal static string ForbiddenCharacter(string value, string character) => Format(nameof(ForbiddenCharacter), value, Messages.Shown(character));
 
     internal static string NotInNetwork(string value, string network, string netmask) => Format(nameof(NotInNetwork), value, network, netmask);
+
+    internal static string CountryInvalid(string value) => Format(nameof(CountryInvalid), Messages.Shown(value));
+
+    internal static string NetmaskInvalid(string value) => Format(nameof(NetmaskInvalid), Messages.Shown(value));
+
+    internal static string IpIsNetworkOrBroadcast(string ip, string netmask) => Format(nameof(IpIsNetworkOrBroadcast), ip, netmask);
+
+    internal static string NotNetworkAddress(string network, string netmask) => Format(nameof(NotNetworkAddress), network, netmask);
 
     internal static string TypeInvalid(string value, string type) => Format(nameof(TypeInvalid), Messages.Shown(value), type);
 
