@@ -332,6 +332,20 @@ public sealed class EoleDictionaryTests
         Assert.Equal("v", Assert.Single(evaluated.Warnings).Subject);
     }
 
+    [Fact]
+    public void A_submulti_variable_validates_every_item_of_every_row_and_gives_templates_the_rows()
+    {
+        var source = One("<family name='f'><variable name='v' type='ip' submulti='True'/></family>");
+        var values = ConfigValues.Parse("""{"v": {"owner": "gen_config", "val": [["10.0.0.1", "10.0.0.2"], ["10.0.0.3"]]}}""");
+
+        var evaluated = EvaluatedConfiguration.Evaluate(source, values);
+        Assert.Empty(evaluated.Validate());
+        var rows = Assert.IsType<object?[]>(evaluated.GetTemplateValues().Variables["v"]);
+        Assert.Equal(new object?[] { new object?[] { "10.0.0.1", "10.0.0.2" }, new object?[] { "10.0.0.3" } }, rows);
+        var invalid = EvaluatedConfiguration.Evaluate(source, ConfigValues.Parse("""{"v": {"owner": "gen_config", "val": [["10.0.0.1"], ["nope"]]}}"""));
+        Assert.Equal("v", Assert.Single(invalid.Validate()).Subject);
+    }
+
     [Theory]
     [InlineData("netbios", "serveur-1", "serveur_1", "nom-beaucoup-trop-long")]
     [InlineData("local_ip", "192.168.0.1", "8.8.8.8", "192.168.0")]

@@ -348,7 +348,8 @@ internal sealed partial class DictionaryParser
             }
         }
 
-        var multi = Boolean(element, attributes, "multi");
+        // EOLE's submulti='True' (a list of lists) is a multi variable.
+        var multi = Boolean(element, attributes, "submulti") == true ? true : Boolean(element, attributes, "multi");
         var mandatory = Boolean(element, attributes, "mandatory");
         var hidden = Boolean(element, attributes, "hidden");
         var mode = ReadMode(element, attributes);

@@ -253,7 +253,10 @@ public sealed class EvaluatedConfiguration
                 enumCheck?.EnumValues ?? [],
                 enumCheck is { EnumIsClosed: false },
                 variable.Instance,
-                variable.Location);
+                variable.Location)
+            {
+                SubRows = origin == ValueOrigin.Stored && variable.Master is null && variable.Slaves.Count == 0 ? values.Get(variable.Name)?.SubRows : null,
+            };
         }
 
         public bool IsHidden(SchemaFamily family) => family.Hidden || family.Conditions.Any(c => c.Hides && Matches(c));

@@ -61,6 +61,9 @@ public sealed record EvaluatedVariable(
     int? Instance,
     SourceLocation Location)
 {
+    /// <summary>A stored <c>submulti</c> value's rows (a list of lists); <see cref="Values"/> holds their items in order.</summary>
+    public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
+
     /// <summary>Masked text of a password.</summary>
     public const string PasswordMask = "********";
 
@@ -81,7 +84,9 @@ public sealed record EvaluatedVariable(
     /// The typed value: for a single variable <see langword="null"/>, a <see cref="long"/> (<c>number</c>, <c>port</c>)
     /// or a <see cref="string"/>; for a multi one an <see cref="IReadOnlyList{T}"/> of those, empty items as <see langword="null"/>.
     /// </summary>
-    public object? TypedValue => Multi
+    public object? TypedValue => SubRows is { } rows
+        ? rows.Select(row => (object?)row.Select(TypedItem).ToArray()).ToArray()
+        : Multi
         ? Values.Select(TypedItem).ToArray()
         : Values.Count > 0 ? TypedItem(Values[0]) : null;
 
