@@ -95,3 +95,42 @@ public sealed class EoleTemplateTests
     public void A_directive_portique_does_not_run_is_named() =>
         Assert.Contains("%while", ParseError("%while True\n").Message, StringComparison.Ordinal);
 }
+
+/// <summary>
+/// <c>%include</c> as Cheetah renders it: the included template is its own template instance, with the same values
+/// and <c>%set global</c> variables, and its own locals (outputs as python3-cheetah gives them).
+/// </summary>
+[UseCulture("en")]
+public sealed class EoleIncludeTests
+{
+    private sealed class FolderScope(IReadOnlyDictionary<string, string> templates, params (string Name, object? Value)[] variables) : ITemplateScope
+    {
+        private readonly DictionaryTemplateScope values = Scope(variables);
+
+        public bool TryGetVariable(string name, out object? value) => values.TryGetVariable(name, out value);
+
+        public IncludeResult TryReadInclude(string name, out string text) =>
+            templates.TryGetValue(name, out text!) ? IncludeResult.Found : IncludeResult.Missing;
+    }
+
+    private static string Include(string template, string included, params (string Name, object? Value)[] variables) =>
+        CreoleTemplate.Parse(template, "main").Render(new FolderScope(new Dictionary<string, string> { ["inc"] = included }, variables));
+
+    [Fact]
+    public void An_included_templates_locals_do_not_leak_into_the_including_one() =>
+        Assert.Equal("in:inclus\nafter:proxy\n", Include("%set %%titre = 'proxy'\n%include 'inc'\nafter:%%titre\n", "%set %%titre = 'inclus'\nin:%%titre\n"));
+
+    [Fact]
+    public void An_included_template_does_not_see_the_including_ones_locals_but_the_values() =>
+        Assert.Equal("value:v\n", Include("%set %%nom = 'local'\n%include 'inc'\n", "value:%%nom\n", ("nom", "v")));
+
+    [Fact]
+    public void Set_global_variables_are_shared_both_ways() =>
+        Assert.Equal("in:shared\nback:from-inc\n", Include(
+            "%set global %%g = 'shared'\n%include 'inc'\nback:%%h\n",
+            "in:%%g\n%set global %%h = 'from-inc'\n"));
+
+    [Fact]
+    public void A_loop_variable_of_the_including_template_is_not_seen_by_the_included_one() =>
+        Assert.Equal("i:value\ni:value\n", Include("%for %%i in [1, 2]\n%include 'inc'\n%end for\n", "i:%%i\n", ("i", "value")));
+}

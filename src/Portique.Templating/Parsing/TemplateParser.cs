@@ -289,9 +289,10 @@ internal sealed partial class TemplateParser
                 blocks.OpenDef(definition, parameters, names.Definitions, at);
                 break;
             case "set":
-                if (parser.Peek().IsKeyword("global"))
+                var isGlobal = parser.Peek().IsKeyword("global");
+                if (isGlobal)
                 {
-                    // %set global: Portique's locals already belong to the whole template.
+                    // %set global: shared with %include'd templates, as Cheetah's globalSetVars.
                     parser.Next();
                 }
 
@@ -317,7 +318,7 @@ internal sealed partial class TemplateParser
                     value = new BinaryExpression(at, augmented, new VariableExpression(at, name, isPlaceholder: true), value);
                 }
 
-                blocks.Add(new SetNode(at, name, value));
+                blocks.Add(new SetNode(at, name, value, isGlobal));
                 break;
             case "unless":
                 var unless = ParseCondition(parser, keyword);

@@ -20,7 +20,7 @@ internal static class EoleHelpers
         new("calc_classe", 1, 1, (_, args) => Classe(Arity.String("calc_classe", args[0]))),
         new("calc_network", 2, 2, (_, args) => Network(args, broadcast: false)),
         new("calc_broadcast", 2, 2, (_, args) => Network(args, broadcast: true)),
-        new("hasVar", 1, 1, (context, args) => context.Locals.ContainsKey(Arity.String("hasVar", args[0]))
+        new("hasVar", 1, 1, (context, args) => context.Locals.ContainsKey(Arity.String("hasVar", args[0])) || context.Globals.ContainsKey(Arity.String("hasVar", args[0]))
             || context.Scope.TryGetVariable(Arity.String("hasVar", args[0]), out _)),
         new("getattr", 2, 3, GetAttribute),
         new("hasattr", 2, 2, (context, args) => TryGetAttribute(args[0], Arity.String("hasattr", args[1]), out _)),

@@ -10,8 +10,21 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
 
     public ITemplateScope Scope => scope;
 
-    /// <summary>Cheetah semantics: <c>%set</c> and <c>%for</c> variables are locals of the whole template.</summary>
-    public Dictionary<string, object?> Locals { get; } = new(StringComparer.Ordinal);
+    /// <summary>Cheetah semantics: <c>%set</c> and <c>%for</c> variables are locals of the whole template (an <c>%include</c>d one has its own).</summary>
+    public Dictionary<string, object?> Locals { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>%set global</c> variables: shared by a template and those it includes.</summary>
+    public Dictionary<string, object?> Globals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gives an included template fresh locals; returns the includer's, for <see cref="RestoreLocals"/>.</summary>
+    public Dictionary<string, object?> EnterInclude()
+    {
+        var saved = Locals;
+        Locals = new Dictionary<string, object?>(StringComparer.Ordinal);
+        return saved;
+    }
+
+    public void RestoreLocals(Dictionary<string, object?> saved) => Locals = saved;
 
     public void Write(string text)
     {

@@ -87,7 +87,7 @@ internal sealed class DefCallExpression(SourcePosition position, string name, IR
     }
 }
 
-/// <summary><c>%include 'name'</c>: renders another template of the templates folder in place, with the same values.</summary>
+/// <summary><c>%include 'name'</c>: renders another template of the templates folder in place, with the same values and globals, its own locals.</summary>
 internal sealed class IncludeNode(SourcePosition position, Expression name) : TemplateNode(position)
 {
     protected override Flow ExecuteCore(RenderContext context)
@@ -113,15 +113,20 @@ internal sealed class IncludeNode(SourcePosition position, Expression name) : Te
             throw new EvaluationException($"{first.Position.Subject(included)}: {first.Message}");
         }
 
+        // Cheetah renders an included template as its own template instance: its own locals (the includer's
+        // %set and %for variables are not seen, its own do not leak back); %set global ones are shared.
         context.BeginCall();
+        var includerLocals = context.EnterInclude();
         try
         {
             parsed.Root.Execute(context);
         }
         finally
         {
+            context.RestoreLocals(includerLocals);
             context.Write(context.EndCall());
         }
+
         return Flow.Normal;
     }
 }
