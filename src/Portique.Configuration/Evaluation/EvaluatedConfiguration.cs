@@ -255,6 +255,7 @@ public sealed class EvaluatedConfiguration
                 variable.Instance,
                 variable.Location)
             {
+                Frozen = variable.Conditions.Concat(family.Conditions).Any(c => c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn && Matches(c)),
                 SubRows = origin == ValueOrigin.Stored && variable.Master is null && variable.Slaves.Count == 0 ? values.Get(variable.Name)?.SubRows : null,
             };
         }

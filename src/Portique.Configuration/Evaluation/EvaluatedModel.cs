@@ -61,6 +61,12 @@ public sealed record EvaluatedVariable(
     int? Instance,
     SourceLocation Location)
 {
+    /// <summary>
+    /// Frozen by a <c>frozen_if_in</c> / <c>frozen_if_not_in</c> condition (on it or its family): read-only in genconfig,
+    /// as in EOLE's editors; <c>portique set</c> may still change it, as EOLE's command-line tools may.
+    /// </summary>
+    public bool Frozen { get; init; }
+
     /// <summary>A stored <c>submulti</c> value's rows (a list of lists); <see cref="Values"/> holds their items in order.</summary>
     public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
 
