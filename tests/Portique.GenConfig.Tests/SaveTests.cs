@@ -255,12 +255,9 @@ public sealed class SaveTests
         Assert.DoesNotContain(" disabled", HtmlText.ById(open, "f-serveur")!, StringComparison.Ordinal);
     }
 
-    private static void WriteDictionaryWithFrozen(string root)
-    {
-        var folder = Path.Join(root, "usr", "share", "eole", "creole", "dicos");
-        Directory.CreateDirectory(folder);
-        Directory.CreateDirectory(Path.Join(root, "usr", "share", "eole", "creole", "distrib"));
-        File.WriteAllText(Path.Join(folder, "01_app.xml"), """
+    /// <summary>A root with its own dictionary: a variable frozen while another says <c>oui</c>.</summary>
+    private static void WriteDictionaryWithFrozen(string root) =>
+        WriteDictionary(root, """
             <?xml version="1.0" encoding="utf-8"?>
             <creole>
                 <variables>
@@ -277,15 +274,18 @@ public sealed class SaveTests
                 </constraints>
             </creole>
             """);
-    }
 
-    /// <summary>A root with its own dictionary: a password, a hidden variable, an open enum.</summary>
-    private static void WriteDictionaryWithPassword(string root)
+    private static void WriteDictionary(string root, string xml)
     {
         var folder = Path.Join(root, "usr", "share", "eole", "creole", "dicos");
         Directory.CreateDirectory(folder);
         Directory.CreateDirectory(Path.Join(root, "usr", "share", "eole", "creole", "distrib"));
-        File.WriteAllText(Path.Join(folder, "01_app.xml"), """
+        File.WriteAllText(Path.Join(folder, "01_app.xml"), xml);
+    }
+
+    /// <summary>A root with its own dictionary: a password, a hidden variable, an open enum.</summary>
+    private static void WriteDictionaryWithPassword(string root) =>
+        WriteDictionary(root, """
             <?xml version="1.0" encoding="utf-8"?>
             <creole>
                 <variables>
@@ -303,5 +303,4 @@ public sealed class SaveTests
                 </constraints>
             </creole>
             """);
-    }
 }
