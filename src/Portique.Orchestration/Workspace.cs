@@ -100,6 +100,16 @@ public sealed class Workspace
             evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, updated);
         }
 
+        // EOLE's random_int: drawn once, when config.eol is first written, then stored.
+        foreach (var variable in evaluated.Variables.Where(v => v is { RandomFill: not null, Origin: not ValueOrigin.Stored, Disabled: false, Master: null }))
+        {
+            if (variable.RandomFill!.Draw() is { } drawn)
+            {
+                updated = updated.Set(variable.Name, owner, [drawn], asList: variable.Multi);
+            }
+        }
+
+        evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, updated);
         var report = Validate(evaluated);
         if (report.Problems.Count > 0)
         {

@@ -25,7 +25,7 @@ public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bo
 /// <c>default_match='None'</c> gives no value; <c>eval_*='True'</c> reads the result as a (safe) Python literal.</item>
 /// <item><c>list_len_gt(param, max_len, match, mismatch, ...)</c>: <c>match</c> when the list has more than <c>max_len</c> items.</item>
 /// </list>
-/// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>, <c>random_int</c>...) are not computed:
+/// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>...) are not computed (<c>random_int</c> is drawn once and stored when config.eol is written, see <see cref="RandomRange"/>):
 /// the stored value, else the default applies. Values are compared as text.
 /// </summary>
 public static class EoleFillFunctions

@@ -255,6 +255,7 @@ public sealed class EvaluatedConfiguration
                 variable.Instance,
                 variable.Location)
             {
+                RandomFill = variable.Fill is { Kind: FillKind.Eole, Function: "random_int" } random ? RandomRangeOf(random) : null,
                 Frozen = variable.Conditions.Concat(family.Conditions).Any(c => c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn && Matches(c)),
                 SubRows = origin == ValueOrigin.Stored && variable.Master is null && variable.Slaves.Count == 0 ? values.Get(variable.Name)?.SubRows : null,
             };
@@ -390,6 +391,22 @@ public sealed class EvaluatedConfiguration
                 : variable.Multi ? (IReadOnlyList<string?>)variable.Defaults
                 : rowDefault is null ? [] : [rowDefault];
             return (defaults, defaults.Any(d => d is not null) ? ValueOrigin.Default : ValueOrigin.None, null);
+        }
+
+        /// <summary><c>random_int(vmin, vmax, exclude=None)</c> with integer params (positional or named), else null.</summary>
+        private static RandomRange? RandomRangeOf(SchemaFill fill)
+        {
+            var positional = fill.Params.Where(p => p.Name is null && !p.IsVariable).ToList();
+            long? Number(string name, int index)
+            {
+                var param = fill.Params.LastOrDefault(p => p.Name == name) ?? (index < positional.Count ? positional[index] : null);
+                var text = param is null || param.IsVariable ? null : param.Items is { Count: 1 } items ? items[0] : param.Literal;
+                return text is not null && VariableTypes.TryParseInteger(text, out var number) ? number : null;
+            }
+
+            return Number("vmin", 0) is { } min && Number("vmax", 1) is { } max && min <= max
+                ? new RandomRange(min, max, Number("exclude", 2))
+                : null;
         }
 
         /// <summary>EOLE's concat joins its positional params, then its named ones sorted by name; other fills keep document order.</summary>

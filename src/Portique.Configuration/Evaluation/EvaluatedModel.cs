@@ -67,6 +67,12 @@ public sealed record EvaluatedVariable(
     /// </summary>
     public bool Frozen { get; init; }
 
+    /// <summary>
+    /// EOLE's <c>random_int(vmin, vmax, exclude=None)</c> fill: the range a value is drawn from, once, when Portique
+    /// writes config.eol (<c>set</c>, genconfig), and then stored, so files do not change at every render. Null otherwise.
+    /// </summary>
+    public RandomRange? RandomFill { get; init; }
+
     /// <summary>A stored <c>submulti</c> value's rows (a list of lists); <see cref="Values"/> holds their items in order.</summary>
     public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
 
@@ -171,3 +177,25 @@ public sealed record MasterRows(IReadOnlyList<object?> MasterValues, IReadOnlyDi
 /// </param>
 /// <param name="Masters">Every enabled master's rows, by master name.</param>
 public sealed record TemplateValues(IReadOnlyDictionary<string, object?> Variables, IReadOnlyDictionary<string, MasterRows> Masters);
+
+/// <summary>EOLE's <c>random_int</c>: an integer from <see cref="Minimum"/> to <see cref="Maximum"/> (both included), never <see cref="Excluded"/>.</summary>
+public sealed record RandomRange(long Minimum, long Maximum, long? Excluded)
+{
+    /// <summary>Draws a value; null when the range holds nothing but the excluded value.</summary>
+    public string? Draw()
+    {
+        var count = Maximum - Minimum + 1 - (Excluded is { } e && e >= Minimum && e <= Maximum ? 1 : 0);
+        if (count <= 0 || count > int.MaxValue)
+        {
+            return null;
+        }
+
+        var value = Minimum + System.Security.Cryptography.RandomNumberGenerator.GetInt32((int)count);
+        if (Excluded is { } excluded && value >= excluded)
+        {
+            value++;
+        }
+
+        return value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
