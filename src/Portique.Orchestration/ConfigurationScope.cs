@@ -14,18 +14,34 @@ internal sealed class ConfigurationScope : ITemplateScope
 {
     private readonly Dictionary<string, object?> variables;
 
+    private readonly PortiqueRoot root;
+    private readonly string? templatesDirectory;
+
     /// <summary>What a value carrying file syntax becomes in a safe rendering.</summary>
     public const string SafeWord = "portique-safe-value";
 
-    public ConfigurationScope(TemplateValues values, PortiqueRoot root, bool safeValues = false)
+    public ConfigurationScope(TemplateValues values, PortiqueRoot root, string? templatesDirectory = null, bool safeValues = false)
     {
+        this.root = root;
+        this.templatesDirectory = templatesDirectory;
         variables = new Dictionary<string, object?>(values.Variables, StringComparer.Ordinal);
+
+        // EOLE 2.3 templates read %%item.value and %%item.index on the items of any multi variable.
+        foreach (var (name, value) in values.Variables)
+        {
+            if (value is IReadOnlyList<object?> items)
+            {
+                variables[name] = items.Select((item, i) => (object?)new CreoleRow(item, EmptySlaves, i)).ToArray();
+            }
+        }
+
         foreach (var (master, rows) in values.Masters)
         {
             variables[master] = rows.MasterValues
                 .Select((value, i) => (object?)new CreoleRow(
                     value,
-                    rows.Slaves.ToDictionary(s => s.Key, s => i < s.Value.Count ? s.Value[i] : null, StringComparer.Ordinal)))
+                    rows.Slaves.ToDictionary(s => s.Key, s => i < s.Value.Count ? s.Value[i] : null, StringComparer.Ordinal),
+                    i))
                 .ToArray();
         }
 
@@ -44,11 +60,44 @@ internal sealed class ConfigurationScope : ITemplateScope
     {
         string text when text.Any(c => char.IsControl(c) && c is not (' ' or '\t') || c is ';' or '{' or '}' or '"' or '\'' or '#' or '\\') => SafeWord,
         object?[] items => items.Select(Safe).ToArray(),
-        CreoleRow row => new CreoleRow(Safe(row.Value), row.Slaves.ToDictionary(s => s.Key, s => Safe(s.Value), StringComparer.Ordinal)),
+        CreoleRow row => new CreoleRow(Safe(row.Value), row.Slaves.ToDictionary(s => s.Key, s => Safe(s.Value), StringComparer.Ordinal), row.Index),
         _ => value,
     };
 
     public static bool IsBuiltIn(string name) => name == "portique_root";
 
+    private const string EoleDistrib = "/usr/share/eole/creole/distrib/";
+
+    private static readonly IReadOnlyDictionary<string, object?> EmptySlaves = new Dictionary<string, object?>();
+
     public bool TryGetVariable(string name, out object? value) => variables.TryGetValue(name, out value);
+
+    /// <summary>EOLE's <c>is_file</c>: a path of the managed system, resolved under the root.</summary>
+    public bool FileExists(string path) => path.StartsWith('/') && !path.Split('/').Contains("..") && File.Exists(root.Resolve(path));
+
+    /// <summary><c>%include</c>: a template of the templates folder only, by its name (or a path inside that folder).</summary>
+    public IncludeResult TryReadInclude(string name, out string text)
+    {
+        text = "";
+        if (templatesDirectory is null)
+        {
+            return IncludeResult.Unavailable;
+        }
+
+        // A bare template name, or a path in EOLE's distrib folder: never anything else.
+        var fileName = name.StartsWith(EoleDistrib, StringComparison.Ordinal) ? name[EoleDistrib.Length..] : name;
+        if (fileName.Length == 0 || fileName is "." or ".." || fileName.Contains('/', StringComparison.Ordinal) || fileName.Any(char.IsControl))
+        {
+            return IncludeResult.Outside;
+        }
+
+        var path = Path.Join(templatesDirectory, fileName);
+        if (!File.Exists(path))
+        {
+            return IncludeResult.Missing;
+        }
+
+        text = File.ReadAllText(path);
+        return IncludeResult.Found;
+    }
 }

@@ -16,15 +16,44 @@ public sealed class Workspace
     /// <summary>Generated files under this system folder belong to the nginx frontend: staged and tested, never written directly.</summary>
     public const string FrontendFolder = "/etc/nginx/";
 
+    /// <summary>
+    /// Portique's own dictionaries on an EOLE server: a folder of its own, read together with EOLE's, so that
+    /// EOLE's tools never see Portique-only constructs (the <c>repeat</c> attribute) in EOLE's folder.
+    /// </summary>
+    public const string PortiqueDictionariesFolder = "/usr/share/portique/dicos";
+
+    /// <summary>The templates of <see cref="PortiqueDictionariesFolder"/>'s dictionaries.</summary>
+    public const string PortiqueTemplatesFolder = "/usr/share/portique/distrib";
+
     public Workspace(PortiqueRoot root, string shippedDirectory)
     {
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
-        var rootHasDictionaries = Directory.Exists(root.DictionariesDirectory)
-            && Directory.EnumerateFiles(root.DictionariesDirectory, "*.xml").Any();
-        DictionariesDirectory = rootHasDictionaries ? root.DictionariesDirectory : Path.Join(shippedDirectory, "dicos");
-        TemplatesDirectory = rootHasDictionaries ? root.TemplatesDirectory : Path.Join(shippedDirectory, "distrib");
+        var rootHasDictionaries = HasDictionaries(root.DictionariesDirectory);
+        var portiqueDictionaries = root.Resolve(PortiqueDictionariesFolder);
+        var folders = new List<(string Dictionaries, string Templates)>();
+        if (rootHasDictionaries)
+        {
+            folders.Add((root.DictionariesDirectory, root.TemplatesDirectory));
+        }
+
+        if (HasDictionaries(portiqueDictionaries))
+        {
+            folders.Add((portiqueDictionaries, root.Resolve(PortiqueTemplatesFolder)));
+        }
+
+        if (folders.Count == 0)
+        {
+            folders.Add((Path.Join(shippedDirectory, "dicos"), Path.Join(shippedDirectory, "distrib")));
+        }
+
+        Folders = folders;
+        DictionariesDirectory = folders[0].Dictionaries;
+        TemplatesDirectory = folders[^1].Templates;
     }
+
+    /// <summary>The dictionary folders read, in order, each with its templates folder: EOLE's and/or Portique's, or the shipped ones.</summary>
+    public IReadOnlyList<(string Dictionaries, string Templates)> Folders { get; }
 
     /// <summary>The shipped dictionaries and templates, next to the executable.</summary>
     public static string DefaultShippedDirectory => Path.Join(AppContext.BaseDirectory, "share");
@@ -33,9 +62,10 @@ public sealed class Workspace
 
     public string DictionariesDirectory { get; }
 
+    /// <summary>The templates folder of Portique's own dictionaries (standalone templates are read there).</summary>
     public string TemplatesDirectory { get; }
 
-    public DictionarySource LoadDictionaries() => DictionarySource.Load(DictionariesDirectory);
+    public DictionarySource LoadDictionaries() => DictionarySource.Load(Folders.Select(f => f.Dictionaries).ToArray());
 
     public ConfigValues LoadValues() => File.Exists(Root.ConfigEol) ? ConfigEolFile.Load(Root.ConfigEol) : ConfigValues.Empty;
 
@@ -110,6 +140,17 @@ public sealed class Workspace
             evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, evaluated.SetValue(name, values, owner));
         }
 
+        // EOLE's random_int: drawn once, when config.eol is first written, then stored.
+        var updated = evaluated.Values;
+        foreach (var variable in evaluated.Variables.Where(v => v is { RandomFill: not null, Origin: not ValueOrigin.Stored, Disabled: false, Master: null }))
+        {
+            if (variable.RandomFill!.Draw() is { } drawn)
+            {
+                updated = updated.Set(variable.Name, owner, [drawn], asList: variable.Multi);
+            }
+        }
+
+        evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, updated);
         var report = Validate(evaluated);
         var set = assignments.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
         var invalidBefore = Validate(before).Problems.Where(p => !p.IsIncomplete).ToHashSet();
@@ -145,7 +186,7 @@ public sealed class Workspace
     public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration, bool safeValues = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, safeValues);
+        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, Folders[0].Templates, safeValues);
         var rendered = new List<RenderedFile>();
         var errors = new List<Diagnostic>();
         foreach (var file in configuration.Files)
@@ -158,6 +199,13 @@ public sealed class Workspace
 
             try
             {
+                // templating='False' (EOLE): the source is copied unchanged.
+                if (!file.Templating && File.Exists(Path.Join(TemplatesFor(file), file.Source)))
+                {
+                    rendered.Add(new RenderedFile(file, Root.Resolve(file.Name), File.ReadAllText(Path.Join(TemplatesFor(file), file.Source))));
+                    continue;
+                }
+
                 var template = ParseTemplate(file);
                 rendered.Add(new RenderedFile(file, Root.Resolve(file.Name), template.Render(scope)));
             }
@@ -226,15 +274,32 @@ public sealed class Workspace
         ArgumentNullException.ThrowIfNull(configuration);
         var path = Path.Join(TemplatesDirectory, templateName);
         return CreoleTemplate.Parse(File.ReadAllText(path), templateName)
-            .Render(new ConfigurationScope(configuration.GetTemplateValues(), Root, safeValues));
+            .Render(new ConfigurationScope(configuration.GetTemplateValues(), Root, safeValues: safeValues));
+    }
+
+    private static bool HasDictionaries(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.xml").Any();
+
+    /// <summary>A file's templates folder: the one next to the dictionary folder that declares it.</summary>
+    private string TemplatesFor(EvaluatedFile file)
+    {
+        foreach (var (dictionaries, templates) in Folders)
+        {
+            if (File.Exists(Path.Join(dictionaries, file.Location.File)))
+            {
+                return templates;
+            }
+        }
+
+        return Folders[0].Templates;
     }
 
     private CreoleTemplate ParseTemplate(EvaluatedFile file)
     {
-        var path = Path.Join(TemplatesDirectory, file.Source);
+        var templates = TemplatesFor(file);
+        var path = Path.Join(templates, file.Source);
         if (!File.Exists(path))
         {
-            throw new TemplateException([new Diagnostic(file.Location.ToString(), Messages.TemplateMissing(file.Source, TemplatesDirectory))]);
+            throw new TemplateException([new Diagnostic(file.Location.ToString(), Messages.TemplateMissing(file.Source, templates))]);
         }
 
         var text = File.ReadAllText(path);
@@ -251,7 +316,7 @@ public sealed class Workspace
     private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
     {
         var problems = new List<Diagnostic>();
-        foreach (var file in configuration.Files.Where(f => f.Enabled))
+        foreach (var file in configuration.Files.Where(f => f.Enabled && f.Templating))
         {
             try
             {

@@ -7,12 +7,16 @@ namespace Portique.Templating;
 /// </summary>
 public sealed class CreoleRow
 {
-    public CreoleRow(object? value, IReadOnlyDictionary<string, object?> slaves)
+    public CreoleRow(object? value, IReadOnlyDictionary<string, object?> slaves, int? index = null)
     {
         ArgumentNullException.ThrowIfNull(slaves);
         Value = value;
         Slaves = slaves;
+        Index = index;
     }
+
+    /// <summary>The row's rank (0-based), read by EOLE 2.3 templates as <c>%%item.index</c>; null when unknown.</summary>
+    public int? Index { get; }
 
     public object? Value { get; }
 

@@ -8,4 +8,30 @@ namespace Portique.Templating;
 public interface ITemplateScope
 {
     bool TryGetVariable(string name, out object? value);
+
+    /// <summary>EOLE's <c>is_file(path)</c>: whether the managed system has that file. By default, none.</summary>
+    bool FileExists(string path) => false;
+
+    /// <summary><c>%include</c>: the text of another template of the templates folder. By default, unavailable.</summary>
+    IncludeResult TryReadInclude(string name, out string text)
+    {
+        text = "";
+        return IncludeResult.Unavailable;
+    }
+}
+
+/// <summary>What <see cref="ITemplateScope.TryReadInclude"/> found.</summary>
+public enum IncludeResult
+{
+    /// <summary>The template's text.</summary>
+    Found,
+
+    /// <summary>No such template in the folder.</summary>
+    Missing,
+
+    /// <summary>A path outside the templates folder: refused.</summary>
+    Outside,
+
+    /// <summary>This scope renders no folder of templates.</summary>
+    Unavailable,
 }

@@ -80,13 +80,51 @@ public sealed class ConfigEolTests
     [InlineData("not json")]
     [InlineData("[1, 2]")]
     [InlineData("{\"a\": {\"owner\": \"x\", \"val\": {\"nested\": 1}}}")]
-    [InlineData("{\"a\": {\"owner\": \"x\", \"val\": [[1]]}}")]
+    [InlineData("{\"a\": {\"owner\": \"x\", \"val\": [[[1]]]}}")]
+    [InlineData("{\"a\": {\"owner\": \"x\", \"val\": [[1], 2]}}")]
     [InlineData("{\"a\": 1, \"a\": 2}")]
     public void An_invalid_file_is_a_configuration_error(string json)
     {
         var error = Assert.Throws<ConfigurationInvalidException>(() => ConfigValues.Parse(json, "/etc/eole/config.eol"));
 
         Assert.Single(error.Diagnostics);
+    }
+
+    [Fact]
+    public void A_submulti_value_a_list_of_lists_is_loaded_as_rows_and_written_back_unchanged()
+    {
+        const string json = """
+            {
+              "dns": {
+                "owner": "gen_config",
+                "val": [
+                  [
+                    "a.example.org",
+                    "b.example.org"
+                  ],
+                  [],
+                  [
+                    "c.example.org",
+                    null
+                  ]
+                ]
+              },
+              "autre": {
+                "owner": "gen_config",
+                "val": "x"
+              }
+            }
+
+            """;
+        var values = ConfigValues.Parse(json);
+
+        var stored = values.Get("dns")!;
+        Assert.True(stored.IsList);
+        Assert.Equal(3, stored.SubRows!.Count);
+        Assert.Equal(["c.example.org", null], stored.SubRows[2]);
+        Assert.Equal(["a.example.org", "b.example.org", "c.example.org", null], stored.Items);
+        Assert.Equal(json, values.ToJson());
+        Assert.Contains("\"c.example.org\",\n        null\n      ]", values.Set("autre", Owners.Portique, ["y"], asList: false).ToJson(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,13 +34,13 @@ public sealed class EvaluationTests
     }
 
     [Fact]
-    public void Concat_joins_its_params_in_order_and_gives_no_value_if_one_is_missing()
+    public void Concat_joins_positional_params_then_named_ones_by_name_as_eole_and_gives_no_value_if_one_is_missing()
     {
         var source = One(
             "<family name='f'><variable name='nom'/><variable name='domaine'/><variable name='fqdn'/></family>",
             "<fill name='concat' target='fqdn'><param type='eole' name='valeur2'>nom</param><param name='valeur1'>.</param><param type='eole'>domaine</param></fill>");
 
-        Assert.Equal(["www.ac-test.fr"], source.Evaluate(("nom", "www"), ("domaine", "ac-test.fr")).Variable("fqdn").Values);
+        Assert.Equal(["ac-test.fr.www"], source.Evaluate(("nom", "www"), ("domaine", "ac-test.fr")).Variable("fqdn").Values);
         Assert.Empty(source.Evaluate(("nom", "www")).Variable("fqdn").Values);
     }
 
@@ -186,14 +186,15 @@ public sealed class EvaluationTests
     }
 
     [Fact]
-    public void A_hidden_condition_cannot_target_a_file_list()
+    public void A_hidden_condition_on_a_file_list_disables_its_files_as_eole_does()
     {
-        var error = Assert.Throws<DictionaryException>(() => One(
+        var source = One(
             "<family name='f'><variable name='a'/></family>",
             "<condition name='hidden_if_in' source='a'><param>x</param><target type='filelist'>web</target></condition>",
-            "<file name='/etc/web.conf' filelist='web'/>"));
+            "<file name='/etc/web.conf' filelist='web'/>");
 
-        Assert.Single(error.Diagnostics);
+        Assert.True(Assert.Single(source.Evaluate().Files).Enabled);
+        Assert.False(Assert.Single(source.Evaluate(("a", "x")).Files).Enabled);
     }
 
     [Fact]

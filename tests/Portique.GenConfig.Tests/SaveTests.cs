@@ -292,13 +292,58 @@ public sealed class SaveTests
         Assert.Contains("<datalist id=\"dl-ville\"><option value=\"Paris\"><option value=\"Dijon\"></datalist>", html, StringComparison.Ordinal);
     }
 
-    /// <summary>A root with its own dictionary: a password, a hidden variable, an open enum.</summary>
-    private static void WriteDictionaryWithPassword(string root)
+    [Fact]
+    public async Task A_frozen_variable_is_shown_read_only_and_a_forged_post_does_not_change_it()
+    {
+        using var factory = new GenConfigFactory(prepareRoot: WriteDictionaryWithFrozen);
+        using var client = await factory.LoginAsync();
+        var (html, _) = await GenConfigFactory.GetFormAsync(client, "/config?mode=expert");
+
+        var frozen = HtmlText.ById(html, "f-serveur")!;
+        Assert.Contains(" disabled", frozen, StringComparison.Ordinal);
+        Assert.DoesNotContain(" disabled", HtmlText.ById(html, "f-verrou")!, StringComparison.Ordinal);
+
+        var (saved, _) = await PostAsync(client, FormPost.FromPage(html).Set("serveur", "autre").Set("__fields", "serveur"), "save");
+        Assert.Equal(HttpStatusCode.SeeOther, saved.StatusCode);
+        Assert.False(File.Exists(factory.ConfigEol) && ConfigEol(factory).ContainsKey("serveur"));
+
+        // Unfrozen (the condition no longer matches), it is editable again.
+        factory.Set(("verrou", ["non"]));
+        var (open, _) = await GenConfigFactory.GetFormAsync(client, "/config?mode=expert");
+        Assert.DoesNotContain(" disabled", HtmlText.ById(open, "f-serveur")!, StringComparison.Ordinal);
+    }
+
+    /// <summary>A root with its own dictionary: a variable frozen while another says <c>oui</c>.</summary>
+    private static void WriteDictionaryWithFrozen(string root) =>
+        WriteDictionary(root, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <creole>
+                <variables>
+                    <family name='application'>
+                        <variable name='verrou' type='oui/non' description="Verrou"><value>oui</value></variable>
+                        <variable name='serveur' type='string' description="Serveur"><value>principal</value></variable>
+                    </family>
+                </variables>
+                <constraints>
+                    <condition name='frozen_if_in' source='verrou'>
+                        <param>oui</param>
+                        <target type='variable'>serveur</target>
+                    </condition>
+                </constraints>
+            </creole>
+            """);
+
+    private static void WriteDictionary(string root, string xml)
     {
         var folder = Path.Join(root, "usr", "share", "eole", "creole", "dicos");
         Directory.CreateDirectory(folder);
         Directory.CreateDirectory(Path.Join(root, "usr", "share", "eole", "creole", "distrib"));
-        File.WriteAllText(Path.Join(folder, "01_app.xml"), """
+        File.WriteAllText(Path.Join(folder, "01_app.xml"), xml);
+    }
+
+    /// <summary>A root with its own dictionary: a password, a hidden variable, an open enum.</summary>
+    private static void WriteDictionaryWithPassword(string root) =>
+        WriteDictionary(root, """
             <?xml version="1.0" encoding="utf-8"?>
             <creole>
                 <variables>
@@ -316,5 +361,4 @@ public sealed class SaveTests
                 </constraints>
             </creole>
             """);
-    }
 }

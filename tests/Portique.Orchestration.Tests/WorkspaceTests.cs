@@ -126,3 +126,41 @@ public class WorkspaceTests
         Assert.Contains(problems, p => p.Subject == "conteneur1-vars.conf:8:1" && p.Message.Contains("%set %%x = 0", StringComparison.Ordinal));
     }
 }
+
+public class RandomFillTests
+{
+    private static KeyValuePair<string, IReadOnlyList<string>> Assign(string name, params string[] values) => new(name, values);
+
+    [Fact]
+    public void A_random_int_fill_is_drawn_once_when_config_eol_is_written_then_kept_as_eole_stores_it()
+    {
+        using var sandbox = new Sandbox();
+        Directory.CreateDirectory(sandbox.Temp.Root.DictionariesDirectory);
+        File.WriteAllText(Path.Join(sandbox.Temp.Root.DictionariesDirectory, "90_aleatoire.xml"), """
+            <creole>
+                <variables>
+                    <family name='aleatoire'>
+                        <variable name='minute_cron' type='number'/>
+                        <variable name='deux_choix' type='number'/>
+                        <variable name='texte'/>
+                    </family>
+                </variables>
+                <constraints>
+                    <fill name='random_int' target='minute_cron'><param type='number'>0</param><param type='number'>59</param></fill>
+                    <fill name='random_int' target='deux_choix'><param name='vmin'>1</param><param name='vmax'>2</param><param name='exclude'>1</param></fill>
+                </constraints>
+            </creole>
+            """);
+
+        Assert.Empty(sandbox.Workspace.Evaluate().Find("minute_cron")!.Values);
+        sandbox.Workspace.Set([Assign("texte", "a")], Owners.Portique);
+
+        var stored = ConfigEolFile.Load(sandbox.Temp.Root.ConfigEol);
+        var minute = long.Parse(stored.Get("minute_cron")!.Items[0]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(minute, 0, 59);
+        Assert.Equal("2", stored.Get("deux_choix")!.Items[0]);
+
+        sandbox.Workspace.Set([Assign("texte", "b")], Owners.Portique);
+        Assert.Equal(stored.Get("minute_cron"), ConfigEolFile.Load(sandbox.Temp.Root.ConfigEol).Get("minute_cron"));
+    }
+}

@@ -26,10 +26,12 @@ public sealed partial class LocalizationTests
     public void Other_languages_fall_back_to_French() =>
         Assert.Equal("variable inconnue x", RenderError("%%x").Message);
 
-    [Fact]
-    public void Both_languages_define_every_message_with_the_same_arguments()
+    [Theory]
+    [InlineData("Portique.Templating.Resources.Messages")]
+    [InlineData("Portique.Templating.Resources.EoleMessages")]
+    public void Both_languages_define_every_message_with_the_same_arguments(string resources)
     {
-        var manager = new ResourceManager("Portique.Templating.Resources.Messages", typeof(CreoleTemplate).Assembly);
+        var manager = new ResourceManager(resources, typeof(CreoleTemplate).Assembly);
         var french = Entries(manager, CultureInfo.InvariantCulture);
         var english = Entries(manager, CultureInfo.GetCultureInfo("en"));
 

@@ -11,7 +11,7 @@ public sealed class MasterSlaveTests
 
     [Fact]
     public void A_for_loop_over_a_master_exposes_slaves_by_name() =>
-        Assert.Equal("8080->80/tcp\n8443->443/None\n", Text("""
+        Assert.Equal("8080->80/tcp\n8443->443/\n", Text("""
             %for %%port in %%conteneur1_port_in
             %%port->%%port.conteneur1_port_out/%%port.conteneur1_port_proto
             %end for

@@ -147,7 +147,7 @@ public sealed class ParseErrorTests
 
     [Fact]
     public void A_Cheetah_directive_Portique_does_not_run_is_an_error_not_silent_text() =>
-        Assert.Equal("la directive Cheetah « %include » n'est pas prise en charge", ParseError("%include 'other.tmpl'\n").Message);
+        Assert.Equal("la directive Cheetah « %while » n'est pas prise en charge", ParseError("%while True\n").Message);
 
     [Theory]
     [InlineData("break")]

@@ -58,13 +58,13 @@ public sealed class PlaceholderTests
         Assert.Equal("web [0] (x)", Text("%%name [0] (x)", ("name", "web")));
 
     [Theory]
-    [InlineData(null, "None")]
+    [InlineData(null, "")]
     [InlineData(true, "True")]
     [InlineData(false, "False")]
     [InlineData(42L, "42")]
     [InlineData(-7, "-7")]
     [InlineData("texte", "texte")]
-    public void Values_render_like_Python_str(object? value, string expected) =>
+    public void Values_render_like_Python_str_and_None_as_nothing_as_cheetahs_filter(object? value, string expected) =>
         Assert.Equal(expected, Text("%%v", ("v", value)));
 
     [Fact]

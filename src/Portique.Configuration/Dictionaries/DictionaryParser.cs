@@ -24,27 +24,35 @@ internal sealed partial class DictionaryParser
     internal const int RepeatMaxLimit = 10_000;
 
     private static readonly string[] RootAttributes = ["repeat", "repeat_max"];
-    private static readonly string[] RootChildren = ["files", "variables", "constraints", "help"];
-    private static readonly string[] FilesChildren = ["file", "service"];
-    private static readonly string[] FileAttributes = ["name", "source", "mode", "owner", "group", "filelist", "rm", "mkdir"];
-    private static readonly string[] ServiceAttributes = ["filelist", "servicelist"];
+    private static readonly string[] RootChildren = ["containers", "files", "family_action", "variables", "constraints", "help", "separators"];
+    private static readonly string[] FilesChildren =
+        ["file", "service", "package", "service_access", "service_restriction", "host", "interface", "disknod", "fstab"];
+    private static readonly string[] FileAttributes =
+        ["name", "source", "mode", "owner", "group", "filelist", "rm", "mkdir", "del_comment", "instance_mode", "redefine", "templating",
+         "engine", "included"];
+
+    private static readonly string[] ServiceAttributes =
+        ["filelist", "servicelist", "instance_mode", "method", "redefine", "in_container", "startlevel", "stoplevel", "pty", "disabled"];
+
     private static readonly string[] VariablesChildren = ["family", "separators"];
-    private static readonly string[] FamilyAttributes = ["name", "mode", "icon", "hidden"];
-    private static readonly string[] FamilyChildren = ["variable"];
+    private static readonly string[] FamilyAttributes = ["name", "description", "mode", "icon", "hidden"];
+    private static readonly string[] FamilyChildren = ["variable", "separators"];
     private static readonly string[] VariableAttributes =
-        ["name", "type", "description", "multi", "mandatory", "hidden", "mode", "redefine", "exists"];
+        ["name", "type", "description", "multi", "mandatory", "hidden", "mode", "redefine", "exists",
+         "disabled", "auto_freeze", "auto_save", "remove_check", "remove_condition", "remove_fill", "submulti", "test"];
 
     private static readonly string[] VariableChildren = ["value"];
     private static readonly string[] SeparatorsChildren = ["separator"];
     private static readonly string[] NameAttribute = ["name"];
+    private static readonly string[] SeparatorAttributes = ["name", "never_hidden"];
     private static readonly string[] HelpChildren = ["variable", "family"];
-    private static readonly string[] ConstraintsChildren = ["check", "condition", "fill", "group"];
-    private static readonly string[] CheckAttributes = ["name", "target"];
+    private static readonly string[] ConstraintsChildren = ["check", "condition", "fill", "auto", "group"];
+    private static readonly string[] CheckAttributes = ["name", "target", "level", "probe"];
     private static readonly string[] ParamChildren = ["param"];
-    private static readonly string[] ParamAttributes = ["name", "type", "optional"];
-    private static readonly string[] ConditionAttributes = ["name", "source"];
+    private static readonly string[] ParamAttributes = ["name", "type", "optional", "hidden"];
+    private static readonly string[] ConditionAttributes = ["name", "source", "fallback"];
     private static readonly string[] ConditionChildren = ["param", "target"];
-    private static readonly string[] TargetAttributes = ["type", "optional"];
+    private static readonly string[] TargetAttributes = ["type", "optional", "hidden"];
     private static readonly string[] FillAttributes = ["name", "target"];
     private static readonly string[] GroupAttributes = ["master"];
     private static readonly string[] GroupChildren = ["slave"];
@@ -53,10 +61,16 @@ internal sealed partial class DictionaryParser
     private static readonly string[] Booleans = ["True", "False"];
     private static readonly string[] ModeNames = ["basique", "normal", "expert"];
     private static readonly string[] CheckNames = ["valid_enum", "valid_entier", "obligatoire"];
-    private static readonly string[] ConditionNames = ["disabled_if_in", "disabled_if_not_in", "hidden_if_in", "hidden_if_not_in"];
+    private static readonly string[] ConditionNames =
+        ["disabled_if_in", "disabled_if_not_in", "hidden_if_in", "hidden_if_not_in", "mandatory_if_in", "mandatory_if_not_in",
+         "frozen_if_in", "frozen_if_not_in", "auto_frozen_if_in"];
+
     private static readonly string[] FillNames = ["calc_val", "concat", "calc_multi_val"];
-    private static readonly string[] TargetTypes = ["variable", "family", "filelist", "servicelist"];
-    private static readonly string[] ParamTypes = ["eole", "string"];
+    private static readonly string[] TargetTypes =
+        ["variable", "family", "filelist", "servicelist", "interfacelist", "hostlist", "service_accesslist", "service_restrictionlist",
+         "fstablist", "actionlist"];
+
+    private static readonly string[] ParamTypes = ["string", "eole", "number", "python", "container", "context"];
 
     private readonly string fileName;
     private readonly string? instance;
@@ -129,7 +143,8 @@ internal sealed partial class DictionaryParser
         var conditions = new List<ConditionDeclaration>();
         var fills = new List<FillDeclaration>();
         var groups = new List<GroupDeclaration>();
-        var result = new DictionaryDeclarations(families, separators, help, files, services, checks, conditions, fills, groups);
+        var machinery = new List<MachineryDeclaration>();
+        var result = new DictionaryDeclarations(families, separators, help, files, services, checks, conditions, fills, groups, machinery);
 
         var root = document.Root;
         if (root is null)
@@ -147,37 +162,35 @@ internal sealed partial class DictionaryParser
         ReadAttributes(root, RootAttributes, raw: true);
         foreach (var section in Children(root, RootChildren))
         {
-            ReadAttributes(section, NoNames);
+            if (section.Name.LocalName != "family_action")
+            {
+                ReadAttributes(section, NoNames);
+            }
+
             switch (section.Name.LocalName)
             {
                 case "files":
-                    foreach (var child in Children(section, FilesChildren))
-                    {
-                        if (child.Name.LocalName == "file")
-                        {
-                            AddIfNotNull(files, ReadFile(child));
-                        }
-                        else
-                        {
-                            AddIfNotNull(services, ReadService(child));
-                        }
-                    }
-
+                    ReadFilesSection(section, null, files, services, machinery);
+                    break;
+                case "containers":
+                    ReadContainers(section, files, services, machinery);
+                    break;
+                case "family_action":
+                    machinery.Add(KeepElement(section, null));
+                    break;
+                case "separators":
+                    ReadSeparators(section, separators);
                     break;
                 case "variables":
                     foreach (var child in Children(section, VariablesChildren))
                     {
                         if (child.Name.LocalName == "family")
                         {
-                            AddIfNotNull(families, ReadFamily(child));
+                            AddIfNotNull(families, ReadFamily(child, separators));
                         }
                         else
                         {
-                            ReadAttributes(child, NoNames);
-                            foreach (var separator in Children(child, SeparatorsChildren))
-                            {
-                                AddIfNotNull(separators, ReadSeparator(separator));
-                            }
+                            ReadSeparators(child, separators);
                         }
                     }
 
@@ -193,7 +206,7 @@ internal sealed partial class DictionaryParser
                             case "condition":
                                 AddIfNotNull(conditions, ReadCondition(child));
                                 break;
-                            case "fill":
+                            case "fill" or "auto":
                                 AddIfNotNull(fills, ReadFill(child));
                                 break;
                             default:
@@ -216,7 +229,7 @@ internal sealed partial class DictionaryParser
         return result;
     }
 
-    private FileDeclaration? ReadFile(XElement element)
+    private FileDeclaration? ReadFile(XElement element, string? container)
     {
         var attributes = ReadAttributes(element, FileAttributes);
         NoContent(element);
@@ -264,10 +277,16 @@ internal sealed partial class DictionaryParser
             return null;
         }
 
-        return new FileDeclaration(name, source, rawSource, mode, owner, group, fileList, remove, makeDirectory, Location(element));
+        return new FileDeclaration(name, source, rawSource, mode, owner, group, fileList, remove, makeDirectory, Location(element))
+        {
+            Templating = (Boolean(element, attributes, "templating") ?? true) && Engine(element, attributes) != "none",
+            Redefine = Boolean(element, attributes, "redefine") ?? false,
+            InstanceMode = attributes.GetValueOrDefault("instance_mode"),
+            Container = container,
+        };
     }
 
-    private ServiceDeclaration? ReadService(XElement element)
+    private ServiceDeclaration? ReadService(XElement element, string? container)
     {
         var attributes = ReadAttributes(element, ServiceAttributes);
         var name = Text(element);
@@ -277,10 +296,14 @@ internal sealed partial class DictionaryParser
             return null;
         }
 
-        return new ServiceDeclaration(name, attributes.GetValueOrDefault("filelist"), attributes.GetValueOrDefault("servicelist"), Location(element));
+        return new ServiceDeclaration(name, attributes.GetValueOrDefault("filelist"), attributes.GetValueOrDefault("servicelist"), Location(element))
+        {
+            Attributes = attributes,
+            Container = container,
+        };
     }
 
-    private FamilyDeclaration? ReadFamily(XElement element)
+    private FamilyDeclaration? ReadFamily(XElement element, List<SeparatorDeclaration> separators)
     {
         var attributes = ReadAttributes(element, FamilyAttributes);
         var name = Required(element, attributes, "name");
@@ -289,7 +312,14 @@ internal sealed partial class DictionaryParser
         var variables = new List<VariableDeclaration>();
         foreach (var child in Children(element, FamilyChildren))
         {
-            AddIfNotNull(variables, ReadVariable(child));
+            if (child.Name.LocalName == "separators")
+            {
+                ReadSeparators(child, separators);
+            }
+            else
+            {
+                AddIfNotNull(variables, ReadVariable(child));
+            }
         }
 
         if (name is not null && string.IsNullOrWhiteSpace(name))
@@ -318,7 +348,8 @@ internal sealed partial class DictionaryParser
             }
         }
 
-        var multi = Boolean(element, attributes, "multi");
+        // EOLE's submulti='True' (a list of lists) is a multi variable.
+        var multi = Boolean(element, attributes, "submulti") == true ? true : Boolean(element, attributes, "multi");
         var mandatory = Boolean(element, attributes, "mandatory");
         var hidden = Boolean(element, attributes, "hidden");
         var mode = ReadMode(element, attributes);
@@ -344,12 +375,18 @@ internal sealed partial class DictionaryParser
         }
 
         return new VariableDeclaration(
-            name, type, attributes.GetValueOrDefault("description"), multi, mandatory, hidden, mode, redefine, exists, values, Location(element));
+            name, type, attributes.GetValueOrDefault("description"), multi, mandatory, hidden, mode, redefine, exists, values, Location(element))
+        {
+            RemoveCheck = Boolean(element, attributes, "remove_check") ?? false,
+            RemoveCondition = Boolean(element, attributes, "remove_condition") ?? false,
+            RemoveFill = Boolean(element, attributes, "remove_fill") ?? false,
+            Disabled = Boolean(element, attributes, "disabled"),
+        };
     }
 
     private SeparatorDeclaration? ReadSeparator(XElement element)
     {
-        var attributes = ReadAttributes(element, NameAttribute);
+        var attributes = ReadAttributes(element, SeparatorAttributes);
         var name = Required(element, attributes, "name");
         var text = Text(element);
         return name is null ? null : new SeparatorDeclaration(name, text, Location(element));
@@ -366,6 +403,14 @@ internal sealed partial class DictionaryParser
     private CheckDeclaration? ReadCheck(XElement element)
     {
         var attributes = ReadAttributes(element, CheckAttributes);
+        if (attributes.TryGetValue("name", out var function)
+            && (!CheckNames.Contains(function, StringComparer.Ordinal)
+                || (function is "valid_enum" or "valid_entier" && element.Elements("param").Any(p => p.Attribute("type")?.Value == "eole"))))
+        {
+            // EOLE's other checks, and valid_enum/valid_entier reading another variable (a dynamic list, a bound).
+            return ReadEoleCheck(element, attributes, function);
+        }
+
         var kind = Function(element, attributes, CheckNames, Messages.UnknownCheck);
         var target = Required(element, attributes, "target");
         var parameters = ReadParams(element, ParamChildren);
@@ -472,7 +517,13 @@ internal sealed partial class DictionaryParser
                 break;
         }
 
-        return valid ? new CheckDeclaration((CheckKind)kind.Value, target, enumValues, enumIsClosed, minimum, maximum, location) : null;
+        return valid
+            ? new CheckDeclaration((CheckKind)kind.Value, target, enumValues, enumIsClosed, minimum, maximum, location)
+            {
+                Function = checkName,
+                WarningOnly = attributes.GetValueOrDefault("level") == "warning",
+            }
+            : null;
     }
 
     private ConditionDeclaration? ReadCondition(XElement element)
@@ -499,6 +550,10 @@ internal sealed partial class DictionaryParser
                         ? Messages.ParamMustBeLiteral(conditionName)
                         : Messages.ParamUnknown(param.Name!, conditionName));
                     valid = false;
+                }
+                else if (param.Items is { } items)
+                {
+                    values.AddRange(items.Select(i => i ?? ""));
                 }
                 else
                 {
@@ -527,6 +582,9 @@ internal sealed partial class DictionaryParser
 
         return valid && kind is not null && source is not null
             ? new ConditionDeclaration((ConditionKind)kind.Value, source, values, targets, Location(element))
+            {
+                Fallback = Boolean(element, attributes, "fallback") ?? false,
+            }
             : null;
     }
 
@@ -560,6 +618,12 @@ internal sealed partial class DictionaryParser
     private FillDeclaration? ReadFill(XElement element)
     {
         var attributes = ReadAttributes(element, FillAttributes);
+        var isAuto = element.Name.LocalName == "auto";
+        if (attributes.TryGetValue("name", out var function) && !FillNames.Contains(function, StringComparer.Ordinal))
+        {
+            return ReadEoleFill(element, attributes, function, isAuto);
+        }
+
         var kind = Function(element, attributes, FillNames, Messages.UnknownFill);
         var target = Required(element, attributes, "target");
         var parameters = ReadParams(element, ParamChildren);
@@ -596,7 +660,7 @@ internal sealed partial class DictionaryParser
             return null;
         }
 
-        return new FillDeclaration((FillKind)kind.Value, target, parameters, location);
+        return new FillDeclaration((FillKind)kind.Value, target, parameters, location) { Function = fillName, IsAuto = isAuto };
     }
 
     private GroupDeclaration? ReadGroup(XElement element)
@@ -645,19 +709,22 @@ internal sealed partial class DictionaryParser
     private ParamDeclaration? ReadParam(XElement element)
     {
         var attributes = ReadAttributes(element, ParamAttributes);
-        var isVariable = false;
+        var kind = ParamKind.String;
         if (attributes.TryGetValue("type", out var type))
         {
-            if (!ParamTypes.Contains(type, StringComparer.Ordinal))
+            var index = Array.IndexOf(ParamTypes, type);
+            if (index < 0)
             {
                 Error(element.Attribute("type")!, Messages.InvalidAttributeValue("type", "param", type, string.Join(", ", ParamTypes)));
                 return null;
             }
 
-            isVariable = type == "eole";
+            kind = (ParamKind)index;
         }
 
+        var isVariable = kind == ParamKind.Eole;
         var optional = Boolean(element, attributes, "optional") ?? false;
+        _ = Boolean(element, attributes, "hidden");
         var text = Text(element);
         if (isVariable && text.Length == 0)
         {
@@ -665,7 +732,17 @@ internal sealed partial class DictionaryParser
             return null;
         }
 
-        return new ParamDeclaration(attributes.GetValueOrDefault("name"), isVariable, optional, text, Location(element));
+        var items = EvaluateParam(element, kind, text);
+        if (kind is ParamKind.Python or ParamKind.Number && items is null)
+        {
+            return null;
+        }
+
+        return new ParamDeclaration(attributes.GetValueOrDefault("name"), isVariable, optional, text, Location(element))
+        {
+            Kind = kind,
+            Items = items,
+        };
     }
 
     private DisplayMode? ReadMode(XElement element, Dictionary<string, string> attributes)
@@ -675,7 +752,7 @@ internal sealed partial class DictionaryParser
             return null;
         }
 
-        var index = Array.IndexOf(ModeNames, value);
+        var index = value == "basic" ? (int)DisplayMode.Basic : Array.IndexOf(ModeNames, value);
         if (index < 0)
         {
             Error(element.Attribute("mode")!, Messages.InvalidAttributeValue("mode", element.Name.LocalName, value, string.Join(", ", ModeNames)));

@@ -45,17 +45,36 @@ public sealed class DictionarySource
     /// Loads every <c>*.xml</c> of <paramref name="folder"/> in ordinal file-name order.
     /// </summary>
     /// <exception cref="DictionaryException">Every problem of every file, each at <c>file:line</c>.</exception>
-    public static DictionarySource Load(string folder)
+    public static DictionarySource Load(string folder) => Load([folder]);
+
+    /// <summary>
+    /// Loads every <c>*.xml</c> of several folders (EOLE's and Portique's own) as one set, in ordinal file-name
+    /// order across the folders, as if they were one folder: a file name present in two folders is an error.
+    /// </summary>
+    /// <exception cref="DictionaryException">Every problem of every file, each at <c>file:line</c>.</exception>
+    public static DictionarySource Load(IReadOnlyList<string> folders)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        if (!Directory.Exists(folder))
+        ArgumentNullException.ThrowIfNull(folders);
+        var paths = new List<string>();
+        foreach (var folder in folders)
         {
-            throw new DictionaryException([new Diagnostic(folder, Messages.DictionaryFolderMissing())]);
+            ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+            if (!Directory.Exists(folder))
+            {
+                throw new DictionaryException([new Diagnostic(folder, Messages.DictionaryFolderMissing())]);
+            }
+
+            paths.AddRange(Directory.EnumerateFiles(folder, "*.xml", XmlFilesOnly));
         }
 
         var texts = new List<KeyValuePair<string, byte[]>>();
         var errors = new List<Diagnostic>();
-        foreach (var path in Directory.EnumerateFiles(folder, "*.xml", XmlFilesOnly).Order(StringComparer.Ordinal))
+        foreach (var duplicate in paths.GroupBy(p => Path.GetFileName(p), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add(new Diagnostic(duplicate.Key, EoleMessages.DictionaryInTwoFolders(string.Join(", ", duplicate))));
+        }
+
+        foreach (var path in paths.DistinctBy(p => Path.GetFileName(p), StringComparer.Ordinal).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal))
         {
             var fileName = Path.GetFileName(path);
             try
@@ -90,29 +109,40 @@ public sealed class DictionarySource
     private static DictionarySource FromBytes(List<KeyValuePair<string, byte[]>> texts, List<Diagnostic> errors)
     {
         var loaded = new List<LoadedDictionary>();
+        var wellFormed = true;
         foreach (var (fileName, bytes) in texts)
         {
             var document = ReadXml(fileName, bytes, errors);
             if (document is null)
             {
+                wellFormed = false;
                 continue;
             }
 
+            var before = errors.Count;
             var repeat = DictionaryParser.ReadRepeat(document, fileName, errors);
             // Structure is checked once per file; a repeated file is checked as its instance 1.
-            DictionaryParser.Parse(document, fileName, repeat is null ? null : 1, errors);
+            var parseErrors = new List<Diagnostic>();
+            DictionaryParser.Parse(document, fileName, repeat is null ? null : 1, parseErrors);
             loaded.Add(new LoadedDictionary(fileName, document, repeat, repeat is null ? null : CollectRepeatedNames(document, fileName, errors)));
+
+            // A broken repetition would make every instance collide: merging would only add knock-on errors.
+            wellFormed &= errors.Count == before;
+            errors.AddRange(parseErrors);
         }
 
-        if (errors.Count > 0)
+        // Every error in one pass: the merge checks run even when some constructs were refused, unless a
+        // whole file is unreadable (its absence would only add knock-on "unknown variable" errors).
+        if (!wellFormed)
         {
             throw new DictionaryException(errors);
         }
 
+        var structureErrors = errors.Count;
         var countDefaults = CheckCountVariables(loaded, errors);
-        if (errors.Count > 0)
+        if (errors.Count > structureErrors)
         {
-            throw new DictionaryException(errors);
+            throw new DictionaryException(errors.Distinct().ToList());
         }
 
         var source = new DictionarySource(loaded, countDefaults);
@@ -123,7 +153,7 @@ public sealed class DictionarySource
         SchemaBuilder.Build(source, probe, errors);
         if (errors.Count > 0)
         {
-            throw new DictionaryException(errors);
+            throw new DictionaryException(errors.Distinct().ToList());
         }
 
         return source;
@@ -137,7 +167,8 @@ public sealed class DictionarySource
         var settings = new XmlReaderSettings
         {
             // No DTD: no entity expansion bombs, no external fetches.
-            DtdProcessing = DtdProcessing.Prohibit,
+            // EOLE's dictionaries may start with <!DOCTYPE creole SYSTEM "creole.dtd">: the DTD is ignored, never read.
+            DtdProcessing = DtdProcessing.Ignore,
             XmlResolver = null,
         };
         try

@@ -7,12 +7,42 @@ namespace Portique.Configuration;
 internal sealed record SchemaCondition(ConditionKind Kind, string? Source, IReadOnlyList<string> Values, SourceLocation Location)
 {
     public bool Disables => Kind is ConditionKind.DisabledIfIn or ConditionKind.DisabledIfNotIn;
+
+    public bool Hides => Kind is ConditionKind.HiddenIfIn or ConditionKind.HiddenIfNotIn;
+
+    public bool MakesMandatory => Kind is ConditionKind.MandatoryIfIn or ConditionKind.MandatoryIfNotIn;
+
+    public bool Freezes => Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn or ConditionKind.AutoFrozenIfIn;
+
+    public bool IsIn => Kind is ConditionKind.DisabledIfIn or ConditionKind.HiddenIfIn or ConditionKind.MandatoryIfIn
+        or ConditionKind.FrozenIfIn or ConditionKind.AutoFrozenIfIn;
+
+    /// <summary><c>fallback='True'</c> on a source that does not exist: the condition's answer, whatever the values.</summary>
+    public bool? Forced { get; init; }
 }
 
 /// <summary>A fill parameter: a literal, or a variable (<see cref="Variable"/> null when optional and absent).</summary>
-internal sealed record SchemaParam(string? Name, bool IsVariable, string? Variable, string Literal);
+internal sealed record SchemaParam(string? Name, bool IsVariable, string? Variable, string Literal)
+{
+    /// <summary>A <c>type='python'</c> or <c>type='number'</c> param's evaluated items; null otherwise.</summary>
+    public IReadOnlyList<string?>? Items { get; init; }
 
-internal sealed record SchemaFill(FillKind Kind, IReadOnlyList<SchemaParam> Params, bool AllowNone, SourceLocation Location);
+    /// <summary>The param's kind.</summary>
+    public ParamKind Kind { get; init; }
+}
+
+internal sealed record SchemaFill(FillKind Kind, IReadOnlyList<SchemaParam> Params, bool AllowNone, SourceLocation Location)
+{
+    /// <summary>The function name as written.</summary>
+    public string Function { get; init; } = "";
+
+    /// <summary><c>&lt;auto&gt;</c>: computed whatever config.eol holds.</summary>
+    public bool IsAuto { get; init; }
+
+    /// <summary>Whether Portique computes it (an unknown EOLE function, or a container/context param, is kept but not computed).</summary>
+    public bool IsComputed => Kind != FillKind.Eole
+        || (EoleFillFunctions.IsComputed(Function) && Params.All(p => p.Kind is not (ParamKind.Container or ParamKind.Context)));
+}
 
 internal sealed record SchemaVariable(
     string Name,
@@ -33,7 +63,11 @@ internal sealed record SchemaVariable(
     IReadOnlyList<SchemaCondition> Conditions,
     int? Instance,
     bool DisabledByRepetition,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary><c>disabled='True'</c> in the dictionary.</summary>
+    public bool DisabledByAttribute { get; init; }
+}
 
 internal sealed record SchemaFamily(
     string Name,

@@ -9,7 +9,8 @@ namespace Portique.Configuration;
 /// </summary>
 internal sealed class SchemaBuilder
 {
-    private static readonly string[] TargetKindNames = ["variable", "family", "filelist", "servicelist"];
+    private static readonly string[] TargetKindNames =
+        ["variable", "family", "filelist", "servicelist", "interfacelist", "hostlist", "service_accesslist", "service_restrictionlist", "fstablist", "actionlist"];
 
     private readonly List<Diagnostic> errors;
     private readonly AbsentInstances absent;
@@ -24,6 +25,10 @@ internal sealed class SchemaBuilder
     private readonly List<ConditionDeclaration> conditions = [];
     private readonly List<FillDeclaration> fills = [];
     private readonly List<GroupDeclaration> groups = [];
+    private readonly List<MachineryDeclaration> machinery = [];
+
+    // EOLE normalises family names (accents, case, spaces and dashes): families merge and are referred to that way.
+    private readonly Dictionary<string, FamilyDraft> familiesByKey = new(StringComparer.Ordinal);
 
     private SchemaBuilder(List<Diagnostic> errors, AbsentInstances absent)
     {
@@ -63,10 +68,12 @@ internal sealed class SchemaBuilder
     {
         foreach (var familyDeclaration in declarations.Families)
         {
-            if (!families.TryGetValue(familyDeclaration.Name, out var family))
+            if (!families.TryGetValue(familyDeclaration.Name, out var family)
+                && !familiesByKey.TryGetValue(EoleNames.NormalizeFamily(familyDeclaration.Name), out family))
             {
                 family = new FamilyDraft(familyDeclaration.Name, familyDeclaration.Location, instance);
                 families.Add(family.Name, family);
+                familiesByKey.TryAdd(EoleNames.NormalizeFamily(family.Name), family);
                 familyOrder.Add(family);
             }
 
@@ -81,7 +88,17 @@ internal sealed class SchemaBuilder
             }
         }
 
-        files.AddRange(declarations.Files.Select(f => new FileDraft(f, instance, disabled)));
+        foreach (var file in declarations.Files)
+        {
+            if (file.Redefine)
+            {
+                files.RemoveAll(f => f.Declaration.Name == file.Name);
+            }
+
+            files.Add(new FileDraft(file, instance, disabled));
+        }
+
+        machinery.AddRange(declarations.Machinery.SelectMany(m => m.SelfAndDescendants()));
         services.AddRange(declarations.Services.Select(s => new ServiceDraft(s, instance, disabled)));
         separators.AddRange(declarations.Separators);
         help.AddRange(declarations.Help);
@@ -98,6 +115,7 @@ internal sealed class SchemaBuilder
             if (declaration.Redefine)
             {
                 existing.Redefine(declaration);
+                RemoveEarlierConstraints(declaration);
             }
             else if (declaration.Exists)
             {
@@ -124,6 +142,41 @@ internal sealed class SchemaBuilder
         family.Variables.Add(variable);
     }
 
+    /// <summary><c>remove_check</c>, <c>remove_condition</c>, <c>remove_fill</c>: drop what earlier dictionaries put on the variable.</summary>
+    private void RemoveEarlierConstraints(VariableDeclaration declaration)
+    {
+        var name = declaration.Name;
+        if (declaration.RemoveCheck)
+        {
+            checks.RemoveAll(c => c.Target == name);
+        }
+
+        if (declaration.RemoveFill)
+        {
+            fills.RemoveAll(f => f.Target == name);
+        }
+
+        if (declaration.RemoveCondition)
+        {
+            for (var index = conditions.Count - 1; index >= 0; index--)
+            {
+                var condition = conditions[index];
+                var targets = condition.Targets.Where(t => !(t.Kind == TargetKind.Variable && t.Name == name)).ToArray();
+                if (targets.Length == 0)
+                {
+                    conditions.RemoveAt(index);
+                }
+                else if (targets.Length != condition.Targets.Count)
+                {
+                    conditions[index] = condition with { Targets = targets };
+                }
+            }
+        }
+    }
+
+    private FamilyDraft? FindFamily(string name) =>
+        families.TryGetValue(name, out var family) ? family : familiesByKey.GetValueOrDefault(EoleNames.NormalizeFamily(name));
+
     private void Resolve(HashSet<string> countVariables)
     {
         ResolveGroups();
@@ -139,7 +192,7 @@ internal sealed class SchemaBuilder
         {
             if (entry.IsFamily)
             {
-                if (families.TryGetValue(entry.Name, out var family))
+                if (FindFamily(entry.Name) is { } family)
                 {
                     family.Help = entry.Text;
                 }
@@ -224,6 +277,11 @@ internal sealed class SchemaBuilder
             {
                 variable.Mandatory = true;
             }
+            else if (check.Kind == CheckKind.Eole
+                && check.Params.FirstOrDefault(p => p.IsVariable && !p.Optional && !variables.ContainsKey(p.Text) && !absent.IsAbsentVariable(p.Text)) is { } unknown)
+            {
+                Error(unknown.Location, Messages.UnknownVariableReference("param", unknown.Text));
+            }
             else
             {
                 variable.Checks.Add(check);
@@ -265,7 +323,7 @@ internal sealed class SchemaBuilder
 
                 if (!param.IsVariable)
                 {
-                    parameters.Add(new SchemaParam(param.Name, false, null, param.Text));
+                    parameters.Add(new SchemaParam(param.Name, false, null, param.Text) { Items = param.Items, Kind = param.Kind });
                     continue;
                 }
 
@@ -282,11 +340,11 @@ internal sealed class SchemaBuilder
                         valid = false;
                     }
 
-                    parameters.Add(new SchemaParam(param.Name, true, referenced.Name, param.Text));
+                    parameters.Add(new SchemaParam(param.Name, true, referenced.Name, param.Text) { Kind = ParamKind.Eole });
                 }
                 else if (param.Optional || absent.IsAbsentVariable(param.Text))
                 {
-                    parameters.Add(new SchemaParam(param.Name, true, null, param.Text));
+                    parameters.Add(new SchemaParam(param.Name, true, null, param.Text) { Kind = ParamKind.Eole });
                 }
                 else
                 {
@@ -308,7 +366,7 @@ internal sealed class SchemaBuilder
 
             if (valid)
             {
-                target.Fill = new SchemaFill(fill.Kind, parameters, allowNone, fill.Location);
+                target.Fill = new SchemaFill(fill.Kind, parameters, allowNone, fill.Location) { Function = fill.Function, IsAuto = fill.IsAuto };
             }
         }
 
@@ -395,12 +453,22 @@ internal sealed class SchemaBuilder
         var filesByList = files.Where(f => f.Declaration.FileList is not null).ToLookup(f => f.Declaration.FileList!, StringComparer.Ordinal);
         var servicesByFileList = services.Where(s => s.Declaration.FileList is not null).ToLookup(s => s.Declaration.FileList!, StringComparer.Ordinal);
         var servicesByServiceList = services.Where(s => s.Declaration.ServiceList is not null).ToLookup(s => s.Declaration.ServiceList!, StringComparer.Ordinal);
+        var machineryLists = machinery
+            .SelectMany(m => m.Attributes.Where(a => a.Key.EndsWith("list", StringComparison.Ordinal)).Select(a => a.Key + ":" + a.Value))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var condition in conditions)
         {
             string? source = condition.Source;
+            bool? forced = null;
             if (!variables.ContainsKey(condition.Source))
             {
-                if (!absent.IsAbsentVariable(condition.Source))
+                if (condition.Fallback && !absent.IsAbsentVariable(condition.Source))
+                {
+                    // EOLE: a missing source with fallback applies *_if_in and drops *_if_not_in.
+                    forced = condition.Kind is ConditionKind.DisabledIfIn or ConditionKind.HiddenIfIn or ConditionKind.MandatoryIfIn
+                        or ConditionKind.FrozenIfIn or ConditionKind.AutoFrozenIfIn;
+                }
+                else if (!absent.IsAbsentVariable(condition.Source))
                 {
                     Error(condition.Location, Messages.UnknownVariableReference("condition", condition.Source));
                     continue;
@@ -409,7 +477,12 @@ internal sealed class SchemaBuilder
                 source = null;
             }
 
-            var resolved = new SchemaCondition(condition.Kind, source, condition.Values, condition.Location);
+            var resolved = new SchemaCondition(condition.Kind, source, condition.Values, condition.Location) { Forced = forced };
+
+            // On file and service lists EOLE reads hidden_if_* as disabled_if_*: the files are not generated.
+            var onLists = resolved.Hides
+                ? resolved with { Kind = resolved.IsIn ? ConditionKind.DisabledIfIn : ConditionKind.DisabledIfNotIn }
+                : resolved;
             foreach (var target in condition.Targets)
             {
                 var found = false;
@@ -426,7 +499,7 @@ internal sealed class SchemaBuilder
                         isAbsent = absent.IsAbsentVariable(target.Name);
                         break;
                     case TargetKind.Family:
-                        if (families.TryGetValue(target.Name, out var family))
+                        if (FindFamily(target.Name) is { } family)
                         {
                             family.Conditions.Add(resolved);
                             found = true;
@@ -437,34 +510,37 @@ internal sealed class SchemaBuilder
                     case TargetKind.FileList:
                         foreach (var file in filesByList[target.Name])
                         {
-                            file.Conditions.Add(resolved);
+                            file.Conditions.Add(onLists);
                             found = true;
                         }
 
                         foreach (var service in servicesByFileList[target.Name])
                         {
-                            service.Conditions.Add(resolved);
+                            service.Conditions.Add(onLists);
                             found = true;
                         }
 
                         isAbsent = absent.IsAbsentFileList(target.Name);
                         break;
-                    default:
+                    case TargetKind.ServiceList:
                         foreach (var service in servicesByServiceList[target.Name])
                         {
-                            service.Conditions.Add(resolved);
+                            service.Conditions.Add(onLists);
                             found = true;
                         }
 
                         isAbsent = absent.IsAbsentServiceList(target.Name);
                         break;
+                    case TargetKind.ActionList:
+                        found = true;
+                        break;
+                    default:
+                        // EOLE machinery lists (interfaces, hosts, service access...): kept, nothing of Portique's to act on.
+                        found = machineryLists.Contains(TargetKindNames[(int)target.Kind] + ":" + target.Name);
+                        break;
                 }
 
-                if (found && !resolved.Disables && target.Kind is TargetKind.FileList or TargetKind.ServiceList)
-                {
-                    Error(target.Location, Messages.HiddenConditionOnList(TargetKindNames[(int)target.Kind]));
-                }
-                else if (!found && !target.Optional && !isAbsent)
+                if (!found && !target.Optional && !isAbsent)
                 {
                     Error(target.Location, Messages.ConditionTargetUnknown(TargetKindNames[(int)target.Kind], target.Name));
                 }
@@ -509,7 +585,10 @@ internal sealed class SchemaBuilder
             {
                 frozenVariables.Add(new SchemaVariable(
                     v.Name, v.Family, v.Type, v.Description, v.Multi, v.Mandatory, v.Hidden, v.Mode, v.Defaults, v.Help, v.Separator,
-                    v.Checks, v.Fill, v.Master, v.Slaves, v.Conditions, v.Instance, v.DisabledByRepetition, v.Location));
+                    v.Checks, v.Fill, v.Master, v.Slaves, v.Conditions, v.Instance, v.DisabledByRepetition, v.Location)
+                {
+                    DisabledByAttribute = v.DisabledByAttribute,
+                });
             }
         }
 
@@ -549,6 +628,8 @@ internal sealed class SchemaBuilder
 
         public DisplayMode Mode { get; private set; } = declaration.Mode ?? DisplayMode.Normal;
 
+        public bool DisabledByAttribute { get; private set; } = declaration.Disabled ?? false;
+
         public IReadOnlyList<string> Defaults { get; private set; } = declaration.Values ?? [];
 
         public string? Help { get; set; }
@@ -575,6 +656,7 @@ internal sealed class SchemaBuilder
             Hidden = redefinition.Hidden ?? Hidden;
             Mode = redefinition.Mode ?? Mode;
             Defaults = redefinition.Values ?? Defaults;
+            DisabledByAttribute = redefinition.Disabled ?? DisabledByAttribute;
         }
     }
 

@@ -9,11 +9,16 @@ namespace Portique.Configuration;
 /// </summary>
 internal static class ConfigurationValidator
 {
-    public static IReadOnlyList<Diagnostic> Validate(
+    /// <summary>
+    /// The problems, and the warnings: what EOLE only warns about (a <c>level='warning'</c> check, the types
+    /// <c>netbios</c> and <c>local_ip</c>, Tiramisu options with <c>warnings_only</c>) is reported, never blocking.
+    /// </summary>
+    public static (IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings) Validate(
         EvaluatedConfiguration configuration,
         IReadOnlyDictionary<string, IReadOnlyList<CheckDeclaration>> checks)
     {
         var problems = new List<Diagnostic>();
+        var warnings = new List<Diagnostic>();
         var countMaxima = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var state in configuration.Repetitions)
         {
@@ -26,6 +31,7 @@ internal static class ConfigurationValidator
             var before = problems.Count;
             void Report(string message) => problems.Add(new Diagnostic(variable.Name, message));
             void Missing(string message) => problems.Add(Diagnostic.Missing(variable.Name, message));
+            void Warn(string message) => warnings.Add(new Diagnostic(variable.Name, message));
 
             var items = variable.Values;
             if (!variable.Multi && (configuration.Values.Get(variable.Name)?.IsList == true || items.Count > 1))
@@ -57,12 +63,17 @@ internal static class ConfigurationValidator
                     continue;
                 }
 
+                if (EoleTypes.Warning(variable.Type, item) is { } typeWarning)
+                {
+                    Warn(AtRow(typeWarning));
+                }
+
                 var shown = variable.Type == VariableType.Password ? EvaluatedVariable.PasswordMask : item;
                 foreach (var check in variableChecks)
                 {
-                    if (CheckProblem(check, item, shown) is { } checkProblem)
+                    if (CheckProblem(check, item, shown, configuration) is { } checkProblem)
                     {
-                        Report(AtRow(checkProblem));
+                        (check.WarningOnly ? (Action<string>)Warn : Report)(AtRow(checkProblem));
                     }
                 }
             }
@@ -83,7 +94,7 @@ internal static class ConfigurationValidator
             }
         }
 
-        return problems;
+        return (problems, warnings);
     }
 
     private static void CheckMandatory(EvaluatedVariable variable, Action<string> report)
@@ -109,7 +120,7 @@ internal static class ConfigurationValidator
         }
     }
 
-    private static string? CheckProblem(CheckDeclaration check, string item, string shown)
+    private static string? CheckProblem(CheckDeclaration check, string item, string shown, EvaluatedConfiguration configuration)
     {
         switch (check.Kind)
         {
@@ -128,6 +139,8 @@ internal static class ConfigurationValidator
                     (null, { } max) when number > max => Messages.RangeAtMost(shown, max),
                     _ => null,
                 };
+            case CheckKind.Eole:
+                return EoleChecks.Problem(check, item, shown, name => configuration.Find(name)?.Values ?? []);
             default:
                 return null;
         }

@@ -11,7 +11,8 @@ namespace Portique.Configuration;
 public sealed class EvaluatedConfiguration
 {
     private readonly Dictionary<string, EvaluatedVariable> variablesByName;
-    private readonly Lazy<IReadOnlyList<Diagnostic>> problems;
+    private readonly Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)> validation;
+    private readonly IReadOnlyList<Diagnostic> unknownNames;
 
     private EvaluatedConfiguration(
         DictionarySource dictionaries,
@@ -31,11 +32,11 @@ public sealed class EvaluatedConfiguration
         Files = files;
         Services = services;
         variablesByName = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
-        Warnings = values.Names
+        unknownNames = values.Names
             .Where(name => !variablesByName.ContainsKey(name))
             .Select(name => new Diagnostic(name, Messages.UnknownVariableKept()))
             .ToArray();
-        problems = new Lazy<IReadOnlyList<Diagnostic>>(() => ConfigurationValidator.Validate(this, checks));
+        validation = new Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)>(() => ConfigurationValidator.Validate(this, checks));
     }
 
     /// <summary>The dictionaries evaluated.</summary>
@@ -60,7 +61,7 @@ public sealed class EvaluatedConfiguration
     public IReadOnlyList<EvaluatedService> Services { get; }
 
     /// <summary>config.eol entries no dictionary declares: kept in the file, reported, not errors.</summary>
-    public IReadOnlyList<Diagnostic> Warnings { get; }
+    public IReadOnlyList<Diagnostic> Warnings => [.. unknownNames, .. validation.Value.Warnings];
 
     /// <summary>Instantiates and evaluates <paramref name="dictionaries"/> with <paramref name="values"/>.</summary>
     /// <exception cref="DictionaryException">
@@ -93,9 +94,12 @@ public sealed class EvaluatedConfiguration
             f.Declaration.FileList,
             f.Declaration.Remove,
             f.Declaration.MakeDirectory,
-            !f.DisabledByRepetition && !evaluator.AnyDisables(f.Conditions),
+            !f.DisabledByRepetition && !evaluator.AnyDisables(f.Conditions) && f.Declaration.InstanceMode != "when_container",
             f.Instance,
-            f.Declaration.Location)).ToArray();
+            f.Declaration.Location)
+        {
+            Templating = f.Declaration.Templating,
+        }).ToArray();
         var services = schema.Services.Select(s => new EvaluatedService(
             s.Declaration.Name,
             s.Declaration.FileList,
@@ -115,7 +119,7 @@ public sealed class EvaluatedConfiguration
     /// values, range, mandatory, master/slave rows, several values for a single variable. Empty when valid.
     /// Unknown variables are <see cref="Warnings"/>, not problems.
     /// </summary>
-    public IReadOnlyList<Diagnostic> Validate() => problems.Value;
+    public IReadOnlyList<Diagnostic> Validate() => validation.Value.Problems;
 
     /// <summary>Throws when <see cref="Validate"/> finds problems.</summary>
     /// <exception cref="ConfigurationInvalidException">All the problems.</exception>
@@ -238,9 +242,9 @@ public sealed class EvaluatedConfiguration
                 variable.Help,
                 variable.Separator,
                 variable.Multi,
-                variable.Mandatory,
+                variable.Mandatory || variable.Conditions.Any(c => c.MakesMandatory && Matches(c)),
                 variable.Mode,
-                variable.Hidden || IsHidden(family) || variable.Conditions.Any(c => !c.Disables && Matches(c)),
+                variable.Hidden || IsHidden(family) || variable.Conditions.Any(c => c.Hides && Matches(c)),
                 IsDisabled(variable),
                 items,
                 origin,
@@ -250,10 +254,15 @@ public sealed class EvaluatedConfiguration
                 enumCheck?.EnumValues ?? [],
                 enumCheck is { EnumIsClosed: false },
                 variable.Instance,
-                variable.Location);
+                variable.Location)
+            {
+                RandomFill = variable.Fill is { Kind: FillKind.Eole, Function: "random_int" } random ? RandomRangeOf(random) : null,
+                Frozen = variable.Conditions.Concat(family.Conditions).Any(c => c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn && Matches(c)),
+                SubRows = origin == ValueOrigin.Stored && variable.Master is null && variable.Slaves.Count == 0 ? values.Get(variable.Name)?.SubRows : null,
+            };
         }
 
-        public bool IsHidden(SchemaFamily family) => family.Hidden || family.Conditions.Any(c => !c.Disables && Matches(c));
+        public bool IsHidden(SchemaFamily family) => family.Hidden || family.Conditions.Any(c => c.Hides && Matches(c));
 
         public bool IsDisabled(SchemaFamily family)
         {
@@ -298,6 +307,7 @@ public sealed class EvaluatedConfiguration
 
             var before = provisionalAnswers;
             var disabled = variable.DisabledByRepetition
+                || variable.DisabledByAttribute
                 || IsDisabled(schema.FamiliesByName[variable.Family])
                 || (variable.Master is not null && IsDisabled(schema.VariablesByName[variable.Master]))
                 || AnyDisables(variable.Conditions);
@@ -312,6 +322,7 @@ public sealed class EvaluatedConfiguration
 
         /// <summary>A <c>disabled_if_*</c> condition applies when its source is disabled or absent (as Creole), or its value matches.</summary>
         private bool Disables(SchemaCondition condition) =>
+            condition.Forced ??
             condition.Source is null
             || IsDisabled(schema.VariablesByName[condition.Source])
             || Matches(condition);
@@ -322,10 +333,15 @@ public sealed class EvaluatedConfiguration
         /// </summary>
         private bool Matches(SchemaCondition condition)
         {
+            if (condition.Forced is { } forced)
+            {
+                return forced;
+            }
+
             var items = condition.Source is null ? [] : Value(condition.Source).Items;
             var texts = items.Count == 0 ? [""] : items.Select(i => i ?? "");
             var isIn = texts.Any(t => condition.Values.Contains(t, StringComparer.Ordinal));
-            return condition.Kind is ConditionKind.DisabledIfIn or ConditionKind.HiddenIfIn ? isIn : !isIn;
+            return condition.IsIn ? isIn : !isIn;
         }
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Value(string name)
@@ -343,18 +359,21 @@ public sealed class EvaluatedConfiguration
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Compute(SchemaVariable variable)
         {
-            if (values.Get(variable.Name) is { } stored)
+            // An <auto> is computed whatever config.eol holds, when Portique computes its function.
+            if (values.Get(variable.Name) is { } stored && variable.Fill is not { IsAuto: true, IsComputed: true })
             {
                 return (stored.Items, ValueOrigin.Stored, stored.Owner);
             }
 
             var rows = variable.Master is null ? (int?)null : Value(variable.Master).Items.Count;
-            if (variable.Fill is { } fill)
+            if (variable.Fill is { IsComputed: true } fill)
             {
-                var arguments = fill.Params
-                    .Select(p => !p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)
-                    .ToArray();
-                if (FillFunctions.Compute(fill.Kind, arguments, fill.AllowNone) is { } computed)
+                var computed = fill.Kind == FillKind.Eole
+                    ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray())
+                    : fill.Kind == FillKind.CalcMultiVal
+                    ? EoleFillFunctions.CalcMultiVal(fill.Params.Select(Argument).ToArray(), fill.AllowNone)
+                    : FillFunctions.Compute(fill.Kind, ConcatOrder(fill).Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
+                if (computed is not null)
                 {
                     IReadOnlyList<string?> items = rows is { } rowCount && computed.Count == 1 ? Enumerable.Repeat(computed[0], rowCount).ToArray()
                         : variable.Multi ? computed
@@ -363,11 +382,59 @@ public sealed class EvaluatedConfiguration
                 }
             }
 
+            if (values.Get(variable.Name) is { } kept)
+            {
+                return (kept.Items, ValueOrigin.Stored, kept.Owner);
+            }
+
             string? rowDefault = variable.Defaults.Count > 0 ? variable.Defaults[0] : null;
             IReadOnlyList<string?> defaults = rows is { } count ? Enumerable.Repeat(rowDefault, count).ToArray()
                 : variable.Multi ? (IReadOnlyList<string?>)variable.Defaults
                 : rowDefault is null ? [] : [rowDefault];
             return (defaults, defaults.Any(d => d is not null) ? ValueOrigin.Default : ValueOrigin.None, null);
+        }
+
+        /// <summary><c>random_int(vmin, vmax, exclude=None)</c> with integer params (positional or named), else null.</summary>
+        private static RandomRange? RandomRangeOf(SchemaFill fill)
+        {
+            var positional = fill.Params.Where(p => p.Name is null && !p.IsVariable).ToList();
+            long? Number(string name, int index)
+            {
+                var param = fill.Params.LastOrDefault(p => p.Name == name) ?? (index < positional.Count ? positional[index] : null);
+                var text = param is null || param.IsVariable ? null : param.Items is { Count: 1 } items ? items[0] : param.Literal;
+                return text is not null && VariableTypes.TryParseInteger(text, out var number) ? number : null;
+            }
+
+            return Number("vmin", 0) is { } min && Number("vmax", 1) is { } max && min <= max
+                ? new RandomRange(min, max, Number("exclude", 2))
+                : null;
+        }
+
+        /// <summary>EOLE's concat joins its positional params, then its named ones sorted by name; other fills keep document order.</summary>
+        private static IEnumerable<SchemaParam> ConcatOrder(SchemaFill fill) => fill.Kind != FillKind.Concat
+            ? fill.Params
+            : fill.Params.Where(p => p.Name is null).Concat(fill.Params.Where(p => p.Name is not null).OrderBy(p => p.Name, StringComparer.Ordinal));
+
+        private FillArgument Argument(SchemaParam param)
+        {
+            if (param.Items is { } items)
+            {
+                return new FillArgument(param.Name, items, items.Count != 1 || param.Literal.TrimStart().StartsWith('['));
+            }
+
+            if (!param.IsVariable)
+            {
+                return new FillArgument(param.Name, [param.Literal], false);
+            }
+
+            if (param.Variable is null)
+            {
+                return new FillArgument(param.Name, [], false);
+            }
+
+            var variable = schema.VariablesByName[param.Variable];
+            var value = Value(param.Variable).Items;
+            return new FillArgument(param.Name, value, variable.Multi);
         }
     }
 }

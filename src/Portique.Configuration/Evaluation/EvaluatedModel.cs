@@ -61,6 +61,21 @@ public sealed record EvaluatedVariable(
     int? Instance,
     SourceLocation Location)
 {
+    /// <summary>
+    /// Frozen by a <c>frozen_if_in</c> / <c>frozen_if_not_in</c> condition (on it or its family): read-only in genconfig,
+    /// as in EOLE's editors; <c>portique set</c> may still change it, as EOLE's command-line tools may.
+    /// </summary>
+    public bool Frozen { get; init; }
+
+    /// <summary>
+    /// EOLE's <c>random_int(vmin, vmax, exclude=None)</c> fill: the range a value is drawn from, once, when Portique
+    /// writes config.eol (<c>set</c>, genconfig), and then stored, so files do not change at every render. Null otherwise.
+    /// </summary>
+    public RandomRange? RandomFill { get; init; }
+
+    /// <summary>A stored <c>submulti</c> value's rows (a list of lists); <see cref="Values"/> holds their items in order.</summary>
+    public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
+
     /// <summary>Masked text of a password.</summary>
     public const string PasswordMask = "********";
 
@@ -81,7 +96,9 @@ public sealed record EvaluatedVariable(
     /// The typed value: for a single variable <see langword="null"/>, a <see cref="long"/> (<c>number</c>, <c>port</c>)
     /// or a <see cref="string"/>; for a multi one an <see cref="IReadOnlyList{T}"/> of those, empty items as <see langword="null"/>.
     /// </summary>
-    public object? TypedValue => Multi
+    public object? TypedValue => SubRows is { } rows
+        ? rows.Select(row => (object?)row.Select(TypedItem).ToArray()).ToArray()
+        : Multi
         ? Values.Select(TypedItem).ToArray()
         : Values.Count > 0 ? TypedItem(Values[0]) : null;
 
@@ -134,7 +151,11 @@ public sealed record EvaluatedFile(
     bool MakeDirectory,
     bool Enabled,
     int? Instance,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary><c>templating='False'</c>: the source is copied unchanged, not rendered.</summary>
+    public bool Templating { get; init; } = true;
+}
 
 /// <summary>A <c>&lt;service&gt;</c> of the dictionaries.</summary>
 /// <param name="Name">The service name.</param>
@@ -156,3 +177,25 @@ public sealed record MasterRows(IReadOnlyList<object?> MasterValues, IReadOnlyDi
 /// </param>
 /// <param name="Masters">Every enabled master's rows, by master name.</param>
 public sealed record TemplateValues(IReadOnlyDictionary<string, object?> Variables, IReadOnlyDictionary<string, MasterRows> Masters);
+
+/// <summary>EOLE's <c>random_int</c>: an integer from <see cref="Minimum"/> to <see cref="Maximum"/> (both included), never <see cref="Excluded"/>.</summary>
+public sealed record RandomRange(long Minimum, long Maximum, long? Excluded)
+{
+    /// <summary>Draws a value; null when the range holds nothing but the excluded value.</summary>
+    public string? Draw()
+    {
+        var count = Maximum - Minimum + 1 - (Excluded is { } e && e >= Minimum && e <= Maximum ? 1 : 0);
+        if (count <= 0 || count > int.MaxValue)
+        {
+            return null;
+        }
+
+        var value = Minimum + System.Security.Cryptography.RandomNumberGenerator.GetInt32((int)count);
+        if (Excluded is { } excluded && value >= excluded)
+        {
+            value++;
+        }
+
+        return value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -14,8 +14,8 @@ namespace Portique.Configuration;
 /// <list type="bullet">
 /// <item><c>calc_val(p)</c>: exactly one parameter; the value is <c>p</c>'s (all its items for a multi
 /// target; a multi variable cannot fill a single one). No value: no value.</item>
-/// <item><c>concat(p1, ..., pn)</c>: the texts of the parameters joined in document order, without
-/// separator (parameter names are ignored). If any parameter has no value, the result has none.
+/// <item><c>concat(p1, ..., pn)</c>: the texts of the parameters joined without separator, in the order
+/// given (the evaluator passes EOLE's: unnamed parameters in document order, then named ones sorted by name). If any parameter has no value, the result has none.
 /// The target must be single, and parameters cannot be multi variables.</item>
 /// <item><c>calc_multi_val(p1, ..., pn)</c>: a list made of the items of every parameter in document
 /// order (a multi variable gives all its non-empty items; duplicates are kept). A parameter with no

@@ -61,6 +61,59 @@ public enum VariableType
     /// <summary><c>key_value</c> (Portique): <c>KEY=VALUE</c>, as for an environment variable.</summary>
     KeyValue,
 
+    // EOLE's other Creole types (issue 11), validated by EoleTypes.
+
+    /// <summary><c>boolean</c>: <c>True</c> or <c>False</c>.</summary>
+    Boolean,
+
+    /// <summary><c>yes/no</c>: <c>yes</c> or <c>no</c>.</summary>
+    YesNo,
+
+    /// <summary><c>schedule</c>: <c>none</c>, <c>daily</c>, <c>weekly</c> or <c>monthly</c>.</summary>
+    Schedule,
+
+    /// <summary><c>schedulemod</c>: <c>pre</c> or <c>post</c>.</summary>
+    ScheduleMod,
+
+    /// <summary><c>domain_strict</c>: a domain name, no IP address.</summary>
+    DomainStrict,
+
+    /// <summary><c>hostname_strict</c>: a host name, no IP address.</summary>
+    HostnameStrict,
+
+    /// <summary><c>netbios</c>: a NetBIOS name, 1 to 15 letters, digits or dashes.</summary>
+    Netbios,
+
+    /// <summary><c>unix_user</c>: a Unix account name.</summary>
+    UnixUser,
+
+    /// <summary><c>filename</c>: as <c>unix_filename</c>.</summary>
+    Filename,
+
+    /// <summary><c>network_cidr</c>: a network in CIDR notation (<c>10.0.0.0/8</c>).</summary>
+    NetworkCidr,
+
+    /// <summary><c>ip_cidr</c> / <c>cidr</c>: an address with its prefix length (<c>10.1.2.3/24</c>).</summary>
+    IpCidr,
+
+    /// <summary><c>local_ip</c>: a private IPv4 address.</summary>
+    LocalIp,
+
+    /// <summary><c>broadcast</c>: a dotted IPv4 broadcast address.</summary>
+    Broadcast,
+
+    /// <summary><c>mac</c>: a MAC address.</summary>
+    Mac,
+
+    /// <summary><c>date</c>: <c>YYYY-MM-DD</c>.</summary>
+    Date,
+
+    /// <summary><c>float</c>: a decimal number.</summary>
+    Float,
+
+    /// <summary><c>symlink</c>: a value that mirrors another variable (any text).</summary>
+    Symlink,
+
     /// <summary><c>server_names</c> (Portique): nginx <c>server_name</c> values: host names (wildcards <c>*.x</c>, <c>x.*</c>), IPv4 addresses or <c>_</c>, separated by spaces.</summary>
     ServerNames,
 

@@ -29,6 +29,7 @@ public static partial class VariableTypes
         ("absolute_path", VariableType.AbsolutePath),
         ("host_path", VariableType.HostPath),
         ("key_value", VariableType.KeyValue),
+        .. EoleTypes.Spellings,
         ("server_names", VariableType.ServerNames),
         ("plain_path", VariableType.PlainPath),
     ];
@@ -73,8 +74,9 @@ public static partial class VariableTypes
             VariableType.Ip => TryParseIpv4(value, out _) ? null : Messages.TypeIp(value),
             VariableType.Netmask => IsNetmask(value) ? null : Messages.TypeNetmask(value),
             VariableType.Network => TryParseIpv4(value, out _) ? null : Messages.TypeNetwork(value),
-            VariableType.Domain => IsDomain(value) ? null : Messages.TypeDomain(value),
-            VariableType.Hostname => IsDnsLabel(value) ? null : Messages.TypeHostname(value),
+            // As EOLE (Tiramisu's DomainnameOption with allow_ip, allow_without_dot): an IP address is accepted, and a domain may be one label.
+            VariableType.Domain => IsDomain(value) || IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.TypeDomain(value),
+            VariableType.Hostname => IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.TypeHostname(value),
             VariableType.WebAddress => IsWebAddress(value) ? null : Messages.TypeWebAddress(value),
             VariableType.UnixFilename => UnixFilenameRegex().IsMatch(value) ? null : Messages.TypeUnixFilename(value),
             VariableType.Mail => IsMail(value) ? null : Messages.TypeMail(value),
@@ -85,7 +87,7 @@ public static partial class VariableTypes
             VariableType.KeyValue => IsKeyValue(value) ? null : Messages.TypeKeyValue(value),
             VariableType.ServerNames => AreServerNames(value) ? null : Messages.TypeServerNames(value),
             VariableType.PlainPath => AbsolutePathProblem(value) ?? PlainPathProblem(value),
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+            _ => EoleTypes.Validate(type, value),
         };
     }
 
@@ -133,9 +135,9 @@ public static partial class VariableTypes
         return (hostBits & (hostBits + 1)) == 0;
     }
 
-    private static bool IsDnsLabel(string value) => DnsLabelRegex().IsMatch(value);
+    internal static bool IsDnsLabel(string value) => DnsLabelRegex().IsMatch(value);
 
-    private static bool IsDomain(string value)
+    internal static bool IsDomain(string value)
     {
         if (value.Length > 253)
         {

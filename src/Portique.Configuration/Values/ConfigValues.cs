@@ -29,6 +29,12 @@ public sealed record StoredValue(string Owner, IReadOnlyList<string?> Items, boo
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Owner, IsList, Items.Count);
+
+    /// <summary>
+    /// A <c>submulti</c> value (EOLE: a list of lists, <c>[["a", "b"], ["c"]]</c>): its rows; <see cref="Items"/> then
+    /// holds every row's items in order, each validated by the variable's type. Null for any other value.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
 }
 
 /// <summary>
@@ -185,16 +191,25 @@ public sealed class ConfigValues
         {
             case null:
                 return true;
-            case JsonArray list:
-                var items = new List<string?>(list.Count);
-                foreach (var item in list)
+            case JsonArray list when list.Count > 0 && list.All(row => row is JsonArray):
+                // submulti: a list of lists of scalars, kept as written (the document itself is never rewritten).
+                var rows = new List<IReadOnlyList<string?>>(list.Count);
+                foreach (var row in list.Cast<JsonArray>())
                 {
-                    if (item is not null and not JsonValue)
+                    if (ReadScalars(row) is not { } rowItems)
                     {
                         return false;
                     }
 
-                    items.Add(item is null ? null : ScalarText((JsonValue)item));
+                    rows.Add(rowItems);
+                }
+
+                value = value with { Items = rows.SelectMany(r => r).ToArray(), IsList = true, SubRows = rows };
+                return true;
+            case JsonArray list:
+                if (ReadScalars(list) is not { } items)
+                {
+                    return false;
                 }
 
                 value = value with { Items = items, IsList = true };
@@ -206,6 +221,22 @@ public sealed class ConfigValues
             default:
                 return false;
         }
+    }
+
+    private static List<string?>? ReadScalars(JsonArray list)
+    {
+        var items = new List<string?>(list.Count);
+        foreach (var item in list)
+        {
+            if (item is not null and not JsonValue)
+            {
+                return null;
+            }
+
+            items.Add(item is null ? null : ScalarText((JsonValue)item));
+        }
+
+        return items;
     }
 
     private static string? ScalarText(JsonValue value) => value.GetValueKind() switch

@@ -20,7 +20,8 @@ internal static class FormReader
         EvaluatedVariable? Find(string name) => current.Find(name) ?? baseline.Find(name);
 
         var result = new List<KeyValuePair<string, IReadOnlyList<string>>>();
-        foreach (var variable in baseline.Variables.Where(v => fields.Contains(v.Name) && !v.IsSlave))
+        // A frozen variable is read-only here (EOLE's editors): a forged post cannot change it.
+        foreach (var variable in baseline.Variables.Where(v => fields.Contains(v.Name) && !v.IsSlave && !v.Frozen))
         {
             var known = Find(variable.Name)!;
             if (known.IsMaster)

@@ -265,7 +265,7 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
               </div>
               <div class="control">
                 {input}{Datalist(variable)}
-                {FieldsMarker(variable.Name)}
+                {Markup.If(!variable.Frozen, FieldsMarker(variable.Name))}
                 {hint}
                 {ErrorList(variable.Name, errorList)}
               </div>
@@ -288,9 +288,9 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
               <div class="control" role="group" aria-labelledby="l-{variable.Name}">
                 <ul class="items" id="items-{variable.Name}" data-label="{label}">{items}</ul>
                 <p class="empty-note"{Markup.If(items.Length > 0, Markup.Of($" hidden"))}>{Ui.NoValue}</p>
-                <button type="button" class="button small add" data-add="items-{variable.Name}">+ {Ui.AddValue}</button>
+                <button type="button" class="button small add" data-add="items-{variable.Name}"{Markup.If(variable.Frozen, Markup.Of($" disabled"))}>+ {Ui.AddValue}</button>
                 <template id="tpl-items-{variable.Name}">{ListItem(variable, "", 0, false)}</template>
-                {Datalist(variable)}{FieldsMarker(variable.Name)}
+                {Datalist(variable)}{Markup.If(!variable.Frozen, FieldsMarker(variable.Name))}
                 {hint}
                 {ErrorList(variable.Name, errorList)}
               </div>
@@ -303,7 +303,7 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
         var label = Label(variable);
         var id = row == 1 ? ConfigForm.FieldId(variable.Name) : row > 1 ? ConfigForm.FieldId(variable.Name) + "-" + row.ToString(CultureInfo.InvariantCulture) : null;
         return Markup.Of($"""
-            <li class="item">{Input(variable, value, id, Ui.RowLabel(label, row), null, invalid)}<button type="button" class="icon-button remove" data-remove aria-label="{Ui.RemoveRow(label, row)}" title="{Ui.Remove}">✕</button></li>
+            <li class="item">{Input(variable, value, id, Ui.RowLabel(label, row), null, invalid)}<button type="button" class="icon-button remove" data-remove aria-label="{Ui.RemoveRow(label, row)}" title="{Ui.Remove}"{Markup.If(variable.Frozen, Markup.Of($" disabled"))}>✕</button></li>
             """);
     }
 
@@ -331,7 +331,7 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
                 <p class="empty-note"{Markup.If(rows > 0, Markup.Of($" hidden"))}>{Ui.NoRow}</p>
                 <button type="button" class="button small add" data-add="rows-{master.Name}">+ {Ui.AddRow}</button>
                 <template id="tpl-rows-{master.Name}">{TableRow(columns, -1, false)}</template>
-                {columns.Select(Datalist)}{columns.Select(c => FieldsMarker(c.Name))}
+                {columns.Select(Datalist)}{columns.Where(c => !c.Frozen).Select(c => FieldsMarker(c.Name))}
                 {Markup.If(hints.Length > 0, Markup.Of($"<ul class=\"hint\" id=\"h-{master.Name}\">{hints}</ul>"))}
                 {Markup.If(invalid, Markup.Of($"<ul class=\"errors\" id=\"e-{master.Name}\">{messages.Select(e => Markup.Of($"<li><strong>{Label(e.c)}</strong> : {e.m}</li>"))}</ul>"))}
               </div>
@@ -375,6 +375,8 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
 
         attributes.Add(Markup.If(invalid, new Markup(" aria-invalid=\"true\"")));
         attributes.Add(Markup.If(variable.Mandatory, new Markup(" aria-required=\"true\"")));
+        // A frozen variable (frozen_if_in...) is shown read-only, as in EOLE's editors: a disabled control is not posted.
+        attributes.Add(Markup.If(variable.Frozen, new Markup(" disabled")));
         attributes.Add(CountAttributes(variable));
         var common = Markup.Join(attributes);
         if (variable.Type is VariableType.OuiNon or VariableType.OnOff)

@@ -15,13 +15,17 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
     public void Add(TemplateNode node) => (open.Count > 0 ? open.Peek().Body : root).Add(node);
 
-    public void OpenIf(Expression condition, SourcePosition at) => Push(new IfUnderConstruction(at, condition));
+    public void OpenIf(Expression condition, SourcePosition at, string keyword = "if") => Push(new IfUnderConstruction(at, condition, keyword));
 
     public void OpenFor(IReadOnlyList<string> targets, Expression iterable, SourcePosition at)
     {
         Push(new ForUnderConstruction(at, targets, iterable));
         openLoops++;
     }
+
+    /// <summary><c>%def name(params)</c>: its body is registered in <paramref name="definitions"/> when closed.</summary>
+    public void OpenDef(string name, IReadOnlyList<string> parameters, TemplateDefinitions definitions, SourcePosition at) =>
+        Push(new DefUnderConstruction(at, name, parameters, definitions));
 
     public void AddElif(Expression condition, SourcePosition at)
     {
@@ -146,14 +150,14 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         public abstract TemplateNode Close();
     }
 
-    private sealed class IfUnderConstruction(SourcePosition openedAt, Expression condition) : OpenBlock(openedAt)
+    private sealed class IfUnderConstruction(SourcePosition openedAt, Expression condition, string keyword = "if") : OpenBlock(openedAt)
     {
         private readonly List<ConditionalBranch> branches = [];
         private Expression currentCondition = condition;
 
         public bool InElse { get; private set; }
 
-        public override string Keyword => "if";
+        public override string Keyword => keyword;
 
         public void StartBranch(Expression nextCondition)
         {
@@ -172,6 +176,18 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         public override TemplateNode Close() => InElse
             ? new IfNode(OpenedAt, branches, new Block(Body))
             : new IfNode(OpenedAt, [.. branches, new ConditionalBranch(currentCondition, new Block(Body))], otherwise: null);
+    }
+
+    private sealed class DefUnderConstruction(SourcePosition openedAt, string name, IReadOnlyList<string> parameters, TemplateDefinitions definitions)
+        : OpenBlock(openedAt)
+    {
+        public override string Keyword => "def";
+
+        public override TemplateNode Close()
+        {
+            definitions.Add(name, parameters, new Block(Body));
+            return new DefinitionNode(OpenedAt);
+        }
     }
 
     private sealed class ForUnderConstruction(SourcePosition openedAt, IReadOnlyList<string> targets, Expression iterable) : OpenBlock(openedAt)

@@ -271,9 +271,23 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
             case TokenKind.Name when !ReservedWords.Contains(token.Text):
                 return ParseNameReference(token, isPlaceholder: false, adjacent: false);
             case TokenKind.Symbol when token.Text == "(":
+                if (lexer.Peek().IsSymbol(")"))
+                {
+                    lexer.Next();
+                    return new TupleExpression(At(token), []);
+                }
+
                 var inner = ParseExpression();
+                if (lexer.Peek().IsSymbol(","))
+                {
+                    lexer.Next();
+                    return Bounded(new TupleExpression(At(token), [inner, .. ParseSequence(")")]), token);
+                }
+
                 Expect(")");
                 return inner;
+            case TokenKind.Symbol when token.Text == "{":
+                return Bounded(ParseDict(token), token);
             case TokenKind.Symbol when token.Text == "[":
                 return Bounded(new ListExpression(At(token), ParseSequence("]")), token);
             case TokenKind.End:
@@ -302,9 +316,43 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         return items;
     }
 
+    /// <summary><c>{k: v, ...}</c>, <c>{</c> already read.</summary>
+    private DictExpression ParseDict(Token brace)
+    {
+        var entries = new List<(Expression, Expression)>();
+        while (!lexer.Peek().IsSymbol("}"))
+        {
+            var key = ParseExpression();
+            Expect(":");
+            entries.Add((key, ParseExpression()));
+            if (!lexer.Peek().IsSymbol(","))
+            {
+                break;
+            }
+
+            lexer.Next();
+        }
+
+        Expect("}");
+        return new DictExpression(At(brace), entries);
+    }
+
     /// <summary>A name followed by <c>(</c> calls a function known at parse time; otherwise it reads a variable.</summary>
     private Expression ParseNameReference(Token name, bool isPlaceholder, bool adjacent)
     {
+        if (names.DefinitionNames.Contains(name.Text))
+        {
+            // A %def: called with its arguments, or without parentheses (Cheetah's autocall).
+            List<Expression> defArguments = [];
+            if (CallFollows(adjacent))
+            {
+                lexer.Next();
+                defArguments = ParseSequence(")");
+            }
+
+            return Bounded(new DefCallExpression(At(name), name.Text, defArguments, names.Definitions), name);
+        }
+
         if (!CallFollows(adjacent))
         {
             if (isPlaceholder)

@@ -10,6 +10,11 @@ internal readonly record struct NameUse(string Name, int Offset);
 internal sealed class NameUses
 {
     private readonly HashSet<string> locals = new(StringComparer.Ordinal);
+
+    /// <summary>The template's <c>%def</c>s: their names are known before the template is read (a call may precede the definition).</summary>
+    public Syntax.TemplateDefinitions Definitions { get; } = new();
+
+    public HashSet<string> DefinitionNames { get; } = new(StringComparer.Ordinal);
     private readonly List<NameUse> placeholderReads = [];
     private readonly List<NameUse> bareReads = [];
 

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
+using Portique.Templating.Runtime;
 using Portique.Templating.Syntax;
 
 namespace Portique.Templating.Parsing;
@@ -15,12 +16,13 @@ internal sealed record ParsedTemplate(Block Root, IReadOnlyList<ParseError> Erro
 internal sealed partial class TemplateParser
 {
     private static readonly FrozenSet<string> DirectiveKeywords =
-        FrozenSet.Create(StringComparer.Ordinal, "if", "elif", "else", "end", "for", "set", "slurp", "break", "continue");
+        FrozenSet.Create(
+            StringComparer.Ordinal, "if", "elif", "else", "end", "for", "set", "slurp", "break", "continue", "silent", "echo", "def", "include", "unless");
 
     /// <summary>Cheetah directives Creole would run: written here they must not pass silently as text.</summary>
     private static readonly FrozenSet<string> UnsupportedCheetahDirectives = FrozenSet.Create(
         StringComparer.Ordinal,
-        "include", "import", "from", "def", "block", "call", "silent", "echo", "raw", "while", "unless", "try",
+        "import", "from", "block", "call", "raw", "while", "try",
         "except", "finally", "return", "pass", "stop", "filter", "cache", "capture", "extends", "repeat", "assert",
         "raise", "del");
 
@@ -46,7 +48,14 @@ internal sealed partial class TemplateParser
     {
         source = new SourceText(template);
         blocks = new BlockBuilder(errors.Add);
+        foreach (Match definition in DefinitionLine().Matches(template))
+        {
+            names.DefinitionNames.Add(definition.Groups["name"].Value);
+        }
     }
+
+    [GeneratedRegex(@"^[ \t]*%def[ \t]+(?<name>[A-Za-z_][A-Za-z0-9_]*)", RegexOptions.Multiline)]
+    private static partial Regex DefinitionLine();
 
     public static ParsedTemplate Parse(string template)
     {
@@ -220,7 +229,12 @@ internal sealed partial class TemplateParser
         {
             names.Rollback(checkpoint);
             Report(error.Offset, error.Message);
-            KeepBlockStructure(keyword, FirstWordAt(argumentsStart), at);
+
+            // A one-line "%if x: text" opens no block: no knock-on "%end if expected".
+            if (error.Message != EoleMessages.SingleLineDirective(keyword))
+            {
+                KeepBlockStructure(keyword, FirstWordAt(argumentsStart), at);
+            }
         }
 
         position = standalone || keyword == "slurp" ? source.NextLineStartOf(start) : contentEnd;
@@ -241,32 +255,74 @@ internal sealed partial class TemplateParser
                 blocks.AddElif(ParseCondition(parser, "else if"), at);
                 break;
             case "else":
-                parser.ExpectEnd(keyword);
+                ExpectBlockEnd(parser, keyword);
                 blocks.AddElse(at);
                 break;
             case "end":
                 var kind = parser.Next();
-                if (!kind.IsKeyword("if") && !kind.IsKeyword("for"))
+                if (!kind.IsKeyword("if") && !kind.IsKeyword("for") && !kind.IsKeyword("def") && !kind.IsKeyword("unless"))
                 {
                     throw new TemplateSyntaxException(kind.Start, Messages.EndKindExpected);
                 }
 
-                parser.ExpectEnd("end " + kind.Text);
+                // Cheetah ignores what follows "%end if" on its line.
                 blocks.Close(kind.Text, at);
                 break;
             case "for":
                 var targets = ParseLoopTargets(parser);
                 var iterable = parser.ParseExpression();
-                parser.ExpectEnd(keyword);
+                ExpectBlockEnd(parser, keyword);
                 blocks.OpenFor(targets, iterable, at);
                 break;
+            case "silent" or "echo":
+                var effect = parser.ParseExpression();
+                parser.ExpectEnd(keyword);
+                blocks.Add(new SilentNode(at, effect, echo: keyword == "echo"));
+                break;
+            case "include":
+                var included = parser.ParseExpression();
+                parser.ExpectEnd(keyword);
+                blocks.Add(new IncludeNode(at, included));
+                break;
+            case "def":
+                var (definition, parameters) = ParseDefinition(parser);
+                blocks.OpenDef(definition, parameters, names.Definitions, at);
+                break;
             case "set":
+                var isGlobal = parser.Peek().IsKeyword("global");
+                if (isGlobal)
+                {
+                    // %set global: shared with %include'd templates, as Cheetah's globalSetVars.
+                    parser.Next();
+                }
+
                 var name = ParseTarget(parser);
+                Func<object?, object?, object?>? augmented = parser.Peek() switch
+                {
+                    { Text: "+" } token when token.IsSymbol("+") => PythonOperators.Add,
+                    { Text: "-" } token when token.IsSymbol("-") => PythonOperators.Subtract,
+                    _ => null,
+                };
+                if (augmented is not null)
+                {
+                    // %set %%i += 1, as Cheetah allows.
+                    parser.Next();
+                }
+
                 parser.Expect("=");
                 var value = parser.ParseExpression();
                 parser.ExpectEnd(keyword);
                 names.AddLocal(name);
-                blocks.Add(new SetNode(at, name, value));
+                if (augmented is not null)
+                {
+                    value = new BinaryExpression(at, augmented, new VariableExpression(at, name, isPlaceholder: true), value);
+                }
+
+                blocks.Add(new SetNode(at, name, value, isGlobal));
+                break;
+            case "unless":
+                var unless = ParseCondition(parser, keyword);
+                blocks.OpenIf(new UnaryExpression(at, static v => !PythonValue.IsTrue(v), unless), at, "unless");
                 break;
             case "break" or "continue":
                 parser.ExpectEnd(keyword);
@@ -281,8 +337,56 @@ internal sealed partial class TemplateParser
     private static Expression ParseCondition(ExpressionParser parser, string directive)
     {
         var condition = parser.ParseExpression();
-        parser.ExpectEnd(directive);
+        ExpectBlockEnd(parser, directive);
         return condition;
+    }
+
+    /// <summary>The end of a block directive: <c>%if x:</c> with Python's colon is accepted; the one-line form is named as unsupported.</summary>
+    private static void ExpectBlockEnd(ExpressionParser parser, string directive)
+    {
+        if (parser.Peek().IsSymbol(":"))
+        {
+            var colon = parser.Next();
+            if (parser.Peek().Kind != TokenKind.End)
+            {
+                throw new TemplateSyntaxException(colon.Start, EoleMessages.SingleLineDirective(directive.Split(' ')[^1]));
+            }
+        }
+
+        parser.ExpectEnd(directive);
+    }
+
+    /// <summary><c>%def name</c> or <c>%def name(a, %%b)</c>.</summary>
+    private (string Name, List<string> Parameters) ParseDefinition(ExpressionParser parser)
+    {
+        var name = ParseTarget(parser);
+        var parameters = new List<string>();
+        if (parser.Peek().IsSymbol("("))
+        {
+            parser.Next();
+            while (!parser.Peek().IsSymbol(")"))
+            {
+                var parameter = parser.Next();
+                if (parameter.Kind is not (TokenKind.Placeholder or TokenKind.Name))
+                {
+                    throw new TemplateSyntaxException(parameter.Start, EoleMessages.ParameterExpected);
+                }
+
+                parameters.Add(parameter.Text);
+                if (!parser.Peek().IsSymbol(","))
+                {
+                    break;
+                }
+
+                parser.Next();
+            }
+
+            parser.Expect(")");
+        }
+
+        ExpectBlockEnd(parser, "def");
+        parameters.ForEach(names.AddLocal);
+        return (name, parameters);
     }
 
     /// <summary><c>%%x</c> or <c>%%i, %%x</c> (bare names too), up to and including <c>in</c>.</summary>
@@ -325,6 +429,12 @@ internal sealed partial class TemplateParser
             case "for":
                 blocks.OpenFor([], invalid, at);
                 break;
+            case "def":
+                blocks.OpenDef(firstWord, [], names.Definitions, at);
+                break;
+            case "unless":
+                blocks.OpenIf(invalid, at, "unless");
+                break;
             case "elif":
             case "else" when firstWord == "if":
                 blocks.AddElif(invalid, at);
@@ -332,7 +442,7 @@ internal sealed partial class TemplateParser
             case "else":
                 blocks.AddElse(at);
                 break;
-            case "end" when firstWord is "if" or "for":
+            case "end" when firstWord is "if" or "for" or "def" or "unless":
                 blocks.Close(firstWord, at);
                 break;
         }

@@ -24,7 +24,7 @@ internal static class BuiltinFunctions
         new("is_empty", 1, 1, (_, args) => IsEmpty(args[0])),
         new("custom_join", 1, 2, (_, args) => CustomJoin(args)),
         new("shell_quote", 1, 1, (_, args) => ShellQuote(args[0])),
-    }.ToFrozenDictionary(function => function.Name, StringComparer.Ordinal);
+    }.Concat(EoleHelpers.All).ToFrozenDictionary(function => function.Name, StringComparer.Ordinal);
 
     public static bool TryGet(string name, out BuiltinFunction function) => All.TryGetValue(name, out function!);
 

@@ -13,6 +13,12 @@ internal static class Members
             return PythonValue.Normalize(slave);
         }
 
+        // EOLE 2.3's multi items: .value is the item, .index its rank.
+        if (target is CreoleRow { Index: { } index } eoleRow && name is "value" or "index")
+        {
+            return name == "value" ? PythonValue.Normalize(eoleRow.Value) : (long)index;
+        }
+
         var value = PythonValue.Unwrap(target);
         if (HasMethod(value, name))
         {
@@ -34,6 +40,21 @@ internal static class Members
             case IReadOnlyList<object?> list when ListMethods.All.TryGetValue(name, out var method):
                 Arity.Check(name, method.MinArguments, method.MaxArguments, arguments);
                 return method.Invoke(list, arguments);
+            case List<object?> mutable when name is "append" or "extend":
+                Arity.Check(name, 1, 1, arguments);
+                if (name == "append")
+                {
+                    mutable.Add(arguments[0]);
+                }
+                else
+                {
+                    mutable.AddRange(PythonSequences.Iterate(arguments[0]).ToList());
+                }
+
+                RenderLimits.CheckSequenceLength(mutable.Count);
+                return null;
+            case PythonDict dict:
+                return dict.CallMethod(name, arguments);
             default:
                 throw new EvaluationException(Messages.UnknownMethod(PythonValue.TypeName(target), name));
         }
@@ -43,6 +64,7 @@ internal static class Members
     {
         string => StringMethods.All.ContainsKey(name),
         IReadOnlyList<object?> => ListMethods.All.ContainsKey(name),
+        PythonDict => PythonDict.HasMethod(name),
         _ => false,
     };
 }

@@ -107,6 +107,8 @@ internal static class PythonOperators
                 return text.Contains(part, StringComparison.Ordinal);
             case IReadOnlyList<object?> list:
                 return list.Any(element => AreEqual(element, item));
+            case PythonDict dict:
+                return dict.TryGet(item, out _);
             default:
                 throw Unsupported("in", item, container);
         }

@@ -7,6 +7,7 @@ internal static class PythonSequences
     {
         string text => text.Select(c => (object?)c.ToString()),
         IReadOnlyList<object?> list => list.Select(PythonValue.Normalize),
+        PythonDict dict => dict.Keys.ToList(),
         _ => throw new EvaluationException(Messages.NotIterable(PythonValue.TypeName(value))),
     };
 
@@ -14,6 +15,7 @@ internal static class PythonSequences
     {
         string text => text.Length,
         IReadOnlyList<object?> list => list.Count,
+        PythonDict dict => dict.Count,
         _ => throw new EvaluationException(Messages.HasNoLength(PythonValue.TypeName(value))),
     };
 
@@ -25,6 +27,8 @@ internal static class PythonSequences
                 return text[ResolveIndex(index, text.Length)].ToString();
             case IReadOnlyList<object?> list:
                 return PythonValue.Normalize(list[ResolveIndex(index, list.Count)]);
+            case PythonDict dict:
+                return dict.Get(index);
             default:
                 throw new EvaluationException(Messages.NotIndexable(PythonValue.TypeName(target)));
         }

@@ -12,6 +12,9 @@ internal static class PythonText
         var other => Repr(other),
     };
 
+    /// <summary>What a placeholder writes: Cheetah's filter prints <c>None</c> as nothing, everything else as <c>str()</c>.</summary>
+    public static string Placeholder(object? value) => PythonValue.Unwrap(value) is null ? string.Empty : Str(value);
+
     public static string Repr(object? value)
     {
         var text = new StringBuilder(16, RenderLimits.MaxSequenceLength);
@@ -104,6 +107,20 @@ internal static class PythonText
                 break;
             case IReadOnlyList<object?> list:
                 AppendItems(text, list, "[", "]", depth);
+                break;
+            case PythonDict dict:
+                text.Append('{');
+                var first = true;
+                foreach (var (key, item) in dict.Entries)
+                {
+                    text.Append(first ? "" : ", ");
+                    first = false;
+                    AppendRepr(text, key, depth + 1);
+                    text.Append(": ");
+                    AppendRepr(text, PythonValue.Normalize(item), depth + 1);
+                }
+
+                text.Append('}');
                 break;
             case var other:
                 text.Append(Convert.ToString(other, CultureInfo.InvariantCulture));

@@ -26,6 +26,7 @@ internal static class PythonValue
         string => "str",
         TupleValue => "tuple",
         IReadOnlyList<object?> => "list",
+        PythonDict => "dict",
         var other => other.GetType().Name,
     };
 
@@ -37,6 +38,7 @@ internal static class PythonValue
         double d => d != 0,
         string s => s.Length > 0,
         IReadOnlyList<object?> list => list.Count > 0,
+        PythonDict dict => dict.Count > 0,
         _ => true,
     };
 

@@ -5,13 +5,26 @@ namespace Portique.Templating.Runtime;
 /// <summary>The state of one render: the scope, the template's local variables and the output.</summary>
 internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
 {
-    private readonly StringBuilder output = new(expectedLength);
+    private StringBuilder output = new(expectedLength);
     private int loopIterations;
 
     public ITemplateScope Scope => scope;
 
-    /// <summary>Cheetah semantics: <c>%set</c> and <c>%for</c> variables are locals of the whole template.</summary>
-    public Dictionary<string, object?> Locals { get; } = new(StringComparer.Ordinal);
+    /// <summary>Cheetah semantics: <c>%set</c> and <c>%for</c> variables are locals of the whole template (an <c>%include</c>d one has its own).</summary>
+    public Dictionary<string, object?> Locals { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>%set global</c> variables: shared by a template and those it includes.</summary>
+    public Dictionary<string, object?> Globals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gives an included template fresh locals; returns the includer's, for <see cref="RestoreLocals"/>.</summary>
+    public Dictionary<string, object?> EnterInclude()
+    {
+        var saved = Locals;
+        Locals = new Dictionary<string, object?>(StringComparer.Ordinal);
+        return saved;
+    }
+
+    public void RestoreLocals(Dictionary<string, object?> saved) => Locals = saved;
 
     public void Write(string text)
     {
@@ -32,4 +45,28 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
     }
 
     public string Output() => output.ToString();
+
+    // %def calls and %include render into their own buffer (EOLE compatibility).
+    private readonly Stack<StringBuilder> outer = new();
+
+    /// <summary>The text the last <c>%def</c> call produced.</summary>
+    public string? LastCallOutput { get; set; }
+
+    public void BeginCall()
+    {
+        if (outer.Count >= RenderLimits.MaxCallDepth)
+        {
+            throw new EvaluationException(EoleMessages.CallTooDeep(RenderLimits.MaxCallDepth));
+        }
+
+        outer.Push(output);
+        output = new StringBuilder();
+    }
+
+    public string EndCall()
+    {
+        var text = output.ToString();
+        output = outer.Pop();
+        return text;
+    }
 }

@@ -13,6 +13,9 @@ internal static class RenderLimits
     /// <summary>Deepest list nesting that printing or comparing will walk.</summary>
     public const int MaxValueDepth = 100;
 
+    /// <summary>Nested <c>%def</c> calls and <c>%include</c>s.</summary>
+    public const int MaxCallDepth = 50;
+
     public static void CheckSequenceLength(long length)
     {
         if (length > MaxSequenceLength)

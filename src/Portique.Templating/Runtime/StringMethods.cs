@@ -18,6 +18,16 @@ internal static class StringMethods
         ["startswith"] = new(1, 1, (text, args) => text.StartsWith(Arity.String("startswith", args[0]), StringComparison.Ordinal)),
         ["endswith"] = new(1, 1, (text, args) => text.EndsWith(Arity.String("endswith", args[0]), StringComparison.Ordinal)),
         ["replace"] = new(2, 3, Replace),
+
+        // More str methods real EOLE templates call.
+        ["count"] = new(1, 1, (text, args) => (long)CountOccurrences(text, Arity.String("count", args[0]))),
+        ["find"] = new(1, 1, (text, args) => (long)text.IndexOf(Arity.String("find", args[0]), StringComparison.Ordinal)),
+        ["rfind"] = new(1, 1, (text, args) => (long)text.LastIndexOf(Arity.String("rfind", args[0]), StringComparison.Ordinal)),
+        ["isdigit"] = new(0, 0, (text, _) => text.Length > 0 && text.All(char.IsDigit)),
+        ["isalpha"] = new(0, 0, (text, _) => text.Length > 0 && text.All(char.IsLetter)),
+        ["isalnum"] = new(0, 0, (text, _) => text.Length > 0 && text.All(char.IsLetterOrDigit)),
+        ["capitalize"] = new(0, 0, (text, _) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..].ToLowerInvariant()),
+        ["zfill"] = new(1, 1, (text, args) => ZeroFill(text, Arity.Integer("zfill", args[0]))),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Joins under the sequence-length limit, so a join cannot build a gigantic string.</summary>
@@ -42,6 +52,34 @@ internal static class StringMethods
     }
 
     private static string JoinedItem(object? item) => Arity.String("join", item);
+
+    private static int CountOccurrences(string text, string part)
+    {
+        if (part.Length == 0)
+        {
+            return text.Length + 1;
+        }
+
+        var count = 0;
+        for (var index = text.IndexOf(part, StringComparison.Ordinal); index >= 0; index = text.IndexOf(part, index + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string ZeroFill(string text, long width)
+    {
+        RenderLimits.CheckSequenceLength(width);
+        if (text.Length >= width)
+        {
+            return text;
+        }
+
+        var sign = text.Length > 0 && text[0] is '+' or '-' ? text[..1] : "";
+        return sign + new string('0', (int)width - text.Length) + text[sign.Length..];
+    }
 
     private static string Strip(string name, string text, IReadOnlyList<object?> args, bool start, bool end)
     {

@@ -8,5 +8,5 @@ internal sealed class ListExpression(SourcePosition position, IReadOnlyList<Expr
     : Expression(position, DepthAbove([null, .. items]))
 {
     protected override object? EvaluateCore(RenderContext context) =>
-        items.Select(item => item.Evaluate(context)).ToArray();
+        items.Select(item => item.Evaluate(context)).ToList();
 }

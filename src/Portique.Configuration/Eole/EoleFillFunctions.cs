@@ -1,0 +1,245 @@
+using System.Globalization;
+
+namespace Portique.Configuration;
+
+/// <summary>An argument of an EOLE fill function: its <c>name</c> (null when positional), its items, whether it is a list.</summary>
+/// <param name="Name">The <c>&lt;param name='...'&gt;</c>, or null for a positional argument.</param>
+/// <param name="Items">The items (one for a single value; <see langword="null"/> items are Python's <c>None</c>).</param>
+/// <param name="IsList">Whether the value is a list (a multi variable, a Python list).</param>
+public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bool IsList)
+{
+    /// <summary>The value as Python sees it: <see langword="null"/>, a text, or the list.</summary>
+    internal object? Value => IsList ? Items : Items.Count == 0 ? null : Items[0];
+}
+
+/// <summary>
+/// EOLE's standard fill functions (eosfunc), computed with EOLE's semantics:
+/// <list type="bullet">
+/// <item><c>calc_network(ip, netmask)</c>, <c>calc_broadcast(ip, netmask)</c>: the network / broadcast address; no value if either is missing or invalid.</item>
+/// <item><c>calc_classe(netmask)</c>: the prefix length of a netmask (<c>255.255.255.0</c> → <c>24</c>).</item>
+/// <item><c>calc_val_first_value(p1, ...)</c>: the first positional parameter's value.</item>
+/// <item><c>auto_copy_val(p)</c>: as <c>calc_val</c>.</item>
+/// <item><c>calc_multi_condition(param, match='oui', mismatch='non', operator='AND', default_match, default_mismatch,
+/// eval_match, eval_mismatch, condition_1, ...)</c>: compares every <c>condition_*</c> (in key order) with <c>param</c>
+/// (or, when <c>param</c> is a Python list, with its element of the same rank); AND: <c>match</c> when all equal, OR: when one does.
+/// <c>default_match='None'</c> gives no value; <c>eval_*='True'</c> reads the result as a (safe) Python literal.</item>
+/// <item><c>list_len_gt(param, max_len, match, mismatch, ...)</c>: <c>match</c> when the list has more than <c>max_len</c> items.</item>
+/// </list>
+/// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>...) are not computed (<c>random_int</c> is drawn once and stored when config.eol is written, see <see cref="RandomRange"/>):
+/// the stored value, else the default applies. Values are compared as text.
+/// </summary>
+public static class EoleFillFunctions
+{
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "calc_network", "calc_broadcast", "calc_classe", "calc_val_first_value", "auto_copy_val", "calc_multi_condition", "list_len_gt",
+    };
+
+    /// <summary>The functions Portique computes.</summary>
+    public static IReadOnlyCollection<string> Names => Known;
+
+    /// <summary>Whether Portique computes <paramref name="function"/>.</summary>
+    public static bool IsComputed(string function) => Known.Contains(function);
+
+    /// <summary>Computes a function; <see langword="null"/> means no value (or a function Portique does not compute).</summary>
+    public static IReadOnlyList<string?>? Compute(string function, IReadOnlyList<FillArgument> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var positional = arguments.Where(a => a.Name is null).ToList();
+        var named = arguments.Where(a => a.Name is not null).GroupBy(a => a.Name!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+
+        FillArgument? Argument(string name, int index) =>
+            named.TryGetValue(name, out var found) ? found : index < positional.Count ? positional[index] : null;
+
+        string? Text(string name, int index) => Argument(name, index)?.Value as string;
+
+        return function switch
+        {
+            "calc_network" => Network(Text("ip", 0), Text("netmask", 1), broadcast: false),
+            "calc_broadcast" => Network(Text("ip", 0), Text("netmask", 1), broadcast: true),
+            "calc_classe" => Text("netmask", 0) is { } mask ? [Classe(mask)] : null,
+            "calc_val_first_value" => positional.Count == 0 ? null : NoneIfEmpty(positional[0].Items),
+            "auto_copy_val" => Argument("valeur", 0) is { } value ? NoneIfEmpty(value.Items) : null,
+            "calc_multi_condition" => MultiCondition(Argument("param", 0), named),
+            "list_len_gt" => ListLengthGreater(Argument("param", 0), Text("max_len", 1), named),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// EOLE's <c>calc_multi_val</c>: a single parameter's value is appended (a parameter without value gives no
+    /// value at all, or is skipped with <c>allow_none</c>); a list's items are appended unless already present.
+    /// </summary>
+    public static IReadOnlyList<string?>? CalcMultiVal(IReadOnlyList<FillArgument> arguments, bool allowNone)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var result = new List<string?>();
+        foreach (var argument in arguments)
+        {
+            if (argument.IsList)
+            {
+                result.AddRange(argument.Items.Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.Ordinal).Where(i => !result.Contains(i, StringComparer.Ordinal)).ToList());
+                continue;
+            }
+
+            var value = argument.Items.Count == 0 ? null : argument.Items[0];
+            if (string.IsNullOrEmpty(value))
+            {
+                if (allowNone)
+                {
+                    continue;
+                }
+
+                return null;
+            }
+
+            result.Add(value);
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    private static IReadOnlyList<string?>? NoneIfEmpty(IReadOnlyList<string?> items) => items.Any(i => i is not null) ? items : null;
+
+    private static string?[]? Network(string? ip, string? netmask, bool broadcast)
+    {
+        if (ip is null || netmask is null || !VariableTypes.TryParseIpv4(ip, out var address) || !TryParseMask(netmask, out var mask))
+        {
+            return null;
+        }
+
+        var network = address & mask;
+        return [FormatIpv4(broadcast ? network | ~mask : network)];
+    }
+
+    /// <summary>A dotted netmask, or a prefix length as ipaddress accepts it.</summary>
+    private static bool TryParseMask(string text, out uint mask)
+    {
+        if (VariableTypes.TryParseIpv4(text, out mask))
+        {
+            var hostBits = ~mask;
+            return (hostBits & (hostBits + 1)) == 0;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) && prefix is >= 0 and <= 32)
+        {
+            mask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
+            return true;
+        }
+
+        return false;
+    }
+
+    internal static string FormatIpv4(uint address) =>
+        string.Join('.', new[] { address >> 24, (address >> 16) & 255, (address >> 8) & 255, address & 255 }.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>EOLE's <c>calc_classe</c>: the prefix length of a contiguous netmask, else the text unchanged.</summary>
+    public static string Classe(string netmask)
+    {
+        ArgumentNullException.ThrowIfNull(netmask);
+        if (VariableTypes.TryParseIpv4(netmask, out var mask) && ((~mask & (~mask + 1)) == 0))
+        {
+            return System.Numerics.BitOperations.PopCount(mask).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return netmask;
+    }
+
+    private static (object? Match, object? Mismatch)? Outcomes(IReadOnlyDictionary<string, FillArgument> named)
+    {
+        string? Option(string name) => named.TryGetValue(name, out var a) ? a.Value as string : null;
+        object? Result(string given, string defaultName, string fallback, string evalName)
+        {
+            object? value = named.ContainsKey(given) ? Option(given)
+                : Option(defaultName) is { } d ? (d == "None" ? null : d)
+                : fallback;
+            if (Option(evalName) == "True" && value is string text)
+            {
+                return PythonLiteral.TryEvaluate(text, out var evaluated) ? evaluated : throw new FormatException(text);
+            }
+
+            return value;
+        }
+
+        try
+        {
+            return (Result("match", "default_match", "oui", "eval_match"), Result("mismatch", "default_mismatch", "non", "eval_mismatch"));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<string?>? AsItems(object? value) => value switch
+    {
+        null => null,
+        List<object?> list => list.Select(PythonLiteral.Text).ToArray(),
+        _ => [PythonLiteral.Text(value)],
+    };
+
+    private static IReadOnlyList<string?>? MultiCondition(FillArgument? parameter, IReadOnlyDictionary<string, FillArgument> named)
+    {
+        var operatorName = named.TryGetValue("operator", out var op) ? op.Value as string : "AND";
+        if (parameter is null || operatorName is not ("AND" or "OR") || Outcomes(named) is not { } outcomes)
+        {
+            return null;
+        }
+
+        var (match, mismatch) = outcomes;
+
+        object? param = parameter.Value;
+        if (param is string text && text.StartsWith('['))
+        {
+            if (!PythonLiteral.TryEvaluate(text, out param))
+            {
+                return null;
+            }
+        }
+
+        // Python sorts the keys as text: condition_10 comes before condition_2, as in EOLE.
+        var conditions = named.Where(n => n.Key.StartsWith("condition_", StringComparison.Ordinal))
+            .OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => n.Value).ToList();
+        if (param is List<object?> expected && expected.Count != conditions.Count)
+        {
+            return null;
+        }
+
+        for (var index = 0; index < conditions.Count; index++)
+        {
+            var wanted = param is List<object?> list ? PythonLiteral.Text(list[index]) : param as string;
+            var condition = conditions[index];
+            var equal = !condition.IsList && condition.Value as string == wanted;
+            if (operatorName == "AND" && !equal)
+            {
+                return AsItems(mismatch);
+            }
+
+            if (operatorName == "OR" && equal)
+            {
+                return AsItems(match);
+            }
+        }
+
+        return AsItems(operatorName == "AND" ? match : mismatch);
+    }
+
+    private static IReadOnlyList<string?>? ListLengthGreater(FillArgument? parameter, string? maxLength, IReadOnlyDictionary<string, FillArgument> named)
+    {
+        if (Outcomes(named) is not { } outcomes)
+        {
+            return null;
+        }
+
+        var (match, mismatch) = outcomes;
+
+        if (parameter is { IsList: true } list && long.TryParse(maxLength, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var max))
+        {
+            return AsItems(list.Items.Count > max ? match : mismatch);
+        }
+
+        return AsItems(mismatch);
+    }
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portique.Configuration;
+using Portique.Templating;
+using Portique.TestSupport;
+
+namespace Portique.Orchestration.Tests;
+
+/// <summary>
+/// A root holding a whole EOLE module (EoleModule/: dictionaries, templates and config.eol written from EOLE's
+/// documentation examples): it validates, and every template renders byte-identical to EOLE's engine, Debian's
+/// python3-cheetah with EOLE's settings and a port of EOLE's helpers (EoleModule/eole_peer.py), with the module's
+/// values and with empty values.
+/// </summary>
+public sealed class EoleCompatibilityTests : IDisposable
+{
+    private static readonly string Module = Path.Join(AppContext.BaseDirectory, "EoleModule");
+
+    private readonly TempRoot temp = new("portique-eole-");
+
+    public EoleCompatibilityTests()
+    {
+        Copy(Path.Join(Module, "dicos"), temp.Root.DictionariesDirectory);
+        Copy(Path.Join(Module, "distrib"), temp.Root.TemplatesDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(temp.Root.ConfigEol)!);
+        File.Copy(Path.Join(Module, "config.eol"), temp.Root.ConfigEol);
+    }
+
+    private Workspace Workspace => new(temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
+
+    [Fact]
+    public void A_root_holding_a_whole_eole_module_and_its_config_eol_validates()
+    {
+        var configuration = Workspace.Evaluate();
+
+        var report = Workspace.Validate(configuration);
+
+        Assert.Empty(report.Problems);
+        Assert.Equal("variable_d_un_module_retire", Assert.Single(report.Warnings).Subject);
+        Assert.Equal(["192.168.232.2", "10.21.3.1"], configuration.Find("dns_forwarders")!.Values.Skip(1));
+        Assert.Equal(["10.21.0.0"], configuration.Find("adresse_network_eth0")!.Values);
+        Assert.Equal(["authentifie"], configuration.Find("proxy_mode")!.Values);
+        Assert.True(configuration.Find("proxy_parent")!.Disabled);
+    }
+
+    [Fact]
+    public void Every_template_renders_byte_identical_to_eoles_cheetah_with_the_modules_values()
+    {
+        var configuration = Workspace.Evaluate();
+        var rendered = Workspace.RenderAll(configuration);
+
+        var portique = rendered.Where(f => f.Content is not null && f.Declaration.Templating)
+            .ToDictionary(f => f.Declaration.Source, f => f.Content!, StringComparer.Ordinal);
+        var eole = RenderWithEole(configuration, portique.Keys);
+
+        Assert.Equal(8, portique.Count);
+        foreach (var (source, text) in portique)
+        {
+            Assert.Equal(eole[source], text);
+        }
+
+        var copied = rendered.Single(f => f.Declaration.Source == "motd.txt");
+        Assert.Equal(File.ReadAllText(Path.Join(Module, "distrib", "motd.txt")), copied.Content);
+    }
+
+    [Fact]
+    public void Every_template_renders_byte_identical_to_eoles_cheetah_with_empty_values()
+    {
+        var configuration = Workspace.Evaluate(ConfigValues.Empty);
+        var scope = new ConfigurationScope(Values(configuration), temp.Root, temp.Root.TemplatesDirectory);
+        var sources = configuration.Files.Where(f => f.Enabled && f.Templating).Select(f => f.Source).ToArray();
+
+        var eole = RenderWithEole(configuration, sources);
+
+        Assert.Equal(7, sources.Length);
+        foreach (var source in sources)
+        {
+            var text = File.ReadAllText(Path.Join(temp.Root.TemplatesDirectory, source));
+            Assert.Equal(eole[source], CreoleTemplate.Parse(text, source).Render(scope));
+        }
+    }
+
+    [Fact]
+    public void Portiques_own_dictionaries_live_in_their_own_folder_and_are_read_with_eoles()
+    {
+        var shipped = Path.Join(AppContext.BaseDirectory, "share");
+        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
+        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
+        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
+        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+
+        var workspace = Workspace;
+        var configuration = workspace.Evaluate();
+        var report = workspace.Validate(configuration);
+        var rendered = workspace.RenderAll(configuration).Where(f => f.Content is not null).Select(f => f.Declaration.Name).ToArray();
+
+        Assert.Empty(report.Problems);
+        Assert.Contains("/etc/hosts", rendered);
+        Assert.Contains("/etc/eole/conteneur-vars.conf", rendered);
+        Assert.DoesNotContain(
+            Directory.EnumerateFiles(temp.Root.DictionariesDirectory),
+            path => File.ReadAllText(path).Contains("repeat=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dictionary_name_present_in_eoles_and_portiques_folders_is_an_error()
+    {
+        Copy(Path.Join(Module, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder), only: "20_ssh.xml");
+
+        var error = Assert.Throws<Portique.Core.DictionaryException>(() => Workspace.LoadDictionaries());
+
+        Assert.Equal("20_ssh.xml", Assert.Single(error.Diagnostics).Subject);
+    }
+
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>What templates see, without validation (empty values are not all valid): enabled variables, masters as rows.</summary>
+    private static TemplateValues Values(EvaluatedConfiguration configuration)
+    {
+        var enabled = configuration.Variables.Where(v => !v.Disabled).ToArray();
+        var masters = enabled.Where(v => v.IsMaster).ToDictionary(
+            m => m.Name,
+            m => new MasterRows(
+                (object?[])m.TypedValue!,
+                m.Slaves.Select(configuration.Find).Where(s => s is { Disabled: false })
+                    .ToDictionary(s => s!.Name, s => (IReadOnlyList<object?>)(object?[])s!.TypedValue!, StringComparer.Ordinal)),
+            StringComparer.Ordinal);
+        return new TemplateValues(enabled.ToDictionary(v => v.Name, v => v.TypedValue, StringComparer.Ordinal), masters);
+    }
+
+    private Dictionary<string, string> RenderWithEole(EvaluatedConfiguration configuration, IEnumerable<string> sources)
+    {
+        var values = Values(configuration);
+        var variables = new JsonObject();
+        foreach (var (name, value) in values.Variables)
+        {
+            variables[name] = values.Masters.TryGetValue(name, out var rows)
+                ? new JsonObject
+                {
+                    ["master"] = ToJson(rows.MasterValues),
+                    ["slaves"] = new JsonObject(rows.Slaves.Select(s => KeyValuePair.Create(s.Key, ToJson(s.Value)))),
+                }
+                : ToJson(value);
+        }
+
+        var request = new JsonObject
+        {
+            ["root"] = temp.Directory,
+            ["distrib"] = temp.Root.TemplatesDirectory,
+            ["variables"] = variables,
+            ["templates"] = new JsonArray([.. sources.Distinct().Select(s => (JsonNode)s)]),
+        };
+        var requestPath = temp.PathOf("peer-request.json");
+        File.WriteAllText(requestPath, request.ToJsonString());
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Join(Module, "eole_peer.py"));
+        start.ArgumentList.Add(requestPath);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, "EOLE's engine (python3-cheetah, installed by scripts/install-deps.sh) failed: " + error);
+        var results = JsonSerializer.Deserialize<Dictionary<string, string>>(output.Result)!;
+        foreach (var (source, text) in results)
+        {
+            Assert.False(text.StartsWith("ERROR: ", StringComparison.Ordinal), source + ": " + text);
+        }
+
+        return results;
+    }
+
+    private static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        long l => JsonValue.Create(l),
+        bool b => JsonValue.Create(b),
+        IEnumerable<object?> list => new JsonArray([.. list.Select(ToJson)]),
+        _ => JsonValue.Create(value.ToString()),
+    };
+
+    private static void Copy(string from, string to, string? only = null)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from).Where(f => only is null || Path.GetFileName(f) == only))
+        {
+            File.Copy(file, Path.Join(to, Path.GetFileName(file)));
+        }
+    }
+}
