@@ -50,7 +50,24 @@ public sealed class Workspace
         Folders = folders;
         DictionariesDirectory = folders[0].Dictionaries;
         TemplatesDirectory = folders[^1].Templates;
+        // On an EOLE server, EOLE's instance/reconfigure render the files of EOLE's folder: Portique reads those
+        // dictionaries for their variables but renders only its own files, so no file is written twice.
+        EoleFolder = rootHasDictionaries && folders.Count > 1 && File.Exists(root.Resolve(EoleCreoleMarker))
+            ? root.DictionariesDirectory
+            : null;
     }
+
+    /// <summary>A command of EOLE's Creole: where it exists, EOLE renders the files of its own dictionary folder.</summary>
+    public const string EoleCreoleMarker = "/usr/bin/CreoleGet";
+
+    /// <summary>EOLE's dictionary folder when EOLE's Creole renders its files itself (an EOLE server); otherwise null.</summary>
+    public string? EoleFolder { get; }
+
+    /// <summary>The declared files Portique renders: all of them, except on an EOLE server those of EOLE's folder.</summary>
+    private IEnumerable<EvaluatedFile> OwnFiles(EvaluatedConfiguration configuration) =>
+        EoleFolder is null
+            ? configuration.Files
+            : configuration.Files.Where(f => !File.Exists(Path.Join(EoleFolder, f.Location.File)));
 
     /// <summary>The dictionary folders read, in order, each with its templates folder: EOLE's and/or Portique's, or the shipped ones.</summary>
     public IReadOnlyList<(string Dictionaries, string Templates)> Folders { get; }
@@ -189,7 +206,7 @@ public sealed class Workspace
         var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, Folders[0].Templates, safeValues);
         var rendered = new List<RenderedFile>();
         var errors = new List<Diagnostic>();
-        foreach (var file in configuration.Files)
+        foreach (var file in OwnFiles(configuration))
         {
             if (!file.Enabled)
             {
@@ -316,7 +333,7 @@ public sealed class Workspace
     private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
     {
         var problems = new List<Diagnostic>();
-        foreach (var file in configuration.Files.Where(f => f.Enabled && f.Templating))
+        foreach (var file in OwnFiles(configuration).Where(f => f.Enabled && f.Templating))
         {
             try
             {

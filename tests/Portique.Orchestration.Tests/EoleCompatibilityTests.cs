@@ -104,6 +104,36 @@ public sealed class EoleCompatibilityTests : IDisposable
     }
 
     [Fact]
+    public void On_an_eole_server_portique_reads_eoles_dictionaries_but_renders_only_its_own_files()
+    {
+        var shipped = Path.Join(AppContext.BaseDirectory, "share");
+        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
+        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
+        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
+        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+        var rendersBefore = Rendered(Workspace);
+        var marker = temp.Root.Resolve(Workspace.EoleCreoleMarker);
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        File.WriteAllText(marker, "#!/bin/sh\n");
+
+        var workspace = Workspace;
+        var rendered = Rendered(workspace);
+
+        Assert.Equal(temp.Root.DictionariesDirectory, workspace.EoleFolder);
+        Assert.Contains("/etc/hosts", rendersBefore);
+        Assert.DoesNotContain("/etc/hosts", rendered);
+        Assert.Contains("/etc/eole/conteneur-vars.conf", rendered);
+        Assert.NotNull(workspace.Evaluate().Find("nom_machine"));
+
+        static string[] Rendered(Workspace workspace)
+        {
+            var configuration = workspace.Evaluate();
+            Assert.Empty(workspace.Validate(configuration).Problems);
+            return workspace.RenderAll(configuration).Where(f => f.Content is not null).Select(f => f.Declaration.Name).ToArray();
+        }
+    }
+
+    [Fact]
     public void A_dictionary_name_present_in_eoles_and_portiques_folders_is_an_error()
     {
         Copy(Path.Join(Module, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder), only: "20_ssh.xml");
