@@ -84,11 +84,7 @@ public sealed class EoleCompatibilityTests : IDisposable
     [Fact]
     public void Portiques_own_dictionaries_live_in_their_own_folder_and_are_read_with_eoles()
     {
-        var shipped = Path.Join(AppContext.BaseDirectory, "share");
-        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
-        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
-        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
-        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+        InstallPortiqueDictionariesWithNoService();
 
         var workspace = Workspace;
         var configuration = workspace.Evaluate();
@@ -106,11 +102,7 @@ public sealed class EoleCompatibilityTests : IDisposable
     [Fact]
     public void On_an_eole_server_portique_reads_eoles_dictionaries_but_renders_only_its_own_files()
     {
-        var shipped = Path.Join(AppContext.BaseDirectory, "share");
-        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
-        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
-        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
-        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+        InstallPortiqueDictionariesWithNoService();
         var rendersBefore = Rendered(Workspace);
         var marker = temp.Root.Resolve(Workspace.EoleCreoleMarker);
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
@@ -144,6 +136,16 @@ public sealed class EoleCompatibilityTests : IDisposable
     }
 
     public void Dispose() => temp.Dispose();
+
+    /// <summary>Portique's shipped dictionaries in Portique's own folder beside the module's, with no service configured.</summary>
+    private void InstallPortiqueDictionariesWithNoService()
+    {
+        var shipped = Path.Join(AppContext.BaseDirectory, "share");
+        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
+        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
+        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
+        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+    }
 
     /// <summary>What templates see, without validation (empty values are not all valid): enabled variables, masters as rows.</summary>
     private static TemplateValues Values(EvaluatedConfiguration configuration)
