@@ -549,7 +549,20 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         {
             throw new RuntimeFailureException(Messages.StartFailed(record.Name, LogSince(lxcLog, offset) ?? start.Detail));
         }
+
+        // lxc-execute -d returns before the container's address is up. The caller still holds the host-wide address
+        // lock: keep it until the address answers (bounded: a crashing command never answers), so that another root
+        // choosing an address next sees this one taken instead of a silent bridge.
+        var address = IPAddress.Parse(record.Address);
+        for (var attempt = 0; attempt < AddressClaimAttempts && !await _network.AnswersAsync(address, cancellationToken); attempt++)
+        {
+            await Task.Delay(AddressClaimInterval, cancellationToken);
+        }
     }
+
+    private const int AddressClaimAttempts = 10;
+
+    private static readonly TimeSpan AddressClaimInterval = TimeSpan.FromMilliseconds(100);
 
     private async Task StopContainerAsync(string directory, string name, CancellationToken cancellationToken)
     {
