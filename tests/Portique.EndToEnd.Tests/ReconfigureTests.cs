@@ -237,7 +237,8 @@ public sealed class ReconfigureTests : IAsyncLifetime
             while (true)
             {
                 caught = await WebContainersAsync();
-                if (caught.Any(c => c.ID == oldId && c.Names.Contains($"/{web}.portique-aside")) && caught.Any(c => c.Names.Contains("/" + web)))
+                // The successor is another container: during the rename dockerd lists the old one under both names.
+                if (caught.Any(c => c.ID == oldId && c.Names.Contains($"/{web}.portique-aside")) && caught.Any(c => c.ID != oldId && c.Names.Contains("/" + web)))
                 {
                     break;
                 }
