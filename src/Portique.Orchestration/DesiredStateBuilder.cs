@@ -3,6 +3,7 @@ using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
 
@@ -126,7 +127,7 @@ public static partial class DesiredStateBuilder
                     {
                         problems.Add(Diagnostic.Missing(Var("tag"), Messages.RequiredFor(technology.Name())));
                     }
-                    else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
+                    else if (!GitReference.IsValid(tag))
                     {
                         problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
                     }
@@ -206,7 +207,7 @@ public static partial class DesiredStateBuilder
                     {
                         problems.Add(Diagnostic.Missing(Var("tag"), Messages.RequiredFor(technology.Name())));
                     }
-                    else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
+                    else if (!GitReference.IsValid(tag))
                     {
                         problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
                     }
@@ -360,9 +361,6 @@ public static partial class DesiredStateBuilder
     // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.
     [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+$")]
     private static partial Regex GitUrl();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
-    private static partial Regex GitRef();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
     private static partial Regex DiskImage();

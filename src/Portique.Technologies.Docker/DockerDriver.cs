@@ -418,9 +418,10 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
     private async Task<string> BuildFromGitAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var cache = new GitRepositoryCache(Options.GitExecutable, GitCacheDirectory(spec.Name));
+        var cache = new GitMirror(
+            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.GitFailed, Messages.GitNotInstalled, Messages.GitRefInvalid));
         var repository = spec.Repository;
-        if (!GitRepositoryCache.IsAcceptableReference(spec.Tag))
+        if (!GitReference.IsValid(spec.Tag))
         {
             throw new RuntimeFailureException(Messages.GitRefInvalid(spec.Tag));
         }

@@ -44,16 +44,6 @@ public sealed class DockerDriverUnitTests
         Assert.Equal("plain text", DockerApiClient.EngineMessage(new DockerApiException(HttpStatusCode.InternalServerError, "plain text\n")));
     }
 
-    [Theory]
-    [InlineData("v1", true)]
-    [InlineData("feature/x", true)]
-    [InlineData("--upload-pack=evil", false)]
-    [InlineData("a..b", false)]
-    [InlineData("HEAD~1", false)]
-    [InlineData("", false)]
-    public void Only_plain_git_refs_are_accepted(string reference, bool accepted) =>
-        Assert.Equal(accepted, GitRepositoryCache.IsAcceptableReference(reference));
-
     [Fact]
     public void Every_message_exists_in_french_and_in_english()
     {
