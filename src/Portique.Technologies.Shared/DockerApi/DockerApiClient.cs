@@ -102,15 +102,7 @@ internal sealed class DockerApiClient : IDisposable
     public async Task<string?> ProbeAsync(Func<DockerClient, CancellationToken, Task> probe, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        var (_, problem) = await ProbeAsync(
-            async (client, ct) =>
-            {
-                await probe(client, ct);
-                return true;
-            },
-            timeout,
-            cancellationToken);
-        return problem;
+        return (await ProbeAsync(Returning(probe), timeout, cancellationToken)).Problem;
     }
 
     /// <summary>The client, connected on first use; a daemon that cannot be reached or is too old is a <see cref="RuntimeFailureException"/>.</summary>
@@ -156,28 +148,49 @@ internal sealed class DockerApiClient : IDisposable
 
     /// <summary>Runs one Engine API call; its failure becomes <paramref name="describe"/>(dockerd's words or the connection problem).</summary>
     public async Task<T> CallAsync<T>(
-        Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        var client = await ClientAsync(cancellationToken);
-        try
-        {
-            return await call(client, cancellationToken);
-        }
-        catch (Exception exception) when (IsFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
+        Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken) =>
+        (await RunAsync(call, describe, missingIsNull: false, nameTaken: null, cancellationToken))!;
 
     /// <inheritdoc cref="CallAsync{T}"/>
-    public async Task CallAsync(Func<DockerClient, CancellationToken, Task> call, Func<string, string> describe, CancellationToken cancellationToken)
+    public Task CallAsync(Func<DockerClient, CancellationToken, Task> call, Func<string, string> describe, CancellationToken cancellationToken) =>
+        RunAsync(Returning(call), describe, missingIsNull: false, nameTaken: null, cancellationToken);
+
+    /// <summary>Like <see cref="CallAsync{T}"/>, but a 404 (no such container, image, service...) is null rather than a failure.</summary>
+    public Task<T?> CallOrNullAsync<T>(
+        Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
+        where T : class =>
+        RunAsync(call, describe, missingIsNull: true, nameTaken: null, cancellationToken);
+
+    /// <summary>A call that makes something absent (a removal): a 404 means it already is, which is success.</summary>
+    public Task CallUnlessMissingAsync(Func<DockerClient, CancellationToken, Task> call, Func<string, string> describe, CancellationToken cancellationToken) =>
+        RunAsync(Returning(call), describe, missingIsNull: true, nameTaken: null, cancellationToken);
+
+    /// <summary>A call that creates a named object: a 409 (the name is taken) is <paramref name="nameTaken"/>(dockerd's words).</summary>
+    public async Task<T> CreateAsync<T>(
+        Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken) =>
+        (await RunAsync(call, describe, missingIsNull: false, nameTaken, cancellationToken))!;
+
+    private async Task<T?> RunAsync<T>(
+        Func<DockerClient, CancellationToken, Task<T>> call,
+        Func<string, string> describe,
+        bool missingIsNull,
+        Func<string, string>? nameTaken,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(describe);
         var client = await ClientAsync(cancellationToken);
         try
         {
-            await call(client, cancellationToken);
+            return await call(client, cancellationToken);
+        }
+        catch (DockerApiException exception) when (missingIsNull && exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return default;
+        }
+        catch (DockerApiException exception) when (nameTaken is not null && exception.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new RuntimeFailureException(nameTaken(EngineMessage(exception)), exception);
         }
         catch (Exception exception) when (IsFailure(exception, cancellationToken))
         {
@@ -185,28 +198,12 @@ internal sealed class DockerApiClient : IDisposable
         }
     }
 
-    /// <summary>
-    /// Like <see cref="CallAsync{T}"/>, but a 404 (no such container, image, service...) is null rather than a failure.
-    /// </summary>
-    public async Task<T?> CallOrNullAsync<T>(
-        Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        var client = await ClientAsync(cancellationToken);
-        try
+    private static Func<DockerClient, CancellationToken, Task<bool>> Returning(Func<DockerClient, CancellationToken, Task> call) =>
+        async (client, ct) =>
         {
-            return await call(client, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception exception) when (IsFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
+            await call(client, ct);
+            return true;
+        };
 
     /// <summary>Whether <paramref name="exception"/> is a failed Engine API call (refused, or the daemon out of reach), not the caller's cancellation.</summary>
     public static bool IsFailure(Exception exception, CancellationToken cancellationToken) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Docker.DotNet;
@@ -27,23 +26,9 @@ internal sealed class DockerContainerOperations(DockerApiClient api)
         api.CallOrNullAsync((client, ct) => client.Containers.InspectContainerAsync(id, ct), m => api.Messages.InspectFailed(id, m), cancellationToken);
 
     /// <summary>Creates a container; a name already taken is <paramref name="nameTaken"/>(dockerd's words), any other failure <paramref name="describe"/>.</summary>
-    public async Task<CreateContainerResponse> CreateAsync(
-        CreateContainerParameters parameters, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken)
-    {
-        var client = await api.ClientAsync(cancellationToken);
-        try
-        {
-            return await client.Containers.CreateContainerAsync(parameters, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
-        {
-            throw new RuntimeFailureException(nameTaken(DockerApiClient.EngineMessage(exception)), exception);
-        }
-        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
-        {
-            throw api.Failure(exception, describe);
-        }
-    }
+    public Task<CreateContainerResponse> CreateAsync(
+        CreateContainerParameters parameters, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken) =>
+        api.CreateAsync((client, ct) => client.Containers.CreateContainerAsync(parameters, ct), describe, nameTaken, cancellationToken);
 
     public Task StartAsync(string id, Func<string, string> describe, CancellationToken cancellationToken) =>
         api.CallAsync((client, ct) => client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct), describe, cancellationToken);
@@ -68,13 +53,9 @@ internal sealed class DockerContainerOperations(DockerApiClient api)
     /// Force-removes the container and nothing else: anonymous volumes stay (they may hold data nobody knew was there).
     /// A container already gone is success.
     /// </summary>
-    public async Task RemoveAsync(string id, Func<string, string> describe, CancellationToken cancellationToken) =>
-        await api.CallOrNullAsync<object>(
-            async (client, ct) =>
-            {
-                await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = false }, ct);
-                return id;
-            },
+    public Task RemoveAsync(string id, Func<string, string> describe, CancellationToken cancellationToken) =>
+        api.CallUnlessMissingAsync(
+            (client, ct) => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = false }, ct),
             describe,
             cancellationToken);
 
@@ -187,37 +168,16 @@ internal sealed class DockerServiceOperations(DockerApiClient api)
         api.CallOrNullAsync((client, ct) => client.Swarm.InspectServiceAsync(id, ct), m => api.Messages.InspectFailed(id, m), cancellationToken);
 
     /// <summary>Creates a service; a name already taken is <paramref name="nameTaken"/>(dockerd's words), any other failure <paramref name="describe"/>.</summary>
-    public async Task<ServiceCreateResponse> CreateAsync(
-        ServiceCreateParameters parameters, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken)
-    {
-        var client = await api.ClientAsync(cancellationToken);
-        try
-        {
-            return await client.Swarm.CreateServiceAsync(parameters, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
-        {
-            throw new RuntimeFailureException(nameTaken(DockerApiClient.EngineMessage(exception)), exception);
-        }
-        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
-        {
-            throw api.Failure(exception, describe);
-        }
-    }
+    public Task<ServiceCreateResponse> CreateAsync(
+        ServiceCreateParameters parameters, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken) =>
+        api.CreateAsync((client, ct) => client.Swarm.CreateServiceAsync(parameters, ct), describe, nameTaken, cancellationToken);
 
     public Task UpdateAsync(string id, ServiceUpdateParameters parameters, Func<string, string> describe, CancellationToken cancellationToken) =>
         api.CallAsync((client, ct) => client.Swarm.UpdateServiceAsync(id, parameters, ct), describe, cancellationToken);
 
     /// <summary>Removes the service (its tasks stop afterwards); a service already gone is success.</summary>
-    public async Task RemoveAsync(string id, Func<string, string> describe, CancellationToken cancellationToken) =>
-        await api.CallOrNullAsync<object>(
-            async (client, ct) =>
-            {
-                await client.Swarm.RemoveServiceAsync(id, ct);
-                return id;
-            },
-            describe,
-            cancellationToken);
+    public Task RemoveAsync(string id, Func<string, string> describe, CancellationToken cancellationToken) =>
+        api.CallUnlessMissingAsync((client, ct) => client.Swarm.RemoveServiceAsync(id, ct), describe, cancellationToken);
 
     /// <summary>The logs of every task of the service: the last <paramref name="tail"/> lines, then every new one when <paramref name="follow"/>.</summary>
     public Task<MultiplexedStream> OpenLogsAsync(
