@@ -100,7 +100,7 @@ public static partial class DesiredStateBuilder
             Environment = environment,
             KeepPrefix = keepPrefix,
             PublishAddress = publishAddress,
-            Replicas = replicas,
+            Settings = technology == Technology.Swarm ? new Portique.Technologies.Swarm.SwarmSettings { Replicas = replicas } : null,
         };
     }
 

@@ -69,7 +69,7 @@ public class SpecHashGoldenTests
         ["swarm, one replica"] = (() => Spec(Technology.Swarm, url: "demo/api", ports: [new(8100, 8080)]),
             "{\"environment\":[],\"ports\":[[8100,8080]],\"publish_address\":\"0.0.0.0\",\"replicas\":1,\"repository\":\"\",\"tag\":\"latest\",\"technology\":\"swarm\",\"url\":\"demo/api\",\"volumes\":[]}",
             "4e4422cec9a047fa11d2a6a24a20544817312509683e9965746aedc38a60ac15"),
-        ["swarm, three replicas"] = (() => Spec(Technology.Swarm, url: "demo/api", ports: [new(8101, 8080)]) with { Replicas = 3 },
+        ["swarm, three replicas"] = (() => Spec(Technology.Swarm, url: "demo/api", ports: [new(8101, 8080)]) with { Settings = new Portique.Technologies.Swarm.SwarmSettings { Replicas = 3 } },
             "{\"environment\":[],\"ports\":[[8101,8080]],\"publish_address\":\"0.0.0.0\",\"replicas\":3,\"repository\":\"\",\"tag\":\"latest\",\"technology\":\"swarm\",\"url\":\"demo/api\",\"volumes\":[]}",
             "051906279ff47c6158be01ff7bc72c50b43f8e38012e8b549c1cd68089f17797"),
         ["qemu"] = (() => Spec(Technology.Qemu, url: "debian-12.qcow2", repository: "https://cloud.example.org/images", ports: [new(8200, 80)]),
