@@ -150,7 +150,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         return Artifact(spec, image);
     }
 
-    /// <summary>Creates the service (scheduled at once, <c>spec.Replicas</c> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
+    /// <summary>Creates the service (scheduled at once, <see cref="SwarmSettings.Replicas"/> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
     public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -186,7 +186,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
         if (replicas == 0)
         {
-            var wanted = CanonicalSpec.TryParse(Label(spec.Labels, DockerDriver.Labels.Spec), ServiceName(service), 0)?.Replicas ?? 1;
+            var wanted = CanonicalSpec.TryParse(Label(spec.Labels, DockerDriver.Labels.Spec), ServiceName(service), 0) is { } stored ? SwarmSettings.Of(stored).Replicas : 1;
             spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(wanted, 1) } };
         }
 
@@ -510,7 +510,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
         },
-        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(spec.Replicas, 0) } },
+        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(SwarmSettings.Of(spec).Replicas, 0) } },
         EndpointSpec = new EndpointSpec
         {
             Ports = spec.Ports
