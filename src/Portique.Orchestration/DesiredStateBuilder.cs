@@ -3,6 +3,7 @@ using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
 
@@ -156,7 +157,7 @@ public static partial class DesiredStateBuilder
         ValueKind.ImageTag => ImageTag().IsMatch(value),
         ValueKind.Registry => IsRegistry(value),
         ValueKind.GitUrl => GitUrl().IsMatch(value),
-        ValueKind.GitRef => GitRef().IsMatch(value) && !value.Contains("..", StringComparison.Ordinal),
+        ValueKind.GitRef => GitReference.IsValid(value),
         ValueKind.DiskImage => DiskImage().IsMatch(value),
         ValueKind.HttpUrl => HttpUrl().IsMatch(value),
         ValueKind.SnapName => SnapName().IsMatch(value),
@@ -316,9 +317,6 @@ public static partial class DesiredStateBuilder
     // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.
     [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+$")]
     private static partial Regex GitUrl();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
-    private static partial Regex GitRef();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
     private static partial Regex DiskImage();
