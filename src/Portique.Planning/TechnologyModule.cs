@@ -109,7 +109,7 @@ public sealed record ValueRule(RuleField Field, Presence Presence, ValueKind Kin
 
     public static ValueRule NotUsed(RuleField field) => new(field, Presence.NotUsed, default);
 
-    /// <summary>An OCI image: its name, its tag (latest by default), an optional registry. Shared by the engines that run images.</summary>
+    /// <summary>An OCI image: its name, its tag (<c>latest</c> by default), an optional registry. For every engine that runs images.</summary>
     public static IReadOnlyList<ValueRule> OciImage { get; } =
     [
         Required(RuleField.Url, ValueKind.ImageName),

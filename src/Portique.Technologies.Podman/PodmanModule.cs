@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Portique.Planning;
-using Portique.Technologies.Docker;
 
 namespace Portique.Technologies.Podman;
 

@@ -1,5 +1,4 @@
 using Portique.Planning;
-using Portique.Technologies.Docker;
 
 namespace Portique.Technologies.Swarm;
 
