@@ -359,8 +359,24 @@ public sealed class EvaluatedConfiguration
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Compute(SchemaVariable variable)
         {
+            var always = variable.Fill is { IsAuto: true, IsComputed: true };
+            if (!always && variable.Master is not null && values.Get(variable.Name) is { RowsByIndex: { } byIndex } sparse)
+            {
+                // EOLE 2.5+ stores only the slave rows given: one value per master row, the others from the fill or default.
+                var computed = Compute(variable, ignoreStored: true).Items;
+                var rowCount = Value(variable.Master).Items.Count;
+                var rowItems = Enumerable.Range(0, rowCount)
+                    .Select(i => byIndex.TryGetValue(i, out var given) ? given : i < computed.Count ? computed[i] : null).ToArray();
+                return (rowItems, ValueOrigin.Stored, sparse.Owner);
+            }
+
+            return Compute(variable, ignoreStored: false);
+        }
+
+        private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Compute(SchemaVariable variable, bool ignoreStored)
+        {
             // An <auto> is computed whatever config.eol holds, when Portique computes its function.
-            if (values.Get(variable.Name) is { } stored && variable.Fill is not { IsAuto: true, IsComputed: true })
+            if (!ignoreStored && values.Get(variable.Name) is { } stored && variable.Fill is not { IsAuto: true, IsComputed: true })
             {
                 return (stored.Items, ValueOrigin.Stored, stored.Owner);
             }
@@ -382,7 +398,7 @@ public sealed class EvaluatedConfiguration
                 }
             }
 
-            if (values.Get(variable.Name) is { } kept)
+            if (!ignoreStored && values.Get(variable.Name) is { } kept)
             {
                 return (kept.Items, ValueOrigin.Stored, kept.Owner);
             }

@@ -35,6 +35,13 @@ public sealed record StoredValue(string Owner, IReadOnlyList<string?> Items, boo
     /// holds every row's items in order, each validated by the variable's type. Null for any other value.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
+
+    /// <summary>
+    /// A slave as EOLE 2.5+ (Tiramisu) stores it: only the rows given, by index (<c>{"0": "a", "3": "b"}</c>, and an owner
+    /// per row). <see cref="Items"/> then holds rows 0 to the highest index, <see langword="null"/> where none is stored;
+    /// a row not stored takes the slave's fill or default, as in EOLE. Null for any other value.
+    /// </summary>
+    public IReadOnlyDictionary<int, string?>? RowsByIndex { get; init; }
 }
 
 /// <summary>
@@ -157,6 +164,24 @@ public sealed class ConfigValues
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var copy = (JsonObject)document.DeepClone();
         var entry = copy[name] as JsonObject ?? new JsonObject();
+        if (asList && entry["val"] is JsonObject)
+        {
+            // A slave EOLE 2.5+ wrote by row index is written back in that format, so EOLE's tools read it as theirs.
+            var rows = new JsonObject();
+            var owners = new JsonObject();
+            for (var index = 0; index < items.Count; index++)
+            {
+                var key = index.ToString(CultureInfo.InvariantCulture);
+                rows[key] = items[index];
+                owners[key] = owner;
+            }
+
+            entry["owner"] = owners;
+            entry["val"] = rows;
+            copy[name] = entry;
+            return FromTrustedDocument(copy);
+        }
+
         entry["owner"] = owner;
         entry["val"] = asList ? new JsonArray(items.ToArray()) : items.Count == 0 ? null : items[0];
         copy[name] = entry;
@@ -182,8 +207,9 @@ public sealed class ConfigValues
         var owner = entry["owner"] switch
         {
             JsonValue single when single.GetValueKind() == JsonValueKind.String => single.GetValue<string>(),
-            // Some Creole versions keep one owner per row for slaves.
+            // Some Creole versions keep one owner per row for slaves: a list, or (EOLE 2.5+) an object by row index.
             JsonArray owners => owners.OfType<JsonValue>().Select(o => o.ToString()).FirstOrDefault() ?? "",
+            JsonObject owners => owners.Select(o => o.Value).OfType<JsonValue>().Select(o => o.ToString()).FirstOrDefault() ?? "",
             _ => "",
         };
         value = new StoredValue(owner, [], false);
@@ -214,6 +240,20 @@ public sealed class ConfigValues
 
                 value = value with { Items = items, IsList = true };
                 return true;
+            case JsonObject byIndex:
+                if (ReadRowsByIndex(byIndex) is not { } rowsByIndex)
+                {
+                    return false;
+                }
+
+                var count = rowsByIndex.Count == 0 ? 0 : rowsByIndex.Keys.Max() + 1;
+                value = value with
+                {
+                    Items = Enumerable.Range(0, count).Select(i => rowsByIndex.GetValueOrDefault(i)).ToArray(),
+                    IsList = true,
+                    RowsByIndex = rowsByIndex,
+                };
+                return true;
             case JsonValue scalar:
                 var text = ScalarText(scalar);
                 value = value with { Items = text is null ? [] : [text] };
@@ -222,6 +262,27 @@ public sealed class ConfigValues
                 return false;
         }
     }
+
+    /// <summary>EOLE 2.5+'s slave rows, <c>{"0": "a", "3": "b"}</c>: non-negative integer keys (at most 100000), scalar values.</summary>
+    private static Dictionary<int, string?>? ReadRowsByIndex(JsonObject rows)
+    {
+        var result = new Dictionary<int, string?>();
+        foreach (var (key, item) in rows)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > MaxRowIndex
+                || index.ToString(CultureInfo.InvariantCulture) != key || item is not null and not JsonValue)
+            {
+                return null;
+            }
+
+            result[index] = item is null ? null : ScalarText((JsonValue)item);
+        }
+
+        return result;
+    }
+
+    /// <summary>The highest row index read from EOLE's by-index slave values: a file cannot make Portique build huge lists.</summary>
+    private const int MaxRowIndex = 100_000;
 
     private static List<string?>? ReadScalars(JsonArray list)
     {
