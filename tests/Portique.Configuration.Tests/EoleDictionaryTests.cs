@@ -185,6 +185,19 @@ public sealed class EoleDictionaryTests
     }
 
     [Fact]
+    public void Calc_val_test_gives_its_param_as_eoles_zephir_test_dictionary_defines_it()
+    {
+        // dico_test.xml of EOLE's Zephir client tests: <fill name='calc_val_test'><param type='eole'>nom_machine</param></fill>.
+        var source = One(
+            "<family name='f'><variable name='nom_machine'><value>scribe</value></variable><variable name='t'/><variable name='u'/></family>",
+            "<fill name='calc_val_test' target='t'><param type='eole'>nom_machine</param></fill>"
+            + "<fill name='calc_val_test' target='u'><param name='valeur'>fixe</param></fill>");
+
+        Assert.Equal(["scribe"], source.Evaluate().Variable("t").Values);
+        Assert.Equal(["fixe"], source.Evaluate().Variable("u").Values);
+    }
+
+    [Fact]
     public void Calc_multi_val_appends_a_multi_variables_items_only_once_as_eole()
     {
         var source = One(

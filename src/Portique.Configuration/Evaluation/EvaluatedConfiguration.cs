@@ -80,7 +80,7 @@ public sealed class EvaluatedConfiguration
             throw new DictionaryException(errors);
         }
 
-        var evaluator = new Evaluator(schema, values);
+        var evaluator = new Evaluator(schema, values, dictionaries.Host);
         var variables = schema.Variables.Select(evaluator.Evaluate).ToArray();
         var families = schema.Families.Select(f => new EvaluatedFamily(
             f.Name, f.Mode, f.Icon, evaluator.IsHidden(f), evaluator.IsDisabled(f), f.Help, f.Variables, f.Instance, f.Location)).ToArray();
@@ -218,7 +218,7 @@ public sealed class EvaluatedConfiguration
     }
 
     /// <summary>Computes effective values and states, each once (memoised), following fills and conditions.</summary>
-    private sealed class Evaluator(Schema schema, ConfigValues values)
+    private sealed class Evaluator(Schema schema, ConfigValues values, IHostNetwork? host)
     {
         private readonly Dictionary<string, (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner)> effective = new(StringComparer.Ordinal);
         private readonly Dictionary<string, bool> disabledVariables = new(StringComparer.Ordinal);
@@ -385,7 +385,7 @@ public sealed class EvaluatedConfiguration
             if (variable.Fill is { IsComputed: true } fill)
             {
                 var computed = fill.Kind == FillKind.Eole
-                    ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray())
+                    ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray(), host)
                     : fill.Kind == FillKind.CalcMultiVal
                     ? EoleFillFunctions.CalcMultiVal(fill.Params.Select(Argument).ToArray(), fill.AllowNone)
                     : FillFunctions.Compute(fill.Kind, ConcatOrder(fill).Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
