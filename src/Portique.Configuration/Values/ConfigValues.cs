@@ -49,7 +49,7 @@ public sealed record StoredValue(string Owner, IReadOnlyList<string?> Items, boo
 /// every change returns a new object, so a refused change leaves what was loaded intact. Everything
 /// the file holds besides owners and values (<c>___version___</c>, extra fields) is kept untouched.
 /// </summary>
-public sealed class ConfigValues
+public sealed partial class ConfigValues
 {
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
@@ -62,10 +62,13 @@ public sealed class ConfigValues
     private readonly JsonObject document;
     private readonly Dictionary<string, StoredValue> variables;
 
-    private ConfigValues(JsonObject document, Dictionary<string, StoredValue> variables)
+    private readonly bool eole23;
+
+    private ConfigValues(JsonObject document, Dictionary<string, StoredValue> variables, bool eole23 = false)
     {
         this.document = document;
         this.variables = variables;
+        this.eole23 = eole23;
         Names = variables.Keys.ToArray();
     }
 
@@ -85,10 +88,11 @@ public sealed class ConfigValues
     public static ConfigValues Parse(string json, string subject = "config.eol")
     {
         ArgumentNullException.ThrowIfNull(json);
+        var eole23 = IsEole23(json);
         JsonObject document;
         try
         {
-            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            var node = eole23 ? ParseEole23(json, subject) : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
             document = node as JsonObject ?? throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolNotObject())]);
             // Materialise the properties now: duplicate keys surface here, not later.
             _ = document.Count;
@@ -125,7 +129,7 @@ public sealed class ConfigValues
             throw new ConfigurationInvalidException(problems);
         }
 
-        return new ConfigValues(document, variables);
+        return new ConfigValues(document, variables, eole23);
     }
 
     /// <summary>The entry of a variable, or <see langword="null"/>.</summary>
@@ -152,11 +156,14 @@ public sealed class ConfigValues
 
         var copy = (JsonObject)document.DeepClone();
         copy.Remove(name);
-        return FromTrustedDocument(copy);
+        return FromTrustedDocument(copy, eole23);
     }
 
-    /// <summary>The config.eol text: indented JSON, UTF-8 characters unescaped, ending with a newline.</summary>
-    public string ToJson() => document.ToJsonString(WriteOptions) + "\n";
+    /// <summary>
+    /// The config.eol text: indented JSON, UTF-8 characters unescaped, ending with a newline; EOLE 2.3's format when
+    /// the values were read from it.
+    /// </summary>
+    public string ToJson() => eole23 ? ToEole23() : document.ToJsonString(WriteOptions) + "\n";
 
     internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList)
     {
@@ -179,16 +186,16 @@ public sealed class ConfigValues
             entry["owner"] = owners;
             entry["val"] = rows;
             copy[name] = entry;
-            return FromTrustedDocument(copy);
+            return FromTrustedDocument(copy, eole23);
         }
 
         entry["owner"] = owner;
         entry["val"] = asList ? new JsonArray(items.ToArray()) : items.Count == 0 ? null : items[0];
         copy[name] = entry;
-        return FromTrustedDocument(copy);
+        return FromTrustedDocument(copy, eole23);
     }
 
-    private static ConfigValues FromTrustedDocument(JsonObject document)
+    private static ConfigValues FromTrustedDocument(JsonObject document, bool eole23)
     {
         var variables = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
         foreach (var (name, entry) in document)
@@ -199,7 +206,7 @@ public sealed class ConfigValues
             }
         }
 
-        return new ConfigValues(document, variables);
+        return new ConfigValues(document, variables, eole23);
     }
 
     private static bool TryRead(JsonObject entry, out StoredValue value)
