@@ -83,7 +83,7 @@ public sealed class Workspace
     public string TemplatesDirectory { get; }
 
     public DictionarySource LoadDictionaries() =>
-        DictionarySource.Load(Folders.Select(f => f.Dictionaries).ToArray()).WithHost(new ProcNetHost(Root));
+        DictionarySource.Load(Folders.Select(f => f.Dictionaries).ToArray()).WithHost(new EoleHost(Root));
 
     public ConfigValues LoadValues() => File.Exists(Root.ConfigEol) ? ConfigEolFile.Load(Root.ConfigEol) : ConfigValues.Empty;
 

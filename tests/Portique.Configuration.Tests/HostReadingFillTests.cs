@@ -62,7 +62,7 @@ public sealed class HostReadingFillTests : IDisposable
     public void Dispose() => root.Dispose();
 
     private EvaluatedConfiguration Evaluate(params (string Name, object Value)[] values) =>
-        One(Variables, Fills).WithHost(new ProcNetHost(new PortiqueRoot(root.Path))).Evaluate(values);
+        One(Variables, Fills).WithHost(new EoleHost(new PortiqueRoot(root.Path))).Evaluate(values);
 
     [Fact]
     public void An_interface_configured_by_dhcp_takes_the_hosts_address_netmask_broadcast_network_and_gateway()
@@ -91,7 +91,7 @@ public sealed class HostReadingFillTests : IDisposable
     [Fact]
     public void Another_interface_is_found_by_its_name_and_an_unknown_one_gives_no_value()
     {
-        var host = new ProcNetHost(new PortiqueRoot(root.Path));
+        var host = new EoleHost(new PortiqueRoot(root.Path));
 
         Assert.Equal(new HostAddress("10.1.0.7", "255.255.0.0"), host.Address("eth1"));
         Assert.Null(host.Address("eth9"));
@@ -101,9 +101,35 @@ public sealed class HostReadingFillTests : IDisposable
     public void Without_the_kernel_files_the_fills_give_no_value_and_the_default_applies()
     {
         using var empty = new TemporaryFolder();
-        var configuration = One(Variables, Fills).WithHost(new ProcNetHost(new PortiqueRoot(empty.Path))).Evaluate();
+        var configuration = One(Variables, Fills).WithHost(new EoleHost(new PortiqueRoot(empty.Path))).Evaluate();
 
         Assert.Empty(configuration.Variable("adresse_ip_eth0").Values);
         Assert.Equal(["10.9.9.9"], configuration.Variable("adresse_ip_gw").Values);
+    }
+}
+
+/// <summary><c>auto_frozen_if_in</c>: frozen as <c>frozen_if_in</c>, once the server is instantiated (EOLE's <c>/etc/eole/.instance</c>).</summary>
+public sealed class AutoFrozenTests : IDisposable
+{
+    private readonly TemporaryFolder root = new();
+
+    public void Dispose() => root.Dispose();
+
+    private EvaluatedVariable Target(string mode) =>
+        One("<family name='f'><variable name='mode'/><variable name='cible'/></family>",
+            "<condition name='auto_frozen_if_in' source='mode'><param>oui</param><target type='variable'>cible</target></condition>")
+            .WithHost(new EoleHost(new PortiqueRoot(root.Path))).Evaluate(("mode", mode)).Variable("cible");
+
+    [Fact]
+    public void Before_the_first_instance_an_auto_frozen_variable_is_editable() =>
+        Assert.False(Target("oui").Frozen);
+
+    [Fact]
+    public void Once_instantiated_it_is_frozen_when_the_source_is_one_of_the_params()
+    {
+        root.Write("etc/eole/.instance", "");
+
+        Assert.True(Target("oui").Frozen);
+        Assert.False(Target("non").Frozen);
     }
 }

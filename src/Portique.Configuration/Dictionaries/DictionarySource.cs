@@ -31,10 +31,10 @@ public sealed class DictionarySource
     }
 
     /// <summary>What EOLE's host-reading fills (<c>auto_eth</c>...) read; null: they give no value.</summary>
-    public IHostNetwork? Host { get; private init; }
+    public IEoleHost? Host { get; private init; }
 
     /// <summary>The same dictionaries, whose host-reading fills read <paramref name="host"/>.</summary>
-    public DictionarySource WithHost(IHostNetwork host)
+    public DictionarySource WithHost(IEoleHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
         return new DictionarySource(files, CountDefaults) { Host = host };

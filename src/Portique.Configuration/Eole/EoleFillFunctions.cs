@@ -30,7 +30,7 @@ public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bo
 /// equals <c>condition</c> (an interface configured by DHCP), the host's address, netmask or broadcast of <c>nom_carte</c>;
 /// <c>calc_or_auto_network</c>, <c>calc_or_auto_broadcast(nom_carte, parametre, condition, ip, netmask)</c>: the host's
 /// then, else computed from <c>ip</c> and <c>netmask</c>; <c>auto_defaultgw_ip(method)</c>: the host's default gateway
-/// unless <c>method</c> is <c>statique</c>. The host is read through <see cref="IHostNetwork"/> (files under the root).</item>
+/// unless <c>method</c> is <c>statique</c>. The host is read through <see cref="IEoleHost"/> (files under the root).</item>
 /// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>...) are not computed (<c>random_int</c> is drawn once and stored when config.eol is written, see <see cref="RandomRange"/>):
 /// the stored value, else the default applies. Values are compared as text.
 /// </summary>
@@ -52,7 +52,7 @@ public static class EoleFillFunctions
     /// <param name="function">The fill's function name.</param>
     /// <param name="arguments">Its params, evaluated.</param>
     /// <param name="host">What the host-reading functions read (<c>auto_eth</c>...); without it they give no value.</param>
-    public static IReadOnlyList<string?>? Compute(string function, IReadOnlyList<FillArgument> arguments, IHostNetwork? host = null)
+    public static IReadOnlyList<string?>? Compute(string function, IReadOnlyList<FillArgument> arguments, IEoleHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(arguments);

@@ -218,7 +218,7 @@ public sealed class EvaluatedConfiguration
     }
 
     /// <summary>Computes effective values and states, each once (memoised), following fills and conditions.</summary>
-    private sealed class Evaluator(Schema schema, ConfigValues values, IHostNetwork? host)
+    private sealed class Evaluator(Schema schema, ConfigValues values, IEoleHost? host)
     {
         private readonly Dictionary<string, (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner)> effective = new(StringComparer.Ordinal);
         private readonly Dictionary<string, bool> disabledVariables = new(StringComparer.Ordinal);
@@ -257,7 +257,8 @@ public sealed class EvaluatedConfiguration
                 variable.Location)
             {
                 RandomFill = variable.Fill is { Kind: FillKind.Eole, Function: "random_int" } random ? RandomRangeOf(random) : null,
-                Frozen = variable.Conditions.Concat(family.Conditions).Any(c => c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn && Matches(c)),
+                Frozen = variable.Conditions.Concat(family.Conditions).Any(c =>
+                    (c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn || (c.Kind == ConditionKind.AutoFrozenIfIn && host is { IsInstantiated: true })) && Matches(c)),
                 SubRows = origin == ValueOrigin.Stored && variable.Master is null && variable.Slaves.Count == 0 ? values.Get(variable.Name)?.SubRows : null,
             };
         }

@@ -8,9 +8,15 @@ namespace Portique.Configuration;
 /// <param name="Netmask">The dotted netmask.</param>
 public sealed record HostAddress(string Address, string Netmask);
 
-/// <summary>What EOLE's host-reading fill functions read from the server: interface addresses and the default gateway.</summary>
-public interface IHostNetwork
+/// <summary>What EOLE reads from the server itself: interface addresses and the default gateway (host-reading fills), whether it is instantiated.</summary>
+public interface IEoleHost
 {
+    /// <summary>
+    /// The server has been through its first <c>instance</c>: EOLE's marker <c>/etc/eole/.instance</c> exists.
+    /// <c>auto_frozen_if_in</c> freezes its targets only then.
+    /// </summary>
+    bool IsInstantiated { get; }
+
     /// <summary>The first IPv4 address of <paramref name="interfaceName"/>, or null.</summary>
     HostAddress? Address(string interfaceName);
 
@@ -19,23 +25,33 @@ public interface IHostNetwork
 }
 
 /// <summary>
-/// The host's network state read from the kernel's text files under the root: <c>/proc/net/route</c> (each
+/// The server under the root. Its network state is read from the kernel's text files under the root: <c>/proc/net/route</c> (each
 /// interface's networks and the default gateway) and <c>/proc/net/fib_trie</c> (the local addresses). Only these two
 /// files are read, never a command run; a missing or unreadable file, or a line that does not parse, gives no value
 /// (the fill then gives none and the stored value or default applies, as when EOLE finds no address).
 /// </summary>
-public sealed class ProcNetHost : IHostNetwork
+public sealed class EoleHost : IEoleHost
 {
     private const uint GatewayFlag = 0x2;
     private const int MaxBytes = 4 * 1024 * 1024;
+    private readonly PortiqueRoot root;
     private readonly Lazy<(IReadOnlyList<(string Interface, uint Destination, uint Gateway, uint Flags, uint Mask)> Routes, IReadOnlyList<uint> Locals)> state;
 
     /// <param name="root">The root the kernel files are read under (<c>/</c> on a server).</param>
-    public ProcNetHost(PortiqueRoot root)
+    public EoleHost(PortiqueRoot root)
     {
         ArgumentNullException.ThrowIfNull(root);
+        this.root = root;
         state = new(() => (ReadRoutes(root.Resolve("/proc/net/route")), ReadLocals(root.Resolve("/proc/net/fib_trie"))));
     }
+
+    /// <summary>EOLE's instance marker, written by EOLE's <c>instance</c>.</summary>
+    public const string InstanceMarker = "/etc/eole/.instance";
+
+    /// <inheritdoc/>
+    public bool IsInstantiated => instantiated ??= File.Exists(root.Resolve(InstanceMarker));
+
+    private bool? instantiated;
 
     /// <inheritdoc/>
     public HostAddress? Address(string interfaceName)
