@@ -133,3 +133,29 @@ public sealed class AutoFrozenTests : IDisposable
         Assert.False(Target("non").Frozen);
     }
 }
+
+/// <summary><c>is_instanciate</c> and <c>get_version</c>: read from EOLE's files under the root.</summary>
+public sealed class EoleStateFillTests : IDisposable
+{
+    private readonly TemporaryFolder root = new();
+
+    public void Dispose() => root.Dispose();
+
+    private EvaluatedConfiguration Evaluate() =>
+        One("<family name='f'><variable name='module_instancie'><value>non</value></variable><variable name='eole_release'/></family>",
+            "<auto name='is_instanciate' target='module_instancie'/><fill name='get_version' target='eole_release'><param>EOLE_RELEASE</param></fill>")
+            .WithHost(new EoleHost(new PortiqueRoot(root.Path))).Evaluate();
+
+    [Fact]
+    public void Module_instancie_is_oui_once_the_instance_marker_exists_and_the_release_is_read_from_etc_eole_release()
+    {
+        Assert.Equal(["non"], Evaluate().Variable("module_instancie").Values);
+        Assert.Empty(Evaluate().Variable("eole_release").Values);
+
+        root.Write("etc/eole/.instance", "");
+        root.Write("etc/eole/release", "EOLE_MODULE=amon\nEOLE_VERSION=2.6\nEOLE_RELEASE=\"2.6.2\"\n");
+
+        Assert.Equal(["oui"], Evaluate().Variable("module_instancie").Values);
+        Assert.Equal(["2.6.2"], Evaluate().Variable("eole_release").Values);
+    }
+}

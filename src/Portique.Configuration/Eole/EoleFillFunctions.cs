@@ -30,7 +30,8 @@ public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bo
 /// equals <c>condition</c> (an interface configured by DHCP), the host's address, netmask or broadcast of <c>nom_carte</c>;
 /// <c>calc_or_auto_network</c>, <c>calc_or_auto_broadcast(nom_carte, parametre, condition, ip, netmask)</c>: the host's
 /// then, else computed from <c>ip</c> and <c>netmask</c>; <c>auto_defaultgw_ip(method)</c>: the host's default gateway
-/// unless <c>method</c> is <c>statique</c>. The host is read through <see cref="IEoleHost"/> (files under the root).</item>
+/// unless <c>method</c> is <c>statique</c>; <c>is_instanciate()</c>: <c>oui</c> once the server is instantiated
+/// (<c>/etc/eole/.instance</c>), else <c>non</c>; <c>get_version(name)</c>: that key of <c>/etc/eole/release</c>. The host is read through <see cref="IEoleHost"/> (files under the root).</item>
 /// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>...) are not computed (<c>random_int</c> is drawn once and stored when config.eol is written, see <see cref="RandomRange"/>):
 /// the stored value, else the default applies. Values are compared as text.
 /// </summary>
@@ -40,6 +41,7 @@ public static class EoleFillFunctions
     {
         "calc_network", "calc_broadcast", "calc_classe", "calc_val_first_value", "auto_copy_val", "calc_val_test", "calc_multi_condition", "list_len_gt",
         "auto_eth", "auto_netmask", "auto_broadcast", "calc_or_auto_network", "calc_or_auto_broadcast", "auto_defaultgw_ip",
+        "is_instanciate", "get_version",
     };
 
     /// <summary>The functions Portique computes.</summary>
@@ -79,6 +81,8 @@ public static class EoleFillFunctions
             "auto_broadcast" => FromHost(a => Network(a.Address, a.Netmask, broadcast: true)?[0]),
             "calc_or_auto_network" => Applies() ? FromHost(a => Network(a.Address, a.Netmask, broadcast: false)?[0]) : Network(Text("ip", 3), Text("netmask", 4), broadcast: false),
             "calc_or_auto_broadcast" => Applies() ? FromHost(a => Network(a.Address, a.Netmask, broadcast: true)?[0]) : Network(Text("ip", 3), Text("netmask", 4), broadcast: true),
+            "is_instanciate" => host is null ? null : [host.IsInstantiated ? "oui" : "non"],
+            "get_version" => Text("name", 0) is { } key && host?.Release(key) is { } release ? [release] : null,
             "auto_defaultgw_ip" => Text("method", 0) is { } method && method != "statique" && host?.DefaultGateway() is { } gateway ? [gateway] : null,
             _ => null,
         };

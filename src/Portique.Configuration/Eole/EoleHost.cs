@@ -17,6 +17,9 @@ public interface IEoleHost
     /// </summary>
     bool IsInstantiated { get; }
 
+    /// <summary>A <c>KEY=value</c> of EOLE's <c>/etc/eole/release</c> (<c>EOLE_MODULE</c>, <c>EOLE_VERSION</c>, <c>EOLE_RELEASE</c>), or null.</summary>
+    string? Release(string key);
+
     /// <summary>The first IPv4 address of <paramref name="interfaceName"/>, or null.</summary>
     HostAddress? Address(string interfaceName);
 
@@ -34,6 +37,8 @@ public sealed class EoleHost : IEoleHost
 {
     private const uint GatewayFlag = 0x2;
     private const int MaxBytes = 4 * 1024 * 1024;
+
+    // ReadLines reads at most MaxBytes of a file: a huge or endless file (a FIFO, /dev/zero linked there) cannot exhaust Portique.
     private readonly PortiqueRoot root;
     private readonly Lazy<(IReadOnlyList<(string Interface, uint Destination, uint Gateway, uint Flags, uint Mask)> Routes, IReadOnlyList<uint> Locals)> state;
 
@@ -52,6 +57,27 @@ public sealed class EoleHost : IEoleHost
     public bool IsInstantiated => instantiated ??= File.Exists(root.Resolve(InstanceMarker));
 
     private bool? instantiated;
+
+    /// <summary>EOLE's release file: <c>EOLE_MODULE=amon</c>, <c>EOLE_VERSION=2.6</c>, <c>EOLE_RELEASE=2.6.2</c>...</summary>
+    public const string ReleaseFile = "/etc/eole/release";
+
+    /// <inheritdoc/>
+    public string? Release(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        foreach (var raw in ReadLines(root.Resolve(ReleaseFile)))
+        {
+            var line = raw.Trim();
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && line[..equals].Trim() == key)
+            {
+                var value = line[(equals + 1)..].Trim();
+                return value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0] ? value[1..^1] : value;
+            }
+        }
+
+        return null;
+    }
 
     /// <inheritdoc/>
     public HostAddress? Address(string interfaceName)
