@@ -391,6 +391,21 @@ public sealed class EoleDictionaryTests
         Assert.Equal("""{"0":"portique","1":"portique"}""", entry["owner"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("2.6.2", true)]
+    [InlineData("2.4.2", false)]
+    public void Setting_a_slave_writes_it_by_row_index_when_config_eol_is_eole_2_5_or_later(string version, bool byIndex)
+    {
+        var source = One("<family name='f'><variable name='ip' type='ip' multi='True'/><variable name='masque' type='netmask'/></family>",
+            "<group master='ip'><slave>masque</slave></group>");
+        var values = ConfigValues.Parse($$$"""{"___version___": "{{{version}}}", "ip": {"owner": "gen_config", "val": ["10.0.0.1"]}}""");
+
+        var written = EvaluatedConfiguration.Evaluate(source, values).SetValue("masque", ["255.0.0.0"], Owners.GenConfig).ToJson();
+
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(written)!["masque"]!["val"]!.ToJsonString();
+        Assert.Equal(byIndex ? """{"0":"255.0.0.0"}""" : """["255.0.0.0"]""", stored);
+    }
+
     [Fact]
     public void A_value_by_index_with_a_key_that_is_not_a_row_number_is_refused_naming_the_variable() =>
         Assert.Equal("masque", Assert.Single(Assert.Throws<ConfigurationInvalidException>(() =>

@@ -16,13 +16,7 @@ public sealed class EoleCompatibilityTests : IDisposable
 
     private readonly TempRoot temp = new("portique-eole-");
 
-    public EoleCompatibilityTests()
-    {
-        Copy(Path.Join(Module, "dicos"), temp.Root.DictionariesDirectory);
-        Copy(Path.Join(Module, "distrib"), temp.Root.TemplatesDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(temp.Root.ConfigEol)!);
-        File.Copy(Path.Join(Module, "config.eol"), temp.Root.ConfigEol);
-    }
+    public EoleCompatibilityTests() => EolePeer.Install(temp, Module);
 
     private Workspace Workspace => new(temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
 

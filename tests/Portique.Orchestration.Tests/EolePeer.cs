@@ -10,6 +10,15 @@ namespace Portique.Orchestration.Tests;
 /// <summary>EOLE's engine for the compatibility tests: Debian's python3-cheetah with EOLE's settings and helpers (EoleModule/eole_peer.py).</summary>
 internal static class EolePeer
 {
+    /// <summary>Copies a module folder into the root as EOLE lays it out: dicos, distrib and config.eol.</summary>
+    public static void Install(TempRoot temp, string module)
+    {
+        EoleCompatibilityTests.Copy(Path.Join(module, "dicos"), temp.Root.DictionariesDirectory);
+        EoleCompatibilityTests.Copy(Path.Join(module, "distrib"), temp.Root.TemplatesDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(temp.Root.ConfigEol)!);
+        File.Copy(Path.Join(module, "config.eol"), temp.Root.ConfigEol);
+    }
+
     /// <summary>What templates see, without validation (empty values are not all valid): enabled variables, masters as rows.</summary>
     public static TemplateValues Values(EvaluatedConfiguration configuration)
     {

@@ -16,13 +16,7 @@ public sealed class EoleRealModuleTests : IDisposable
 
     private readonly TempRoot temp = new("portique-eole-real-");
 
-    public EoleRealModuleTests()
-    {
-        EoleCompatibilityTests.Copy(Path.Join(Module, "dicos"), temp.Root.DictionariesDirectory);
-        EoleCompatibilityTests.Copy(Path.Join(Module, "distrib"), temp.Root.TemplatesDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(temp.Root.ConfigEol)!);
-        File.Copy(Path.Join(Module, "config.eol"), temp.Root.ConfigEol);
-    }
+    public EoleRealModuleTests() => EolePeer.Install(temp, Module);
 
     private Workspace Workspace => new(temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
 

@@ -179,7 +179,7 @@ public sealed class EvaluatedConfiguration
         var items = values
             .Select(v => v.Length == 0 ? null : variable.Type == VariableType.Number ? ConfigValues.NumberOrText(v) : (JsonNode)JsonValue.Create(v))
             .ToArray();
-        return Values.Set(name, owner, items, asList: variable.Multi || values.Count > 1);
+        return Values.Set(name, owner, items, asList: variable.Multi || values.Count > 1, byIndex: variable.IsSlave && Values.WritesSlavesByIndex);
     }
 
     /// <summary>

@@ -165,15 +165,24 @@ public sealed partial class ConfigValues
     /// </summary>
     public string ToJson() => eole23 ? ToEole23() : document.ToJsonString(WriteOptions) + "\n";
 
-    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList)
+    /// <summary>
+    /// Whether a slave is written by row index, as EOLE 2.5+ (Tiramisu) writes it: the file says it is EOLE 2.5 or later
+    /// (<c>___version___</c>), or already holds a slave written that way.
+    /// </summary>
+    internal bool WritesSlavesByIndex =>
+        variables.Values.Any(v => v.RowsByIndex is not null)
+        || (document["___version___"] is JsonValue version && version.GetValueKind() == JsonValueKind.String
+            && Version.TryParse(version.GetValue<string>(), out var parsed) && parsed >= new Version(2, 5));
+
+    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList, bool byIndex = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var copy = (JsonObject)document.DeepClone();
         var entry = copy[name] as JsonObject ?? new JsonObject();
-        if (asList && entry["val"] is JsonObject)
+        if (asList && (byIndex || entry["val"] is JsonObject))
         {
-            // A slave EOLE 2.5+ wrote by row index is written back in that format, so EOLE's tools read it as theirs.
+            // A slave of an EOLE 2.5+ file is written by row index, as EOLE writes it, so that EOLE's tools read it as theirs.
             var rows = new JsonObject();
             var owners = new JsonObject();
             for (var index = 0; index < items.Count; index++)
