@@ -10,7 +10,7 @@ public sealed class SwarmModule : TechnologyModule
 
     public override IServiceDriver CreateDriver(DriverContext context) => new SwarmDriver(context.Root);
 
-    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DockerModule.ImageRules;
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 
     /// <summary><c>conteneurN_replicas</c>.</summary>
     public override TechnologySettings? ReadSettings(Technology technology, ISettingsSource source) =>
