@@ -18,7 +18,7 @@ namespace Portique.Technologies.Docker;
 /// Runs <c>docker</c> and <c>docker+git</c> services on one dockerd, through the Engine API only. Every container it
 /// creates carries <c>portique.root=ROOT</c>; it lists, changes and removes no container without that exact label.
 /// </summary>
-public sealed partial class DockerDriver : IServiceDriver, IDisposable
+public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
 {
     /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
     public const string AsideSuffix = ".portique-aside";

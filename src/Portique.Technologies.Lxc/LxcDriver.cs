@@ -22,7 +22,7 @@ namespace Portique.Technologies.Lxc;
 /// container's <c>address:port_in</c>.</item>
 /// </list>
 /// </summary>
-public sealed class LxcDriver : IServiceDriver, IDisposable
+public sealed class LxcDriver : ILegacyLifecycle, IDisposable
 {
     /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
     public const string AsideSuffix = Validation.AsideSuffix;

@@ -16,7 +16,7 @@ namespace Portique.Technologies.Podman;
 /// (<c>ROOT/etc/portique/podman/</c>) in every podman process's environment. Containers carry the docker driver's
 /// labels; it lists, changes and removes no container without <c>portique.root=ROOT</c>.
 /// </summary>
-public sealed partial class PodmanDriver : IServiceDriver
+public sealed partial class PodmanDriver : ILegacyLifecycle
 {
     /// <summary>podman's restart policy for services: the one podman-restart.service brings back at boot.</summary>
     public const string RestartPolicy = "always";

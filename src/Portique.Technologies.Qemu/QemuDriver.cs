@@ -26,7 +26,7 @@ namespace Portique.Technologies.Qemu;
 /// this driver does not assume systemd (EOLE test machines and this build machine run without it).
 /// </para>
 /// </summary>
-public sealed class QemuDriver : IServiceDriver, IDisposable
+public sealed class QemuDriver : ILegacyLifecycle, IDisposable
 {
     /// <summary>What <see cref="SetAsideAsync"/> appends to a VM's state folder.</summary>
     public const string AsideSuffix = QemuLayout.AsideSuffix;

@@ -19,7 +19,7 @@ namespace Portique.Technologies.Snap;
 /// through snapd's REST API. The repository is fetched into a bare cache under the root; each commit is built once, into
 /// <c>StateDirectory/snapcraft/builds/NAME/COMMIT/SNAP.snap</c>. Everything else is as for <see cref="SnapDriver"/>.
 /// </summary>
-public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
+public sealed partial class SnapcraftDriver : ILegacyLifecycle, IDisposable
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;

@@ -22,7 +22,7 @@ namespace Portique.Technologies.Swarm;
 /// on the <b>service</b>, never on its task containers, so the docker driver never takes a task container for its own.
 /// Swarm cannot rename a service: setting one aside records it in <see cref="AsideDirectory"/> and removes it.
 /// </summary>
-public sealed partial class SwarmDriver : IServiceDriver, IDisposable
+public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
 {
     /// <summary>The label dockerd puts on every task container: the id of its service.</summary>
     public const string ServiceIdLabel = "com.docker.swarm.service.id";

@@ -23,7 +23,7 @@ namespace Portique.Technologies.Vagrant;
 /// container is named <c>portique-vagrant.NAME</c> and carries no <c>portique.root</c> label (the docker driver would
 /// take it for its own); its state, health and logs are read through the Engine API.
 /// </summary>
-public sealed partial class VagrantDriver : IServiceDriver, IDisposable
+public sealed partial class VagrantDriver : ILegacyLifecycle, IDisposable
 {
     /// <summary>What <see cref="SetAsideAsync"/> appends to a service's folder (and docker container) name.</summary>
     public const string AsideSuffix = Validation.AsideSuffix;
