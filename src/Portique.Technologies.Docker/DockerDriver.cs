@@ -18,11 +18,8 @@ namespace Portique.Technologies.Docker;
 /// Runs <c>docker</c> and <c>docker+git</c> services on one dockerd, through the Engine API only. Every container it
 /// creates carries <c>portique.root=ROOT</c>; it lists, changes and removes no container without that exact label.
 /// </summary>
-public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
+public sealed partial class DockerDriver : IServiceDriver, IDisposable
 {
-    /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
-    public const string AsideSuffix = ".portique-aside";
-
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private DockerClient? _client;
 
@@ -35,6 +32,14 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
         Root = root;
         Endpoint = endpoint ?? DockerEndpoint.Default();
         Options = options ?? new DockerDriverOptions();
+        Lifecycle = new LifecycleOptions
+        {
+            HealthTimeout = Options.HealthTimeout,
+            StartupGrace = Options.StartupGrace,
+            HealthPollInterval = Options.HealthPollInterval,
+            StopTimeout = Options.StopTimeout,
+            FollowInitialLines = Options.FollowInitialLines,
+        };
     }
 
     public PortiqueRoot Root { get; }
@@ -42,6 +47,8 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
     public Uri Endpoint { get; }
 
     public DockerDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle { get; }
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Docker, Technology.DockerGit }.ToFrozenSet();
 
@@ -257,55 +264,38 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
             cancellationToken);
     }
 
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var client = await ClientAsync(cancellationToken);
+        var container = await ResolveOwnedAsync(client, instance, cancellationToken);
+        await CallAsync(
+            () => client.Containers.StopContainerAsync(
+                container.ID,
+                new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(Lifecycle.StopTimeout.TotalSeconds) },
+                cancellationToken),
+            m => Messages.StopFailed(ContainerName(container), m),
+            cancellationToken);
+    }
+
+    /// <summary>Renames the container <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var client = await ClientAsync(cancellationToken);
         var container = await ResolveOwnedAsync(client, instance, cancellationToken);
         var current = ContainerName(container);
-        var asideName = ServiceName(container) + AsideSuffix;
-
-        // Stop first (the name still says what it is), then rename: a crash between the two leaves a stopped
-        // instance under its own name; a crash after leaves an aside one. Both read back correctly.
-        await CallAsync(
-            () => client.Containers.StopContainerAsync(
-                container.ID,
-                new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(Options.StopTimeout.TotalSeconds) },
-                cancellationToken),
-            m => Messages.StopFailed(current, m),
-            cancellationToken);
-
-        if (current != asideName)
-        {
-            await CallAsync(
-                () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = asideName }, cancellationToken),
-                m => Messages.RenameFailed(current, asideName, m),
-                cancellationToken);
-        }
-
-        return ToObserved(await InspectOwnedAsync(client, container.ID, asideName, cancellationToken));
-    }
-
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(aside);
-        var client = await ClientAsync(cancellationToken);
-        var container = await ResolveOwnedAsync(client, aside, cancellationToken);
-        var current = ContainerName(container);
         var name = ServiceName(container);
-        if (current != name)
+        var target = aside ? ServiceLifecycle.AsideName(name) : name;
+        if (current != target)
         {
             await CallAsync(
-                () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = name }, cancellationToken),
-                m => Messages.RenameFailed(current, name, m),
+                () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = target }, cancellationToken),
+                m => Messages.RenameFailed(current, target, m),
                 cancellationToken);
         }
 
-        await CallAsync(
-            () => client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken),
-            m => Messages.StartFailed(name, m),
-            cancellationToken);
-        return ToObserved(await InspectOwnedAsync(client, container.ID, name, cancellationToken));
+        return ToObserved(await InspectOwnedAsync(client, container.ID, target, cancellationToken));
     }
 
     /// <summary>
@@ -322,7 +312,7 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
         {
             container = await ResolveOwnedAsync(client, instance, cancellationToken);
         }
-        catch (ContainerMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -344,69 +334,13 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
         }
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>The container's health, start time and restart count as dockerd reports them.</summary>
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var client = await ClientAsync(cancellationToken);
-        try
-        {
-            return Health(await ResolveOwnedAsync(client, instance, cancellationToken));
-        }
-        catch (ContainerMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
-    /// <summary>
-    /// Waits for the instance to settle, at most <see cref="DockerDriverOptions.HealthTimeout"/>: Healthy, Unhealthy or
-    /// NotRunning as soon as seen; Running (no HEALTHCHECK) once it stayed up, unrestarted, for
-    /// <see cref="DockerDriverOptions.StartupGrace"/>. On timeout, the last health seen (usually Starting).
-    /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (string? StartedAt, long Restarts, DateTime Since)? up = null;
-        while (true)
-        {
-            ContainerInspectResponse container;
-            try
-            {
-                container = await ResolveOwnedAsync(client, instance, cancellationToken);
-            }
-            catch (ContainerMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var health = Health(container);
-            switch (health)
-            {
-                case EngineHealth.Healthy or EngineHealth.Unhealthy or EngineHealth.NotRunning:
-                    return health;
-                case EngineHealth.Running:
-                    var now = DateTime.UtcNow;
-                    if (up is not { } seen || seen.StartedAt != container.State?.StartedAt || seen.Restarts != container.RestartCount)
-                    {
-                        up = (container.State?.StartedAt, container.RestartCount, now);
-                    }
-                    else if (now - seen.Since >= Options.StartupGrace)
-                    {
-                        return EngineHealth.Running;
-                    }
-
-                    break;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
-        }
+        var container = await ResolveOwnedAsync(client, instance, cancellationToken);
+        return new InstanceObservation(Health(container)) { StartedAt = container.State?.StartedAt, RestartCount = container.RestartCount };
     }
 
     public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
@@ -687,7 +621,7 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
         }
         else
         {
-            var byName = await FindByExactNameAsync(client, instance.IsAside ? instance.Name + AsideSuffix : instance.Name, cancellationToken);
+            var byName = await FindByExactNameAsync(client, instance.IsAside ? ServiceLifecycle.AsideName(instance.Name) : instance.Name, cancellationToken);
             if (byName is not null)
             {
                 container = await TryInspectContainerAsync(client, byName.ID, cancellationToken);
@@ -696,7 +630,7 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
 
         if (container is null)
         {
-            throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(container.Config?.Labels)
@@ -706,11 +640,11 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
 
     private async Task<ContainerInspectResponse> InspectOwnedAsync(DockerClient client, string id, string name, CancellationToken cancellationToken) =>
         await TryInspectContainerAsync(client, id, cancellationToken)
-            ?? throw new ContainerMissingException(Messages.ContainerNotFound(name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.ContainerNotFound(name, Root.Directory));
 
     private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(DockerClient client, string name, CancellationToken cancellationToken)
     {
-        foreach (var candidate in new[] { name, name + AsideSuffix })
+        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
         {
             var listed = await FindByExactNameAsync(client, candidate, cancellationToken);
             if (listed is null)
@@ -814,7 +748,7 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
             State = container.State is { Running: true } ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = labels.TryGetValue(Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(Labels.Spec, out var json) ? json : null,
-            IsAside = containerName.EndsWith(AsideSuffix, StringComparison.Ordinal),
+            IsAside = ServiceLifecycle.IsAsideName(containerName, out _),
             Ports = PublishedPorts(container.HostConfig),
             InstanceId = container.ID,
             ArtifactId = container.Image,
@@ -876,8 +810,8 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
             return name;
         }
 
-        var current = ContainerName(container);
-        return current.EndsWith(AsideSuffix, StringComparison.Ordinal) ? current[..^AsideSuffix.Length] : current;
+        ServiceLifecycle.IsAsideName(ContainerName(container), out var service);
+        return service;
     }
 
     private static string PortKey(int containerPort) => containerPort.ToString(CultureInfo.InvariantCulture) + "/tcp";
@@ -1066,6 +1000,4 @@ public sealed partial class DockerDriver : ILegacyLifecycle, IDisposable
         /// <summary>On images built by docker+git: the repository it came from.</summary>
         public const string GitRepository = "portique.git-repository";
     }
-
-    private sealed class ContainerMissingException(string message) : RuntimeFailureException(message);
 }

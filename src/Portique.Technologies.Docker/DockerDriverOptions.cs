@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Docker;
 
 /// <summary>Tunables of <see cref="DockerDriver"/> (the endpoint is a constructor argument). The defaults suit a production EOLE server.</summary>
@@ -12,16 +14,16 @@ public sealed record DockerDriverOptions
     /// <summary>How long a stop waits for the service to exit before dockerd kills it (set aside).</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest <see cref="DockerDriver.WaitForHealthAsync"/> waits for a starting instance to settle.</summary>
+    /// <summary>The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a starting instance to settle.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// For an image without a HEALTHCHECK: how long it must stay up (same start, no restart) before
-    /// <see cref="DockerDriver.WaitForHealthAsync"/> calls it running. Catches a command that crashes at once.
+    /// <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> calls it running. Catches a command that crashes at once.
     /// </summary>
     public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often <see cref="DockerDriver.WaitForHealthAsync"/> looks at the instance.</summary>
+    /// <summary>How often <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> looks at the instance.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long a ping may take before <see cref="DockerDriver.CheckAvailabilityAsync"/> gives up.</summary>
@@ -30,6 +32,6 @@ public sealed record DockerDriverOptions
     /// <summary>The git program used by docker+git (a name looked up in PATH, or a path).</summary>
     public string GitExecutable { get; init; } = "git";
 
-    /// <summary>Lines of history <see cref="DockerDriver.FollowLogsAsync"/> shows before following.</summary>
+    /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
 }

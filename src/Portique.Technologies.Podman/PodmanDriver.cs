@@ -231,7 +231,7 @@ public sealed partial class PodmanDriver : ILegacyLifecycle
         Configure();
         var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = container.Name;
-        var asideName = ServiceName(container) + DockerDriver.AsideSuffix;
+        var asideName = ServiceName(container) + ServiceLifecycle.AsideSuffix;
 
         // Stop first (the name still says what it is), then rename: a crash between the two leaves a stopped
         // instance under its own name; a crash after leaves an aside one. Both read back correctly.
@@ -557,7 +557,7 @@ public sealed partial class PodmanDriver : ILegacyLifecycle
     {
         var container = instance.InstanceId is { Length: > 0 } id
             ? await TryInspectAsync(id, cancellationToken)
-            : await TryInspectByNameAsync(instance.IsAside ? instance.Name + DockerDriver.AsideSuffix : instance.Name, cancellationToken);
+            : await TryInspectByNameAsync(instance.IsAside ? instance.Name + ServiceLifecycle.AsideSuffix : instance.Name, cancellationToken);
         if (container is null || (instance.InstanceId is { Length: > 0 } wanted && container.Id != wanted))
         {
             throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
@@ -577,7 +577,7 @@ public sealed partial class PodmanDriver : ILegacyLifecycle
 
     private async Task<PodmanContainer> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        foreach (var candidate in new[] { name, name + DockerDriver.AsideSuffix })
+        foreach (var candidate in new[] { name, name + ServiceLifecycle.AsideSuffix })
         {
             if (await TryInspectByNameAsync(candidate, cancellationToken) is { } container)
             {
@@ -652,7 +652,7 @@ public sealed partial class PodmanDriver : ILegacyLifecycle
             State = container.State.Running ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = labels.TryGetValue(DockerDriver.Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(DockerDriver.Labels.Spec, out var json) ? json : null,
-            IsAside = container.Name.EndsWith(DockerDriver.AsideSuffix, StringComparison.Ordinal),
+            IsAside = container.Name.EndsWith(ServiceLifecycle.AsideSuffix, StringComparison.Ordinal),
             Ports = PublishedPorts(container.HostConfig),
             InstanceId = container.Id,
             ArtifactId = container.Image,
@@ -708,7 +708,7 @@ public sealed partial class PodmanDriver : ILegacyLifecycle
             return name;
         }
 
-        return container.Name.EndsWith(DockerDriver.AsideSuffix, StringComparison.Ordinal) ? container.Name[..^DockerDriver.AsideSuffix.Length] : container.Name;
+        return container.Name.EndsWith(ServiceLifecycle.AsideSuffix, StringComparison.Ordinal) ? container.Name[..^ServiceLifecycle.AsideSuffix.Length] : container.Name;
     }
 
     // ---------------------------------------------------------------- plumbing
