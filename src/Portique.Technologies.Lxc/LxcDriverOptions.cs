@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Lxc;
 
 /// <summary>Tools, network and timeouts of <see cref="LxcDriver"/>. The defaults suit a Debian 12 / EOLE server.</summary>
@@ -51,7 +53,7 @@ public sealed record LxcDriverOptions
     /// <summary>How long a stop waits for the service to exit before lxc kills it.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest <see cref="LxcDriver.WaitForHealthAsync"/> waits for a starting container to settle.</summary>
+    /// <summary>The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a starting container to settle.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a container must stay up (same init pid) before it is called running.</summary>
@@ -68,7 +70,7 @@ public sealed record LxcDriverOptions
     /// <summary>How long the port proxy (nginx) may take to start or apply a reload.</summary>
     public TimeSpan ProxyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Lines of history <see cref="LxcDriver.FollowLogsAsync"/> shows before following.</summary>
+    /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
 
     /// <summary>Size at which lxc rotates a container's console log (<c>lxc.console.size</c>, a power of two).</summary>

@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Podman;
 
 /// <summary>Tunables of <see cref="PodmanDriver"/>. The defaults suit a production EOLE server.</summary>
@@ -28,13 +30,13 @@ public sealed record PodmanDriverOptions
     /// </summary>
     public TimeSpan StopSettle { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The longest <see cref="PodmanDriver.WaitForHealthAsync"/> waits for a starting instance to settle.</summary>
+    /// <summary>The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a starting instance to settle.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>For an image without a HEALTHCHECK: how long it must stay up (same start, no restart) to be called running.</summary>
     public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often <see cref="PodmanDriver.WaitForHealthAsync"/> looks at the instance.</summary>
+    /// <summary>How often <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> looks at the instance.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
@@ -52,6 +54,6 @@ public sealed record PodmanDriverOptions
     /// <summary>How long <c>podman info</c> may take before <see cref="PodmanDriver.CheckAvailabilityAsync"/> gives up.</summary>
     public TimeSpan AvailabilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Lines of history <see cref="PodmanDriver.FollowLogsAsync"/> shows before following.</summary>
+    /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
 }

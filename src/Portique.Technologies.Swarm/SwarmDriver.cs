@@ -22,7 +22,7 @@ namespace Portique.Technologies.Swarm;
 /// on the <b>service</b>, never on its task containers, so the docker driver never takes a task container for its own.
 /// Swarm cannot rename a service: setting one aside records it in <see cref="AsideDirectory"/> and removes it.
 /// </summary>
-public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
+public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 {
     /// <summary>The label dockerd puts on every task container: the id of its service.</summary>
     public const string ServiceIdLabel = "com.docker.swarm.service.id";
@@ -39,6 +39,14 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
         Root = root;
         Endpoint = endpoint ?? DockerEndpoint.Default();
         Options = options ?? new SwarmDriverOptions();
+        Lifecycle = new LifecycleOptions
+        {
+            HealthTimeout = Options.HealthTimeout,
+            StartupGrace = Options.StartupGrace,
+            HealthPollInterval = Options.HealthPollInterval,
+            StopTimeout = Options.StopTimeout,
+            FollowInitialLines = Options.FollowInitialLines,
+        };
     }
 
     public PortiqueRoot Root { get; }
@@ -46,6 +54,8 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
     public Uri Endpoint { get; }
 
     public SwarmDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle { get; }
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
 
@@ -247,14 +257,48 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
             cancellationToken);
     }
 
-    /// <summary>
-    /// Records the service in <see cref="AsideRecordPath"/> (written before anything changes), then removes it and waits
-    /// for its tasks to be gone, so the name and the host ports are free. A crash after the record leaves both the
-    /// service and the record (the next run drops the record); a crash after the removal leaves the record (restored).
-    /// </summary>
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>Scales the service to zero and waits for its tasks to stop (an aside service has none).</summary>
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        if (instance.IsAside)
+        {
+            return;
+        }
+
+        var client = await ClientAsync(cancellationToken);
+        var service = await ResolveOwnedAsync(client, instance, cancellationToken);
+        var spec = service.Spec!;
+        if ((spec.Mode?.Replicated?.Replicas ?? 0) > 0)
+        {
+            spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 0 } };
+            await CallAsync(
+                () => client.Swarm.UpdateServiceAsync(
+                    service.ID,
+                    new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
+                    cancellationToken),
+                m => Messages.UpdateFailed(ServiceName(service), m),
+                cancellationToken);
+        }
+
+        await WaitForContainersAsync(client, service.ID, all: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Swarm cannot rename a service. Aside: records the service in <see cref="AsideRecordPath"/> (written before
+    /// anything changes), then removes it and waits for its tasks to be gone, so the name and the host ports are free.
+    /// A crash after the record leaves both the service and the record (the next run drops the record); a crash after
+    /// the removal leaves the record (restored). Back: re-creates the service from its record (same labels, same
+    /// image), then deletes the record.
+    /// </summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return aside ? await RecordAsideAsync(instance, cancellationToken) : await RecreateFromRecordAsync(instance, cancellationToken);
+    }
+
+    private async Task<ObservedService> RecordAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
         if (instance.IsAside && ReadAsideRecord(instance.Name) is { } already)
         {
             return ToObserved(already);
@@ -283,10 +327,8 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
         return ToObserved(record);
     }
 
-    /// <summary>Re-creates the service from its record (same labels, same image), then deletes the record.</summary>
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    private async Task<ObservedService> RecreateFromRecordAsync(ObservedService aside, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(aside);
         var client = await ClientAsync(cancellationToken);
         var record = ReadAsideRecord(aside.Name);
         if (record is null)
@@ -295,7 +337,7 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
             var live = await FindServiceByNameAsync(client, aside.Name, cancellationToken);
             return live is not null && IsOwned(live.Spec?.Labels)
                 ? ToObserved(live, await ListTasksAsync(client, [live.ID], cancellationToken))
-                : throw new ServiceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
+                : throw new InstanceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
         }
 
         var existing = await FindServiceByNameAsync(client, record.Name, cancellationToken);
@@ -338,7 +380,7 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
         {
             service = await ResolveOwnedAsync(client, instance, cancellationToken);
         }
-        catch (ServiceMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -346,98 +388,44 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
         await RemoveServiceAsync(client, service, cancellationToken);
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        if (instance.IsAside)
-        {
-            return EngineHealth.NotRunning;
-        }
-
-        var client = await ClientAsync(cancellationToken);
-        try
-        {
-            var service = await ResolveOwnedAsync(client, instance, cancellationToken);
-            var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
-            return (await EvaluateAsync(client, tasks, cancellationToken)).Health;
-        }
-        catch (ServiceMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
     /// <summary>
-    /// Waits, at most <see cref="SwarmDriverOptions.HealthTimeout"/>, for the service's tasks to settle. A task of the
-    /// current deployment that failed (non-zero exit, rejected, killed for being unhealthy) answers at once: NotRunning
-    /// (Unhealthy for a health check failure), even though swarm will retry it. Healthy once every running task's
-    /// container is; without a HEALTHCHECK, Running once the same tasks stayed running for
-    /// <see cref="SwarmDriverOptions.StartupGrace"/> with the wanted replicas up.
+    /// The service's tasks as one instance. A task of the current deployment that failed (non-zero exit, rejected,
+    /// killed for being unhealthy) makes it NotRunning (Unhealthy for a health check failure), even though swarm will
+    /// retry it. Healthy when every running task's container is; tasks not running yet are Starting. The running tasks
+    /// identify the run; complete once the wanted replicas run.
     /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         if (instance.IsAside)
         {
-            return EngineHealth.NotRunning;
+            return new InstanceObservation(EngineHealth.NotRunning);
         }
 
         var client = await ClientAsync(cancellationToken);
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (string Tasks, DateTime Since)? up = null;
-        while (true)
+        var service = await ResolveOwnedAsync(client, instance, cancellationToken);
+        var deployed = service.UpdatedAt ?? service.CreatedAt ?? DateTime.MinValue;
+        var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
+        var failed = tasks.FirstOrDefault(t => (t.CreatedAt ?? DateTime.MaxValue) >= deployed && HasFailed(t));
+        if (failed is not null)
         {
-            SwarmService service;
-            try
-            {
-                service = await ResolveOwnedAsync(client, instance, cancellationToken);
-            }
-            catch (ServiceMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var deployed = service.UpdatedAt ?? service.CreatedAt ?? DateTime.MinValue;
-            var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
-            var failed = tasks.FirstOrDefault(t => (t.CreatedAt ?? DateTime.MaxValue) >= deployed && HasFailed(t));
-            if (failed is not null)
-            {
-                return (failed.Status?.Err ?? "").Contains("unhealthy", StringComparison.OrdinalIgnoreCase)
-                    ? EngineHealth.Unhealthy
-                    : EngineHealth.NotRunning;
-            }
-
-            var (health, running) = await EvaluateAsync(client, tasks, cancellationToken);
-            var wanted = (int)Math.Min(service.Spec?.Mode?.Replicated?.Replicas ?? 1, int.MaxValue);
-            var complete = running.Count >= wanted;
-            switch (health)
-            {
-                case EngineHealth.Unhealthy:
-                    return health;
-                case EngineHealth.Healthy when complete:
-                    return health;
-                case EngineHealth.Running:
-                    var now = DateTime.UtcNow;
-                    var key = string.Join(',', running.Order(StringComparer.Ordinal));
-                    if (up is not { } seen || seen.Tasks != key)
-                    {
-                        up = (key, now);
-                    }
-                    else if (complete && now - seen.Since >= Options.StartupGrace)
-                    {
-                        return health;
-                    }
-
-                    break;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+            return new InstanceObservation((failed.Status?.Err ?? "").Contains("unhealthy", StringComparison.OrdinalIgnoreCase)
+                ? EngineHealth.Unhealthy
+                : EngineHealth.NotRunning);
         }
+
+        var wanted = (int)Math.Min(service.Spec?.Mode?.Replicated?.Replicas ?? 1, int.MaxValue);
+        if (wanted == 0)
+        {
+            return new InstanceObservation(EngineHealth.NotRunning);
+        }
+
+        var (health, running) = await EvaluateAsync(client, tasks, cancellationToken);
+        return new InstanceObservation(health == EngineHealth.NotRunning ? EngineHealth.Starting : health)
+        {
+            StartedAt = string.Join(',', running.Order(StringComparer.Ordinal)),
+            Complete = running.Count >= wanted,
+        };
     }
 
     /// <summary>
@@ -577,7 +565,7 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
         }
 
         var service = await TryInspectServiceAsync(client, created.ID ?? spec.Name, cancellationToken)
-            ?? throw new ServiceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
 
         // Created means scheduled: the tasks start right after (WaitForHealthAsync watches them).
         return ToObserved(service, []) with { State = InstanceState.Running };
@@ -635,6 +623,15 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
 
         // The tasks stop within their grace period; until then they hold the host ports. Past the timeout, carry on:
         // swarm schedules a successor as soon as its port is free.
+        await WaitForContainersAsync(client, service.ID, all: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="SwarmDriverOptions.RemovalTimeout"/>, until the service has no task container
+    /// (<paramref name="all"/>), or none running.
+    /// </summary>
+    private async Task WaitForContainersAsync(DockerClient client, string serviceId, bool all, CancellationToken cancellationToken)
+    {
         var deadline = DateTime.UtcNow + Options.RemovalTimeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -642,10 +639,10 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
                 () => client.Containers.ListContainersAsync(
                     new ContainersListParameters
                     {
-                        All = true,
+                        All = all,
                         Filters = new Dictionary<string, IDictionary<string, bool>>
                         {
-                            ["label"] = new Dictionary<string, bool> { [ServiceIdLabel + "=" + service.ID] = true },
+                            ["label"] = new Dictionary<string, bool> { [ServiceIdLabel + "=" + serviceId] = true },
                         },
                     },
                     cancellationToken),
@@ -718,7 +715,7 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
             : await FindServiceByNameAsync(client, instance.Name, cancellationToken);
         if (service is null || (instance.InstanceId is { Length: > 0 } wanted && service.ID != wanted))
         {
-            throw new ServiceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(service.Spec?.Labels)
@@ -1119,6 +1116,4 @@ public sealed partial class SwarmDriver : ILegacyLifecycle, IDisposable
 
         return string.Join(": ", messages);
     }
-
-    private sealed class ServiceMissingException(string message) : RuntimeFailureException(message);
 }

@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Swarm;
 
 /// <summary>Tunables of <see cref="SwarmDriver"/> (the endpoint is a constructor argument). The defaults suit a single EOLE server.</summary>
@@ -27,18 +29,18 @@ public sealed record SwarmDriverOptions
     /// <summary>Delay between a task's exit and its replacement (swarm's restart policy, condition <c>any</c>).</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest <see cref="SwarmDriver.WaitForHealthAsync"/> waits for a starting service to settle.</summary>
+    /// <summary>The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a starting service to settle.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>For an image without a HEALTHCHECK: how long the same tasks must stay running, none failing, to be called running.</summary>
     public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often <see cref="SwarmDriver.WaitForHealthAsync"/> looks at the tasks.</summary>
+    /// <summary>How often <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> looks at the tasks.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long a ping may take before <see cref="SwarmDriver.CheckAvailabilityAsync"/> gives up.</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Lines of history <see cref="SwarmDriver.FollowLogsAsync"/> shows before following.</summary>
+    /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
 }

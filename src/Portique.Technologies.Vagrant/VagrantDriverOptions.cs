@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Vagrant;
 
 /// <summary>The vagrant provider a service's machine runs on.</summary>
@@ -43,7 +45,7 @@ public sealed record VagrantDriverOptions
     /// <summary>The longest one vagrant command (<c>up</c>, <c>halt</c>, <c>destroy</c>, <c>box add</c>) may take.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>The longest <see cref="VagrantDriver.WaitForHealthAsync"/> waits for a starting machine to settle.</summary>
+    /// <summary>The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a starting machine to settle.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a machine must stay up (same start, no restart) before it is called running.</summary>
@@ -54,6 +56,6 @@ public sealed record VagrantDriverOptions
     /// <summary>How long a docker ping or a probe of a program may take in <see cref="VagrantDriver.CheckAvailabilityAsync"/>.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Lines of history <see cref="VagrantDriver.FollowLogsAsync"/> shows before following.</summary>
+    /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
 }
