@@ -49,28 +49,26 @@ public interface IServiceDriver
     Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken);
 
     /// <summary>This engine's timings (health timeout, grace period, poll interval, stop timeout...).</summary>
-    LifecycleOptions Lifecycle => new();
+    LifecycleOptions Lifecycle { get; }
 
     /// <summary>
     /// One look at the instance: its health as the engine reports it, what identifies its current run, its restart
     /// count. Throws <see cref="InstanceMissingException"/> when it does not exist. Waiting is <see cref="ServiceLifecycle"/>'s.
     /// </summary>
-    Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken);
 
     /// <summary>Starts a stopped instance (nothing when it runs).</summary>
     Task StartAsync(ObservedService instance, CancellationToken cancellationToken);
 
     /// <summary>Stops the instance within <see cref="LifecycleOptions.StopTimeout"/>, killing it past that (nothing when stopped).</summary>
-    Task StopAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
+    Task StopAsync(ObservedService instance, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives a stopped instance its aside name (<see cref="ServiceLifecycle.AsideName"/>, or the engine's equivalent: a
     /// record, a moved folder) or, <paramref name="aside"/> false, its service's name back; returns it as it then is.
     /// Fails, changing nothing, when the target name is taken. Nothing when it already has that name.
     /// </summary>
-    Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
+    Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken);
 
     /// <summary>Removes the instance. Host directories bound as volumes are never deleted.</summary>
     Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken);

@@ -100,11 +100,6 @@ public static class ServiceLifecycle
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(time);
-        if (driver is ILegacyLifecycle legacy)
-        {
-            return await legacy.WaitForHealthAsync(instance, cancellationToken).ConfigureAwait(false);
-        }
-
         if (instance.IsAside)
         {
             return EngineHealth.NotRunning;
@@ -143,6 +138,10 @@ public static class ServiceLifecycle
                     }
 
                     break;
+                default:
+                    // Up means up at every look: the grace period starts again from the next Running.
+                    up = null;
+                    break;
             }
 
             if (now >= deadline)
@@ -159,11 +158,6 @@ public static class ServiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(instance);
-        if (driver is ILegacyLifecycle legacy)
-        {
-            return await legacy.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false);
-        }
-
         if (instance.IsAside)
         {
             return EngineHealth.NotRunning;
@@ -189,11 +183,6 @@ public static class ServiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(instance);
-        if (driver is ILegacyLifecycle legacy)
-        {
-            return await legacy.SetAsideAsync(instance, cancellationToken).ConfigureAwait(false);
-        }
-
         if (instance.IsAside)
         {
             return instance;
@@ -227,11 +216,6 @@ public static class ServiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(aside);
-        if (driver is ILegacyLifecycle legacy)
-        {
-            return await legacy.RestoreAsync(aside, cancellationToken).ConfigureAwait(false);
-        }
-
         var named = await driver.RenameAsync(aside, aside: false, cancellationToken).ConfigureAwait(false);
         if (named.State != InstanceState.Running)
         {
@@ -240,18 +224,4 @@ public static class ServiceLifecycle
 
         return named with { State = InstanceState.Running };
     }
-}
-
-/// <summary>
-/// Transitional: a driver that still carries its own copy of the lifecycle (being moved to <see cref="ServiceLifecycle"/>).
-/// </summary>
-public interface ILegacyLifecycle : IServiceDriver
-{
-    Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken);
-
-    Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken);
-
-    Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken);
-
-    Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Qemu;
 
 /// <summary>How guests are executed.</summary>
@@ -47,7 +49,7 @@ public sealed record QemuDriverOptions
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The longest <see cref="QemuDriver.WaitForHealthAsync"/> waits for a guest to boot: for a guest with ports,
+    /// The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a guest to boot: for a guest with ports,
     /// until its routed port answers HTTP; for one without, the process must stay up for <see cref="StartupGrace"/>.
     /// </summary>
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -66,9 +68,9 @@ public sealed record QemuDriverOptions
     /// <summary>At each start, a serial console log larger than this is moved to <c>console.log.1</c>.</summary>
     public long ConsoleLogRotateBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Lines of history <see cref="QemuDriver.FollowLogsAsync"/> shows before following.</summary>
+    /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
 
-    /// <summary>How often <see cref="QemuDriver.FollowLogsAsync"/> looks for new console output.</summary>
+    /// <summary>How often <c>portique logs --follow</c> looks for new console output.</summary>
     public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -19,7 +19,7 @@ namespace Portique.Technologies.Snap;
 /// through snapd's REST API. The repository is fetched into a bare cache under the root; each commit is built once, into
 /// <c>StateDirectory/snapcraft/builds/NAME/COMMIT/SNAP.snap</c>. Everything else is as for <see cref="SnapDriver"/>.
 /// </summary>
-public sealed partial class SnapcraftDriver : ILegacyLifecycle, IDisposable
+public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
@@ -135,34 +135,30 @@ public sealed partial class SnapcraftDriver : ILegacyLifecycle, IDisposable
         return _engine.StartAsync(instance, cancellationToken);
     }
 
-    public Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        return _engine.SetAsideAsync(instance, cancellationToken);
-    }
-
-    public Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(aside);
-        return _engine.RestoreAsync(aside, cancellationToken);
-    }
-
     public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return _engine.RemoveAsync(instance, cancellationToken);
     }
 
-    public Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public LifecycleOptions Lifecycle => _engine.Lifecycle;
+
+    public Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return _engine.CheckHealthAsync(instance, cancellationToken);
+        return _engine.StopAsync(instance, cancellationToken);
     }
 
-    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return _engine.WaitForHealthAsync(instance, cancellationToken);
+        return _engine.RenameAsync(instance, aside, cancellationToken);
+    }
+
+    public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.ObserveAsync(instance, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)

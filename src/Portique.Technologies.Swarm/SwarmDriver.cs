@@ -201,7 +201,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         return Artifact(spec, image);
     }
 
-    /// <summary>Creates the service (scheduled at once, <c>spec.Replicas</c> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
+    /// <summary>Creates the service (scheduled at once, <c>spec.Replicas</c> tasks); the lifecycle kernel sees it run.</summary>
     public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
