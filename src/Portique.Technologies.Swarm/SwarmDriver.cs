@@ -432,6 +432,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// The last <paramref name="tail"/> lines the service's tasks wrote (every task, failed ones included, in time
     /// order). A set-aside service has none: removing it removed its containers.
     /// </summary>
+    /// <summary>Extra lines read before sorting by timestamp, so the tail is the last lines in time, not in storage.</summary>
+    private const int TailReorderMargin = 64;
+
     public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -450,7 +453,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                     ShowStderr = true,
                     Follow = false,
                     Timestamps = true,
-                    Tail = tail.ToString(CultureInfo.InvariantCulture),
+                    // dockerd stores a task's stdout and stderr lines as its two copiers deliver them, so its tail may
+                    // cut a line whose timestamp is older than lines it keeps: fetch a margin, sort, then cut.
+                    Tail = (tail + TailReorderMargin).ToString(CultureInfo.InvariantCulture),
                 },
                 cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
@@ -466,7 +471,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
         // Each task's lines come in order, task after task: sort on the timestamps dockerd added (stable for ties).
         var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
-        return ordered.Count > tail ? ordered[^tail..] : ordered;
+        return ordered.Count > tail ? ordered[(ordered.Count - tail)..] : ordered;
     }
 
     /// <summary>
