@@ -3,10 +3,11 @@ using Portique.Core;
 namespace Portique.Planning;
 
 /// <summary>
-/// The timings of one engine, read by <see cref="ServiceLifecycle"/>. Each driver supplies its own (from its options):
-/// the values differ between engines (a VM boots slower than a container), the logic that uses them does not.
+/// The timings of one engine, read by <see cref="ServiceLifecycle"/>. Each driver's options derive from it, with that
+/// engine's defaults: the values differ between engines (a VM boots slower than a container), the logic that uses
+/// them does not.
 /// </summary>
-public sealed record LifecycleOptions
+public record LifecycleOptions
 {
     /// <summary>The longest <see cref="ServiceLifecycle.WaitForHealthAsync"/> waits for a just-started instance to settle.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);

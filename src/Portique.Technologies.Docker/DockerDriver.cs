@@ -32,14 +32,6 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         Root = root;
         Endpoint = endpoint ?? DockerEndpoint.Default();
         Options = options ?? new DockerDriverOptions();
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = Options.HealthTimeout,
-            StartupGrace = Options.StartupGrace,
-            HealthPollInterval = Options.HealthPollInterval,
-            StopTimeout = Options.StopTimeout,
-            FollowInitialLines = Options.FollowInitialLines,
-        };
     }
 
     public PortiqueRoot Root { get; }
@@ -48,7 +40,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
     public DockerDriverOptions Options { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Docker, Technology.DockerGit }.ToFrozenSet();
 

@@ -42,14 +42,6 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
         Options = options ?? new LxcDriverOptions();
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = Options.HealthTimeout,
-            StartupGrace = Options.StartupGrace,
-            HealthPollInterval = Options.HealthPollInterval,
-            StopTimeout = Options.StopTimeout,
-            FollowInitialLines = Options.FollowInitialLines,
-        };
         _images = new OciImageCache(ImagesDirectory, Options);
         _network = new LxcNetwork(Options);
         _proxy = new StreamProxy(ProxyDirectory, Options);
@@ -59,7 +51,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
 
     public LxcDriverOptions Options { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Lxc }.ToFrozenSet();
 

@@ -37,14 +37,6 @@ public sealed partial class PodmanDriver : IServiceDriver
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
         Options = options ?? new PodmanDriverOptions();
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = Options.HealthTimeout,
-            StartupGrace = Options.StartupGrace,
-            HealthPollInterval = Options.HealthPollInterval,
-            StopTimeout = Options.StopTimeout,
-            FollowInitialLines = Options.FollowInitialLines,
-        };
         _configuration = new PodmanConfiguration(root, Options.ConfigurationDirectory);
         Cli = new PodmanCli(Options.Executable, _configuration.Environment);
     }
@@ -53,7 +45,7 @@ public sealed partial class PodmanDriver : IServiceDriver
 
     public PodmanDriverOptions Options { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Podman }.ToFrozenSet();
 

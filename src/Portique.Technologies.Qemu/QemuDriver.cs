@@ -47,14 +47,6 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
         Options = options ?? new QemuDriverOptions();
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = Options.BootTimeout,
-            StartupGrace = Options.StartupGrace,
-            HealthPollInterval = Options.HealthPollInterval,
-            StopTimeout = Options.PowerdownTimeout,
-            FollowInitialLines = Options.FollowInitialLines,
-        };
         _layout = new QemuLayout(root);
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 5 })
         {
@@ -68,7 +60,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     public QemuDriverOptions Options { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Qemu }.ToFrozenSet();
 

@@ -60,20 +60,13 @@ internal sealed partial class SnapEngine : IDisposable
     {
         Root = root;
         _options = options;
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = options.HealthTimeout,
-            StartupGrace = options.StartupGrace,
-            HealthPollInterval = options.HealthPollInterval,
-            FollowInitialLines = options.FollowInitialLines,
-        };
         Records = new SnapRecordStore(root);
         Client = new SnapdClient(options.SocketPath, options.RequestTimeout);
     }
 
     public PortiqueRoot Root { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => _options;
 
     public SnapRecordStore Records { get; }
 

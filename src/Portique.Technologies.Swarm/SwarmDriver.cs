@@ -39,14 +39,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         Root = root;
         Endpoint = endpoint ?? DockerEndpoint.Default();
         Options = options ?? new SwarmDriverOptions();
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = Options.HealthTimeout,
-            StartupGrace = Options.StartupGrace,
-            HealthPollInterval = Options.HealthPollInterval,
-            StopTimeout = Options.StopTimeout,
-            FollowInitialLines = Options.FollowInitialLines,
-        };
     }
 
     public PortiqueRoot Root { get; }
@@ -55,7 +47,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     public SwarmDriverOptions Options { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
 

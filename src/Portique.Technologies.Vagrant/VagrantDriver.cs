@@ -44,13 +44,6 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         Root = root;
         Endpoint = dockerEndpoint ?? DockerEndpoint.Default();
         Options = options ?? new VagrantDriverOptions();
-        Lifecycle = new LifecycleOptions
-        {
-            HealthTimeout = Options.HealthTimeout,
-            StartupGrace = Options.StartupGrace,
-            HealthPollInterval = Options.HealthPollInterval,
-            FollowInitialLines = Options.FollowInitialLines,
-        };
     }
 
     public PortiqueRoot Root { get; }
@@ -59,7 +52,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
     public VagrantDriverOptions Options { get; }
 
-    public LifecycleOptions Lifecycle { get; }
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Vagrant }.ToFrozenSet();
 
