@@ -43,25 +43,60 @@ internal static class Tool
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null)
     {
+        var command = Command(executable, arguments, environment, workingDirectory);
+        return await WithinAsync(
+            executable,
+            arguments,
+            timeout,
+            messages,
+            async limit =>
+            {
+                var result = await command.ExecuteBufferedAsync(Encoding.UTF8, limit);
+                return new ToolResult(result.ExitCode, result.StandardOutput, result.StandardError);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync"/>, but the program's standard output goes to <paramref name="output"/> as it comes (a tar
+    /// stream, say) rather than into the result, whose <see cref="ToolResult.StandardOutput"/> is then empty.
+    /// </summary>
+    public static async Task<ToolResult> RunAsync(
+        string executable,
+        IReadOnlyList<string> arguments,
+        Stream output,
+        TimeSpan timeout,
+        ToolMessages messages,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var standardError = new StringBuilder();
+        var command = Command(executable, arguments, environment, null)
+            .WithStandardOutputPipe(PipeTarget.ToStream(output))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(standardError));
+        return await WithinAsync(
+            executable,
+            arguments,
+            timeout,
+            messages,
+            async limit => new ToolResult((await command.ExecuteAsync(limit)).ExitCode, "", standardError.ToString()),
+            cancellationToken);
+    }
+
+    /// <summary>Runs the command within <paramref name="timeout"/>: a program that cannot start or outlives it is reported.</summary>
+    private static async Task<ToolResult> WithinAsync(
+        string executable,
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        ToolMessages messages,
+        Func<CancellationToken, Task<ToolResult>> run,
+        CancellationToken cancellationToken)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
-        var command = Cli.Wrap(executable)
-            .WithArguments(arguments)
-            .WithValidation(CommandResultValidation.None);
-        if (environment is not null)
-        {
-            command = command.WithEnvironmentVariables(environment);
-        }
-
-        if (workingDirectory is not null)
-        {
-            command = command.WithWorkingDirectory(workingDirectory);
-        }
-
         try
         {
-            var result = await command.ExecuteBufferedAsync(Encoding.UTF8, limit.Token);
-            return new ToolResult(result.ExitCode, result.StandardOutput, result.StandardError);
+            return await run(limit.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -71,6 +106,20 @@ internal static class Tool
         {
             throw new ToolMissingException(executable, messages.Missing(executable, exception.Message), exception);
         }
+    }
+
+    private static Command Command(
+        string executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string? workingDirectory)
+    {
+        var command = Cli.Wrap(executable)
+            .WithArguments(arguments)
+            .WithValidation(CommandResultValidation.None);
+        if (environment is not null)
+        {
+            command = command.WithEnvironmentVariables(environment);
+        }
+
+        return workingDirectory is null ? command : command.WithWorkingDirectory(workingDirectory);
     }
 
     /// <summary>A command as an administrator would type it (for messages only: never executed).</summary>

@@ -1,0 +1,13 @@
+using Portique.Planning;
+
+namespace Portique.Technologies.Lxc;
+
+/// <summary>lxc: a system container from an OCI image.</summary>
+public sealed class LxcModule : TechnologyModule
+{
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Lxc];
+
+    public override IServiceDriver CreateDriver(DriverContext context) => new LxcDriver(context.Root);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
+}
