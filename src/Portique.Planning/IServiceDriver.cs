@@ -48,26 +48,30 @@ public interface IServiceDriver
     /// <summary>Creates and starts the instance named <c>spec.Name</c> from the fetched artifact, labelled as owned.</summary>
     Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken);
 
+    /// <summary>This engine's timings (health timeout, grace period, poll interval, stop timeout...).</summary>
+    LifecycleOptions Lifecycle { get; }
+
+    /// <summary>
+    /// One look at the instance: its health as the engine reports it, what identifies its current run, its restart
+    /// count. Throws <see cref="InstanceMissingException"/> when it does not exist. Waiting is <see cref="ServiceLifecycle"/>'s.
+    /// </summary>
+    Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken);
+
+    /// <summary>Starts a stopped instance (nothing when it runs).</summary>
     Task StartAsync(ObservedService instance, CancellationToken cancellationToken);
 
-    /// <summary>Stops the instance and renames it aside so the name is free; returns the aside instance.</summary>
-    Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken);
+    /// <summary>Stops the instance within <see cref="LifecycleOptions.StopTimeout"/>, killing it past that (nothing when stopped).</summary>
+    Task StopAsync(ObservedService instance, CancellationToken cancellationToken);
 
-    /// <summary>Gives an aside instance its name back and starts it (rollback, or recovery after a crash).</summary>
-    Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives a stopped instance its aside name (<see cref="ServiceLifecycle.AsideName"/>, or the engine's equivalent: a
+    /// record, a moved folder) or, <paramref name="aside"/> false, its service's name back; returns it as it then is.
+    /// Fails, changing nothing, when the target name is taken. Nothing when it already has that name.
+    /// </summary>
+    Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken);
 
     /// <summary>Removes the instance. Host directories bound as volumes are never deleted.</summary>
     Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken);
-
-    Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Waits, within the engine's own timeout, for a just-started instance to settle: Healthy, Unhealthy or NotRunning
-    /// as soon as seen; Running only once it stayed up without restarting for a grace period (a command that crashes at
-    /// once must not pass because its engine restarted it). A published port alone proves nothing: docker-proxy accepts
-    /// connections for a dead container.
-    /// </summary>
-    Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken);
 
     /// <summary>The last <paramref name="tail"/> log lines of the instance named <paramref name="name"/>.</summary>
     Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken);

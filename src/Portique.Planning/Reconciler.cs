@@ -403,7 +403,7 @@ public sealed class Reconciler
     /// <summary>Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.</summary>
     private async Task<string?> WaitHealthyAsync(IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken)
     {
-        var health = await driver.WaitForHealthAsync(instance, cancellationToken).ConfigureAwait(false);
+        var health = await driver.WaitForHealthAsync(instance, time, cancellationToken).ConfigureAwait(false);
         switch (health)
         {
             case EngineHealth.Unhealthy:

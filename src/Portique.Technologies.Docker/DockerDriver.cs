@@ -16,9 +16,6 @@ namespace Portique.Technologies.Docker;
 /// </summary>
 public sealed partial class DockerDriver : IServiceDriver, IDisposable
 {
-    /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
-    public const string AsideSuffix = ".portique-aside";
-
     private readonly DockerApiClient _api;
 
     /// <param name="root">The Portique root this driver serves: the only containers it touches carry its label.</param>
@@ -42,6 +39,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public Uri Endpoint { get; }
 
     public DockerDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Docker, Technology.DockerGit }.ToFrozenSet();
 
@@ -199,37 +198,27 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         await _api.Containers.StartAsync(container.ID, m => Messages.StartFailed(ContainerName(container), m), cancellationToken);
     }
 
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeout, m => Messages.StopFailed(ContainerName(container), m), cancellationToken);
+    }
+
+    /// <summary>Renames the container <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = ContainerName(container);
-        var asideName = ServiceName(container) + AsideSuffix;
-
-        // Stop first (the name still says what it is), then rename: a crash between the two leaves a stopped
-        // instance under its own name; a crash after leaves an aside one. Both read back correctly.
-        await _api.Containers.StopAsync(container.ID, Options.StopTimeout, m => Messages.StopFailed(current, m), cancellationToken);
-        if (current != asideName)
-        {
-            await _api.Containers.RenameAsync(container.ID, asideName, m => Messages.RenameFailed(current, asideName, m), cancellationToken);
-        }
-
-        return ToObserved(await InspectOwnedAsync(container.ID, asideName, cancellationToken));
-    }
-
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(aside);
-        var container = await ResolveOwnedAsync(aside, cancellationToken);
-        var current = ContainerName(container);
         var name = ServiceName(container);
-        if (current != name)
+        var target = aside ? ServiceLifecycle.AsideName(name) : name;
+        if (current != target)
         {
-            await _api.Containers.RenameAsync(container.ID, name, m => Messages.RenameFailed(current, name, m), cancellationToken);
+            await _api.Containers.RenameAsync(container.ID, target, m => Messages.RenameFailed(current, target, m), cancellationToken);
         }
 
-        await _api.Containers.StartAsync(container.ID, m => Messages.StartFailed(name, m), cancellationToken);
-        return ToObserved(await InspectOwnedAsync(container.ID, name, cancellationToken));
+        return ToObserved(await InspectOwnedAsync(container.ID, target, cancellationToken));
     }
 
     /// <summary>
@@ -245,7 +234,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         {
             container = await ResolveOwnedAsync(instance, cancellationToken);
         }
-        catch (ContainerMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -253,67 +242,12 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         await _api.Containers.RemoveAsync(container.ID, m => Messages.RemoveFailed(ContainerName(container), m), cancellationToken);
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>The container's health, start time and restart count as dockerd reports them.</summary>
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        try
-        {
-            return Health(await ResolveOwnedAsync(instance, cancellationToken));
-        }
-        catch (ContainerMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
-    /// <summary>
-    /// Waits for the instance to settle, at most <see cref="DockerDriverOptions.HealthTimeout"/>: Healthy, Unhealthy or
-    /// NotRunning as soon as seen; Running (no HEALTHCHECK) once it stayed up, unrestarted, for
-    /// <see cref="DockerDriverOptions.StartupGrace"/>. On timeout, the last health seen (usually Starting).
-    /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (string? StartedAt, long Restarts, DateTime Since)? up = null;
-        while (true)
-        {
-            ContainerInspectResponse container;
-            try
-            {
-                container = await ResolveOwnedAsync(instance, cancellationToken);
-            }
-            catch (ContainerMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var health = Health(container);
-            switch (health)
-            {
-                case EngineHealth.Healthy or EngineHealth.Unhealthy or EngineHealth.NotRunning:
-                    return health;
-                case EngineHealth.Running:
-                    var now = DateTime.UtcNow;
-                    if (up is not { } seen || seen.StartedAt != container.State?.StartedAt || seen.Restarts != container.RestartCount)
-                    {
-                        up = (container.State?.StartedAt, container.RestartCount, now);
-                    }
-                    else if (now - seen.Since >= Options.StartupGrace)
-                    {
-                        return EngineHealth.Running;
-                    }
-
-                    break;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
-        }
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        return new InstanceObservation(Health(container)) { StartedAt = container.State?.StartedAt, RestartCount = container.RestartCount };
     }
 
     public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
@@ -527,7 +461,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         }
         else
         {
-            var byName = await _api.Containers.FindByExactNameAsync(instance.IsAside ? instance.Name + AsideSuffix : instance.Name, cancellationToken);
+            var byName = await _api.Containers.FindByExactNameAsync(instance.IsAside ? ServiceLifecycle.AsideName(instance.Name) : instance.Name, cancellationToken);
             if (byName is not null)
             {
                 container = await _api.Containers.TryInspectAsync(byName.ID, cancellationToken);
@@ -536,7 +470,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         if (container is null)
         {
-            throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(container.Config?.Labels)
@@ -546,11 +480,11 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
     private async Task<ContainerInspectResponse> InspectOwnedAsync(string id, string name, CancellationToken cancellationToken) =>
         await _api.Containers.TryInspectAsync(id, cancellationToken)
-            ?? throw new ContainerMissingException(Messages.ContainerNotFound(name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.ContainerNotFound(name, Root.Directory));
 
     private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        foreach (var candidate in new[] { name, name + AsideSuffix })
+        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
         {
             var listed = await _api.Containers.FindByExactNameAsync(candidate, cancellationToken);
             if (listed is null)
@@ -586,7 +520,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             State = container.State is { Running: true } ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = labels.TryGetValue(Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(Labels.Spec, out var json) ? json : null,
-            IsAside = containerName.EndsWith(AsideSuffix, StringComparison.Ordinal),
+            IsAside = ServiceLifecycle.IsAsideName(containerName, out _),
             Ports = PublishedPorts(container.HostConfig),
             InstanceId = container.ID,
             ArtifactId = container.Image,
@@ -633,8 +567,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             return name;
         }
 
-        var current = ContainerName(container);
-        return current.EndsWith(AsideSuffix, StringComparison.Ordinal) ? current[..^AsideSuffix.Length] : current;
+        ServiceLifecycle.IsAsideName(ContainerName(container), out var service);
+        return service;
     }
 
     private static string PortKey(int containerPort) => containerPort.ToString(CultureInfo.InvariantCulture) + "/tcp";
@@ -697,6 +631,4 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         /// <summary>On images built by docker+git: the repository it came from.</summary>
         public const string GitRepository = "portique.git-repository";
     }
-
-    private sealed class ContainerMissingException(string message) : RuntimeFailureException(message);
 }

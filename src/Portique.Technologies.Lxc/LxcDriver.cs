@@ -24,8 +24,6 @@ namespace Portique.Technologies.Lxc;
 /// </summary>
 public sealed class LxcDriver : IServiceDriver, IDisposable
 {
-    /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
-    public const string AsideSuffix = Validation.AsideSuffix;
 
     private static readonly string[] LxcTools = ["lxc-execute", "lxc-info", "lxc-stop", "lxc-ls"];
 
@@ -52,6 +50,8 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     public PortiqueRoot Root { get; }
 
     public LxcDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Lxc }.ToFrozenSet();
 
@@ -270,47 +270,29 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         await SyncProxyAsync(cancellationToken);
     }
 
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>Stops the container (<c>lxc-stop</c>) and takes its ports off the proxy.</summary>
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var (directory, record) = ResolveOwned(instance);
-
-        // Stop first (the name still says what it is), then move: a crash between the two leaves a stopped
-        // container under its own name; a crash after leaves an aside one. Both read back correctly.
         await StopContainerAsync(directory, record.Name, cancellationToken);
         await SyncProxyAsync(cancellationToken);
-        var aside = Path.Join(ContainersDirectory, record.Name + AsideSuffix);
-        if (directory != aside)
-        {
-            Move(directory, aside);
-        }
-
-        await WriteConfigurationAsync(aside, record, cancellationToken);
-        return ToObserved(record.Name, true, record, running: false);
     }
 
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    /// <summary>Moves the stopped container's directory to <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(aside);
-        var (directory, record) = ResolveOwned(aside);
-        var target = Path.Join(ContainersDirectory, record.Name);
+        ArgumentNullException.ThrowIfNull(instance);
+        var (directory, record) = ResolveOwned(instance);
+        var target = Path.Join(ContainersDirectory, aside ? ServiceLifecycle.AsideName(record.Name) : record.Name);
         if (directory != target)
         {
             await StopContainerAsync(directory, record.Name, cancellationToken);
             Move(directory, target);
         }
 
-        using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
-        {
-            if (await StateAsync(target, cancellationToken) is not { Running: true })
-            {
-                await _network.EnsureBridgeAsync(cancellationToken);
-                await StartContainerAsync(target, record, cancellationToken);
-            }
-        }
-
-        await SyncProxyAsync(cancellationToken);
-        return ToObserved(record.Name, false, record, await StateAsync(target, cancellationToken) is { Running: true });
+        await WriteConfigurationAsync(target, record, cancellationToken);
+        return ToObserved(record.Name, aside, record, await StateAsync(target, cancellationToken) is { Running: true });
     }
 
     /// <summary>Stops and deletes the container (its root file system included). Host directories bound as volumes are never touched.</summary>
@@ -322,7 +304,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         {
             directory = ResolveOwned(instance).Directory;
         }
-        catch (ContainerMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -337,74 +319,17 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         await _images.PruneAsync(inUse, cancellationToken);
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        try
-        {
-            var (directory, _) = ResolveOwned(instance);
-            var state = await StateAsync(directory, cancellationToken);
-            return state.Running ? EngineHealth.Running : state.Starting ? EngineHealth.Starting : EngineHealth.NotRunning;
-        }
-        catch (ContainerMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
     /// <summary>
-    /// Waits, at most <see cref="LxcDriverOptions.HealthTimeout"/>, for the container to settle: NotRunning as soon as it
-    /// stopped; Running once its process stayed up (same pid) for <see cref="LxcDriverOptions.StartupGrace"/>. lxc runs
-    /// no image health check and restarts nothing: a command that exits stops the container.
+    /// lxc's state of the container: its init pid identifies the run. lxc runs no image health check and restarts
+    /// nothing: a command that exits stops the container.
     /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (int? Pid, DateTime Since)? up = null;
-        while (true)
-        {
-            string directory;
-            try
-            {
-                directory = ResolveOwned(instance).Directory;
-            }
-            catch (ContainerMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var state = await StateAsync(directory, cancellationToken);
-            EngineHealth health;
-            if (state.Running)
-            {
-                health = EngineHealth.Starting;
-                var now = DateTime.UtcNow;
-                if (up is not { } seen || seen.Pid != state.Pid)
-                {
-                    up = (state.Pid, now);
-                }
-                else if (now - seen.Since >= Options.StartupGrace)
-                {
-                    return EngineHealth.Running;
-                }
-            }
-            else if (state.Starting)
-            {
-                health = EngineHealth.Starting;
-            }
-            else
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
-        }
+        var (directory, _) = ResolveOwned(instance);
+        var state = await StateAsync(directory, cancellationToken);
+        var health = state.Running ? EngineHealth.Running : state.Starting ? EngineHealth.Starting : EngineHealth.NotRunning;
+        return new InstanceObservation(health) { StartedAt = state.Pid?.ToString(CultureInfo.InvariantCulture) };
     }
 
     public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
@@ -496,8 +421,8 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
-            ? new[] { instance.Name + AsideSuffix, instance.Name }
-            : new[] { instance.Name, instance.Name + AsideSuffix };
+            ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
+            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
         foreach (var candidate in candidates)
         {
             var directory = Path.Join(ContainersDirectory, candidate);
@@ -518,11 +443,11 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     private string? FindLogDirectory(string name) =>
-        new[] { name, name + AsideSuffix }
+        new[] { name, ServiceLifecycle.AsideName(name) }
             .Select(candidate => Path.Join(ContainersDirectory, candidate))
             .FirstOrDefault(directory => File.Exists(Path.Join(directory, LxcRecord.FileName)));
 
@@ -873,6 +798,4 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
 
     internal static string ShortDigest(string digest) =>
         OciImageCache.TryHex(digest) is { } hex ? "sha256:" + hex[..12] : digest;
-
-    private sealed class ContainerMissingException(string message) : RuntimeFailureException(message);
 }

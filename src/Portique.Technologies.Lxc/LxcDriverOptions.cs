@@ -1,7 +1,9 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Lxc;
 
 /// <summary>Tools, network and timeouts of <see cref="LxcDriver"/>. The defaults suit a Debian 12 / EOLE server.</summary>
-public sealed record LxcDriverOptions
+public sealed record LxcDriverOptions : LifecycleOptions
 {
     /// <summary>Where <c>lxc-execute</c>, <c>lxc-info</c>, <c>lxc-stop</c>, <c>lxc-destroy</c> and <c>lxc-ls</c> are (Debian's lxc package).</summary>
     public string LxcToolsDirectory { get; init; } = "/usr/bin";
@@ -48,17 +50,6 @@ public sealed record LxcDriverOptions
     /// </summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
-    /// <summary>How long a stop waits for the service to exit before lxc kills it.</summary>
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The longest <see cref="LxcDriver.WaitForHealthAsync"/> waits for a starting container to settle.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long a container must stay up (same init pid) before it is called running.</summary>
-    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
-
-    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-
     /// <summary>The longest one lxc, umoci or nginx command may take.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
@@ -67,9 +58,6 @@ public sealed record LxcDriverOptions
 
     /// <summary>How long the port proxy (nginx) may take to start or apply a reload.</summary>
     public TimeSpan ProxyTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Lines of history <see cref="LxcDriver.FollowLogsAsync"/> shows before following.</summary>
-    public int FollowInitialLines { get; init; } = 100;
 
     /// <summary>Size at which lxc rotates a container's console log (<c>lxc.console.size</c>, a power of two).</summary>
     public string ConsoleLogSize { get; init; } = "4MB";

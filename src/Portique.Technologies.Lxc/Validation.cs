@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Portique.Core;
+using Portique.Planning;
 
 namespace Portique.Technologies.Lxc;
 
@@ -10,9 +11,6 @@ namespace Portique.Technologies.Lxc;
 /// </summary>
 internal static partial class Validation
 {
-    /// <summary>What <see cref="LxcDriver.SetAsideAsync"/> appends to a container's name.</summary>
-    public const string AsideSuffix = ".portique-aside";
-
     public static void ServiceName(string? name)
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
@@ -26,13 +24,8 @@ internal static partial class Validation
     /// <summary>The service name a container directory stands for (<c>web</c> or <c>web.portique-aside</c>), or null.</summary>
     public static (string Name, bool IsAside)? ParseDirectoryName(string directoryName)
     {
-        if (directoryName.EndsWith(AsideSuffix, StringComparison.Ordinal))
-        {
-            var name = directoryName[..^AsideSuffix.Length];
-            return IsServiceName(name) ? (name, true) : null;
-        }
-
-        return IsServiceName(directoryName) ? (directoryName, false) : null;
+        var aside = ServiceLifecycle.IsAsideName(directoryName, out var name);
+        return IsServiceName(name) ? (name, aside) : null;
     }
 
     /// <summary><c>[registry/]image:tag</c> from validated parts (the same image the docker technology runs).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -23,6 +24,12 @@ public sealed partial class PodmanDriver : IServiceDriver
 
     private readonly PodmanConfiguration _configuration;
 
+    /// <summary>Containers whose last stop did not hold (a crash loop), by id: set aside as a stopped clone.</summary>
+    private readonly ConcurrentDictionary<string, string> _looping = new(StringComparer.Ordinal);
+
+    /// <summary>When the driver last ran each container's health check, by id.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _checkedAt = new(StringComparer.Ordinal);
+
     /// <param name="root">The Portique root this driver serves: the only containers it touches carry its label.</param>
     /// <param name="options">The podman program, timeouts, insecure registries; null: the defaults.</param>
     public PodmanDriver(PortiqueRoot root, PodmanDriverOptions? options = null)
@@ -37,6 +44,8 @@ public sealed partial class PodmanDriver : IServiceDriver
     public PortiqueRoot Root { get; }
 
     public PodmanDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Podman }.ToFrozenSet();
 
@@ -208,7 +217,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         }
 
         return ToObserved(await TryInspectAsync(id, cancellationToken)
-            ?? throw new ContainerMissingException(Messages.ContainerNotFound(spec.Name, Root.Directory)));
+            ?? throw new InstanceMissingException(Messages.ContainerNotFound(spec.Name, Root.Directory)));
     }
 
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
@@ -220,31 +229,47 @@ public sealed partial class PodmanDriver : IServiceDriver
     }
 
     /// <summary>
-    /// Stops the container, then renames it <c>NAME.portique-aside</c>. podman 4.3 cannot stop a container caught
-    /// between two restarts of a crash loop (its restart policy starts it again): when the stop did not hold, the
-    /// looping container is replaced by a stopped clone under the aside name (<c>podman container clone --destroy</c>:
-    /// same configuration and labels, a new id), which is what a restore will start.
+    /// Stops the container. podman 4.3 cannot stop a container caught between two restarts of a crash loop (its restart
+    /// policy starts it again): when the stop did not hold (still running, or restarted within
+    /// <see cref="PodmanDriverOptions.StopSettle"/>), the container is remembered as looping for <see cref="RenameAsync"/>.
     /// </summary>
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         Configure();
         var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = container.Name;
-        var asideName = ServiceName(container) + DockerDriver.AsideSuffix;
-
-        // Stop first (the name still says what it is), then rename: a crash between the two leaves a stopped
-        // instance under its own name; a crash after leaves an aside one. Both read back correctly.
-        await RunAsync(["stop", "--time", Seconds(Options.StopTimeout), container.Id], m => Messages.StopFailed(current, m), cancellationToken);
+        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeout), container.Id], m => Messages.StopFailed(current, m), cancellationToken);
         var stopped = await InspectOwnedAsync(container.Id, current, cancellationToken);
         await Task.Delay(Options.StopSettle, cancellationToken);
         var settled = await InspectOwnedAsync(container.Id, current, cancellationToken);
-        var looping = settled.State.Running || settled.RestartCount != stopped.RestartCount;
-
-        if (looping)
+        if (settled.State.Running || settled.RestartCount != stopped.RestartCount)
         {
-            var clone = await Cli.RunAsync(["container", "clone", "--destroy", "--name", asideName, container.Id], Options.CommandTimeout, cancellationToken);
-            if (await TryInspectByNameAsync(asideName, cancellationToken) is { } cloned && cloned.Id != container.Id && IsOwned(cloned.Config.Labels))
+            _looping[container.Id] = current;
+        }
+        else
+        {
+            _looping.TryRemove(container.Id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Renames the container <c>NAME.portique-aside</c>, or back to <c>NAME</c>. A container whose stop did not hold is
+    /// replaced by a stopped clone under the aside name (<c>podman container clone --destroy</c>: same configuration and
+    /// labels, a new id), which is what a restore will start.
+    /// </summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        Configure();
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        var current = container.Name;
+        var name = ServiceName(container);
+        var target = aside ? ServiceLifecycle.AsideName(name) : name;
+        if (aside && _looping.TryRemove(container.Id, out _))
+        {
+            var clone = await Cli.RunAsync(["container", "clone", "--destroy", "--name", target, container.Id], Options.CommandTimeout, cancellationToken);
+            if (await TryInspectByNameAsync(target, cancellationToken) is { } cloned && cloned.Id != container.Id && IsOwned(cloned.Config.Labels))
             {
                 if (!clone.Succeeded)
                 {
@@ -262,28 +287,12 @@ public sealed partial class PodmanDriver : IServiceDriver
             // No clone (podman older than 4.1): rename the looping container all the same; a removal ends it.
         }
 
-        if (current != asideName)
+        if (current != target)
         {
-            await RunAsync(["rename", container.Id, asideName], m => Messages.RenameFailed(current, asideName, m), cancellationToken);
+            await RunAsync(["rename", container.Id, target], m => Messages.RenameFailed(current, target, m), cancellationToken);
         }
 
-        return ToObserved(await InspectOwnedAsync(container.Id, asideName, cancellationToken));
-    }
-
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(aside);
-        Configure();
-        var container = await ResolveOwnedAsync(aside, cancellationToken);
-        var current = container.Name;
-        var name = ServiceName(container);
-        if (current != name)
-        {
-            await RunAsync(["rename", container.Id, name], m => Messages.RenameFailed(current, name, m), cancellationToken);
-        }
-
-        await RunAsync(["start", container.Id], m => Messages.StartFailed(name, m), cancellationToken);
-        return ToObserved(await InspectOwnedAsync(container.Id, name, cancellationToken));
+        return ToObserved(await InspectOwnedAsync(container.Id, target, cancellationToken));
     }
 
     /// <summary>
@@ -299,7 +308,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         {
             container = await ResolveOwnedAsync(instance, cancellationToken);
         }
-        catch (ContainerMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -311,88 +320,30 @@ public sealed partial class PodmanDriver : IServiceDriver
         }
     }
 
-    /// <summary>The health now; with <see cref="PodmanDriverOptions.RunHealthChecks"/>, the image's check is run first.</summary>
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// The container's health, start time and restart count. podman schedules health checks with systemd timers: with
+    /// <see cref="PodmanDriverOptions.RunHealthChecks"/>, the driver runs the image's check itself, as that timer would:
+    /// when the check is still starting and its interval elapsed since the last run, or when its result is settled.
+    /// </summary>
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         Configure();
-        try
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        var check = container.Config.Healthcheck;
+        if (Options.RunHealthChecks && container.State.Running && check is { IsDefined: true })
         {
-            var container = await ResolveOwnedAsync(instance, cancellationToken);
-            if (Options.RunHealthChecks && container.State.Running && container.Config.Healthcheck is { IsDefined: true })
+            var interval = check.Interval > 0 ? TimeSpan.FromTicks(check.Interval / 100) : TimeSpan.FromSeconds(30);
+            var now = TimeProvider.System.GetUtcNow();
+            if (Health(container) != EngineHealth.Starting || !_checkedAt.TryGetValue(container.Id, out var last) || now - last >= interval)
             {
+                _checkedAt[container.Id] = now;
                 await RunHealthCheckAsync(container, cancellationToken);
                 container = await ResolveOwnedAsync(instance with { InstanceId = container.Id }, cancellationToken);
             }
-
-            return Health(container);
         }
-        catch (ContainerMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
 
-    /// <summary>
-    /// Waits for the instance to settle, at most <see cref="PodmanDriverOptions.HealthTimeout"/>: Healthy, Unhealthy or
-    /// NotRunning as soon as seen; Running (no HEALTHCHECK) once it stayed up, unrestarted, for
-    /// <see cref="PodmanDriverOptions.StartupGrace"/>. The image's check is run every interval it declares
-    /// (<see cref="PodmanDriverOptions.RunHealthChecks"/>). On timeout, the last health seen.
-    /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        Configure();
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (string StartedAt, long Restarts, DateTime Since)? up = null;
-        DateTime? checkedAt = null;
-        while (true)
-        {
-            PodmanContainer container;
-            try
-            {
-                container = await ResolveOwnedAsync(instance, cancellationToken);
-                var check = container.Config.Healthcheck;
-                var interval = check is { Interval: > 0 } ? TimeSpan.FromTicks(check.Interval / 100) : TimeSpan.FromSeconds(30);
-                if (Options.RunHealthChecks && Health(container) == EngineHealth.Starting
-                    && (checkedAt is not { } last || DateTime.UtcNow - last >= interval))
-                {
-                    checkedAt = DateTime.UtcNow;
-                    await RunHealthCheckAsync(container, cancellationToken);
-                    container = await ResolveOwnedAsync(instance with { InstanceId = container.Id }, cancellationToken);
-                }
-            }
-            catch (ContainerMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var health = Health(container);
-            switch (health)
-            {
-                case EngineHealth.Healthy or EngineHealth.Unhealthy or EngineHealth.NotRunning:
-                    return health;
-                case EngineHealth.Running:
-                    var now = DateTime.UtcNow;
-                    if (up is not { } seen || seen.StartedAt != container.State.StartedAt || seen.Restarts != container.RestartCount)
-                    {
-                        up = (container.State.StartedAt, container.RestartCount, now);
-                    }
-                    else if (now - seen.Since >= Options.StartupGrace)
-                    {
-                        return EngineHealth.Running;
-                    }
-
-                    break;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
-        }
+        return new InstanceObservation(Health(container)) { StartedAt = container.State.StartedAt, RestartCount = container.RestartCount };
     }
 
     /// <summary>
@@ -557,10 +508,10 @@ public sealed partial class PodmanDriver : IServiceDriver
     {
         var container = instance.InstanceId is { Length: > 0 } id
             ? await TryInspectAsync(id, cancellationToken)
-            : await TryInspectByNameAsync(instance.IsAside ? instance.Name + DockerDriver.AsideSuffix : instance.Name, cancellationToken);
+            : await TryInspectByNameAsync(instance.IsAside ? ServiceLifecycle.AsideName(instance.Name) : instance.Name, cancellationToken);
         if (container is null || (instance.InstanceId is { Length: > 0 } wanted && container.Id != wanted))
         {
-            throw new ContainerMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(container.Config.Labels)
@@ -571,13 +522,13 @@ public sealed partial class PodmanDriver : IServiceDriver
     private async Task<PodmanContainer> InspectOwnedAsync(string idOrName, string name, CancellationToken cancellationToken)
     {
         var container = await TryInspectAsync(idOrName, cancellationToken)
-            ?? throw new ContainerMissingException(Messages.ContainerNotFound(name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.ContainerNotFound(name, Root.Directory));
         return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.NotOwned(container.Name, Root.Directory));
     }
 
     private async Task<PodmanContainer> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        foreach (var candidate in new[] { name, name + DockerDriver.AsideSuffix })
+        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
         {
             if (await TryInspectByNameAsync(candidate, cancellationToken) is { } container)
             {
@@ -652,7 +603,7 @@ public sealed partial class PodmanDriver : IServiceDriver
             State = container.State.Running ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = labels.TryGetValue(DockerDriver.Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(DockerDriver.Labels.Spec, out var json) ? json : null,
-            IsAside = container.Name.EndsWith(DockerDriver.AsideSuffix, StringComparison.Ordinal),
+            IsAside = ServiceLifecycle.IsAsideName(container.Name, out _),
             Ports = PublishedPorts(container.HostConfig),
             InstanceId = container.Id,
             ArtifactId = container.Image,
@@ -708,7 +659,8 @@ public sealed partial class PodmanDriver : IServiceDriver
             return name;
         }
 
-        return container.Name.EndsWith(DockerDriver.AsideSuffix, StringComparison.Ordinal) ? container.Name[..^DockerDriver.AsideSuffix.Length] : container.Name;
+        ServiceLifecycle.IsAsideName(container.Name, out var service);
+        return service;
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -806,6 +758,4 @@ public sealed partial class PodmanDriver : IServiceDriver
         var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
         return bare.Length > 12 ? bare[..12] : bare;
     }
-
-    private sealed class ContainerMissingException(string message) : RuntimeFailureException(message);
 }

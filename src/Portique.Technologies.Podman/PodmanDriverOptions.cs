@@ -1,7 +1,9 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Podman;
 
 /// <summary>Tunables of <see cref="PodmanDriver"/>. The defaults suit a production EOLE server.</summary>
-public sealed record PodmanDriverOptions
+public sealed record PodmanDriverOptions : LifecycleOptions
 {
     /// <summary>The podman program: a name looked up in PATH, or a path.</summary>
     public string Executable { get; init; } = "podman";
@@ -19,23 +21,11 @@ public sealed record PodmanDriverOptions
     /// </summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = ["127.0.0.1:5000"];
 
-    /// <summary>How long a stop waits for the service to exit before podman kills it (set aside, remove).</summary>
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// After a stop, how long the container must stay stopped with the same restart count to prove the stop held
     /// (podman 4.3 cannot stop a container caught between two restarts of a crash loop).
     /// </summary>
     public TimeSpan StopSettle { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The longest <see cref="PodmanDriver.WaitForHealthAsync"/> waits for a starting instance to settle.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>For an image without a HEALTHCHECK: how long it must stay up (same start, no restart) to be called running.</summary>
-    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>How often <see cref="PodmanDriver.WaitForHealthAsync"/> looks at the instance.</summary>
-    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Run the image's HEALTHCHECK from the driver (<c>podman healthcheck run</c>) while waiting and when asked for
@@ -51,7 +41,4 @@ public sealed record PodmanDriverOptions
 
     /// <summary>How long <c>podman info</c> may take before <see cref="PodmanDriver.CheckAvailabilityAsync"/> gives up.</summary>
     public TimeSpan AvailabilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Lines of history <see cref="PodmanDriver.FollowLogsAsync"/> shows before following.</summary>
-    public int FollowInitialLines { get; init; } = 100;
 }

@@ -28,9 +28,6 @@ namespace Portique.Technologies.Qemu;
 /// </summary>
 public sealed class QemuDriver : IServiceDriver, IDisposable
 {
-    /// <summary>What <see cref="SetAsideAsync"/> appends to a VM's state folder.</summary>
-    public const string AsideSuffix = QemuLayout.AsideSuffix;
-
     private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -62,6 +59,8 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     public PortiqueRoot Root { get; }
 
     public QemuDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Qemu }.ToFrozenSet();
 
@@ -116,8 +115,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var folder = Path.GetFileName(directory);
-            var aside = folder.EndsWith(AsideSuffix, StringComparison.Ordinal);
-            var name = aside ? folder[..^AsideSuffix.Length] : folder;
+            var aside = ServiceLifecycle.IsAsideName(folder, out var name);
             if (QemuLayout.IsServiceName(name) && ReadOwnedRecord(directory, name) is { } record)
             {
                 owned.Add(ToObserved(record, aside));
@@ -278,50 +276,34 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
     }
 
-    /// <summary>Stops the VM (ACPI power-down, then quit, then kill) and renames its state folder <c>NAME.portique-aside</c>.</summary>
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>Stops the VM: ACPI power-down, then quit, then kill (an aside VM is stopped already).</summary>
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var (directory, record, aside) = Resolve(instance);
-        if (aside)
+        var (_, record, aside) = Resolve(instance);
+        if (!aside)
         {
-            return ToObserved(record, aside: true);
+            await StopAsync(record.Name, cancellationToken);
         }
-
-        // Stop first (the folder still says what it is), then rename: a crash between the two leaves a stopped VM
-        // under its own name; a crash after leaves an aside one. Both read back correctly.
-        await StopAsync(record.Name, cancellationToken);
-        var asideDirectory = _layout.VmDirectory(record.Name, aside: true);
-        if (Directory.Exists(asideDirectory))
-        {
-            throw new RuntimeFailureException(Messages.AsideExists(record.Name, asideDirectory));
-        }
-
-        Move(directory, asideDirectory, record.Name);
-        return ToObserved(record, aside: true);
     }
 
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    /// <summary>Renames the stopped VM's state folder <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
+    public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(aside);
-        var (directory, record, isAside) = Resolve(aside);
-        var live = _layout.VmDirectory(record.Name, aside: false);
-        if (isAside)
+        ArgumentNullException.ThrowIfNull(instance);
+        var (directory, record, isAside) = Resolve(instance);
+        if (isAside != aside)
         {
-            if (Directory.Exists(live))
+            var target = _layout.VmDirectory(record.Name, aside);
+            if (Directory.Exists(target))
             {
-                throw new RuntimeFailureException(Messages.VmNameTaken(record.Name, live));
+                throw new RuntimeFailureException(aside ? Messages.AsideExists(record.Name, target) : Messages.VmNameTaken(record.Name, target));
             }
 
-            Move(directory, live, record.Name);
+            Move(directory, target, record.Name);
         }
 
-        if (VmProcess.Find(_layout.PidFile(record.Name)) is null)
-        {
-            await LaunchAsync(live, record, cancellationToken);
-        }
-
-        return ToObserved(record, aside: false);
+        return Task.FromResult(ToObserved(record, aside));
     }
 
     /// <summary>Stops the VM and deletes its state folder (overlay, record, console log). Shared host folders are never touched.</summary>
@@ -335,7 +317,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         {
             (directory, record, aside) = Resolve(instance);
         }
-        catch (VmMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -359,82 +341,36 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        try
-        {
-            var (_, record, aside) = Resolve(instance);
-            return aside ? EngineHealth.NotRunning : await ProcessHealthAsync(record.Name, cancellationToken);
-        }
-        catch (VmMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
     /// <summary>
-    /// Waits, at most <see cref="QemuDriverOptions.BootTimeout"/>, for the VM to settle. NotRunning as soon as qemu is
-    /// gone; Unhealthy when the VM stopped dead inside a live qemu (internal error, guest panic). With ports: Healthy once
-    /// the routed port answers HTTP (any status) through the forward — qemu's forward accepts TCP connections long before
-    /// the guest listens, so a bare connection proves nothing. Without ports: Running once qemu stayed up for
-    /// <see cref="QemuDriverOptions.StartupGrace"/>. On timeout: Starting.
+    /// NotRunning without a live qemu; Unhealthy when the VM stopped dead inside a live qemu (internal error, guest
+    /// panic). With ports: Healthy once the routed port answers HTTP (any status) through the forward — qemu's forward
+    /// accepts TCP connections long before the guest listens, so a bare connection proves nothing — else Starting.
+    /// Without ports: Running, qemu's pid identifying the run.
     /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var deadline = DateTime.UtcNow + Options.BootTimeout;
-        (int Pid, DateTime Since)? up = null;
-        while (true)
+        var (_, record, aside) = Resolve(instance);
+        if (aside)
         {
-            VmRecord record;
-            try
-            {
-                bool aside;
-                (_, record, aside) = Resolve(instance);
-                if (aside)
-                {
-                    return EngineHealth.NotRunning;
-                }
-            }
-            catch (VmMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var health = await ProcessHealthAsync(record.Name, cancellationToken);
-            if (health is EngineHealth.NotRunning or EngineHealth.Unhealthy)
-            {
-                return health;
-            }
-
-            var now = DateTime.UtcNow;
-            if (record.Ports.Length > 0)
-            {
-                if (await AnswersHttpAsync(record.PublishAddress, record.Ports[0][0], cancellationToken))
-                {
-                    return EngineHealth.Healthy;
-                }
-            }
-            else if (VmProcess.Find(_layout.PidFile(record.Name)) is { } pid)
-            {
-                if (up is not { } seen || seen.Pid != pid)
-                {
-                    up = (pid, now);
-                }
-                else if (now - seen.Since >= Options.StartupGrace)
-                {
-                    return EngineHealth.Running;
-                }
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return EngineHealth.Starting;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+            return new InstanceObservation(EngineHealth.NotRunning);
         }
+
+        var health = await ProcessHealthAsync(record.Name, cancellationToken);
+        if (health is EngineHealth.NotRunning or EngineHealth.Unhealthy)
+        {
+            return new InstanceObservation(health);
+        }
+
+        if (record.Ports.Length > 0)
+        {
+            return new InstanceObservation(
+                await AnswersHttpAsync(record.PublishAddress, record.Ports[0][0], cancellationToken) ? EngineHealth.Healthy : EngineHealth.Starting);
+        }
+
+        return VmProcess.Find(_layout.PidFile(record.Name)) is { } pid
+            ? new InstanceObservation(EngineHealth.Running) { StartedAt = pid.ToString(CultureInfo.InvariantCulture) }
+            : new InstanceObservation(EngineHealth.Starting);
     }
 
     /// <summary>The last <paramref name="tail"/> lines of the VM's serial console.</summary>
@@ -755,7 +691,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     {
         if (!QemuLayout.IsServiceName(instance.Name))
         {
-            throw new VmMissingException(Messages.VmNotFound(instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.VmNotFound(instance.Name, Root.Directory));
         }
 
         foreach (var aside in instance.IsAside ? new[] { true, false } : [false, true])
@@ -768,7 +704,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new VmMissingException(Messages.VmNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.VmNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     /// <summary>The record of <paramref name="directory"/> when it is readable, names this root and this service; else null.</summary>
@@ -982,6 +918,4 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             throw new RuntimeFailureException(Messages.ToolTimedOut(tool, Options.ToolTimeout.TotalSeconds));
         }
     }
-
-    private sealed class VmMissingException(string message) : RuntimeFailureException(message);
 }

@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Qemu;
 
 /// <summary>How guests are executed.</summary>
@@ -14,8 +16,16 @@ public enum QemuAcceleration
 }
 
 /// <summary>Tunables of <see cref="QemuDriver"/>. The defaults suit a production EOLE server.</summary>
-public sealed record QemuDriverOptions
+public sealed record QemuDriverOptions : LifecycleOptions
 {
+    /// <summary>This engine's own lifecycle defaults; an initializer still overrides them.</summary>
+    public QemuDriverOptions()
+    {
+        HealthTimeout = TimeSpan.FromMinutes(5);
+        StartupGrace = TimeSpan.FromSeconds(5);
+        HealthPollInterval = TimeSpan.FromSeconds(1);
+    }
+
     /// <summary>The emulator (a name looked up in PATH, or a path).</summary>
     public string QemuSystemExecutable { get; init; } = "qemu-system-x86_64";
 
@@ -47,15 +57,10 @@ public sealed record QemuDriverOptions
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The longest <see cref="QemuDriver.WaitForHealthAsync"/> waits for a guest to boot: for a guest with ports,
+    /// The longest <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, CancellationToken)"/> waits for a guest to boot: for a guest with ports,
     /// until its routed port answers HTTP; for one without, the process must stay up for <see cref="StartupGrace"/>.
     /// </summary>
-    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How long a guest without ports must stay up before it counts as running.</summary>
-    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(5);
-
-    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan BootTimeout { get => HealthTimeout; init => HealthTimeout = value; }
 
     /// <summary>The longest a disk image download (and its checksum) may take.</summary>
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -66,9 +71,6 @@ public sealed record QemuDriverOptions
     /// <summary>At each start, a serial console log larger than this is moved to <c>console.log.1</c>.</summary>
     public long ConsoleLogRotateBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Lines of history <see cref="QemuDriver.FollowLogsAsync"/> shows before following.</summary>
-    public int FollowInitialLines { get; init; } = 100;
-
-    /// <summary>How often <see cref="QemuDriver.FollowLogsAsync"/> looks for new console output.</summary>
+    /// <summary>How often <c>portique logs --follow</c> looks for new console output.</summary>
     public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Portique.Core;
+using Portique.Planning;
 
 namespace Portique.Technologies.Qemu;
 
@@ -19,8 +20,6 @@ namespace Portique.Technologies.Qemu;
 /// </summary>
 internal sealed partial class QemuLayout(PortiqueRoot root)
 {
-    public const string AsideSuffix = ".portique-aside";
-
     /// <summary>sun_path holds 108 bytes, the terminating NUL included.</summary>
     private const int MaxSocketPath = 107;
 
@@ -36,7 +35,7 @@ internal sealed partial class QemuLayout(PortiqueRoot root)
 
     public static string ImageMetadataPath(string imagePath) => imagePath + ".portique.json";
 
-    public string VmDirectory(string name, bool aside) => Path.Join(VmsDirectory, aside ? name + AsideSuffix : name);
+    public string VmDirectory(string name, bool aside) => Path.Join(VmsDirectory, aside ? ServiceLifecycle.AsideName(name) : name);
 
     /// <summary>A folder being assembled by a create; renamed to <see cref="VmDirectory"/> once complete.</summary>
     public string CreatingDirectory(string name) => Path.Join(VmsDirectory, "." + name + ".creating");

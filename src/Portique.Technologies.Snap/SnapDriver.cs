@@ -94,20 +94,6 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
         return _engine.StartAsync(instance, cancellationToken);
     }
 
-    /// <summary>Disables the snap (its services stop, its data stays) and records it aside with the revision it ran.</summary>
-    public Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        return _engine.SetAsideAsync(instance, cancellationToken);
-    }
-
-    /// <summary>Reverts the snap to the revision it ran when set aside (when it moved), and enables it.</summary>
-    public Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(aside);
-        return _engine.RestoreAsync(aside, cancellationToken);
-    }
-
     /// <summary>Uninstalls the snap (snapd keeps its automatic data snapshot), or hands a shared snap back (see <see cref="SnapEngine"/>).</summary>
     public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
@@ -115,16 +101,24 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
         return _engine.RemoveAsync(instance, cancellationToken);
     }
 
-    public Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public LifecycleOptions Lifecycle => _engine.Lifecycle;
+
+    public Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return _engine.CheckHealthAsync(instance, cancellationToken);
+        return _engine.StopAsync(instance, cancellationToken);
     }
 
-    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return _engine.WaitForHealthAsync(instance, cancellationToken);
+        return _engine.RenameAsync(instance, aside, cancellationToken);
+    }
+
+    public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.ObserveAsync(instance, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)

@@ -1,8 +1,17 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Snap;
 
 /// <summary>Tunables of <see cref="SnapDriver"/> and <see cref="SnapcraftDriver"/>. The defaults suit a production server with snapd.</summary>
-public sealed record SnapDriverOptions
+public sealed record SnapDriverOptions : LifecycleOptions
 {
+    /// <summary>This engine's own lifecycle defaults; an initializer still overrides them.</summary>
+    public SnapDriverOptions()
+    {
+        StartupGrace = TimeSpan.FromSeconds(3);
+        HealthPollInterval = TimeSpan.FromMilliseconds(500);
+    }
+
     /// <summary>snapd's REST API socket.</summary>
     public string SocketPath { get; init; } = "/run/snapd.socket";
 
@@ -23,14 +32,6 @@ public sealed record SnapDriverOptions
     /// <summary>How long a change refused for a conflicting change in progress (<c>snap-change-conflict</c>) is retried.</summary>
     public TimeSpan ConflictRetryTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The longest <c>WaitForHealthAsync</c> waits for the snap's services to be active.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long every service of the snap must stay active before the snap counts as running.</summary>
-    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(3);
-
-    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
-
     /// <summary>snapcraft: the git program (a name looked up in PATH, or a path).</summary>
     public string GitExecutable { get; init; } = "git";
 
@@ -45,7 +46,4 @@ public sealed record SnapDriverOptions
 
     /// <summary>snapcraft: the longest a build may take.</summary>
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromHours(1);
-
-    /// <summary>Lines of history <c>FollowLogsAsync</c> shows before following.</summary>
-    public int FollowInitialLines { get; init; } = 100;
 }

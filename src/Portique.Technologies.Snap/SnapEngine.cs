@@ -66,6 +66,8 @@ internal sealed partial class SnapEngine : IDisposable
 
     public PortiqueRoot Root { get; }
 
+    public LifecycleOptions Lifecycle => _options;
+
     public SnapRecordStore Records { get; }
 
     public SnapdClient Client { get; }
@@ -252,61 +254,67 @@ internal sealed partial class SnapEngine : IDisposable
         }
     }
 
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>Disables the snap: its services stop, its data stays (an aside snap is disabled already).</summary>
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         var (record, aside) = Resolve(instance);
-        using var gate = await LockAsync(record.Snap, cancellationToken);
-        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(record.Snap));
         if (aside)
         {
-            return ToObserved(record, aside: true, info);
+            return;
         }
 
-        if (Records.Read(record.Name, aside: true) is not null)
-        {
-            throw new RuntimeFailureException(Messages.AsideExists(record.Name, Records.PathOf(record.Name, aside: true)));
-        }
-
+        using var gate = await LockAsync(record.Snap, cancellationToken);
+        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(record.Snap));
         if (info.Active)
         {
             await ActAsync(record.Snap, new { action = "disable" }, cancellationToken);
         }
-
-        // What runs now is what a restore must bring back.
-        var kept = record with { Revision = info.Revision, TrackingChannel = info.TrackingChannel, Version = info.Version };
-        Records.Write(kept, aside: true);
-        Records.Delete(record.Name, aside: false);
-        return ToObserved(kept, aside: true, info with { Status = "installed" });
     }
 
-    public async Task<ObservedService> RestoreAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// A snap keeps its name: its record moves. Aside: recorded aside with the revision it runs (what a restore must bring
+    /// back). Back: reverted to that revision when it moved, and recorded live again.
+    /// </summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
-        var (record, aside) = Resolve(instance);
+        var (record, isAside) = Resolve(instance);
         using var gate = await LockAsync(record.Snap, cancellationToken);
-        if (aside && Records.Read(record.Name, aside: false) is { } live && live.InstanceId != record.InstanceId)
+        if (!aside && isAside && Records.Read(record.Name, aside: false) is { } live && live.InstanceId != record.InstanceId)
         {
             throw new RuntimeFailureException(Messages.NameTaken(record.Name, live.Snap));
         }
 
         var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(record.Snap));
+        if (aside)
+        {
+            if (isAside)
+            {
+                return ToObserved(record, aside: true, info);
+            }
+
+            if (Records.Read(record.Name, aside: true) is not null)
+            {
+                throw new RuntimeFailureException(Messages.AsideExists(record.Name, Records.PathOf(record.Name, aside: true)));
+            }
+
+            var kept = record with { Revision = info.Revision, TrackingChannel = info.TrackingChannel, Version = info.Version };
+            Records.Write(kept, aside: true);
+            Records.Delete(record.Name, aside: false);
+            return ToObserved(kept, aside: true, info);
+        }
+
         if (record.Revision is { } revision && info.Revision != revision)
         {
             await RevertAsync(record, cancellationToken);
         }
 
-        if (!info.Active)
-        {
-            await ActAsync(record.Snap, new { action = "enable" }, cancellationToken);
-        }
-
-        if (aside)
+        if (isAside)
         {
             Records.Write(record, aside: false);
             Records.Delete(record.Name, aside: true);
         }
 
-        var now = await FindInstalledAsync(record.Snap, cancellationToken) ?? info;
-        return ToObserved(record, aside: false, now);
+        return ToObserved(record, aside: false, await FindInstalledAsync(record.Snap, cancellationToken) ?? info);
     }
 
     public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
@@ -317,7 +325,7 @@ internal sealed partial class SnapEngine : IDisposable
         {
             (record, aside) = Resolve(instance);
         }
-        catch (RecordMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -480,77 +488,20 @@ internal sealed partial class SnapEngine : IDisposable
 
     // ---------------------------------------------------------------- health
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var (record, aside) = Resolve(instance);
-            return aside ? EngineHealth.NotRunning : await HealthAsync(record.Snap, cancellationToken) switch
-            {
-                (EngineHealth.Running, true) => EngineHealth.Running,
-                (EngineHealth.Running, false) => EngineHealth.NotRunning,
-                var (health, _) => health,
-            };
-        }
-        catch (RecordMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
     /// <summary>
-    /// NotRunning as soon as the snap is gone or disabled; Running once every service of the snap stayed active for
-    /// <see cref="SnapDriverOptions.StartupGrace"/> (a snap without services: once enabled that long); NotRunning when
-    /// a service is still inactive at the timeout.
+    /// NotRunning when the snap is gone or disabled; Running when every enabled service of the snap is active (a snap
+    /// without services: once enabled); Starting while one is not.
     /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + _options.HealthTimeout;
-        DateTime? upSince = null;
-        while (true)
+        var (record, aside) = Resolve(instance);
+        if (aside)
         {
-            SnapRecord record;
-            try
-            {
-                bool aside;
-                (record, aside) = Resolve(instance);
-                if (aside)
-                {
-                    return EngineHealth.NotRunning;
-                }
-            }
-            catch (RecordMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var (health, servicesActive) = await HealthAsync(record.Snap, cancellationToken);
-            if (health == EngineHealth.NotRunning)
-            {
-                return health;
-            }
-
-            var now = DateTime.UtcNow;
-            if (servicesActive)
-            {
-                upSince ??= now;
-                if (now - upSince >= _options.StartupGrace)
-                {
-                    return EngineHealth.Running;
-                }
-            }
-            else
-            {
-                upSince = null;
-            }
-
-            if (now >= deadline)
-            {
-                return servicesActive ? EngineHealth.Running : EngineHealth.NotRunning;
-            }
-
-            await Task.Delay(_options.HealthPollInterval, cancellationToken);
+            return new InstanceObservation(EngineHealth.NotRunning);
         }
+
+        var (health, servicesActive) = await HealthAsync(record.Snap, cancellationToken);
+        return new InstanceObservation(health == EngineHealth.NotRunning ? health : servicesActive ? EngineHealth.Running : EngineHealth.Starting);
     }
 
     /// <summary>(NotRunning, _) when missing or disabled; else (Running, whether every enabled service is active).</summary>
@@ -730,7 +681,7 @@ internal sealed partial class SnapEngine : IDisposable
             }
         }
 
-        throw new RecordMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     private static ObservedService ToObserved(SnapRecord record, bool aside, SnapInfo info) => new()
@@ -798,6 +749,4 @@ internal sealed partial class SnapEngine : IDisposable
     // snapd's configuration keys: lower-case words joined by single dashes, dotted for nesting.
     [GeneratedRegex(@"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
     private static partial Regex SettingKey();
-
-    private sealed class RecordMissingException(string message) : RuntimeFailureException(message);
 }

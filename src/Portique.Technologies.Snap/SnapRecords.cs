@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Portique.Core;
+using Portique.Planning;
 
 namespace Portique.Technologies.Snap;
 
@@ -83,15 +84,13 @@ internal sealed record SnapRecord
 /// </summary>
 internal sealed partial class SnapRecordStore(PortiqueRoot root)
 {
-    public const string AsideSuffix = ".portique-aside";
-
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public PortiqueRoot Root { get; } = root;
 
     public string Directory => Path.Join(Root.StateDirectory, "snap");
 
-    public string PathOf(string name, bool aside) => Path.Join(Directory, name + (aside ? AsideSuffix : "") + ".json");
+    public string PathOf(string name, bool aside) => Path.Join(Directory, (aside ? ServiceLifecycle.AsideName(name) : name) + ".json");
 
     /// <summary>The record when it is readable, names this root and this service; else null.</summary>
     public SnapRecord? Read(string name, bool aside)
@@ -122,8 +121,7 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
         foreach (var file in System.IO.Directory.GetFiles(Directory, "*.json").Order(StringComparer.Ordinal))
         {
             var stem = Path.GetFileName(file)[..^".json".Length];
-            var aside = stem.EndsWith(AsideSuffix, StringComparison.Ordinal);
-            var name = aside ? stem[..^AsideSuffix.Length] : stem;
+            var aside = ServiceLifecycle.IsAsideName(stem, out var name);
             if (IsServiceName(name) && Read(name, aside) is { } record)
             {
                 found.Add((record, aside));

@@ -137,34 +137,30 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
         return _engine.StartAsync(instance, cancellationToken);
     }
 
-    public Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        return _engine.SetAsideAsync(instance, cancellationToken);
-    }
-
-    public Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(aside);
-        return _engine.RestoreAsync(aside, cancellationToken);
-    }
-
     public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         return _engine.RemoveAsync(instance, cancellationToken);
     }
 
-    public Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public LifecycleOptions Lifecycle => _engine.Lifecycle;
+
+    public Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return _engine.CheckHealthAsync(instance, cancellationToken);
+        return _engine.StopAsync(instance, cancellationToken);
     }
 
-    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        return _engine.WaitForHealthAsync(instance, cancellationToken);
+        return _engine.RenameAsync(instance, aside, cancellationToken);
+    }
+
+    public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return _engine.ObserveAsync(instance, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)

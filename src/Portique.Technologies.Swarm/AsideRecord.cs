@@ -9,7 +9,7 @@ namespace Portique.Technologies.Swarm;
 /// <summary>
 /// A swarm service set aside: swarm cannot rename a service, so setting one aside records what re-creates it
 /// (<c>ROOT/var/lib/portique/swarm/NAME.aside.json</c>) and removes it, which frees the name. The record holds the
-/// service's own labels (the Portique spec among them) and the image it ran; <see cref="SwarmDriver.RestoreAsync"/>
+/// service's own labels (the Portique spec among them) and the image it ran; <see cref="SwarmDriver.RenameAsync"/>
 /// re-creates the service from them and deletes the record.
 /// </summary>
 internal sealed record AsideRecord

@@ -47,6 +47,8 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     public SwarmDriverOptions Options { get; }
 
+    public LifecycleOptions Lifecycle => Options;
+
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
 
     /// <summary>Where set-aside services are recorded: <c>ROOT/var/lib/portique/swarm</c>.</summary>
@@ -150,7 +152,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         return Artifact(spec, image);
     }
 
-    /// <summary>Creates the service (scheduled at once, <see cref="SwarmSettings.Replicas"/> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
+    /// <summary>Creates the service (scheduled at once, <see cref="SwarmSettings.Replicas"/> tasks); the lifecycle kernel sees it run.</summary>
     public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -202,14 +204,45 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             cancellationToken);
     }
 
-    /// <summary>
-    /// Records the service in <see cref="AsideRecordPath"/> (written before anything changes), then removes it and waits
-    /// for its tasks to be gone, so the name and the host ports are free. A crash after the record leaves both the
-    /// service and the record (the next run drops the record); a crash after the removal leaves the record (restored).
-    /// </summary>
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>Scales the service to zero and waits for its tasks to stop (an aside service has none).</summary>
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        if (instance.IsAside)
+        {
+            return;
+        }
+
+        var service = await ResolveOwnedAsync(instance, cancellationToken);
+        var spec = service.Spec!;
+        if ((spec.Mode?.Replicated?.Replicas ?? 0) > 0)
+        {
+            spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 0 } };
+            await _api.Services.UpdateAsync(
+                service.ID,
+                new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
+                m => Messages.UpdateFailed(ServiceName(service), m),
+                cancellationToken);
+        }
+
+        await WaitForContainersAsync(service.ID, all: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Swarm cannot rename a service. Aside: records the service in <see cref="AsideRecordPath"/> (written before
+    /// anything changes), then removes it and waits for its tasks to be gone, so the name and the host ports are free.
+    /// A crash after the record leaves both the service and the record (the next run drops the record); a crash after
+    /// the removal leaves the record (restored). Back: re-creates the service from its record (same labels, same
+    /// image), then deletes the record.
+    /// </summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return aside ? await RecordAsideAsync(instance, cancellationToken) : await RecreateFromRecordAsync(instance, cancellationToken);
+    }
+
+    private async Task<ObservedService> RecordAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
         if (instance.IsAside && ReadAsideRecord(instance.Name) is { } already)
         {
             return ToObserved(already);
@@ -237,10 +270,8 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         return ToObserved(record);
     }
 
-    /// <summary>Re-creates the service from its record (same labels, same image), then deletes the record.</summary>
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    private async Task<ObservedService> RecreateFromRecordAsync(ObservedService aside, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(aside);
         var record = ReadAsideRecord(aside.Name);
         if (record is null)
         {
@@ -248,7 +279,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             var live = await _api.Services.FindByExactNameAsync(aside.Name, cancellationToken);
             return live is not null && IsOwned(live.Spec?.Labels)
                 ? ToObserved(live, await _api.Tasks.ListAsync([live.ID], cancellationToken))
-                : throw new ServiceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
+                : throw new InstanceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
         }
 
         var existing = await _api.Services.FindByExactNameAsync(record.Name, cancellationToken);
@@ -290,7 +321,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         {
             service = await ResolveOwnedAsync(instance, cancellationToken);
         }
-        catch (ServiceMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -298,96 +329,43 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         await RemoveServiceAsync(service, cancellationToken);
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        if (instance.IsAside)
-        {
-            return EngineHealth.NotRunning;
-        }
-
-        try
-        {
-            var service = await ResolveOwnedAsync(instance, cancellationToken);
-            var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
-            return (await EvaluateAsync(tasks, cancellationToken)).Health;
-        }
-        catch (ServiceMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
-
     /// <summary>
-    /// Waits, at most <see cref="SwarmDriverOptions.HealthTimeout"/>, for the service's tasks to settle. A task of the
-    /// current deployment that failed (non-zero exit, rejected, killed for being unhealthy) answers at once: NotRunning
-    /// (Unhealthy for a health check failure), even though swarm will retry it. Healthy once every running task's
-    /// container is; without a HEALTHCHECK, Running once the same tasks stayed running for
-    /// <see cref="SwarmDriverOptions.StartupGrace"/> with the wanted replicas up.
+    /// The service's tasks as one instance. A task of the current deployment that failed (non-zero exit, rejected,
+    /// killed for being unhealthy) makes it NotRunning (Unhealthy for a health check failure), even though swarm will
+    /// retry it. Healthy when every running task's container is; tasks not running yet are Starting. The running tasks
+    /// identify the run; complete once the wanted replicas run.
     /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         if (instance.IsAside)
         {
-            return EngineHealth.NotRunning;
+            return new InstanceObservation(EngineHealth.NotRunning);
         }
 
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (string Tasks, DateTime Since)? up = null;
-        while (true)
+        var service = await ResolveOwnedAsync(instance, cancellationToken);
+        var deployed = service.UpdatedAt ?? service.CreatedAt ?? DateTime.MinValue;
+        var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
+        var failed = tasks.FirstOrDefault(t => (t.CreatedAt ?? DateTime.MaxValue) >= deployed && HasFailed(t));
+        if (failed is not null)
         {
-            SwarmService service;
-            try
-            {
-                service = await ResolveOwnedAsync(instance, cancellationToken);
-            }
-            catch (ServiceMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            var deployed = service.UpdatedAt ?? service.CreatedAt ?? DateTime.MinValue;
-            var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
-            var failed = tasks.FirstOrDefault(t => (t.CreatedAt ?? DateTime.MaxValue) >= deployed && HasFailed(t));
-            if (failed is not null)
-            {
-                return (failed.Status?.Err ?? "").Contains("unhealthy", StringComparison.OrdinalIgnoreCase)
-                    ? EngineHealth.Unhealthy
-                    : EngineHealth.NotRunning;
-            }
-
-            var (health, running) = await EvaluateAsync(tasks, cancellationToken);
-            var wanted = (int)Math.Min(service.Spec?.Mode?.Replicated?.Replicas ?? 1, int.MaxValue);
-            var complete = running.Count >= wanted;
-            switch (health)
-            {
-                case EngineHealth.Unhealthy:
-                    return health;
-                case EngineHealth.Healthy when complete:
-                    return health;
-                case EngineHealth.Running:
-                    var now = DateTime.UtcNow;
-                    var key = string.Join(',', running.Order(StringComparer.Ordinal));
-                    if (up is not { } seen || seen.Tasks != key)
-                    {
-                        up = (key, now);
-                    }
-                    else if (complete && now - seen.Since >= Options.StartupGrace)
-                    {
-                        return health;
-                    }
-
-                    break;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+            return new InstanceObservation((failed.Status?.Err ?? "").Contains("unhealthy", StringComparison.OrdinalIgnoreCase)
+                ? EngineHealth.Unhealthy
+                : EngineHealth.NotRunning);
         }
+
+        var wanted = (int)Math.Min(service.Spec?.Mode?.Replicated?.Replicas ?? 1, int.MaxValue);
+        if (wanted == 0)
+        {
+            return new InstanceObservation(EngineHealth.NotRunning);
+        }
+
+        var (health, running) = await EvaluateAsync(tasks, cancellationToken);
+        return new InstanceObservation(health == EngineHealth.NotRunning ? EngineHealth.Starting : health)
+        {
+            StartedAt = string.Join(',', running.Order(StringComparer.Ordinal)),
+            Complete = running.Count >= wanted,
+        };
     }
 
     /// <summary>
@@ -486,9 +464,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             m => Messages.ServiceNameTaken(spec.Name, m),
             cancellationToken);
         var service = await _api.Services.TryInspectAsync(created.ID ?? spec.Name, cancellationToken)
-            ?? throw new ServiceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
 
-        // Created means scheduled: the tasks start right after (WaitForHealthAsync watches them).
+        // Created means scheduled: the tasks start right after (the lifecycle kernel watches them).
         return ToObserved(service, []) with { State = InstanceState.Running };
     }
 
@@ -533,10 +511,21 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
         // The tasks stop within their grace period; until then they hold the host ports. Past the timeout, carry on:
         // swarm schedules a successor as soon as its port is free.
+        await WaitForContainersAsync(service.ID, all: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits, at most <see cref="SwarmDriverOptions.RemovalTimeout"/>, until the service has no task container
+    /// (<paramref name="all"/>), or none running.
+    /// </summary>
+    private async Task WaitForContainersAsync(string serviceId, bool all, CancellationToken cancellationToken)
+    {
         var deadline = DateTime.UtcNow + Options.RemovalTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            var containers = await _api.Containers.ListByLabelAsync(ServiceIdLabel, service.ID, cancellationToken);
+            var containers = (await _api.Containers.ListByLabelAsync(ServiceIdLabel, serviceId, cancellationToken))
+                .Where(c => all || c.State == "running")
+                .ToList();
             if (containers.Count == 0)
             {
                 return;
@@ -592,7 +581,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             : await _api.Services.FindByExactNameAsync(instance.Name, cancellationToken);
         if (service is null || (instance.InstanceId is { Length: > 0 } wanted && service.ID != wanted))
         {
-            throw new ServiceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(service.Spec?.Labels)
@@ -804,5 +793,4 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceNamePattern();
 
-    private sealed class ServiceMissingException(string message) : RuntimeFailureException(message);
 }

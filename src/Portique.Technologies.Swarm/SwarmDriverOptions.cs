@@ -1,7 +1,9 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Swarm;
 
 /// <summary>Tunables of <see cref="SwarmDriver"/> (the endpoint is a constructor argument). The defaults suit a single EOLE server.</summary>
-public sealed record SwarmDriverOptions
+public sealed record SwarmDriverOptions : LifecycleOptions
 {
     /// <summary>Publish mode of every published port: host (the default) or ingress.</summary>
     public const string HostMode = "host";
@@ -18,27 +20,12 @@ public sealed record SwarmDriverOptions
     /// </summary>
     public string PublishMode { get; init; } = HostMode;
 
-    /// <summary>The tasks' stop grace period: how long a stopping task may take before it is killed.</summary>
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
     /// <summary>How long removing (or setting aside) a service waits for its task containers to be gone and the ports free.</summary>
     public TimeSpan RemovalTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Delay between a task's exit and its replacement (swarm's restart policy, condition <c>any</c>).</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest <see cref="SwarmDriver.WaitForHealthAsync"/> waits for a starting service to settle.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>For an image without a HEALTHCHECK: how long the same tasks must stay running, none failing, to be called running.</summary>
-    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>How often <see cref="SwarmDriver.WaitForHealthAsync"/> looks at the tasks.</summary>
-    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-
     /// <summary>How long a ping may take before <see cref="SwarmDriver.CheckAvailabilityAsync"/> gives up.</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Lines of history <see cref="SwarmDriver.FollowLogsAsync"/> shows before following.</summary>
-    public int FollowInitialLines { get; init; } = 100;
 }

@@ -21,9 +21,6 @@ namespace Portique.Technologies.Vagrant;
 /// </summary>
 public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 {
-    /// <summary>What <see cref="SetAsideAsync"/> appends to a service's folder (and docker container) name.</summary>
-    public const string AsideSuffix = Validation.AsideSuffix;
-
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
 
@@ -62,6 +59,8 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     public Uri Endpoint { get; }
 
     public VagrantDriverOptions Options { get; }
+
+    public LifecycleOptions Lifecycle => Options;
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Vagrant }.ToFrozenSet();
 
@@ -243,49 +242,41 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         await UpAsync(folder, record, cancellationToken);
     }
 
-    public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary><c>vagrant halt</c>.</summary>
+    public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var (folder, record) = ResolveOwned(instance);
-
-        // Halt first (the name still says what it is), then rename the container and move the folder: a crash in
-        // between leaves a stopped machine that still reads back as this service's.
         await WriteProjectAsync(folder, record, cancellationToken);
         var halt = await VagrantAsync(folder, record, ["halt", "--no-color"], cancellationToken);
         if (!halt.Succeeded)
         {
             throw new RuntimeFailureException(Messages.HaltFailed(record.Name, halt.Detail));
         }
-
-        var aside = Path.Join(ProjectsDirectory, record.Name + AsideSuffix);
-        if (folder != aside)
-        {
-            await RenameContainerAsync(folder, record, Path.GetFileName(aside), cancellationToken);
-            Move(folder, aside);
-        }
-
-        await WriteProjectAsync(aside, record, cancellationToken);
-        return await ObserveAsync(aside, record.Name, true, record, record.Provider, cancellationToken);
     }
 
-    public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renames the machine's container (docker provider) and moves its project folder to <c>NAME.portique-aside</c>,
+    /// or back to <c>NAME</c>: a crash in between leaves a stopped machine that still reads back as this service's.
+    /// </summary>
+    public async Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(aside);
-        var (folder, record) = ResolveOwned(aside);
-        var target = Path.Join(ProjectsDirectory, record.Name);
+        ArgumentNullException.ThrowIfNull(instance);
+        var (folder, record) = ResolveOwned(instance);
+        var target = Path.Join(ProjectsDirectory, aside ? ServiceLifecycle.AsideName(record.Name) : record.Name);
         if (folder != target)
         {
             if (Directory.Exists(target) || File.Exists(target))
             {
-                throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(folder), record.Name, Messages.AlreadyExists(target)));
+                throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(folder), Path.GetFileName(target), Messages.AlreadyExists(target)));
             }
 
-            await RenameContainerAsync(folder, record, record.Name, cancellationToken);
+            await RenameContainerAsync(folder, record, Path.GetFileName(target), cancellationToken);
             Move(folder, target);
         }
 
-        await UpAsync(target, record, cancellationToken);
-        return await ObserveAsync(target, record.Name, false, record, record.Provider, cancellationToken);
+        await WriteProjectAsync(target, record, cancellationToken);
+        return await ObserveAsync(target, record.Name, aside, record, record.Provider, cancellationToken);
     }
 
     /// <summary><c>vagrant destroy -f</c>, then the project folder goes. Host directories bound as volumes are never touched.</summary>
@@ -298,7 +289,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         {
             (folder, record) = ResolveOwned(instance);
         }
-        catch (MachineMissingException)
+        catch (InstanceMissingException)
         {
             return;
         }
@@ -328,88 +319,21 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
     }
 
-    public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    /// <summary>The docker provider's container as dockerd reports it; a VM box: running or not, as vagrant says.</summary>
+    public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        try
+        var (folder, record) = ResolveOwned(instance);
+        if (record.Provider != VagrantProvider.Docker)
         {
-            var (folder, record) = ResolveOwned(instance);
-            if (record.Provider != VagrantProvider.Docker)
-            {
-                return await BoxStateAsync(folder, record, cancellationToken) == "running" ? EngineHealth.Running : EngineHealth.NotRunning;
-            }
-
-            var container = await ContainerAsync(folder, cancellationToken);
-            return container is null ? EngineHealth.NotRunning : Health(container);
+            return new InstanceObservation(
+                await BoxStateAsync(folder, record, cancellationToken) == "running" ? EngineHealth.Running : EngineHealth.NotRunning);
         }
-        catch (MachineMissingException)
-        {
-            return EngineHealth.NotRunning;
-        }
-    }
 
-    /// <summary>
-    /// Waits for the machine to settle, at most <see cref="VagrantDriverOptions.HealthTimeout"/>: Healthy, Unhealthy or
-    /// NotRunning as soon as seen; Running once it stayed up, unrestarted, for <see cref="VagrantDriverOptions.StartupGrace"/>.
-    /// </summary>
-    public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        var deadline = DateTime.UtcNow + Options.HealthTimeout;
-        (string? StartedAt, long Restarts, DateTime Since)? up = null;
-        while (true)
-        {
-            string folder;
-            VagrantRecord record;
-            try
-            {
-                (folder, record) = ResolveOwned(instance);
-            }
-            catch (MachineMissingException)
-            {
-                return EngineHealth.NotRunning;
-            }
-
-            EngineHealth health;
-            string? startedAt = null;
-            long restarts = 0;
-            if (record.Provider == VagrantProvider.Docker)
-            {
-                var container = await ContainerAsync(folder, cancellationToken);
-                health = container is null ? EngineHealth.NotRunning : Health(container);
-                startedAt = container?.State?.StartedAt;
-                restarts = container?.RestartCount ?? 0;
-            }
-            else
-            {
-                health = await BoxStateAsync(folder, record, cancellationToken) == "running" ? EngineHealth.Running : EngineHealth.NotRunning;
-            }
-
-            switch (health)
-            {
-                case EngineHealth.Healthy or EngineHealth.Unhealthy or EngineHealth.NotRunning:
-                    return health;
-                case EngineHealth.Running:
-                    var now = DateTime.UtcNow;
-                    if (up is not { } seen || seen.StartedAt != startedAt || seen.Restarts != restarts)
-                    {
-                        up = (startedAt, restarts, now);
-                    }
-                    else if (now - seen.Since >= Options.StartupGrace)
-                    {
-                        return EngineHealth.Running;
-                    }
-
-                    break;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return health == EngineHealth.Running ? EngineHealth.Starting : health;
-            }
-
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
-        }
+        var container = await ContainerAsync(folder, cancellationToken);
+        return container is null
+            ? new InstanceObservation(EngineHealth.NotRunning)
+            : new InstanceObservation(Health(container)) { StartedAt = container.State?.StartedAt, RestartCount = container.RestartCount };
     }
 
     public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
@@ -497,8 +421,8 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
-            ? new[] { instance.Name + AsideSuffix, instance.Name }
-            : new[] { instance.Name, instance.Name + AsideSuffix };
+            ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
+            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
         foreach (var candidate in candidates)
         {
             var folder = Path.Join(ProjectsDirectory, candidate);
@@ -515,7 +439,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new MachineMissingException(Messages.MachineNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.MachineNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     /// <summary>Writes the Vagrantfile (and the environment file of box machines) for the folder's current name.</summary>
@@ -679,7 +603,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     private async Task<string> LogSourceAsync(string name, CancellationToken cancellationToken)
     {
         Validation.ServiceName(name);
-        foreach (var candidate in new[] { name, name + AsideSuffix })
+        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
         {
             var folder = Path.Join(ProjectsDirectory, candidate);
             if (VagrantRecord.TryRead(folder) is not { } record)
@@ -975,6 +899,4 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             }
         }
     }
-
-    private sealed class MachineMissingException(string message) : RuntimeFailureException(message);
 }

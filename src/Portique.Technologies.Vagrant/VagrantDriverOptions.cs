@@ -1,3 +1,5 @@
+using Portique.Planning;
+
 namespace Portique.Technologies.Vagrant;
 
 /// <summary>The vagrant provider a service's machine runs on.</summary>
@@ -14,7 +16,7 @@ public enum VagrantProvider
 }
 
 /// <summary>Tools, provider choice and timeouts of <see cref="VagrantDriver"/>. The defaults suit a Debian 12 / EOLE server.</summary>
-public sealed record VagrantDriverOptions
+public sealed record VagrantDriverOptions : LifecycleOptions
 {
     /// <summary>The vagrant program: a name looked up in PATH, or a path.</summary>
     public string VagrantExecutable { get; init; } = "vagrant";
@@ -43,17 +45,6 @@ public sealed record VagrantDriverOptions
     /// <summary>The longest one vagrant command (<c>up</c>, <c>halt</c>, <c>destroy</c>, <c>box add</c>) may take.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>The longest <see cref="VagrantDriver.WaitForHealthAsync"/> waits for a starting machine to settle.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long a machine must stay up (same start, no restart) before it is called running.</summary>
-    public TimeSpan StartupGrace { get; init; } = TimeSpan.FromSeconds(2);
-
-    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-
     /// <summary>How long a docker ping or a probe of a program may take in <see cref="VagrantDriver.CheckAvailabilityAsync"/>.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>Lines of history <see cref="VagrantDriver.FollowLogsAsync"/> shows before following.</summary>
-    public int FollowInitialLines { get; init; } = 100;
 }

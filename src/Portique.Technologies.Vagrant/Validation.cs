@@ -1,13 +1,12 @@
 using System.Text.RegularExpressions;
 using Portique.Core;
+using Portique.Planning;
 
 namespace Portique.Technologies.Vagrant;
 
 /// <summary>Checks on every value that reaches a path, a command argument or the Vagrantfile, whatever the caller checked.</summary>
 internal static partial class Validation
 {
-    public const string AsideSuffix = ".portique-aside";
-
     public static void ServiceName(string? name)
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
@@ -19,8 +18,7 @@ internal static partial class Validation
     /// <summary>The service a folder stands for (<c>web</c> or <c>web.portique-aside</c>), or null.</summary>
     public static (string Name, bool IsAside)? ParseFolderName(string folderName)
     {
-        var aside = folderName.EndsWith(AsideSuffix, StringComparison.Ordinal);
-        var name = aside ? folderName[..^AsideSuffix.Length] : folderName;
+        var aside = ServiceLifecycle.IsAsideName(folderName, out var name);
         return ServiceNamePattern().IsMatch(name) ? (name, aside) : null;
     }
 

@@ -20,6 +20,9 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public string? Unavailable { get; set; }
 
+    /// <summary>When set, every rename fails with this message.</summary>
+    public string? FailingRename { get; set; }
+
     public string? ForeignHolder { get; set; }
 
     public Dictionary<string, string> Artifacts { get; } = [];
@@ -90,25 +93,33 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         return Task.CompletedTask;
     }
 
-    public Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
+    public Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            Calls.Add($"aside {instance.Name}");
-            var aside = instance with { IsAside = true, State = InstanceState.Stopped };
-            Replace(instance, aside);
-            return Task.FromResult(aside);
+            Calls.Add($"stop {instance.Name}");
+            Replace(instance, instance with { State = InstanceState.Stopped });
         }
+
+        return Task.CompletedTask;
     }
 
-    public Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
+    /// <summary>Recorded as "aside NAME" (given its aside name) or "restore NAME" (given its name back).</summary>
+    public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            Calls.Add($"restore {aside.Name}");
-            var restored = aside with { IsAside = false, State = InstanceState.Running };
-            Replace(aside, restored);
-            return Task.FromResult(restored);
+            Calls.Add($"{(aside ? "aside" : "restore")} {instance.Name}");
+            if (FailingRename is { } failure)
+            {
+                throw new RuntimeFailureException(failure);
+            }
+
+            var current = Instances.SingleOrDefault(i => i.InstanceId == instance.InstanceId)
+                ?? throw new InstanceMissingException($"{instance.Name}: no such instance");
+            var renamed = current with { IsAside = aside };
+            Replace(instance, renamed);
+            return Task.FromResult(renamed);
         }
     }
 
@@ -122,20 +133,22 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
-    public Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
-    {
-        lock (gate)
-        {
-            var current = Instances.Single(i => i.InstanceId == instance.InstanceId);
-            return Task.FromResult(current.State == InstanceState.Running ? EngineHealth.Running : EngineHealth.NotRunning);
-        }
-    }
+    /// <summary>Instant answers: no grace period to sit through, a poll every millisecond.</summary>
+    public LifecycleOptions Lifecycle { get; } = new() { StartupGrace = TimeSpan.Zero, HealthPollInterval = TimeSpan.FromMilliseconds(1) };
 
-    public Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
+    public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         WhileWaitingForHealth?.Invoke();
         cancellationToken.ThrowIfCancellationRequested();
-        return CheckHealthAsync(instance, cancellationToken);
+        lock (gate)
+        {
+            var current = Instances.SingleOrDefault(i => i.InstanceId == instance.InstanceId)
+                ?? throw new InstanceMissingException($"{instance.Name}: no such instance");
+            return Task.FromResult(new InstanceObservation(current.State == InstanceState.Running ? EngineHealth.Running : EngineHealth.NotRunning)
+            {
+                StartedAt = current.InstanceId,
+            });
+        }
     }
 
     public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) =>

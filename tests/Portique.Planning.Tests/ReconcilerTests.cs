@@ -82,7 +82,7 @@ public class ReconcilerTests
         Assert.False(outcome.Succeeded);
         Assert.Contains("8081", outcome.Message);
         Assert.Contains(8081, host.Probed);
-        Assert.Equal(["fetch web", "aside web", "create web", "remove web", "restore web"], docker.Calls);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web", "restore web", "start web"], docker.Calls);
         var instance = Assert.Single(docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
     }
@@ -98,7 +98,7 @@ public class ReconcilerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Reconciler.ApplyAsync(
             new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), interrupt.Token));
 
-        Assert.Equal(["fetch web", "aside web", "create web", "remove web", "restore web"], docker.Calls);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web", "restore web", "start web"], docker.Calls);
         var instance = Assert.Single(docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
     }
@@ -126,7 +126,7 @@ public class ReconcilerTests
         docker.Calls.Clear();
         var result = await ApplyAsync(Specs.Web(tag: "2.0"));
         Assert.True(result.Succeeded);
-        Assert.Equal(["fetch web", "aside web", "create web", "remove web"], docker.Calls);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web"], docker.Calls);
         Assert.Equal("new2", Assert.Single(docker.Instances).InstanceId);
     }
 

@@ -168,7 +168,7 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
         Assert.Equal(created.InstanceId, aside.InstanceId);
         Assert.Equal(spec.Name, aside.Name);
         var inspected = await fixture.Images.Client.Containers.InspectContainerAsync(created.InstanceId!, Ct);
-        Assert.Equal("/" + spec.Name + DockerDriver.AsideSuffix, inspected.Name);
+        Assert.Equal("/" + spec.Name + ServiceLifecycle.AsideSuffix, inspected.Name);
         Assert.Null(await driver.FindForeignHolderAsync(spec.Name, Ct));
 
         // A crash here: a new process (a new driver) still sees the instance as aside, with its spec.

@@ -191,7 +191,7 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
 
         Assert.True(aside.IsAside);
         Assert.Equal((InstanceState.Stopped, created.InstanceId, "kept"), (aside.State, aside.InstanceId, aside.Name));
-        Assert.True(Directory.Exists(Path.Join(driver.ContainersDirectory, "kept" + LxcDriver.AsideSuffix)));
+        Assert.True(Directory.Exists(Path.Join(driver.ContainersDirectory, "kept" + ServiceLifecycle.AsideSuffix)));
         Assert.False(Directory.Exists(Path.Join(driver.ContainersDirectory, "kept")));
         Assert.Null(await driver.FindForeignHolderAsync("kept", Ct));
         Assert.False(await ConnectsAsync(IPAddress.Loopback, port)); // the port is free for the next instance
@@ -344,7 +344,7 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
 
     private static string RecordedAddress(LxcDriver driver, string name)
     {
-        var directory = new[] { name, name + LxcDriver.AsideSuffix }
+        var directory = new[] { name, name + ServiceLifecycle.AsideSuffix }
             .Select(d => Path.Join(driver.ContainersDirectory, d))
             .First(Directory.Exists);
         return JsonNode.Parse(File.ReadAllText(Path.Join(directory, "portique.json")))!["address"]!.GetValue<string>();

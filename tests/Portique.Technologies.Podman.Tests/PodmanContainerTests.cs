@@ -239,7 +239,7 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
 
         Assert.True(aside.IsAside);
         Assert.Equal((spec.Name, InstanceState.Stopped, created.InstanceId), (aside.Name, aside.State, aside.InstanceId));
-        Assert.Equal(spec.Name + DockerDriver.AsideSuffix, (await fixture.InspectAsync(created.InstanceId!)).GetProperty("Name").GetString());
+        Assert.Equal(spec.Name + ServiceLifecycle.AsideSuffix, (await fixture.InspectAsync(created.InstanceId!)).GetProperty("Name").GetString());
         Assert.Null(await driver.FindForeignHolderAsync(spec.Name, Ct));
         Assert.True(new SocketHostProbe().IsPortFree("127.0.0.1", port));
 
@@ -328,7 +328,7 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
 
         var after = await fixture.InspectAsync(aside.InstanceId!);
         Assert.True(aside.IsAside);
-        Assert.Equal(spec.Name + DockerDriver.AsideSuffix, after.GetProperty("Name").GetString());
+        Assert.Equal(spec.Name + ServiceLifecycle.AsideSuffix, after.GetProperty("Name").GetString());
         Assert.Equal(EngineHealth.NotRunning, await driver.CheckHealthAsync(aside, Ct));
         var listed = Assert.Single(await driver.ListOwnedAsync(Ct));
         Assert.Equal((true, spec.SpecHash()), (listed.IsAside, listed.SpecHash));

@@ -118,7 +118,7 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
         Assert.Equal("written before the recreation\n", await HttpProbe.GetLocalAsync(port, "/shared/note.txt"));
         var listed = Assert.Single(await driver.ListOwnedAsync(Ct));
         Assert.Equal(created.InstanceId, listed.InstanceId);
-        Assert.False(Directory.Exists(Path.Join(driver.ProjectsDirectory, v1.Name + VagrantDriver.AsideSuffix)));
+        Assert.False(Directory.Exists(Path.Join(driver.ProjectsDirectory, v1.Name + ServiceLifecycle.AsideSuffix)));
     }
 
     [Fact]
@@ -166,10 +166,10 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
 
         Assert.True(aside.IsAside);
         Assert.Equal((InstanceState.Stopped, created.InstanceId), (aside.State, aside.InstanceId));
-        Assert.True(Directory.Exists(Path.Join(driver.ProjectsDirectory, spec.Name + VagrantDriver.AsideSuffix)));
+        Assert.True(Directory.Exists(Path.Join(driver.ProjectsDirectory, spec.Name + ServiceLifecycle.AsideSuffix)));
         Assert.False(Directory.Exists(Path.Join(driver.ProjectsDirectory, spec.Name)));
         var stopped = await InspectAsync(containerId);
-        Assert.Equal("/portique-vagrant." + spec.Name + VagrantDriver.AsideSuffix, stopped.Name);
+        Assert.Equal("/portique-vagrant." + spec.Name + ServiceLifecycle.AsideSuffix, stopped.Name);
         Assert.False(stopped.State!.Running);
         Assert.Null(await driver.FindForeignHolderAsync(spec.Name, Ct)); // the name is free for the next machine
         Assert.False(await ConnectsAsync(port));
