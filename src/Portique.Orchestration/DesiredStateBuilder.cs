@@ -3,6 +3,7 @@ using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
 
@@ -76,7 +77,8 @@ public static partial class DesiredStateBuilder
         var volumes = Rows(configuration, Var("mountpoint_in"), Var("mountpoint_out"), problems)
             .Select(row => new VolumeMapping(row.Slave, row.Master))
             .ToArray();
-        if (technology is Technology.Snap or Technology.Snapcraft && volumes.Length > 0)
+        var module = TechnologyModules.For(technology);
+        if (!module.AllowsVolumes(technology) && volumes.Length > 0)
         {
             // Strict confinement: a snap writes only $SNAP_DATA / $SNAP_COMMON, no host folder can be bound.
             problems.Add(new Diagnostic(Var("mountpoint_out"), Messages.SnapNoVolumes()));
@@ -84,7 +86,6 @@ public static partial class DesiredStateBuilder
 
         var environment = Items(configuration, Var("environnement"));
         var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
-        var replicas = (int)Math.Clamp(Number(configuration, Var("replicas")) ?? 1, 1, int.MaxValue);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
@@ -100,134 +101,90 @@ public static partial class DesiredStateBuilder
             Environment = environment,
             KeepPrefix = keepPrefix,
             PublishAddress = publishAddress,
-            Replicas = replicas,
+            Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
         };
     }
 
-    /// <summary>Values that become image references, git arguments or paths must be safe tokens.</summary>
+    /// <summary>
+    /// Values that become image references, git arguments or paths must be safe tokens: the technology's module says
+    /// which rules its values follow (<see cref="TechnologyModule.Rules"/>), this layer owns each rule's pattern and message.
+    /// </summary>
     private static void CheckTechnologyValues(Technology technology, int n, string url, ref string tag, string repository, List<Diagnostic> problems)
     {
         string Var(string suffix) => $"conteneur{n}_{suffix}";
-        switch (technology)
+        foreach (var rule in TechnologyModules.For(technology).Rules(technology))
         {
-            case Technology.Docker or Technology.Podman or Technology.Swarm or Technology.Lxc or Technology.Vagrant or Technology.DockerGit:
-                if (url.Length == 0)
-                {
-                    problems.Add(Diagnostic.Missing(Var("url"), Messages.RequiredFor(technology.Name())));
-                }
-                else if (!ImageName().IsMatch(url))
-                {
-                    problems.Add(new Diagnostic(Var("url"), Messages.BadImageName(url)));
-                }
-
-                if (technology == Technology.DockerGit)
-                {
-                    if (tag.Length == 0)
+            var (suffix, value) = rule.Field switch
+            {
+                RuleField.Url => ("url", url),
+                RuleField.Tag => ("tag", tag),
+                _ => ("repository", repository),
+            };
+            switch (rule.Presence)
+            {
+                case Presence.NotUsed:
+                    if (value.Length > 0)
                     {
-                        problems.Add(Diagnostic.Missing(Var("tag"), Messages.RequiredFor(technology.Name())));
-                    }
-                    else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
-                    {
-                        problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
+                        problems.Add(new Diagnostic(Var(suffix), Messages.RepositoryNotUsed(value, technology.Name())));
                     }
 
-                    if (repository.Length == 0)
+                    continue;
+                case Presence.Required when value.Length == 0:
+                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.RequiredFor(technology.Name())));
+                    continue;
+                case Presence.Optional when value.Length == 0:
+                    continue;
+                case Presence.Defaulted when value.Length == 0:
+                    value = rule.Default ?? "";
+                    if (rule.Field == RuleField.Tag)
                     {
-                        problems.Add(Diagnostic.Missing(Var("repository"), Messages.RequiredFor(technology.Name())));
-                    }
-                    else if (!GitUrl().IsMatch(repository))
-                    {
-                        problems.Add(new Diagnostic(Var("repository"), Messages.BadGitUrl(repository)));
-                    }
-
-                    return;
-                }
-
-                tag = tag.Length == 0 ? "latest" : tag;
-                if (!ImageTag().IsMatch(tag))
-                {
-                    problems.Add(new Diagnostic(Var("tag"), Messages.BadTag(tag)));
-                }
-
-                if (repository.Length > 0 && !IsRegistry(repository))
-                {
-                    problems.Add(new Diagnostic(Var("repository"), Messages.BadRegistry(repository)));
-                }
-
-                break;
-            case Technology.Qemu:
-                if (url.Length == 0)
-                {
-                    problems.Add(Diagnostic.Missing(Var("url"), Messages.RequiredFor(technology.Name())));
-                }
-                else if (!DiskImage().IsMatch(url))
-                {
-                    problems.Add(new Diagnostic(Var("url"), Messages.BadDiskImage(url)));
-                }
-
-                if (repository.Length == 0)
-                {
-                    problems.Add(Diagnostic.Missing(Var("repository"), Messages.RequiredFor(technology.Name())));
-                }
-                else if (!HttpUrl().IsMatch(repository))
-                {
-                    problems.Add(new Diagnostic(Var("repository"), Messages.BadDownloadUrl(repository)));
-                }
-
-                tag = tag.Length == 0 ? "latest" : tag;
-                if (!ImageTag().IsMatch(tag))
-                {
-                    problems.Add(new Diagnostic(Var("tag"), Messages.BadTag(tag)));
-                }
-
-                break;
-            case Technology.Snap or Technology.Snapcraft:
-                if (url.Length == 0)
-                {
-                    problems.Add(Diagnostic.Missing(Var("url"), Messages.RequiredFor(technology.Name())));
-                }
-                else if (!SnapName().IsMatch(url))
-                {
-                    problems.Add(new Diagnostic(Var("url"), Messages.BadSnapName(url)));
-                }
-
-                if (technology == Technology.Snapcraft)
-                {
-                    if (repository.Length == 0)
-                    {
-                        problems.Add(Diagnostic.Missing(Var("repository"), Messages.RequiredFor(technology.Name())));
-                    }
-                    else if (!GitUrl().IsMatch(repository))
-                    {
-                        problems.Add(new Diagnostic(Var("repository"), Messages.BadGitUrl(repository)));
+                        tag = value;
                     }
 
-                    if (tag.Length == 0)
-                    {
-                        problems.Add(Diagnostic.Missing(Var("tag"), Messages.RequiredFor(technology.Name())));
-                    }
-                    else if (!GitRef().IsMatch(tag) || tag.Contains("..", StringComparison.Ordinal))
-                    {
-                        problems.Add(new Diagnostic(Var("tag"), Messages.BadGitRef(tag)));
-                    }
-                }
-                else
-                {
-                    // snapd installs from its own store: a repository would be ignored, and it lands in generated files.
-                    if (repository.Length > 0)
-                    {
-                        problems.Add(new Diagnostic(Var("repository"), Messages.RepositoryNotUsed(repository, technology.Name())));
-                    }
+                    break;
+            }
 
-                    tag = tag.Length == 0 ? "latest/stable" : tag;
-                    if (!SnapChannel().IsMatch(tag))
-                    {
-                        problems.Add(new Diagnostic(Var("tag"), Messages.BadSnapChannel(tag)));
-                    }
-                }
-
-                break;
+            if (!Matches(rule.Kind, value))
+            {
+                problems.Add(new Diagnostic(Var(suffix), Complaint(rule.Kind, value)));
+            }
         }
+    }
+
+    private static bool Matches(ValueKind kind, string value) => kind switch
+    {
+        ValueKind.ImageName => ImageName().IsMatch(value),
+        ValueKind.ImageTag => ImageTag().IsMatch(value),
+        ValueKind.Registry => IsRegistry(value),
+        ValueKind.GitUrl => GitUrl().IsMatch(value),
+        ValueKind.GitRef => GitReference.IsValid(value),
+        ValueKind.DiskImage => DiskImage().IsMatch(value),
+        ValueKind.HttpUrl => HttpUrl().IsMatch(value),
+        ValueKind.SnapName => SnapName().IsMatch(value),
+        ValueKind.SnapChannel => SnapChannel().IsMatch(value),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static string Complaint(ValueKind kind, string value) => kind switch
+    {
+        ValueKind.ImageName => Messages.BadImageName(value),
+        ValueKind.ImageTag => Messages.BadTag(value),
+        ValueKind.Registry => Messages.BadRegistry(value),
+        ValueKind.GitUrl => Messages.BadGitUrl(value),
+        ValueKind.GitRef => Messages.BadGitRef(value),
+        ValueKind.DiskImage => Messages.BadDiskImage(value),
+        ValueKind.HttpUrl => Messages.BadDownloadUrl(value),
+        ValueKind.SnapName => Messages.BadSnapName(value),
+        ValueKind.SnapChannel => Messages.BadSnapChannel(value),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>One service's <c>conteneurN_*</c> variables, for its module's settings.</summary>
+    private sealed class SettingsSource(EvaluatedConfiguration configuration, int n) : ISettingsSource
+    {
+        public string? Text(string suffix) => DesiredStateBuilder.Text(configuration, $"conteneur{n}_{suffix}");
+
+        public long? Number(string suffix) => DesiredStateBuilder.Number(configuration, $"conteneur{n}_{suffix}");
     }
 
     private static void CheckUnique(List<ServiceSpec> services, List<Diagnostic> problems, EvaluatedConfiguration configuration)
@@ -360,9 +317,6 @@ public static partial class DesiredStateBuilder
     // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.
     [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+$")]
     private static partial Regex GitUrl();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
-    private static partial Regex GitRef();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
     private static partial Regex DiskImage();

@@ -1,13 +1,6 @@
 using Portique.Core;
 using Portique.Frontend.Nginx;
 using Portique.Planning;
-using Portique.Technologies.Docker;
-using Portique.Technologies.Lxc;
-using Portique.Technologies.Podman;
-using Portique.Technologies.Qemu;
-using Portique.Technologies.Snap;
-using Portique.Technologies.Swarm;
-using Portique.Technologies.Vagrant;
 
 namespace Portique.Orchestration;
 
@@ -25,17 +18,7 @@ public sealed class PortiqueServices : IDisposable
     {
         Root = root;
         Workspace = new Workspace(root, shippedDirectory ?? Workspace.DefaultShippedDirectory);
-        IServiceDriver[] drivers =
-        [
-            new DockerDriver(root),
-            new PodmanDriver(root, readOnly ? new PodmanDriverOptions { ConfigurationDirectory = ReadOnlyPodmanDirectory(root) } : null),
-            new SwarmDriver(root),
-            new LxcDriver(root),
-            new VagrantDriver(root),
-            new QemuDriver(root),
-            new SnapDriver(root),
-            new SnapcraftDriver(root),
-        ];
+        var drivers = TechnologyModules.All.Select(m => m.CreateDriver(new DriverContext(root, readOnly))).ToArray();
         Drivers = drivers;
         disposables = drivers.OfType<IDisposable>().ToArray();
         Reconciler = new Reconciler(
@@ -47,13 +30,6 @@ public sealed class PortiqueServices : IDisposable
     }
 
     public PortiqueRoot Root { get; }
-
-    /// <summary>A folder of the temporary directory, private to this user and root, for podman's files when only looking.</summary>
-    private static string ReadOnlyPodmanDirectory(PortiqueRoot root)
-    {
-        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(root.Directory)))[..16];
-        return Path.Join(Path.GetTempPath(), $"portique-podman-{Environment.UserName}-{key}");
-    }
 
     public Workspace Workspace { get; }
 

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-
 namespace Portique.Planning;
 
 /// <summary>A host port published to a port inside the service.</summary>
@@ -44,35 +40,20 @@ public sealed record ServiceSpec
     /// <summary>Host address published ports bind to (<c>conteneur_ip_publication</c>).</summary>
     public required string PublishAddress { get; init; }
 
-    public int Replicas { get; init; } = 1;
+    /// <summary>What only this spec's technology has (swarm's replicas...), or null: see <see cref="TechnologySettings"/>.</summary>
+    public TechnologySettings? Settings { get; init; }
 
     /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
     public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;
 
     /// <summary>
-    /// The fields that, when they change, need a new instance. The frontend-only field
-    /// (<see cref="KeepPrefix"/>) and the index are left out so renumbering or a routing
-    /// change never recreates a container.
+    /// The fields that, when they change, need a new instance (<see cref="SpecSchema"/>). The frontend-only field
+    /// (<see cref="KeepPrefix"/>) and the index are left out so renumbering or a routing change never recreates a container.
     /// </summary>
-    public string CanonicalJson()
-    {
-        var canonical = new SortedDictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["technology"] = Technology.Name(),
-            ["url"] = Url,
-            ["tag"] = Tag,
-            ["repository"] = Repository,
-            ["ports"] = Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
-            ["volumes"] = Volumes.Select(v => new[] { v.HostPath, v.ContainerPath }).ToArray(),
-            ["environment"] = Environment.ToArray(),
-            ["publish_address"] = PublishAddress,
-            ["replicas"] = Replicas,
-        };
-        return JsonSerializer.Serialize(canonical);
-    }
+    public string CanonicalJson() => SpecSchema.CanonicalJson(this);
 
     /// <summary>sha256 of <see cref="CanonicalJson"/>: stored on the instance, compared on every run.</summary>
-    public string SpecHash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
+    public string SpecHash() => SpecSchema.Hash(this);
 }
 
 /// <summary>Everything the configuration asks for, validated.</summary>

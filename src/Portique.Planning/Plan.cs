@@ -146,18 +146,20 @@ public static class Planner
         }
 
         var after = JsonNode.Parse(spec.CanonicalJson())!.AsObject();
-        foreach (var (field, value) in after)
+        // Both sides' fields: a field at its default is omitted, so one side may lack it.
+        foreach (var field in after.Select(f => f.Key).Union(before.Select(f => f.Key)).Order(StringComparer.Ordinal))
         {
             var old = before[field];
+            var value = after[field];
             if (JsonNode.DeepEquals(old, value))
             {
                 continue;
             }
 
             // Environment values may hold secrets: name the keys that changed, never the values.
-            reasons.Add(field == "environment"
-                ? $"{FieldLabel(field)}: {string.Join(", ", ChangedKeys(old, value))}"
-                : $"{FieldLabel(field)}: {Show(old)} → {Show(value)}");
+            reasons.Add(SpecSchema.KeysOnly(spec, field)
+                ? $"{SpecSchema.Label(spec, field)}: {string.Join(", ", ChangedKeys(old, value))}"
+                : $"{SpecSchema.Label(spec, field)}: {Show(old)} → {Show(value)}");
         }
 
         if (reasons.Count == 0)
@@ -167,15 +169,6 @@ public static class Planner
 
         return reasons;
     }
-
-    private static string FieldLabel(string canonicalField) => canonicalField switch
-    {
-        "ports" => "port_in/port_out",
-        "volumes" => "mountpoint_out/mountpoint_in",
-        "environment" => "environnement",
-        "publish_address" => "conteneur_ip_publication",
-        _ => canonicalField,
-    };
 
     private static IEnumerable<string> ChangedKeys(JsonNode? before, JsonNode? after)
     {

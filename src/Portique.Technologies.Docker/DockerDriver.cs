@@ -1,11 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -23,8 +19,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     /// <summary>What <see cref="SetAsideAsync"/> appends to a container's name.</summary>
     public const string AsideSuffix = ".portique-aside";
 
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private DockerClient? _client;
+    private readonly DockerApiClient _api;
 
     /// <param name="root">The Portique root this driver serves: the only containers it touches carry its label.</param>
     /// <param name="endpoint">dockerd's endpoint; null: <c>DOCKER_HOST</c>, else <c>unix:///var/run/docker.sock</c>.</param>
@@ -35,6 +30,11 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         Root = root;
         Endpoint = endpoint ?? DockerEndpoint.Default();
         Options = options ?? new DockerDriverOptions();
+        _api = new DockerApiClient(
+            Endpoint,
+            Options.ApiVersion,
+            new DockerApiMessages(
+                Messages.DaemonUnreachable, Messages.DaemonRefused, Messages.ApiTooOld, Messages.ListFailed, Messages.InspectFailed, Messages.InspectImageFailed));
     }
 
     public PortiqueRoot Root { get; }
@@ -68,55 +68,16 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         return Path.Join(Root.StateDirectory, "git", name);
     }
 
-    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.PingTimeout);
-        try
-        {
-            var client = await ClientAsync(timeout.Token);
-            await client.System.PingAsync(timeout.Token);
-            return null;
-        }
-        catch (RuntimeFailureException exception)
-        {
-            return exception.Message;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Messages.DaemonUnreachable(Endpoint, string.Create(CultureInfo.InvariantCulture, $"timeout {Options.PingTimeout.TotalSeconds} s"));
-        }
-        catch (DockerApiException exception)
-        {
-            return Messages.DaemonRefused(Endpoint, EngineMessage(exception));
-        }
-        catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
-        {
-            return Messages.DaemonUnreachable(Endpoint, Describe(exception));
-        }
-    }
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) =>
+        await _api.ProbeAsync((client, ct) => client.System.PingAsync(ct), Options.PingTimeout, cancellationToken);
 
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {
-        var client = await ClientAsync(cancellationToken);
-        var listed = await CallAsync(
-            () => client.Containers.ListContainersAsync(
-                new ContainersListParameters
-                {
-                    All = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["label"] = new Dictionary<string, bool> { [Labels.Root + "=" + Root.Directory] = true },
-                    },
-                },
-                cancellationToken),
-            Messages.ListFailed,
-            cancellationToken);
-
+        var listed = await _api.Containers.ListByLabelAsync(Labels.Root, Root.Directory, cancellationToken);
         var owned = new List<ObservedService>();
         foreach (var container in listed.Where(c => IsOwned(c.Labels)).OrderBy(c => c.Created))
         {
-            var inspected = await TryInspectContainerAsync(client, container.ID, cancellationToken);
+            var inspected = await _api.Containers.TryInspectAsync(container.ID, cancellationToken);
             if (inspected is not null && IsOwned(inspected.Config?.Labels))
             {
                 owned.Add(ToObserved(inspected));
@@ -129,14 +90,13 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var client = await ClientAsync(cancellationToken);
-        var holder = await FindByExactNameAsync(client, name, cancellationToken);
+        var holder = await _api.Containers.FindByExactNameAsync(name, cancellationToken);
         if (holder is null || IsOwned(holder.Labels))
         {
             return null;
         }
 
-        var id = ShortId(holder.ID);
+        var id = DockerInspect.ShortId(holder.ID);
         return holder.Labels is not null && holder.Labels.TryGetValue(Labels.Root, out var owner)
             ? Messages.ForeignHolderOwned(id, holder.Image, owner)
             : Messages.ForeignHolderUnlabelled(id, holder.Image);
@@ -158,10 +118,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         ValidateServiceName(spec.Name);
-        var client = await ClientAsync(cancellationToken);
-
         var reference = ImageReference(spec);
-        var image = await TryInspectImageAsync(client, artifactId, cancellationToken)
+        var image = await _api.Images.TryInspectAsync(artifactId, cancellationToken)
             ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
         var version = reference;
         if (spec.Technology == Technology.DockerGit && image.Config?.Labels is { } imageLabels
@@ -216,96 +174,62 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             },
         };
 
-        CreateContainerResponse created;
+        var created = await _api.Containers.CreateAsync(
+            parameters, m => Messages.CreateFailed(spec.Name, m), m => Messages.ContainerNameTaken(spec.Name, m), cancellationToken);
         try
         {
-            created = await client.Containers.CreateContainerAsync(parameters, cancellationToken);
+            await _api.Containers.StartAsync(created.ID, m => Messages.StartFailed(spec.Name, m), cancellationToken);
         }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
-        {
-            throw new RuntimeFailureException(Messages.ContainerNameTaken(spec.Name, EngineMessage(exception)), exception);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.CreateFailed(spec.Name, m));
-        }
-
-        try
-        {
-            await client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        catch (RuntimeFailureException)
         {
             // "Creates and starts": a container that cannot start (port already allocated...) would hold the name
             // and make the next attempt fail on a conflict, so it goes. Nothing else of the service is touched.
-            await RemoveQuietlyAsync(client, created.ID);
-            throw Failure(exception, m => Messages.StartFailed(spec.Name, m));
+            await _api.Containers.RemoveQuietlyAsync(created.ID);
+            throw;
         }
 
-        var inspected = await InspectOwnedAsync(client, created.ID, spec.Name, cancellationToken);
+        var inspected = await InspectOwnedAsync(created.ID, spec.Name, cancellationToken);
         return ToObserved(inspected);
     }
 
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
-        var container = await ResolveOwnedAsync(client, instance, cancellationToken);
-        await CallAsync(
-            () => client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken),
-            m => Messages.StartFailed(ContainerName(container), m),
-            cancellationToken);
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
+        await _api.Containers.StartAsync(container.ID, m => Messages.StartFailed(ContainerName(container), m), cancellationToken);
     }
 
     public async Task<ObservedService> SetAsideAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
-        var container = await ResolveOwnedAsync(client, instance, cancellationToken);
+        var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = ContainerName(container);
         var asideName = ServiceName(container) + AsideSuffix;
 
         // Stop first (the name still says what it is), then rename: a crash between the two leaves a stopped
         // instance under its own name; a crash after leaves an aside one. Both read back correctly.
-        await CallAsync(
-            () => client.Containers.StopContainerAsync(
-                container.ID,
-                new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(Options.StopTimeout.TotalSeconds) },
-                cancellationToken),
-            m => Messages.StopFailed(current, m),
-            cancellationToken);
-
+        await _api.Containers.StopAsync(container.ID, Options.StopTimeout, m => Messages.StopFailed(current, m), cancellationToken);
         if (current != asideName)
         {
-            await CallAsync(
-                () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = asideName }, cancellationToken),
-                m => Messages.RenameFailed(current, asideName, m),
-                cancellationToken);
+            await _api.Containers.RenameAsync(container.ID, asideName, m => Messages.RenameFailed(current, asideName, m), cancellationToken);
         }
 
-        return ToObserved(await InspectOwnedAsync(client, container.ID, asideName, cancellationToken));
+        return ToObserved(await InspectOwnedAsync(container.ID, asideName, cancellationToken));
     }
 
     public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(aside);
-        var client = await ClientAsync(cancellationToken);
-        var container = await ResolveOwnedAsync(client, aside, cancellationToken);
+        var container = await ResolveOwnedAsync(aside, cancellationToken);
         var current = ContainerName(container);
         var name = ServiceName(container);
         if (current != name)
         {
-            await CallAsync(
-                () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = name }, cancellationToken),
-                m => Messages.RenameFailed(current, name, m),
-                cancellationToken);
+            await _api.Containers.RenameAsync(container.ID, name, m => Messages.RenameFailed(current, name, m), cancellationToken);
         }
 
-        await CallAsync(
-            () => client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken),
-            m => Messages.StartFailed(name, m),
-            cancellationToken);
-        return ToObserved(await InspectOwnedAsync(client, container.ID, name, cancellationToken));
+        await _api.Containers.StartAsync(container.ID, m => Messages.StartFailed(name, m), cancellationToken);
+        return ToObserved(await InspectOwnedAsync(container.ID, name, cancellationToken));
     }
 
     /// <summary>
@@ -316,41 +240,25 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
         ContainerInspectResponse container;
         try
         {
-            container = await ResolveOwnedAsync(client, instance, cancellationToken);
+            container = await ResolveOwnedAsync(instance, cancellationToken);
         }
         catch (ContainerMissingException)
         {
             return;
         }
 
-        try
-        {
-            await client.Containers.RemoveContainerAsync(
-                container.ID,
-                new ContainerRemoveParameters { Force = true, RemoveVolumes = false },
-                cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            // Already gone: what was asked is true.
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.RemoveFailed(ContainerName(container), m));
-        }
+        await _api.Containers.RemoveAsync(container.ID, m => Messages.RemoveFailed(ContainerName(container), m), cancellationToken);
     }
 
     public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
         try
         {
-            return Health(await ResolveOwnedAsync(client, instance, cancellationToken));
+            return Health(await ResolveOwnedAsync(instance, cancellationToken));
         }
         catch (ContainerMissingException)
         {
@@ -366,7 +274,6 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public async Task<EngineHealth> WaitForHealthAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
         var deadline = DateTime.UtcNow + Options.HealthTimeout;
         (string? StartedAt, long Restarts, DateTime Since)? up = null;
         while (true)
@@ -374,7 +281,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             ContainerInspectResponse container;
             try
             {
-                container = await ResolveOwnedAsync(client, instance, cancellationToken);
+                container = await ResolveOwnedAsync(instance, cancellationToken);
             }
             catch (ContainerMissingException)
             {
@@ -413,29 +320,19 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var client = await ClientAsync(cancellationToken);
-        var container = await FindOwnedForLogsAsync(client, name, cancellationToken);
+        var container = await FindOwnedForLogsAsync(name, cancellationToken);
         var lines = new List<string>();
         try
         {
-            using var stream = await client.Containers.GetContainerLogsAsync(
-                container.ID,
-                new ContainerLogsParameters
-                {
-                    ShowStdout = true,
-                    ShowStderr = true,
-                    Follow = false,
-                    Tail = tail.ToString(CultureInfo.InvariantCulture),
-                },
-                cancellationToken);
+            using var stream = await _api.Containers.OpenLogsAsync(container.ID, follow: false, tail, m => Messages.LogsFailed(name, m), cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
             {
                 lines.Add(line);
             }
         }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
         {
-            throw Failure(exception, m => Messages.LogsFailed(name, m));
+            throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
         }
 
         return lines.Count > tail ? lines[^tail..] : lines;
@@ -448,27 +345,9 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var client = await ClientAsync(cancellationToken);
-        var container = await FindOwnedForLogsAsync(client, name, cancellationToken);
-        MultiplexedStream stream;
-        try
-        {
-            stream = await client.Containers.GetContainerLogsAsync(
-                container.ID,
-                new ContainerLogsParameters
-                {
-                    ShowStdout = true,
-                    ShowStderr = true,
-                    Follow = true,
-                    Tail = Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture),
-                },
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.LogsFailed(name, m));
-        }
-
+        var container = await FindOwnedForLogsAsync(name, cancellationToken);
+        var stream = await _api.Containers.OpenLogsAsync(
+            container.ID, follow: true, Options.FollowInitialLines, m => Messages.LogsFailed(name, m), cancellationToken);
         using (stream)
         {
             await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -487,9 +366,9 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
                 {
                     yield break;
                 }
-                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
                 {
-                    throw Failure(exception, m => Messages.LogsFailed(name, m));
+                    throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
                 }
 
                 if (!more)
@@ -502,20 +381,14 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _client?.Dispose();
-        _client = null;
-        _connectLock.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     // ---------------------------------------------------------------- fetch: docker
 
     private async Task<string> PullAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var client = await ClientAsync(cancellationToken);
         var reference = ImageReference(spec);
-        var present = await TryInspectImageAsync(client, reference, cancellationToken);
+        var present = await _api.Images.TryInspectAsync(reference, cancellationToken);
         if (present is not null && !refresh)
         {
             return present.ID;
@@ -523,31 +396,21 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         progress.Report(Messages.Pulling(reference));
         var pull = new PullProgress(reference, progress);
-        try
-        {
-            await client.Images.CreateImageAsync(
-                new ImagesCreateParameters
-                {
-                    FromImage = string.IsNullOrEmpty(spec.Repository) ? spec.Url : spec.Repository.TrimEnd('/') + "/" + spec.Url,
-                    Tag = string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag,
-                },
-                new AuthConfig(),
-                pull,
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.PullFailed(reference, m));
-        }
+        await _api.Images.PullAsync(
+            string.IsNullOrEmpty(spec.Repository) ? spec.Url : spec.Repository.TrimEnd('/') + "/" + spec.Url,
+            string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag,
+            pull,
+            m => Messages.PullFailed(reference, m),
+            cancellationToken);
 
         if (pull.Error is { } error)
         {
             throw new RuntimeFailureException(Messages.PullFailed(reference, error));
         }
 
-        var image = await TryInspectImageAsync(client, reference, cancellationToken)
+        var image = await _api.Images.TryInspectAsync(reference, cancellationToken)
             ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, ShortId(image.ID)));
+        progress.Report(Messages.Pulled(reference, DockerInspect.ShortId(image.ID)));
         return image.ID;
     }
 
@@ -555,9 +418,10 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
     private async Task<string> BuildFromGitAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var cache = new GitRepositoryCache(Options.GitExecutable, GitCacheDirectory(spec.Name));
+        var cache = new GitMirror(
+            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.GitFailed, Messages.GitNotInstalled, Messages.GitRefInvalid));
         var repository = spec.Repository;
-        if (!GitRepositoryCache.IsAcceptableReference(spec.Tag))
+        if (!GitReference.IsValid(spec.Tag))
         {
             throw new RuntimeFailureException(Messages.GitRefInvalid(spec.Tag));
         }
@@ -576,17 +440,14 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
                 : Messages.GitFailed("fetch", repository, staleBecause));
         }
 
-        var client = await ClientAsync(cancellationToken);
         var reference = ImageReference(spec);
         if (!refresh)
         {
-            var built = await FindBuiltImageAsync(client, spec.Url, commit, cancellationToken);
+            var built = await FindBuiltImageAsync(spec.Url, commit, cancellationToken);
             if (built is not null)
             {
-                await CallAsync(
-                    () => client.Images.TagImageAsync(built.ID, new ImageTagParameters { RepositoryName = spec.Url, Tag = DockerTag(spec.Tag) }, cancellationToken),
-                    m => Messages.BuildFailed(reference, repository, ShortCommit(commit), m),
-                    cancellationToken);
+                await _api.Images.TagAsync(
+                    built.ID, spec.Url, DockerTag(spec.Tag), m => Messages.BuildFailed(reference, repository, ShortCommit(commit), m), cancellationToken);
                 progress.Report(Messages.BuildReused(reference, ShortCommit(commit)));
                 return built.ID;
             }
@@ -599,38 +460,30 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         context.Position = 0;
 
         var output = new BuildProgress(progress);
-        try
-        {
-            await client.Images.BuildImageFromDockerfileAsync(
-                new ImageBuildParameters
+        await _api.Images.BuildAsync(
+            new ImageBuildParameters
+            {
+                Tags = [reference],
+                Labels = new Dictionary<string, string>
                 {
-                    Tags = [reference],
-                    Labels = new Dictionary<string, string>
-                    {
-                        [Labels.GitCommit] = commit,
-                        [Labels.Image] = spec.Url,
-                        [Labels.GitRepository] = repository,
-                    },
-                    Remove = true,
-                    ForceRemove = true,
+                    [Labels.GitCommit] = commit,
+                    [Labels.Image] = spec.Url,
+                    [Labels.GitRepository] = repository,
                 },
-                context,
-                [],
-                new Dictionary<string, string>(),
-                output,
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => BuildFailure(reference, repository, commit, m, output));
-        }
+                Remove = true,
+                ForceRemove = true,
+            },
+            context,
+            output,
+            m => BuildFailure(reference, repository, commit, m, output),
+            cancellationToken);
 
         if (output.Error is { } error)
         {
             throw new RuntimeFailureException(BuildFailure(reference, repository, commit, error, output));
         }
 
-        var image = await TryInspectImageAsync(client, reference, cancellationToken);
+        var image = await _api.Images.TryInspectAsync(reference, cancellationToken);
         if (image?.Config?.Labels is null || !image.Config.Labels.TryGetValue(Labels.GitCommit, out var labelled) || labelled != commit)
         {
             throw new RuntimeFailureException(Messages.ImageMissing(reference));
@@ -647,22 +500,10 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             : message + Environment.NewLine + Messages.BuildLastLines() + Environment.NewLine + string.Join(Environment.NewLine, output.LastLines);
     }
 
-    private async Task<ImagesListResponse?> FindBuiltImageAsync(DockerClient client, string imageName, string commit, CancellationToken cancellationToken)
+    private async Task<ImagesListResponse?> FindBuiltImageAsync(string imageName, string commit, CancellationToken cancellationToken)
     {
-        var images = await CallAsync(
-            () => client.Images.ListImagesAsync(
-                new ImagesListParameters
-                {
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["label"] = new Dictionary<string, bool>
-                        {
-                            [Labels.GitCommit + "=" + commit] = true,
-                            [Labels.Image + "=" + imageName] = true,
-                        },
-                    },
-                },
-                cancellationToken),
+        var images = await _api.Images.ListByLabelsAsync(
+            new Dictionary<string, string> { [Labels.GitCommit] = commit, [Labels.Image] = imageName },
             m => Messages.InspectImageFailed(imageName, m),
             cancellationToken);
         return images
@@ -675,22 +516,21 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
     // ---------------------------------------------------------------- containers
 
-    private bool IsOwned(IDictionary<string, string>? labels) =>
-        labels is not null && labels.TryGetValue(Labels.Root, out var root) && root == Root.Directory;
+    private bool IsOwned(IDictionary<string, string>? labels) => DockerInspect.HasLabel(labels, Labels.Root, Root.Directory);
 
-    private async Task<ContainerInspectResponse> ResolveOwnedAsync(DockerClient client, ObservedService instance, CancellationToken cancellationToken)
+    private async Task<ContainerInspectResponse> ResolveOwnedAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ContainerInspectResponse? container = null;
         if (!string.IsNullOrEmpty(instance.InstanceId))
         {
-            container = await TryInspectContainerAsync(client, instance.InstanceId, cancellationToken);
+            container = await _api.Containers.TryInspectAsync(instance.InstanceId, cancellationToken);
         }
         else
         {
-            var byName = await FindByExactNameAsync(client, instance.IsAside ? instance.Name + AsideSuffix : instance.Name, cancellationToken);
+            var byName = await _api.Containers.FindByExactNameAsync(instance.IsAside ? instance.Name + AsideSuffix : instance.Name, cancellationToken);
             if (byName is not null)
             {
-                container = await TryInspectContainerAsync(client, byName.ID, cancellationToken);
+                container = await _api.Containers.TryInspectAsync(byName.ID, cancellationToken);
             }
         }
 
@@ -704,15 +544,15 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             : throw new RuntimeFailureException(Messages.NotOwned(ContainerName(container), Root.Directory));
     }
 
-    private async Task<ContainerInspectResponse> InspectOwnedAsync(DockerClient client, string id, string name, CancellationToken cancellationToken) =>
-        await TryInspectContainerAsync(client, id, cancellationToken)
+    private async Task<ContainerInspectResponse> InspectOwnedAsync(string id, string name, CancellationToken cancellationToken) =>
+        await _api.Containers.TryInspectAsync(id, cancellationToken)
             ?? throw new ContainerMissingException(Messages.ContainerNotFound(name, Root.Directory));
 
-    private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(DockerClient client, string name, CancellationToken cancellationToken)
+    private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
         foreach (var candidate in new[] { name, name + AsideSuffix })
         {
-            var listed = await FindByExactNameAsync(client, candidate, cancellationToken);
+            var listed = await _api.Containers.FindByExactNameAsync(candidate, cancellationToken);
             if (listed is null)
             {
                 continue;
@@ -723,81 +563,13 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
                 throw new RuntimeFailureException(Messages.NotOwned(candidate, Root.Directory));
             }
 
-            if (await TryInspectContainerAsync(client, listed.ID, cancellationToken) is { } container)
+            if (await _api.Containers.TryInspectAsync(listed.ID, cancellationToken) is { } container)
             {
                 return container;
             }
         }
 
         throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
-    }
-
-    /// <summary>The container whose name is exactly <paramref name="name"/> (dockerd's name filter is a regex match).</summary>
-    private async Task<ContainerListResponse?> FindByExactNameAsync(DockerClient client, string name, CancellationToken cancellationToken)
-    {
-        var listed = await CallAsync(
-            () => client.Containers.ListContainersAsync(
-                new ContainersListParameters
-                {
-                    All = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["name"] = new Dictionary<string, bool> { ["^/" + Regex.Escape(name) + "$"] = true },
-                    },
-                },
-                cancellationToken),
-            Messages.ListFailed,
-            cancellationToken);
-        return listed.FirstOrDefault(c => c.Names is not null && c.Names.Contains("/" + name));
-    }
-
-    private async Task<ContainerInspectResponse?> TryInspectContainerAsync(DockerClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Containers.InspectContainerAsync(id, cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectFailed(id, m));
-        }
-    }
-
-    private async Task<ImageInspectResponse?> TryInspectImageAsync(DockerClient client, string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Images.InspectImageAsync(reference, cancellationToken);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectImageFailed(reference, m));
-        }
-    }
-
-    private static async Task RemoveQuietlyAsync(DockerClient client, string id)
-    {
-        try
-        {
-            // Not cancellable: the caller's cancellation must not leave a half-created container behind.
-            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is DockerApiException or HttpRequestException or IOException or SocketException)
-        {
-            // The start failure is what the administrator needs to read; this one would only hide it.
-        }
     }
 
     private static ObservedService ToObserved(ContainerInspectResponse container)
@@ -850,24 +622,9 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         return ports.OrderBy(p => p.HostPort).ToArray();
     }
 
-    private static EngineHealth Health(ContainerInspectResponse container)
-    {
-        var state = container.State;
-        if (state is null || !state.Running || state.Restarting || state.Paused || state.Dead)
-        {
-            return EngineHealth.NotRunning;
-        }
+    private static EngineHealth Health(ContainerInspectResponse container) => DockerInspect.Health(container);
 
-        return state.Health?.Status switch
-        {
-            "healthy" => EngineHealth.Healthy,
-            "unhealthy" => EngineHealth.Unhealthy,
-            "starting" => EngineHealth.Starting,
-            _ => EngineHealth.Running,
-        };
-    }
-
-    private static string ContainerName(ContainerInspectResponse container) => (container.Name ?? container.ID).TrimStart('/');
+    private static string ContainerName(ContainerInspectResponse container) => DockerInspect.ContainerName(container);
 
     private static string ServiceName(ContainerInspectResponse container)
     {
@@ -916,132 +673,6 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         }
 
         return tag.Length > 128 ? tag[..128] : tag;
-    }
-
-    private async Task<DockerClient> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is { } client)
-        {
-            return client;
-        }
-
-        await _connectLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_client is null)
-            {
-                try
-                {
-                    _client = await DockerEndpoint.ConnectAsync(Endpoint, Options.ApiVersion, cancellationToken);
-                }
-                catch (DockerApiVersionException exception)
-                {
-                    throw new RuntimeFailureException(
-                        Messages.ApiTooOld(Endpoint, DockerEndpoint.Describe(exception.ServerVersion), DockerEndpoint.Describe(DockerEndpoint.MinimumApiVersion)),
-                        exception);
-                }
-                catch (DockerApiException exception)
-                {
-                    throw new RuntimeFailureException(Messages.DaemonRefused(Endpoint, EngineMessage(exception)), exception);
-                }
-                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw new RuntimeFailureException(Messages.DaemonUnreachable(Endpoint, Describe(exception)), exception);
-                }
-            }
-
-            return _client;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
-
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
-
-    private async Task CallAsync(Func<Task> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
-
-    private RuntimeFailureException Failure(Exception exception, Func<string, string> describe) =>
-        exception is DockerApiException api
-            ? new RuntimeFailureException(describe(EngineMessage(api)), exception)
-            : new RuntimeFailureException(describe(Messages.DaemonUnreachable(Endpoint, Describe(exception))), exception);
-
-    private static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is HttpRequestException or SocketException or IOException or TimeoutException
-        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    /// <summary>dockerd's own words: the <c>message</c> of its JSON error body, else the body.</summary>
-    internal static string EngineMessage(DockerApiException exception)
-    {
-        var body = exception.ResponseBody?.Trim();
-        if (string.IsNullOrEmpty(body))
-        {
-            return exception.StatusCode.ToString();
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.GetString() is { Length: > 0 } text)
-            {
-                return text;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the raw body is the message.
-        }
-
-        return body;
-    }
-
-    private static string Describe(Exception exception)
-    {
-        var messages = new List<string>();
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            var text = current is DockerApiException api ? EngineMessage(api) : current.Message;
-            if (!string.IsNullOrWhiteSpace(text) && !messages.Contains(text))
-            {
-                messages.Add(text);
-            }
-        }
-
-        return string.Join(": ", messages);
-    }
-
-    internal static string ShortId(string? id)
-    {
-        if (string.IsNullOrEmpty(id))
-        {
-            return "?";
-        }
-
-        var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
-        return bare.Length > 12 ? bare[..12] : bare;
     }
 
     private static string ShortCommit(string commit) => commit.Length > 12 ? commit[..12] : commit;

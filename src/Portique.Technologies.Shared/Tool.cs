@@ -70,8 +70,6 @@ internal static class Tool
         Action<string>? standardErrorLine = null,
         PipeSource? standardInput = null)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
         var output = new StringBuilder();
         var error = new StringBuilder();
         var command = Command(executable, arguments, environment, workingDirectory)
@@ -82,11 +80,57 @@ internal static class Tool
             command = command.WithStandardInputPipe(standardInput);
         }
 
+        return await WithinAsync(
+            executable,
+            arguments,
+            timeout,
+            messages,
+            async limit => new ToolResult((await command.ExecuteAsync(limit)).ExitCode, output.ToString(), error.ToString()),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(string, IReadOnlyList{string}, TimeSpan, ToolMessages, CancellationToken, IReadOnlyDictionary{string, string?}?, string?, Action{string}?, Action{string}?, PipeSource?)"/>,
+    /// but the program's standard output goes to <paramref name="output"/> as it comes (a tar stream, say) rather than
+    /// into the result, whose <see cref="ToolResult.StandardOutput"/> is then empty.
+    /// </summary>
+    public static async Task<ToolResult> RunAsync(
+        string executable,
+        IReadOnlyList<string> arguments,
+        Stream output,
+        TimeSpan timeout,
+        ToolMessages messages,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var standardError = new StringBuilder();
+        var command = Command(executable, arguments, environment, null)
+            .WithStandardOutputPipe(PipeTarget.ToStream(output))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(standardError, Encoding.UTF8));
+        return await WithinAsync(
+            executable,
+            arguments,
+            timeout,
+            messages,
+            async limit => new ToolResult((await command.ExecuteAsync(limit)).ExitCode, "", standardError.ToString()),
+            cancellationToken);
+    }
+
+    /// <summary>Runs the command within <paramref name="timeout"/>: a program that cannot start or outlives it is reported.</summary>
+    private static async Task<ToolResult> WithinAsync(
+        string executable,
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        ToolMessages messages,
+        Func<CancellationToken, Task<ToolResult>> run,
+        CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
         var display = Display(executable, arguments);
         try
         {
-            var result = await command.ExecuteAsync(limit.Token);
-            return new ToolResult(result.ExitCode, output.ToString(), error.ToString()) { Command = display };
+            return await run(limit.Token) with { Command = display };
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -81,7 +81,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
         ArgumentNullException.ThrowIfNull(progress);
         EnsureTechnology(spec);
         SnapEngine.Validate(spec);
-        if (!GitSource.IsAcceptableReference(spec.Tag))
+        if (!GitReference.IsValid(spec.Tag))
         {
             throw new InvalidInputException(spec.Name, Messages.GitRefInvalid(spec.Tag));
         }
@@ -91,7 +91,8 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             throw new InvalidInputException(spec.Name, Messages.InvalidGitUrl(spec.Repository));
         }
 
-        var git = new GitSource(Options.GitExecutable, GitCacheDirectory(spec.Name));
+        var git = new GitMirror(
+            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.GitFailed, Messages.GitNotInstalled, Messages.GitRefInvalid));
         var stale = await git.UpdateAsync(spec.Repository, mayUseStaleCopy: !refresh, cancellationToken);
         if (stale is not null)
         {
@@ -195,7 +196,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             var result = await Tool.RunAsync(Options.SnapcraftExecutable, ["--version"], TimeSpan.FromSeconds(30), messages, cancellationToken);
             return result.ExitCode == 0
                 ? null
-                : Messages.SnapcraftFailed(Options.SnapcraftExecutable, GitSource.LastLines(result.StandardError + "\n" + result.StandardOutput));
+                : Messages.SnapcraftFailed(Options.SnapcraftExecutable, Tool.LastLines(result.StandardError + "\n" + result.StandardOutput));
         }
         catch (ToolFailureException exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -207,7 +208,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     /// <c>git archive</c> of the commit into a fresh source folder, snapcraft run there (argument list, no shell), the
     /// <c>SNAP_*.snap</c> it makes moved into the build folder. The source folder is deleted whatever happens.
     /// </summary>
-    private async Task BuildAsync(ServiceSpec spec, GitSource git, string commit, string build, IProgress<string> progress, CancellationToken cancellationToken)
+    private async Task BuildAsync(ServiceSpec spec, GitMirror git, string commit, string build, IProgress<string> progress, CancellationToken cancellationToken)
     {
         if (await CheckSnapcraftAsync(cancellationToken) is { } missing)
         {

@@ -59,43 +59,8 @@ internal sealed record AsideRecord
 internal static class CanonicalSpec
 {
     /// <summary>The spec <paramref name="json"/> describes, named <paramref name="name"/>; null when unreadable.</summary>
-    public static ServiceSpec? TryParse(string? json, string name, int index)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            if (!TechnologyNames.TryParse(root.GetProperty("technology").GetString(), out var technology))
-            {
-                return null;
-            }
-
-            return new ServiceSpec
-            {
-                Index = index,
-                Name = name,
-                Technology = technology,
-                Url = root.GetProperty("url").GetString() ?? "",
-                Tag = root.GetProperty("tag").GetString() ?? "",
-                Repository = root.GetProperty("repository").GetString() ?? "",
-                Ports = root.GetProperty("ports").EnumerateArray().Select(p => new PortMapping(p[0].GetInt32(), p[1].GetInt32())).ToArray(),
-                Volumes = root.GetProperty("volumes").EnumerateArray().Select(v => new VolumeMapping(v[0].GetString()!, v[1].GetString()!)).ToArray(),
-                Environment = root.GetProperty("environment").EnumerateArray().Select(e => e.GetString()!).ToArray(),
-                KeepPrefix = false,
-                PublishAddress = root.GetProperty("publish_address").GetString() ?? "",
-                Replicas = root.GetProperty("replicas").GetInt32(),
-            };
-        }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException)
-        {
-            return null;
-        }
-    }
+    public static ServiceSpec? TryParse(string? json, string name, int index) =>
+        SpecSchema.TryParse(json, name, index, SwarmSettings.Read);
 
     public static int Index(IDictionary<string, string> labels, string key) =>
         labels.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : 0;

@@ -1,11 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -27,8 +23,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// <summary>The label dockerd puts on every task container: the id of its service.</summary>
     public const string ServiceIdLabel = "com.docker.swarm.service.id";
 
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private DockerClient? _client;
+    private readonly DockerApiClient _api;
 
     /// <param name="root">The Portique root this driver serves: the only services it touches carry its label.</param>
     /// <param name="endpoint">dockerd's endpoint (a swarm manager); null: <c>DOCKER_HOST</c>, else <c>unix:///var/run/docker.sock</c>.</param>
@@ -39,6 +34,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         Root = root;
         Endpoint = endpoint ?? DockerEndpoint.Default();
         Options = options ?? new SwarmDriverOptions();
+        _api = new DockerApiClient(
+            Endpoint,
+            Options.ApiVersion,
+            new DockerApiMessages(
+                Messages.DaemonUnreachable, Messages.DaemonRefused, Messages.ApiTooOld, Messages.ListFailed, Messages.InspectFailed, Messages.InspectImageFailed));
     }
 
     public PortiqueRoot Root { get; }
@@ -69,55 +69,26 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.PingTimeout);
-        try
+        var (info, problem) = await _api.ProbeAsync((client, ct) => client.System.GetSystemInfoAsync(ct), Options.PingTimeout, cancellationToken);
+        if (info is null)
         {
-            var client = await ClientAsync(timeout.Token);
-            var info = await client.System.GetSystemInfoAsync(timeout.Token);
-            var state = info.Swarm?.LocalNodeState;
-            if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
-            {
-                return Messages.NotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
-            }
+            return problem;
+        }
 
-            return info.Swarm is { ControlAvailable: true } ? null : Messages.NotManager(Endpoint);
-        }
-        catch (RuntimeFailureException exception)
+        var state = info.Swarm?.LocalNodeState;
+        if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
         {
-            return exception.Message;
+            return Messages.NotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Messages.DaemonUnreachable(Endpoint, string.Create(CultureInfo.InvariantCulture, $"timeout {Options.PingTimeout.TotalSeconds} s"));
-        }
-        catch (DockerApiException exception)
-        {
-            return Messages.DaemonRefused(Endpoint, EngineMessage(exception));
-        }
-        catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
-        {
-            return Messages.DaemonUnreachable(Endpoint, Describe(exception));
-        }
+
+        return info.Swarm is { ControlAvailable: true } ? null : Messages.NotManager(Endpoint);
     }
 
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {
-        var client = await ClientAsync(cancellationToken);
-        var services = await CallAsync(
-            () => client.Swarm.ListServicesAsync(
-                new ServiceListParameters
-                {
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["label"] = new Dictionary<string, bool> { [DockerDriver.Labels.Root + "=" + Root.Directory] = true },
-                    },
-                },
-                cancellationToken),
-            Messages.ListFailed,
-            cancellationToken);
+        var services = await _api.Services.ListByLabelAsync(DockerDriver.Labels.Root, Root.Directory, cancellationToken);
         var owned = services.Where(s => IsOwned(s.Spec?.Labels)).OrderBy(s => s.CreatedAt).ToList();
-        var tasks = owned.Count == 0 ? [] : await ListTasksAsync(client, owned.Select(s => s.ID), cancellationToken);
+        var tasks = owned.Count == 0 ? [] : await _api.Tasks.ListAsync(owned.Select(s => s.ID), cancellationToken);
 
         var observed = owned.Select(s => ToObserved(s, tasks.Where(t => t.ServiceID == s.ID))).ToList();
         observed.AddRange(ReadAsideRecords().Select(ToObserved));
@@ -127,14 +98,13 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var client = await ClientAsync(cancellationToken);
-        var holder = await FindServiceByNameAsync(client, name, cancellationToken);
+        var holder = await _api.Services.FindByExactNameAsync(name, cancellationToken);
         if (holder is null || IsOwned(holder.Spec?.Labels))
         {
             return null;
         }
 
-        var id = ShortId(holder.ID);
+        var id = DockerInspect.ShortId(holder.ID);
         var image = holder.Spec?.TaskTemplate?.ContainerSpec?.Image ?? "?";
         return holder.Spec?.Labels is { } labels && labels.TryGetValue(DockerDriver.Labels.Root, out var owner)
             ? Messages.ForeignHolderOwned(id, image, owner)
@@ -151,7 +121,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(progress);
         EnsureTechnology(spec);
-        var client = await ClientAsync(cancellationToken);
         var reference = ImageReference(spec);
         if (Options.PublishMode == SwarmDriverOptions.HostMode && spec.Ports.Count > 0 && !IsEveryAddress(spec.PublishAddress))
         {
@@ -159,7 +128,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 string.Join(", ", spec.Ports.Select(p => p.HostPort.ToString(CultureInfo.InvariantCulture))), spec.PublishAddress));
         }
 
-        var present = await TryInspectImageAsync(client, reference, cancellationToken);
+        var present = await _api.Images.TryInspectAsync(reference, cancellationToken);
         if (present is not null && !refresh)
         {
             return Artifact(spec, present);
@@ -167,38 +136,27 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
         progress.Report(Messages.Pulling(reference));
         var pull = new PullProgress(reference, progress);
-        try
-        {
-            await client.Images.CreateImageAsync(
-                new ImagesCreateParameters { FromImage = RepositoryName(spec), Tag = string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag },
-                new AuthConfig(),
-                pull,
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.PullFailed(reference, m));
-        }
+        await _api.Images.PullAsync(
+            RepositoryName(spec), string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag, pull, m => Messages.PullFailed(reference, m), cancellationToken);
 
         if (pull.Error is { } error)
         {
             throw new RuntimeFailureException(Messages.PullFailed(reference, error));
         }
 
-        var image = await TryInspectImageAsync(client, reference, cancellationToken)
+        var image = await _api.Images.TryInspectAsync(reference, cancellationToken)
             ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, ShortId(image.ID)));
+        progress.Report(Messages.Pulled(reference, DockerInspect.ShortId(image.ID)));
         return Artifact(spec, image);
     }
 
-    /// <summary>Creates the service (scheduled at once, <c>spec.Replicas</c> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
+    /// <summary>Creates the service (scheduled at once, <see cref="SwarmSettings.Replicas"/> tasks); <see cref="WaitForHealthAsync"/> sees it run.</summary>
     public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         ValidateServiceName(spec.Name);
-        var client = await ClientAsync(cancellationToken);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [DockerDriver.Labels.Root] = Root.Directory,
@@ -209,16 +167,15 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
             [DockerDriver.Labels.Version] = ImageReference(spec),
         };
-        return await CreateServiceAsync(client, spec, artifactId, labels, cancellationToken);
+        return await CreateServiceAsync(spec, artifactId, labels, cancellationToken);
     }
 
     /// <summary>Scales a service scaled to zero back to its replicas, and re-deploys its tasks when none runs.</summary>
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var client = await ClientAsync(cancellationToken);
-        var service = await ResolveOwnedAsync(client, instance, cancellationToken);
-        var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
+        var service = await ResolveOwnedAsync(instance, cancellationToken);
+        var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
         var spec = service.Spec!;
         var replicas = spec.Mode?.Replicated?.Replicas ?? 0;
         var running = tasks.Any(IsRunning);
@@ -229,7 +186,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
         if (replicas == 0)
         {
-            var wanted = CanonicalSpec.TryParse(Label(spec.Labels, DockerDriver.Labels.Spec), ServiceName(service), 0)?.Replicas ?? 1;
+            var wanted = CanonicalSpec.TryParse(Label(spec.Labels, DockerDriver.Labels.Spec), ServiceName(service), 0) is { } stored ? SwarmSettings.Of(stored).Replicas : 1;
             spec.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(wanted, 1) } };
         }
 
@@ -238,11 +195,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             template.ForceUpdate++;
         }
 
-        await CallAsync(
-            () => client.Swarm.UpdateServiceAsync(
-                service.ID,
-                new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
-                cancellationToken),
+        await _api.Services.UpdateAsync(
+            service.ID,
+            new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
             m => Messages.UpdateFailed(ServiceName(service), m),
             cancellationToken);
     }
@@ -260,8 +215,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             return ToObserved(already);
         }
 
-        var client = await ClientAsync(cancellationToken);
-        var service = await ResolveOwnedAsync(client, instance, cancellationToken);
+        var service = await ResolveOwnedAsync(instance, cancellationToken);
         var name = ServiceName(service);
         var labels = new Dictionary<string, string>(service.Spec!.Labels!, StringComparer.Ordinal);
         if (CanonicalSpec.TryParse(Label(labels, DockerDriver.Labels.Spec), name, 0) is null)
@@ -279,7 +233,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             SetAsideAt = DateTimeOffset.UtcNow,
         };
         WriteAsideRecord(record);
-        await RemoveServiceAsync(client, service, cancellationToken);
+        await RemoveServiceAsync(service, cancellationToken);
         return ToObserved(record);
     }
 
@@ -287,34 +241,33 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     public async Task<ObservedService> RestoreAsync(ObservedService aside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(aside);
-        var client = await ClientAsync(cancellationToken);
         var record = ReadAsideRecord(aside.Name);
         if (record is null)
         {
             // Nothing aside: a service of that name that this root owns is the answer (restored before a crash).
-            var live = await FindServiceByNameAsync(client, aside.Name, cancellationToken);
+            var live = await _api.Services.FindByExactNameAsync(aside.Name, cancellationToken);
             return live is not null && IsOwned(live.Spec?.Labels)
-                ? ToObserved(live, await ListTasksAsync(client, [live.ID], cancellationToken))
+                ? ToObserved(live, await _api.Tasks.ListAsync([live.ID], cancellationToken))
                 : throw new ServiceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
         }
 
-        var existing = await FindServiceByNameAsync(client, record.Name, cancellationToken);
+        var existing = await _api.Services.FindByExactNameAsync(record.Name, cancellationToken);
         if (existing is not null)
         {
             if (IsOwned(existing.Spec?.Labels)
                 && Label(existing.Spec!.Labels, DockerDriver.Labels.SpecHash) == Label(record.Labels, DockerDriver.Labels.SpecHash))
             {
                 DeleteAsideRecord(record.Name);
-                return ToObserved(existing, await ListTasksAsync(client, [existing.ID], cancellationToken));
+                return ToObserved(existing, await _api.Tasks.ListAsync([existing.ID], cancellationToken));
             }
 
-            throw new RuntimeFailureException(Messages.ServiceNameTaken(record.Name, ShortId(existing.ID)));
+            throw new RuntimeFailureException(Messages.ServiceNameTaken(record.Name, DockerInspect.ShortId(existing.ID)));
         }
 
         var index = CanonicalSpec.Index(record.Labels, DockerDriver.Labels.Index);
         var spec = CanonicalSpec.TryParse(Label(record.Labels, DockerDriver.Labels.Spec), record.Name, index)
             ?? throw new RuntimeFailureException(Messages.SpecUnreadable(record.Name));
-        var restored = await CreateServiceAsync(client, spec, record.Image, record.Labels, cancellationToken);
+        var restored = await CreateServiceAsync(spec, record.Image, record.Labels, cancellationToken);
         DeleteAsideRecord(record.Name);
         return restored;
     }
@@ -332,18 +285,17 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             return;
         }
 
-        var client = await ClientAsync(cancellationToken);
         SwarmService service;
         try
         {
-            service = await ResolveOwnedAsync(client, instance, cancellationToken);
+            service = await ResolveOwnedAsync(instance, cancellationToken);
         }
         catch (ServiceMissingException)
         {
             return;
         }
 
-        await RemoveServiceAsync(client, service, cancellationToken);
+        await RemoveServiceAsync(service, cancellationToken);
     }
 
     public async Task<EngineHealth> CheckHealthAsync(ObservedService instance, CancellationToken cancellationToken)
@@ -354,12 +306,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             return EngineHealth.NotRunning;
         }
 
-        var client = await ClientAsync(cancellationToken);
         try
         {
-            var service = await ResolveOwnedAsync(client, instance, cancellationToken);
-            var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
-            return (await EvaluateAsync(client, tasks, cancellationToken)).Health;
+            var service = await ResolveOwnedAsync(instance, cancellationToken);
+            var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
+            return (await EvaluateAsync(tasks, cancellationToken)).Health;
         }
         catch (ServiceMissingException)
         {
@@ -382,7 +333,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             return EngineHealth.NotRunning;
         }
 
-        var client = await ClientAsync(cancellationToken);
         var deadline = DateTime.UtcNow + Options.HealthTimeout;
         (string Tasks, DateTime Since)? up = null;
         while (true)
@@ -390,7 +340,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             SwarmService service;
             try
             {
-                service = await ResolveOwnedAsync(client, instance, cancellationToken);
+                service = await ResolveOwnedAsync(instance, cancellationToken);
             }
             catch (ServiceMissingException)
             {
@@ -398,7 +348,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             }
 
             var deployed = service.UpdatedAt ?? service.CreatedAt ?? DateTime.MinValue;
-            var tasks = await ListTasksAsync(client, [service.ID], cancellationToken);
+            var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
             var failed = tasks.FirstOrDefault(t => (t.CreatedAt ?? DateTime.MaxValue) >= deployed && HasFailed(t));
             if (failed is not null)
             {
@@ -407,7 +357,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                     : EngineHealth.NotRunning;
             }
 
-            var (health, running) = await EvaluateAsync(client, tasks, cancellationToken);
+            var (health, running) = await EvaluateAsync(tasks, cancellationToken);
             var wanted = (int)Math.Min(service.Spec?.Mode?.Replicated?.Replicas ?? 1, int.MaxValue);
             var complete = running.Count >= wanted;
             switch (health)
@@ -444,41 +394,35 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// The last <paramref name="tail"/> lines the service's tasks wrote (every task, failed ones included, in time
     /// order). A set-aside service has none: removing it removed its containers.
     /// </summary>
+    /// <summary>Extra lines read before sorting by timestamp, so the tail is the last lines in time, not in storage.</summary>
+    private const int TailReorderMargin = 64;
+
     public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var client = await ClientAsync(cancellationToken);
-        var service = await FindOwnedForLogsAsync(client, name, cancellationToken);
+        var service = await FindOwnedForLogsAsync(name, cancellationToken);
         var lines = new List<(DateTimeOffset Time, int Order, string Text)>();
         try
         {
-            using var stream = await client.Swarm.GetServiceLogsAsync(
-                service.ID,
-                false,
-                new ServiceLogsParameters
-                {
-                    ShowStdout = true,
-                    ShowStderr = true,
-                    Follow = false,
-                    Timestamps = true,
-                    Tail = tail.ToString(CultureInfo.InvariantCulture),
-                },
-                cancellationToken);
+            // dockerd stores a task's stdout and stderr lines as its two copiers deliver them, so its tail may cut a
+            // line whose timestamp is older than lines it keeps: fetch a margin, sort, then cut.
+            using var stream = await _api.Services.OpenLogsAsync(
+                service.ID, follow: false, tail + TailReorderMargin, timestamps: true, m => Messages.LogsFailed(name, m), cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
             {
                 var (time, text) = SplitTimestamp(line);
                 lines.Add((time, lines.Count, text));
             }
         }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
         {
-            throw Failure(exception, m => Messages.LogsFailed(name, m));
+            throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
         }
 
         // Each task's lines come in order, task after task: sort on the timestamps dockerd added (stable for ties).
         var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
-        return ordered.Count > tail ? ordered[^tail..] : ordered;
+        return ordered.Count > tail ? ordered[(ordered.Count - tail)..] : ordered;
     }
 
     /// <summary>
@@ -488,28 +432,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var client = await ClientAsync(cancellationToken);
-        var service = await FindOwnedForLogsAsync(client, name, cancellationToken);
-        MultiplexedStream stream;
-        try
-        {
-            stream = await client.Swarm.GetServiceLogsAsync(
-                service.ID,
-                false,
-                new ServiceLogsParameters
-                {
-                    ShowStdout = true,
-                    ShowStderr = true,
-                    Follow = true,
-                    Tail = Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture),
-                },
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.LogsFailed(name, m));
-        }
-
+        var service = await FindOwnedForLogsAsync(name, cancellationToken);
+        var stream = await _api.Services.OpenLogsAsync(
+            service.ID, follow: true, Options.FollowInitialLines, timestamps: false, m => Messages.LogsFailed(name, m), cancellationToken);
         using (stream)
         {
             await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -528,9 +453,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 {
                     yield break;
                 }
-                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
                 {
-                    throw Failure(exception, m => Messages.LogsFailed(name, m));
+                    throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
                 }
 
                 if (!more)
@@ -543,40 +468,24 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _client?.Dispose();
-        _client = null;
-        _connectLock.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     // ---------------------------------------------------------------- services
 
     private async Task<ObservedService> CreateServiceAsync(
-        DockerClient client, ServiceSpec spec, string image, IDictionary<string, string> labels, CancellationToken cancellationToken)
+        ServiceSpec spec, string image, IDictionary<string, string> labels, CancellationToken cancellationToken)
     {
         foreach (var volume in spec.Volumes)
         {
             HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
         }
 
-        ServiceCreateResponse created;
-        try
-        {
-            created = await client.Swarm.CreateServiceAsync(
-                new ServiceCreateParameters { Service = BuildServiceSpec(spec, image, labels) },
-                cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.Conflict)
-        {
-            throw new RuntimeFailureException(Messages.ServiceNameTaken(spec.Name, EngineMessage(exception)), exception);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.CreateFailed(spec.Name, m));
-        }
-
-        var service = await TryInspectServiceAsync(client, created.ID ?? spec.Name, cancellationToken)
+        var created = await _api.Services.CreateAsync(
+            new ServiceCreateParameters { Service = BuildServiceSpec(spec, image, labels) },
+            m => Messages.CreateFailed(spec.Name, m),
+            m => Messages.ServiceNameTaken(spec.Name, m),
+            cancellationToken);
+        var service = await _api.Services.TryInspectAsync(created.ID ?? spec.Name, cancellationToken)
             ?? throw new ServiceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
 
         // Created means scheduled: the tasks start right after (WaitForHealthAsync watches them).
@@ -601,7 +510,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
         },
-        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(spec.Replicas, 0) } },
+        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(SwarmSettings.Of(spec).Replicas, 0) } },
         EndpointSpec = new EndpointSpec
         {
             Ports = spec.Ports
@@ -617,40 +526,17 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     };
 
     /// <summary>Removes the service, then waits (at most <see cref="SwarmDriverOptions.RemovalTimeout"/>) for its task containers to go.</summary>
-    private async Task RemoveServiceAsync(DockerClient client, SwarmService service, CancellationToken cancellationToken)
+    private async Task RemoveServiceAsync(SwarmService service, CancellationToken cancellationToken)
     {
         var name = ServiceName(service);
-        try
-        {
-            await client.Swarm.RemoveServiceAsync(service.ID, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Already gone: what was asked is true.
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.RemoveFailed(name, m));
-        }
+        await _api.Services.RemoveAsync(service.ID, m => Messages.RemoveFailed(name, m), cancellationToken);
 
         // The tasks stop within their grace period; until then they hold the host ports. Past the timeout, carry on:
         // swarm schedules a successor as soon as its port is free.
         var deadline = DateTime.UtcNow + Options.RemovalTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            var containers = await CallAsync(
-                () => client.Containers.ListContainersAsync(
-                    new ContainersListParameters
-                    {
-                        All = true,
-                        Filters = new Dictionary<string, IDictionary<string, bool>>
-                        {
-                            ["label"] = new Dictionary<string, bool> { [ServiceIdLabel + "=" + service.ID] = true },
-                        },
-                    },
-                    cancellationToken),
-                Messages.ListFailed,
-                cancellationToken);
+            var containers = await _api.Containers.ListByLabelAsync(ServiceIdLabel, service.ID, cancellationToken);
             if (containers.Count == 0)
             {
                 return;
@@ -662,7 +548,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     /// <summary>The health of the running tasks of the current deployment, and their ids.</summary>
     private async Task<(EngineHealth Health, IReadOnlyList<string> Running)> EvaluateAsync(
-        DockerClient client, IList<TaskResponse> tasks, CancellationToken cancellationToken)
+        IList<TaskResponse> tasks, CancellationToken cancellationToken)
     {
         var running = tasks.Where(IsRunning).ToList();
         if (running.Count == 0)
@@ -677,7 +563,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         {
             if (task.Status?.ContainerStatus?.ContainerID is { Length: > 0 } id)
             {
-                statuses.Add((await TryInspectContainerAsync(client, id, cancellationToken))?.State?.Health?.Status);
+                statuses.Add((await _api.Containers.TryInspectAsync(id, cancellationToken))?.State?.Health?.Status);
             }
         }
 
@@ -697,25 +583,13 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     private static bool HasFailed(TaskResponse task) =>
         task.Status?.State is TaskState.Failed or TaskState.Rejected or TaskState.Complete or TaskState.Orphaned;
 
-    private async Task<IList<TaskResponse>> ListTasksAsync(DockerClient client, IEnumerable<string> serviceIds, CancellationToken cancellationToken)
-    {
-        var ids = serviceIds.ToDictionary(id => id, _ => true, StringComparer.Ordinal);
-        return await CallAsync(
-            () => client.Tasks.ListAsync(
-                new TasksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = ids } },
-                cancellationToken),
-            Messages.ListFailed,
-            cancellationToken);
-    }
+    private bool IsOwned(IDictionary<string, string>? labels) => DockerInspect.HasLabel(labels, DockerDriver.Labels.Root, Root.Directory);
 
-    private bool IsOwned(IDictionary<string, string>? labels) =>
-        labels is not null && labels.TryGetValue(DockerDriver.Labels.Root, out var root) && root == Root.Directory;
-
-    private async Task<SwarmService> ResolveOwnedAsync(DockerClient client, ObservedService instance, CancellationToken cancellationToken)
+    private async Task<SwarmService> ResolveOwnedAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         var service = instance.InstanceId is { Length: > 0 } id
-            ? await TryInspectServiceAsync(client, id, cancellationToken)
-            : await FindServiceByNameAsync(client, instance.Name, cancellationToken);
+            ? await _api.Services.TryInspectAsync(id, cancellationToken)
+            : await _api.Services.FindByExactNameAsync(instance.Name, cancellationToken);
         if (service is null || (instance.InstanceId is { Length: > 0 } wanted && service.ID != wanted))
         {
             throw new ServiceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
@@ -726,9 +600,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             : throw new RuntimeFailureException(Messages.NotOwned(ServiceName(service), Root.Directory));
     }
 
-    private async Task<SwarmService> FindOwnedForLogsAsync(DockerClient client, string name, CancellationToken cancellationToken)
+    private async Task<SwarmService> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        var service = await FindServiceByNameAsync(client, name, cancellationToken);
+        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken);
         if (service is null)
         {
             throw new RuntimeFailureException(ReadAsideRecord(name) is not null
@@ -737,69 +611,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         }
 
         return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.NotOwned(name, Root.Directory));
-    }
-
-    /// <summary>The service whose name is exactly <paramref name="name"/> (dockerd's name filter matches prefixes).</summary>
-    private async Task<SwarmService?> FindServiceByNameAsync(DockerClient client, string name, CancellationToken cancellationToken)
-    {
-        var listed = await CallAsync(
-            () => client.Swarm.ListServicesAsync(
-                new ServiceListParameters
-                {
-                    Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
-                },
-                cancellationToken),
-            Messages.ListFailed,
-            cancellationToken);
-        return listed.FirstOrDefault(s => s.Spec?.Name == name);
-    }
-
-    private async Task<SwarmService?> TryInspectServiceAsync(DockerClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Swarm.InspectServiceAsync(id, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectFailed(id, m));
-        }
-    }
-
-    private async Task<ContainerInspectResponse?> TryInspectContainerAsync(DockerClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Containers.InspectContainerAsync(id, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectFailed(id, m));
-        }
-    }
-
-    private async Task<ImageInspectResponse?> TryInspectImageAsync(DockerClient client, string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Images.InspectImageAsync(reference, cancellationToken);
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectImageFailed(reference, m));
-        }
     }
 
     private static ObservedService ToObserved(SwarmService service, IEnumerable<TaskResponse> tasks)
@@ -846,8 +657,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     private static Technology TechnologyOf(IDictionary<string, string> labels) =>
         labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed) ? parsed : Technology.Swarm;
 
-    private static string? Label(IDictionary<string, string>? labels, string key) =>
-        labels is not null && labels.TryGetValue(key, out var value) ? value : null;
+    private static string? Label(IDictionary<string, string>? labels, string key) => DockerInspect.Label(labels, key);
 
     private static string ServiceName(SwarmService service) =>
         Label(service.Spec?.Labels, DockerDriver.Labels.Name) is { Length: > 0 } name ? name : service.Spec?.Name ?? service.ID;
@@ -961,17 +771,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         return repository.StartsWith("library/", StringComparison.Ordinal) ? repository["library/".Length..] : repository;
     }
 
-    internal static string ShortId(string? id)
-    {
-        if (string.IsNullOrEmpty(id))
-        {
-            return "?";
-        }
-
-        var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
-        return bare.Length > 12 ? bare[..12] : bare;
-    }
-
     private static bool IsEveryAddress(string address) => address is "0.0.0.0" or "::" or "[::]" or "";
 
     /// <summary>Splits dockerd's RFC 3339 timestamp prefix from a log line (<c>Timestamps = true</c>).</summary>
@@ -1001,121 +800,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceNamePattern();
-
-    private async Task<DockerClient> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is { } client)
-        {
-            return client;
-        }
-
-        await _connectLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_client is null)
-            {
-                try
-                {
-                    _client = await DockerEndpoint.ConnectAsync(Endpoint, Options.ApiVersion, cancellationToken);
-                }
-                catch (DockerApiVersionException exception)
-                {
-                    throw new RuntimeFailureException(
-                        Messages.ApiTooOld(Endpoint, exception.ServerVersion.ToString(2), DockerEndpoint.MinimumApiVersion.ToString(2)),
-                        exception);
-                }
-                catch (DockerApiException exception)
-                {
-                    throw new RuntimeFailureException(Messages.DaemonRefused(Endpoint, EngineMessage(exception)), exception);
-                }
-                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw new RuntimeFailureException(Messages.DaemonUnreachable(Endpoint, Describe(exception)), exception);
-                }
-            }
-
-            return _client;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
-
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
-
-    private async Task CallAsync(Func<Task> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
-
-    private RuntimeFailureException Failure(Exception exception, Func<string, string> describe) =>
-        exception is DockerApiException api
-            ? new RuntimeFailureException(describe(EngineMessage(api)), exception)
-            : new RuntimeFailureException(describe(Messages.DaemonUnreachable(Endpoint, Describe(exception))), exception);
-
-    private static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is HttpRequestException or SocketException or IOException or TimeoutException
-        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    /// <summary>dockerd's own words: the <c>message</c> of its JSON error body, else the body.</summary>
-    internal static string EngineMessage(DockerApiException exception)
-    {
-        var body = exception.ResponseBody?.Trim();
-        if (string.IsNullOrEmpty(body))
-        {
-            return exception.StatusCode.ToString();
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.GetString() is { Length: > 0 } text)
-            {
-                return text;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the raw body is the message.
-        }
-
-        return body;
-    }
-
-    private static string Describe(Exception exception)
-    {
-        var messages = new List<string>();
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            var text = current is DockerApiException api ? EngineMessage(api) : current.Message;
-            if (!string.IsNullOrWhiteSpace(text) && !messages.Contains(text))
-            {
-                messages.Add(text);
-            }
-        }
-
-        return string.Join(": ", messages);
-    }
 
     private sealed class ServiceMissingException(string message) : RuntimeFailureException(message);
 }

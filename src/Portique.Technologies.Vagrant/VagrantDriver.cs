@@ -1,14 +1,10 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
-using Portique.Technologies.Docker;
 using Portique.Technologies.Shared;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 
@@ -34,8 +30,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     /// <summary>This driver's texts for a program that timed out or cannot be started (see <see cref="Tool"/>).</summary>
     private static readonly ToolMessages ToolMessages = new(Messages.CommandTimedOut, Messages.ProgramMissing);
 
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private DockerClient? _client;
+    private readonly DockerApiClient _api;
     private VagrantProvider? _provider;
 
     /// <param name="root">The Portique root this driver serves: it only touches the vagrant projects under its state directory.</param>
@@ -47,6 +42,19 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         Root = root;
         Endpoint = dockerEndpoint ?? DockerEndpoint.Default();
         Options = options ?? new VagrantDriverOptions();
+
+        // Every Engine API failure reads "dockerd (vagrant's docker provider) is not answering": the administrator of a
+        // vagrant service may not know a dockerd is involved.
+        _api = new DockerApiClient(
+            Endpoint,
+            Options.DockerApiVersion,
+            new DockerApiMessages(
+                Messages.DockerUnreachable,
+                Messages.DockerUnreachable,
+                (endpoint, server, minimum) => Messages.DockerUnreachable(endpoint, $"Docker API {server} < {minimum}"),
+                Messages.ListFailed,
+                Messages.InspectFailed,
+                Messages.InspectFailed));
     }
 
     public PortiqueRoot Root { get; }
@@ -95,20 +103,9 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             problems.Add(Messages.DockerCliMissing(Options.DockerExecutable));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.ProbeTimeout);
-        try
+        if (await _api.ProbeAsync((client, ct) => client.System.PingAsync(ct), Options.ProbeTimeout, cancellationToken) is { } problem)
         {
-            var client = await ClientAsync(timeout.Token);
-            await client.System.PingAsync(timeout.Token);
-        }
-        catch (RuntimeFailureException exception)
-        {
-            problems.Add(exception.Message);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            problems.Add(Messages.DockerUnreachable(Endpoint, Describe(exception)));
+            problems.Add(problem);
         }
 
         return problems.Count == 0 ? null : string.Join(" ; ", problems);
@@ -148,14 +145,13 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
 
         // The docker provider's container name is host-wide: another root (or anyone) may hold it.
-        var client = await ClientAsync(cancellationToken);
-        var holder = await FindContainerByNameAsync(client, Vagrantfile.ContainerName(name), cancellationToken);
+        var holder = await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(name), cancellationToken);
         if (holder is null || holder.ID == MachineId(folder, VagrantProvider.Docker))
         {
             return null;
         }
 
-        var id = ShortId(holder.ID);
+        var id = DockerInspect.ShortId(holder.ID);
         return holder.Labels is not null && holder.Labels.TryGetValue(Vagrantfile.RootLabel, out var owner)
             ? Messages.ForeignContainerOwned(Vagrantfile.ContainerName(name), id, owner)
             : Messages.ForeignContainer(Vagrantfile.ContainerName(name), id, holder.Image);
@@ -208,15 +204,14 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
         if (provider == VagrantProvider.Docker)
         {
-            var client = await ClientAsync(cancellationToken);
-            if (await TryInspectImageAsync(client, artifactId, cancellationToken) is null)
+            if (await _api.Images.TryInspectAsync(artifactId, cancellationToken) is null)
             {
                 throw new RuntimeFailureException(Messages.ImageMissing(record.Image));
             }
 
-            if (await FindContainerByNameAsync(client, Vagrantfile.ContainerName(spec.Name), cancellationToken) is { } holder)
+            if (await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(spec.Name), cancellationToken) is { } holder)
             {
-                throw new RuntimeFailureException(Messages.ContainerNameTaken(Vagrantfile.ContainerName(spec.Name), ShortId(holder.ID)));
+                throw new RuntimeFailureException(Messages.ContainerNameTaken(Vagrantfile.ContainerName(spec.Name), DockerInspect.ShortId(holder.ID)));
             }
         }
 
@@ -313,13 +308,9 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         if (record.Provider == VagrantProvider.Docker && MachineId(folder, VagrantProvider.Docker) is { } id)
         {
             // vagrant forgets a container it could not delete: make sure it is gone when it is ours.
-            var client = await ClientAsync(cancellationToken);
-            if (await TryInspectContainerAsync(client, id, cancellationToken) is { } left && IsOurs(left))
+            if (await _api.Containers.TryInspectAsync(id, cancellationToken) is { } left && IsOurs(left))
             {
-                await CallAsync(
-                    () => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = false }, cancellationToken),
-                    m => Messages.RemoveFailed(record.Name, m),
-                    cancellationToken);
+                await _api.Containers.RemoveAsync(id, m => Messages.RemoveFailed(record.Name, m), cancellationToken);
             }
         }
         else if (!destroy.Succeeded && record.Provider != VagrantProvider.Docker)
@@ -425,28 +416,19 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var (client, id) = await LogSourceAsync(name, cancellationToken);
+        var id = await LogSourceAsync(name, cancellationToken);
         var lines = new List<string>();
         try
         {
-            using var stream = await client.Containers.GetContainerLogsAsync(
-                id,
-                new ContainerLogsParameters
-                {
-                    ShowStdout = true,
-                    ShowStderr = true,
-                    Follow = false,
-                    Tail = tail.ToString(CultureInfo.InvariantCulture),
-                },
-                cancellationToken);
+            using var stream = await _api.Containers.OpenLogsAsync(id, follow: false, tail, m => Messages.LogsFailed(name, m), cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
             {
                 lines.Add(line);
             }
         }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
+        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
         {
-            throw Failure(exception, m => Messages.LogsFailed(name, m));
+            throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
         }
 
         return lines.Count > tail ? lines[^tail..] : lines;
@@ -459,26 +441,8 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var (client, id) = await LogSourceAsync(name, cancellationToken);
-        MultiplexedStream stream;
-        try
-        {
-            stream = await client.Containers.GetContainerLogsAsync(
-                id,
-                new ContainerLogsParameters
-                {
-                    ShowStdout = true,
-                    ShowStderr = true,
-                    Follow = true,
-                    Tail = Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture),
-                },
-                cancellationToken);
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.LogsFailed(name, m));
-        }
-
+        var id = await LogSourceAsync(name, cancellationToken);
+        var stream = await _api.Containers.OpenLogsAsync(id, follow: true, Options.FollowInitialLines, m => Messages.LogsFailed(name, m), cancellationToken);
         using (stream)
         {
             await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -493,9 +457,9 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
                 {
                     yield break;
                 }
-                catch (Exception exception) when (IsConnectionFailure(exception, cancellationToken))
+                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
                 {
-                    throw Failure(exception, m => Messages.LogsFailed(name, m));
+                    throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
                 }
 
                 if (!more)
@@ -508,12 +472,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _client?.Dispose();
-        _client = null;
-        _connectLock.Dispose();
-    }
+    public void Dispose() => _api.Dispose();
 
     // ---------------------------------------------------------------- projects
 
@@ -685,13 +644,11 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             return null;
         }
 
-        var client = await ClientAsync(cancellationToken);
-        var container = await TryInspectContainerAsync(client, id, cancellationToken);
+        var container = await _api.Containers.TryInspectAsync(id, cancellationToken);
         return container is not null && IsOurs(container) ? container : null;
     }
 
-    private bool IsOurs(ContainerInspectResponse container) =>
-        container.Config?.Labels is { } labels && labels.TryGetValue(Vagrantfile.RootLabel, out var root) && root == Root.Directory;
+    private bool IsOurs(ContainerInspectResponse container) => DockerInspect.HasLabel(container.Config?.Labels, Vagrantfile.RootLabel, Root.Directory);
 
     private async Task RenameContainerAsync(string folder, VagrantRecord record, string newFolderName, CancellationToken cancellationToken)
     {
@@ -706,11 +663,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             return;
         }
 
-        var client = await ClientAsync(cancellationToken);
-        await CallAsync(
-            () => client.Containers.RenameContainerAsync(container.ID, new ContainerRenameParameters { NewName = newName }, cancellationToken),
-            m => Messages.RenameFailed((container.Name ?? container.ID).TrimStart('/'), newName, m),
-            cancellationToken);
+        await _api.Containers.RenameAsync(container.ID, newName, m => Messages.RenameFailed(DockerInspect.ContainerName(container), newName, m), cancellationToken);
     }
 
     /// <summary>The state <c>vagrant status --machine-readable</c> reports (<c>running</c>, <c>poweroff</c>, <c>not_created</c>...).</summary>
@@ -722,7 +675,8 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             .FirstOrDefault(fields => fields.Length >= 4 && fields[2] == "state")?[3].Trim();
     }
 
-    private async Task<(DockerClient Client, string Id)> LogSourceAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The id of the docker provider's container whose logs are <paramref name="name"/>'s.</summary>
+    private async Task<string> LogSourceAsync(string name, CancellationToken cancellationToken)
     {
         Validation.ServiceName(name);
         foreach (var candidate in new[] { name, name + AsideSuffix })
@@ -740,7 +694,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
             if (await ContainerAsync(folder, cancellationToken) is { } container)
             {
-                return (await ClientAsync(cancellationToken), container.ID);
+                return container.ID;
             }
         }
 
@@ -756,22 +710,20 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             await VagrantAsync(folder, record, ["destroy", "-f", "--no-color"], CancellationToken.None);
             if (record.Provider == VagrantProvider.Docker)
             {
-                var client = await ClientAsync(CancellationToken.None);
                 var left = id is not null
-                    ? await TryInspectContainerAsync(client, id, CancellationToken.None)
-                    : await FindContainerByNameAsync(client, Vagrantfile.ContainerName(record.Name), CancellationToken.None) is { } listed
-                        ? await TryInspectContainerAsync(client, listed.ID, CancellationToken.None)
+                    ? await _api.Containers.TryInspectAsync(id, CancellationToken.None)
+                    : await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(record.Name), CancellationToken.None) is { } listed
+                        ? await _api.Containers.TryInspectAsync(listed.ID, CancellationToken.None)
                         : null;
                 if (left is not null && IsOurs(left))
                 {
-                    await client.Containers.RemoveContainerAsync(left.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None);
+                    await _api.Containers.RemoveQuietlyAsync(left.ID);
                 }
             }
 
             Directory.Delete(folder, recursive: true);
         }
-        catch (Exception exception) when (exception is RuntimeFailureException or DockerApiException or IOException or UnauthorizedAccessException
-            or HttpRequestException or SocketException)
+        catch (Exception exception) when (exception is RuntimeFailureException or IOException or UnauthorizedAccessException)
         {
             // The creation failure is what the administrator needs to read; this one would only hide it.
         }
@@ -850,8 +802,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     private async Task<string> PullImageAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var reference = Validation.ImageReference(spec.Url, spec.Tag, spec.Repository);
-        var client = await ClientAsync(cancellationToken);
-        if (!refresh && await TryInspectImageAsync(client, reference, cancellationToken) is { } present)
+        if (!refresh && await _api.Images.TryInspectAsync(reference, cancellationToken) is { } present)
         {
             return present.ID;
         }
@@ -859,22 +810,15 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         progress.Report(Messages.Pulling(reference));
         var colon = reference.LastIndexOf(':');
         var errors = new PullErrors();
-        await CallAsync(
-            () => client.Images.CreateImageAsync(
-                new ImagesCreateParameters { FromImage = reference[..colon], Tag = reference[(colon + 1)..] },
-                new AuthConfig(),
-                errors,
-                cancellationToken),
-            m => Messages.PullFailed(reference, m),
-            cancellationToken);
+        await _api.Images.PullAsync(reference[..colon], reference[(colon + 1)..], errors, m => Messages.PullFailed(reference, m), cancellationToken);
         if (errors.Error is { } error)
         {
             throw new RuntimeFailureException(Messages.PullFailed(reference, error));
         }
 
-        var image = await TryInspectImageAsync(client, reference, cancellationToken)
+        var image = await _api.Images.TryInspectAsync(reference, cancellationToken)
             ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, ShortId(image.ID)));
+        progress.Report(Messages.Pulled(reference, DockerInspect.ShortId(image.ID)));
         return image.ID;
     }
 
@@ -939,183 +883,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             .FirstOrDefault();
     }
 
-    // ---------------------------------------------------------------- docker engine
-
-    private async Task<DockerClient> ClientAsync(CancellationToken cancellationToken)
-    {
-        if (_client is { } client)
-        {
-            return client;
-        }
-
-        await _connectLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_client is null)
-            {
-                try
-                {
-                    _client = await DockerEndpoint.ConnectAsync(Endpoint, Options.DockerApiVersion, cancellationToken);
-                }
-                catch (Exception exception) when (exception is DockerApiException or DockerApiVersionException || IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw new RuntimeFailureException(Messages.DockerUnreachable(Endpoint, Describe(exception)), exception);
-                }
-            }
-
-            return _client;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
-
-    private async Task<ContainerListResponse?> FindContainerByNameAsync(DockerClient client, string name, CancellationToken cancellationToken)
-    {
-        var listed = await CallAsync(
-            () => client.Containers.ListContainersAsync(
-                new ContainersListParameters
-                {
-                    All = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["name"] = new Dictionary<string, bool> { ["^/" + Regex.Escape(name) + "$"] = true },
-                    },
-                },
-                cancellationToken),
-            Messages.ListFailed,
-            cancellationToken);
-        return listed.FirstOrDefault(c => c.Names is not null && c.Names.Contains("/" + name));
-    }
-
-    private async Task<ContainerInspectResponse?> TryInspectContainerAsync(DockerClient client, string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Containers.InspectContainerAsync(id, cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectFailed(id, m));
-        }
-    }
-
-    private async Task<ImageInspectResponse?> TryInspectImageAsync(DockerClient client, string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Images.InspectImageAsync(reference, cancellationToken);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-        catch (DockerApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, m => Messages.InspectFailed(reference, m));
-        }
-    }
-
-    private static EngineHealth Health(ContainerInspectResponse container)
-    {
-        var state = container.State;
-        if (state is null || !state.Running || state.Restarting || state.Paused || state.Dead)
-        {
-            return EngineHealth.NotRunning;
-        }
-
-        return state.Health?.Status switch
-        {
-            "healthy" => EngineHealth.Healthy,
-            "unhealthy" => EngineHealth.Unhealthy,
-            "starting" => EngineHealth.Starting,
-            _ => EngineHealth.Running,
-        };
-    }
-
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
-
-    private async Task CallAsync(Func<Task> call, Func<string, string> describe, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception exception) when (exception is DockerApiException || IsConnectionFailure(exception, cancellationToken))
-        {
-            throw Failure(exception, describe);
-        }
-    }
-
-    private RuntimeFailureException Failure(Exception exception, Func<string, string> describe) =>
-        exception is DockerApiException
-            ? new RuntimeFailureException(describe(Describe(exception)), exception)
-            : new RuntimeFailureException(describe(Messages.DockerUnreachable(Endpoint, Describe(exception))), exception);
-
-    private static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is HttpRequestException or SocketException or IOException or TimeoutException
-        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    private static string Describe(Exception exception)
-    {
-        var messages = new List<string>();
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            var text = current is DockerApiException api ? EngineMessage(api) : current.Message;
-            if (!string.IsNullOrWhiteSpace(text) && !messages.Contains(text))
-            {
-                messages.Add(text);
-            }
-        }
-
-        return string.Join(": ", messages);
-    }
-
-    /// <summary>dockerd's own words: the <c>message</c> of its JSON error body, else the body.</summary>
-    internal static string EngineMessage(DockerApiException exception)
-    {
-        var body = exception.ResponseBody?.Trim();
-        if (string.IsNullOrEmpty(body))
-        {
-            return exception.StatusCode.ToString();
-        }
-
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.GetString() is { Length: > 0 } text)
-            {
-                return text;
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Not JSON: the raw body is the message.
-        }
-
-        return body;
-    }
+    private static EngineHealth Health(ContainerInspectResponse container) => DockerInspect.Health(container);
 
     // ---------------------------------------------------------------- helpers
 
@@ -1161,17 +929,6 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Join(directory, program))
             .FirstOrDefault(File.Exists);
-    }
-
-    internal static string ShortId(string? id)
-    {
-        if (string.IsNullOrEmpty(id))
-        {
-            return "?";
-        }
-
-        var bare = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
-        return bare.Length > 12 ? bare[..12] : bare;
     }
 
     /// <summary>Collects a pull's first error (the Engine API reports it in the progress stream, not as a status).</summary>

@@ -35,14 +35,15 @@ public sealed class InterruptTests : IAsyncLifetime
         {
         }
 
-        // Let it create the new container and wait for its health.
+        // Let it create the new container, start it and wait for its health: the signal must come mid-replacement.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await deployment.ContainersAsync()).Count(c => c.Labels["portique.name"] == web) < 2 && DateTime.UtcNow < deadline)
+        while (!(await deployment.ContainersAsync()).Any(c => c.Labels["portique.name"] == web && c.ID != oldId && c.State == "running")
+            && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        await Task.Delay(1000);
+        Assert.Contains(await deployment.ContainersAsync(), c => c.Labels["portique.name"] == web && c.ID != oldId && c.State == "running");
         var stopwatch = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-" + signal, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {

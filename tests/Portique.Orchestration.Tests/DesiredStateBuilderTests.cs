@@ -25,6 +25,27 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
+    public void Replicas_become_swarm_settings_and_a_docker_container_keeps_the_hash_released_versions_stored_for_its_replicas()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["3"]),
+            .. Sandbox.Container(1, "one", 18081),
+            .. Sandbox.Container(2, "many", 18082), ("conteneur2_type", ["swarm"]), ("conteneur2_replicas", ["3"]),
+            .. Sandbox.Container(3, "odd", 18083), ("conteneur3_replicas", ["3"])]);
+        var workspace = sandbox.Workspace;
+        var report = workspace.Validate(workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        Assert.Null(report.Desired.Services[0].Settings);
+        Assert.Equal(3, Assert.IsType<Technologies.Swarm.SwarmSettings>(report.Desired.Services[1].Settings).Replicas);
+        // Released versions hashed replicas for every technology: a docker container given 3 keeps its stored hash.
+        Assert.Contains("\"replicas\":3", report.Desired.Services[2].CanonicalJson(), StringComparison.Ordinal);
+        Assert.Equal(
+            (report.Desired.Services[2] with { Settings = null }).CanonicalJson().Replace("\"replicas\":1", "\"replicas\":3", StringComparison.Ordinal),
+            report.Desired.Services[2].CanonicalJson());
+    }
+
+    [Fact]
     public void Two_containers_with_the_same_name_are_refused_naming_both()
     {
         using var sandbox = new Sandbox();

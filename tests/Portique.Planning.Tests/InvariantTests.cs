@@ -25,7 +25,7 @@ public class InvariantTests
         Environment = Enumerable.Range(0, random.Next(3)).Select(i => $"K{i}=v{random.Next(4)}").ToArray(),
         KeepPrefix = random.Next(2) == 0,
         PublishAddress = random.Next(2) == 0 ? "0.0.0.0" : "127.0.0.1",
-        Replicas = 1 + random.Next(2),
+        Settings = random.Next(3) switch { 0 => null, 1 => new ExampleSettings { Replicas = 2 }, _ => new ExampleSettings { Replicas = 2, Extra = "x" } },
     };
 
     private static DesiredState RandomDesired(Random random)
@@ -132,7 +132,7 @@ public class InvariantTests
     public void The_spec_hash_ignores_field_order_and_fields_left_at_their_default_and_index_and_routing(int seed)
     {
         var random = new Random(seed);
-        var spec = RandomSpec(random, "svc", 1) with { Replicas = 1 };
+        var spec = RandomSpec(random, "svc", 1) with { Settings = null };
 
         // The same values assigned in another order, through another path (reflection, shuffled).
         var properties = typeof(ServiceSpec).GetProperties().Where(p => p.CanWrite).OrderBy(_ => random.Next()).ToList();
@@ -143,22 +143,16 @@ public class InvariantTests
         }
 
         Assert.Equal(spec.SpecHash(), copy.SpecHash());
-        // Replicas at its default, written or not.
-        var implicitReplicas = new ServiceSpec
-        {
-            PublishAddress = spec.PublishAddress,
-            KeepPrefix = spec.KeepPrefix,
-            Environment = spec.Environment,
-            Volumes = spec.Volumes,
-            Ports = spec.Ports,
-            Repository = spec.Repository,
-            Tag = spec.Tag,
-            Url = spec.Url,
-            Technology = spec.Technology,
-            Name = spec.Name,
-            Index = spec.Index,
-        };
-        Assert.Equal(spec.SpecHash(), implicitReplicas.SpecHash());
+        // Technology settings at their defaults, written or not: a field added at its default changes no stored hash.
+        Assert.Equal(spec.SpecHash(), (spec with { Settings = new ExampleSettings() }).SpecHash());
+        Assert.Equal(spec.CanonicalJson(), (spec with { Settings = new ExampleSettings { Extra = null, Count = 0 } }).CanonicalJson());
+        Assert.NotEqual(spec.SpecHash(), (spec with { Settings = new ExampleSettings { Extra = "x" } }).SpecHash());
+        Assert.NotEqual(spec.SpecHash(), (spec with { Settings = new ExampleSettings { Count = 1 } }).SpecHash());
+        // Extension fields sit among the common ones in ordinal order, whatever the order they were declared in.
+        var withExtra = (spec with { Settings = new ExampleSettings { Extra = "x", Count = 2, Replicas = 3 } }).CanonicalJson();
+        var keys = System.Text.Json.Nodes.JsonNode.Parse(withExtra)!.AsObject().Select(p => p.Key).ToArray();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+        Assert.Contains("\"replicas\":3", withExtra, StringComparison.Ordinal);
         // Renumbering and routing are not the container's business.
         Assert.Equal(spec.SpecHash(), (spec with { Index = spec.Index + 7, KeepPrefix = !spec.KeepPrefix }).SpecHash());
         // Equal collections from different instances hash equal; a changed value does not.

@@ -69,6 +69,19 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_changed_technology_setting_is_named_by_its_label_and_one_set_back_to_its_default_is_reported_too()
+    {
+        var plain = Specs.Web();
+        var extra = plain with { Settings = new ExampleSettings { Extra = "x" } };
+
+        var added = Assert.Single(Assert.Single(Planner.Diff(new DesiredState([extra]), [Specs.Running(plain)]).Actions).Reasons);
+        var removed = Assert.Single(Assert.Single(Planner.Diff(new DesiredState([plain]), [Specs.Running(extra)]).Actions).Reasons);
+
+        Assert.Equal("extra_label: (none) → x", added);
+        Assert.Equal("zz_extra: x → (none)", removed);
+    }
+
+    [Fact]
     public void A_technology_switch_recreates_and_says_so()
     {
         var plan = Planner.Diff(new DesiredState([Specs.Web(technology: Technology.Podman)]), [Specs.Running(Specs.Web())]);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 using Portique.TestSupport;
 
 namespace Portique.Technologies.Docker.Tests;

@@ -3,6 +3,7 @@ using System.Net;
 using Portique.Core;
 using Docker.DotNet;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 using Portique.TestSupport;
 
 namespace Portique.Technologies.Docker.Tests;
@@ -37,17 +38,7 @@ public sealed class DockerDriverUnitTests
     [Fact]
     public void The_engine_message_is_read_from_the_json_error_body()
     {
-        Assert.Equal("manifest unknown", DockerDriver.EngineMessage(new DockerApiException(HttpStatusCode.NotFound, "{\"message\":\"manifest unknown\"}")));
-        Assert.Equal("plain text", DockerDriver.EngineMessage(new DockerApiException(HttpStatusCode.InternalServerError, "plain text\n")));
+        Assert.Equal("manifest unknown", DockerApiClient.EngineMessage(new DockerApiException(HttpStatusCode.NotFound, "{\"message\":\"manifest unknown\"}")));
+        Assert.Equal("plain text", DockerApiClient.EngineMessage(new DockerApiException(HttpStatusCode.InternalServerError, "plain text\n")));
     }
-
-    [Theory]
-    [InlineData("v1", true)]
-    [InlineData("feature/x", true)]
-    [InlineData("--upload-pack=evil", false)]
-    [InlineData("a..b", false)]
-    [InlineData("HEAD~1", false)]
-    [InlineData("", false)]
-    public void Only_plain_git_refs_are_accepted(string reference, bool accepted) =>
-        Assert.Equal(accepted, GitRepositoryCache.IsAcceptableReference(reference));
 }

@@ -48,7 +48,7 @@ public sealed class SwarmDriverUnitTests : IDisposable
             volumes: [new VolumeMapping("/srv/app data", "/data"), new VolumeMapping("/srv/a,b:c", "/conf")],
             environment: ["A=1", "B=x=y, z", "EMPTY="],
             index: 3,
-            publishAddress: "0.0.0.0") with { Replicas = 2 };
+            publishAddress: "0.0.0.0") with { Settings = new SwarmSettings { Replicas = 2 } };
 
         var read = CanonicalSpec.TryParse(spec.CanonicalJson(), "app", 3);
 

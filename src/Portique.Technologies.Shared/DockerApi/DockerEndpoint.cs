@@ -3,7 +3,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Version = System.Version;
 
-namespace Portique.Technologies.Docker;
+namespace Portique.Technologies.Shared;
 
 /// <summary>Where dockerd listens, and a client that speaks an API version that daemon accepts.</summary>
 public static class DockerEndpoint

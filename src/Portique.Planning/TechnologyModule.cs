@@ -1,0 +1,130 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Portique.Core;
+
+namespace Portique.Planning;
+
+/// <summary>
+/// One technology's registration: the technologies it serves (their names are on <see cref="Technology"/>), the driver
+/// that runs them, the rules their <c>conteneurN_*</c> values follow and the settings only they have. A module lives in
+/// its technology's folder; the composition root lists every module once (<c>TechnologyModules.All</c>).
+/// </summary>
+public abstract class TechnologyModule
+{
+    /// <summary>The <c>conteneurN_type</c> values this module runs (the docker module runs docker and docker+git).</summary>
+    public abstract IReadOnlyList<Technology> Technologies { get; }
+
+    /// <summary>The driver for one Portique root; its <see cref="IServiceDriver.Technologies"/> are <see cref="Technologies"/>.</summary>
+    public abstract IServiceDriver CreateDriver(DriverContext context);
+
+    /// <summary>
+    /// What <c>conteneurN_url</c>, <c>_tag</c> and <c>_repository</c> must hold for <paramref name="technology"/>, checked in
+    /// this order (the configuration layer owns the patterns and messages of each <see cref="ValueKind"/>).
+    /// </summary>
+    public abstract IReadOnlyList<ValueRule> Rules(Technology technology);
+
+    /// <summary>Whether host directories may be bound (<c>conteneurN_mountpoint_*</c>): snaps, strictly confined, cannot.</summary>
+    public virtual bool AllowsVolumes(Technology technology) => true;
+
+    /// <summary>
+    /// The settings only this technology has, read from <c>conteneurN_*</c> (swarm: <c>replicas</c>). The default keeps a
+    /// <c>conteneurN_replicas</c> other than 1, which released versions put in the hash of every technology, so that an
+    /// upgrade does not recreate such a container (see <see cref="UnusedReplicas"/>).
+    /// </summary>
+    public virtual TechnologySettings? ReadSettings(Technology technology, ISettingsSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var replicas = source.Replicas();
+        return replicas == 1 ? null : new UnusedReplicas { Replicas = replicas };
+    }
+}
+
+/// <summary>What a driver factory receives.</summary>
+/// <param name="ReadOnly">For the verbs that only look: nothing may be written under the root.</param>
+public sealed record DriverContext(PortiqueRoot Root, bool ReadOnly);
+
+/// <summary>Where a module reads its settings: one service's <c>conteneurN_*</c> variables.</summary>
+public interface ISettingsSource
+{
+    /// <summary>The trimmed value of <c>conteneurN_SUFFIX</c>, null when empty or disabled.</summary>
+    string? Text(string suffix);
+
+    /// <summary>The integer value of <c>conteneurN_SUFFIX</c>, null when empty or not a number.</summary>
+    long? Number(string suffix);
+}
+
+public static class SettingsSourceExtensions
+{
+    /// <summary><c>conteneurN_replicas</c>, at least 1 (the dictionaries check 1..100).</summary>
+    public static int Replicas(this ISettingsSource source) =>
+        (int)Math.Clamp(source?.Number("replicas") ?? 1, 1, int.MaxValue);
+}
+
+/// <summary>The value kinds a <see cref="ValueRule"/> checks; each is one pattern and one message.</summary>
+public enum ValueKind
+{
+    ImageName,
+    ImageTag,
+    Registry,
+    GitUrl,
+    GitRef,
+    DiskImage,
+    HttpUrl,
+    SnapName,
+    SnapChannel,
+}
+
+/// <summary>The <c>conteneurN_*</c> value a rule is about.</summary>
+public enum RuleField
+{
+    Url,
+    Tag,
+    Repository,
+}
+
+/// <summary>How a value must be present.</summary>
+public enum Presence
+{
+    /// <summary>Empty is an error.</summary>
+    Required,
+
+    /// <summary>Empty is fine; a value is checked.</summary>
+    Optional,
+
+    /// <summary>Empty takes <see cref="ValueRule.Default"/>, then the value is checked.</summary>
+    Defaulted,
+
+    /// <summary>Ignored by the technology: a value is an error (it would land in generated files).</summary>
+    NotUsed,
+}
+
+/// <summary>One value rule of a technology: the field, how present it must be, and what it must look like.</summary>
+public sealed record ValueRule(RuleField Field, Presence Presence, ValueKind Kind, string? Default = null)
+{
+    public static ValueRule Required(RuleField field, ValueKind kind) => new(field, Presence.Required, kind);
+
+    public static ValueRule Optional(RuleField field, ValueKind kind) => new(field, Presence.Optional, kind);
+
+    public static ValueRule Defaulted(RuleField field, ValueKind kind, string value) => new(field, Presence.Defaulted, kind, value);
+
+    public static ValueRule NotUsed(RuleField field) => new(field, Presence.NotUsed, default);
+}
+
+/// <summary>
+/// <c>conteneurN_replicas</c> set on a technology that does not use it. Released versions wrote <c>replicas</c> into the
+/// canonical form of every technology; keeping the value keeps such a container's stored hash, so an upgrade does not
+/// recreate it. Only a value other than 1 is kept (1 is what <see cref="SpecDocument"/> writes anyway).
+/// </summary>
+public sealed record UnusedReplicas : TechnologySettings
+{
+    [JsonPropertyName("replicas")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public int Replicas { get; init; } = 1;
+
+    [JsonIgnore]
+    public override JsonTypeInfo Contract => PlanningSettingsJsonContext.Default.UnusedReplicas;
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSerializable(typeof(UnusedReplicas))]
+internal sealed partial class PlanningSettingsJsonContext : JsonSerializerContext;

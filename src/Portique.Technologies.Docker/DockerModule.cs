@@ -1,0 +1,28 @@
+using Portique.Planning;
+
+namespace Portique.Technologies.Docker;
+
+/// <summary>docker (an image from a registry) and docker+git (an image built from a git ref), both run by dockerd.</summary>
+public sealed class DockerModule : TechnologyModule
+{
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Docker, Technology.DockerGit];
+
+    public override IServiceDriver CreateDriver(DriverContext context) => new DockerDriver(context.Root);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => technology == Technology.DockerGit
+        ?
+        [
+            ValueRule.Required(RuleField.Url, ValueKind.ImageName),
+            ValueRule.Required(RuleField.Tag, ValueKind.GitRef),
+            ValueRule.Required(RuleField.Repository, ValueKind.GitUrl),
+        ]
+        : ImageRules;
+
+    /// <summary>An OCI image: its name, its tag (latest by default), an optional registry. Shared by the engines that run images.</summary>
+    public static IReadOnlyList<ValueRule> ImageRules { get; } =
+    [
+        ValueRule.Required(RuleField.Url, ValueKind.ImageName),
+        ValueRule.Defaulted(RuleField.Tag, ValueKind.ImageTag, "latest"),
+        ValueRule.Optional(RuleField.Repository, ValueKind.Registry),
+    ];
+}

@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+using Portique.Planning;
+using Portique.Technologies.Docker;
+
+namespace Portique.Technologies.Podman;
+
+/// <summary>podman: an OCI image run rootless or rootful by podman.</summary>
+public sealed class PodmanModule : TechnologyModule
+{
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Podman];
+
+    /// <summary>When only looking, podman's configuration files go to a private folder outside the root.</summary>
+    public override IServiceDriver CreateDriver(DriverContext context) =>
+        new PodmanDriver(context.Root, context.ReadOnly ? new PodmanDriverOptions { ConfigurationDirectory = ReadOnlyDirectory(context.Root) } : null);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DockerModule.ImageRules;
+
+    /// <summary>A folder of the temporary directory, private to this user and root, for podman's files when only looking.</summary>
+    private static string ReadOnlyDirectory(Core.PortiqueRoot root)
+    {
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root.Directory)))[..16];
+        return Path.Join(Path.GetTempPath(), $"portique-podman-{Environment.UserName}-{key}");
+    }
+}

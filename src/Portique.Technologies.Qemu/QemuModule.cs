@@ -1,0 +1,20 @@
+using Portique.Planning;
+
+namespace Portique.Technologies.Qemu;
+
+/// <summary>qemu: a virtual machine from a disk image downloaded from an http(s) base URL.</summary>
+public sealed class QemuModule : TechnologyModule
+{
+    private static readonly IReadOnlyList<ValueRule> DiskImageRules =
+    [
+        ValueRule.Required(RuleField.Url, ValueKind.DiskImage),
+        ValueRule.Required(RuleField.Repository, ValueKind.HttpUrl),
+        ValueRule.Defaulted(RuleField.Tag, ValueKind.ImageTag, "latest"),
+    ];
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Qemu];
+
+    public override IServiceDriver CreateDriver(DriverContext context) => new QemuDriver(context.Root);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DiskImageRules;
+}

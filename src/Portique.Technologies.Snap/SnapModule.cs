@@ -1,0 +1,24 @@
+using Portique.Planning;
+
+namespace Portique.Technologies.Snap;
+
+/// <summary>snap: a snap from the store, on a channel. Strictly confined: no host directory can be bound.</summary>
+public sealed class SnapModule : TechnologyModule
+{
+    private static readonly IReadOnlyList<ValueRule> StoreRules =
+    [
+        ValueRule.Required(RuleField.Url, ValueKind.SnapName),
+
+        // snapd installs from its own store: a repository would be ignored, and it lands in generated files.
+        ValueRule.NotUsed(RuleField.Repository),
+        ValueRule.Defaulted(RuleField.Tag, ValueKind.SnapChannel, "latest/stable"),
+    ];
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Snap];
+
+    public override IServiceDriver CreateDriver(DriverContext context) => new SnapDriver(context.Root);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => StoreRules;
+
+    public override bool AllowsVolumes(Technology technology) => false;
+}

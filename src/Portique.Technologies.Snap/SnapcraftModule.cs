@@ -1,0 +1,22 @@
+using Portique.Planning;
+
+namespace Portique.Technologies.Snap;
+
+/// <summary>snapcraft: a snap built from a git ref, then installed like a store snap.</summary>
+public sealed class SnapcraftModule : TechnologyModule
+{
+    private static readonly IReadOnlyList<ValueRule> BuildRules =
+    [
+        ValueRule.Required(RuleField.Url, ValueKind.SnapName),
+        ValueRule.Required(RuleField.Repository, ValueKind.GitUrl),
+        ValueRule.Required(RuleField.Tag, ValueKind.GitRef),
+    ];
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Snapcraft];
+
+    public override IServiceDriver CreateDriver(DriverContext context) => new SnapcraftDriver(context.Root);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => BuildRules;
+
+    public override bool AllowsVolumes(Technology technology) => false;
+}

@@ -1,0 +1,18 @@
+using Portique.Planning;
+using Portique.Technologies.Docker;
+
+namespace Portique.Technologies.Swarm;
+
+/// <summary>swarm: an OCI image run as a replicated docker swarm service.</summary>
+public sealed class SwarmModule : TechnologyModule
+{
+    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Swarm];
+
+    public override IServiceDriver CreateDriver(DriverContext context) => new SwarmDriver(context.Root);
+
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DockerModule.ImageRules;
+
+    /// <summary><c>conteneurN_replicas</c>.</summary>
+    public override TechnologySettings? ReadSettings(Technology technology, ISettingsSource source) =>
+        new SwarmSettings { Replicas = source.Replicas() };
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Portique.Planning;
+
+namespace Portique.Technologies.Swarm;
+
+/// <summary>What only swarm has: <c>conteneurN_replicas</c>, the number of tasks the service runs.</summary>
+public sealed record SwarmSettings : TechnologySettings
+{
+    public static SwarmSettings Default { get; } = new();
+
+    /// <summary>
+    /// <c>conteneurN_replicas</c> (1 to 100). Written even at 1: released versions wrote <c>replicas</c> into every
+    /// canonical form (see <see cref="SpecSchema"/>).
+    /// </summary>
+    [JsonPropertyName("replicas")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public int Replicas { get; init; } = 1;
+
+    [JsonIgnore]
+    public override JsonTypeInfo Contract => SwarmJsonContext.Default.SwarmSettings;
+
+    /// <summary>The swarm settings of <paramref name="spec"/>, defaults when it has none.</summary>
+    public static SwarmSettings Of(ServiceSpec spec) => spec?.Settings as SwarmSettings ?? Default;
+
+    /// <summary>The settings a stored canonical form holds.</summary>
+    public static SwarmSettings? Read(string canonicalJson) => SpecSchema.ReadSettings(canonicalJson, SwarmJsonContext.Default.SwarmSettings);
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSerializable(typeof(SwarmSettings))]
+internal sealed partial class SwarmJsonContext : JsonSerializerContext;
