@@ -108,6 +108,14 @@ public sealed record ValueRule(RuleField Field, Presence Presence, ValueKind Kin
     public static ValueRule Defaulted(RuleField field, ValueKind kind, string value) => new(field, Presence.Defaulted, kind, value);
 
     public static ValueRule NotUsed(RuleField field) => new(field, Presence.NotUsed, default);
+
+    /// <summary>An OCI image: its name, its tag (<c>latest</c> by default), an optional registry. For every engine that runs images.</summary>
+    public static IReadOnlyList<ValueRule> OciImage { get; } =
+    [
+        Required(RuleField.Url, ValueKind.ImageName),
+        Defaulted(RuleField.Tag, ValueKind.ImageTag, "latest"),
+        Optional(RuleField.Repository, ValueKind.Registry),
+    ];
 }
 
 /// <summary>

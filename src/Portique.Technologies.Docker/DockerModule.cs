@@ -16,13 +16,5 @@ public sealed class DockerModule : TechnologyModule
             ValueRule.Required(RuleField.Tag, ValueKind.GitRef),
             ValueRule.Required(RuleField.Repository, ValueKind.GitUrl),
         ]
-        : ImageRules;
-
-    /// <summary>An OCI image: its name, its tag (latest by default), an optional registry. Shared by the engines that run images.</summary>
-    public static IReadOnlyList<ValueRule> ImageRules { get; } =
-    [
-        ValueRule.Required(RuleField.Url, ValueKind.ImageName),
-        ValueRule.Defaulted(RuleField.Tag, ValueKind.ImageTag, "latest"),
-        ValueRule.Optional(RuleField.Repository, ValueKind.Registry),
-    ];
+        : ValueRule.OciImage;
 }

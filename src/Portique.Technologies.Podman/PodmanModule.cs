@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Portique.Planning;
-using Portique.Technologies.Docker;
 
 namespace Portique.Technologies.Podman;
 
@@ -14,7 +13,7 @@ public sealed class PodmanModule : TechnologyModule
     public override IServiceDriver CreateDriver(DriverContext context) =>
         new PodmanDriver(context.Root, context.ReadOnly ? new PodmanDriverOptions { ConfigurationDirectory = ReadOnlyDirectory(context.Root) } : null);
 
-    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DockerModule.ImageRules;
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 
     /// <summary>A folder of the temporary directory, private to this user and root, for podman's files when only looking.</summary>
     private static string ReadOnlyDirectory(Core.PortiqueRoot root)

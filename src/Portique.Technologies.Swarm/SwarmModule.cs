@@ -1,5 +1,4 @@
 using Portique.Planning;
-using Portique.Technologies.Docker;
 
 namespace Portique.Technologies.Swarm;
 
@@ -10,7 +9,7 @@ public sealed class SwarmModule : TechnologyModule
 
     public override IServiceDriver CreateDriver(DriverContext context) => new SwarmDriver(context.Root);
 
-    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DockerModule.ImageRules;
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 
     /// <summary><c>conteneurN_replicas</c>.</summary>
     public override TechnologySettings? ReadSettings(Technology technology, ISettingsSource source) =>

@@ -1,5 +1,4 @@
 using Portique.Planning;
-using Portique.Technologies.Docker;
 
 namespace Portique.Technologies.Vagrant;
 
@@ -10,5 +9,5 @@ public sealed class VagrantModule : TechnologyModule
 
     public override IServiceDriver CreateDriver(DriverContext context) => new VagrantDriver(context.Root);
 
-    public override IReadOnlyList<ValueRule> Rules(Technology technology) => DockerModule.ImageRules;
+    public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 }

@@ -1,4 +1,5 @@
 using Portique.Planning;
+using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
 
@@ -20,20 +21,8 @@ public class SpecHashGoldenTests
         string[]? environment = null,
         string publishAddress = "0.0.0.0",
         bool keepPrefix = false,
-        int index = 1) => new()
-        {
-            Index = index,
-            Name = "svc",
-            Technology = technology,
-            Url = url,
-            Tag = tag,
-            Repository = repository,
-            Ports = ports ?? [],
-            Volumes = volumes ?? [],
-            Environment = environment ?? [],
-            KeepPrefix = keepPrefix,
-            PublishAddress = publishAddress,
-        };
+        int index = 1) =>
+        TestSpecs.Create("svc", technology, url, tag, repository, ports, volumes, environment, index, publishAddress) with { KeepPrefix = keepPrefix };
 
     public static TheoryData<string> Cases => new(Golden.Keys.Order(StringComparer.Ordinal));
 
@@ -72,6 +61,7 @@ public class SpecHashGoldenTests
         ["swarm, three replicas"] = (() => Spec(Technology.Swarm, url: "demo/api", ports: [new(8101, 8080)]) with { Settings = new Portique.Technologies.Swarm.SwarmSettings { Replicas = 3 } },
             "{\"environment\":[],\"ports\":[[8101,8080]],\"publish_address\":\"0.0.0.0\",\"replicas\":3,\"repository\":\"\",\"tag\":\"latest\",\"technology\":\"swarm\",\"url\":\"demo/api\",\"volumes\":[]}",
             "051906279ff47c6158be01ff7bc72c50b43f8e38012e8b549c1cd68089f17797"),
+        // Not recorded but derived: the released form of "docker, every list empty" with conteneurN_replicas 3.
         ["docker given replicas, which released versions hashed for every technology"] = (() => Spec(Technology.Docker) with { Settings = new UnusedReplicas { Replicas = 3 } },
             "{\"environment\":[],\"ports\":[],\"publish_address\":\"0.0.0.0\",\"replicas\":3,\"repository\":\"\",\"tag\":\"latest\",\"technology\":\"docker\",\"url\":\"demo/web\",\"volumes\":[]}",
             "83bd2b0dfdd13658bbe4b9a0c33bb5bc6d2833874d62000999c0c6d0c1f74441"),
