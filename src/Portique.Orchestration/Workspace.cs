@@ -82,7 +82,8 @@ public sealed class Workspace
     /// <summary>The templates folder of Portique's own dictionaries (standalone templates are read there).</summary>
     public string TemplatesDirectory { get; }
 
-    public DictionarySource LoadDictionaries() => DictionarySource.Load(Folders.Select(f => f.Dictionaries).ToArray());
+    public DictionarySource LoadDictionaries() =>
+        DictionarySource.Load(Folders.Select(f => f.Dictionaries).ToArray()).WithHost(new EoleHost(Root));
 
     public ConfigValues LoadValues() => File.Exists(Root.ConfigEol) ? ConfigEolFile.Load(Root.ConfigEol) : ConfigValues.Empty;
 

@@ -185,6 +185,19 @@ public sealed class EoleDictionaryTests
     }
 
     [Fact]
+    public void Calc_val_test_gives_its_param_as_eoles_zephir_test_dictionary_defines_it()
+    {
+        // dico_test.xml of EOLE's Zephir client tests: <fill name='calc_val_test'><param type='eole'>nom_machine</param></fill>.
+        var source = One(
+            "<family name='f'><variable name='nom_machine'><value>scribe</value></variable><variable name='t'/><variable name='u'/></family>",
+            "<fill name='calc_val_test' target='t'><param type='eole'>nom_machine</param></fill>"
+            + "<fill name='calc_val_test' target='u'><param name='valeur'>fixe</param></fill>");
+
+        Assert.Equal(["scribe"], source.Evaluate().Variable("t").Values);
+        Assert.Equal(["fixe"], source.Evaluate().Variable("u").Values);
+    }
+
+    [Fact]
     public void Calc_multi_val_appends_a_multi_variables_items_only_once_as_eole()
     {
         var source = One(
@@ -345,6 +358,58 @@ public sealed class EoleDictionaryTests
         var invalid = EvaluatedConfiguration.Evaluate(source, ConfigValues.Parse("""{"v": {"owner": "gen_config", "val": [["10.0.0.1"], ["nope"]]}}"""));
         Assert.Equal("v", Assert.Single(invalid.Validate()).Subject);
     }
+
+    [Fact]
+    public void Slave_rows_stored_by_index_as_eole_2_5_writes_them_load_with_the_default_for_the_rows_not_stored()
+    {
+        // EOLE 2.5+ (Tiramisu) stores only the slave rows given, by index, with an owner per row.
+        var source = One("<family name='f'><variable name='ip' type='ip' multi='True'/>"
+            + "<variable name='masque' type='netmask'><value>255.255.255.0</value></variable></family>",
+            "<group master='ip'><slave>masque</slave></group>");
+        var values = ConfigValues.Parse("""
+            {"___version___": "2.8.1",
+             "ip": {"owner": "gen_config", "val": ["10.0.0.1", "10.0.1.1", "10.0.2.1"]},
+             "masque": {"owner": {"0": "gen_config", "2": "zephir_import"}, "val": {"0": "255.255.255.128", "2": "255.255.0.0"}}}
+            """);
+
+        var evaluated = EvaluatedConfiguration.Evaluate(source, values);
+
+        Assert.Empty(evaluated.Validate());
+        Assert.Equal(["255.255.255.128", "255.255.255.0", "255.255.0.0"], evaluated.Variable("masque").Values);
+        Assert.Equal("gen_config", evaluated.Variable("masque").Owner);
+    }
+
+    [Fact]
+    public void A_slave_eole_stored_by_index_is_written_back_by_index()
+    {
+        var values = ConfigValues.Parse("""{"masque": {"owner": {"1": "gen_config"}, "val": {"1": "255.0.0.0"}}}""");
+
+        var written = values.Set("masque", Owners.Portique, ["255.255.255.0", null], asList: true).ToJson();
+
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(written)!["masque"]!;
+        Assert.Equal("""{"0":"255.255.255.0","1":null}""", entry["val"]!.ToJsonString());
+        Assert.Equal("""{"0":"portique","1":"portique"}""", entry["owner"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("2.6.2", true)]
+    [InlineData("2.4.2", false)]
+    public void Setting_a_slave_writes_it_by_row_index_when_config_eol_is_eole_2_5_or_later(string version, bool byIndex)
+    {
+        var source = One("<family name='f'><variable name='ip' type='ip' multi='True'/><variable name='masque' type='netmask'/></family>",
+            "<group master='ip'><slave>masque</slave></group>");
+        var values = ConfigValues.Parse($$$"""{"___version___": "{{{version}}}", "ip": {"owner": "gen_config", "val": ["10.0.0.1"]}}""");
+
+        var written = EvaluatedConfiguration.Evaluate(source, values).SetValue("masque", ["255.0.0.0"], Owners.GenConfig).ToJson();
+
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(written)!["masque"]!["val"]!.ToJsonString();
+        Assert.Equal(byIndex ? """{"0":"255.0.0.0"}""" : """["255.0.0.0"]""", stored);
+    }
+
+    [Fact]
+    public void A_value_by_index_with_a_key_that_is_not_a_row_number_is_refused_naming_the_variable() =>
+        Assert.Equal("masque", Assert.Single(Assert.Throws<ConfigurationInvalidException>(() =>
+            ConfigValues.Parse("""{"masque": {"owner": "gen_config", "val": {"un": "255.0.0.0"}}}""")).Diagnostics).Subject);
 
     [Theory]
     [InlineData("netbios", "serveur-1", "serveur_1", "nom-beaucoup-trop-long")]

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Portique.Configuration;
 using Portique.Templating;
 using Portique.TestSupport;
@@ -19,13 +16,7 @@ public sealed class EoleCompatibilityTests : IDisposable
 
     private readonly TempRoot temp = new("portique-eole-");
 
-    public EoleCompatibilityTests()
-    {
-        Copy(Path.Join(Module, "dicos"), temp.Root.DictionariesDirectory);
-        Copy(Path.Join(Module, "distrib"), temp.Root.TemplatesDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(temp.Root.ConfigEol)!);
-        File.Copy(Path.Join(Module, "config.eol"), temp.Root.ConfigEol);
-    }
+    public EoleCompatibilityTests() => EolePeer.Install(temp, Module);
 
     private Workspace Workspace => new(temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
 
@@ -52,7 +43,7 @@ public sealed class EoleCompatibilityTests : IDisposable
 
         var portique = rendered.Where(f => f.Content is not null && f.Declaration.Templating)
             .ToDictionary(f => f.Declaration.Source, f => f.Content!, StringComparer.Ordinal);
-        var eole = RenderWithEole(configuration, portique.Keys);
+        var eole = EolePeer.Render(temp, configuration, portique.Keys);
 
         Assert.Equal(8, portique.Count);
         foreach (var (source, text) in portique)
@@ -68,10 +59,10 @@ public sealed class EoleCompatibilityTests : IDisposable
     public void Every_template_renders_byte_identical_to_eoles_cheetah_with_empty_values()
     {
         var configuration = Workspace.Evaluate(ConfigValues.Empty);
-        var scope = new ConfigurationScope(Values(configuration), temp.Root, temp.Root.TemplatesDirectory);
+        var scope = new ConfigurationScope(EolePeer.Values(configuration), temp.Root, temp.Root.TemplatesDirectory);
         var sources = configuration.Files.Where(f => f.Enabled && f.Templating).Select(f => f.Source).ToArray();
 
-        var eole = RenderWithEole(configuration, sources);
+        var eole = EolePeer.Render(temp, configuration, sources);
 
         Assert.Equal(7, sources.Length);
         foreach (var source in sources)
@@ -147,72 +138,7 @@ public sealed class EoleCompatibilityTests : IDisposable
         ConfigEolFile.Save(temp.Root.ConfigEol, values);
     }
 
-    /// <summary>What templates see, without validation (empty values are not all valid): enabled variables, masters as rows.</summary>
-    private static TemplateValues Values(EvaluatedConfiguration configuration)
-    {
-        var enabled = configuration.Variables.Where(v => !v.Disabled).ToArray();
-        var masters = enabled.Where(v => v.IsMaster).ToDictionary(
-            m => m.Name,
-            m => new MasterRows(
-                (object?[])m.TypedValue!,
-                m.Slaves.Select(configuration.Find).Where(s => s is { Disabled: false })
-                    .ToDictionary(s => s!.Name, s => (IReadOnlyList<object?>)(object?[])s!.TypedValue!, StringComparer.Ordinal)),
-            StringComparer.Ordinal);
-        return new TemplateValues(enabled.ToDictionary(v => v.Name, v => v.TypedValue, StringComparer.Ordinal), masters);
-    }
-
-    private Dictionary<string, string> RenderWithEole(EvaluatedConfiguration configuration, IEnumerable<string> sources)
-    {
-        var values = Values(configuration);
-        var variables = new JsonObject();
-        foreach (var (name, value) in values.Variables)
-        {
-            variables[name] = values.Masters.TryGetValue(name, out var rows)
-                ? new JsonObject
-                {
-                    ["master"] = ToJson(rows.MasterValues),
-                    ["slaves"] = new JsonObject(rows.Slaves.Select(s => KeyValuePair.Create(s.Key, ToJson(s.Value)))),
-                }
-                : ToJson(value);
-        }
-
-        var request = new JsonObject
-        {
-            ["root"] = temp.Directory,
-            ["distrib"] = temp.Root.TemplatesDirectory,
-            ["variables"] = variables,
-            ["templates"] = new JsonArray([.. sources.Distinct().Select(s => (JsonNode)s)]),
-        };
-        var requestPath = temp.PathOf("peer-request.json");
-        File.WriteAllText(requestPath, request.ToJsonString());
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Join(Module, "eole_peer.py"));
-        start.ArgumentList.Add(requestPath);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, "EOLE's engine (python3-cheetah, installed by scripts/install-deps.sh) failed: " + error);
-        var results = JsonSerializer.Deserialize<Dictionary<string, string>>(output.Result)!;
-        foreach (var (source, text) in results)
-        {
-            Assert.False(text.StartsWith("ERROR: ", StringComparison.Ordinal), source + ": " + text);
-        }
-
-        return results;
-    }
-
-    private static JsonNode? ToJson(object? value) => value switch
-    {
-        null => null,
-        string s => JsonValue.Create(s),
-        long l => JsonValue.Create(l),
-        bool b => JsonValue.Create(b),
-        IEnumerable<object?> list => new JsonArray([.. list.Select(ToJson)]),
-        _ => JsonValue.Create(value.ToString()),
-    };
-
-    private static void Copy(string from, string to, string? only = null)
+    internal static void Copy(string from, string to, string? only = null)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from).Where(f => only is null || Path.GetFileName(f) == only))

@@ -134,3 +134,35 @@ public sealed class EoleIncludeTests
     public void A_loop_variable_of_the_including_template_is_not_seen_by_the_included_one() =>
         Assert.Equal("i:value\ni:value\n", Include("%for %%i in [1, 2]\n%include 'inc'\n%end for\n", "i:%%i\n", ("i", "value")));
 }
+
+/// <summary>
+/// A <c>%def</c> as Cheetah compiles it, a method of its own: its locals are its parameters and its own <c>%set</c>
+/// and <c>%for</c> variables; the caller's locals are not seen, its own do not leak back, <c>%set global</c> ones are
+/// shared (outputs as python3-cheetah 3.3 gives them with EOLE's settings).
+/// </summary>
+[UseCulture("en")]
+public sealed class EoleDefLocalsTests
+{
+    private static string Text(string template, params (string Name, object? Value)[] variables) =>
+        CreoleTemplate.Parse(template, "t").Render(Scope(variables));
+
+    [Fact]
+    public void A_def_does_not_see_the_callers_locals_but_the_values() =>
+        Assert.Equal("value:v\n\n", Text("%set %%nom = 'local'\n%def f()\nvalue:%%nom\n%end def\n%%f()\n", ("nom", "v")));
+
+    [Fact]
+    public void A_set_in_a_def_does_not_leak_into_the_caller() =>
+        Assert.Equal("in:def\n\nafter:proxy\n", Text("%set %%titre = 'proxy'\n%def f()\n%set %%titre = 'def'\nin:%%titre\n%end def\n%%f()\nafter:%%titre\n"));
+
+    [Fact]
+    public void A_set_global_in_a_def_is_seen_by_the_caller() =>
+        Assert.Equal("g:from-def\n", Text("%def f(%%x)\n%set global %%g = %%x\n%end def\n%silent %%f('from-def')\ng:%%g\n"));
+
+    [Fact]
+    public void A_def_called_in_a_loop_does_not_see_the_loop_variable() =>
+        Assert.Equal("i:value\n\ni:value\n\n", Text("%for %%i in [1, 2]\n%def f()\ni:%%i\n%end def\n%%f()\n%end for\n", ("i", "value")));
+
+    [Fact]
+    public void A_loop_variable_of_a_def_does_not_leak_into_the_caller() =>
+        Assert.Equal("j:1\n\nval\n", Text("%def f(%%x)\n%for %%j in [%%x]\nj:%%j\n%end for\n%end def\n%%f(1)\n%%j\n", ("j", "val")));
+}

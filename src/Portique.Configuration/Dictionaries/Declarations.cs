@@ -58,7 +58,7 @@ public enum ConditionKind
     /// <summary><c>frozen_if_not_in</c>: freezes the targets when the source value is none of the params.</summary>
     FrozenIfNotIn,
 
-    /// <summary><c>auto_frozen_if_in</c>: freezes the targets once configured, when the source value is one of the params.</summary>
+    /// <summary><c>auto_frozen_if_in</c>: freezes the targets once the server is instantiated, when the source value is one of the params.</summary>
     AutoFrozenIfIn,
 }
 

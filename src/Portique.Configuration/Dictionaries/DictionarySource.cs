@@ -30,6 +30,16 @@ public sealed class DictionarySource
             .ToArray();
     }
 
+    /// <summary>What EOLE's host-reading fills (<c>auto_eth</c>...) read; null: they give no value.</summary>
+    public IEoleHost? Host { get; private init; }
+
+    /// <summary>The same dictionaries, whose host-reading fills read <paramref name="host"/>.</summary>
+    public DictionarySource WithHost(IEoleHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new DictionarySource(files, CountDefaults) { Host = host };
+    }
+
     /// <summary>The dictionary file names, in load (ordinal) order.</summary>
     public IReadOnlyList<string> FileNames { get; }
 

@@ -18,13 +18,20 @@ public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bo
 /// <item><c>calc_network(ip, netmask)</c>, <c>calc_broadcast(ip, netmask)</c>: the network / broadcast address; no value if either is missing or invalid.</item>
 /// <item><c>calc_classe(netmask)</c>: the prefix length of a netmask (<c>255.255.255.0</c> → <c>24</c>).</item>
 /// <item><c>calc_val_first_value(p1, ...)</c>: the first positional parameter's value.</item>
-/// <item><c>auto_copy_val(p)</c>: as <c>calc_val</c>.</item>
+/// <item><c>auto_copy_val(valeur)</c>, <c>calc_val_test(valeur=None)</c>: as <c>calc_val</c> (EOLE's Zephir test
+/// dictionaries define <c>calc_val_test</c> as "the value given").</item>
 /// <item><c>calc_multi_condition(param, match='oui', mismatch='non', operator='AND', default_match, default_mismatch,
 /// eval_match, eval_mismatch, condition_1, ...)</c>: compares every <c>condition_*</c> (in key order) with <c>param</c>
 /// (or, when <c>param</c> is a Python list, with its element of the same rank); AND: <c>match</c> when all equal, OR: when one does.
 /// <c>default_match='None'</c> gives no value; <c>eval_*='True'</c> reads the result as a (safe) Python literal.</item>
 /// <item><c>list_len_gt(param, max_len, match, mismatch, ...)</c>: <c>match</c> when the list has more than <c>max_len</c> items.</item>
 /// </list>
+/// <item><c>auto_eth</c>, <c>auto_netmask</c>, <c>auto_broadcast(nom_carte, parametre, condition)</c>: when <c>parametre</c>
+/// equals <c>condition</c> (an interface configured by DHCP), the host's address, netmask or broadcast of <c>nom_carte</c>;
+/// <c>calc_or_auto_network</c>, <c>calc_or_auto_broadcast(nom_carte, parametre, condition, ip, netmask)</c>: the host's
+/// then, else computed from <c>ip</c> and <c>netmask</c>; <c>auto_defaultgw_ip(method)</c>: the host's default gateway
+/// unless <c>method</c> is <c>statique</c>; <c>is_instanciate()</c>: <c>oui</c> once the server is instantiated
+/// (<c>/etc/eole/.instance</c>), else <c>non</c>; <c>get_version(name)</c>: that key of <c>/etc/eole/release</c>. The host is read through <see cref="IEoleHost"/> (files under the root).</item>
 /// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>...) are not computed (<c>random_int</c> is drawn once and stored when config.eol is written, see <see cref="RandomRange"/>):
 /// the stored value, else the default applies. Values are compared as text.
 /// </summary>
@@ -32,7 +39,9 @@ public static class EoleFillFunctions
 {
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
-        "calc_network", "calc_broadcast", "calc_classe", "calc_val_first_value", "auto_copy_val", "calc_multi_condition", "list_len_gt",
+        "calc_network", "calc_broadcast", "calc_classe", "calc_val_first_value", "auto_copy_val", "calc_val_test", "calc_multi_condition", "list_len_gt",
+        "auto_eth", "auto_netmask", "auto_broadcast", "calc_or_auto_network", "calc_or_auto_broadcast", "auto_defaultgw_ip",
+        "is_instanciate", "get_version",
     };
 
     /// <summary>The functions Portique computes.</summary>
@@ -42,7 +51,10 @@ public static class EoleFillFunctions
     public static bool IsComputed(string function) => Known.Contains(function);
 
     /// <summary>Computes a function; <see langword="null"/> means no value (or a function Portique does not compute).</summary>
-    public static IReadOnlyList<string?>? Compute(string function, IReadOnlyList<FillArgument> arguments)
+    /// <param name="function">The fill's function name.</param>
+    /// <param name="arguments">Its params, evaluated.</param>
+    /// <param name="host">What the host-reading functions read (<c>auto_eth</c>...); without it they give no value.</param>
+    public static IReadOnlyList<string?>? Compute(string function, IReadOnlyList<FillArgument> arguments, IEoleHost? host = null)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -61,11 +73,26 @@ public static class EoleFillFunctions
             "calc_broadcast" => Network(Text("ip", 0), Text("netmask", 1), broadcast: true),
             "calc_classe" => Text("netmask", 0) is { } mask ? [Classe(mask)] : null,
             "calc_val_first_value" => positional.Count == 0 ? null : NoneIfEmpty(positional[0].Items),
-            "auto_copy_val" => Argument("valeur", 0) is { } value ? NoneIfEmpty(value.Items) : null,
+            "auto_copy_val" or "calc_val_test" => Argument("valeur", 0) is { } value ? NoneIfEmpty(value.Items) : null,
             "calc_multi_condition" => MultiCondition(Argument("param", 0), named),
             "list_len_gt" => ListLengthGreater(Argument("param", 0), Text("max_len", 1), named),
+            "auto_eth" => FromHost(a => a.Address),
+            "auto_netmask" => FromHost(a => a.Netmask),
+            "auto_broadcast" => FromHost(a => Network(a.Address, a.Netmask, broadcast: true)?[0]),
+            "calc_or_auto_network" => Applies() ? FromHost(a => Network(a.Address, a.Netmask, broadcast: false)?[0]) : Network(Text("ip", 3), Text("netmask", 4), broadcast: false),
+            "calc_or_auto_broadcast" => Applies() ? FromHost(a => Network(a.Address, a.Netmask, broadcast: true)?[0]) : Network(Text("ip", 3), Text("netmask", 4), broadcast: true),
+            "is_instanciate" => host is null ? null : [host.IsInstantiated ? "oui" : "non"],
+            "get_version" => Text("name", 0) is { } key && host?.Release(key) is { } release ? [release] : null,
+            "auto_defaultgw_ip" => Text("method", 0) is { } method && method != "statique" && host?.DefaultGateway() is { } gateway ? [gateway] : null,
             _ => null,
         };
+
+        // EOLE's auto_* (nom_carte, parametre, condition): read from the host when the interface's method
+        // (parametre) is the one given (condition, e.g. 'dhcp'); otherwise no value.
+        bool Applies() => Text("parametre", 1) is { } parameter && parameter == Text("condition", 2);
+
+        string?[]? FromHost(Func<HostAddress, string?> read) =>
+            Applies() && Text("nom_carte", 0) is { } card && host?.Address(card) is { } address && read(address) is { } value ? [value] : null;
     }
 
     /// <summary>

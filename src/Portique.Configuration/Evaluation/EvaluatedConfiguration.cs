@@ -80,7 +80,7 @@ public sealed class EvaluatedConfiguration
             throw new DictionaryException(errors);
         }
 
-        var evaluator = new Evaluator(schema, values);
+        var evaluator = new Evaluator(schema, values, dictionaries.Host);
         var variables = schema.Variables.Select(evaluator.Evaluate).ToArray();
         var families = schema.Families.Select(f => new EvaluatedFamily(
             f.Name, f.Mode, f.Icon, evaluator.IsHidden(f), evaluator.IsDisabled(f), f.Help, f.Variables, f.Instance, f.Location)).ToArray();
@@ -179,7 +179,7 @@ public sealed class EvaluatedConfiguration
         var items = values
             .Select(v => v.Length == 0 ? null : variable.Type == VariableType.Number ? ConfigValues.NumberOrText(v) : (JsonNode)JsonValue.Create(v))
             .ToArray();
-        return Values.Set(name, owner, items, asList: variable.Multi || values.Count > 1);
+        return Values.Set(name, owner, items, asList: variable.Multi || values.Count > 1, byIndex: variable.IsSlave && Values.WritesSlavesByIndex);
     }
 
     /// <summary>
@@ -218,7 +218,7 @@ public sealed class EvaluatedConfiguration
     }
 
     /// <summary>Computes effective values and states, each once (memoised), following fills and conditions.</summary>
-    private sealed class Evaluator(Schema schema, ConfigValues values)
+    private sealed class Evaluator(Schema schema, ConfigValues values, IEoleHost? host)
     {
         private readonly Dictionary<string, (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner)> effective = new(StringComparer.Ordinal);
         private readonly Dictionary<string, bool> disabledVariables = new(StringComparer.Ordinal);
@@ -257,7 +257,8 @@ public sealed class EvaluatedConfiguration
                 variable.Location)
             {
                 RandomFill = variable.Fill is { Kind: FillKind.Eole, Function: "random_int" } random ? RandomRangeOf(random) : null,
-                Frozen = variable.Conditions.Concat(family.Conditions).Any(c => c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn && Matches(c)),
+                Frozen = variable.Conditions.Concat(family.Conditions).Any(c =>
+                    (c.Kind is ConditionKind.FrozenIfIn or ConditionKind.FrozenIfNotIn || (c.Kind == ConditionKind.AutoFrozenIfIn && host is { IsInstantiated: true })) && Matches(c)),
                 SubRows = origin == ValueOrigin.Stored && variable.Master is null && variable.Slaves.Count == 0 ? values.Get(variable.Name)?.SubRows : null,
             };
         }
@@ -359,8 +360,24 @@ public sealed class EvaluatedConfiguration
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Compute(SchemaVariable variable)
         {
+            var always = variable.Fill is { IsAuto: true, IsComputed: true };
+            if (!always && variable.Master is not null && values.Get(variable.Name) is { RowsByIndex: { } byIndex } sparse)
+            {
+                // EOLE 2.5+ stores only the slave rows given: one value per master row, the others from the fill or default.
+                var computed = Compute(variable, ignoreStored: true).Items;
+                var rowCount = Value(variable.Master).Items.Count;
+                var rowItems = Enumerable.Range(0, rowCount)
+                    .Select(i => byIndex.TryGetValue(i, out var given) ? given : i < computed.Count ? computed[i] : null).ToArray();
+                return (rowItems, ValueOrigin.Stored, sparse.Owner);
+            }
+
+            return Compute(variable, ignoreStored: false);
+        }
+
+        private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Compute(SchemaVariable variable, bool ignoreStored)
+        {
             // An <auto> is computed whatever config.eol holds, when Portique computes its function.
-            if (values.Get(variable.Name) is { } stored && variable.Fill is not { IsAuto: true, IsComputed: true })
+            if (!ignoreStored && values.Get(variable.Name) is { } stored && variable.Fill is not { IsAuto: true, IsComputed: true })
             {
                 return (stored.Items, ValueOrigin.Stored, stored.Owner);
             }
@@ -369,7 +386,7 @@ public sealed class EvaluatedConfiguration
             if (variable.Fill is { IsComputed: true } fill)
             {
                 var computed = fill.Kind == FillKind.Eole
-                    ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray())
+                    ? EoleFillFunctions.Compute(fill.Function, fill.Params.Select(Argument).ToArray(), host)
                     : fill.Kind == FillKind.CalcMultiVal
                     ? EoleFillFunctions.CalcMultiVal(fill.Params.Select(Argument).ToArray(), fill.AllowNone)
                     : FillFunctions.Compute(fill.Kind, ConcatOrder(fill).Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
@@ -382,7 +399,7 @@ public sealed class EvaluatedConfiguration
                 }
             }
 
-            if (values.Get(variable.Name) is { } kept)
+            if (!ignoreStored && values.Get(variable.Name) is { } kept)
             {
                 return (kept.Items, ValueOrigin.Stored, kept.Owner);
             }

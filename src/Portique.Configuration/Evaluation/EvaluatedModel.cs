@@ -62,7 +62,8 @@ public sealed record EvaluatedVariable(
     SourceLocation Location)
 {
     /// <summary>
-    /// Frozen by a <c>frozen_if_in</c> / <c>frozen_if_not_in</c> condition (on it or its family): read-only in genconfig,
+    /// Frozen by a <c>frozen_if_in</c> / <c>frozen_if_not_in</c> condition (on it or its family), or an <c>auto_frozen_if_in</c>
+    /// one once the server is instantiated (<see cref="IEoleHost.IsInstantiated"/>): read-only in genconfig,
     /// as in EOLE's editors; <c>portique set</c> may still change it, as EOLE's command-line tools may.
     /// </summary>
     public bool Frozen { get; init; }

@@ -15,6 +15,7 @@ internal static class EoleMessages
         nameof(RegexMismatch), nameof(MustDiffer), nameof(MustBeLower), nameof(MustBeUpper), nameof(LengthExact), nameof(LengthAtLeast),
         nameof(LengthAtMost), nameof(ForbiddenCharacter), nameof(NotInNetwork), nameof(TypeInvalid), nameof(DictionaryInTwoFolders),
         nameof(CountryInvalid), nameof(NetmaskInvalid), nameof(IpIsNetworkOrBroadcast), nameof(NotNetworkAddress),
+        nameof(ConfigEol23Line),
     ];
 
     internal static string InvalidFunctionName(string name) => Format(nameof(InvalidFunctionName), Messages.Shown(name));
@@ -54,6 +55,8 @@ internal static class EoleMessages
     internal static string NotNetworkAddress(string network, string netmask) => Format(nameof(NotNetworkAddress), network, netmask);
 
     internal static string TypeInvalid(string value, string type) => Format(nameof(TypeInvalid), Messages.Shown(value), type);
+
+    internal static string ConfigEol23Line(int line, string text) => Format(nameof(ConfigEol23Line), line, Messages.Shown(text));
 
     internal static string DictionaryInTwoFolders(string paths) => Format(nameof(DictionaryInTwoFolders), paths);
 

@@ -35,6 +35,13 @@ public sealed record StoredValue(string Owner, IReadOnlyList<string?> Items, boo
     /// holds every row's items in order, each validated by the variable's type. Null for any other value.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<string?>>? SubRows { get; init; }
+
+    /// <summary>
+    /// A slave as EOLE 2.5+ (Tiramisu) stores it: only the rows given, by index (<c>{"0": "a", "3": "b"}</c>, and an owner
+    /// per row). <see cref="Items"/> then holds rows 0 to the highest index, <see langword="null"/> where none is stored;
+    /// a row not stored takes the slave's fill or default, as in EOLE. Null for any other value.
+    /// </summary>
+    public IReadOnlyDictionary<int, string?>? RowsByIndex { get; init; }
 }
 
 /// <summary>
@@ -42,7 +49,7 @@ public sealed record StoredValue(string Owner, IReadOnlyList<string?> Items, boo
 /// every change returns a new object, so a refused change leaves what was loaded intact. Everything
 /// the file holds besides owners and values (<c>___version___</c>, extra fields) is kept untouched.
 /// </summary>
-public sealed class ConfigValues
+public sealed partial class ConfigValues
 {
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
@@ -55,10 +62,13 @@ public sealed class ConfigValues
     private readonly JsonObject document;
     private readonly Dictionary<string, StoredValue> variables;
 
-    private ConfigValues(JsonObject document, Dictionary<string, StoredValue> variables)
+    private readonly bool eole23;
+
+    private ConfigValues(JsonObject document, Dictionary<string, StoredValue> variables, bool eole23 = false)
     {
         this.document = document;
         this.variables = variables;
+        this.eole23 = eole23;
         Names = variables.Keys.ToArray();
     }
 
@@ -78,10 +88,11 @@ public sealed class ConfigValues
     public static ConfigValues Parse(string json, string subject = "config.eol")
     {
         ArgumentNullException.ThrowIfNull(json);
+        var eole23 = IsEole23(json);
         JsonObject document;
         try
         {
-            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            var node = eole23 ? ParseEole23(json, subject) : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
             document = node as JsonObject ?? throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolNotObject())]);
             // Materialise the properties now: duplicate keys surface here, not later.
             _ = document.Count;
@@ -118,7 +129,7 @@ public sealed class ConfigValues
             throw new ConfigurationInvalidException(problems);
         }
 
-        return new ConfigValues(document, variables);
+        return new ConfigValues(document, variables, eole23);
     }
 
     /// <summary>The entry of a variable, or <see langword="null"/>.</summary>
@@ -145,25 +156,55 @@ public sealed class ConfigValues
 
         var copy = (JsonObject)document.DeepClone();
         copy.Remove(name);
-        return FromTrustedDocument(copy);
+        return FromTrustedDocument(copy, eole23);
     }
 
-    /// <summary>The config.eol text: indented JSON, UTF-8 characters unescaped, ending with a newline.</summary>
-    public string ToJson() => document.ToJsonString(WriteOptions) + "\n";
+    /// <summary>
+    /// The config.eol text: indented JSON, UTF-8 characters unescaped, ending with a newline; EOLE 2.3's format when
+    /// the values were read from it.
+    /// </summary>
+    public string ToJson() => eole23 ? ToEole23() : document.ToJsonString(WriteOptions) + "\n";
 
-    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList)
+    /// <summary>
+    /// Whether a slave is written by row index, as EOLE 2.5+ (Tiramisu) writes it: the file says it is EOLE 2.5 or later
+    /// (<c>___version___</c>), or already holds a slave written that way.
+    /// </summary>
+    internal bool WritesSlavesByIndex =>
+        variables.Values.Any(v => v.RowsByIndex is not null)
+        || (document["___version___"] is JsonValue version && version.GetValueKind() == JsonValueKind.String
+            && Version.TryParse(version.GetValue<string>(), out var parsed) && parsed >= new Version(2, 5));
+
+    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList, bool byIndex = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var copy = (JsonObject)document.DeepClone();
         var entry = copy[name] as JsonObject ?? new JsonObject();
+        if (asList && (byIndex || entry["val"] is JsonObject))
+        {
+            // A slave of an EOLE 2.5+ file is written by row index, as EOLE writes it, so that EOLE's tools read it as theirs.
+            var rows = new JsonObject();
+            var owners = new JsonObject();
+            for (var index = 0; index < items.Count; index++)
+            {
+                var key = index.ToString(CultureInfo.InvariantCulture);
+                rows[key] = items[index];
+                owners[key] = owner;
+            }
+
+            entry["owner"] = owners;
+            entry["val"] = rows;
+            copy[name] = entry;
+            return FromTrustedDocument(copy, eole23);
+        }
+
         entry["owner"] = owner;
         entry["val"] = asList ? new JsonArray(items.ToArray()) : items.Count == 0 ? null : items[0];
         copy[name] = entry;
-        return FromTrustedDocument(copy);
+        return FromTrustedDocument(copy, eole23);
     }
 
-    private static ConfigValues FromTrustedDocument(JsonObject document)
+    private static ConfigValues FromTrustedDocument(JsonObject document, bool eole23)
     {
         var variables = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
         foreach (var (name, entry) in document)
@@ -174,7 +215,7 @@ public sealed class ConfigValues
             }
         }
 
-        return new ConfigValues(document, variables);
+        return new ConfigValues(document, variables, eole23);
     }
 
     private static bool TryRead(JsonObject entry, out StoredValue value)
@@ -182,8 +223,9 @@ public sealed class ConfigValues
         var owner = entry["owner"] switch
         {
             JsonValue single when single.GetValueKind() == JsonValueKind.String => single.GetValue<string>(),
-            // Some Creole versions keep one owner per row for slaves.
+            // Some Creole versions keep one owner per row for slaves: a list, or (EOLE 2.5+) an object by row index.
             JsonArray owners => owners.OfType<JsonValue>().Select(o => o.ToString()).FirstOrDefault() ?? "",
+            JsonObject owners => owners.Select(o => o.Value).OfType<JsonValue>().Select(o => o.ToString()).FirstOrDefault() ?? "",
             _ => "",
         };
         value = new StoredValue(owner, [], false);
@@ -214,6 +256,20 @@ public sealed class ConfigValues
 
                 value = value with { Items = items, IsList = true };
                 return true;
+            case JsonObject byIndex:
+                if (ReadRowsByIndex(byIndex) is not { } rowsByIndex)
+                {
+                    return false;
+                }
+
+                var count = rowsByIndex.Count == 0 ? 0 : rowsByIndex.Keys.Max() + 1;
+                value = value with
+                {
+                    Items = Enumerable.Range(0, count).Select(i => rowsByIndex.GetValueOrDefault(i)).ToArray(),
+                    IsList = true,
+                    RowsByIndex = rowsByIndex,
+                };
+                return true;
             case JsonValue scalar:
                 var text = ScalarText(scalar);
                 value = value with { Items = text is null ? [] : [text] };
@@ -222,6 +278,27 @@ public sealed class ConfigValues
                 return false;
         }
     }
+
+    /// <summary>EOLE 2.5+'s slave rows, <c>{"0": "a", "3": "b"}</c>: non-negative integer keys (at most 100000), scalar values.</summary>
+    private static Dictionary<int, string?>? ReadRowsByIndex(JsonObject rows)
+    {
+        var result = new Dictionary<int, string?>();
+        foreach (var (key, item) in rows)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > MaxRowIndex
+                || index.ToString(CultureInfo.InvariantCulture) != key || item is not null and not JsonValue)
+            {
+                return null;
+            }
+
+            result[index] = item is null ? null : ScalarText((JsonValue)item);
+        }
+
+        return result;
+    }
+
+    /// <summary>The highest row index read from EOLE's by-index slave values: a file cannot make Portique build huge lists.</summary>
+    private const int MaxRowIndex = 100_000;
 
     private static List<string?>? ReadScalars(JsonArray list)
     {

@@ -16,8 +16,8 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
     /// <summary><c>%set global</c> variables: shared by a template and those it includes.</summary>
     public Dictionary<string, object?> Globals { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Gives an included template fresh locals; returns the includer's, for <see cref="RestoreLocals"/>.</summary>
-    public Dictionary<string, object?> EnterInclude()
+    /// <summary>Gives an included template or a <c>%def</c> call fresh locals; returns the current ones, for <see cref="RestoreLocals"/>.</summary>
+    public Dictionary<string, object?> EnterOwnLocals()
     {
         var saved = Locals;
         Locals = new Dictionary<string, object?>(StringComparer.Ordinal);

@@ -54,33 +54,24 @@ internal sealed class DefCallExpression(SourcePosition position, string name, IR
         }
 
         var values = arguments.Select(argument => argument.Evaluate(context)).ToArray();
-        var saved = definition.Parameters.Select(p => (p, context.Locals.TryGetValue(p, out var v), v)).ToArray();
+
+        // Cheetah compiles a %def to a method of its own: its locals are its parameters and its own %set/%for
+        // variables; the caller's locals are not seen and its own do not leak back (%set global ones are shared).
+        context.BeginCall();
+        var callerLocals = context.EnterOwnLocals();
         for (var i = 0; i < values.Length; i++)
         {
             context.Locals[definition.Parameters[i]] = values[i];
         }
 
-        context.BeginCall();
         try
         {
             definition.Body.Execute(context);
         }
         finally
         {
-            var output = context.EndCall();
-            foreach (var (parameter, had, value) in saved)
-            {
-                if (had)
-                {
-                    context.Locals[parameter] = value;
-                }
-                else
-                {
-                    context.Locals.Remove(parameter);
-                }
-            }
-
-            context.LastCallOutput = output;
+            context.RestoreLocals(callerLocals);
+            context.LastCallOutput = context.EndCall();
         }
 
         return context.LastCallOutput;
@@ -116,7 +107,7 @@ internal sealed class IncludeNode(SourcePosition position, Expression name) : Te
         // Cheetah renders an included template as its own template instance: its own locals (the includer's
         // %set and %for variables are not seen, its own do not leak back); %set global ones are shared.
         context.BeginCall();
-        var includerLocals = context.EnterInclude();
+        var includerLocals = context.EnterOwnLocals();
         try
         {
             parsed.Root.Execute(context);
