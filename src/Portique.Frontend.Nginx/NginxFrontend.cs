@@ -233,7 +233,7 @@ public sealed class NginxFrontend : IFrontend
 
             // Key first: a crash in between leaves the certificate missing, so the pair is made again next time.
             AtomicFile.Write(KeyPath, Utf8.GetBytes(keyPem), AtomicFile.PrivateMode);
-            AtomicFile.Write(CertificatePath, Utf8.GetBytes(certificatePem));
+            AtomicFile.Write(CertificatePath, Utf8.GetBytes(certificatePem), AtomicFile.PublicMode);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
@@ -316,7 +316,7 @@ public sealed class NginxFrontend : IFrontend
 
     /// <summary>The live workers of the running master (empty when none runs).</summary>
     internal IReadOnlyList<int> WorkerPids() =>
-        FindMaster() is int pid ? ProcFs.Workers(pid).Where(w => !w.ShuttingDown).Select(w => w.Pid).Order().ToList() : [];
+        FindMaster() is int pid ? ProcFs.NginxWorkers(pid).Where(w => !w.ShuttingDown).Select(w => w.Pid).Order().ToList() : [];
 
     internal string PidFilePath()
     {
@@ -495,7 +495,7 @@ public sealed class NginxFrontend : IFrontend
         {
             if (key != SystemIncludeFile)
             {
-                AtomicFile.Write(Path.Join(StagingDirectory, key), content);
+                AtomicFile.Write(Path.Join(StagingDirectory, key), content, AtomicFile.PublicMode);
             }
         }
 
@@ -533,7 +533,7 @@ public sealed class NginxFrontend : IFrontend
             .Append("    include portique/*.conf;\n")
             .Append("}\n");
         Directory.CreateDirectory(temp);
-        AtomicFile.Write(wrapper, Utf8.GetBytes(text.ToString()));
+        AtomicFile.Write(wrapper, Utf8.GetBytes(text.ToString()), AtomicFile.PublicMode);
         return wrapper;
     }
 
@@ -578,7 +578,7 @@ public sealed class NginxFrontend : IFrontend
     {
         foreach (var key in change.Added.Concat(change.Changed))
         {
-            AtomicFile.Write(Path.Join(ConfigDirectory, key), files[key]);
+            AtomicFile.Write(Path.Join(ConfigDirectory, key), files[key], AtomicFile.PublicMode);
         }
 
         foreach (var key in change.Removed)
@@ -596,7 +596,7 @@ public sealed class NginxFrontend : IFrontend
             var installed = Path.Join(ConfigDirectory, key);
             if (File.Exists(saved))
             {
-                AtomicFile.Write(installed, File.ReadAllBytes(saved));
+                AtomicFile.Write(installed, File.ReadAllBytes(saved), AtomicFile.PublicMode);
             }
             else
             {
@@ -632,7 +632,7 @@ public sealed class NginxFrontend : IFrontend
                     return true;
                 }
 
-                var serving = ProcFs.Workers(master).Where(w => !w.ShuttingDown).ToList();
+                var serving = ProcFs.NginxWorkers(master).Where(w => !w.ShuttingDown).ToList();
                 replaced = serving.Count > 0 && serving.All(w => !before.Contains(w.Pid));
                 if (replaced)
                 {
@@ -694,7 +694,7 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var up = await WaitUntilAsync(
-            () => FindMaster() is int pid && ProcFs.Workers(pid).Any(w => !w.ShuttingDown),
+            () => FindMaster() is int pid && ProcFs.NginxWorkers(pid).Any(w => !w.ShuttingDown),
             cancellationToken).ConfigureAwait(false);
         if (!up)
         {
@@ -833,7 +833,7 @@ public sealed class NginxFrontend : IFrontend
 
     private void WritePending()
     {
-        AtomicFile.Write(ReloadPendingPath, Utf8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n"));
+        AtomicFile.Write(ReloadPendingPath, Utf8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) + "\n"), AtomicFile.PublicMode);
     }
 
     private static string AbsoluteNginxPath(string path) => path.StartsWith('/') ? path : Path.Join(NginxPrefix, path);

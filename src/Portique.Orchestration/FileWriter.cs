@@ -39,36 +39,11 @@ internal static class FileWriter
             // EOLE's mkdir='True' asks for the parent folder; under a test root no folder exists yet, so it is always made.
             Directory.CreateDirectory(Path.GetDirectoryName(file.Destination)!);
             EnsureInsideRoot(file);
-            var temporary = file.Destination + ".portique-tmp";
-            try
-            {
-                File.Delete(temporary);
-                await using (var stream = new FileStream(temporary, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
-                    Share = FileShare.None,
-                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                }))
-                {
-                    await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.SetUnixFileMode(temporary, declaration.Mode ?? (UnixFileMode)0b110_100_100);
-                if (declaration.Owner is not null || declaration.Group is not null)
-                {
-                    await ChangeOwnerAsync(temporary, declaration.Owner, declaration.Group, cancellationToken).ConfigureAwait(false);
-                }
-
-                File.Move(temporary, file.Destination, overwrite: true);
-            }
-            catch
-            {
-                // Whatever failed (disk, owner, cancellation), no half-made file is left next to the destination.
-                File.Delete(temporary);
-                throw;
-            }
+            // Whatever fails (disk, owner, cancellation), no half-made file is left next to the destination.
+            var changeOwner = declaration.Owner is null && declaration.Group is null
+                ? null
+                : (Func<string, CancellationToken, Task>)((temporary, token) => ChangeOwnerAsync(temporary, declaration.Owner, declaration.Group, token));
+            await AtomicFile.WriteAsync(file.Destination, bytes, declaration.Mode ?? AtomicFile.PublicMode, changeOwner, cancellationToken).ConfigureAwait(false);
 
             return true;
         }

@@ -190,7 +190,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var environment = MergeEnvironment(image.Environment, spec.Environment, spec.Name);
         foreach (var volume in volumes)
         {
-            EnsureHostDirectory(spec.Name, volume.HostPath);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
         }
 
         Directory.CreateDirectory(ContainersDirectory, DirectoryMode);
@@ -238,7 +238,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     Gid = gid,
                     Created = DateTimeOffset.UtcNow,
                 };
-                await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), cancellationToken);
+                await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), AtomicFile.GroupReadableMode, cancellationToken);
                 await StartContainerAsync(directory, record, cancellationToken);
             }
 
@@ -452,7 +452,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             .FirstOrDefault(directory => File.Exists(Path.Join(directory, LxcRecord.FileName)));
 
     private async Task WriteConfigurationAsync(string directory, LxcRecord record, CancellationToken cancellationToken) =>
-        await AtomicFile.WriteTextAsync(Path.Join(directory, LxcConfiguration.FileName), LxcConfiguration.Render(record, directory, Options), cancellationToken);
+        await AtomicFile.WriteTextAsync(Path.Join(directory, LxcConfiguration.FileName), LxcConfiguration.Render(record, directory, Options), AtomicFile.GroupReadableMode, cancellationToken);
 
     /// <summary>Starts the container's command (the caller holds the address lock). The configuration is written afresh first.</summary>
     private async Task StartContainerAsync(string directory, LxcRecord record, CancellationToken cancellationToken)
@@ -742,37 +742,6 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         if (!Technologies.Contains(spec.Technology))
         {
             throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
-        }
-    }
-
-    private static void EnsureHostDirectory(string service, string path)
-    {
-        // Just before the mount: what the path resolves to now (a link may have been placed since validation).
-        Core.HostPaths.EnsureAllowed(service, path);
-
-        if (Directory.Exists(path))
-        {
-            return;
-        }
-
-        try
-        {
-            // Each missing level is made 0750 explicitly: mkdir's mode is filtered by the umask.
-            var missing = new Stack<string>();
-            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
-            {
-                missing.Push(current);
-            }
-
-            while (missing.TryPop(out var directory))
-            {
-                Directory.CreateDirectory(directory, DirectoryMode);
-                File.SetUnixFileMode(directory, DirectoryMode);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
         }
     }
 

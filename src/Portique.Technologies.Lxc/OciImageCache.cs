@@ -128,7 +128,7 @@ internal sealed partial class OciImageCache : IDisposable
                 ["digest"] = digest,
                 ["pulled"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             };
-            await AtomicFile.WriteTextAsync(Path.Join(RefsDirectory, key + ".json"), record.ToJsonString(Indented), cancellationToken);
+            await AtomicFile.WriteTextAsync(Path.Join(RefsDirectory, key + ".json"), record.ToJsonString(Indented), AtomicFile.GroupReadableMode, cancellationToken);
             return digest;
         }
         finally
@@ -271,7 +271,7 @@ internal sealed partial class OciImageCache : IDisposable
             text.Append("\n[[registry]]\nlocation = \"").Append(host).Append("\"\ninsecure = true\n");
         }
 
-        await AtomicFile.WriteTextAsync(RegistriesConfiguration, text.ToString(), cancellationToken);
+        await AtomicFile.WriteTextAsync(RegistriesConfiguration, text.ToString(), AtomicFile.GroupReadableMode, cancellationToken);
     }
 
     private string BlobPath(string hex) => Path.Join(Layout, "blobs", "sha256", hex);

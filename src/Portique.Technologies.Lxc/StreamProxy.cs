@@ -140,7 +140,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         }
 
         System.IO.Directory.CreateDirectory(Directory);
-        await AtomicFile.WriteTextAsync(CandidatePath, text, cancellationToken);
+        await AtomicFile.WriteTextAsync(CandidatePath, text, AtomicFile.GroupReadableMode, cancellationToken);
         var test = await NginxAsync(["-t", "-q", "-c", CandidatePath], cancellationToken);
         File.Delete(CandidatePath);
         if (!test.Succeeded)
@@ -148,7 +148,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
             throw new RuntimeFailureException(Messages.ProxyRejected(test.Detail));
         }
 
-        await AtomicFile.WriteTextAsync(ConfigPath, text, cancellationToken);
+        await AtomicFile.WriteTextAsync(ConfigPath, text, AtomicFile.GroupReadableMode, cancellationToken);
         try
         {
             if (master is int pid)
@@ -164,7 +164,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         {
             if (previous is not null && FindMaster() is int still)
             {
-                await AtomicFile.WriteTextAsync(ConfigPath, previous, CancellationToken.None);
+                await AtomicFile.WriteTextAsync(ConfigPath, previous, AtomicFile.GroupReadableMode, CancellationToken.None);
                 await TryAsync(() => ReloadAsync(still, CancellationToken.None));
             }
 

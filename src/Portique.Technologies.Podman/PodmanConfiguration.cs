@@ -112,10 +112,7 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
             if (!File.Exists(path) || File.ReadAllText(path) != content)
             {
                 System.IO.Directory.CreateDirectory(Directory);
-                var temporary = path + ".tmp";
-                File.WriteAllText(temporary, content);
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-                File.Move(temporary, path, overwrite: true);
+                AtomicFile.WriteText(path, content, AtomicFile.PublicMode);
             }
 
             _written[path] = content;

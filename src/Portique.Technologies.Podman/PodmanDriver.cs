@@ -88,7 +88,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         }
         catch (RuntimeFailureException exception)
         {
-            return exception is PodmanMissingException ? exception.Message : Messages.NotAnswering(Options.Executable, exception.Message);
+            return exception is ToolMissingException ? exception.Message : Messages.NotAnswering(Options.Executable, exception.Message);
         }
     }
 
@@ -373,7 +373,7 @@ public sealed partial class PodmanDriver : IServiceDriver
                 }
             }
         }
-        catch (PodmanCommandException)
+        catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
         {
             throw new RuntimeFailureException(Messages.LogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
         }
@@ -409,11 +409,11 @@ public sealed partial class PodmanDriver : IServiceDriver
             {
                 yield break;
             }
-            catch (PodmanCommandException) when (cancellationToken.IsCancellationRequested)
+            catch (ToolFailureException exception) when (exception.CommandExitCode is not null && cancellationToken.IsCancellationRequested)
             {
                 yield break;
             }
-            catch (PodmanCommandException)
+            catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
             {
                 throw new RuntimeFailureException(Messages.LogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
             }

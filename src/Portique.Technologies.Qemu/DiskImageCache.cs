@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using CliWrap;
 using CliWrap.Buffered;
 using Portique.Core;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Qemu;
 
@@ -17,9 +18,6 @@ namespace Portique.Technologies.Qemu;
 /// </summary>
 internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOptions options, HttpClient http)
 {
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
-
     private const UnixFileMode ReadOnlyMode = UnixFileMode.UserRead | UnixFileMode.GroupRead;
 
     /// <summary>One download at a time per cached image: services sharing an image (fetched in parallel) wait for the first.</summary>
@@ -65,7 +63,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
                 return present;
             }
 
-            CreateDirectories(Path.GetDirectoryName(image)!);
+            HostDirectory.CreateMissing(Path.GetDirectoryName(image)!);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(options.DownloadTimeout);
             try
@@ -274,48 +272,12 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
         return format;
     }
 
-    private async Task<BufferedCommandResult> RunImgAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(options.ToolTimeout);
-        try
-        {
-            return await Cli.Wrap(options.QemuImgExecutable)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(limit.Token);
-        }
-        catch (Win32Exception exception)
-        {
-            throw new RuntimeFailureException(Messages.ToolMissing(options.QemuImgExecutable, exception.Message, "qemu-utils"), exception);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeFailureException(Messages.ToolTimedOut(options.QemuImgExecutable, options.ToolTimeout.TotalSeconds));
-        }
-    }
+    private Task<ToolResult> RunImgAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        Tool.RunAsync(options.QemuImgExecutable, arguments, options.ToolTimeout, QemuDriver.ToolMessages(options.QemuImgExecutable, "qemu-utils", options.ToolTimeout), cancellationToken);
 
     private static async Task WriteMetadataAsync(string image, ImageMetadata metadata, CancellationToken cancellationToken)
     {
-        var path = QemuLayout.ImageMetadataPath(image);
-        var temporary = path + ".new-" + Guid.NewGuid().ToString("N")[..8];
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(metadata, VmRecord.Json), cancellationToken);
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    internal static void CreateDirectories(string path)
-    {
-        var missing = new Stack<string>();
-        for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
-        {
-            missing.Push(current);
-        }
-
-        while (missing.TryPop(out var directory))
-        {
-            Directory.CreateDirectory(directory, DirectoryMode);
-            File.SetUnixFileMode(directory, DirectoryMode);
-        }
+        await AtomicFile.WriteTextAsync(QemuLayout.ImageMetadataPath(image), JsonSerializer.Serialize(metadata, VmRecord.Json), AtomicFile.PublicMode, cancellationToken);
     }
 
     private static string Status(HttpResponseMessage response) =>

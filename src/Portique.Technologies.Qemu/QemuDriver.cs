@@ -10,6 +10,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Qemu;
 
@@ -207,7 +208,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         try
         {
             DeleteDirectory(creating);
-            DiskImageCache.CreateDirectories(creating);
+            HostDirectory.CreateMissing(creating);
             var disk = QemuLayout.DiskPath(creating);
             var overlay = await RunToolAsync(
                 Options.QemuImgExecutable,
@@ -244,7 +245,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
         foreach (var volume in record.Volumes)
         {
-            EnsureHostDirectory(spec.Name, volume[0]);
+            HostDirectory.Ensure(spec.Name, volume[0], Messages.VolumeDirectoryFailed);
         }
 
         try
@@ -444,7 +445,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         var pidFile = _layout.PidFile(name);
         try
         {
-            DiskImageCache.CreateDirectories(_layout.RunDirectory);
+            HostDirectory.CreateMissing(_layout.RunDirectory);
             File.SetUnixFileMode(_layout.RunDirectory, PrivateDirectory);
             File.Delete(pidFile);
             File.Delete(qmp);
@@ -667,20 +668,20 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             }
         });
 
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromSeconds(20));
         try
         {
-            var result = await Cli.Wrap(Options.QemuSystemExecutable)
-                .WithArguments(["-nodefaults", "-no-user-config", "-display", "none", "-accel", "kvm", "-cpu", "host", "-m", "32", "-qmp", "stdio"])
-                .WithStandardInputPipe(commands)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(limit.Token);
+            var result = await Tool.RunAsync(
+                Options.QemuSystemExecutable,
+                ["-nodefaults", "-no-user-config", "-display", "none", "-accel", "kvm", "-cpu", "host", "-m", "32", "-qmp", "stdio"],
+                TimeSpan.FromSeconds(20),
+                ToolMessages(Options.QemuSystemExecutable, "qemu-system-x86", TimeSpan.FromSeconds(20)),
+                cancellationToken,
+                standardInput: commands);
             return result.StandardOutput.Split('\n').Any(line => line.Contains("\"status\": \"running\"", StringComparison.Ordinal));
         }
-        catch (Exception exception) when (exception is Win32Exception
-            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (ToolFailureException) when (!cancellationToken.IsCancellationRequested)
         {
+            // Not started or timed out: no KVM for us.
             return false;
         }
     }
@@ -764,21 +765,8 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         await WritePrivateAsync(QemuLayout.RecordPath(directory), JsonSerializer.Serialize(record, VmRecord.Json), cancellationToken);
 
     /// <summary>Written 0600 from the start (environment values may be secrets), atomically.</summary>
-    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var temporary = path + ".new";
-        await using (var stream = new FileStream(temporary, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = PrivateFile,
-        }))
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken) =>
+        AtomicFile.WriteTextAsync(path, content, PrivateFile, cancellationToken);
 
     private static void Move(string from, string to, string name)
     {
@@ -801,21 +789,6 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // Not there, or cannot be removed: a later create replaces it.
-        }
-    }
-
-    private static void EnsureHostDirectory(string service, string path)
-    {
-        // Just before the mount: what the path resolves to now (a link may have been placed since validation).
-        Core.HostPaths.EnsureAllowed(service, path);
-
-        try
-        {
-            DiskImageCache.CreateDirectories(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
         }
     }
 
@@ -898,24 +871,11 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     private static bool IsAbsoluteClean(string? path) => !string.IsNullOrEmpty(path) && path.StartsWith('/') && !path.Any(char.IsControl);
 
-    private async Task<BufferedCommandResult> RunToolAsync(string tool, string package, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Options.ToolTimeout);
-        try
-        {
-            return await Cli.Wrap(tool)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(limit.Token);
-        }
-        catch (Win32Exception exception)
-        {
-            throw new RuntimeFailureException(Messages.ToolMissing(tool, exception.Message, package), exception);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeFailureException(Messages.ToolTimedOut(tool, Options.ToolTimeout.TotalSeconds));
-        }
-    }
+    private Task<ToolResult> RunToolAsync(string tool, string package, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        Tool.RunAsync(tool, arguments, Options.ToolTimeout, ToolMessages(tool, package, Options.ToolTimeout), cancellationToken);
+
+    /// <summary>Qemu's wording: the tool's name (not the whole command) when it times out, the Debian package when it is missing.</summary>
+    internal static ToolMessages ToolMessages(string tool, string package, TimeSpan timeout) => new(
+        (_, _) => Messages.ToolTimedOut(tool, timeout.TotalSeconds),
+        (executable, reason) => Messages.ToolMissing(executable, reason, package));
 }

@@ -87,7 +87,7 @@ internal sealed class GitMirror(string gitExecutable, string directory, GitMirro
             "fetch", repository, ["--git-dir", Directory, "fetch", "--quiet", "--force", "--prune", "--no-auto-gc", "--", repository, .. RefSpecs], cancellationToken);
         if (fetch.Succeeded)
         {
-            await AtomicFile.WriteTextAsync(sourceFile, repository, cancellationToken);
+            await AtomicFile.WriteTextAsync(sourceFile, repository, AtomicFile.GroupReadableMode, cancellationToken);
             return null;
         }
 

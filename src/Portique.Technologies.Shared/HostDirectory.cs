@@ -22,21 +22,29 @@ internal static class HostDirectory
 
         try
         {
-            var missing = new Stack<string>();
-            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
-            {
-                missing.Push(current);
-            }
-
-            while (missing.TryPop(out var directory))
-            {
-                Directory.CreateDirectory(directory, Mode0750);
-                File.SetUnixFileMode(directory, Mode0750);
-            }
+            CreateMissing(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new Core.RuntimeFailureException(failed(path, service, exception.Message), exception);
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> and every missing parent, each 0750 whatever the umask (mkdir's mode is filtered by it).</summary>
+    /// <exception cref="IOException">A level cannot be created.</exception>
+    /// <exception cref="UnauthorizedAccessException">A level cannot be created.</exception>
+    public static void CreateMissing(string path)
+    {
+        var missing = new Stack<string>();
+        for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        {
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var directory))
+        {
+            Directory.CreateDirectory(directory, Mode0750);
+            File.SetUnixFileMode(directory, Mode0750);
         }
     }
 }

@@ -141,19 +141,7 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
                 System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            var path = PathOf(record.Name, aside);
-            var temporary = path + ".new";
-            using (var stream = new FileStream(temporary, new FileStreamOptions
-            {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Json)));
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.WriteText(PathOf(record.Name, aside), JsonSerializer.Serialize(record, Json), AtomicFile.PrivateMode);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

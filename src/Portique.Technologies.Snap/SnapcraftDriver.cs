@@ -184,25 +184,19 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
 
     private async Task<string?> CheckSnapcraftAsync(CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(TimeSpan.FromSeconds(30));
+        var messages = new ToolMessages(
+            (_, _) => Messages.SnapcraftFailed(Options.SnapcraftExecutable, Messages.TimedOut(30)),
+            (executable, reason) => Messages.SnapcraftMissing(executable, reason));
         try
         {
-            var result = await Cli.Wrap(Options.SnapcraftExecutable)
-                .WithArguments(["--version"])
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(limit.Token);
+            var result = await Tool.RunAsync(Options.SnapcraftExecutable, ["--version"], TimeSpan.FromSeconds(30), messages, cancellationToken);
             return result.ExitCode == 0
                 ? null
                 : Messages.SnapcraftFailed(Options.SnapcraftExecutable, Tool.LastLines(result.StandardError + "\n" + result.StandardOutput));
         }
-        catch (Win32Exception exception)
+        catch (ToolFailureException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return Messages.SnapcraftMissing(Options.SnapcraftExecutable, exception.Message);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Messages.SnapcraftFailed(Options.SnapcraftExecutable, Messages.TimedOut(30));
+            return exception.Message;
         }
     }
 
@@ -218,7 +212,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
         }
 
         progress.Report(Messages.Building(spec.Url, spec.Repository, commit[..12]));
-        CreateDirectories(build);
+        HostDirectory.CreateMissing(build);
         var source = Path.Join(build, "src-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -239,33 +233,26 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             }
 
             var output = new LastLines(20);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(Options.BuildTimeout);
-            CommandResult result;
-            try
+            var messages = new ToolMessages(
+                (_, _) => Messages.BuildFailed(spec.Url, commit[..12], Messages.TimedOut(Options.BuildTimeout.TotalSeconds), output.Text),
+                (executable, reason) => Messages.BuildImpossible(spec.Url, commit[..12], Messages.SnapcraftMissing(executable, reason)));
+            void Line(string line)
             {
-                result = await Cli.Wrap(Options.SnapcraftExecutable)
-                    .WithArguments(Options.SnapcraftArguments)
-                    .WithWorkingDirectory(source)
-                    .WithStandardOutputPipe(PipeTarget.ToDelegate(line => { output.Add(line); progress.Report(line); }))
-                    .WithStandardErrorPipe(PipeTarget.ToDelegate(line => { output.Add(line); progress.Report(line); }))
-                    .WithValidation(CommandResultValidation.None)
-                    .ExecuteAsync(limit.Token);
-            }
-            catch (Win32Exception exception)
-            {
-                throw new RuntimeFailureException(Messages.BuildImpossible(spec.Url, commit[..12], Messages.SnapcraftMissing(Options.SnapcraftExecutable, exception.Message)), exception);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new RuntimeFailureException(Messages.BuildFailed(spec.Url, commit[..12], Messages.TimedOut(Options.BuildTimeout.TotalSeconds), output.Text));
+                output.Add(line);
+                progress.Report(line);
             }
 
-            if (result.ExitCode != 0)
-            {
-                throw new RuntimeFailureException(Messages.BuildFailed(
+            (await Tool.RunAsync(
+                Options.SnapcraftExecutable,
+                Options.SnapcraftArguments,
+                Options.BuildTimeout,
+                messages,
+                cancellationToken,
+                workingDirectory: source,
+                standardOutputLine: Line,
+                standardErrorLine: Line))
+                .EnsureSucceeded(result => Messages.BuildFailed(
                     spec.Url, commit[..12], string.Create(CultureInfo.InvariantCulture, $"exit {result.ExitCode}"), output.Text));
-            }
 
             var built = Directory.GetFiles(source, "*.snap");
             var ours = built.Where(f => Path.GetFileName(f).StartsWith(spec.Url + "_", StringComparison.Ordinal)).ToArray();
@@ -305,20 +292,6 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             {
                 // A leftover source folder is only disk space; the build result above is what matters.
             }
-        }
-    }
-
-    private static void CreateDirectories(string path)
-    {
-        var missing = new Stack<string>();
-        for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
-        {
-            missing.Push(current);
-        }
-
-        while (missing.TryPop(out var directory))
-        {
-            Directory.CreateDirectory(directory, DirectoryMode);
         }
     }
 

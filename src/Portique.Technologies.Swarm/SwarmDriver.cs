@@ -692,13 +692,10 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     private void WriteAsideRecord(AsideRecord record)
     {
         var path = AsideRecordPath(record.Name);
-        var temporary = path + ".tmp";
         try
         {
             HostDirectory.Ensure(record.Name, AsideDirectory, Messages.VolumeDirectoryFailed);
-            File.WriteAllText(temporary, record.Serialize());
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.WriteText(path, record.Serialize(), AtomicFile.GroupReadableMode);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

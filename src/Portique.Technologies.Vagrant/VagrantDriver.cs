@@ -216,14 +216,14 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
         foreach (var volume in record.Volumes)
         {
-            EnsureHostDirectory(spec.Name, volume.HostPath);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
         }
 
         Directory.CreateDirectory(ProjectsDirectory, DirectoryMode);
         Directory.CreateDirectory(folder, DirectoryMode);
         try
         {
-            await AtomicFile.WriteTextAsync(Path.Join(folder, VagrantRecord.FileName), record.Serialize(), cancellationToken);
+            await AtomicFile.WriteTextAsync(Path.Join(folder, VagrantRecord.FileName), record.Serialize(), AtomicFile.GroupReadableMode, cancellationToken);
             await UpAsync(folder, record, cancellationToken);
             return await ObserveAsync(folder, record.Name, false, record, provider, cancellationToken);
         }
@@ -445,10 +445,10 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     /// <summary>Writes the Vagrantfile (and the environment file of box machines) for the folder's current name.</summary>
     private static async Task WriteProjectAsync(string folder, VagrantRecord record, CancellationToken cancellationToken)
     {
-        await AtomicFile.WriteTextAsync(Path.Join(folder, Vagrantfile.FileName), Vagrantfile.Render(record, Path.GetFileName(folder)), cancellationToken);
+        await AtomicFile.WriteTextAsync(Path.Join(folder, Vagrantfile.FileName), Vagrantfile.Render(record, Path.GetFileName(folder)), AtomicFile.GroupReadableMode, cancellationToken);
         if (record.Provider != VagrantProvider.Docker)
         {
-            await AtomicFile.WriteTextAsync(Path.Join(folder, "portique.env"), Vagrantfile.EnvironmentFile(record), cancellationToken);
+            await AtomicFile.WriteTextAsync(Path.Join(folder, "portique.env"), Vagrantfile.EnvironmentFile(record), AtomicFile.GroupReadableMode, cancellationToken);
         }
     }
 
@@ -839,37 +839,6 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
 
         return merged;
-    }
-
-    private static void EnsureHostDirectory(string service, string path)
-    {
-        // Just before the mount: what the path resolves to now (a link may have been placed since validation).
-        Core.HostPaths.EnsureAllowed(service, path);
-
-        if (Directory.Exists(path))
-        {
-            return;
-        }
-
-        try
-        {
-            // Each missing level is made 0750 explicitly: mkdir's mode is filtered by the umask.
-            var missing = new Stack<string>();
-            for (var current = Path.GetFullPath(path); !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
-            {
-                missing.Push(current);
-            }
-
-            while (missing.TryPop(out var directory))
-            {
-                Directory.CreateDirectory(directory, DirectoryMode);
-                File.SetUnixFileMode(directory, DirectoryMode);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.VolumeDirectoryFailed(path, service, exception.Message), exception);
-        }
     }
 
     /// <summary>The program's path: as given when it holds a slash, else looked up in PATH; null when absent.</summary>

@@ -79,7 +79,7 @@ public sealed class FileWriteSafetyTests
 
         await Assert.ThrowsAnyAsync<IOException>(() => Workspace.WriteAsync(workspace.RenderAll(workspace.Evaluate()), CancellationToken.None));
 
-        Assert.Empty(Directory.EnumerateFiles(sandbox.Temp.Root.Resolve("/etc/app"), "*.portique-tmp"));
+        Assert.Equal(["app.conf"], Directory.EnumerateFileSystemEntries(sandbox.Temp.Root.Resolve("/etc/app")).Select(Path.GetFileName));
     }
 
     [Fact]

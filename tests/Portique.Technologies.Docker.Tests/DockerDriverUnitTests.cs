@@ -1,7 +1,5 @@
-using System.Collections;
 using System.Globalization;
 using System.Net;
-using System.Resources;
 using Portique.Core;
 using Docker.DotNet;
 using Portique.Planning;
@@ -43,19 +41,4 @@ public sealed class DockerDriverUnitTests
         Assert.Equal("manifest unknown", DockerApiClient.EngineMessage(new DockerApiException(HttpStatusCode.NotFound, "{\"message\":\"manifest unknown\"}")));
         Assert.Equal("plain text", DockerApiClient.EngineMessage(new DockerApiException(HttpStatusCode.InternalServerError, "plain text\n")));
     }
-
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Docker.Resources.Messages", typeof(DockerDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
-    }
-
-    private static Dictionary<string, string> Read(ResourceSet? set) =>
-        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
 }

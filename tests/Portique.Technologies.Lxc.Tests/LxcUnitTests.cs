@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Resources;
 using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
@@ -178,27 +176,5 @@ public sealed class LxcUnitTests : IDisposable
         Assert.Contains("    server { listen 0.0.0.0:18080; proxy_pass 10.0.3.100:8080; }\n", text);
         Assert.Contains("    server { listen [::1]:18081; proxy_pass 10.0.3.101:80; }\n", text);
         Assert.Contains($"pid {_root.PathOf("proxy", "nginx.pid")};", text);
-    }
-
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english_with_the_same_placeholders()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Lxc.Resources.Messages", typeof(LxcDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(CultureInfo.GetCultureInfo("en"), createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        foreach (var (key, text) in french)
-        {
-            Assert.Equal(Placeholders(text), Placeholders(english[key]));
-            Assert.NotEqual(text, english[key]);
-        }
-
-        static Dictionary<string, string> Read(ResourceSet? set) =>
-            set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
-
-        static string[] Placeholders(string text) =>
-            System.Text.RegularExpressions.Regex.Matches(text, @"\{\d+\}").Select(m => m.Value).Distinct().Order().ToArray();
     }
 }

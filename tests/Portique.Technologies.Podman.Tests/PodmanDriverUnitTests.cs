@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Resources;
 using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
@@ -163,19 +161,4 @@ public sealed class PodmanDriverUnitTests
         Assert.Equal("/bin/sh", PodmanDriver.FindExecutable("sh", "/nonexistent:/bin"));
         Assert.Null(PodmanDriver.FindExecutable("sh", ""));
     }
-
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Podman.Resources.Messages", typeof(PodmanDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
-    }
-
-    private static Dictionary<string, string> Read(ResourceSet? set) =>
-        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
 }

@@ -1,8 +1,6 @@
-using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Resources;
 using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
@@ -286,21 +284,6 @@ public sealed class QemuUnitTests
 
         Assert.False(await driver.UseKvmAsync(CancellationToken.None));
     }
-
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Qemu.Resources.Messages", typeof(QemuDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
-    }
-
-    private static Dictionary<string, string> Read(ResourceSet? set) =>
-        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
 
     private static string After(IReadOnlyList<string> arguments, string option) => arguments[IndexOf(arguments, option) + 1];
 

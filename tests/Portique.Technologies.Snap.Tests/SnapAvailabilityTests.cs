@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Resources;
 using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
@@ -153,18 +151,6 @@ public sealed class SnapAvailabilityTests
         Assert.False(Directory.Exists(root.PathOf("var")));
     }
 
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Snap.Resources.Messages", typeof(SnapDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
-    }
-
     [Theory]
     [InlineData("latest/stable", true)]
     [InlineData("2.1/edge/hotfix", true)]
@@ -183,7 +169,4 @@ public sealed class SnapAvailabilityTests
     [InlineData("../etc", false)]
     public void Snap_names_follow_snapds_rule(string name, bool accepted) =>
         Assert.Equal(accepted, SnapEngine.IsSnapName(name));
-
-    private static Dictionary<string, string> Read(ResourceSet? set) =>
-        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
 }

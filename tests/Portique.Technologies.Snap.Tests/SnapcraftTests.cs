@@ -185,7 +185,7 @@ public sealed class SnapcraftTests : IAsyncLifetime, IDisposable
         await File.WriteAllTextAsync(failing, "#!/bin/sh\n[ \"$1\" = \"--version\" ] && exit 0\necho 'Failed to build part tool' >&2\nexit 1\n");
         File.SetUnixFileMode(failing, (UnixFileMode)0b111_101_101);
         using var failingDriver = Driver(failing);
-        var failed = await Assert.ThrowsAsync<RuntimeFailureException>(() => failingDriver.FetchAsync(Spec(), false, new RecordingProgress(), Ct));
+        var failed = await Assert.ThrowsAnyAsync<RuntimeFailureException>(() => failingDriver.FetchAsync(Spec(), false, new RecordingProgress(), Ct));
         Assert.Contains("Failed to build part tool", failed.Message);
         Assert.Contains("exit 1", failed.Message);
 

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Resources;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -127,19 +125,4 @@ public sealed class SwarmDriverUnitTests : IDisposable
         Assert.Equal(Path.Join(_root.Directory, "var/lib/portique/swarm/web.aside.json"), driver.AsideRecordPath("web"));
         Assert.Throws<InvalidInputException>(() => driver.AsideRecordPath("../etc"));
     }
-
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Swarm.Resources.Messages", typeof(SwarmDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(Localization.English, createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        Assert.All(french, entry => Assert.NotEqual(entry.Value, english[entry.Key]));
-    }
-
-    private static Dictionary<string, string> Read(ResourceSet? set) =>
-        set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
 }

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Resources;
 using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
@@ -187,27 +185,6 @@ public sealed class VagrantfileTests : IDisposable
         Assert.NotNull(read);
         Assert.Equal(record.Serialize(), read.Serialize());
         Assert.Contains("\"provider\": \"docker\"", record.Serialize());
-    }
-
-    [Fact]
-    public void Every_message_exists_in_french_and_in_english_with_the_same_placeholders()
-    {
-        var resources = new ResourceManager("Portique.Technologies.Vagrant.Resources.Messages", typeof(VagrantDriver).Assembly);
-        var french = Read(resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false));
-        var english = Read(resources.GetResourceSet(CultureInfo.GetCultureInfo("en"), createIfNotExists: true, tryParents: false));
-
-        Assert.NotEmpty(french);
-        Assert.Equal(french.Keys.Order(), english.Keys.Order());
-        foreach (var (key, text) in french)
-        {
-            Assert.Equal(Placeholders(text), Placeholders(english[key]));
-        }
-
-        static Dictionary<string, string> Read(ResourceSet? set) =>
-            set!.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
-
-        static string[] Placeholders(string text) =>
-            System.Text.RegularExpressions.Regex.Matches(text, @"\{\d+\}").Select(m => m.Value).Distinct().Order().ToArray();
     }
 
     [Fact]

@@ -71,62 +71,24 @@ public static class ConfigEolFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(values);
         var fullPath = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(fullPath)!;
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        var backupTemporary = temporary + ".bak";
         try
         {
             // Serialise first: if that fails, nothing on disk has been touched.
             var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(serialise is null ? values.ToJson() : serialise(values));
-            Directory.CreateDirectory(folder);
-            var options = new FileStreamOptions
+            AtomicFile.Write(fullPath, bytes, FileMode, temporary =>
             {
-                Mode = System.IO.FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = FileMode,
-            };
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
+                if (File.Exists(fullPath))
+                {
+                    // Written to a new file, then renamed over config.eol.bak: a link planted there is replaced, never written through.
+                    AtomicFile.Write(fullPath + ".bak", File.ReadAllBytes(fullPath), FileMode);
+                }
 
-            File.SetUnixFileMode(temporary, FileMode);
-            if (File.Exists(fullPath))
-            {
-                // Copied to a new file, then renamed over config.eol.bak: a link planted there is replaced, never written through.
-                File.Copy(fullPath, backupTemporary, overwrite: false);
-                File.SetUnixFileMode(backupTemporary, FileMode);
-                File.Move(backupTemporary, fullPath + ".bak", overwrite: true);
-            }
-
-            beforeReplace?.Invoke(temporary);
-            File.Move(temporary, fullPath, overwrite: true);
+                beforeReplace?.Invoke(temporary);
+            });
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or EncoderFallbackException)
         {
-            TryDelete(temporary);
-            TryDelete(backupTemporary);
             throw new RuntimeFailureException(Messages.ConfigEolUnwritable(fullPath, exception.Message), exception);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            TryDelete(backupTemporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The temporary file is hidden and named uniquely: a leftover harms nothing.
         }
     }
 }

@@ -63,23 +63,7 @@ public sealed class PasswordStore
         var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
         var line = string.Join('$', Scheme, Iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash)) + "\n";
 
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(folder);
-        var temporary = Path + ".portique-tmp";
-        using (var stream = new FileStream(temporary, new FileStreamOptions
-        {
-            Mode = System.IO.FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            UnixCreateMode = FileMode,
-        }))
-        {
-            stream.Write(Encoding.ASCII.GetBytes(line));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.SetUnixFileMode(temporary, FileMode);
-        File.Move(temporary, Path, overwrite: true);
+        AtomicFile.Write(Path, Encoding.ASCII.GetBytes(line), FileMode);
     }
 
     /// <summary>True when <paramref name="password"/> matches the stored hash (compared in constant time); false when none is stored.</summary>

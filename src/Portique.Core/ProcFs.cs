@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Portique.Frontend.Nginx;
+namespace Portique.Core;
 
 /// <summary>One nginx worker of a master; <see cref="ShuttingDown"/> for a worker finishing after a reload.</summary>
-internal sealed record NginxWorker(int Pid, bool ShuttingDown);
+public sealed record NginxWorker(int Pid, bool ShuttingDown);
 
-/// <summary>The little of <c>/proc</c> the adapter needs: is a pid alive, what is its title, who are its children.</summary>
-internal static class ProcFs
+/// <summary>The little of <c>/proc</c> the nginx adapters (frontend, lxc port proxy) need: is a pid alive, what is its title, who are its children.</summary>
+public static class ProcFs
 {
     public static bool IsAlive(int pid)
     {
@@ -28,7 +28,8 @@ internal static class ProcFs
         }
     }
 
-    public static IReadOnlyList<NginxWorker> Workers(int master)
+    /// <summary>The live nginx workers of <paramref name="master"/>, and whether each is finishing after a reload.</summary>
+    public static IReadOnlyList<NginxWorker> NginxWorkers(int master)
     {
         var workers = new List<NginxWorker>();
         foreach (var child in Children(master))
@@ -43,6 +44,7 @@ internal static class ProcFs
         return workers;
     }
 
+    /// <summary>The pids whose parent is <paramref name="parent"/>, zombies included.</summary>
     public static IReadOnlyList<int> Children(int parent)
     {
         var children = new List<int>();
