@@ -104,7 +104,8 @@ public sealed class QemuVmTests(QemuVmFixture fixture)
         Assert.Equal(fixture.Created.ArtifactId, listed.ArtifactId);
         Assert.StartsWith("sha256:", listed.ArtifactId);
         Assert.Equal("guest.img:v1", listed.Version);
-        Assert.Equal(EngineHealth.Running, await fixture.Driver.CheckHealthAsync(listed, Ct));
+        // One look, as the lifecycle kernel takes it: qemu is up and the forwarded port answers HTTP, so the VM is healthy.
+        Assert.Equal(EngineHealth.Healthy, await fixture.Driver.CheckHealthAsync(listed, Ct));
         Assert.Null(await fixture.Driver.FindForeignHolderAsync("web", Ct));
 
         var folder = fixture.Driver.StateDirectory("web");
