@@ -274,7 +274,14 @@ public sealed partial class PodmanDriver : IServiceDriver
                 if (!clone.Succeeded)
                 {
                     // The clone exists but the looping original could not be destroyed in the same breath: remove it now.
+                    // Caught between two restarts, podman 4.3 may refuse ("container state improper"): try a few times.
                     var removed = await Cli.RunAsync(["rm", "--force", "--time", "0", container.Id], Options.CommandTimeout, cancellationToken);
+                    for (var attempt = 1; attempt < 10 && !removed.Succeeded && !removed.SaysMissing; attempt++)
+                    {
+                        await Task.Delay(Options.StopSettle / 2, cancellationToken);
+                        removed = await Cli.RunAsync(["rm", "--force", "--time", "0", container.Id], Options.CommandTimeout, cancellationToken);
+                    }
+
                     if (!removed.Succeeded && !removed.SaysMissing)
                     {
                         throw new RuntimeFailureException(Messages.StopFailed(current, removed.Error));
