@@ -16,6 +16,9 @@ public static partial class DesiredStateBuilder
 {
     public const string CountVariable = "nombre_conteneur";
 
+    /// <summary><c>conteneurN_delai_arret</c>'s default, the engines' own stop timeout.</summary>
+    private const long DefaultStopTimeoutSeconds = 10;
+
     /// <summary>Dictionaries that declare each container by hand never declare more than this.</summary>
     private const int MaxUnrepeatedCount = 1000;
 
@@ -86,6 +89,10 @@ public static partial class DesiredStateBuilder
 
         var environment = Items(configuration, Var("environnement"));
         var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
+        // The default (10 s, or a dictionary without the variable) stays out of the spec: existing hashes do not change.
+        var stopTimeout = Number(configuration, Var("delai_arret")) is long seconds and >= 1 and <= 600 and not DefaultStopTimeoutSeconds
+            ? (int?)seconds
+            : null;
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
@@ -101,6 +108,7 @@ public static partial class DesiredStateBuilder
             Environment = environment,
             KeepPrefix = keepPrefix,
             PublishAddress = publishAddress,
+            StopTimeoutSeconds = stopTimeout,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
         };
     }

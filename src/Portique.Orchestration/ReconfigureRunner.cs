@@ -77,15 +77,17 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
         await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken).ConfigureAwait(false);
-        var (_, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+        // Observed and planned once: the preflight's plan is the one applied (the hooks below run on the host, not on
+        // the engines' instances), so a run that changes nothing asks each engine for one list only.
+        var (plan, problems, planWarnings) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {
             throw new PreflightException(problems);
         }
 
-        foreach (var warning in report.Warnings)
+        foreach (var warning in report.Warnings.Select(w => w.ToString()).Concat(planWarnings))
         {
-            progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
+            progress.Report(new ReconcileEvent(EventKind.Warning, null, warning));
         }
 
         var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepHook(hook))));
@@ -102,7 +104,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling()));
-        var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
+        var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend()));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();

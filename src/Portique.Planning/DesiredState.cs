@@ -43,6 +43,12 @@ public sealed record ServiceSpec
     /// <summary>What only this spec's technology has (swarm's replicas...), or null: see <see cref="TechnologySettings"/>.</summary>
     public TechnologySettings? Settings { get; init; }
 
+    /// <summary>
+    /// Seconds a stop leaves the service before it is killed (<c>conteneurN_delai_arret</c>); null: the engine's
+    /// default (<see cref="LifecycleOptions.StopTimeout"/>, 10 s), and then absent from the canonical form.
+    /// </summary>
+    public int? StopTimeoutSeconds { get; init; }
+
     /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
     public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;
 

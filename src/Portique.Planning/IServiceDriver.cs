@@ -45,6 +45,14 @@ public interface IServiceDriver
     /// </summary>
     Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The artifacts already present locally for <paramref name="specs"/>, by service name, found in one call where the
+    /// engine allows (docker: one image list). A service missing from the answer is decided by <see cref="FetchAsync"/>;
+    /// the default knows none. Lets a run that changes nothing avoid one engine call per kept service.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
     /// <summary>Creates and starts the instance named <c>spec.Name</c> from the fetched artifact, labelled as owned.</summary>
     Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken);
 

@@ -183,8 +183,14 @@ internal sealed record SpecDocument
     [SpecField("mountpoint_out/mountpoint_in")]
     public IReadOnlyList<string[]> Volumes { get; init; } = [];
 
+    /// <summary>Newer than the hash rule: absent when null, so a service at the default keeps its hash.</summary>
+    [JsonPropertyName("stop_timeout")]
+    [SpecField("delai_arret")]
+    public int? StopTimeout { get; init; }
+
     public static SpecDocument From(ServiceSpec spec) => new()
     {
+        StopTimeout = spec.StopTimeoutSeconds,
         Environment = spec.Environment,
         Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
         PublishAddress = spec.PublishAddress,
@@ -218,6 +224,7 @@ internal sealed record SpecDocument
             KeepPrefix = false,
             PublishAddress = PublishAddress ?? "",
             Settings = settings,
+            StopTimeoutSeconds = StopTimeout,
         };
     }
 }

@@ -70,20 +70,38 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) =>
         await _api.ProbeAsync((client, ct) => client.System.PingAsync(ct), Options.PingTimeout, cancellationToken);
 
+    /// <summary>
+    /// One list call: the labels carry the name, technology, spec hash and spec; the list gives state, image id and the
+    /// published ports of running containers (a stopped one's ports are its recorded spec's). No inspect per container.
+    /// </summary>
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {
         var listed = await _api.Containers.ListByLabelAsync(Labels.Root, Root.Directory, cancellationToken);
-        var owned = new List<ObservedService>();
-        foreach (var container in listed.Where(c => IsOwned(c.Labels)).OrderBy(c => c.Created))
+        return listed.Where(c => IsOwned(c.Labels)).OrderBy(c => c.Created).Select(ToObserved).ToList();
+    }
+
+    /// <summary>The images already tagged for the docker services (not docker+git: its tag follows a git ref), in one list call.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        var references = specs.Where(s => s.Technology == Technology.Docker)
+            .ToDictionary(s => s.Name, s => string.IsNullOrEmpty(s.Tag) ? ImageReference(s) + ":latest" : ImageReference(s), StringComparer.Ordinal);
+        if (references.Count == 0)
         {
-            var inspected = await _api.Containers.TryInspectAsync(container.ID, cancellationToken);
-            if (inspected is not null && IsOwned(inspected.Config?.Labels))
+            return new Dictionary<string, string>();
+        }
+
+        var images = await _api.Images.ListByReferencesAsync(references.Values.Distinct(StringComparer.Ordinal), m => Messages.InspectImageFailed(string.Join(", ", references.Values), m), cancellationToken);
+        var byTag = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            foreach (var tag in image.RepoTags ?? [])
             {
-                owned.Add(ToObserved(inspected));
+                byTag[tag] = image.ID;
             }
         }
 
-        return owned;
+        return references.Where(r => byTag.ContainsKey(r.Value)).ToDictionary(r => r.Key, r => byTag[r.Value], StringComparer.Ordinal);
     }
 
     public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
@@ -137,6 +155,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             Name = spec.Name,
             Image = image.ID,
             Env = spec.Environment.ToList(),
+            // `docker stop` by hand waits as long as Portique does.
+            StopTimeout = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             Labels = new Dictionary<string, string>
             {
                 [Labels.Root] = Root.Directory,
@@ -170,6 +190,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
                             .ToList(),
                         StringComparer.Ordinal),
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
+                // docker-init as PID 1: it forwards SIGTERM, so a process that ignores signals as PID 1 still stops at once.
+                Init = true,
             },
         };
 
@@ -202,7 +224,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(instance);
         var container = await ResolveOwnedAsync(instance, cancellationToken);
-        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeout, m => Messages.StopFailed(ContainerName(container), m), cancellationToken);
+        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeoutOf(instance), m => Messages.StopFailed(ContainerName(container), m), cancellationToken);
     }
 
     /// <summary>Renames the container <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
@@ -554,6 +576,42 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         }
 
         return ports.OrderBy(p => p.HostPort).ToArray();
+    }
+
+    private static ObservedService ToObserved(ContainerListResponse container)
+    {
+        var labels = container.Labels ?? new Dictionary<string, string>();
+        var containerName = container.Names?.FirstOrDefault()?.TrimStart('/') ?? "";
+        var technology = labels.TryGetValue(Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+            ? parsed
+            : Technology.Docker;
+        var asideOf = ServiceLifecycle.IsAsideName(containerName, out var service);
+        var name = labels.TryGetValue(Labels.Name, out var labelled) && !string.IsNullOrEmpty(labelled) ? labelled : service;
+        var json = labels.TryGetValue(Labels.Spec, out var spec) ? spec : null;
+        PortMapping[] ports = (container.Ports ?? [])
+            .Where(p => p.PublicPort is > 0)
+            .Select(p => new PortMapping(p.PublicPort!.Value, p.PrivatePort))
+            .Distinct()
+            .OrderBy(p => p.HostPort)
+            .ToArray();
+        if (ports.Length == 0 && SpecSchema.TryParse(json, name, 0) is { } recorded)
+        {
+            ports = [.. recorded.Ports.OrderBy(p => p.HostPort)];
+        }
+
+        return new ObservedService
+        {
+            Name = name,
+            Technology = technology,
+            State = container.State == "running" ? InstanceState.Running : InstanceState.Stopped,
+            SpecHash = labels.TryGetValue(Labels.SpecHash, out var hash) ? hash : null,
+            SpecJson = json,
+            IsAside = asideOf,
+            Ports = ports,
+            InstanceId = container.ID,
+            ArtifactId = container.ImageID,
+            Version = labels.TryGetValue(Labels.Version, out var version) ? version : container.Image,
+        };
     }
 
     private static EngineHealth Health(ContainerInspectResponse container) => DockerInspect.Health(container);

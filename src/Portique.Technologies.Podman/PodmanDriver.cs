@@ -239,7 +239,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         Configure();
         var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = container.Name;
-        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeout), container.Id], m => Messages.StopFailed(current, m), cancellationToken);
+        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeoutOf(instance)), container.Id], m => Messages.StopFailed(current, m), cancellationToken);
         var stopped = await InspectOwnedAsync(container.Id, current, cancellationToken);
         await Task.Delay(Options.StopSettle, cancellationToken);
         var settled = await InspectOwnedAsync(container.Id, current, cancellationToken);
@@ -445,6 +445,12 @@ public sealed partial class PodmanDriver : IServiceDriver
     internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root)
     {
         var arguments = new List<string> { "create", "--name", spec.Name, "--restart", RestartPolicy, "--pull", "never" };
+        if (spec.StopTimeoutSeconds is int stopTimeout)
+        {
+            // `podman stop` by hand waits as long as Portique does.
+            arguments.AddRange(["--stop-timeout", stopTimeout.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [DockerDriver.Labels.Root] = root,

@@ -119,6 +119,19 @@ internal sealed class DockerImageOperations(DockerApiClient api)
             describe,
             cancellationToken);
 
+    /// <summary>The images tagged with any of <paramref name="references"/> (name:tag), in one list call.</summary>
+    public Task<IList<ImagesListResponse>> ListByReferencesAsync(
+        IEnumerable<string> references, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        var filter = references.ToDictionary(r => r, _ => true, StringComparer.Ordinal);
+        return api.CallAsync(
+            (client, ct) => client.Images.ListImagesAsync(
+                new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = filter } },
+                ct),
+            describe,
+            cancellationToken);
+    }
+
     /// <summary>The images carrying every label of <paramref name="labels"/> (key=value).</summary>
     public Task<IList<ImagesListResponse>> ListByLabelsAsync(
         IReadOnlyDictionary<string, string> labels, Func<string, string> describe, CancellationToken cancellationToken) =>
