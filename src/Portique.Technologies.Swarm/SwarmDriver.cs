@@ -484,7 +484,10 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
                 // Structured mounts: no "host:container" string to split.
                 Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath }).ToList(),
-                StopGracePeriod = Options.StopTimeout,
+                StopGracePeriod = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.StopTimeout,
+
+                // docker-init as PID 1, as for docker containers: SIGTERM is honoured, a task stops without waiting for the grace period.
+                Init = true,
             },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
         },
