@@ -28,7 +28,8 @@ internal static class EoleMessages
 
     internal static string RegexInvalid(string pattern) => Format(nameof(RegexInvalid), Messages.Shown(pattern));
 
-    internal static string RegexMismatch(string value, string message) => Format(nameof(RegexMismatch), value, Messages.Shown(message));
+    /// <summary>The dictionary's <c>err_msg</c> is shown whole (control characters escaped), as EOLE shows it.</summary>
+    internal static string RegexMismatch(string value, string message) => Format(nameof(RegexMismatch), value, Messages.Shown(message, int.MaxValue));
 
     internal static string MustDiffer(string value, string other) => Format(nameof(MustDiffer), value, other);
 
