@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using CliWrap;
 using CliWrap.Buffered;
 using Portique.TestSupport;
@@ -53,5 +54,20 @@ public sealed class EoleRealServerTests : IDisposable
         {
             Assert.Equal(eole[file.Source], File.ReadAllText(temp.Root.Resolve(file.Name)));
         }
+    }
+
+    [Fact]
+    public async Task Set_on_a_real_amon_servers_config_eol_changes_that_value_only_and_keeps_every_other_as_eole_wrote_it()
+    {
+        var before = JsonNode.Parse(await File.ReadAllTextAsync(temp.Root.ConfigEol))!.AsObject();
+
+        await PortiqueAsync("set", "nom_machine=a-clg-0654u");
+
+        var after = JsonNode.Parse(await File.ReadAllTextAsync(temp.Root.ConfigEol))!.AsObject();
+        Assert.Equal(277, after.Count);
+        Assert.Equal("a-clg-0654u", (string?)after["nom_machine"]!["val"]);
+        Assert.Equal(
+            before.Where(e => e.Key != "nom_machine").Select(e => e.Key + "=" + e.Value!.ToJsonString()),
+            after.Where(e => e.Key != "nom_machine").Select(e => e.Key + "=" + e.Value!.ToJsonString()));
     }
 }
