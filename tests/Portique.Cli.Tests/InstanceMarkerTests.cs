@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Portique.Frontend.Nginx;
+using Portique.Orchestration;
 using Portique.TestSupport;
 
 namespace Portique.Cli.Tests;
@@ -36,14 +37,32 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Instance_leaves_eoles_empty_instance_marker_which_is_instanciate_then_reads()
     {
+        // An EOLE server's layout: an EOLE dictionary using EOLE's is_instanciate, Portique's own in Portique's folder.
+        foreach (var folder in new[] { "dicos", "distrib" })
+        {
+            var target = root.Root.Resolve("/usr/share/portique/" + folder);
+            Directory.CreateDirectory(target);
+            foreach (var file in Directory.GetFiles(Path.Join(Workspace.DefaultShippedDirectory, folder)))
+            {
+                File.Copy(file, Path.Join(target, Path.GetFileName(file)));
+            }
+        }
+
+        Directory.CreateDirectory(root.Root.DictionariesDirectory);
+        await File.WriteAllTextAsync(
+            Path.Join(root.Root.DictionariesDirectory, "90_instance.xml"),
+            "<creole><variables><family name='general'><variable name='serveur_instancie' hidden='True'/></family></variables>"
+            + "<constraints><auto name='is_instanciate' target='serveur_instancie'/></constraints></creole>");
         Assert.Equal(0, (await ConfigureAsync()).Code);
         Assert.False(File.Exists(Marker));
+        Assert.Equal("non", (await RunAsync("get", "serveur_instancie")).Output.Trim());
 
         var (code, output, error) = await RunAsync("instance");
 
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         Assert.True(File.Exists(Marker));
         Assert.Equal(0, new FileInfo(Marker).Length);
+        Assert.Equal("oui", (await RunAsync("get", "serveur_instancie")).Output.Trim());
     }
 
     [Fact]
