@@ -9,7 +9,8 @@ public enum ReconfigureMode
 {
     /// <summary>
     /// First set-up (EOLE's <c>instance</c>): once it succeeds, leaves EOLE's marker <c>/etc/eole/.instance</c> under the root
-    /// (an empty file, as EOLE's <c>instance</c> does), which <c>is_instanciate</c> and <c>auto_frozen_if_in</c> read.
+    /// (an empty file, as EOLE's <c>instance</c> does), which <c>is_instanciate</c> and <c>auto_frozen_if_in</c> read; not where
+    /// EOLE's Creole is installed, whose own <c>instance</c> writes it.
     /// </summary>
     Instance,
 
@@ -132,11 +133,15 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
     }
 
-    /// <summary>EOLE's marker of an instantiated server: an empty <c>/etc/eole/.instance</c>, written once (a later <c>instance</c> keeps it).</summary>
+    /// <summary>
+    /// EOLE's marker of an instantiated server: an empty <c>/etc/eole/.instance</c>, written once (a later <c>instance</c> keeps it).
+    /// Where EOLE's Creole is installed the marker is EOLE's own <c>instance</c>'s to write (it tells EOLE its one-time steps
+    /// are done): Portique only reads it there.
+    /// </summary>
     private async Task MarkInstantiatedAsync(CancellationToken cancellationToken)
     {
         var marker = workspace.Root.Resolve(Configuration.EoleHost.InstanceMarker);
-        if (File.Exists(marker))
+        if (workspace.EoleFolder is not null || File.Exists(marker))
         {
             return;
         }

@@ -34,10 +34,12 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
             .. assignments,
         ]);
 
-    [Fact]
-    public async Task Instance_leaves_eoles_empty_instance_marker_which_is_instanciate_then_reads()
+    /// <summary>
+    /// EOLE's layout: an EOLE dictionary using EOLE's <c>is_instanciate</c>, Portique's own dictionaries in Portique's folder; with
+    /// EOLE's Creole installed (<c>/usr/bin/CreoleGet</c>) when <paramref name="creole"/>.
+    /// </summary>
+    private async Task LayOutEoleAsync(bool creole)
     {
-        // An EOLE server's layout: an EOLE dictionary using EOLE's is_instanciate, Portique's own in Portique's folder.
         foreach (var folder in new[] { "dicos", "distrib" })
         {
             var target = root.Root.Resolve("/usr/share/portique/" + folder);
@@ -53,6 +55,17 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
             Path.Join(root.Root.DictionariesDirectory, "90_instance.xml"),
             "<creole><variables><family name='general'><variable name='serveur_instancie' hidden='True'/></family></variables>"
             + "<constraints><auto name='is_instanciate' target='serveur_instancie'/></constraints></creole>");
+        if (creole)
+        {
+            Directory.CreateDirectory(root.Root.Resolve("/usr/bin"));
+            await File.WriteAllTextAsync(root.Root.Resolve(Workspace.EoleCreoleMarker), "");
+        }
+    }
+
+    [Fact]
+    public async Task Instance_leaves_eoles_empty_instance_marker_which_is_instanciate_then_reads()
+    {
+        await LayOutEoleAsync(creole: false);
         Assert.Equal(0, (await ConfigureAsync()).Code);
         Assert.False(File.Exists(Marker));
         Assert.Equal("non", (await RunAsync("get", "serveur_instancie")).Output.Trim());
@@ -63,6 +76,19 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
         Assert.True(File.Exists(Marker));
         Assert.Equal(0, new FileInfo(Marker).Length);
         Assert.Equal("oui", (await RunAsync("get", "serveur_instancie")).Output.Trim());
+    }
+
+    [Fact]
+    public async Task Where_eoles_creole_is_installed_the_marker_is_left_to_eoles_own_instance()
+    {
+        await LayOutEoleAsync(creole: true);
+        Assert.Equal(0, (await ConfigureAsync()).Code);
+
+        var (code, output, error) = await RunAsync("instance");
+
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.False(File.Exists(Marker));
+        Assert.Equal("non", (await RunAsync("get", "serveur_instancie")).Output.Trim());
     }
 
     [Fact]
