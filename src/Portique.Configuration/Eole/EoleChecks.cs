@@ -55,11 +55,11 @@ internal static class EoleChecks
                 try
                 {
                     var match = Regex.Match(item, pattern, RegexOptions.CultureInvariant, RegexTimeout);
-                    return match.Success && match.Index == 0 ? null : EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax"));
+                    return match.Success && match.Index == 0 ? null : EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax", int.MaxValue));
                 }
                 catch (RegexMatchTimeoutException)
                 {
-                    return EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax"));
+                    return EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax", int.MaxValue));
                 }
 
             case "valid_differ" or "valid_not_equal":
