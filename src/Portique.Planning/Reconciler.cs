@@ -187,7 +187,7 @@ public sealed class Reconciler
                     var action = plan.Actions[index];
                     var outcome = action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
                         && local.TryGetValue(action.Name, out var present) && present == running
-                        ? Outcome(action, true, Messages.Unchanged())
+                        ? Outcome(action, true, Messages.Unchanged)
                         : await ExecuteAsync(action, refresh, progress, token).ConfigureAwait(false);
                     outcomes[index] = outcome;
                     progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
