@@ -67,8 +67,9 @@ done
 
 seconds() { local start; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; echo "$(date +%s.%N) - $start" | bc; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-median_of() { local runs=() _; for _ in $(seq 1 "$reps"); do runs+=("$(seconds "$@")"); done; median "${runs[@]}"; }
-ratio() { echo "scale=2; $1 / $2" | bc; }
+median_of() { local runs=() _; for _ in $(seq 1 "$reps"); do runs+=("$(seconds "$@")"); done; round "$(median "${runs[@]}")"; }
+ratio() { LC_ALL=C printf '%.2f' "$(echo "scale=3; $1 / $2" | bc)"; }
+round() { LC_ALL=C printf '%.2f' "$1"; }
 per_service_ms() { echo "scale=1; 1000 * $1 / $2" | bc; }
 compose() { (cd "$work" && docker-compose -p "$project" "$@"); }
 scale_compose() { (cd "$work/scale" && docker-compose -p "$scale_project" "$@"); }
@@ -84,7 +85,7 @@ counted() {
     inspects=$(grep -cE ' /(containers|images|networks|volumes)/[^/]+/json$' "$calls" || true)
     echo "$total ($lists list, $inspects inspect)"
 }
-row() { echo "| $* |" >>"$work/table"; }
+row() { { printf '| %s ' "$@"; echo '|'; } >>"$work/table"; }
 
 # ---------------------------------------------------------------- 20 services, one port and one volume each
 assignments=("nombre_conteneur=$services" "frontal_port_http=$http_port" "frontal_port_https=$https_port")
@@ -99,8 +100,8 @@ done
 portique set "${assignments[@]}" >/dev/null
 
 echo "20 services: first apply" >&2
-first_p=$(seconds portique instance)
-first_c=$(seconds compose up -d)
+first_p=$(round "$(seconds portique instance)")
+first_c=$(round "$(seconds compose up -d)")
 echo "20 services: no-op, plan, status ($reps runs each)" >&2
 noop_p=$(median_of portique reconfigure)
 noop_c=$(median_of compose up -d)
@@ -132,11 +133,11 @@ touch "$stop"
 ) &
 load=$!
 sleep 1
-change_p=$(seconds portique reconfigure)
+change_p=$(round "$(seconds portique reconfigure)")
 rm -f "$stop"
 wait "$load"
 read -r load_ok load_failed <"$work/load.result"
-change_c=$(seconds compose up -d)
+change_c=$(round "$(seconds compose up -d)")
 recreated_p=$(comm -13 <(echo "$before_p") <(ids "label=portique.root=$root") | grep -c . || true)
 recreated_c=$(comm -13 <(echo "$before_c") <(ids "label=com.docker.compose.project=$project") | grep -c . || true)
 
@@ -151,7 +152,7 @@ for n in $(seq 1 100); do
 done
 portique_in "$valid_root" set "${valid[@]}" >/dev/null
 echo "validate, 100 containers" >&2
-validate_p=$(median_of portique_in "$valid_root" validate)
+validate_p=$(median_of portique_in "$valid_root" validate)  # seconds, 2 decimals
 validate_c=$(median_of bash -c "cd '$work/valid' && docker-compose config -q")
 
 {
