@@ -243,8 +243,6 @@ public class LifecycleTests
 
         public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public IAsyncEnumerable<string> FollowLogsAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }
