@@ -57,11 +57,11 @@ public static partial class DesiredStateBuilder
         var technology = Technology.Docker;
         if (typeText.Length == 0)
         {
-            problems.Add(Diagnostic.Missing(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            problems.Add(Diagnostic.Missing(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
         }
         else if (!TechnologyNames.TryParse(typeText, out technology))
         {
-            problems.Add(new Diagnostic(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            problems.Add(new Diagnostic(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
         }
 
         var url = Text(configuration, Var("url")) ?? "";
@@ -81,7 +81,7 @@ public static partial class DesiredStateBuilder
         if (!module.AllowsVolumes(technology) && volumes.Length > 0)
         {
             // Strict confinement: a snap writes only $SNAP_DATA / $SNAP_COMMON, no host folder can be bound.
-            problems.Add(new Diagnostic(Var("mountpoint_out"), Messages.SnapNoVolumes()));
+            problems.Add(new Diagnostic(Var("mountpoint_out"), Messages.SnapNoVolumes));
         }
 
         var environment = Items(configuration, Var("environnement"));
@@ -125,12 +125,12 @@ public static partial class DesiredStateBuilder
                 case Presence.NotUsed:
                     if (value.Length > 0)
                     {
-                        problems.Add(new Diagnostic(Var(suffix), Messages.RepositoryNotUsed(value, technology.Name())));
+                        problems.Add(new Diagnostic(Var(suffix), Messages.FormatRepositoryNotUsed(value, technology.Name())));
                     }
 
                     continue;
                 case Presence.Required when value.Length == 0:
-                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.RequiredFor(technology.Name())));
+                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.FormatRequiredFor(technology.Name())));
                     continue;
                 case Presence.Optional when value.Length == 0:
                     continue;
@@ -167,15 +167,15 @@ public static partial class DesiredStateBuilder
 
     private static string Complaint(ValueKind kind, string value) => kind switch
     {
-        ValueKind.ImageName => Messages.BadImageName(value),
-        ValueKind.ImageTag => Messages.BadTag(value),
-        ValueKind.Registry => Messages.BadRegistry(value),
-        ValueKind.GitUrl => Messages.BadGitUrl(value),
-        ValueKind.GitRef => Messages.BadGitRef(value),
-        ValueKind.DiskImage => Messages.BadDiskImage(value),
-        ValueKind.HttpUrl => Messages.BadDownloadUrl(value),
-        ValueKind.SnapName => Messages.BadSnapName(value),
-        ValueKind.SnapChannel => Messages.BadSnapChannel(value),
+        ValueKind.ImageName => Messages.FormatBadImageName(value),
+        ValueKind.ImageTag => Messages.FormatBadTag(value),
+        ValueKind.Registry => Messages.FormatBadRegistry(value),
+        ValueKind.GitUrl => Messages.FormatBadGitUrl(value),
+        ValueKind.GitRef => Messages.FormatBadGitRef(value),
+        ValueKind.DiskImage => Messages.FormatBadDiskImage(value),
+        ValueKind.HttpUrl => Messages.FormatBadDownloadUrl(value),
+        ValueKind.SnapName => Messages.FormatBadSnapName(value),
+        ValueKind.SnapChannel => Messages.FormatBadSnapChannel(value),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -200,7 +200,7 @@ public static partial class DesiredStateBuilder
                 if (frontend.TryGetValue(port, out var other))
                 {
                     // One port cannot serve both plain http and TLS: nginx would start, and answer one of them wrongly.
-                    problems.Add(new Diagnostic(variable, Messages.FrontendPortsEqual(port, other)));
+                    problems.Add(new Diagnostic(variable, Messages.FormatFrontendPortsEqual(port, other)));
                 }
 
                 frontend[port] = variable;
@@ -215,7 +215,7 @@ public static partial class DesiredStateBuilder
             }
             else if (names.TryGetValue(service.Name, out var other))
             {
-                problems.Add(new Diagnostic($"conteneur{service.Index}_name", Messages.DuplicateName(service.Name, $"conteneur{other}_name")));
+                problems.Add(new Diagnostic($"conteneur{service.Index}_name", Messages.FormatDuplicateName(service.Name, $"conteneur{other}_name")));
             }
             else
             {
@@ -227,7 +227,7 @@ public static partial class DesiredStateBuilder
                 var subject = $"conteneur{service.Index}_port_out";
                 if (ports.TryGetValue(port.HostPort, out var holder))
                 {
-                    problems.Add(new Diagnostic(subject, Messages.DuplicateHostPort(port.HostPort, holder)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatDuplicateHostPort(port.HostPort, holder)));
                 }
                 else
                 {
@@ -236,7 +236,7 @@ public static partial class DesiredStateBuilder
 
                 if (frontend.TryGetValue(port.HostPort, out var frontendVariable))
                 {
-                    problems.Add(new Diagnostic(subject, Messages.FrontendPort(port.HostPort, frontendVariable)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatFrontendPort(port.HostPort, frontendVariable)));
                 }
             }
 
@@ -245,7 +245,7 @@ public static partial class DesiredStateBuilder
                 var subject = $"conteneur{service.Index}_mountpoint_out";
                 if (paths.TryGetValue(volume.HostPath, out var holder))
                 {
-                    problems.Add(new Diagnostic(subject, Messages.DuplicateHostPath(volume.HostPath, holder)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatDuplicateHostPath(volume.HostPath, holder)));
                 }
                 else
                 {
@@ -266,11 +266,11 @@ public static partial class DesiredStateBuilder
             var s = i < slaves.Count ? slaves[i] : "";
             if (m.Length == 0)
             {
-                problems.Add(Diagnostic.Missing(master, Messages.RowMissing(i + 1, slave)));
+                problems.Add(Diagnostic.Missing(master, Messages.FormatRowMissing(i + 1, slave)));
             }
             else if (s.Length == 0)
             {
-                problems.Add(Diagnostic.Missing(slave, Messages.RowMissing(i + 1, master)));
+                problems.Add(Diagnostic.Missing(slave, Messages.FormatRowMissing(i + 1, master)));
             }
             else
             {

@@ -69,10 +69,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         using var held = await ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
-            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock())),
+            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock)),
             cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
@@ -88,36 +88,36 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
         }
 
-        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepHook(hook))));
+        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepHook(hook))));
         await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
         await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering));
         var changedFiles = await Workspace.WriteAsync(files, cancellationToken).ConfigureAwait(false);
         foreach (var file in changedFiles)
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FileWritten(file)));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatFileWritten(file)));
         }
 
         await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
         var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken).ConfigureAwait(false);
         if (certificate.Created)
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.CertificateCreated(certificate.CertificatePath)));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
         }
 
         var frontendResult = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
         progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
         {
-            FrontendAction.Reloaded => Messages.NginxReloaded(string.Join(", ", frontendResult.Change.All)),
-            FrontendAction.Started => Messages.NginxStarted(),
-            _ => Messages.NginxUnchanged(),
+            FrontendAction.Reloaded => Messages.FormatNginxReloaded(string.Join(", ", frontendResult.Change.All)),
+            FrontendAction.Started => Messages.NginxStarted,
+            _ => Messages.NginxUnchanged,
         }));
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);

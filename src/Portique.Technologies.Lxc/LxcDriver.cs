@@ -28,7 +28,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     private static readonly string[] LxcTools = ["lxc-execute", "lxc-info", "lxc-stop", "lxc-ls"];
 
     /// <summary>This driver's texts for a program that timed out or cannot be started (see <see cref="Tool"/>).</summary>
-    internal static readonly ToolMessages ToolMessages = new(Messages.CommandTimedOut, Messages.ProgramMissing);
+    internal static readonly ToolMessages ToolMessages = new(Messages.FormatCommandTimedOut, Messages.FormatProgramMissing);
 
     private readonly OciImageCache _images;
     private readonly LxcNetwork _network;
@@ -76,33 +76,33 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var problems = new List<string>();
         if (!Environment.IsPrivilegedProcess)
         {
-            problems.Add(Messages.NeedsRoot());
+            problems.Add(Messages.NeedsRoot);
         }
 
         var missingTool = LxcTools.Select(LxcTool).FirstOrDefault(path => !File.Exists(path));
         if (missingTool is not null)
         {
-            problems.Add(Messages.LxcMissing(missingTool));
+            problems.Add(Messages.FormatLxcMissing(missingTool));
         }
         else
         {
-            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.LxcMissing(path), problems, cancellationToken);
+            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.FormatLxcMissing(path), problems, cancellationToken);
         }
 
-        await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.SkopeoMissing, problems, cancellationToken);
-        await ProbeAsync(Options.UmociExecutable, ["--version"], Messages.UmociMissing, problems, cancellationToken);
+        await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.FormatSkopeoMissing, problems, cancellationToken);
+        await ProbeAsync(Options.UmociExecutable, ["--version"], Messages.FormatUmociMissing, problems, cancellationToken);
         if (!File.Exists(Options.NginxExecutable))
         {
-            problems.Add(Messages.NginxMissing(Options.NginxExecutable));
+            problems.Add(Messages.FormatNginxMissing(Options.NginxExecutable));
         }
         else if (!File.Exists(Options.StreamModule))
         {
-            problems.Add(Messages.StreamModuleMissing(Options.StreamModule));
+            problems.Add(Messages.FormatStreamModuleMissing(Options.StreamModule));
         }
 
         if (_network.FindBridge() is null && !File.Exists(Options.LxcNetScript))
         {
-            problems.Add(Messages.BridgeUnavailable(Options.Bridge, Options.LxcNetScript));
+            problems.Add(Messages.FormatBridgeUnavailable(Options.Bridge, Options.LxcNetScript));
         }
 
         return problems.Count == 0 ? null : string.Join(" ; ", problems);
@@ -133,7 +133,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         Validation.ServiceName(name);
         var path = Path.Join(ContainersDirectory, name);
         var foreign = (Directory.Exists(path) || File.Exists(path)) && !File.Exists(Path.Join(path, LxcRecord.FileName));
-        return Task.FromResult(foreign ? Messages.ForeignHolder(path) : null);
+        return Task.FromResult(foreign ? Messages.FormatForeignHolder(path) : null);
     }
 
     public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
@@ -147,9 +147,9 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             return cached;
         }
 
-        progress.Report(Messages.Pulling(reference));
+        progress.Report(Messages.FormatPulling(reference));
         var digest = await _images.PullAsync(reference, Validation.RegistryOf(spec.Repository), cancellationToken);
-        progress.Report(Messages.Pulled(reference, ShortDigest(digest)));
+        progress.Report(Messages.FormatPulled(reference, ShortDigest(digest)));
         return digest;
     }
 
@@ -173,24 +173,24 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var directory = Path.Join(ContainersDirectory, spec.Name);
         if (Directory.Exists(directory) || File.Exists(directory))
         {
-            throw new RuntimeFailureException(Messages.ContainerNameTaken(spec.Name, directory));
+            throw new RuntimeFailureException(Messages.FormatContainerNameTaken(spec.Name, directory));
         }
 
         if (!_images.Contains(artifactId))
         {
-            throw new RuntimeFailureException(Messages.ImageNotCached(reference, artifactId));
+            throw new RuntimeFailureException(Messages.FormatImageNotCached(reference, artifactId));
         }
 
         var image = _images.ReadConfig(artifactId, reference);
         if (image.Command.Count == 0)
         {
-            throw new RuntimeFailureException(Messages.NoCommand(reference));
+            throw new RuntimeFailureException(Messages.FormatNoCommand(reference));
         }
 
         var environment = MergeEnvironment(image.Environment, spec.Environment, spec.Name);
         foreach (var volume in volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
         Directory.CreateDirectory(ContainersDirectory, DirectoryMode);
@@ -337,30 +337,20 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     /// first moves it to <c>console.log.1</c>, which lxc's own rotation also uses when it grows too big), the previous
     /// run's before it. Following ends once the container stopped and everything it wrote was read.
     /// </summary>
-    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
         Validation.ServiceName(name);
-        var directory = ServiceLogs.FindInstance(name, LogDirectory, () => Messages.ContainerNotFound(name, Root.Directory));
+        var directory = ServiceLogs.FindInstance(name, LogDirectory, () => Messages.FormatContainerNotFound(name, Root.Directory));
 
         // A set-aside or restore moves the directory: follow it.
         string? Locate() => LogDirectory(name) ?? LogDirectory(ServiceLifecycle.AsideName(name));
-        var lines = TextLogFile.ReadAsync(
-                () => ConsoleLogPath(directory = Locate() ?? directory),
-                withRotated: true,
-                request,
-                Options.FollowPollInterval,
-                async token => Locate() is { } current && (await StateAsync(current, token)).Running,
-                TimeProvider.System,
-                cancellationToken)
-            .TranslateFailures(
-                exception => exception is IOException or UnauthorizedAccessException
-                    ? new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception)
-                    : null,
-                cancellationToken);
-        await foreach (var line in lines)
+        var source = new TextLogSource(() => ConsoleLogPath(directory = Locate() ?? directory), reason => Messages.FormatLogsFailed(name, reason))
         {
-            yield return new LogLine(line);
-        }
+            WithRotated = true,
+            Poll = Options.FollowPollInterval,
+            Running = async token => Locate() is { } current && (await StateAsync(current, token)).Running,
+        };
+        return TextLogFile.OpenAsync(source, request, cancellationToken);
     }
 
     /// <summary>Stops this root's port proxy (nginx stream master), whatever it publishes; the next change starts it again.</summary>
@@ -424,7 +414,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             var record = LxcRecord.TryRead(directory);
             if (record is null)
             {
-                throw new RuntimeFailureException(Messages.RecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
+                throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
             }
 
             if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
@@ -433,7 +423,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.FormatContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     /// <summary>The directory of the container <paramref name="candidate"/> (a service's or aside name), or null.</summary>
@@ -450,7 +440,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (await _network.AnswersAsync(IPAddress.Parse(record.Address), cancellationToken))
         {
-            throw new RuntimeFailureException(Messages.AddressInUse(record.Name, record.Address, Options.Bridge));
+            throw new RuntimeFailureException(Messages.FormatAddressInUse(record.Name, record.Address, Options.Bridge));
         }
 
         await WriteConfigurationAsync(directory, record, cancellationToken);
@@ -463,7 +453,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             cancellationToken);
         if (!start.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.StartFailed(record.Name, LogSince(lxcLog, offset) ?? start.Detail));
+            throw new RuntimeFailureException(Messages.FormatStartFailed(record.Name, LogSince(lxcLog, offset) ?? start.Detail));
         }
 
         // lxc-execute -d returns before the container's address is up. The caller still holds the host-wide address
@@ -491,7 +481,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var stop = await LxcAsync("lxc-stop", ["-n", Path.GetFileName(directory), "-P", ContainersDirectory, "-t", seconds], cancellationToken);
         if (!stop.Succeeded && await StateAsync(directory, cancellationToken) is not { Running: false, Starting: false })
         {
-            throw new RuntimeFailureException(Messages.StopFailed(name, stop.Detail));
+            throw new RuntimeFailureException(Messages.FormatStopFailed(name, stop.Detail));
         }
     }
 
@@ -538,7 +528,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var list = await LxcAsync("lxc-ls", ["-P", ContainersDirectory, "--running", "-1"], cancellationToken);
         if (!list.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.ListFailed(list.Detail));
+            throw new RuntimeFailureException(Messages.FormatListFailed(list.Detail));
         }
 
         return list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
@@ -553,7 +543,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (Directory.Exists(to) || File.Exists(to))
         {
-            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.AlreadyExists(to)));
+            throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.FormatAlreadyExists(to)));
         }
 
         try
@@ -562,7 +552,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
         }
     }
 
@@ -581,7 +571,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var mounted = MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
         if (mounted is not null)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(name, Messages.StillMounted(mounted)));
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(name, Messages.FormatStillMounted(mounted)));
         }
 
         try
@@ -590,7 +580,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(name, exception.Message), exception);
         }
 
         return Task.CompletedTask;
@@ -711,7 +701,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             var key = entry.Split('=', 2)[0];
             if (key.Length == 0)
             {
-                throw new InvalidInputException(name, Messages.InvalidConfigValue("environnement"));
+                throw new InvalidInputException(name, Messages.FormatInvalidConfigValue("environnement"));
             }
 
             if (positions.TryGetValue(key, out var position))
@@ -732,7 +722,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 

@@ -1,8 +1,26 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Portique.Core;
 using Portique.Planning;
 
 namespace Portique.Technologies.Shared;
+
+/// <summary>A driver's log file: where it is now, and how its driver words a failure to read it.</summary>
+/// <param name="Path">Looked up again at each poll of a follow: a set-aside moves it.</param>
+/// <param name="Failed">The driver's "logs failed" text for the system's reason.</param>
+internal sealed record TextLogSource(Func<string> Path, Func<string, string> Failed)
+{
+    /// <summary>Whether the previous run's log (<see cref="TextLogFile.Rotated"/>) completes a short tail.</summary>
+    public bool WithRotated { get; init; }
+
+    /// <summary>How often a follow looks for new lines (<see cref="LifecycleOptions.FollowPollInterval"/>).</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Whether the instance still runs; null: a follow ends only when cancelled.</summary>
+    public Func<CancellationToken, Task<bool>>? Running { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
 
 /// <summary>
 /// A text log an engine writes to a file (lxc's container console, qemu's serial console): the last lines, then the
@@ -28,6 +46,21 @@ internal static class TextLogFile
         {
             File.Move(path, Rotated(path), overwrite: true);
         }
+    }
+
+    /// <summary>
+    /// A driver's <see cref="IServiceDriver.OpenLogAsync"/> on its log file: <see cref="ReadAsync"/>, a file that cannot
+    /// be read failing in the driver's words.
+    /// </summary>
+    public static IAsyncEnumerable<LogLine> OpenAsync(TextLogSource source, LogRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return AsLogLines(ReadAsync(source.Path, source.WithRotated, request, source.Poll, source.Running, source.Time, cancellationToken), cancellationToken)
+            .TranslateFailures(
+                exception => exception is IOException or UnauthorizedAccessException
+                    ? new RuntimeFailureException(source.Failed(exception.Message), exception)
+                    : null,
+                cancellationToken);
     }
 
     /// <summary>
@@ -228,6 +261,14 @@ internal static class TextLogFile
             {
                 await stream.DisposeAsync();
             }
+        }
+    }
+
+    private static async IAsyncEnumerable<LogLine> AsLogLines(IAsyncEnumerable<string> lines, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var line in lines.WithCancellation(cancellationToken))
+        {
+            yield return new LogLine(line);
         }
     }
 

@@ -459,17 +459,4 @@ public sealed class EoleDictionaryTests
 
         Assert.Equal(["00_a.xml:4", "01_b.xml:5"], error.Diagnostics.Select(d => d.Subject));
     }
-
-    [Fact]
-    public void Eole_messages_exist_in_french_and_english()
-    {
-        var resources = EoleMessages.Resources;
-        foreach (var key in EoleMessages.Keys)
-        {
-            var french = resources.GetString(key, System.Globalization.CultureInfo.InvariantCulture);
-            var english = resources.GetString(key, System.Globalization.CultureInfo.GetCultureInfo("en"));
-            Assert.False(string.IsNullOrWhiteSpace(french), key);
-            Assert.NotEqual(french, english);
-        }
-    }
 }

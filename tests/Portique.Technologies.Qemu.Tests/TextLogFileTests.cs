@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
 using Portique.TestSupport;
@@ -191,6 +192,23 @@ public sealed class TextLogFileTests : IDisposable
 
         Assert.Equal(["two", "three"], read);
         Assert.Equal("four", await NextAsync(followed));
+    }
+
+    [Fact]
+    public async Task A_log_that_cannot_be_read_fails_in_the_drivers_words()
+    {
+        Directory.CreateDirectory(Log);
+        var source = new TextLogSource(() => Log, reason => "logs of web: " + reason);
+
+        var failure = await Assert.ThrowsAsync<RuntimeFailureException>(async () =>
+        {
+            await foreach (var _ in TextLogFile.OpenAsync(source, new LogRequest(10, Follow: false), Ct))
+            {
+            }
+        });
+
+        Assert.StartsWith("logs of web: ", failure.Message);
+        Assert.Contains(Log, failure.Message);
     }
 
     private IAsyncEnumerator<string> Follow(long position) =>
