@@ -222,17 +222,16 @@ public class ServiceLogsTests
     }
 
     /// <summary>A driver whose only working part is its log: what <c>open</c> gives, each request recorded.</summary>
-    private sealed class LogEngine(Func<CancellationToken, IAsyncEnumerable<LogLine>> open, LifecycleOptions? lifecycle = null) : IServiceDriver
+    private sealed class LogEngine(Func<CancellationToken, IAsyncEnumerable<LogLine>> open, LifecycleOptions? lifecycle = null) : DriverStub
     {
         public List<LogRequest> Requests { get; } = [];
 
         public List<string> Names { get; } = [];
 
-        public IReadOnlySet<Technology> Technologies { get; } = new HashSet<Technology> { Technology.Docker };
+        public override LifecycleOptions Lifecycle { get; } = lifecycle ?? new LifecycleOptions();
 
-        public LifecycleOptions Lifecycle { get; } = lifecycle ?? new LifecycleOptions();
-
-        public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public override async IAsyncEnumerable<LogLine> OpenLogAsync(
+            string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             Names.Add(name);
             Requests.Add(request);
@@ -241,26 +240,5 @@ public class ServiceLogsTests
                 yield return line;
             }
         }
-
-        public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-        public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task StartAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task StopAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -12,13 +12,7 @@ namespace Portique.Technologies.Docker.Tests;
 /// </summary>
 public sealed class LogLinesTests
 {
-    private static readonly DockerApiMessages Texts = new(
-        (endpoint, reason) => $"unreachable {endpoint}: {reason}",
-        (endpoint, reason) => $"refused {endpoint}: {reason}",
-        (endpoint, server, minimum) => $"too old {endpoint}: {server} < {minimum}",
-        reason => $"list: {reason}",
-        (id, reason) => $"inspect {id}: {reason}",
-        (id, reason) => $"inspect image {id}: {reason}");
+    private static readonly DockerApiMessages Texts = DockerApiClientTests.Texts;
 
     private static CancellationToken Ct => CancellationToken.None;
 
