@@ -7,7 +7,11 @@ namespace Portique.Orchestration;
 
 public enum ReconfigureMode
 {
-    /// <summary>First set-up (EOLE's <c>instance</c>): also creates the self-signed certificate.</summary>
+    /// <summary>
+    /// First set-up (EOLE's <c>instance</c>): once it succeeds, leaves EOLE's marker <c>/etc/eole/.instance</c> under the root
+    /// (an empty file, as EOLE's <c>instance</c> does), which <c>is_instanciate</c> and <c>auto_frozen_if_in</c> read; not where
+    /// EOLE's Creole is installed, whose own <c>instance</c> writes it.
+    /// </summary>
     Instance,
 
     Reconfigure,
@@ -121,7 +125,29 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }));
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        if (mode == ReconfigureMode.Instance && services.Succeeded)
+        {
+            await MarkInstantiatedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
+    }
+
+    /// <summary>
+    /// EOLE's marker of an instantiated server: an empty <c>/etc/eole/.instance</c>, written once (a later <c>instance</c> keeps it).
+    /// Where EOLE's Creole is installed the marker is EOLE's own <c>instance</c>'s to write (it tells EOLE its one-time steps
+    /// are done): Portique only reads it there.
+    /// </summary>
+    private async Task MarkInstantiatedAsync(CancellationToken cancellationToken)
+    {
+        var marker = workspace.Root.Resolve(Configuration.EoleHost.InstanceMarker);
+        if (workspace.EoleFolder is not null || File.Exists(marker))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        await AtomicFile.WriteAsync(marker, ReadOnlyMemory<byte>.Empty, AtomicFile.PublicMode, beforeReplace: null, cancellationToken).ConfigureAwait(false);
     }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()
