@@ -51,6 +51,8 @@ internal static class Text
 
     public static string NotConfigured => Get(nameof(NotConfigured));
 
+    public static string Address => Get(nameof(Address));
+
     public static string FrontendChanges(object? a0) => Format(nameof(FrontendChanges), a0);
 
     public static string FrontendUnchanged => Get(nameof(FrontendUnchanged));

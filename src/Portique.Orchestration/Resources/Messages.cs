@@ -59,6 +59,17 @@ internal static class Messages
 
     public static string BadSnapChannel(object? a0) => Format(nameof(BadSnapChannel), a0);
 
+
+    public static string NetworkPrefix(object? a0, object? a1, object? a2) => Format(nameof(NetworkPrefix), a0, a1, a2);
+
+    public static string NetworkReserved(object? a0) => Format(nameof(NetworkReserved), a0);
+
+    public static string TechnologyNotOnNetwork(object? a0, object? a1) => Format(nameof(TechnologyNotOnNetwork), a0, a1);
+
+    public static string AddressOutsideNetwork(object? a0, object? a1, object? a2, object? a3) => Format(nameof(AddressOutsideNetwork), a0, a1, a2, a3);
+
+    public static string DuplicateAddress(object? a0, object? a1, object? a2) => Format(nameof(DuplicateAddress), a0, a1, a2);
+
     public static string SnapNoVolumes() => Format(nameof(SnapNoVolumes));
 
     public static string WaitingForLock() => Format(nameof(WaitingForLock));
