@@ -70,6 +70,14 @@ internal static class Messages
 
     public static string DuplicateAddress(object? a0, object? a1, object? a2) => Format(nameof(DuplicateAddress), a0, a1, a2);
 
+    public static string NetworkCommandTimedOut(object? a0, object? a1) => Format(nameof(NetworkCommandTimedOut), a0, a1);
+
+    public static string NetworkProgramMissing(object? a0, object? a1) => Format(nameof(NetworkProgramMissing), a0, a1);
+
+    public static string NetworkCommandFailed(object? a0, object? a1) => Format(nameof(NetworkCommandFailed), a0, a1);
+
+    public static string BridgeNotOurs(object? a0, object? a1) => Format(nameof(BridgeNotOurs), a0, a1);
+
     public static string SnapNoVolumes() => Format(nameof(SnapNoVolumes));
 
     public static string WaitingForLock() => Format(nameof(WaitingForLock));
