@@ -173,6 +173,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             },
         };
 
+        await JoinNetworkAsync(spec, parameters, cancellationToken);
         var created = await _api.Containers.CreateAsync(
             parameters, m => Messages.CreateFailed(spec.Name, m), m => Messages.ContainerNameTaken(spec.Name, m), cancellationToken);
         try

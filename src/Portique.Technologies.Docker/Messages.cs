@@ -32,6 +32,8 @@ internal static class Messages
     /// <summary>Image {0} cannot be found after it was pulled or built</summary>
     public static string ImageMissing(object? a0) => Format(nameof(ImageMissing), a0);
 
+    public static string NetworkFailed(object? a0, object? a1) => Format(nameof(NetworkFailed), a0, a1);
+
     /// <summary>Cannot inspect image {0}: {1}</summary>
     public static string InspectImageFailed(object? a0, object? a1) => Format(nameof(InspectImageFailed), a0, a1);
 

@@ -89,7 +89,7 @@ public sealed class PrivateBridgeTests : IDisposable
     private string Address(int host) => PrivateNetwork.Text(network.Network + (uint)host);
 
     /// <summary>A /24 in 10.252.0.0/16 that no route of this host uses (tests run in parallel, each takes its own).</summary>
-    private static PrivateNetwork FreeNetwork()
+    internal static PrivateNetwork FreeNetwork()
     {
         var routes = File.ReadAllText("/proc/net/route");
         while (true)

@@ -111,4 +111,18 @@ public class PrivateNetworkModelTests
         sandbox.Store([.. Sandbox.Container(1, "db", 18081), ("conteneur1_port_in", ["8080", "5432"]), ("conteneur1_port_out", ["18081", ""])]);
         Assert.Contains(Validate(sandbox).Problems, p => p is { Subject: "conteneur1_port_out", IsIncomplete: true });
     }
+
+    [Fact]
+    public void With_the_network_on_nginx_routes_the_service_to_its_private_address_and_first_port_even_without_host_port()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_port_out", [""])]);
+        var workspace = sandbox.Workspace;
+        var configuration = workspace.Evaluate();
+        var route = workspace.RenderAll(configuration).Single(f => f.Declaration.Name.EndsWith("/conteneur1.conf", StringComparison.Ordinal)).Content!;
+
+        var address = PrivateNetwork.TryParse("10.231.0.0/16", out _)!.AddressFor("web");
+        Assert.Contains($"proxy_pass http://{address}:8080/;", route, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://127.0.0.1", route, StringComparison.Ordinal);
+    }
 }

@@ -78,6 +78,8 @@ internal static class Messages
 
     public static string BridgeNotOurs(object? a0, object? a1) => Format(nameof(BridgeNotOurs), a0, a1);
 
+    public static string StepNetwork(object? a0) => Format(nameof(StepNetwork), a0);
+
     public static string SnapNoVolumes() => Format(nameof(SnapNoVolumes));
 
     public static string WaitingForLock() => Format(nameof(WaitingForLock));
