@@ -78,7 +78,7 @@ internal static class Commands
             var missing = report.Problems.Where(p => p.IsIncomplete).Select(p => p.Subject).Distinct(StringComparer.Ordinal).ToArray();
             if (missing.Length > 0)
             {
-                context.Output.WriteLine(Text.ToComplete(string.Join(", ", missing)));
+                context.Output.WriteLine(Text.FormatToComplete(string.Join(", ", missing)));
             }
 
             return Task.FromResult(0);
@@ -99,7 +99,7 @@ internal static class Commands
                 throw new ConfigurationInvalidException(report.Problems);
             }
 
-            context.Output.WriteLine(Text.ConfigurationValid(report.Desired.Services.Count));
+            context.Output.WriteLine(Text.FormatConfigurationValid(report.Desired.Services.Count));
             return 0;
         });
         return command;
@@ -135,14 +135,14 @@ internal static class Commands
             {
                 foreach (var file in files.Where(f => f.Content is not null && Workspace.IsFrontendFile(f.Declaration)))
                 {
-                    context.Output.WriteLine(Text.FrontendFileDeferred(file.Declaration.Name));
+                    context.Output.WriteLine(Text.FormatFrontendFileDeferred(file.Declaration.Name));
                 }
             }
 
             var changed = await Workspace.WriteAsync(files, cancellationToken, includeFrontend: preview is not null).ConfigureAwait(false);
             foreach (var file in changed)
             {
-                context.Output.WriteLine(Text.FileChanged(file));
+                context.Output.WriteLine(Text.FormatFileChanged(file));
             }
 
             if (changed.Count == 0)
@@ -222,7 +222,7 @@ internal static class Commands
 
                 context.Console.Write(table);
                 context.Output.WriteLine(report.Frontend.HasChanges
-                    ? Text.FrontendChanges(string.Join(", ", report.Frontend.All))
+                    ? Text.FormatFrontendChanges(string.Join(", ", report.Frontend.All))
                     : Text.FrontendUnchanged);
                 PrintLines(context, report.Warnings);
             }
@@ -337,7 +337,7 @@ internal static class Commands
                 if (lines.Count == 0)
                 {
                     // Said on the error stream: the log itself (standard output) stays empty for scripts.
-                    await context.Error.WriteLineAsync(Text.LogsEmpty(serviceName)).ConfigureAwait(false);
+                    await context.Error.WriteLineAsync(Text.FormatLogsEmpty(serviceName)).ConfigureAwait(false);
                 }
             }
 

@@ -58,7 +58,7 @@ internal static class GenConfigCommand
                 Listen = parse.GetValue(listen) ?? GenConfigOptions.DefaultListen,
                 Https = parse.GetValue(https),
                 AllowedHosts = parse.GetValue(allowedHosts) is { Length: > 0 } hosts ? hosts : null,
-                Started = urls => context.Output.WriteLine(Ui.Listening(string.Join(", ", urls))),
+                Started = urls => context.Output.WriteLine(Ui.FormatListening(string.Join(", ", urls))),
             };
             await GenConfigServer.RunAsync(options, cancellationToken).ConfigureAwait(false);
             return 0;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Resources;
-
 namespace Portique.Core;
 
 /// <summary>
@@ -17,8 +14,6 @@ public static class HostPaths
         "/etc", "/usr", "/bin", "/sbin", "/lib*", "/boot", "/root", "/var/lib/docker", "/var/lib/containers", "/var/lib/lxc",
         "/run", "/var/run", "/proc", "/sys", "/dev",
     ];
-
-    private static readonly ResourceManager Manager = new("Portique.Core.Resources.Messages", typeof(HostPaths).Assembly);
 
     /// <summary>
     /// The forbidden tree <paramref name="path"/> is (<c>/</c> for the root itself) or lies under, looking at the text
@@ -74,9 +69,7 @@ public static class HostPaths
     {
         if (ForbiddenTree(path) is { } tree)
         {
-            throw new RuntimeFailureException(string.Format(
-                CultureInfo.CurrentCulture,
-                Manager.GetString("HostPathResolvesForbidden", CultureInfo.CurrentUICulture)!,
+            throw new RuntimeFailureException(Resources.Messages.FormatHostPathResolvesForbidden(
                 path,
                 service,
                 Resolve(path),

@@ -156,7 +156,7 @@ public sealed class NginxFrontend : IFrontend
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Nothing installed yet: the running configuration is untouched.
-            throw new RuntimeFailureException(Messages.Format("FileOperationFailed", Root.StateDirectory, ex.Message), ex);
+            throw new RuntimeFailureException(Messages.FormatFileOperationFailed(Root.StateDirectory, ex.Message), ex);
         }
 
         var touched = change.All.ToList();
@@ -199,13 +199,13 @@ public sealed class NginxFrontend : IFrontend
             catch (Exception restoreFailure) when (restoreFailure is IOException or UnauthorizedAccessException)
             {
                 throw new RuntimeFailureException(
-                    Messages.Format("FileOperationFailed", ConfigDirectory, restoreFailure.Message), new AggregateException(ex, restoreFailure));
+                    Messages.FormatFileOperationFailed(ConfigDirectory, restoreFailure.Message), new AggregateException(ex, restoreFailure));
             }
 
             DeleteQuietly(ReloadPendingPath);
             if (ex is IOException or UnauthorizedAccessException)
             {
-                throw new RuntimeFailureException(Messages.Format("FileOperationFailed", ConfigDirectory, ex.Message), ex);
+                throw new RuntimeFailureException(Messages.FormatFileOperationFailed(ConfigDirectory, ex.Message), ex);
             }
 
             throw;
@@ -237,7 +237,7 @@ public sealed class NginxFrontend : IFrontend
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            throw new RuntimeFailureException(Messages.Format("CertificateFailed", CertificatePath, ex.Message), ex);
+            throw new RuntimeFailureException(Messages.FormatCertificateFailed(CertificatePath, ex.Message), ex);
         }
 
         return Task.FromResult(new SelfSignedCertificate(CertificatePath, KeyPath, Created: true));
@@ -263,8 +263,7 @@ public sealed class NginxFrontend : IFrontend
             var run = await RunNginxAsync(["-s", signal, "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
             if (run.ExitCode != 0 && ProcFs.IsAlive(pid))
             {
-                throw new RuntimeFailureException(Messages.Format(
-                    "NginxCommandFailed", NginxText.JoinForDisplay(options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
+                throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
             }
 
             if (await WaitUntilAsync(() => !ProcFs.IsAlive(pid), cancellationToken).ConfigureAwait(false))
@@ -273,7 +272,7 @@ public sealed class NginxFrontend : IFrontend
             }
         }
 
-        throw new RuntimeFailureException(Messages.Format("StopFailed", pid, Seconds(options.ProcessTimeout)));
+        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Seconds(options.ProcessTimeout)));
     }
 
     /// <summary>The live master's pid, or null (no pid file, a stale one, or a pid that is not this configuration's master).</summary>
@@ -385,7 +384,7 @@ public sealed class NginxFrontend : IFrontend
             if (templated.SafeRendering.TryGetValue(key, out var reference)
                 && NginxShape.FirstDifference(content, reference) is { } difference)
             {
-                problems.Add(new Diagnostic($"{key}:{difference.Line}", Messages.Format("ShapeDiffers", difference.Shape)));
+                problems.Add(new Diagnostic($"{key}:{difference.Line}", Messages.FormatShapeDiffers(difference.Shape)));
             }
         }
 
@@ -459,7 +458,7 @@ public sealed class NginxFrontend : IFrontend
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.Format("FileOperationFailed", StagingDirectory, ex.Message), ex);
+            throw new RuntimeFailureException(Messages.FormatFileOperationFailed(StagingDirectory, ex.Message), ex);
         }
 
         try
@@ -613,8 +612,7 @@ public sealed class NginxFrontend : IFrontend
         var run = await RunNginxAsync(arguments, cancellationToken).ConfigureAwait(false);
         if (run.ExitCode != 0)
         {
-            throw new RuntimeFailureException(Messages.Format(
-                "NginxCommandFailed", NginxText.JoinForDisplay(options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
+            throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
         }
 
         // Applied when new workers serve and every old one is shutting down (it has closed its listening sockets, so
@@ -650,15 +648,15 @@ public sealed class NginxFrontend : IFrontend
 
         if (!ProcFs.IsAlive(master))
         {
-            throw new RuntimeFailureException(Messages.Format(
-                restored ? "StartFailedRestored" : "StartFailed", Messages.Format("MasterDied", master, ErrorLogDetail(logOffset))));
+            var died = Messages.FormatMasterDied(master, ErrorLogDetail(logOffset));
+            throw new RuntimeFailureException(restored ? Messages.FormatStartFailedRestored(died) : Messages.FormatStartFailed(died));
         }
 
         if (!replaced)
         {
             var detail = refusal is not null ? Describe(refusal)
-                : Messages.Format("NoNewWorkers", Seconds(options.ProcessTimeout), ErrorLogDetail(logOffset));
-            throw new RuntimeFailureException(Messages.Format(restored ? "ReloadNotApplied" : "ReloadFailed", detail));
+                : Messages.FormatNoNewWorkers(Seconds(options.ProcessTimeout), ErrorLogDetail(logOffset));
+            throw new RuntimeFailureException(restored ? Messages.FormatReloadNotApplied(detail) : Messages.FormatReloadFailed(detail));
         }
 
         Interlocked.Increment(ref reloadCount);
@@ -667,7 +665,7 @@ public sealed class NginxFrontend : IFrontend
     private async Task StartMasterAsync(bool restored, CancellationToken cancellationToken)
     {
         var pidFile = PidFilePath();
-        var failure = restored ? "StartFailedRestored" : "StartFailed";
+        Func<object?, string> failure = restored ? Messages.FormatStartFailedRestored : Messages.FormatStartFailed;
 
         // FindMaster() said no master: whatever the pid file holds is stale. Under a non-system root, only a pid
         // file inside the root is ours to delete.
@@ -682,7 +680,7 @@ public sealed class NginxFrontend : IFrontend
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.Format(failure, ex.Message), ex);
+            throw new RuntimeFailureException(failure(ex.Message), ex);
         }
 
         var logOffset = ErrorLogLength();
@@ -690,7 +688,7 @@ public sealed class NginxFrontend : IFrontend
         if (run.ExitCode != 0)
         {
             var detail = NginxText.FirstError(run.Output) is null && NewErrorSince(logOffset) is { } logged ? Describe(logged) : Detail(run.Output);
-            throw new RuntimeFailureException(Messages.Format(failure, detail));
+            throw new RuntimeFailureException(failure(detail));
         }
 
         var up = await WaitUntilAsync(
@@ -698,8 +696,8 @@ public sealed class NginxFrontend : IFrontend
             cancellationToken).ConfigureAwait(false);
         if (!up)
         {
-            throw new RuntimeFailureException(Messages.Format(
-                failure, Messages.Format("MasterNotUp", Seconds(options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
+            throw new RuntimeFailureException(failure(
+                Messages.FormatMasterNotUp(Seconds(options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
         }
     }
 
@@ -726,8 +724,8 @@ public sealed class NginxFrontend : IFrontend
     {
         var error = NginxText.FirstError(output);
         var message = error is { File: not null, Line: not null }
-            ? Messages.Format(installed ? "InstalledConfigurationRejectedAt" : "ConfigurationRejectedAt", error.File, error.Line, error.Message)
-            : Messages.Format(installed ? "InstalledConfigurationRejected" : "ConfigurationRejected", error?.Message ?? Detail(output));
+            ? (installed ? Messages.FormatInstalledConfigurationRejectedAt(error.File, error.Line, error.Message) : Messages.FormatConfigurationRejectedAt(error.File, error.Line, error.Message))
+            : (installed ? Messages.FormatInstalledConfigurationRejected(error?.Message ?? Detail(output)) : Messages.FormatConfigurationRejected(error?.Message ?? Detail(output)));
         return new FrontendConfigurationException(message, error?.File, error?.Line, error?.Message ?? output.Trim(), output);
     }
 
@@ -785,7 +783,7 @@ public sealed class NginxFrontend : IFrontend
             return Describe(error);
         }
 
-        return ErrorLogPath() is { } path ? Messages.Format("SeeErrorLog", path) : Messages.Format("NoDetail");
+        return ErrorLogPath() is { } path ? Messages.FormatSeeErrorLog(path) : Messages.NoDetail;
     }
 
     private static string Describe(NginxDiagnostic error) =>
@@ -799,7 +797,7 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var trimmed = output.Trim();
-        return trimmed.Length > 0 ? trimmed : Messages.Format("NoDetail");
+        return trimmed.Length > 0 ? trimmed : Messages.NoDetail;
     }
 
     private async Task<NginxRun> RunNginxAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
@@ -807,7 +805,7 @@ public sealed class NginxFrontend : IFrontend
         var display = NginxText.JoinForDisplay(options.NginxBinary, arguments);
         if (!File.Exists(options.NginxBinary))
         {
-            throw new RuntimeFailureException(Messages.Format("NginxMissing", options.NginxBinary));
+            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxBinary));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -823,11 +821,11 @@ public sealed class NginxFrontend : IFrontend
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RuntimeFailureException(Messages.Format("NginxCommandTimedOut", display, Seconds(options.CommandTimeout)));
+            throw new RuntimeFailureException(Messages.FormatNginxCommandTimedOut(display, Seconds(options.CommandTimeout)));
         }
         catch (Win32Exception ex)
         {
-            throw new RuntimeFailureException(Messages.Format("NginxMissing", options.NginxBinary), ex);
+            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxBinary), ex);
         }
     }
 

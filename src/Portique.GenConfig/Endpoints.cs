@@ -110,7 +110,7 @@ internal static class Endpoints
         {
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return Html(LoginPage.Render(Page(http), returnUrl, Ui.TooManyAttempts(seconds), store.Exists), StatusCodes.Status429TooManyRequests);
+            return Html(LoginPage.Render(Page(http), returnUrl, Ui.FormatTooManyAttempts(seconds), store.Exists), StatusCodes.Status429TooManyRequests);
         }
 
         if (!store.Verify(form["password"].FirstOrDefault()))

@@ -221,7 +221,7 @@ public static class GenConfigServer
 
         return IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal) && endpoint.Port is >= 0 and <= 65535
             ? endpoint
-            : throw new InvalidInputException("--listen", Ui.BadListen(listen));
+            : throw new InvalidInputException("--listen", Ui.FormatBadListen(listen));
     }
 
     /// <summary>The frontend's certificate: <c>frontal_certificat</c>/<c>frontal_cle</c> when configured, else the self-signed pair.</summary>
@@ -240,7 +240,7 @@ public static class GenConfigServer
 
         if (!File.Exists(certificate) || !File.Exists(key))
         {
-            throw new InvalidInputException("--https", Ui.CertificateMissing(certificate, key));
+            throw new InvalidInputException("--https", Ui.FormatCertificateMissing(certificate, key));
         }
 
         try
@@ -249,7 +249,7 @@ public static class GenConfigServer
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            throw new InvalidInputException("--https", Ui.CertificateUnreadable(certificate, e.Message));
+            throw new InvalidInputException("--https", Ui.FormatCertificateUnreadable(certificate, e.Message));
         }
     }
 

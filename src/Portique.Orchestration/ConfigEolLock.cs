@@ -62,7 +62,7 @@ public sealed class ConfigEolLock : IDisposable
             }
             catch (IOException e)
             {
-                throw new RuntimeFailureException(Messages.ConfigEolLocked(ReadHolder(holderPath), timeout.TotalSeconds), e);
+                throw new RuntimeFailureException(Messages.FormatConfigEolLocked(ReadHolder(holderPath), timeout.TotalSeconds), e);
             }
         }
     }

@@ -69,11 +69,11 @@ public static partial class DesiredStateBuilder
         // Not CIDR, or host bits set: the variable's type (network_cidr) says so already, once.
         if (problem is PrivateNetworkProblem.PrefixOutOfRange)
         {
-            problems.Add(new Diagnostic(NetworkVariable, Messages.NetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
+            problems.Add(new Diagnostic(NetworkVariable, Messages.FormatNetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
         }
         else if (problem is PrivateNetworkProblem.Reserved)
         {
-            problems.Add(new Diagnostic(NetworkVariable, Messages.NetworkReserved(text)));
+            problems.Add(new Diagnostic(NetworkVariable, Messages.FormatNetworkReserved(text)));
         }
 
         return network;
@@ -93,11 +93,11 @@ public static partial class DesiredStateBuilder
         var technology = Technology.Docker;
         if (typeText.Length == 0)
         {
-            problems.Add(Diagnostic.Missing(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            problems.Add(Diagnostic.Missing(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
         }
         else if (!TechnologyNames.TryParse(typeText, out technology))
         {
-            problems.Add(new Diagnostic(Var("type"), Messages.UnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            problems.Add(new Diagnostic(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
         }
 
         var url = Text(configuration, Var("url")) ?? "";
@@ -119,7 +119,7 @@ public static partial class DesiredStateBuilder
         if (!module.AllowsVolumes(technology) && volumes.Length > 0)
         {
             // Strict confinement: a snap writes only $SNAP_DATA / $SNAP_COMMON, no host folder can be bound.
-            problems.Add(new Diagnostic(Var("mountpoint_out"), Messages.SnapNoVolumes()));
+            problems.Add(new Diagnostic(Var("mountpoint_out"), Messages.SnapNoVolumes));
         }
 
         var environment = Items(configuration, Var("environnement"));
@@ -153,7 +153,7 @@ public static partial class DesiredStateBuilder
     {
         if (!module.JoinsPrivateNetwork(technology))
         {
-            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.TechnologyNotOnNetwork(technology.Name(), EnableNetworkVariable)));
+            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name(), EnableNetworkVariable)));
         }
 
         var address = Text(configuration, $"conteneur{n}_ip") ?? (name.Length > 0 ? network.AddressFor(name) : null);
@@ -165,7 +165,7 @@ public static partial class DesiredStateBuilder
 
         if (!network.IsServiceAddress(address))
         {
-            problems.Add(new Diagnostic($"conteneur{n}_ip", Messages.AddressOutsideNetwork(
+            problems.Add(new Diagnostic($"conteneur{n}_ip", Messages.FormatAddressOutsideNetwork(
                 address, network.Cidr, PrivateNetwork.Text(network.FirstService), PrivateNetwork.Text(network.PoolStart - 1))));
             return null;
         }
@@ -193,12 +193,12 @@ public static partial class DesiredStateBuilder
                 case Presence.NotUsed:
                     if (value.Length > 0)
                     {
-                        problems.Add(new Diagnostic(Var(suffix), Messages.RepositoryNotUsed(value, technology.Name())));
+                        problems.Add(new Diagnostic(Var(suffix), Messages.FormatRepositoryNotUsed(value, technology.Name())));
                     }
 
                     continue;
                 case Presence.Required when value.Length == 0:
-                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.RequiredFor(technology.Name())));
+                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.FormatRequiredFor(technology.Name())));
                     continue;
                 case Presence.Optional when value.Length == 0:
                     continue;
@@ -235,15 +235,15 @@ public static partial class DesiredStateBuilder
 
     private static string Complaint(ValueKind kind, string value) => kind switch
     {
-        ValueKind.ImageName => Messages.BadImageName(value),
-        ValueKind.ImageTag => Messages.BadTag(value),
-        ValueKind.Registry => Messages.BadRegistry(value),
-        ValueKind.GitUrl => Messages.BadGitUrl(value),
-        ValueKind.GitRef => Messages.BadGitRef(value),
-        ValueKind.DiskImage => Messages.BadDiskImage(value),
-        ValueKind.HttpUrl => Messages.BadDownloadUrl(value),
-        ValueKind.SnapName => Messages.BadSnapName(value),
-        ValueKind.SnapChannel => Messages.BadSnapChannel(value),
+        ValueKind.ImageName => Messages.FormatBadImageName(value),
+        ValueKind.ImageTag => Messages.FormatBadTag(value),
+        ValueKind.Registry => Messages.FormatBadRegistry(value),
+        ValueKind.GitUrl => Messages.FormatBadGitUrl(value),
+        ValueKind.GitRef => Messages.FormatBadGitRef(value),
+        ValueKind.DiskImage => Messages.FormatBadDiskImage(value),
+        ValueKind.HttpUrl => Messages.FormatBadDownloadUrl(value),
+        ValueKind.SnapName => Messages.FormatBadSnapName(value),
+        ValueKind.SnapChannel => Messages.FormatBadSnapChannel(value),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -269,7 +269,7 @@ public static partial class DesiredStateBuilder
                 if (frontend.TryGetValue(port, out var other))
                 {
                     // One port cannot serve both plain http and TLS: nginx would start, and answer one of them wrongly.
-                    problems.Add(new Diagnostic(variable, Messages.FrontendPortsEqual(port, other)));
+                    problems.Add(new Diagnostic(variable, Messages.FormatFrontendPortsEqual(port, other)));
                 }
 
                 frontend[port] = variable;
@@ -284,7 +284,7 @@ public static partial class DesiredStateBuilder
             }
             else if (names.TryGetValue(service.Name, out var other))
             {
-                problems.Add(new Diagnostic($"conteneur{service.Index}_name", Messages.DuplicateName(service.Name, $"conteneur{other}_name")));
+                problems.Add(new Diagnostic($"conteneur{service.Index}_name", Messages.FormatDuplicateName(service.Name, $"conteneur{other}_name")));
             }
             else
             {
@@ -296,7 +296,7 @@ public static partial class DesiredStateBuilder
                 var subject = $"conteneur{service.Index}_port_out";
                 if (ports.TryGetValue(port.HostPort, out var holder))
                 {
-                    problems.Add(new Diagnostic(subject, Messages.DuplicateHostPort(port.HostPort, holder)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatDuplicateHostPort(port.HostPort, holder)));
                 }
                 else
                 {
@@ -305,7 +305,7 @@ public static partial class DesiredStateBuilder
 
                 if (frontend.TryGetValue(port.HostPort, out var frontendVariable))
                 {
-                    problems.Add(new Diagnostic(subject, Messages.FrontendPort(port.HostPort, frontendVariable)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatFrontendPort(port.HostPort, frontendVariable)));
                 }
             }
 
@@ -315,7 +315,7 @@ public static partial class DesiredStateBuilder
                 if (addresses.TryGetValue(address, out var holder))
                 {
                     // Two names may hash to one address: say so and how to pin one, never move one silently.
-                    problems.Add(new Diagnostic(subject, Messages.DuplicateAddress(address, holder, subject)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatDuplicateAddress(address, holder, subject)));
                 }
                 else
                 {
@@ -328,7 +328,7 @@ public static partial class DesiredStateBuilder
                 var subject = $"conteneur{service.Index}_mountpoint_out";
                 if (paths.TryGetValue(volume.HostPath, out var holder))
                 {
-                    problems.Add(new Diagnostic(subject, Messages.DuplicateHostPath(volume.HostPath, holder)));
+                    problems.Add(new Diagnostic(subject, Messages.FormatDuplicateHostPath(volume.HostPath, holder)));
                 }
                 else
                 {
@@ -354,7 +354,7 @@ public static partial class DesiredStateBuilder
             var s = i < slaves.Count ? slaves[i] : "";
             if (m.Length == 0)
             {
-                problems.Add(Diagnostic.Missing(master, Messages.RowMissing(i + 1, slave)));
+                problems.Add(Diagnostic.Missing(master, Messages.FormatRowMissing(i + 1, slave)));
             }
             else if (s.Length == 0 && masterOnly is not null)
             {
@@ -365,7 +365,7 @@ public static partial class DesiredStateBuilder
             }
             else if (s.Length == 0)
             {
-                problems.Add(Diagnostic.Missing(slave, Messages.RowMissing(i + 1, master)));
+                problems.Add(Diagnostic.Missing(slave, Messages.FormatRowMissing(i + 1, master)));
             }
             else
             {

@@ -88,8 +88,8 @@ internal static class FileWriter
                 if (!exists)
                 {
                     problems.Add(new Diagnostic(file.Declaration.Location.ToString(), database == "passwd"
-                        ? Messages.UnknownOwner(name, file.Declaration.Name)
-                        : Messages.UnknownGroup(name, file.Declaration.Name)));
+                        ? Messages.FormatUnknownOwner(name, file.Declaration.Name)
+                        : Messages.FormatUnknownGroup(name, file.Declaration.Name)));
                 }
             }
         }
@@ -114,7 +114,7 @@ internal static class FileWriter
         var resolved = HostPaths.Resolve(folder);
         if (rootResolved != "/" && resolved != rootResolved && !resolved.StartsWith(rootResolved.TrimEnd('/') + "/", StringComparison.Ordinal))
         {
-            throw new RuntimeFailureException(Messages.DestinationOutsideRoot(name, resolved, rootFolder));
+            throw new RuntimeFailureException(Messages.FormatDestinationOutsideRoot(name, resolved, rootFolder));
         }
     }
 

@@ -40,8 +40,8 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     private readonly PrivateBridgeOptions options = options ?? new PrivateBridgeOptions();
 
     private static readonly ToolMessages ToolTexts = new(
-        (command, seconds) => Messages.NetworkCommandTimedOut(command, seconds),
-        (executable, reason) => Messages.NetworkProgramMissing(executable, reason));
+        (command, seconds) => Messages.FormatNetworkCommandTimedOut(command, seconds),
+        (executable, reason) => Messages.FormatNetworkProgramMissing(executable, reason));
 
     /// <summary>The bridge's name: <c>ptq-</c> and the root's tag.</summary>
     public string Name { get; } = PrivateNetwork.BridgeName(root.Directory);
@@ -168,7 +168,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
                 .ToString();
             var result = await Tool.RunAsync(
                 options.IptablesRestore, ["-w", "--noflush"], options.CommandTimeout, ToolTexts, cancellationToken, standardInput: PipeSource.FromString(text));
-            result.EnsureSucceeded(r => Messages.NetworkCommandFailed(r.Command, r.Detail));
+            result.EnsureSucceeded(r => Messages.FormatNetworkCommandFailed(r.Command, r.Detail));
             changed = true;
         }
 
@@ -312,13 +312,13 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     {
         if (link is null || link.Alias != Alias)
         {
-            throw new RuntimeFailureException(Messages.BridgeNotOurs(Name, link?.Alias ?? ""));
+            throw new RuntimeFailureException(Messages.FormatBridgeNotOurs(Name, link?.Alias ?? ""));
         }
     }
 
     private async Task<ToolResult> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         (await Tool.RunAsync(executable, arguments, options.CommandTimeout, ToolTexts, cancellationToken))
-            .EnsureSucceeded(r => Messages.NetworkCommandFailed(r.Command, r.Detail));
+            .EnsureSucceeded(r => Messages.FormatNetworkCommandFailed(r.Command, r.Detail));
 
     private static bool DnsLabel(string name) =>
         name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && name[0] != '-' && name[^1] != '-';

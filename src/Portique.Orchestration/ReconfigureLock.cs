@@ -41,7 +41,7 @@ public sealed class ReconfigureLock : IDisposable
             catch (IOException e)
             {
                 throw new RuntimeFailureException(
-                    Messages.LockTimeout(path, timeout.TotalSeconds), e);
+                    Messages.FormatLockTimeout(path, timeout.TotalSeconds), e);
             }
         }
     }

@@ -7,7 +7,11 @@ namespace Portique.Orchestration;
 
 public enum ReconfigureMode
 {
-    /// <summary>First set-up (EOLE's <c>instance</c>): also creates the self-signed certificate.</summary>
+    /// <summary>
+    /// First set-up (EOLE's <c>instance</c>): once it succeeds, leaves EOLE's marker <c>/etc/eole/.instance</c> under the root
+    /// (an empty file, as EOLE's <c>instance</c> does), which <c>is_instanciate</c> and <c>auto_frozen_if_in</c> read; not where
+    /// EOLE's Creole is installed, whose own <c>instance</c> writes it.
+    /// </summary>
     Instance,
 
     Reconfigure,
@@ -70,10 +74,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         using var held = await ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
-            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock())),
+            () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock)),
             cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
@@ -89,15 +93,15 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
         }
 
-        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepHook(hook))));
+        var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepHook(hook))));
         await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
         await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering));
         var changedFiles = await Workspace.WriteAsync(files, cancellationToken).ConfigureAwait(false);
         foreach (var file in changedFiles)
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FileWritten(file)));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatFileWritten(file)));
         }
 
         await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
@@ -106,32 +110,54 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         if (network is not null && report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
             && PrivateNetwork.TryParse(cidr, out _) is { } privateNetwork)
         {
-            progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepNetwork(privateNetwork.Cidr)));
+            progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
             var names = report.Desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
             await network.EnsureAsync(privateNetwork, names, cancellationToken).ConfigureAwait(false);
         }
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
 
-        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend()));
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
         var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken).ConfigureAwait(false);
         if (certificate.Created)
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.CertificateCreated(certificate.CertificatePath)));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
         }
 
         var frontendResult = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
         progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
         {
-            FrontendAction.Reloaded => Messages.NginxReloaded(string.Join(", ", frontendResult.Change.All)),
-            FrontendAction.Started => Messages.NginxStarted(),
-            _ => Messages.NginxUnchanged(),
+            FrontendAction.Reloaded => Messages.FormatNginxReloaded(string.Join(", ", frontendResult.Change.All)),
+            FrontendAction.Started => Messages.NginxStarted,
+            _ => Messages.NginxUnchanged,
         }));
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        if (mode == ReconfigureMode.Instance && services.Succeeded)
+        {
+            await MarkInstantiatedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
+    }
+
+    /// <summary>
+    /// EOLE's marker of an instantiated server: an empty <c>/etc/eole/.instance</c>, written once (a later <c>instance</c> keeps it).
+    /// Where EOLE's Creole is installed the marker is EOLE's own <c>instance</c>'s to write (it tells EOLE its one-time steps
+    /// are done): Portique only reads it there.
+    /// </summary>
+    private async Task MarkInstantiatedAsync(CancellationToken cancellationToken)
+    {
+        var marker = workspace.Root.Resolve(Configuration.EoleHost.InstanceMarker);
+        if (workspace.EoleFolder is not null || File.Exists(marker))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        await AtomicFile.WriteAsync(marker, ReadOnlyMemory<byte>.Empty, AtomicFile.PublicMode, beforeReplace: null, cancellationToken).ConfigureAwait(false);
     }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()

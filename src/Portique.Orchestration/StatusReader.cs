@@ -70,6 +70,6 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var technology = observed.FirstOrDefault(o => o.Name == name && !o.IsAside)?.Technology ?? spec?.Technology;
         return technology is { } t && reconciler.DriverFor(t) is { } driver
             ? driver
-            : throw new InvalidInputException(name, Messages.NoSuchService());
+            : throw new InvalidInputException(name, Messages.NoSuchService);
     }
 }

@@ -126,7 +126,7 @@ public sealed class Workspace
         using var writeLock = ConfigEolLock.Acquire(Root, owner, WriteLockTimeout, cancellationToken);
         if (expectedVersion is not null && expectedVersion != ConfigVersion())
         {
-            throw new ConfigurationInvalidException([new Diagnostic("config.eol", Messages.ConfigEolChanged())]);
+            throw new ConfigurationInvalidException([new Diagnostic("config.eol", Messages.ConfigEolChanged)]);
         }
 
         var before = Evaluate();
@@ -317,7 +317,7 @@ public sealed class Workspace
         var path = Path.Join(templates, file.Source);
         if (!File.Exists(path))
         {
-            throw new TemplateException([new Diagnostic(file.Location.ToString(), Messages.TemplateMissing(file.Source, templates))]);
+            throw new TemplateException([new Diagnostic(file.Location.ToString(), Messages.FormatTemplateMissing(file.Source, templates))]);
         }
 
         var text = File.ReadAllText(path);
@@ -342,7 +342,7 @@ public sealed class Workspace
                 {
                     if (configuration.Find(reference.Name) is null && !ConfigurationScope.IsBuiltIn(reference.Name))
                     {
-                        problems.Add(new Diagnostic($"{file.Source}:{reference.Line}:{reference.Column}", Messages.TemplateUnknownVariable(reference.Name)));
+                        problems.Add(new Diagnostic($"{file.Source}:{reference.Line}:{reference.Column}", Messages.FormatTemplateUnknownVariable(reference.Name)));
                     }
                 }
             }

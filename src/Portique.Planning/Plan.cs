@@ -64,7 +64,7 @@ public static class Planner
         foreach (var (name, instances) in byName.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var primary = PickPrimary(instances, preferred: null);
-            actions.Add(new PlannedAction(name, ActionKind.Remove, [Messages.NoLongerConfigured()], null, primary)
+            actions.Add(new PlannedAction(name, ActionKind.Remove, [Messages.NoLongerConfigured], null, primary)
             {
                 Leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray(),
             });
@@ -79,7 +79,7 @@ public static class Planner
         var leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray();
         if (primary is null)
         {
-            return new PlannedAction(spec.Name, ActionKind.Create, [Messages.NotDeployedYet()], spec, null) { Leftovers = leftovers };
+            return new PlannedAction(spec.Name, ActionKind.Create, [Messages.NotDeployedYet], spec, null) { Leftovers = leftovers };
         }
 
         var reasons = DescribeDifferences(spec, primary);
@@ -90,7 +90,7 @@ public static class Planner
 
         return primary.State == InstanceState.Running
             ? new PlannedAction(spec.Name, ActionKind.Keep, [], spec, primary) { Leftovers = leftovers }
-            : new PlannedAction(spec.Name, ActionKind.Start, [Messages.Stopped()], spec, primary) { Leftovers = leftovers };
+            : new PlannedAction(spec.Name, ActionKind.Start, [Messages.Stopped], spec, primary) { Leftovers = leftovers };
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ public static class Planner
         var reasons = new List<string>();
         if (observed.IsAside)
         {
-            reasons.Add(Messages.InterruptedReplacement());
+            reasons.Add(Messages.InterruptedReplacement);
         }
 
         if (observed.Technology != spec.Technology)
@@ -141,7 +141,7 @@ public static class Planner
 
         if (before is null)
         {
-            reasons.Add(Messages.UnreadableSpec());
+            reasons.Add(Messages.UnreadableSpec);
             return reasons;
         }
 
@@ -164,7 +164,7 @@ public static class Planner
 
         if (reasons.Count == 0)
         {
-            reasons.Add(Messages.HashDiffers());
+            reasons.Add(Messages.HashDiffers);
         }
 
         return reasons;

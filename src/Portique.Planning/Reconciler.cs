@@ -82,7 +82,7 @@ public sealed class Reconciler
         {
             foreach (var name in needed[technology])
             {
-                problems.Add(new Diagnostic(name, Messages.TechnologyNotSupported(technology.Name())));
+                problems.Add(new Diagnostic(name, Messages.FormatTechnologyNotSupported(technology.Name())));
             }
         }
 
@@ -209,14 +209,14 @@ public sealed class Reconciler
             var holder = await driver.FindForeignHolderAsync(spec.Name, cancellationToken).ConfigureAwait(false);
             if (holder is not null)
             {
-                problems.Add(new Diagnostic(spec.Name, Messages.NameHeldByForeign(holder)));
+                problems.Add(new Diagnostic(spec.Name, Messages.FormatNameHeldByForeign(holder)));
             }
 
             foreach (var port in spec.Ports.Where(p => !ownedPorts.Contains(p.HostPort)))
             {
                 if (!probe.IsPortFree(spec.PublishAddress, port.HostPort))
                 {
-                    problems.Add(new Diagnostic(spec.Name, Messages.PortInUse(spec.PublishAddress, port.HostPort)));
+                    problems.Add(new Diagnostic(spec.Name, Messages.FormatPortInUse(spec.PublishAddress, port.HostPort)));
                 }
             }
         }
@@ -231,16 +231,16 @@ public sealed class Reconciler
         {
             if (action.Kind == ActionKind.Remove)
             {
-                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.Removing()));
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.Removing));
                 await RemoveAllAsync([action.Observed!, .. action.Leftovers], cancellationToken).ConfigureAwait(false);
-                return Outcome(action, true, Messages.Removed());
+                return Outcome(action, true, Messages.Removed);
             }
 
             // Stale instances of the same name (an aside left by a killed run, a copy in another engine) go first:
             // they would block the name, and the primary instance is the one serving.
             if (action.Leftovers.Count > 0)
             {
-                progress.Report(new ReconcileEvent(EventKind.Detail, name, Messages.RemovingLeftovers(action.Leftovers.Count)));
+                progress.Report(new ReconcileEvent(EventKind.Detail, name, Messages.FormatRemovingLeftovers(action.Leftovers.Count)));
                 await RemoveAllAsync(action.Leftovers, cancellationToken).ConfigureAwait(false);
             }
 
@@ -249,13 +249,13 @@ public sealed class Reconciler
             string artifact;
             try
             {
-                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.Fetching(spec.Technology.Name())));
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatFetching(spec.Technology.Name())));
                 var detail = new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
                 artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken).ConfigureAwait(false);
             }
             catch (PortiqueException e)
             {
-                return Outcome(action, false, Messages.FetchFailed(e.Message));
+                return Outcome(action, false, Messages.FormatFetchFailed(e.Message));
             }
 
             var kind = action.Kind;
@@ -268,7 +268,7 @@ public sealed class Reconciler
 
             var outcome = kind switch
             {
-                ActionKind.Keep => Outcome(action, true, Messages.Unchanged()),
+                ActionKind.Keep => Outcome(action, true, Messages.Unchanged),
                 ActionKind.Start => await StartAsync(action, driver, progress, cancellationToken).ConfigureAwait(false),
                 ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
                 _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
@@ -283,28 +283,28 @@ public sealed class Reconciler
 
     private async Task<ServiceOutcome> StartAsync(PlannedAction action, IServiceDriver driver, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
-        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Starting()));
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Starting));
         await driver.StartAsync(action.Observed!, cancellationToken).ConfigureAwait(false);
         var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, cancellationToken).ConfigureAwait(false);
         return failure is null
-            ? Outcome(action, true, Messages.Started())
-            : Outcome(action, false, Messages.StartedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false));
+            ? Outcome(action, true, Messages.Started)
+            : Outcome(action, false, Messages.FormatStartedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<ServiceOutcome> CreateAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         options.Ledger?.MarkUsed(action.Desired!.Technology);
-        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating()));
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating));
         var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
         var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
         if (failure is null)
         {
-            return Outcome(action, true, Messages.Created());
+            return Outcome(action, true, Messages.Created);
         }
 
         var logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
         await driver.RemoveAsync(created, cancellationToken).ConfigureAwait(false);
-        return Outcome(action, false, Messages.CreatedUnhealthy(failure), logs);
+        return Outcome(action, false, Messages.FormatCreatedUnhealthy(failure), logs);
     }
 
     /// <summary>
@@ -316,9 +316,9 @@ public sealed class Reconciler
     {
         var old = action.Observed!;
         var oldDriver = DriverFor(old.Technology)
-            ?? throw new RuntimeFailureException(Messages.NoDriver(action.Name, old.Technology.Name()));
+            ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name()));
         options.Ledger?.MarkUsed(action.Desired!.Technology);
-        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Replacing(string.Join("; ", action.Reasons))));
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.FormatReplacing(string.Join("; ", action.Reasons))));
         ObservedService? aside = old.IsAside ? old : null;
         ObservedService? created = null;
         string? failure;
@@ -335,7 +335,7 @@ public sealed class Reconciler
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBackInterrupted()));
+            progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBackInterrupted));
             using var grace = new CancellationTokenSource(options.InterruptGrace);
             await RollBackInterruptedAsync(action, driver, oldDriver, aside, created, grace.Token).ConfigureAwait(false);
             throw;
@@ -344,10 +344,10 @@ public sealed class Reconciler
         if (failure is null)
         {
             await oldDriver.RemoveAsync(aside!, cancellationToken).ConfigureAwait(false);
-            return Outcome(action, true, Messages.Recreated());
+            return Outcome(action, true, Messages.Recreated);
         }
 
-        progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBack(failure)));
+        progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.FormatRollingBack(failure)));
         // The rollback itself is not abandoned half-way when cancellation comes now: it has its own bounded time.
         using var rollback = new CancellationTokenSource(options.InterruptGrace);
         if (created is not null)
@@ -357,7 +357,7 @@ public sealed class Reconciler
         }
 
         await oldDriver.RestoreAsync(aside!, rollback.Token).ConfigureAwait(false);
-        return Outcome(action, false, Messages.RolledBack(failure), logs);
+        return Outcome(action, false, Messages.FormatRolledBack(failure), logs);
     }
 
     /// <summary>
@@ -407,11 +407,11 @@ public sealed class Reconciler
         switch (health)
         {
             case EngineHealth.Unhealthy:
-                return Messages.HealthCheckFails();
+                return Messages.HealthCheckFails;
             case EngineHealth.NotRunning:
-                return Messages.NotRunning();
+                return Messages.NotRunning;
             case EngineHealth.Starting:
-                return Messages.HealthCheckTimeout();
+                return Messages.HealthCheckTimeout;
         }
 
         if (spec.RoutedPort is not { } port)
@@ -424,7 +424,7 @@ public sealed class Reconciler
         {
             if (time.GetUtcNow() >= deadline)
             {
-                return Messages.PortSilent(port, options.HealthTimeout.TotalSeconds);
+                return Messages.FormatPortSilent(port, options.HealthTimeout.TotalSeconds);
             }
 
             await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
@@ -432,7 +432,7 @@ public sealed class Reconciler
 
         // Still alive after the port answered? (An engine proxy may accept for a dying instance.)
         return await driver.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false) is EngineHealth.NotRunning or EngineHealth.Unhealthy
-            ? Messages.StoppedAfterStart()
+            ? Messages.StoppedAfterStart
             : null;
     }
 
@@ -441,7 +441,7 @@ public sealed class Reconciler
         foreach (var instance in instances)
         {
             var driver = DriverFor(instance.Technology)
-                ?? throw new RuntimeFailureException(Messages.NoDriver(instance.Name, instance.Technology.Name()));
+                ?? throw new RuntimeFailureException(Messages.FormatNoDriver(instance.Name, instance.Technology.Name()));
             await driver.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -454,7 +454,7 @@ public sealed class Reconciler
         }
         catch (PortiqueException e)
         {
-            return [Messages.LogsUnavailable(e.Message)];
+            return [Messages.FormatLogsUnavailable(e.Message)];
         }
     }
 

@@ -39,13 +39,13 @@ public sealed partial class DockerDriver
     private async Task EnsureNetworkAsync(PrivateNetwork network, CancellationToken cancellationToken)
     {
         var existing = await _api.CallOrNullAsync(
-            (client, ct) => client.Networks.InspectNetworkAsync(NetworkName, ct), m => Messages.NetworkFailed(NetworkName, m), cancellationToken);
+            (client, ct) => client.Networks.InspectNetworkAsync(NetworkName, ct), m => Messages.FormatNetworkFailed(NetworkName, m), cancellationToken);
         if (existing is not null)
         {
             var subnet = existing.IPAM?.Config?.FirstOrDefault()?.Subnet;
             if (!IsOwned(existing.Labels) || subnet != network.Cidr)
             {
-                throw new RuntimeFailureException(Messages.NetworkFailed(NetworkName, $"{subnet} ≠ {network.Cidr}"));
+                throw new RuntimeFailureException(Messages.FormatNetworkFailed(NetworkName, $"{subnet} ≠ {network.Cidr}"));
             }
 
             return;
@@ -78,7 +78,7 @@ public sealed partial class DockerDriver
                     },
                 },
                 ct),
-            m => Messages.NetworkFailed(NetworkName, m),
+            m => Messages.FormatNetworkFailed(NetworkName, m),
             cancellationToken);
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             Endpoint,
             Options.ApiVersion,
             new DockerApiMessages(
-                Messages.DaemonUnreachable, Messages.DaemonRefused, Messages.ApiTooOld, Messages.ListFailed, Messages.InspectFailed, Messages.InspectImageFailed));
+                Messages.FormatDaemonUnreachable, Messages.FormatDaemonRefused, Messages.FormatApiTooOld, Messages.FormatListFailed, Messages.FormatInspectFailed, Messages.FormatInspectImageFailed));
     }
 
     public PortiqueRoot Root { get; }
@@ -97,8 +97,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         var id = DockerInspect.ShortId(holder.ID);
         return holder.Labels is not null && holder.Labels.TryGetValue(Labels.Root, out var owner)
-            ? Messages.ForeignHolderOwned(id, holder.Image, owner)
-            : Messages.ForeignHolderUnlabelled(id, holder.Image);
+            ? Messages.FormatForeignHolderOwned(id, holder.Image, owner)
+            : Messages.FormatForeignHolderUnlabelled(id, holder.Image);
     }
 
     public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
@@ -119,7 +119,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         ValidateServiceName(spec.Name);
         var reference = ImageReference(spec);
         var image = await _api.Images.TryInspectAsync(artifactId, cancellationToken)
-            ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
+            ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         var version = reference;
         if (spec.Technology == Technology.DockerGit && image.Config?.Labels is { } imageLabels
             && imageLabels.TryGetValue(Labels.GitCommit, out var commit))
@@ -129,7 +129,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         foreach (var volume in spec.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
         var parameters = new CreateContainerParameters
@@ -175,10 +175,10 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         await JoinNetworkAsync(spec, parameters, cancellationToken);
         var created = await _api.Containers.CreateAsync(
-            parameters, m => Messages.CreateFailed(spec.Name, m), m => Messages.ContainerNameTaken(spec.Name, m), cancellationToken);
+            parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
         try
         {
-            await _api.Containers.StartAsync(created.ID, m => Messages.StartFailed(spec.Name, m), cancellationToken);
+            await _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), cancellationToken);
         }
         catch (RuntimeFailureException)
         {
@@ -196,14 +196,14 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(instance);
         var container = await ResolveOwnedAsync(instance, cancellationToken);
-        await _api.Containers.StartAsync(container.ID, m => Messages.StartFailed(ContainerName(container), m), cancellationToken);
+        await _api.Containers.StartAsync(container.ID, m => Messages.FormatStartFailed(ContainerName(container), m), cancellationToken);
     }
 
     public async Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var container = await ResolveOwnedAsync(instance, cancellationToken);
-        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeout, m => Messages.StopFailed(ContainerName(container), m), cancellationToken);
+        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeout, m => Messages.FormatStopFailed(ContainerName(container), m), cancellationToken);
     }
 
     /// <summary>Renames the container <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
@@ -216,7 +216,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         var target = aside ? ServiceLifecycle.AsideName(name) : name;
         if (current != target)
         {
-            await _api.Containers.RenameAsync(container.ID, target, m => Messages.RenameFailed(current, target, m), cancellationToken);
+            await _api.Containers.RenameAsync(container.ID, target, m => Messages.FormatRenameFailed(current, target, m), cancellationToken);
         }
 
         return ToObserved(await InspectOwnedAsync(container.ID, target, cancellationToken));
@@ -240,7 +240,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             return;
         }
 
-        await _api.Containers.RemoveAsync(container.ID, m => Messages.RemoveFailed(ContainerName(container), m), cancellationToken);
+        await _api.Containers.RemoveAsync(container.ID, m => Messages.FormatRemoveFailed(ContainerName(container), m), cancellationToken);
     }
 
     /// <summary>The container's health, start time and restart count as dockerd reports them.</summary>
@@ -259,7 +259,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         var lines = new List<string>();
         try
         {
-            using var stream = await _api.Containers.OpenLogsAsync(container.ID, follow: false, tail, m => Messages.LogsFailed(name, m), cancellationToken);
+            using var stream = await _api.Containers.OpenLogsAsync(container.ID, follow: false, tail, m => Messages.FormatLogsFailed(name, m), cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
             {
                 lines.Add(line);
@@ -267,7 +267,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
         {
-            throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
+            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
         }
 
         return lines.Count > tail ? lines[^tail..] : lines;
@@ -282,7 +282,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         var container = await FindOwnedForLogsAsync(name, cancellationToken);
         var stream = await _api.Containers.OpenLogsAsync(
-            container.ID, follow: true, Options.FollowInitialLines, m => Messages.LogsFailed(name, m), cancellationToken);
+            container.ID, follow: true, Options.FollowInitialLines, m => Messages.FormatLogsFailed(name, m), cancellationToken);
         using (stream)
         {
             await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -303,7 +303,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
                 }
                 catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
                 {
-                    throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
+                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
                 }
 
                 if (!more)
@@ -329,23 +329,23 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             return present.ID;
         }
 
-        progress.Report(Messages.Pulling(reference));
+        progress.Report(Messages.FormatPulling(reference));
         var pull = new PullProgress(reference, progress);
         await _api.Images.PullAsync(
             string.IsNullOrEmpty(spec.Repository) ? spec.Url : spec.Repository.TrimEnd('/') + "/" + spec.Url,
             string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag,
             pull,
-            m => Messages.PullFailed(reference, m),
+            m => Messages.FormatPullFailed(reference, m),
             cancellationToken);
 
         if (pull.Error is { } error)
         {
-            throw new RuntimeFailureException(Messages.PullFailed(reference, error));
+            throw new RuntimeFailureException(Messages.FormatPullFailed(reference, error));
         }
 
         var image = await _api.Images.TryInspectAsync(reference, cancellationToken)
-            ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, DockerInspect.ShortId(image.ID)));
+            ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
+        progress.Report(Messages.FormatPulled(reference, DockerInspect.ShortId(image.ID)));
         return image.ID;
     }
 
@@ -354,25 +354,25 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     private async Task<string> BuildFromGitAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var cache = new GitMirror(
-            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.GitFailed, Messages.GitNotInstalled, Messages.GitRefInvalid));
+            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.FormatGitFailed, Messages.FormatGitNotInstalled, Messages.FormatGitRefInvalid));
         var repository = spec.Repository;
         if (!GitReference.IsValid(spec.Tag))
         {
-            throw new RuntimeFailureException(Messages.GitRefInvalid(spec.Tag));
+            throw new RuntimeFailureException(Messages.FormatGitRefInvalid(spec.Tag));
         }
 
         var staleBecause = await cache.UpdateAsync(repository, mayUseStaleCopy: !refresh, cancellationToken);
         if (staleBecause is not null)
         {
-            progress.Report(Messages.GitFetchFallback(repository, staleBecause));
+            progress.Report(Messages.FormatGitFetchFallback(repository, staleBecause));
         }
 
         var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken);
         if (commit is null)
         {
             throw new RuntimeFailureException(staleBecause is null
-                ? Messages.GitRefMissing(spec.Tag, repository)
-                : Messages.GitFailed("fetch", repository, staleBecause));
+                ? Messages.FormatGitRefMissing(spec.Tag, repository)
+                : Messages.FormatGitFailed("fetch", repository, staleBecause));
         }
 
         var reference = ImageReference(spec);
@@ -382,13 +382,13 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             if (built is not null)
             {
                 await _api.Images.TagAsync(
-                    built.ID, spec.Url, DockerTag(spec.Tag), m => Messages.BuildFailed(reference, repository, ShortCommit(commit), m), cancellationToken);
-                progress.Report(Messages.BuildReused(reference, ShortCommit(commit)));
+                    built.ID, spec.Url, DockerTag(spec.Tag), m => Messages.FormatBuildFailed(reference, repository, ShortCommit(commit), m), cancellationToken);
+                progress.Report(Messages.FormatBuildReused(reference, ShortCommit(commit)));
                 return built.ID;
             }
         }
 
-        progress.Report(Messages.Building(reference, repository, ShortCommit(commit)));
+        progress.Report(Messages.FormatBuilding(reference, repository, ShortCommit(commit)));
         var contextPath = Path.GetTempFileName();
         await using var context = new FileStream(contextPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
         await cache.ArchiveAsync(repository, commit, context, cancellationToken);
@@ -421,7 +421,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         var image = await _api.Images.TryInspectAsync(reference, cancellationToken);
         if (image?.Config?.Labels is null || !image.Config.Labels.TryGetValue(Labels.GitCommit, out var labelled) || labelled != commit)
         {
-            throw new RuntimeFailureException(Messages.ImageMissing(reference));
+            throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         }
 
         return image.ID;
@@ -429,17 +429,17 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
     private static string BuildFailure(string reference, string repository, string commit, string error, BuildProgress output)
     {
-        var message = Messages.BuildFailed(reference, repository, ShortCommit(commit), error);
+        var message = Messages.FormatBuildFailed(reference, repository, ShortCommit(commit), error);
         return output.LastLines.Count == 0
             ? message
-            : message + Environment.NewLine + Messages.BuildLastLines() + Environment.NewLine + string.Join(Environment.NewLine, output.LastLines);
+            : message + Environment.NewLine + Messages.BuildLastLines + Environment.NewLine + string.Join(Environment.NewLine, output.LastLines);
     }
 
     private async Task<ImagesListResponse?> FindBuiltImageAsync(string imageName, string commit, CancellationToken cancellationToken)
     {
         var images = await _api.Images.ListByLabelsAsync(
             new Dictionary<string, string> { [Labels.GitCommit] = commit, [Labels.Image] = imageName },
-            m => Messages.InspectImageFailed(imageName, m),
+            m => Messages.FormatInspectImageFailed(imageName, m),
             cancellationToken);
         return images
             .Where(i => i.Labels is not null
@@ -471,17 +471,17 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
         if (container is null)
         {
-            throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.FormatContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(container.Config?.Labels)
             ? container
-            : throw new RuntimeFailureException(Messages.NotOwned(ContainerName(container), Root.Directory));
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(ContainerName(container), Root.Directory));
     }
 
     private async Task<ContainerInspectResponse> InspectOwnedAsync(string id, string name, CancellationToken cancellationToken) =>
         await _api.Containers.TryInspectAsync(id, cancellationToken)
-            ?? throw new InstanceMissingException(Messages.ContainerNotFound(name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(name, Root.Directory));
 
     private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
@@ -495,7 +495,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
 
             if (!IsOwned(listed.Labels))
             {
-                throw new RuntimeFailureException(Messages.NotOwned(candidate, Root.Directory));
+                throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
             }
 
             if (await _api.Containers.TryInspectAsync(listed.ID, cancellationToken) is { } container)
@@ -504,7 +504,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+        throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
     }
 
     private static ObservedService ToObserved(ContainerInspectResponse container)
@@ -580,7 +580,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 
@@ -588,7 +588,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     private static readonly string[] LxcTools = ["lxc-execute", "lxc-info", "lxc-stop", "lxc-ls"];
 
     /// <summary>This driver's texts for a program that timed out or cannot be started (see <see cref="Tool"/>).</summary>
-    internal static readonly ToolMessages ToolMessages = new(Messages.CommandTimedOut, Messages.ProgramMissing);
+    internal static readonly ToolMessages ToolMessages = new(Messages.FormatCommandTimedOut, Messages.FormatProgramMissing);
 
     private readonly OciImageCache _images;
     private readonly LxcNetwork _network;
@@ -76,33 +76,33 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var problems = new List<string>();
         if (!Environment.IsPrivilegedProcess)
         {
-            problems.Add(Messages.NeedsRoot());
+            problems.Add(Messages.NeedsRoot);
         }
 
         var missingTool = LxcTools.Select(LxcTool).FirstOrDefault(path => !File.Exists(path));
         if (missingTool is not null)
         {
-            problems.Add(Messages.LxcMissing(missingTool));
+            problems.Add(Messages.FormatLxcMissing(missingTool));
         }
         else
         {
-            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.LxcMissing(path), problems, cancellationToken);
+            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.FormatLxcMissing(path), problems, cancellationToken);
         }
 
-        await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.SkopeoMissing, problems, cancellationToken);
-        await ProbeAsync(Options.UmociExecutable, ["--version"], Messages.UmociMissing, problems, cancellationToken);
+        await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.FormatSkopeoMissing, problems, cancellationToken);
+        await ProbeAsync(Options.UmociExecutable, ["--version"], Messages.FormatUmociMissing, problems, cancellationToken);
         if (!File.Exists(Options.NginxExecutable))
         {
-            problems.Add(Messages.NginxMissing(Options.NginxExecutable));
+            problems.Add(Messages.FormatNginxMissing(Options.NginxExecutable));
         }
         else if (!File.Exists(Options.StreamModule))
         {
-            problems.Add(Messages.StreamModuleMissing(Options.StreamModule));
+            problems.Add(Messages.FormatStreamModuleMissing(Options.StreamModule));
         }
 
         if (_network.FindBridge() is null && !File.Exists(Options.LxcNetScript))
         {
-            problems.Add(Messages.BridgeUnavailable(Options.Bridge, Options.LxcNetScript));
+            problems.Add(Messages.FormatBridgeUnavailable(Options.Bridge, Options.LxcNetScript));
         }
 
         return problems.Count == 0 ? null : string.Join(" ; ", problems);
@@ -133,7 +133,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         Validation.ServiceName(name);
         var path = Path.Join(ContainersDirectory, name);
         var foreign = (Directory.Exists(path) || File.Exists(path)) && !File.Exists(Path.Join(path, LxcRecord.FileName));
-        return Task.FromResult(foreign ? Messages.ForeignHolder(path) : null);
+        return Task.FromResult(foreign ? Messages.FormatForeignHolder(path) : null);
     }
 
     public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
@@ -147,9 +147,9 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             return cached;
         }
 
-        progress.Report(Messages.Pulling(reference));
+        progress.Report(Messages.FormatPulling(reference));
         var digest = await _images.PullAsync(reference, Validation.RegistryOf(spec.Repository), cancellationToken);
-        progress.Report(Messages.Pulled(reference, ShortDigest(digest)));
+        progress.Report(Messages.FormatPulled(reference, ShortDigest(digest)));
         return digest;
     }
 
@@ -173,24 +173,24 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var directory = Path.Join(ContainersDirectory, spec.Name);
         if (Directory.Exists(directory) || File.Exists(directory))
         {
-            throw new RuntimeFailureException(Messages.ContainerNameTaken(spec.Name, directory));
+            throw new RuntimeFailureException(Messages.FormatContainerNameTaken(spec.Name, directory));
         }
 
         if (!_images.Contains(artifactId))
         {
-            throw new RuntimeFailureException(Messages.ImageNotCached(reference, artifactId));
+            throw new RuntimeFailureException(Messages.FormatImageNotCached(reference, artifactId));
         }
 
         var image = _images.ReadConfig(artifactId, reference);
         if (image.Command.Count == 0)
         {
-            throw new RuntimeFailureException(Messages.NoCommand(reference));
+            throw new RuntimeFailureException(Messages.FormatNoCommand(reference));
         }
 
         var environment = MergeEnvironment(image.Environment, spec.Environment, spec.Name);
         foreach (var volume in volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
         Directory.CreateDirectory(ContainersDirectory, DirectoryMode);
@@ -337,14 +337,14 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(tail);
         Validation.ServiceName(name);
-        var directory = FindLogDirectory(name) ?? throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+        var directory = FindLogDirectory(name) ?? throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
         try
         {
             return await ConsoleLog.TailAsync(directory, tail, cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
         }
     }
 
@@ -358,7 +358,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         Validation.ServiceName(name);
         if (FindLogDirectory(name) is null)
         {
-            throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+            throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
         }
 
         var lines = ConsoleLog.FollowAsync(
@@ -434,7 +434,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             var record = LxcRecord.TryRead(directory);
             if (record is null)
             {
-                throw new RuntimeFailureException(Messages.RecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
+                throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
             }
 
             if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
@@ -443,7 +443,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.FormatContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     private string? FindLogDirectory(string name) =>
@@ -459,7 +459,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (await _network.AnswersAsync(IPAddress.Parse(record.Address), cancellationToken))
         {
-            throw new RuntimeFailureException(Messages.AddressInUse(record.Name, record.Address, Options.Bridge));
+            throw new RuntimeFailureException(Messages.FormatAddressInUse(record.Name, record.Address, Options.Bridge));
         }
 
         await WriteConfigurationAsync(directory, record, cancellationToken);
@@ -472,7 +472,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             cancellationToken);
         if (!start.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.StartFailed(record.Name, LogSince(lxcLog, offset) ?? start.Detail));
+            throw new RuntimeFailureException(Messages.FormatStartFailed(record.Name, LogSince(lxcLog, offset) ?? start.Detail));
         }
 
         // lxc-execute -d returns before the container's address is up. The caller still holds the host-wide address
@@ -500,7 +500,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var stop = await LxcAsync("lxc-stop", ["-n", Path.GetFileName(directory), "-P", ContainersDirectory, "-t", seconds], cancellationToken);
         if (!stop.Succeeded && await StateAsync(directory, cancellationToken) is not { Running: false, Starting: false })
         {
-            throw new RuntimeFailureException(Messages.StopFailed(name, stop.Detail));
+            throw new RuntimeFailureException(Messages.FormatStopFailed(name, stop.Detail));
         }
     }
 
@@ -547,7 +547,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var list = await LxcAsync("lxc-ls", ["-P", ContainersDirectory, "--running", "-1"], cancellationToken);
         if (!list.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.ListFailed(list.Detail));
+            throw new RuntimeFailureException(Messages.FormatListFailed(list.Detail));
         }
 
         return list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
@@ -562,7 +562,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (Directory.Exists(to) || File.Exists(to))
         {
-            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.AlreadyExists(to)));
+            throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.FormatAlreadyExists(to)));
         }
 
         try
@@ -571,7 +571,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
         }
     }
 
@@ -590,7 +590,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var mounted = MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
         if (mounted is not null)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(name, Messages.StillMounted(mounted)));
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(name, Messages.FormatStillMounted(mounted)));
         }
 
         try
@@ -599,7 +599,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(name, exception.Message), exception);
         }
 
         return Task.CompletedTask;
@@ -720,7 +720,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             var key = entry.Split('=', 2)[0];
             if (key.Length == 0)
             {
-                throw new InvalidInputException(name, Messages.InvalidConfigValue("environnement"));
+                throw new InvalidInputException(name, Messages.FormatInvalidConfigValue("environnement"));
             }
 
             if (positions.TryGetValue(key, out var position))
@@ -741,7 +741,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 

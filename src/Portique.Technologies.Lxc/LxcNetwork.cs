@@ -33,8 +33,8 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
         }
 
         var start = await Tool.RunAsync(options.LxcNetScript, ["start"], options.CommandTimeout, LxcDriver.ToolMessages, cancellationToken);
-        return FindBridge() ?? throw new RuntimeFailureException(Messages.BridgeMissing(
-            options.Bridge, Tool.Display(options.LxcNetScript, ["start"]), start.Succeeded ? Messages.NoDetail() : start.Detail));
+        return FindBridge() ?? throw new RuntimeFailureException(Messages.FormatBridgeMissing(
+            options.Bridge, Tool.Display(options.LxcNetScript, ["start"]), start.Succeeded ? Messages.NoDetail : start.Detail));
     }
 
     /// <summary>The pool's addresses, in order, checked against the bridge's subnet.</summary>
@@ -43,14 +43,14 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
         if (!IPAddress.TryParse(options.AddressPoolFirst, out var first) || !IPAddress.TryParse(options.AddressPoolLast, out var last)
             || first.AddressFamily != AddressFamily.InterNetwork || last.AddressFamily != AddressFamily.InterNetwork)
         {
-            throw new RuntimeFailureException(Messages.PoolInvalid(options.AddressPoolFirst, options.AddressPoolLast, Subnet(bridge)));
+            throw new RuntimeFailureException(Messages.FormatPoolInvalid(options.AddressPoolFirst, options.AddressPoolLast, Subnet(bridge)));
         }
 
         var from = ToUInt(first);
         var to = ToUInt(last);
         if (from > to || !InSubnet(first, bridge) || !InSubnet(last, bridge))
         {
-            throw new RuntimeFailureException(Messages.PoolInvalid(options.AddressPoolFirst, options.AddressPoolLast, Subnet(bridge)));
+            throw new RuntimeFailureException(Messages.FormatPoolInvalid(options.AddressPoolFirst, options.AddressPoolLast, Subnet(bridge)));
         }
 
         var pool = new List<IPAddress>();
@@ -77,7 +77,7 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
             }
         }
 
-        throw new RuntimeFailureException(Messages.PoolExhausted(service, options.AddressPoolFirst, options.AddressPoolLast, options.Bridge));
+        throw new RuntimeFailureException(Messages.FormatPoolExhausted(service, options.AddressPoolFirst, options.AddressPoolLast, options.Bridge));
     }
 
     /// <summary>True when something on the bridge already answers at <paramref name="address"/>.</summary>
@@ -113,7 +113,7 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
             }
             catch (IOException exception)
             {
-                throw new RuntimeFailureException(Messages.AddressLockBusy(options.AddressLockFile, Tool.Seconds(timeout)), exception);
+                throw new RuntimeFailureException(Messages.FormatAddressLockBusy(options.AddressLockFile, Tool.Seconds(timeout)), exception);
             }
         }
     }

@@ -101,13 +101,13 @@ internal sealed partial class OciImageCache : IDisposable
             var copy = await Tool.RunAsync(_options.SkopeoExecutable, arguments, _options.PullTimeout, LxcDriver.ToolMessages, cancellationToken);
             if (!copy.Succeeded)
             {
-                throw new RuntimeFailureException(Messages.PullFailed(reference, copy.Detail));
+                throw new RuntimeFailureException(Messages.FormatPullFailed(reference, copy.Detail));
             }
 
             var digest = Tags().TryGetValue(RefTag(key), out var pulled)
                 ? pulled
-                : throw new RuntimeFailureException(Messages.PullFailed(reference, Messages.NotInLayout(RefTag(key), Layout)));
-            var hex = TryHex(digest) ?? throw new RuntimeFailureException(Messages.PullFailed(reference, digest));
+                : throw new RuntimeFailureException(Messages.FormatPullFailed(reference, Messages.FormatNotInLayout(RefTag(key), Layout)));
+            var hex = TryHex(digest) ?? throw new RuntimeFailureException(Messages.FormatPullFailed(reference, digest));
             if (!Tags().ContainsKey(DigestTag(hex)))
             {
                 var tag = await Tool.RunAsync(
@@ -118,7 +118,7 @@ internal sealed partial class OciImageCache : IDisposable
                     cancellationToken);
                 if (!tag.Succeeded)
                 {
-                    throw new RuntimeFailureException(Messages.PullFailed(reference, tag.Detail));
+                    throw new RuntimeFailureException(Messages.FormatPullFailed(reference, tag.Detail));
                 }
             }
 
@@ -142,10 +142,10 @@ internal sealed partial class OciImageCache : IDisposable
     {
         try
         {
-            var hex = TryHex(digest) ?? throw new RuntimeFailureException(Messages.ImageNotCached(reference, digest));
+            var hex = TryHex(digest) ?? throw new RuntimeFailureException(Messages.FormatImageNotCached(reference, digest));
             var manifest = JsonNode.Parse(File.ReadAllText(BlobPath(hex)));
             var configDigest = manifest?["config"]?["digest"]?.GetValue<string>();
-            var configHex = TryHex(configDigest) ?? throw new RuntimeFailureException(Messages.ImageUnreadable(reference, "config.digest"));
+            var configHex = TryHex(configDigest) ?? throw new RuntimeFailureException(Messages.FormatImageUnreadable(reference, "config.digest"));
             var config = JsonNode.Parse(File.ReadAllText(BlobPath(configHex)))?["config"];
             return new OciImageConfig(
                 Strings(config?["Entrypoint"]),
@@ -156,17 +156,17 @@ internal sealed partial class OciImageCache : IDisposable
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or IOException)
         {
-            throw new RuntimeFailureException(Messages.ImageUnreadable(reference, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatImageUnreadable(reference, exception.Message), exception);
         }
     }
 
     /// <summary>Unpacks the image <paramref name="digest"/> as an OCI bundle (<c>bundle/rootfs</c>...) with umoci.</summary>
     public async Task UnpackAsync(string digest, string reference, string bundle, CancellationToken cancellationToken)
     {
-        var hex = TryHex(digest) ?? throw new RuntimeFailureException(Messages.ImageNotCached(reference, digest));
+        var hex = TryHex(digest) ?? throw new RuntimeFailureException(Messages.FormatImageNotCached(reference, digest));
         if (!Contains(digest))
         {
-            throw new RuntimeFailureException(Messages.ImageNotCached(reference, digest));
+            throw new RuntimeFailureException(Messages.FormatImageNotCached(reference, digest));
         }
 
         Validation.SafeStatePath(bundle);
@@ -178,7 +178,7 @@ internal sealed partial class OciImageCache : IDisposable
             cancellationToken);
         if (!unpack.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.UnpackFailed(reference, unpack.Detail));
+            throw new RuntimeFailureException(Messages.FormatUnpackFailed(reference, unpack.Detail));
         }
     }
 

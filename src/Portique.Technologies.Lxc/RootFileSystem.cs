@@ -51,8 +51,8 @@ internal static class RootFileSystem
         else
         {
             var entry = passwd.FirstOrDefault(e => e.Length > 3 && e[0] == parts[0])
-                ?? throw new RuntimeFailureException(Messages.UnknownUser(parts[0], reference));
-            uid = ParseId(entry[2]) ?? throw new RuntimeFailureException(Messages.UnknownUser(parts[0], reference));
+                ?? throw new RuntimeFailureException(Messages.FormatUnknownUser(parts[0], reference));
+            uid = ParseId(entry[2]) ?? throw new RuntimeFailureException(Messages.FormatUnknownUser(parts[0], reference));
             primaryGid = ParseId(entry[3]);
         }
 
@@ -67,8 +67,8 @@ internal static class RootFileSystem
         }
 
         var group = ReadTable(Path.Join(rootfs, "etc", "group")).FirstOrDefault(e => e.Length > 2 && e[0] == parts[1])
-            ?? throw new RuntimeFailureException(Messages.UnknownUser(parts[1], reference));
-        return (uid, ParseId(group[2]) ?? throw new RuntimeFailureException(Messages.UnknownUser(parts[1], reference)));
+            ?? throw new RuntimeFailureException(Messages.FormatUnknownUser(parts[1], reference));
+        return (uid, ParseId(group[2]) ?? throw new RuntimeFailureException(Messages.FormatUnknownUser(parts[1], reference)));
     }
 
     private static int? ParseId(string text) =>

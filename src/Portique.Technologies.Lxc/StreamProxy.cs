@@ -135,7 +135,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         {
             if (!Probe.IsPortFree(entry.Listen.ToString(), entry.HostPort))
             {
-                throw new RuntimeFailureException(Messages.PortInUse(entry.Service, entry.ListenText));
+                throw new RuntimeFailureException(Messages.FormatPortInUse(entry.Service, entry.ListenText));
             }
         }
 
@@ -145,7 +145,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         File.Delete(CandidatePath);
         if (!test.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.ProxyRejected(test.Detail));
+            throw new RuntimeFailureException(Messages.FormatProxyRejected(test.Detail));
         }
 
         await AtomicFile.WriteTextAsync(ConfigPath, text, AtomicFile.GroupReadableMode, cancellationToken);
@@ -190,7 +190,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
             }
         }
 
-        throw new RuntimeFailureException(Messages.ProxyStopFailed(pid, Tool.Seconds(options.ProxyTimeout)));
+        throw new RuntimeFailureException(Messages.FormatProxyStopFailed(pid, Tool.Seconds(options.ProxyTimeout)));
     }
 
     private async Task StartAsync(CancellationToken cancellationToken)
@@ -200,12 +200,12 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         var start = await NginxAsync(["-c", ConfigPath], cancellationToken);
         if (!start.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.ProxyStartFailed(start.Detail));
+            throw new RuntimeFailureException(Messages.FormatProxyStartFailed(start.Detail));
         }
 
         if (!await WaitUntilAsync(() => FindMaster() is int pid && ProcFs.NginxWorkers(pid).Any(w => !w.ShuttingDown), cancellationToken))
         {
-            throw new RuntimeFailureException(Messages.ProxyStartFailed(NewErrors(offset) ?? Messages.SeeLog(ErrorLogPath)));
+            throw new RuntimeFailureException(Messages.FormatProxyStartFailed(NewErrors(offset) ?? Messages.FormatSeeLog(ErrorLogPath)));
         }
     }
 
@@ -216,7 +216,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
         var reload = await NginxAsync(["-s", "reload", "-c", ConfigPath], cancellationToken);
         if (!reload.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.ProxyReloadFailed(reload.Detail));
+            throw new RuntimeFailureException(Messages.FormatProxyReloadFailed(reload.Detail));
         }
 
         string? refusal = null;
@@ -235,7 +235,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
             cancellationToken);
         if (!replaced || refusal is not null || !ProcFs.IsAlive(master))
         {
-            throw new RuntimeFailureException(Messages.ProxyReloadFailed(refusal ?? Messages.SeeLog(ErrorLogPath)));
+            throw new RuntimeFailureException(Messages.FormatProxyReloadFailed(refusal ?? Messages.FormatSeeLog(ErrorLogPath)));
         }
     }
 
@@ -243,7 +243,7 @@ internal sealed class StreamProxy(string directory, LxcDriverOptions options)
     {
         if (!File.Exists(options.NginxExecutable))
         {
-            throw new RuntimeFailureException(Messages.NginxMissing(options.NginxExecutable));
+            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxExecutable));
         }
 
         // -p: relative paths resolve here; -e: the log nginx writes before it has read the configuration.

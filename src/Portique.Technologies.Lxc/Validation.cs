@@ -15,7 +15,7 @@ internal static partial class Validation
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
     }
 
@@ -33,19 +33,19 @@ internal static partial class Validation
     {
         if (!ImageNamePattern().IsMatch(url))
         {
-            throw new InvalidInputException(url, Messages.InvalidImageName(url));
+            throw new InvalidInputException(url, Messages.FormatInvalidImageName(url));
         }
 
         var effectiveTag = string.IsNullOrEmpty(tag) ? "latest" : tag;
         if (!ImageTagPattern().IsMatch(effectiveTag))
         {
-            throw new InvalidInputException(tag, Messages.InvalidImageTag(tag));
+            throw new InvalidInputException(tag, Messages.FormatInvalidImageTag(tag));
         }
 
         var registry = repository.TrimEnd('/');
         if (registry.Length > 0 && !RegistryPattern().IsMatch(registry))
         {
-            throw new InvalidInputException(repository, Messages.InvalidRegistry(repository));
+            throw new InvalidInputException(repository, Messages.FormatInvalidRegistry(repository));
         }
 
         return (registry.Length > 0 ? registry + "/" : "") + url + ":" + effectiveTag;
@@ -77,13 +77,13 @@ internal static partial class Validation
     public static IPAddress PublishAddress(string address) =>
         IPAddress.TryParse(address, out var parsed)
             ? parsed
-            : throw new InvalidInputException(address, Messages.InvalidPublishAddress(address));
+            : throw new InvalidInputException(address, Messages.FormatInvalidPublishAddress(address));
 
     public static void Port(int port, string service)
     {
         if (port is < 1 or > 65535)
         {
-            throw new InvalidInputException(service, Messages.InvalidPort(port, service));
+            throw new InvalidInputException(service, Messages.FormatInvalidPort(port, service));
         }
     }
 
@@ -93,7 +93,7 @@ internal static partial class Validation
         if (string.IsNullOrEmpty(path) || !path.StartsWith('/') || path.Any(char.IsControl)
             || path.Split('/').Any(part => part is ".." or ".") || path != path.Trim())
         {
-            throw new InvalidInputException(service, Messages.InvalidPath(path, service));
+            throw new InvalidInputException(service, Messages.FormatInvalidPath(path, service));
         }
 
         return path.Length > 1 ? path.TrimEnd('/') : path;
@@ -107,7 +107,7 @@ internal static partial class Validation
     {
         if (value.Any(char.IsControl) || value != value.Trim())
         {
-            throw new InvalidInputException(what, Messages.InvalidConfigValue(what));
+            throw new InvalidInputException(what, Messages.FormatInvalidConfigValue(what));
         }
 
         return value;
@@ -118,7 +118,7 @@ internal static partial class Validation
     {
         if (!SafePathPattern().IsMatch(path))
         {
-            throw new RuntimeFailureException(Messages.UnsafeStatePath(path));
+            throw new RuntimeFailureException(Messages.FormatUnsafeStatePath(path));
         }
 
         return path;

@@ -42,8 +42,8 @@ internal sealed class PodmanCli(string executable, IReadOnlyDictionary<string, s
         IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? standardErrorLine = null)
     {
         var messages = new ToolMessages(
-            (_, _) => Messages.TimedOut(Describe(arguments), timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),
-            Messages.NotInstalled);
+            (_, _) => Messages.FormatTimedOut(Describe(arguments), timeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),
+            Messages.FormatNotInstalled);
         var result = await Tool.RunAsync(Executable, arguments, timeout, messages, cancellationToken, environment, standardErrorLine: standardErrorLine);
         return new PodmanResult(result.ExitCode, result.StandardOutput, result.StandardError);
     }
@@ -53,7 +53,7 @@ internal sealed class PodmanCli(string executable, IReadOnlyDictionary<string, s
     /// a <see cref="ToolFailureException"/> with its exit code.
     /// </summary>
     public IAsyncEnumerable<(bool IsError, string Line)> ListenAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        Tool.ListenAsync(Executable, arguments, new ToolMessages((command, _) => command, Messages.NotInstalled), environment, cancellationToken);
+        Tool.ListenAsync(Executable, arguments, new ToolMessages((command, _) => command, Messages.FormatNotInstalled), environment, cancellationToken);
 
     /// <summary>The podman subcommand and its first arguments, for messages (never the labels or environment).</summary>
     public static string Describe(IReadOnlyList<string> arguments) => string.Join(' ', arguments.TakeWhile(a => !a.StartsWith('-')).Take(3));

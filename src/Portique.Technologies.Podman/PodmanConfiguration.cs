@@ -119,7 +119,7 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.ConfigurationFailed(path, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatConfigurationFailed(path, exception.Message), exception);
         }
     }
 }

@@ -77,18 +77,18 @@ public sealed partial class PodmanDriver : IServiceDriver
     {
         if (FindExecutable(Options.Executable, Environment.GetEnvironmentVariable("PATH")) is null)
         {
-            return Messages.NotInstalled(Options.Executable, "not found");
+            return Messages.FormatNotInstalled(Options.Executable, "not found");
         }
 
         try
         {
             _configuration.Ensure(Options.InsecureRegistries);
             var result = await Cli.RunAsync(["info", "--format", "json"], Options.AvailabilityTimeout, cancellationToken);
-            return result.Succeeded ? null : Messages.NotAnswering(Options.Executable, result.Error);
+            return result.Succeeded ? null : Messages.FormatNotAnswering(Options.Executable, result.Error);
         }
         catch (RuntimeFailureException exception)
         {
-            return exception is ToolMissingException ? exception.Message : Messages.NotAnswering(Options.Executable, exception.Message);
+            return exception is ToolMissingException ? exception.Message : Messages.FormatNotAnswering(Options.Executable, exception.Message);
         }
     }
 
@@ -98,7 +98,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         var listed = await ReadAsync(["ps", "--all", "--filter", "label=" + DockerDriver.Labels.Root + "=" + Root.Directory, "--format", "json"], cancellationToken);
         if (!listed.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.ListFailed(listed.Error));
+            throw new RuntimeFailureException(Messages.FormatListFailed(listed.Error));
         }
 
         var ids = PodmanJson.ParseArray<PodmanListed>(listed.StandardOutput).Where(c => IsOwned(c.Labels)).Select(c => c.Id).ToList();
@@ -141,8 +141,8 @@ public sealed partial class PodmanDriver : IServiceDriver
 
         var id = ShortId(holder.Id);
         return holder.Config.Labels is { } labels && labels.TryGetValue(DockerDriver.Labels.Root, out var owner)
-            ? Messages.ForeignHolderOwned(id, holder.ImageName, owner)
-            : Messages.ForeignHolderUnlabelled(id, holder.ImageName);
+            ? Messages.FormatForeignHolderOwned(id, holder.ImageName, owner)
+            : Messages.FormatForeignHolderUnlabelled(id, holder.ImageName);
     }
 
     /// <summary>Pulls <see cref="ImageReference"/> when podman does not have it (or on refresh); returns podman's image id.</summary>
@@ -158,7 +158,7 @@ public sealed partial class PodmanDriver : IServiceDriver
             return present;
         }
 
-        progress.Report(Messages.Pulling(reference));
+        progress.Report(Messages.FormatPulling(reference));
         var pull = await Cli.RunAsync(
             ["pull", reference],
             Options.PullTimeout,
@@ -172,11 +172,11 @@ public sealed partial class PodmanDriver : IServiceDriver
             });
         if (!pull.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.PullFailed(reference, pull.Error));
+            throw new RuntimeFailureException(Messages.FormatPullFailed(reference, pull.Error));
         }
 
-        var id = await TryImageIdAsync(reference, cancellationToken) ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, ShortId(id)));
+        var id = await TryImageIdAsync(reference, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
+        progress.Report(Messages.FormatPulled(reference, ShortId(id)));
         return id;
     }
 
@@ -190,21 +190,21 @@ public sealed partial class PodmanDriver : IServiceDriver
         var reference = ImageReference(spec);
         if (await TryImageIdAsync(artifactId, cancellationToken) is null)
         {
-            throw new RuntimeFailureException(Messages.ImageMissing(reference));
+            throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         }
 
         var arguments = CreateArguments(spec, artifactId, Root.Directory);
         foreach (var volume in spec.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
         var created = await Cli.RunAsync(arguments, Options.CommandTimeout, cancellationToken);
         if (!created.Succeeded)
         {
             throw new RuntimeFailureException(created.StandardError.Contains("already in use", StringComparison.OrdinalIgnoreCase)
-                ? Messages.ContainerNameTaken(spec.Name, created.Error)
-                : Messages.CreateFailed(spec.Name, created.Error));
+                ? Messages.FormatContainerNameTaken(spec.Name, created.Error)
+                : Messages.FormatCreateFailed(spec.Name, created.Error));
         }
 
         var id = created.StandardOutput.Trim().Split('\n')[^1].Trim();
@@ -213,11 +213,11 @@ public sealed partial class PodmanDriver : IServiceDriver
         {
             // "Creates and starts": a container that cannot start (port already in use...) would hold the name.
             await Cli.RunAsync(["rm", "--force", "--time", "0", id], Options.CommandTimeout, CancellationToken.None);
-            throw new RuntimeFailureException(Messages.StartFailed(spec.Name, started.Error));
+            throw new RuntimeFailureException(Messages.FormatStartFailed(spec.Name, started.Error));
         }
 
         return ToObserved(await TryInspectAsync(id, cancellationToken)
-            ?? throw new InstanceMissingException(Messages.ContainerNotFound(spec.Name, Root.Directory)));
+            ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(spec.Name, Root.Directory)));
     }
 
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
@@ -225,7 +225,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         ArgumentNullException.ThrowIfNull(instance);
         Configure();
         var container = await ResolveOwnedAsync(instance, cancellationToken);
-        await RunAsync(["start", container.Id], m => Messages.StartFailed(container.Name, m), cancellationToken);
+        await RunAsync(["start", container.Id], m => Messages.FormatStartFailed(container.Name, m), cancellationToken);
     }
 
     /// <summary>
@@ -239,7 +239,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         Configure();
         var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = container.Name;
-        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeout), container.Id], m => Messages.StopFailed(current, m), cancellationToken);
+        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeout), container.Id], m => Messages.FormatStopFailed(current, m), cancellationToken);
         var stopped = await InspectOwnedAsync(container.Id, current, cancellationToken);
         await Task.Delay(Options.StopSettle, cancellationToken);
         var settled = await InspectOwnedAsync(container.Id, current, cancellationToken);
@@ -284,7 +284,7 @@ public sealed partial class PodmanDriver : IServiceDriver
 
                     if (!removed.Succeeded && !removed.SaysMissing)
                     {
-                        throw new RuntimeFailureException(Messages.StopFailed(current, removed.Error));
+                        throw new RuntimeFailureException(Messages.FormatStopFailed(current, removed.Error));
                     }
                 }
 
@@ -296,7 +296,7 @@ public sealed partial class PodmanDriver : IServiceDriver
 
         if (current != target)
         {
-            await RunAsync(["rename", container.Id, target], m => Messages.RenameFailed(current, target, m), cancellationToken);
+            await RunAsync(["rename", container.Id, target], m => Messages.FormatRenameFailed(current, target, m), cancellationToken);
         }
 
         return ToObserved(await InspectOwnedAsync(container.Id, target, cancellationToken));
@@ -323,7 +323,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         var removed = await Cli.RunAsync(["rm", "--force", "--time", Seconds(Options.StopTimeout), container.Id], Options.CommandTimeout, cancellationToken);
         if (!removed.Succeeded && !removed.SaysMissing)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(container.Name, removed.Error));
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(container.Name, removed.Error));
         }
     }
 
@@ -382,11 +382,11 @@ public sealed partial class PodmanDriver : IServiceDriver
         }
         catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
         {
-            throw new RuntimeFailureException(Messages.LogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
+            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RuntimeFailureException(Messages.TimedOut("logs", Seconds(Options.CommandTimeout)));
+            throw new RuntimeFailureException(Messages.FormatTimedOut("logs", Seconds(Options.CommandTimeout)));
         }
 
         var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
@@ -422,7 +422,7 @@ public sealed partial class PodmanDriver : IServiceDriver
             }
             catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
             {
-                throw new RuntimeFailureException(Messages.LogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
+                throw new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
             }
 
             if (!more)
@@ -498,7 +498,7 @@ public sealed partial class PodmanDriver : IServiceDriver
             return ["--volume", volume.HostPath + ":" + volume.ContainerPath];
         }
 
-        throw new InvalidInputException(volume.HostPath, Messages.VolumePathUnsupported(volume.HostPath, volume.ContainerPath));
+        throw new InvalidInputException(volume.HostPath, Messages.FormatVolumePathUnsupported(volume.HostPath, volume.ContainerPath));
     }
 
     private async Task RunHealthCheckAsync(PodmanContainer container, CancellationToken cancellationToken)
@@ -518,19 +518,19 @@ public sealed partial class PodmanDriver : IServiceDriver
             : await TryInspectByNameAsync(instance.IsAside ? ServiceLifecycle.AsideName(instance.Name) : instance.Name, cancellationToken);
         if (container is null || (instance.InstanceId is { Length: > 0 } wanted && container.Id != wanted))
         {
-            throw new InstanceMissingException(Messages.ContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.FormatContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(container.Config.Labels)
             ? container
-            : throw new RuntimeFailureException(Messages.NotOwned(container.Name, Root.Directory));
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(container.Name, Root.Directory));
     }
 
     private async Task<PodmanContainer> InspectOwnedAsync(string idOrName, string name, CancellationToken cancellationToken)
     {
         var container = await TryInspectAsync(idOrName, cancellationToken)
-            ?? throw new InstanceMissingException(Messages.ContainerNotFound(name, Root.Directory));
-        return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.NotOwned(container.Name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(name, Root.Directory));
+        return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.FormatNotOwned(container.Name, Root.Directory));
     }
 
     private async Task<PodmanContainer> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
@@ -539,11 +539,11 @@ public sealed partial class PodmanDriver : IServiceDriver
         {
             if (await TryInspectByNameAsync(candidate, cancellationToken) is { } container)
             {
-                return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.NotOwned(candidate, Root.Directory));
+                return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
             }
         }
 
-        throw new RuntimeFailureException(Messages.ContainerNotFound(name, Root.Directory));
+        throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
     }
 
     /// <summary>The container named exactly <paramref name="name"/> (podman also resolves id prefixes: those are ignored).</summary>
@@ -560,7 +560,7 @@ public sealed partial class PodmanDriver : IServiceDriver
 
         if (!result.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.InspectFailed(idOrName, result.Error));
+            throw new RuntimeFailureException(Messages.FormatInspectFailed(idOrName, result.Error));
         }
 
         try
@@ -569,7 +569,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         }
         catch (JsonException exception)
         {
-            throw new RuntimeFailureException(Messages.InspectFailed(idOrName, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatInspectFailed(idOrName, exception.Message), exception);
         }
     }
 
@@ -584,7 +584,7 @@ public sealed partial class PodmanDriver : IServiceDriver
 
         if (!result.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.InspectImageFailed(reference, result.Error));
+            throw new RuntimeFailureException(Messages.FormatInspectImageFailed(reference, result.Error));
         }
 
         try
@@ -593,7 +593,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         }
         catch (JsonException exception)
         {
-            throw new RuntimeFailureException(Messages.InspectImageFailed(reference, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatInspectImageFailed(reference, exception.Message), exception);
         }
     }
 
@@ -729,7 +729,7 @@ public sealed partial class PodmanDriver : IServiceDriver
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 
@@ -737,7 +737,7 @@ public sealed partial class PodmanDriver : IServiceDriver
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
     }
 

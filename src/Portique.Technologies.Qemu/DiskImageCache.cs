@@ -72,7 +72,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new RuntimeFailureException(Messages.DownloadFailed(source, Messages.TimedOut(options.DownloadTimeout.TotalSeconds)));
+                throw new RuntimeFailureException(Messages.FormatDownloadFailed(source, Messages.FormatTimedOut(options.DownloadTimeout.TotalSeconds)));
             }
         }
         finally
@@ -88,7 +88,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
             || source.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(source.Query) || !string.IsNullOrEmpty(source.Fragment))
         {
-            throw new RuntimeFailureException(Messages.BadRepository(repository));
+            throw new RuntimeFailureException(Messages.FormatBadRepository(repository));
         }
 
         return source;
@@ -98,7 +98,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
         Uri source, string image, string tag, string url, ImageMetadata? present, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var (expected, verifiedBy) = await ExpectedChecksumAsync(source, url, cancellationToken);
-        progress.Report(Messages.Downloading(source));
+        progress.Report(Messages.FormatDownloading(source));
         var partial = Path.Join(Path.GetDirectoryName(image)!, "." + url + ".part-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -107,7 +107,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
             {
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new RuntimeFailureException(Messages.DownloadFailed(source, Status(response)));
+                    throw new RuntimeFailureException(Messages.FormatDownloadFailed(source, Status(response)));
                 }
 
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -126,16 +126,16 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
 
             if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
             {
-                throw new RuntimeFailureException(Messages.ChecksumMismatch(source, verifiedBy, expected, actual));
+                throw new RuntimeFailureException(Messages.FormatChecksumMismatch(source, verifiedBy, expected, actual));
             }
 
-            progress.Report(expected is null ? Messages.NoChecksumPublished(source) : Messages.ChecksumVerified(source, verifiedBy));
+            progress.Report(expected is null ? Messages.FormatNoChecksumPublished(source) : Messages.FormatChecksumVerified(source, verifiedBy));
             if (present is not null)
             {
                 // Same tag and name from another repository: fine if it is the same image, never a silent swap.
                 if (present.Sha256 != actual)
                 {
-                    throw new RuntimeFailureException(Messages.TagConflict(url, tag, present.Source, source));
+                    throw new RuntimeFailureException(Messages.FormatTagConflict(url, tag, present.Source, source));
                 }
 
                 var moved = present with { Source = source.AbsoluteUri };
@@ -155,12 +155,12 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
                 DownloadedAt = DateTimeOffset.UtcNow,
             };
             await WriteMetadataAsync(image, metadata, cancellationToken);
-            progress.Report(Messages.Downloaded(url, tag, format, actual[..12]));
+            progress.Report(Messages.FormatDownloaded(url, tag, format, actual[..12]));
             return metadata;
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.DownloadFailed(source, Describe(exception)), exception);
+            throw new RuntimeFailureException(Messages.FormatDownloadFailed(source, Describe(exception)), exception);
         }
         finally
         {
@@ -182,7 +182,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
             var first = text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
             return Sha256Hex().IsMatch(first)
                 ? (first.ToLowerInvariant(), url + ".sha256")
-                : throw new RuntimeFailureException(Messages.ChecksumUnreadable(single));
+                : throw new RuntimeFailureException(Messages.FormatChecksumUnreadable(single));
         }
 
         var list = new Uri(source, "SHA256SUMS");
@@ -217,20 +217,20 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new RuntimeFailureException(Messages.DownloadFailed(address, Status(response)));
+                throw new RuntimeFailureException(Messages.FormatDownloadFailed(address, Status(response)));
             }
 
             var length = response.Content.Headers.ContentLength;
             if (length > 1024 * 1024)
             {
-                throw new RuntimeFailureException(Messages.ChecksumUnreadable(address));
+                throw new RuntimeFailureException(Messages.FormatChecksumUnreadable(address));
             }
 
             return await response.Content.ReadAsStringAsync(cancellationToken);
         }
         catch (HttpRequestException exception)
         {
-            throw new RuntimeFailureException(Messages.DownloadFailed(address, Describe(exception)), exception);
+            throw new RuntimeFailureException(Messages.FormatDownloadFailed(address, Describe(exception)), exception);
         }
     }
 
@@ -251,7 +251,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
         var result = await RunImgAsync(["info", "--output=json", "--", path], cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new RuntimeFailureException(Messages.ImageUnreadable(source, LastLines(result.StandardError)));
+            throw new RuntimeFailureException(Messages.FormatImageUnreadable(source, LastLines(result.StandardError)));
         }
 
         using var info = JsonDocument.Parse(result.StandardOutput);
@@ -259,14 +259,14 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
         var format = root.TryGetProperty("format", out var f) ? f.GetString() : null;
         if (format is not ("qcow2" or "raw") || (url.EndsWith(".qcow2", StringComparison.Ordinal) && format != "qcow2"))
         {
-            throw new RuntimeFailureException(Messages.ImageFormatRefused(source, format ?? "?"));
+            throw new RuntimeFailureException(Messages.FormatImageFormatRefused(source, format ?? "?"));
         }
 
         if (root.TryGetProperty("backing-filename", out _) || root.TryGetProperty("full-backing-filename", out _)
             || (root.TryGetProperty("format-specific", out var specific) && specific.TryGetProperty("data", out var data)
                 && data.TryGetProperty("data-file", out _)))
         {
-            throw new RuntimeFailureException(Messages.ImageHasBackingFile(source));
+            throw new RuntimeFailureException(Messages.FormatImageHasBackingFile(source));
         }
 
         return format;

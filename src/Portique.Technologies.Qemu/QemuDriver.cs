@@ -67,7 +67,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     /// <summary>Where the base image of (tag, url) is cached.</summary>
     public string ImagePath(string tag, string url) =>
-        QemuLayout.IsTag(tag) && QemuLayout.IsImageName(url) ? _layout.ImagePath(tag, url) : throw new ArgumentException(Messages.InvalidImageName(url));
+        QemuLayout.IsTag(tag) && QemuLayout.IsImageName(url) ? _layout.ImagePath(tag, url) : throw new ArgumentException(Messages.FormatInvalidImageName(url));
 
     /// <summary>The state folder of the VM of <paramref name="name"/> (or of its set-aside predecessor).</summary>
     public string StateDirectory(string name, bool aside = false)
@@ -92,7 +92,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
                 var result = await RunToolAsync(tool, package, ["--version"], cancellationToken);
                 if (result.ExitCode != 0)
                 {
-                    return Messages.ToolFailed(tool, DiskImageCache.LastLines(result.StandardError));
+                    return Messages.FormatToolFailed(tool, DiskImageCache.LastLines(result.StandardError));
                 }
             }
             catch (RuntimeFailureException exception)
@@ -137,12 +137,12 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         var directory = _layout.VmDirectory(name, aside: false);
         if (Directory.Exists(directory))
         {
-            return Task.FromResult(ReadOwnedRecord(directory, name) is null ? Messages.ForeignFolder(directory) : null);
+            return Task.FromResult(ReadOwnedRecord(directory, name) is null ? Messages.FormatForeignFolder(directory) : null);
         }
 
         // No folder, yet a live qemu answers to the run files the VM would use: someone else's process.
         var pidFile = _layout.PidFile(name);
-        return Task.FromResult(VmProcess.Find(pidFile) is { } pid ? Messages.ForeignProcess(pid, pidFile) : null);
+        return Task.FromResult(VmProcess.Find(pidFile) is { } pid ? Messages.FormatForeignProcess(pid, pidFile) : null);
     }
 
     /// <summary>
@@ -171,18 +171,18 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         var image = await _images.FindAsync(spec.Tag, spec.Url, cancellationToken);
         if (image is null || image.ArtifactId != artifactId)
         {
-            throw new RuntimeFailureException(Messages.ImageMissing(spec.Url, spec.Tag));
+            throw new RuntimeFailureException(Messages.FormatImageMissing(spec.Url, spec.Tag));
         }
 
         var directory = _layout.VmDirectory(spec.Name, aside: false);
         if (Directory.Exists(directory))
         {
-            throw new RuntimeFailureException(Messages.VmNameTaken(spec.Name, directory));
+            throw new RuntimeFailureException(Messages.FormatVmNameTaken(spec.Name, directory));
         }
 
         if (VmProcess.Find(_layout.PidFile(spec.Name)) is { } stray)
         {
-            throw new RuntimeFailureException(Messages.ForeignProcess(stray, _layout.PidFile(spec.Name)));
+            throw new RuntimeFailureException(Messages.FormatForeignProcess(stray, _layout.PidFile(spec.Name)));
         }
 
         var record = new VmRecord
@@ -217,7 +217,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
                 cancellationToken);
             if (overlay.ExitCode != 0)
             {
-                throw new RuntimeFailureException(Messages.OverlayFailed(spec.Name, DiskImageCache.LastLines(overlay.StandardError)));
+                throw new RuntimeFailureException(Messages.FormatOverlayFailed(spec.Name, DiskImageCache.LastLines(overlay.StandardError)));
             }
 
             if (spec.Environment.Count > 0)
@@ -235,7 +235,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             DeleteDirectory(creating);
-            throw new RuntimeFailureException(Messages.StateFailed(spec.Name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatStateFailed(spec.Name, exception.Message), exception);
         }
         catch
         {
@@ -245,7 +245,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
         foreach (var volume in record.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume[0], Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume[0], Messages.FormatVolumeDirectoryFailed);
         }
 
         try
@@ -268,7 +268,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         var (directory, record, aside) = Resolve(instance);
         if (aside)
         {
-            throw new RuntimeFailureException(Messages.VmIsAside(record.Name));
+            throw new RuntimeFailureException(Messages.FormatVmIsAside(record.Name));
         }
 
         if (VmProcess.Find(_layout.PidFile(record.Name)) is null)
@@ -298,7 +298,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             var target = _layout.VmDirectory(record.Name, aside);
             if (Directory.Exists(target))
             {
-                throw new RuntimeFailureException(aside ? Messages.AsideExists(record.Name, target) : Messages.VmNameTaken(record.Name, target));
+                throw new RuntimeFailureException(aside ? Messages.FormatAsideExists(record.Name, target) : Messages.FormatVmNameTaken(record.Name, target));
             }
 
             Move(directory, target, record.Name);
@@ -338,7 +338,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.StateFailed(record.Name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatStateFailed(record.Name, exception.Message), exception);
         }
     }
 
@@ -391,7 +391,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
         }
     }
 
@@ -416,7 +416,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
         }
 
         foreach (var line in initial)
@@ -441,7 +441,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     private async Task LaunchAsync(string directory, VmRecord record, CancellationToken cancellationToken)
     {
         var name = record.Name;
-        var qmp = _layout.QmpSocket(name) ?? throw new RuntimeFailureException(Messages.RootTooDeep(Root.Directory));
+        var qmp = _layout.QmpSocket(name) ?? throw new RuntimeFailureException(Messages.FormatRootTooDeep(Root.Directory));
         var pidFile = _layout.PidFile(name);
         try
         {
@@ -453,7 +453,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.StateFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatStateFailed(name, exception.Message), exception);
         }
 
         var environment = QemuLayout.EnvironmentPath(directory);
@@ -474,12 +474,12 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         var result = await RunToolAsync(Options.QemuSystemExecutable, "qemu-system-x86", QemuCommandLine.Build(launch, kvm, Options), cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new RuntimeFailureException(Messages.LaunchFailed(name, DiskImageCache.LastLines(result.StandardError)));
+            throw new RuntimeFailureException(Messages.FormatLaunchFailed(name, DiskImageCache.LastLines(result.StandardError)));
         }
 
         if (VmProcess.Find(pidFile) is null)
         {
-            throw new RuntimeFailureException(Messages.LaunchFailed(name, Messages.NoProcess(pidFile)));
+            throw new RuntimeFailureException(Messages.FormatLaunchFailed(name, Messages.FormatNoProcess(pidFile)));
         }
     }
 
@@ -499,7 +499,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
                     VmProcess.Kill(pid, pidFile);
                     if (!await VmProcess.WaitForExitAsync(pid, pidFile, Options.QuitTimeout, cancellationToken))
                     {
-                        throw new RuntimeFailureException(Messages.StopFailed(name, pid));
+                        throw new RuntimeFailureException(Messages.FormatStopFailed(name, pid));
                     }
                 }
             }
@@ -692,7 +692,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     {
         if (!QemuLayout.IsServiceName(instance.Name))
         {
-            throw new InstanceMissingException(Messages.VmNotFound(instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.FormatVmNotFound(instance.Name, Root.Directory));
         }
 
         foreach (var aside in instance.IsAside ? new[] { true, false } : [false, true])
@@ -705,7 +705,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new InstanceMissingException(Messages.VmNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.FormatVmNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     /// <summary>The record of <paramref name="directory"/> when it is readable, names this root and this service; else null.</summary>
@@ -749,7 +749,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new RuntimeFailureException(Messages.VmNotFound(name, Root.Directory));
+        throw new RuntimeFailureException(Messages.FormatVmNotFound(name, Root.Directory));
     }
 
     private void RotateConsoleLog(string path)
@@ -776,7 +776,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.StateFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatStateFailed(name, exception.Message), exception);
         }
     }
 
@@ -798,7 +798,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 
@@ -806,7 +806,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     {
         if (!QemuLayout.IsServiceName(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
     }
 
@@ -815,12 +815,12 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         ValidateServiceName(spec.Name);
         if (!QemuLayout.IsImageName(spec.Url))
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidImageName(spec.Url));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidImageName(spec.Url));
         }
 
         if (!QemuLayout.IsTag(spec.Tag))
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidTag(spec.Tag));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidTag(spec.Tag));
         }
     }
 
@@ -831,7 +831,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         if (!IPAddress.TryParse(spec.PublishAddress, out var address) || address.AddressFamily != AddressFamily.InterNetwork
             || address.ToString() != spec.PublishAddress)
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidPublishAddress(spec.PublishAddress));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidPublishAddress(spec.PublishAddress));
         }
 
         foreach (var port in spec.Ports)
@@ -840,7 +840,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             {
                 if (value is < 1 or > 65535)
                 {
-                    throw new InvalidInputException(spec.Name, Messages.InvalidPort(value));
+                    throw new InvalidInputException(spec.Name, Messages.FormatInvalidPort(value));
                 }
             }
         }
@@ -850,12 +850,12 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             // Both absolute, no control characters; the guest path also without blanks (one "TAG PATH" line each).
             if (!IsAbsoluteClean(volume.HostPath))
             {
-                throw new InvalidInputException(spec.Name, Messages.InvalidVolume(volume.HostPath));
+                throw new InvalidInputException(spec.Name, Messages.FormatInvalidVolume(volume.HostPath));
             }
 
             if (!IsAbsoluteClean(volume.ContainerPath) || volume.ContainerPath.Any(char.IsWhiteSpace))
             {
-                throw new InvalidInputException(spec.Name, Messages.InvalidVolume(volume.ContainerPath));
+                throw new InvalidInputException(spec.Name, Messages.FormatInvalidVolume(volume.ContainerPath));
             }
         }
 
@@ -864,7 +864,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0 || entry.Any(c => c is '\n' or '\r' or '\0'))
             {
-                throw new InvalidInputException(spec.Name, Messages.InvalidEnvironment(equals > 0 ? entry[..equals] : "?"));
+                throw new InvalidInputException(spec.Name, Messages.FormatInvalidEnvironment(equals > 0 ? entry[..equals] : "?"));
             }
         }
     }
@@ -876,6 +876,6 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     /// <summary>Qemu's wording: the tool's name (not the whole command) when it times out, the Debian package when it is missing.</summary>
     internal static ToolMessages ToolMessages(string tool, string package, TimeSpan timeout) => new(
-        (_, _) => Messages.ToolTimedOut(tool, timeout.TotalSeconds),
-        (executable, reason) => Messages.ToolMissing(executable, reason, package));
+        (_, _) => Messages.FormatToolTimedOut(tool, timeout.TotalSeconds),
+        (executable, reason) => Messages.FormatToolMissing(executable, reason, package));
 }

@@ -52,7 +52,7 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
         SnapEngine.Validate(spec);
         if (!SnapEngine.IsChannelOrRevision(spec.Tag))
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidChannel(spec.Tag));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidChannel(spec.Tag));
         }
 
         var artifact = "snap:" + spec.Url + "@" + spec.Tag;
@@ -68,10 +68,10 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
         }
         catch (SnapdErrorException exception) when (exception.StatusCode == 404 || exception.Kind == "snap-not-found")
         {
-            throw new RuntimeFailureException(Messages.SnapNotInStore(spec.Url), exception);
+            throw new RuntimeFailureException(Messages.FormatSnapNotInStore(spec.Url), exception);
         }
 
-        progress.Report(Messages.SnapFound(spec.Url, spec.Tag));
+        progress.Report(Messages.FormatSnapFound(spec.Url, spec.Tag));
         return artifact;
     }
 
@@ -82,7 +82,7 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
         EnsureTechnology(spec);
         if (!SnapEngine.IsChannelOrRevision(spec.Tag))
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidChannel(spec.Tag));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidChannel(spec.Tag));
         }
 
         return _engine.CreateAsync(spec, artifactId, SnapSource.FromTag(spec.Tag), cancellationToken);
@@ -140,7 +140,7 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology("snap", spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snap", spec.Technology.Name()));
         }
     }
 }

@@ -80,10 +80,10 @@ internal sealed partial class SnapEngine : IDisposable
     public async Task<string?> CheckSnapdAsync(CancellationToken cancellationToken)
     {
         var init = InitProcessName();
-        var systemd = init is not null && init != "systemd" ? " " + Messages.NoSystemd(init) : "";
+        var systemd = init is not null && init != "systemd" ? " " + Messages.FormatNoSystemd(init) : "";
         if (!File.Exists(_options.SocketPath))
         {
-            return Messages.NoSocket(_options.SocketPath) + systemd;
+            return Messages.FormatNoSocket(_options.SocketPath) + systemd;
         }
 
         try
@@ -127,7 +127,7 @@ internal sealed partial class SnapEngine : IDisposable
     }
 
     public string? FindForeignHolder(string name) =>
-        SnapRecordStore.IsServiceName(name) && Records.HasForeignFile(name) ? Messages.ForeignRecord(Records.PathOf(name, aside: false)) : null;
+        SnapRecordStore.IsServiceName(name) && Records.HasForeignFile(name) ? Messages.FormatForeignRecord(Records.PathOf(name, aside: false)) : null;
 
     /// <summary>Every installed snap, disabled ones included.</summary>
     public async Task<Dictionary<string, SnapInfo>> InstalledAsync(CancellationToken cancellationToken)
@@ -174,7 +174,7 @@ internal sealed partial class SnapEngine : IDisposable
         {
             if (await FindInstalledAsync(existing.Snap, cancellationToken) is not null)
             {
-                throw new RuntimeFailureException(Messages.NameTaken(spec.Name, existing.Snap));
+                throw new RuntimeFailureException(Messages.FormatNameTaken(spec.Name, existing.Snap));
             }
 
             Records.Delete(spec.Name, aside: false);
@@ -186,7 +186,7 @@ internal sealed partial class SnapEngine : IDisposable
         {
             if (record.Snap == snap && record.Name != spec.Name && installed.ContainsKey(snap))
             {
-                throw new RuntimeFailureException(Messages.SnapHeldByService(snap, record.Name));
+                throw new RuntimeFailureException(Messages.FormatSnapHeldByService(snap, record.Name));
             }
         }
 
@@ -194,7 +194,7 @@ internal sealed partial class SnapEngine : IDisposable
         var takeOver = aside is not null && aside.Snap == snap;
         if (info is not null && !takeOver)
         {
-            throw new RuntimeFailureException(Messages.SnapNotOwned(snap));
+            throw new RuntimeFailureException(Messages.FormatSnapNotOwned(snap));
         }
 
         if (info is { Active: false })
@@ -203,7 +203,7 @@ internal sealed partial class SnapEngine : IDisposable
         }
 
         await InstallAsync(snap, source, refreshing: info is not null, cancellationToken);
-        var now = await FindInstalledAsync(snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(snap));
+        var now = await FindInstalledAsync(snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatSnapMissing(snap));
         var created = new SnapRecord
         {
             Root = Root.Directory,
@@ -242,12 +242,12 @@ internal sealed partial class SnapEngine : IDisposable
         var (record, aside) = Resolve(instance);
         if (aside)
         {
-            throw new RuntimeFailureException(Messages.IsAside(record.Name));
+            throw new RuntimeFailureException(Messages.FormatIsAside(record.Name));
         }
 
         using var gate = await LockAsync(record.Snap, cancellationToken);
 
-        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(record.Snap));
+        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatSnapMissing(record.Snap));
         if (!info.Active)
         {
             await ActAsync(record.Snap, new { action = "enable" }, cancellationToken);
@@ -264,7 +264,7 @@ internal sealed partial class SnapEngine : IDisposable
         }
 
         using var gate = await LockAsync(record.Snap, cancellationToken);
-        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(record.Snap));
+        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatSnapMissing(record.Snap));
         if (info.Active)
         {
             await ActAsync(record.Snap, new { action = "disable" }, cancellationToken);
@@ -281,10 +281,10 @@ internal sealed partial class SnapEngine : IDisposable
         using var gate = await LockAsync(record.Snap, cancellationToken);
         if (!aside && isAside && Records.Read(record.Name, aside: false) is { } live && live.InstanceId != record.InstanceId)
         {
-            throw new RuntimeFailureException(Messages.NameTaken(record.Name, live.Snap));
+            throw new RuntimeFailureException(Messages.FormatNameTaken(record.Name, live.Snap));
         }
 
-        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.SnapMissing(record.Snap));
+        var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatSnapMissing(record.Snap));
         if (aside)
         {
             if (isAside)
@@ -294,7 +294,7 @@ internal sealed partial class SnapEngine : IDisposable
 
             if (Records.Read(record.Name, aside: true) is not null)
             {
-                throw new RuntimeFailureException(Messages.AsideExists(record.Name, Records.PathOf(record.Name, aside: true)));
+                throw new RuntimeFailureException(Messages.FormatAsideExists(record.Name, Records.PathOf(record.Name, aside: true)));
             }
 
             var kept = record with { Revision = info.Revision, TrackingChannel = info.TrackingChannel, Version = info.Version };
@@ -562,7 +562,7 @@ internal sealed partial class SnapEngine : IDisposable
         }
         catch (RuntimeFailureException exception)
         {
-            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
         }
 
         return lines.Count > tail ? lines[^tail..] : lines;
@@ -580,7 +580,7 @@ internal sealed partial class SnapEngine : IDisposable
         }
         catch (RuntimeFailureException exception)
         {
-            throw new RuntimeFailureException(Messages.LogsFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
         }
 
         using (response)
@@ -612,7 +612,7 @@ internal sealed partial class SnapEngine : IDisposable
                     }
                     catch (Exception exception) when (exception is IOException or HttpRequestException)
                     {
-                        throw new RuntimeFailureException(Messages.LogsFailed(name, SnapdClient.Describe(exception)), exception);
+                        throw new RuntimeFailureException(Messages.FormatLogsFailed(name, SnapdClient.Describe(exception)), exception);
                     }
 
                     if (!more)
@@ -659,11 +659,11 @@ internal sealed partial class SnapEngine : IDisposable
     {
         if (!SnapRecordStore.IsServiceName(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
 
         return Records.Read(name, aside: false) ?? Records.Read(name, aside: true)
-            ?? throw new RuntimeFailureException(Messages.ServiceNotFound(name, Root.Directory));
+            ?? throw new RuntimeFailureException(Messages.FormatServiceNotFound(name, Root.Directory));
     }
 
     // ---------------------------------------------------------------- records and validation
@@ -681,7 +681,7 @@ internal sealed partial class SnapEngine : IDisposable
             }
         }
 
-        throw new InstanceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.FormatServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     private static ObservedService ToObserved(SnapRecord record, bool aside, SnapInfo info) => new()
@@ -703,24 +703,24 @@ internal sealed partial class SnapEngine : IDisposable
     {
         if (!SnapRecordStore.IsServiceName(spec.Name))
         {
-            throw new InvalidInputException(spec.Name ?? "", Messages.InvalidServiceName(spec.Name));
+            throw new InvalidInputException(spec.Name ?? "", Messages.FormatInvalidServiceName(spec.Name));
         }
 
         if (!IsSnapName(spec.Url))
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidSnapName(spec.Url));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidSnapName(spec.Url));
         }
 
         if (spec.Volumes.Count > 0)
         {
-            throw new InvalidInputException(spec.Name, Messages.NoVolumes());
+            throw new InvalidInputException(spec.Name, Messages.NoVolumes);
         }
 
         foreach (var port in spec.Ports)
         {
             if (port.HostPort is < 1 or > 65535 || port.ContainerPort is < 1 or > 65535)
             {
-                throw new InvalidInputException(spec.Name, Messages.InvalidPort(port.HostPort));
+                throw new InvalidInputException(spec.Name, Messages.FormatInvalidPort(port.HostPort));
             }
         }
 
@@ -730,7 +730,7 @@ internal sealed partial class SnapEngine : IDisposable
             var key = equals > 0 ? entry[..equals] : entry;
             if (equals <= 0 || !SettingKey().IsMatch(key) || entry.Contains('\0', StringComparison.Ordinal))
             {
-                throw new InvalidInputException(spec.Name, Messages.InvalidSetting(key));
+                throw new InvalidInputException(spec.Name, Messages.FormatInvalidSetting(key));
             }
         }
     }

@@ -145,7 +145,7 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.StateFailed(record.Name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatStateFailed(record.Name, exception.Message), exception);
         }
     }
 
@@ -157,7 +157,7 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.StateFailed(name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatStateFailed(name, exception.Message), exception);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     public string BuildDirectory(string name, string commit) =>
         CommitId().IsMatch(commit)
             ? Path.Join(Root.StateDirectory, "snapcraft", "builds", CheckedName(name), commit)
-            : throw new ArgumentException(Messages.GitRefInvalid(commit), nameof(commit));
+            : throw new ArgumentException(Messages.FormatGitRefInvalid(commit), nameof(commit));
 
     /// <summary>snapd must answer (see <see cref="SnapDriver"/>), and snapcraft must run.</summary>
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
@@ -83,32 +83,32 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
         SnapEngine.Validate(spec);
         if (!GitReference.IsValid(spec.Tag))
         {
-            throw new InvalidInputException(spec.Name, Messages.GitRefInvalid(spec.Tag));
+            throw new InvalidInputException(spec.Name, Messages.FormatGitRefInvalid(spec.Tag));
         }
 
         if (!GitUrl().IsMatch(spec.Repository))
         {
-            throw new InvalidInputException(spec.Name, Messages.InvalidGitUrl(spec.Repository));
+            throw new InvalidInputException(spec.Name, Messages.FormatInvalidGitUrl(spec.Repository));
         }
 
         var git = new GitMirror(
-            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.GitFailed, Messages.GitNotInstalled, Messages.GitRefInvalid));
+            Options.GitExecutable, GitCacheDirectory(spec.Name), new GitMirrorMessages(Messages.FormatGitFailed, Messages.FormatGitNotInstalled, Messages.FormatGitRefInvalid));
         var stale = await git.UpdateAsync(spec.Repository, mayUseStaleCopy: !refresh, cancellationToken);
         if (stale is not null)
         {
-            progress.Report(Messages.GitFetchFallback(spec.Repository, stale));
+            progress.Report(Messages.FormatGitFetchFallback(spec.Repository, stale));
         }
 
         var commit = await git.ResolveAsync(spec.Repository, spec.Tag, cancellationToken)
             ?? throw new RuntimeFailureException(stale is null
-                ? Messages.GitRefMissing(spec.Tag, spec.Repository)
-                : Messages.GitFailed("fetch", spec.Repository, stale));
-        progress.Report(Messages.GitResolved(spec.Tag, commit[..12]));
+                ? Messages.FormatGitRefMissing(spec.Tag, spec.Repository)
+                : Messages.FormatGitFailed("fetch", spec.Repository, stale));
+        progress.Report(Messages.FormatGitResolved(spec.Tag, commit[..12]));
 
         var build = BuildDirectory(spec.Name, commit);
         if (File.Exists(BuiltSnap(build, spec.Url)))
         {
-            progress.Report(Messages.BuildReused(spec.Url, commit[..12]));
+            progress.Report(Messages.FormatBuildReused(spec.Url, commit[..12]));
             return "git:" + commit;
         }
 
@@ -125,7 +125,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
         var commit = artifactId.StartsWith("git:", StringComparison.Ordinal) ? artifactId["git:".Length..] : "";
         if (!CommitId().IsMatch(commit) || !File.Exists(BuiltSnap(BuildDirectory(spec.Name, commit), spec.Url)))
         {
-            throw new RuntimeFailureException(Messages.BuildMissing(spec.Url, artifactId));
+            throw new RuntimeFailureException(Messages.FormatBuildMissing(spec.Url, artifactId));
         }
 
         return _engine.CreateAsync(spec, artifactId, new SnapSource(null, null, BuiltSnap(BuildDirectory(spec.Name, commit), spec.Url)), cancellationToken);
@@ -185,14 +185,14 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     private async Task<string?> CheckSnapcraftAsync(CancellationToken cancellationToken)
     {
         var messages = new ToolMessages(
-            (_, _) => Messages.SnapcraftFailed(Options.SnapcraftExecutable, Messages.TimedOut(30)),
-            (executable, reason) => Messages.SnapcraftMissing(executable, reason));
+            (_, _) => Messages.FormatSnapcraftFailed(Options.SnapcraftExecutable, Messages.FormatTimedOut(30)),
+            (executable, reason) => Messages.FormatSnapcraftMissing(executable, reason));
         try
         {
             var result = await Tool.RunAsync(Options.SnapcraftExecutable, ["--version"], TimeSpan.FromSeconds(30), messages, cancellationToken);
             return result.ExitCode == 0
                 ? null
-                : Messages.SnapcraftFailed(Options.SnapcraftExecutable, Tool.LastLines(result.StandardError + "\n" + result.StandardOutput));
+                : Messages.FormatSnapcraftFailed(Options.SnapcraftExecutable, Tool.LastLines(result.StandardError + "\n" + result.StandardOutput));
         }
         catch (ToolFailureException exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -208,10 +208,10 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     {
         if (await CheckSnapcraftAsync(cancellationToken) is { } missing)
         {
-            throw new RuntimeFailureException(Messages.BuildImpossible(spec.Url, commit[..12], missing));
+            throw new RuntimeFailureException(Messages.FormatBuildImpossible(spec.Url, commit[..12], missing));
         }
 
-        progress.Report(Messages.Building(spec.Url, spec.Repository, commit[..12]));
+        progress.Report(Messages.FormatBuilding(spec.Url, spec.Repository, commit[..12]));
         HostDirectory.CreateMissing(build);
         var source = Path.Join(build, "src-" + Guid.NewGuid().ToString("N")[..8]);
         try
@@ -234,8 +234,8 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
 
             var output = new LastLines(20);
             var messages = new ToolMessages(
-                (_, _) => Messages.BuildFailed(spec.Url, commit[..12], Messages.TimedOut(Options.BuildTimeout.TotalSeconds), output.Text),
-                (executable, reason) => Messages.BuildImpossible(spec.Url, commit[..12], Messages.SnapcraftMissing(executable, reason)));
+                (_, _) => Messages.FormatBuildFailed(spec.Url, commit[..12], Messages.FormatTimedOut(Options.BuildTimeout.TotalSeconds), output.Text),
+                (executable, reason) => Messages.FormatBuildImpossible(spec.Url, commit[..12], Messages.FormatSnapcraftMissing(executable, reason)));
             void Line(string line)
             {
                 output.Add(line);
@@ -251,14 +251,14 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
                 workingDirectory: source,
                 standardOutputLine: Line,
                 standardErrorLine: Line))
-                .EnsureSucceeded(result => Messages.BuildFailed(
+                .EnsureSucceeded(result => Messages.FormatBuildFailed(
                     spec.Url, commit[..12], string.Create(CultureInfo.InvariantCulture, $"exit {result.ExitCode}"), output.Text));
 
             var built = Directory.GetFiles(source, "*.snap");
             var ours = built.Where(f => Path.GetFileName(f).StartsWith(spec.Url + "_", StringComparison.Ordinal)).ToArray();
             if (ours.Length != 1)
             {
-                throw new RuntimeFailureException(Messages.BuildWrongSnap(spec.Url, commit[..12], built.Length == 0 ? "-" : string.Join(", ", built.Select(Path.GetFileName))));
+                throw new RuntimeFailureException(Messages.FormatBuildWrongSnap(spec.Url, commit[..12], built.Length == 0 ? "-" : string.Join(", ", built.Select(Path.GetFileName))));
             }
 
             var target = BuiltSnap(build, spec.Url);
@@ -276,11 +276,11 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
                     ["built_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
                 }),
                 cancellationToken);
-            progress.Report(Messages.Built(spec.Url, commit[..12], digest[..12]));
+            progress.Report(Messages.FormatBuilt(spec.Url, commit[..12], digest[..12]));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            throw new RuntimeFailureException(Messages.BuildFailed(spec.Url, commit[..12], exception.Message, ""), exception);
+            throw new RuntimeFailureException(Messages.FormatBuildFailed(spec.Url, commit[..12], exception.Message, ""), exception);
         }
         finally
         {
@@ -299,12 +299,12 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology("snapcraft", spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snapcraft", spec.Technology.Name()));
         }
     }
 
     private static string CheckedName(string name) =>
-        SnapRecordStore.IsServiceName(name) ? name : throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+        SnapRecordStore.IsServiceName(name) ? name : throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
 
     [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)$", RegexOptions.CultureInvariant)]
     private static partial Regex GitUrl();

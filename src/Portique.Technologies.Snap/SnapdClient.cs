@@ -108,7 +108,7 @@ internal sealed class SnapdClient : IDisposable
                     Parse((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
                 }
 
-                throw new SnapdErrorException((int)response.StatusCode, null, Messages.UnexpectedAnswer(path));
+                throw new SnapdErrorException((int)response.StatusCode, null, Messages.FormatUnexpectedAnswer(path));
             }
 
             return response;
@@ -141,12 +141,12 @@ internal sealed class SnapdClient : IDisposable
 
                 var summary = change.TryGetProperty("summary", out var m) ? m.GetString() : null;
                 var error = change.TryGetProperty("err", out var e) ? e.GetString() : null;
-                throw new SnapdChangeFailedException(Messages.ChangeFailed(changeId, summary ?? "?", status ?? "?", error ?? status ?? "?"));
+                throw new SnapdChangeFailedException(Messages.FormatChangeFailed(changeId, summary ?? "?", status ?? "?", error ?? status ?? "?"));
             }
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new SnapdChangeFailedException(Messages.ChangeTimedOut(changeId, timeout.TotalSeconds, status ?? "?"));
+                throw new SnapdChangeFailedException(Messages.FormatChangeTimedOut(changeId, timeout.TotalSeconds, status ?? "?"));
             }
 
             await Task.Delay(poll, cancellationToken);
@@ -169,7 +169,7 @@ internal sealed class SnapdClient : IDisposable
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
             throw new SnapdUnreachableException(
-                Messages.SnapdNotAnswering(SocketPath, Messages.TimedOut((timeout ?? RequestTimeout).TotalSeconds)), exception);
+                Messages.FormatSnapdNotAnswering(SocketPath, Messages.FormatTimedOut((timeout ?? RequestTimeout).TotalSeconds)), exception);
         }
         catch (Exception exception) when (IsTransportFailure(exception, cancellationToken))
         {
@@ -187,7 +187,7 @@ internal sealed class SnapdClient : IDisposable
         catch (JsonException)
         {
             var excerpt = body.Length > 200 ? body[..200] : body;
-            throw new SnapdErrorException(statusCode, null, Messages.NotSnapd(string.Create(CultureInfo.InvariantCulture, $"HTTP {statusCode}: {excerpt.Trim()}")));
+            throw new SnapdErrorException(statusCode, null, Messages.FormatNotSnapd(string.Create(CultureInfo.InvariantCulture, $"HTTP {statusCode}: {excerpt.Trim()}")));
         }
 
         using (document)
@@ -205,13 +205,13 @@ internal sealed class SnapdClient : IDisposable
 
             if (type is not ("sync" or "async"))
             {
-                throw new SnapdErrorException(code, null, Messages.NotSnapd(string.Create(CultureInfo.InvariantCulture, $"HTTP {statusCode}, type '{type}'")));
+                throw new SnapdErrorException(code, null, Messages.FormatNotSnapd(string.Create(CultureInfo.InvariantCulture, $"HTTP {statusCode}, type '{type}'")));
             }
 
             var change = root.TryGetProperty("change", out var id) ? id.GetString() : null;
             if (type == "async" && string.IsNullOrEmpty(change))
             {
-                throw new SnapdErrorException(code, null, Messages.NotSnapd("async answer without a change id"));
+                throw new SnapdErrorException(code, null, Messages.FormatNotSnapd("async answer without a change id"));
             }
 
             return new SnapdResponse(type, code, result, change);
@@ -221,7 +221,7 @@ internal sealed class SnapdClient : IDisposable
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
     private SnapdUnreachableException Unreachable(Exception exception) =>
-        new(Messages.SnapdNotAnswering(SocketPath, Describe(exception)), exception);
+        new(Messages.FormatSnapdNotAnswering(SocketPath, Describe(exception)), exception);
 
     private static bool IsTransportFailure(Exception exception, CancellationToken cancellationToken) =>
         exception is HttpRequestException or SocketException or IOException

@@ -38,7 +38,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             Endpoint,
             Options.ApiVersion,
             new DockerApiMessages(
-                Messages.DaemonUnreachable, Messages.DaemonRefused, Messages.ApiTooOld, Messages.ListFailed, Messages.InspectFailed, Messages.InspectImageFailed));
+                Messages.FormatDaemonUnreachable, Messages.FormatDaemonRefused, Messages.FormatApiTooOld, Messages.FormatListFailed, Messages.FormatInspectFailed, Messages.FormatInspectImageFailed));
     }
 
     public PortiqueRoot Root { get; }
@@ -80,10 +80,10 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         var state = info.Swarm?.LocalNodeState;
         if (!string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
         {
-            return Messages.NotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
+            return Messages.FormatNotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
         }
 
-        return info.Swarm is { ControlAvailable: true } ? null : Messages.NotManager(Endpoint);
+        return info.Swarm is { ControlAvailable: true } ? null : Messages.FormatNotManager(Endpoint);
     }
 
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
@@ -109,8 +109,8 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         var id = DockerInspect.ShortId(holder.ID);
         var image = holder.Spec?.TaskTemplate?.ContainerSpec?.Image ?? "?";
         return holder.Spec?.Labels is { } labels && labels.TryGetValue(DockerDriver.Labels.Root, out var owner)
-            ? Messages.ForeignHolderOwned(id, image, owner)
-            : Messages.ForeignHolderUnlabelled(id, image);
+            ? Messages.FormatForeignHolderOwned(id, image, owner)
+            : Messages.FormatForeignHolderUnlabelled(id, image);
     }
 
     /// <summary>
@@ -126,7 +126,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         var reference = ImageReference(spec);
         if (Options.PublishMode == SwarmDriverOptions.HostMode && spec.Ports.Count > 0 && !IsEveryAddress(spec.PublishAddress))
         {
-            progress.Report(Messages.PublishedOnEveryAddress(
+            progress.Report(Messages.FormatPublishedOnEveryAddress(
                 string.Join(", ", spec.Ports.Select(p => p.HostPort.ToString(CultureInfo.InvariantCulture))), spec.PublishAddress));
         }
 
@@ -136,19 +136,19 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             return Artifact(spec, present);
         }
 
-        progress.Report(Messages.Pulling(reference));
+        progress.Report(Messages.FormatPulling(reference));
         var pull = new PullProgress(reference, progress);
         await _api.Images.PullAsync(
-            RepositoryName(spec), string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag, pull, m => Messages.PullFailed(reference, m), cancellationToken);
+            RepositoryName(spec), string.IsNullOrEmpty(spec.Tag) ? "latest" : spec.Tag, pull, m => Messages.FormatPullFailed(reference, m), cancellationToken);
 
         if (pull.Error is { } error)
         {
-            throw new RuntimeFailureException(Messages.PullFailed(reference, error));
+            throw new RuntimeFailureException(Messages.FormatPullFailed(reference, error));
         }
 
         var image = await _api.Images.TryInspectAsync(reference, cancellationToken)
-            ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, DockerInspect.ShortId(image.ID)));
+            ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
+        progress.Report(Messages.FormatPulled(reference, DockerInspect.ShortId(image.ID)));
         return Artifact(spec, image);
     }
 
@@ -200,7 +200,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         await _api.Services.UpdateAsync(
             service.ID,
             new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
-            m => Messages.UpdateFailed(ServiceName(service), m),
+            m => Messages.FormatUpdateFailed(ServiceName(service), m),
             cancellationToken);
     }
 
@@ -221,7 +221,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             await _api.Services.UpdateAsync(
                 service.ID,
                 new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
-                m => Messages.UpdateFailed(ServiceName(service), m),
+                m => Messages.FormatUpdateFailed(ServiceName(service), m),
                 cancellationToken);
         }
 
@@ -253,7 +253,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         var labels = new Dictionary<string, string>(service.Spec!.Labels!, StringComparer.Ordinal);
         if (CanonicalSpec.TryParse(Label(labels, DockerDriver.Labels.Spec), name, 0) is null)
         {
-            throw new RuntimeFailureException(Messages.SpecUnreadable(name));
+            throw new RuntimeFailureException(Messages.FormatSpecUnreadable(name));
         }
 
         var record = new AsideRecord
@@ -279,7 +279,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             var live = await _api.Services.FindByExactNameAsync(aside.Name, cancellationToken);
             return live is not null && IsOwned(live.Spec?.Labels)
                 ? ToObserved(live, await _api.Tasks.ListAsync([live.ID], cancellationToken))
-                : throw new InstanceMissingException(Messages.ServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
+                : throw new InstanceMissingException(Messages.FormatServiceNotFound(aside.Name + AsideRecord.Extension, Root.Directory));
         }
 
         var existing = await _api.Services.FindByExactNameAsync(record.Name, cancellationToken);
@@ -292,12 +292,12 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 return ToObserved(existing, await _api.Tasks.ListAsync([existing.ID], cancellationToken));
             }
 
-            throw new RuntimeFailureException(Messages.ServiceNameTaken(record.Name, DockerInspect.ShortId(existing.ID)));
+            throw new RuntimeFailureException(Messages.FormatServiceNameTaken(record.Name, DockerInspect.ShortId(existing.ID)));
         }
 
         var index = CanonicalSpec.Index(record.Labels, DockerDriver.Labels.Index);
         var spec = CanonicalSpec.TryParse(Label(record.Labels, DockerDriver.Labels.Spec), record.Name, index)
-            ?? throw new RuntimeFailureException(Messages.SpecUnreadable(record.Name));
+            ?? throw new RuntimeFailureException(Messages.FormatSpecUnreadable(record.Name));
         var restored = await CreateServiceAsync(spec, record.Image, record.Labels, cancellationToken);
         DeleteAsideRecord(record.Name);
         return restored;
@@ -386,7 +386,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             // dockerd stores a task's stdout and stderr lines as its two copiers deliver them, so its tail may cut a
             // line whose timestamp is older than lines it keeps: fetch a margin, sort, then cut.
             using var stream = await _api.Services.OpenLogsAsync(
-                service.ID, follow: false, tail + TailReorderMargin, timestamps: true, m => Messages.LogsFailed(name, m), cancellationToken);
+                service.ID, follow: false, tail + TailReorderMargin, timestamps: true, m => Messages.FormatLogsFailed(name, m), cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
             {
                 var (time, text) = SplitTimestamp(line);
@@ -395,7 +395,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
         {
-            throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
+            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
         }
 
         // Each task's lines come in order, task after task: sort on the timestamps dockerd added (stable for ties).
@@ -412,7 +412,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(name);
         var service = await FindOwnedForLogsAsync(name, cancellationToken);
         var stream = await _api.Services.OpenLogsAsync(
-            service.ID, follow: true, Options.FollowInitialLines, timestamps: false, m => Messages.LogsFailed(name, m), cancellationToken);
+            service.ID, follow: true, Options.FollowInitialLines, timestamps: false, m => Messages.FormatLogsFailed(name, m), cancellationToken);
         using (stream)
         {
             await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -433,7 +433,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 }
                 catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
                 {
-                    throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
+                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
                 }
 
                 if (!more)
@@ -455,16 +455,16 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         foreach (var volume in spec.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
         var created = await _api.Services.CreateAsync(
             new ServiceCreateParameters { Service = BuildServiceSpec(spec, image, labels) },
-            m => Messages.CreateFailed(spec.Name, m),
-            m => Messages.ServiceNameTaken(spec.Name, m),
+            m => Messages.FormatCreateFailed(spec.Name, m),
+            m => Messages.FormatServiceNameTaken(spec.Name, m),
             cancellationToken);
         var service = await _api.Services.TryInspectAsync(created.ID ?? spec.Name, cancellationToken)
-            ?? throw new InstanceMissingException(Messages.ServiceNotFound(spec.Name, Root.Directory));
+            ?? throw new InstanceMissingException(Messages.FormatServiceNotFound(spec.Name, Root.Directory));
 
         // Created means scheduled: the tasks start right after (the lifecycle kernel watches them).
         return ToObserved(service, []) with { State = InstanceState.Running };
@@ -507,7 +507,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     private async Task RemoveServiceAsync(SwarmService service, CancellationToken cancellationToken)
     {
         var name = ServiceName(service);
-        await _api.Services.RemoveAsync(service.ID, m => Messages.RemoveFailed(name, m), cancellationToken);
+        await _api.Services.RemoveAsync(service.ID, m => Messages.FormatRemoveFailed(name, m), cancellationToken);
 
         // The tasks stop within their grace period; until then they hold the host ports. Past the timeout, carry on:
         // swarm schedules a successor as soon as its port is free.
@@ -581,12 +581,12 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             : await _api.Services.FindByExactNameAsync(instance.Name, cancellationToken);
         if (service is null || (instance.InstanceId is { Length: > 0 } wanted && service.ID != wanted))
         {
-            throw new InstanceMissingException(Messages.ServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+            throw new InstanceMissingException(Messages.FormatServiceNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
         }
 
         return IsOwned(service.Spec?.Labels)
             ? service
-            : throw new RuntimeFailureException(Messages.NotOwned(ServiceName(service), Root.Directory));
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(ServiceName(service), Root.Directory));
     }
 
     private async Task<SwarmService> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
@@ -595,11 +595,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         if (service is null)
         {
             throw new RuntimeFailureException(ReadAsideRecord(name) is not null
-                ? Messages.LogsOfAside(name, AsideRecordPath(name))
-                : Messages.ServiceNotFound(name, Root.Directory));
+                ? Messages.FormatLogsOfAside(name, AsideRecordPath(name))
+                : Messages.FormatServiceNotFound(name, Root.Directory));
         }
 
-        return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.NotOwned(name, Root.Directory));
+        return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.FormatNotOwned(name, Root.Directory));
     }
 
     private static ObservedService ToObserved(SwarmService service, IEnumerable<TaskResponse> tasks)
@@ -684,7 +684,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.AsideRecordFailed(path, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatAsideRecordFailed(path, exception.Message), exception);
         }
     }
 
@@ -694,12 +694,12 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         var path = AsideRecordPath(record.Name);
         try
         {
-            HostDirectory.Ensure(record.Name, AsideDirectory, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(record.Name, AsideDirectory, Messages.FormatVolumeDirectoryFailed);
             AtomicFile.WriteText(path, record.Serialize(), AtomicFile.GroupReadableMode);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.AsideRecordFailed(path, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatAsideRecordFailed(path, exception.Message), exception);
         }
     }
 
@@ -715,7 +715,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.AsideRecordFailed(path, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatAsideRecordFailed(path, exception.Message), exception);
         }
     }
 
@@ -775,7 +775,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 
@@ -783,7 +783,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
     }
 

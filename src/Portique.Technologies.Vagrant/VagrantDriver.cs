@@ -25,7 +25,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
 
     /// <summary>This driver's texts for a program that timed out or cannot be started (see <see cref="Tool"/>).</summary>
-    private static readonly ToolMessages ToolMessages = new(Messages.CommandTimedOut, Messages.ProgramMissing);
+    private static readonly ToolMessages ToolMessages = new(Messages.FormatCommandTimedOut, Messages.FormatProgramMissing);
 
     private readonly DockerApiClient _api;
     private VagrantProvider? _provider;
@@ -46,12 +46,12 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             Endpoint,
             Options.DockerApiVersion,
             new DockerApiMessages(
-                Messages.DockerUnreachable,
-                Messages.DockerUnreachable,
-                (endpoint, server, minimum) => Messages.DockerUnreachable(endpoint, $"Docker API {server} < {minimum}"),
-                Messages.ListFailed,
-                Messages.InspectFailed,
-                Messages.InspectFailed));
+                Messages.FormatDockerUnreachable,
+                Messages.FormatDockerUnreachable,
+                (endpoint, server, minimum) => Messages.FormatDockerUnreachable(endpoint, $"Docker API {server} < {minimum}"),
+                Messages.FormatListFailed,
+                Messages.FormatInspectFailed,
+                Messages.FormatInspectFailed));
     }
 
     public PortiqueRoot Root { get; }
@@ -87,7 +87,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         if (FindProgram(Options.VagrantExecutable) is null)
         {
-            return Messages.VagrantMissing(Options.VagrantExecutable);
+            return Messages.FormatVagrantMissing(Options.VagrantExecutable);
         }
 
         var provider = await ProviderAsync(cancellationToken);
@@ -99,7 +99,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var problems = new List<string>();
         if (FindProgram(Options.DockerExecutable) is null)
         {
-            problems.Add(Messages.DockerCliMissing(Options.DockerExecutable));
+            problems.Add(Messages.FormatDockerCliMissing(Options.DockerExecutable));
         }
 
         if (await _api.ProbeAsync((client, ct) => client.System.PingAsync(ct), Options.ProbeTimeout, cancellationToken) is { } problem)
@@ -135,7 +135,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var folder = Path.Join(ProjectsDirectory, name);
         if ((Directory.Exists(folder) || File.Exists(folder)) && !File.Exists(Path.Join(folder, VagrantRecord.FileName)))
         {
-            return Messages.ForeignFolder(folder);
+            return Messages.FormatForeignFolder(folder);
         }
 
         if (await ProviderAsync(cancellationToken) != VagrantProvider.Docker)
@@ -152,8 +152,8 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
         var id = DockerInspect.ShortId(holder.ID);
         return holder.Labels is not null && holder.Labels.TryGetValue(Vagrantfile.RootLabel, out var owner)
-            ? Messages.ForeignContainerOwned(Vagrantfile.ContainerName(name), id, owner)
-            : Messages.ForeignContainer(Vagrantfile.ContainerName(name), id, holder.Image);
+            ? Messages.FormatForeignContainerOwned(Vagrantfile.ContainerName(name), id, owner)
+            : Messages.FormatForeignContainer(Vagrantfile.ContainerName(name), id, holder.Image);
     }
 
     public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
@@ -177,7 +177,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var folder = Path.Join(ProjectsDirectory, spec.Name);
         if (Directory.Exists(folder) || File.Exists(folder))
         {
-            throw new RuntimeFailureException(Messages.NameTaken(spec.Name, folder));
+            throw new RuntimeFailureException(Messages.FormatNameTaken(spec.Name, folder));
         }
 
         var record = new VagrantRecord
@@ -205,18 +205,18 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         {
             if (await _api.Images.TryInspectAsync(artifactId, cancellationToken) is null)
             {
-                throw new RuntimeFailureException(Messages.ImageMissing(record.Image));
+                throw new RuntimeFailureException(Messages.FormatImageMissing(record.Image));
             }
 
             if (await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(spec.Name), cancellationToken) is { } holder)
             {
-                throw new RuntimeFailureException(Messages.ContainerNameTaken(Vagrantfile.ContainerName(spec.Name), DockerInspect.ShortId(holder.ID)));
+                throw new RuntimeFailureException(Messages.FormatContainerNameTaken(Vagrantfile.ContainerName(spec.Name), DockerInspect.ShortId(holder.ID)));
             }
         }
 
         foreach (var volume in record.Volumes)
         {
-            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.VolumeDirectoryFailed);
+            HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
         Directory.CreateDirectory(ProjectsDirectory, DirectoryMode);
@@ -251,7 +251,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var halt = await VagrantAsync(folder, record, ["halt", "--no-color"], cancellationToken);
         if (!halt.Succeeded)
         {
-            throw new RuntimeFailureException(Messages.HaltFailed(record.Name, halt.Detail));
+            throw new RuntimeFailureException(Messages.FormatHaltFailed(record.Name, halt.Detail));
         }
     }
 
@@ -268,7 +268,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         {
             if (Directory.Exists(target) || File.Exists(target))
             {
-                throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(folder), Path.GetFileName(target), Messages.AlreadyExists(target)));
+                throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(folder), Path.GetFileName(target), Messages.FormatAlreadyExists(target)));
             }
 
             await RenameContainerAsync(folder, record, Path.GetFileName(target), cancellationToken);
@@ -301,12 +301,12 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             // vagrant forgets a container it could not delete: make sure it is gone when it is ours.
             if (await _api.Containers.TryInspectAsync(id, cancellationToken) is { } left && IsOurs(left))
             {
-                await _api.Containers.RemoveAsync(id, m => Messages.RemoveFailed(record.Name, m), cancellationToken);
+                await _api.Containers.RemoveAsync(id, m => Messages.FormatRemoveFailed(record.Name, m), cancellationToken);
             }
         }
         else if (!destroy.Succeeded && record.Provider != VagrantProvider.Docker)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(record.Name, destroy.Detail));
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(record.Name, destroy.Detail));
         }
 
         try
@@ -315,7 +315,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.RemoveFailed(record.Name, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatRemoveFailed(record.Name, exception.Message), exception);
         }
     }
 
@@ -344,7 +344,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var lines = new List<string>();
         try
         {
-            using var stream = await _api.Containers.OpenLogsAsync(id, follow: false, tail, m => Messages.LogsFailed(name, m), cancellationToken);
+            using var stream = await _api.Containers.OpenLogsAsync(id, follow: false, tail, m => Messages.FormatLogsFailed(name, m), cancellationToken);
             await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
             {
                 lines.Add(line);
@@ -352,7 +352,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
         {
-            throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
+            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
         }
 
         return lines.Count > tail ? lines[^tail..] : lines;
@@ -366,7 +366,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var id = await LogSourceAsync(name, cancellationToken);
-        var stream = await _api.Containers.OpenLogsAsync(id, follow: true, Options.FollowInitialLines, m => Messages.LogsFailed(name, m), cancellationToken);
+        var stream = await _api.Containers.OpenLogsAsync(id, follow: true, Options.FollowInitialLines, m => Messages.FormatLogsFailed(name, m), cancellationToken);
         using (stream)
         {
             await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -383,7 +383,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
                 }
                 catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
                 {
-                    throw _api.Failure(exception, m => Messages.LogsFailed(name, m));
+                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
                 }
 
                 if (!more)
@@ -432,14 +432,14 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             }
 
             var record = VagrantRecord.TryRead(folder)
-                ?? throw new RuntimeFailureException(Messages.RecordUnreadable(Path.Join(folder, VagrantRecord.FileName)));
+                ?? throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(folder, VagrantRecord.FileName)));
             if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
             {
                 return (folder, record);
             }
         }
 
-        throw new InstanceMissingException(Messages.MachineNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
+        throw new InstanceMissingException(Messages.FormatMachineNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
     /// <summary>Writes the Vagrantfile (and the environment file of box machines) for the folder's current name.</summary>
@@ -472,7 +472,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             // before anything was made. That race is retried; any other failure is reported.
             if (attempt >= 3 || !IsContainerScanRace(up))
             {
-                throw new RuntimeFailureException(Messages.UpFailed(record.Name, VagrantError(up)));
+                throw new RuntimeFailureException(Messages.FormatUpFailed(record.Name, VagrantError(up)));
             }
         }
     }
@@ -587,7 +587,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             return;
         }
 
-        await _api.Containers.RenameAsync(container.ID, newName, m => Messages.RenameFailed(DockerInspect.ContainerName(container), newName, m), cancellationToken);
+        await _api.Containers.RenameAsync(container.ID, newName, m => Messages.FormatRenameFailed(DockerInspect.ContainerName(container), newName, m), cancellationToken);
     }
 
     /// <summary>The state <c>vagrant status --machine-readable</c> reports (<c>running</c>, <c>poweroff</c>, <c>not_created</c>...).</summary>
@@ -613,7 +613,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
             if (record.Provider != VagrantProvider.Docker)
             {
-                throw new RuntimeFailureException(Messages.LogsUnavailable(name, ProviderName(record.Provider)));
+                throw new RuntimeFailureException(Messages.FormatLogsUnavailable(name, ProviderName(record.Provider)));
             }
 
             if (await ContainerAsync(folder, cancellationToken) is { } container)
@@ -622,7 +622,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             }
         }
 
-        throw new RuntimeFailureException(Messages.MachineNotFound(name, Root.Directory));
+        throw new RuntimeFailureException(Messages.FormatMachineNotFound(name, Root.Directory));
     }
 
     private async Task DestroyQuietlyAsync(string folder, VagrantRecord record)
@@ -657,7 +657,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         if (Directory.Exists(to) || File.Exists(to))
         {
-            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.AlreadyExists(to)));
+            throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(from), Path.GetFileName(to), Messages.FormatAlreadyExists(to)));
         }
 
         try
@@ -666,7 +666,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.RenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatRenameFailed(Path.GetFileName(from), Path.GetFileName(to), exception.Message), exception);
         }
     }
 
@@ -731,18 +731,18 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             return present.ID;
         }
 
-        progress.Report(Messages.Pulling(reference));
+        progress.Report(Messages.FormatPulling(reference));
         var colon = reference.LastIndexOf(':');
         var errors = new PullErrors();
-        await _api.Images.PullAsync(reference[..colon], reference[(colon + 1)..], errors, m => Messages.PullFailed(reference, m), cancellationToken);
+        await _api.Images.PullAsync(reference[..colon], reference[(colon + 1)..], errors, m => Messages.FormatPullFailed(reference, m), cancellationToken);
         if (errors.Error is { } error)
         {
-            throw new RuntimeFailureException(Messages.PullFailed(reference, error));
+            throw new RuntimeFailureException(Messages.FormatPullFailed(reference, error));
         }
 
         var image = await _api.Images.TryInspectAsync(reference, cancellationToken)
-            ?? throw new RuntimeFailureException(Messages.ImageMissing(reference));
-        progress.Report(Messages.Pulled(reference, DockerInspect.ShortId(image.ID)));
+            ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
+        progress.Report(Messages.FormatPulled(reference, DockerInspect.ShortId(image.ID)));
         return image.ID;
     }
 
@@ -764,7 +764,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             return box + "@" + present;
         }
 
-        progress.Report(Messages.AddingBox(box, version.Length > 0 ? version : "latest", ProviderName(provider)));
+        progress.Report(Messages.FormatAddingBox(box, version.Length > 0 ? version : "latest", ProviderName(provider)));
         var arguments = new List<string> { "box", "add", "--no-color", "--provider", ProviderName(provider) };
         if (version.Length > 0)
         {
@@ -774,7 +774,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         arguments.AddRange(["--", box]);
         var add = await VagrantAsync(HomeDirectory, context, arguments, cancellationToken);
         var found = await FindBoxAsync(box, version, provider, context, cancellationToken)
-            ?? throw new RuntimeFailureException(Messages.BoxAddFailed(box, VagrantError(add)));
+            ?? throw new RuntimeFailureException(Messages.FormatBoxAddFailed(box, VagrantError(add)));
         return box + "@" + found;
     }
 
@@ -815,7 +815,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.UnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
         }
     }
 

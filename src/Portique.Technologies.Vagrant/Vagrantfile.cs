@@ -130,7 +130,7 @@ internal static partial class Vagrantfile
     {
         if (value.Contains('\0', StringComparison.Ordinal))
         {
-            throw new InvalidInputException(value.Replace('\0', ' '), Messages.InvalidValue(value.Replace('\0', ' ')));
+            throw new InvalidInputException(value.Replace('\0', ' '), Messages.FormatInvalidValue(value.Replace('\0', ' ')));
         }
 
         return "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
@@ -148,7 +148,7 @@ internal static partial class Vagrantfile
     {
         if (!IPAddress.TryParse(record.PublishAddress, out _))
         {
-            throw new InvalidInputException(record.PublishAddress, Messages.InvalidPublishAddress(record.PublishAddress));
+            throw new InvalidInputException(record.PublishAddress, Messages.FormatInvalidPublishAddress(record.PublishAddress));
         }
 
         foreach (var port in record.Ports)
@@ -157,7 +157,7 @@ internal static partial class Vagrantfile
             {
                 if (number is < 1 or > 65535)
                 {
-                    throw new InvalidInputException(record.Name, Messages.InvalidPort(number, record.Name));
+                    throw new InvalidInputException(record.Name, Messages.FormatInvalidPort(number, record.Name));
                 }
             }
         }
@@ -170,7 +170,7 @@ internal static partial class Vagrantfile
                 if (!path.StartsWith('/') || path.Contains(':', StringComparison.Ordinal) || path.Any(char.IsControl)
                     || path.Split('/').Any(part => part is ".." or "."))
                 {
-                    throw new InvalidInputException(record.Name, Messages.InvalidPath(path, record.Name));
+                    throw new InvalidInputException(record.Name, Messages.FormatInvalidPath(path, record.Name));
                 }
             }
         }
@@ -181,7 +181,7 @@ internal static partial class Vagrantfile
             if (equals <= 0 || !EnvironmentKey().IsMatch(variable[..equals]) || variable.Contains('\0', StringComparison.Ordinal)
                 || (record.Provider != VagrantProvider.Docker && variable.Contains('\n', StringComparison.Ordinal)))
             {
-                throw new InvalidInputException(record.Name, Messages.InvalidEnvironment(variable.Split('=', 2)[0], record.Name));
+                throw new InvalidInputException(record.Name, Messages.FormatInvalidEnvironment(variable.Split('=', 2)[0], record.Name));
             }
         }
     }

@@ -11,7 +11,7 @@ internal static partial class Validation
     {
         if (name is null || !ServiceNamePattern().IsMatch(name))
         {
-            throw new InvalidInputException(name ?? "", Messages.InvalidServiceName(name));
+            throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
     }
 
@@ -33,10 +33,10 @@ internal static partial class Validation
     }
 
     public static string BoxOrImageName(string url) =>
-        ImageNamePattern().IsMatch(url) ? url : throw new InvalidInputException(url, Messages.InvalidImageName(url));
+        ImageNamePattern().IsMatch(url) ? url : throw new InvalidInputException(url, Messages.FormatInvalidImageName(url));
 
     public static string Tag(string tag) =>
-        TagPattern().IsMatch(tag) ? tag : throw new InvalidInputException(tag, Messages.InvalidTag(tag));
+        TagPattern().IsMatch(tag) ? tag : throw new InvalidInputException(tag, Messages.FormatInvalidTag(tag));
 
     /// <summary>The registry or box server (<c>host[:port]</c>), without a trailing slash; empty stays empty.</summary>
     public static string Registry(string repository)
@@ -44,7 +44,7 @@ internal static partial class Validation
         var registry = repository.TrimEnd('/');
         return registry.Length == 0 || RegistryPattern().IsMatch(registry)
             ? registry
-            : throw new InvalidInputException(repository, Messages.InvalidRegistry(repository));
+            : throw new InvalidInputException(repository, Messages.FormatInvalidRegistry(repository));
     }
 
     public static bool IsDockerId(string? id) => id is not null && DockerIdPattern().IsMatch(id);

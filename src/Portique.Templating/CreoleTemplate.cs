@@ -53,7 +53,7 @@ public sealed class CreoleTemplate
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new TemplateException([new Diagnostic(path, Messages.ReadFailed(error.Message))]);
+            throw new TemplateException([new Diagnostic(path, Messages.FormatReadFailed(error.Message))]);
         }
 
         return Parse(text, path);

@@ -1,32 +1,9 @@
-using System.Globalization;
-using System.Resources;
 using Portique.Core;
 
 namespace Portique.Configuration.Tests;
 
 public sealed class MessagesTests
 {
-    [Fact]
-    public void Every_message_exists_in_french_and_english_with_the_same_placeholders()
-    {
-        var resources = Messages.Resources;
-        var french = resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false)!;
-        var english = resources.GetResourceSet(CultureInfo.GetCultureInfo("en"), createIfNotExists: true, tryParents: false)!;
-
-        foreach (var key in Messages.Keys)
-        {
-            var frenchText = french.GetString(key);
-            var englishText = english.GetString(key);
-            Assert.False(string.IsNullOrWhiteSpace(frenchText), key);
-            Assert.False(string.IsNullOrWhiteSpace(englishText), key);
-            Assert.NotEqual(frenchText, englishText);
-            Assert.Equal(Placeholders(frenchText!), Placeholders(englishText!));
-        }
-
-        Assert.Equal(Messages.Keys.Count, french.Cast<System.Collections.DictionaryEntry>().Count());
-        Assert.Equal(Messages.Keys.Count, english.Cast<System.Collections.DictionaryEntry>().Count());
-    }
-
     [Fact]
     public void A_type_error_is_french_by_default_and_english_on_request()
     {
@@ -60,7 +37,4 @@ public sealed class MessagesTests
             Assert.StartsWith("unknown type 'strng' for variable 'v'; allowed types: string, number, oui/non", Load().Message, StringComparison.Ordinal);
         }
     }
-
-    private static string[] Placeholders(string text) =>
-        System.Text.RegularExpressions.Regex.Matches(text, @"(?<!\{)\{[0-9]+\}").Select(m => m.Value).Order(StringComparer.Ordinal).Distinct().ToArray();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Resources;
 using Portique.Core;
 
 namespace Portique.GenConfig.Tests;
@@ -117,23 +116,6 @@ public sealed class LoginThrottleTests
 
 public sealed class UiTests
 {
-    [Theory]
-    [InlineData("fr")]
-    [InlineData("en")]
-    public void Every_word_exists_in_both_languages(string culture)
-    {
-        var resources = new ResourceManager(typeof(Ui));
-        var info = CultureInfo.GetCultureInfo(culture);
-        foreach (var key in Ui.Keys)
-        {
-            var text = resources.GetString(key, info);
-            Assert.False(string.IsNullOrEmpty(text), $"{key} missing in {culture}");
-        }
-
-        var english = resources.GetResourceSet(CultureInfo.GetCultureInfo("en"), createIfNotExists: true, tryParents: false)!;
-        Assert.Equal(Ui.Keys.Count, english.Cast<System.Collections.DictionaryEntry>().Count());
-    }
-
     [Fact]
     public void Listen_addresses_are_parsed_strictly()
     {

@@ -59,7 +59,7 @@ public sealed class QemuFetchTests : IAsyncLifetime, IDisposable
         using var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(cached + ".portique.json"));
         Assert.Equal("raw", metadata.RootElement.GetProperty("format").GetString());
         Assert.Equal(_server.BaseUrl("images") + "/guest.img", metadata.RootElement.GetProperty("source").GetString());
-        Assert.Contains(Messages.NoChecksumPublished(new Uri(_server.BaseUrl("images") + "/guest.img")), progress.Lines);
+        Assert.Contains(Messages.FormatNoChecksumPublished(new Uri(_server.BaseUrl("images") + "/guest.img")), progress.Lines);
         Assert.Equal(["guest.img", "guest.img.portique.json"], Directory.GetFiles(Path.GetDirectoryName(cached)!).Select(Path.GetFileName).Order());
     }
 

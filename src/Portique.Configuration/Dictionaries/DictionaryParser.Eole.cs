@@ -76,7 +76,7 @@ internal sealed partial class DictionaryParser
             return engine;
         }
 
-        Error(element.Attribute("engine")!, Messages.InvalidAttributeValue("engine", "file", engine, "creole, none"));
+        Error(element.Attribute("engine")!, Messages.FormatInvalidAttributeValue("engine", "file", Messages.Shown(engine), "creole, none"));
         return null;
     }
 
@@ -96,7 +96,7 @@ internal sealed partial class DictionaryParser
         var parameters = ReadParams(element, ParamChildren);
         if (!IsVariableName(function))
         {
-            Error(element.Attribute("name")!, EoleMessages.InvalidFunctionName(function));
+            Error(element.Attribute("name")!, EoleMessages.FormatInvalidFunctionName(Messages.Shown(function)));
             return null;
         }
 
@@ -127,7 +127,7 @@ internal sealed partial class DictionaryParser
         var parameters = ReadParams(element, ParamChildren);
         if (!IsVariableName(function))
         {
-            Error(element.Attribute("name")!, EoleMessages.InvalidFunctionName(function));
+            Error(element.Attribute("name")!, EoleMessages.FormatInvalidFunctionName(Messages.Shown(function)));
             return null;
         }
 
@@ -147,7 +147,7 @@ internal sealed partial class DictionaryParser
                     return PythonLiteral.Items(value);
                 }
 
-                Error(element, EoleMessages.PythonUnsupported(text));
+                Error(element, EoleMessages.FormatPythonUnsupported(Messages.Shown(text)));
                 return null;
             case ParamKind.Number:
                 if (VariableTypes.TryParseInteger(text, out _))
@@ -155,7 +155,7 @@ internal sealed partial class DictionaryParser
                     return [text];
                 }
 
-                Error(element, EoleMessages.ParamNotNumber(text));
+                Error(element, EoleMessages.FormatParamNotNumber(Messages.Shown(text)));
                 return null;
             default:
                 return null;

@@ -106,7 +106,7 @@ internal sealed partial class DictionaryParser
         {
             if (repeatMax is not null)
             {
-                parser.Error(repeatMax, Messages.MissingAttribute("repeat", "creole"));
+                parser.Error(repeatMax, Messages.FormatMissingAttribute("repeat", "creole"));
             }
 
             return null;
@@ -115,14 +115,14 @@ internal sealed partial class DictionaryParser
         // Even when invalid (reported), the file is read as repeated so that its {N} do not add errors.
         if (!VariableNameRegex().IsMatch(repeat.Value))
         {
-            parser.Error(repeat, Messages.InvalidVariableName(repeat.Value));
+            parser.Error(repeat, Messages.FormatInvalidVariableName(Messages.Shown(repeat.Value)));
         }
 
         var max = DefaultRepeatMax;
         if (repeatMax is not null
             && (!int.TryParse(repeatMax.Value, NumberStyles.None, CultureInfo.InvariantCulture, out max) || max is < 1 or > RepeatMaxLimit))
         {
-            parser.Error(repeatMax, Messages.RepeatMaxInvalid(repeatMax.Value, RepeatMaxLimit));
+            parser.Error(repeatMax, Messages.FormatRepeatMaxInvalid(Messages.Shown(repeatMax.Value), RepeatMaxLimit));
             max = DefaultRepeatMax;
         }
 
@@ -154,7 +154,7 @@ internal sealed partial class DictionaryParser
 
         if (!IsNamed(root, "creole"))
         {
-            Error(root, Messages.RootNotCreole(root.Name.ToString()));
+            Error(root, Messages.FormatRootNotCreole(root.Name.ToString()));
             return result;
         }
 
@@ -244,12 +244,12 @@ internal sealed partial class DictionaryParser
                 mode = (UnixFileMode)Convert.ToInt32(modeText, 8);
                 if (FileTargets.IsUnsafe(mode.Value))
                 {
-                    Error(element.Attribute("mode")!, Messages.FileModeUnsafe(modeText));
+                    Error(element.Attribute("mode")!, Messages.FormatFileModeUnsafe(Messages.Shown(modeText)));
                 }
             }
             else
             {
-                Error(element.Attribute("mode")!, Messages.InvalidFileMode(modeText));
+                Error(element.Attribute("mode")!, Messages.FormatInvalidFileMode(Messages.Shown(modeText)));
             }
         }
 
@@ -264,7 +264,7 @@ internal sealed partial class DictionaryParser
         var problem = VariableTypes.Validate(VariableType.AbsolutePath, name) ?? FileTargets.Problem(name);
         if (problem is not null)
         {
-            Error(element.Attribute("name")!, Messages.InvalidFileName(problem));
+            Error(element.Attribute("name")!, Messages.FormatInvalidFileName(problem));
             return null;
         }
 
@@ -273,7 +273,7 @@ internal sealed partial class DictionaryParser
         var source = attributes.TryGetValue("source", out var explicitSource) ? explicitSource : BaseName(name);
         if (source.Length == 0 || source is "." or ".." || source.Contains('/', StringComparison.Ordinal) || source.Any(char.IsControl))
         {
-            Error(element.Attribute("source") ?? (XObject)element, Messages.InvalidSource(source));
+            Error(element.Attribute("source") ?? (XObject)element, Messages.FormatInvalidSource(Messages.Shown(source)));
             return null;
         }
 
@@ -292,7 +292,7 @@ internal sealed partial class DictionaryParser
         var name = Text(element);
         if (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            Error(element, Messages.InvalidServiceName(name));
+            Error(element, Messages.FormatInvalidServiceName(Messages.Shown(name)));
             return null;
         }
 
@@ -324,7 +324,7 @@ internal sealed partial class DictionaryParser
 
         if (name is not null && string.IsNullOrWhiteSpace(name))
         {
-            Error(element, Messages.EmptyAttribute("name", "family"));
+            Error(element, Messages.FormatEmptyAttribute("name", "family"));
             return null;
         }
 
@@ -344,7 +344,7 @@ internal sealed partial class DictionaryParser
             }
             else
             {
-                Error(element.Attribute("type")!, Messages.UnknownType(typeName, name ?? "?", string.Join(", ", VariableTypes.Names)));
+                Error(element.Attribute("type")!, Messages.FormatUnknownType(Messages.Shown(typeName), name ?? "?", string.Join(", ", VariableTypes.Names)));
             }
         }
 
@@ -370,7 +370,7 @@ internal sealed partial class DictionaryParser
 
         if (!IsVariableName(name))
         {
-            Error(element.Attribute("name")!, Messages.InvalidVariableName(name));
+            Error(element.Attribute("name")!, Messages.FormatInvalidVariableName(Messages.Shown(name)));
             return null;
         }
 
@@ -411,7 +411,7 @@ internal sealed partial class DictionaryParser
             return ReadEoleCheck(element, attributes, function);
         }
 
-        var kind = Function(element, attributes, CheckNames, Messages.UnknownCheck);
+        var kind = Function(element, attributes, CheckNames, Messages.FormatUnknownCheck);
         var target = Required(element, attributes, "target");
         var parameters = ReadParams(element, ParamChildren);
         if (kind is null || target is null || parameters is null)
@@ -431,14 +431,14 @@ internal sealed partial class DictionaryParser
         {
             if (param.IsVariable)
             {
-                Error(param.Location, Messages.ParamMustBeLiteral(checkName));
+                Error(param.Location, Messages.FormatParamMustBeLiteral(checkName));
                 valid = false;
                 continue;
             }
 
             if (param.Name is not null && !names.Add(param.Name))
             {
-                Error(param.Location, Messages.ParamDuplicate(param.Name, checkName));
+                Error(param.Location, Messages.FormatParamDuplicate(param.Name, checkName));
                 valid = false;
                 continue;
             }
@@ -446,7 +446,7 @@ internal sealed partial class DictionaryParser
             switch ((CheckKind)kind.Value, param.Name)
             {
                 case (CheckKind.ValidEnum, null) when sawList:
-                    Error(param.Location, Messages.ParamDuplicate("[...]", checkName));
+                    Error(param.Location, Messages.FormatParamDuplicate("[...]", checkName));
                     valid = false;
                     break;
                 case (CheckKind.ValidEnum, null):
@@ -457,7 +457,7 @@ internal sealed partial class DictionaryParser
                     }
                     else
                     {
-                        Error(param.Location, Messages.EnumListInvalid(param.Text));
+                        Error(param.Location, Messages.FormatEnumListInvalid(Messages.Shown(param.Text)));
                         valid = false;
                     }
 
@@ -469,7 +469,7 @@ internal sealed partial class DictionaryParser
                     }
                     else
                     {
-                        Error(param.Location, Messages.InvalidParamValue("checkval", param.Text, string.Join(", ", Booleans)));
+                        Error(param.Location, Messages.FormatInvalidParamValue("checkval", Messages.Shown(param.Text), string.Join(", ", Booleans)));
                         valid = false;
                     }
 
@@ -488,13 +488,13 @@ internal sealed partial class DictionaryParser
                     }
                     else
                     {
-                        Error(param.Location, Messages.ParamNotInteger(param.Name, param.Text));
+                        Error(param.Location, Messages.FormatParamNotInteger(param.Name, Messages.Shown(param.Text)));
                         valid = false;
                     }
 
                     break;
                 default:
-                    Error(param.Location, Messages.ParamUnknown(param.Name ?? "", checkName));
+                    Error(param.Location, Messages.FormatParamUnknown(param.Name ?? "", checkName));
                     valid = false;
                     break;
             }
@@ -504,15 +504,15 @@ internal sealed partial class DictionaryParser
         switch ((CheckKind)kind.Value)
         {
             case CheckKind.ValidEnum when !parameters.Any(p => p.Name is null):
-                Error(location, Messages.ParamMissing("[...]", checkName));
+                Error(location, Messages.FormatParamMissing("[...]", checkName));
                 valid = false;
                 break;
             case CheckKind.ValidEntier when minimum is null && maximum is null && valid:
-                Error(location, Messages.ParamMissing("mini/maxi", checkName));
+                Error(location, Messages.FormatParamMissing("mini/maxi", checkName));
                 valid = false;
                 break;
             case CheckKind.ValidEntier when minimum > maximum:
-                Error(location, Messages.RangeInverted(minimum.Value, maximum!.Value));
+                Error(location, Messages.FormatRangeInverted(minimum.Value, maximum!.Value));
                 valid = false;
                 break;
         }
@@ -529,7 +529,7 @@ internal sealed partial class DictionaryParser
     private ConditionDeclaration? ReadCondition(XElement element)
     {
         var attributes = ReadAttributes(element, ConditionAttributes);
-        var kind = Function(element, attributes, ConditionNames, Messages.UnknownCondition);
+        var kind = Function(element, attributes, ConditionNames, Messages.FormatUnknownCondition);
         var source = Required(element, attributes, "source");
         var values = new List<string>();
         var targets = new List<TargetDeclaration>();
@@ -547,8 +547,8 @@ internal sealed partial class DictionaryParser
                 {
                     var conditionName = attributes.GetValueOrDefault("name") ?? "condition";
                     Error(param.Location, param.IsVariable
-                        ? Messages.ParamMustBeLiteral(conditionName)
-                        : Messages.ParamUnknown(param.Name!, conditionName));
+                        ? Messages.FormatParamMustBeLiteral(conditionName)
+                        : Messages.FormatParamUnknown(param.Name!, conditionName));
                     valid = false;
                 }
                 else if (param.Items is { } items)
@@ -576,7 +576,7 @@ internal sealed partial class DictionaryParser
 
         if (targets.Count == 0 && valid)
         {
-            Error(element, Messages.ConditionWithoutTarget());
+            Error(element, Messages.ConditionWithoutTarget);
             valid = false;
         }
 
@@ -597,7 +597,7 @@ internal sealed partial class DictionaryParser
             var index = Array.IndexOf(TargetTypes, type);
             if (index < 0)
             {
-                Error(element.Attribute("type")!, Messages.InvalidAttributeValue("type", "target", type, string.Join(", ", TargetTypes)));
+                Error(element.Attribute("type")!, Messages.FormatInvalidAttributeValue("type", "target", Messages.Shown(type), string.Join(", ", TargetTypes)));
                 return null;
             }
 
@@ -608,7 +608,7 @@ internal sealed partial class DictionaryParser
         var name = Text(element);
         if (name.Length == 0)
         {
-            Error(element, Messages.EmptyText("target"));
+            Error(element, Messages.FormatEmptyText("target"));
             return null;
         }
 
@@ -624,7 +624,7 @@ internal sealed partial class DictionaryParser
             return ReadEoleFill(element, attributes, function, isAuto);
         }
 
-        var kind = Function(element, attributes, FillNames, Messages.UnknownFill);
+        var kind = Function(element, attributes, FillNames, Messages.FormatUnknownFill);
         var target = Required(element, attributes, "target");
         var parameters = ReadParams(element, ParamChildren);
         if (kind is null || target is null || parameters is null)
@@ -639,7 +639,7 @@ internal sealed partial class DictionaryParser
         {
             if (!names.Add(param.Name!))
             {
-                Error(param.Location, Messages.ParamDuplicate(param.Name!, fillName));
+                Error(param.Location, Messages.FormatParamDuplicate(param.Name!, fillName));
                 return null;
             }
         }
@@ -648,7 +648,7 @@ internal sealed partial class DictionaryParser
         {
             if (option.IsVariable || !TryParseBoolean(option.Text, out _))
             {
-                Error(option.Location, Messages.InvalidParamValue(option.Name!, option.Text, string.Join(", ", Booleans)));
+                Error(option.Location, Messages.FormatInvalidParamValue(option.Name!, Messages.Shown(option.Text), string.Join(", ", Booleans)));
                 return null;
             }
         }
@@ -656,7 +656,7 @@ internal sealed partial class DictionaryParser
         var location = Location(element);
         if (valueParams.Count == 0 || ((FillKind)kind.Value == FillKind.CalcVal && valueParams.Count != 1))
         {
-            Error(location, (FillKind)kind.Value == FillKind.CalcVal ? Messages.CalcValArity(valueParams.Count) : Messages.ParamMissing("param", fillName));
+            Error(location, (FillKind)kind.Value == FillKind.CalcVal ? Messages.FormatCalcValArity(valueParams.Count) : Messages.FormatParamMissing("param", fillName));
             return null;
         }
 
@@ -674,7 +674,7 @@ internal sealed partial class DictionaryParser
             var name = Text(slave);
             if (name.Length == 0)
             {
-                Error(slave, Messages.EmptyText("slave"));
+                Error(slave, Messages.FormatEmptyText("slave"));
             }
             else
             {
@@ -684,7 +684,7 @@ internal sealed partial class DictionaryParser
 
         if (slaves.Count == 0)
         {
-            Error(element, Messages.GroupWithoutSlave());
+            Error(element, Messages.GroupWithoutSlave);
             return null;
         }
 
@@ -715,7 +715,7 @@ internal sealed partial class DictionaryParser
             var index = Array.IndexOf(ParamTypes, type);
             if (index < 0)
             {
-                Error(element.Attribute("type")!, Messages.InvalidAttributeValue("type", "param", type, string.Join(", ", ParamTypes)));
+                Error(element.Attribute("type")!, Messages.FormatInvalidAttributeValue("type", "param", Messages.Shown(type), string.Join(", ", ParamTypes)));
                 return null;
             }
 
@@ -728,7 +728,7 @@ internal sealed partial class DictionaryParser
         var text = Text(element);
         if (isVariable && text.Length == 0)
         {
-            Error(element, Messages.EmptyText("param"));
+            Error(element, Messages.FormatEmptyText("param"));
             return null;
         }
 
@@ -755,7 +755,7 @@ internal sealed partial class DictionaryParser
         var index = value == "basic" ? (int)DisplayMode.Basic : Array.IndexOf(ModeNames, value);
         if (index < 0)
         {
-            Error(element.Attribute("mode")!, Messages.InvalidAttributeValue("mode", element.Name.LocalName, value, string.Join(", ", ModeNames)));
+            Error(element.Attribute("mode")!, Messages.FormatInvalidAttributeValue("mode", element.Name.LocalName, Messages.Shown(value), string.Join(", ", ModeNames)));
             return null;
         }
 
@@ -789,7 +789,7 @@ internal sealed partial class DictionaryParser
 
         if (!AccountRegex().IsMatch(value))
         {
-            Error(element.Attribute(attribute)!, Messages.InvalidAccount(attribute, value));
+            Error(element.Attribute(attribute)!, Messages.FormatInvalidAccount(attribute, Messages.Shown(value)));
             return null;
         }
 
@@ -808,7 +808,7 @@ internal sealed partial class DictionaryParser
             return result;
         }
 
-        Error(element.Attribute(attribute)!, Messages.InvalidAttributeValue(attribute, element.Name.LocalName, value, string.Join(", ", Booleans)));
+        Error(element.Attribute(attribute)!, Messages.FormatInvalidAttributeValue(attribute, element.Name.LocalName, Messages.Shown(value), string.Join(", ", Booleans)));
         return null;
     }
 
@@ -835,7 +835,7 @@ internal sealed partial class DictionaryParser
             return value;
         }
 
-        Error(element, Messages.MissingAttribute(attribute, element.Name.LocalName));
+        Error(element, Messages.FormatMissingAttribute(attribute, element.Name.LocalName));
         return null;
     }
 
@@ -848,7 +848,7 @@ internal sealed partial class DictionaryParser
             var name = attribute.Name;
             if (name.Namespace != XNamespace.None || !allowed.Contains(name.LocalName, StringComparer.Ordinal))
             {
-                Error(attribute, Messages.UnknownAttribute(name.ToString(), element.Name.ToString()));
+                Error(attribute, Messages.FormatUnknownAttribute(name.ToString(), element.Name.ToString()));
                 continue;
             }
 
@@ -870,10 +870,10 @@ internal sealed partial class DictionaryParser
                     children.Add(child);
                     break;
                 case XElement child:
-                    Error(child, Messages.UnknownElement(child.Name.ToString(), element.Name.ToString()));
+                    Error(child, Messages.FormatUnknownElement(child.Name.ToString(), element.Name.ToString()));
                     break;
                 case XText text when !string.IsNullOrWhiteSpace(text.Value):
-                    Error(text, Messages.UnexpectedText(element.Name.ToString()));
+                    Error(text, Messages.FormatUnexpectedText(element.Name.ToString()));
                     break;
             }
         }
@@ -893,7 +893,7 @@ internal sealed partial class DictionaryParser
                     text.Append(part.Value);
                     break;
                 case XElement child:
-                    Error(child, Messages.UnknownElement(child.Name.ToString(), element.Name.ToString()));
+                    Error(child, Messages.FormatUnknownElement(child.Name.ToString(), element.Name.ToString()));
                     break;
             }
         }

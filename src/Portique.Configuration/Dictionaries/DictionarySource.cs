@@ -71,7 +71,7 @@ public sealed class DictionarySource
             ArgumentException.ThrowIfNullOrWhiteSpace(folder);
             if (!Directory.Exists(folder))
             {
-                throw new DictionaryException([new Diagnostic(folder, Messages.DictionaryFolderMissing())]);
+                throw new DictionaryException([new Diagnostic(folder, Messages.DictionaryFolderMissing)]);
             }
 
             paths.AddRange(Directory.EnumerateFiles(folder, "*.xml", XmlFilesOnly));
@@ -81,7 +81,7 @@ public sealed class DictionarySource
         var errors = new List<Diagnostic>();
         foreach (var duplicate in paths.GroupBy(p => Path.GetFileName(p), StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            errors.Add(new Diagnostic(duplicate.Key, EoleMessages.DictionaryInTwoFolders(string.Join(", ", duplicate))));
+            errors.Add(new Diagnostic(duplicate.Key, EoleMessages.FormatDictionaryInTwoFolders(string.Join(", ", duplicate))));
         }
 
         foreach (var path in paths.DistinctBy(p => Path.GetFileName(p), StringComparer.Ordinal).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal))
@@ -93,7 +93,7 @@ public sealed class DictionarySource
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                errors.Add(new Diagnostic(fileName, Messages.DictionaryUnreadable(exception.Message)));
+                errors.Add(new Diagnostic(fileName, Messages.FormatDictionaryUnreadable(exception.Message)));
             }
         }
 
@@ -191,7 +191,7 @@ public sealed class DictionarySource
                 {
                     if (scan.Depth > MaxXmlDepth)
                     {
-                        errors.Add(new Diagnostic($"{fileName}:{((IXmlLineInfo)scan).LineNumber}", Messages.XmlTooDeep(MaxXmlDepth)));
+                        errors.Add(new Diagnostic($"{fileName}:{((IXmlLineInfo)scan).LineNumber}", Messages.FormatXmlTooDeep(MaxXmlDepth)));
                         return null;
                     }
                 }
@@ -203,11 +203,11 @@ public sealed class DictionarySource
         }
         catch (XmlException exception)
         {
-            errors.Add(new Diagnostic($"{fileName}:{exception.LineNumber}", Messages.XmlMalformed(exception.Message)));
+            errors.Add(new Diagnostic($"{fileName}:{exception.LineNumber}", Messages.FormatXmlMalformed(exception.Message)));
         }
         catch (Exception exception) when (exception is System.Text.DecoderFallbackException or ArgumentException or InvalidOperationException)
         {
-            errors.Add(new Diagnostic($"{fileName}:0", Messages.XmlMalformed(exception.Message)));
+            errors.Add(new Diagnostic($"{fileName}:0", Messages.FormatXmlMalformed(exception.Message)));
         }
 
         return null;
@@ -240,7 +240,7 @@ public sealed class DictionarySource
                 else if (!redefine && !onlyIfAbsent)
                 {
                     // Every instance would declare the same name: a duplicate from instance 2 on.
-                    errors.Add(new Diagnostic(At(fileName, variable), Messages.RepeatedNameWithoutToken(name)));
+                    errors.Add(new Diagnostic(At(fileName, variable), Messages.FormatRepeatedNameWithoutToken(name, DictionaryParser.InstanceToken)));
                 }
             }
         }
@@ -250,7 +250,7 @@ public sealed class DictionarySource
             var name = file.Attribute("name")?.Value ?? "";
             if (!name.Contains(DictionaryParser.InstanceToken, StringComparison.Ordinal))
             {
-                errors.Add(new Diagnostic(At(fileName, file), Messages.RepeatedFileWithoutToken(name)));
+                errors.Add(new Diagnostic(At(fileName, file), Messages.FormatRepeatedFileWithoutToken(name, DictionaryParser.InstanceToken)));
             }
         }
 
@@ -307,12 +307,12 @@ public sealed class DictionarySource
             {
                 var inRepeatedFile = loaded.Any(f => f.Repeat is not null && f.Parse(1, []).Families.SelectMany(x => x.Variables).Any(v => v.Name == countVariable));
                 errors.Add(new Diagnostic(location, inRepeatedFile
-                    ? Messages.RepeatCountInRepeatedFile(countVariable)
-                    : Messages.RepeatCountUndeclared(countVariable)));
+                    ? Messages.FormatRepeatCountInRepeatedFile(countVariable)
+                    : Messages.FormatRepeatCountUndeclared(countVariable)));
             }
             else if (type != VariableType.Number)
             {
-                errors.Add(new Diagnostic(location, Messages.RepeatCountNotNumber(countVariable, type.Value.ToCreoleName())));
+                errors.Add(new Diagnostic(location, Messages.FormatRepeatCountNotNumber(countVariable, type.Value.ToCreoleName())));
             }
             else
             {

@@ -28,14 +28,14 @@ internal static class FileTargets
         // "/" or a top-level folder (/etc, /usr, /var...), or the root of a system tree (/var/lib/docker...).
         if (name == "/" || name.LastIndexOf('/') == 0 || Portique.Core.HostPaths.ForbiddenTrees.Contains(name, StringComparer.Ordinal))
         {
-            return Messages.FileTargetSystemFolder(name);
+            return Messages.FormatFileTargetSystemFolder(name);
         }
 
         if (OwnedFiles.Contains(name, StringComparer.Ordinal)
             || name.StartsWith("/etc/eole/.config.eol.", StringComparison.Ordinal)
             || OwnedTrees.Any(tree => name == tree || name.StartsWith(tree + "/", StringComparison.Ordinal)))
         {
-            return Messages.FileTargetOwned(name);
+            return Messages.FormatFileTargetOwned(name);
         }
 
         return null;

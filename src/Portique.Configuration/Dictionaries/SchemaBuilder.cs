@@ -119,7 +119,7 @@ internal sealed class SchemaBuilder
             }
             else if (declaration.Exists)
             {
-                Error(declaration.Location, Messages.DuplicateVariable(declaration.Name, existing.Location.ToString()));
+                Error(declaration.Location, Messages.FormatDuplicateVariable(declaration.Name, existing.Location.ToString()));
             }
 
             // exists='False': declare only if absent, and it is present.
@@ -131,7 +131,7 @@ internal sealed class SchemaBuilder
             // redefine + exists='False': redefine only if present, and it is absent.
             if (declaration.Exists)
             {
-                Error(declaration.Location, Messages.RedefineUnknown(declaration.Name));
+                Error(declaration.Location, Messages.FormatRedefineUnknown(declaration.Name));
             }
 
             return;
@@ -182,7 +182,7 @@ internal sealed class SchemaBuilder
         ResolveGroups();
         foreach (var variable in variables.Values.Where(v => !v.Multi && v.Defaults.Count > 1))
         {
-            Error(variable.Location, Messages.SeveralDefaultsForSingle(variable.Name));
+            Error(variable.Location, Messages.FormatSeveralDefaultsForSingle(variable.Name));
         }
 
         ResolveChecks();
@@ -198,7 +198,7 @@ internal sealed class SchemaBuilder
                 }
                 else if (!absent.IsAbsentFamily(entry.Name))
                 {
-                    Error(entry.Location, Messages.UnknownFamilyReference("help", entry.Name));
+                    Error(entry.Location, Messages.FormatUnknownFamilyReference("help", entry.Name));
                 }
             }
             else if (Variable(entry.Name, "help", entry.Location) is { } variable)
@@ -228,7 +228,7 @@ internal sealed class SchemaBuilder
 
             if (master.Master is not null)
             {
-                Error(group.Location, Messages.MasterIsSlave(master.Name, master.Master));
+                Error(group.Location, Messages.FormatMasterIsSlave(master.Name, master.Master));
                 continue;
             }
 
@@ -243,15 +243,15 @@ internal sealed class SchemaBuilder
 
                 if (slave == master || slave.Slaves.Count > 0)
                 {
-                    Error(location, Messages.SlaveIsMaster(slave.Name));
+                    Error(location, Messages.FormatSlaveIsMaster(slave.Name));
                 }
                 else if (slave.Master is not null)
                 {
-                    Error(location, Messages.SlaveInTwoGroups(slave.Name, slave.Master));
+                    Error(location, Messages.FormatSlaveInTwoGroups(slave.Name, slave.Master));
                 }
                 else if (slave.Family != master.Family)
                 {
-                    Error(location, Messages.SlaveInOtherFamily(slave.Name, slave.Family, master.Name, master.Family));
+                    Error(location, Messages.FormatSlaveInOtherFamily(slave.Name, slave.Family, master.Name, master.Family));
                 }
                 else
                 {
@@ -280,7 +280,7 @@ internal sealed class SchemaBuilder
             else if (check.Kind == CheckKind.Eole
                 && check.Params.FirstOrDefault(p => p.IsVariable && !p.Optional && !variables.ContainsKey(p.Text) && !absent.IsAbsentVariable(p.Text)) is { } unknown)
             {
-                Error(unknown.Location, Messages.UnknownVariableReference("param", unknown.Text));
+                Error(unknown.Location, Messages.FormatUnknownVariableReference("param", unknown.Text));
             }
             else
             {
@@ -300,13 +300,13 @@ internal sealed class SchemaBuilder
 
             if (target.Fill is not null)
             {
-                Error(fill.Location, Messages.FillTwice(target.Name, target.Fill.Location.ToString()));
+                Error(fill.Location, Messages.FormatFillTwice(target.Name, target.Fill.Location.ToString()));
                 continue;
             }
 
             if (countVariables.Contains(target.Name))
             {
-                Error(fill.Location, Messages.FillOnRepeatCount(target.Name));
+                Error(fill.Location, Messages.FormatFillOnRepeatCount(target.Name));
                 continue;
             }
 
@@ -331,12 +331,12 @@ internal sealed class SchemaBuilder
                 {
                     if (referenced.Multi && fill.Kind == FillKind.Concat)
                     {
-                        Error(param.Location, Messages.ConcatOfMulti(referenced.Name));
+                        Error(param.Location, Messages.FormatConcatOfMulti(referenced.Name));
                         valid = false;
                     }
                     else if (referenced.Multi && fill.Kind == FillKind.CalcVal && !target.Multi)
                     {
-                        Error(param.Location, Messages.FillMultiIntoSingle(referenced.Name, target.Name));
+                        Error(param.Location, Messages.FormatFillMultiIntoSingle(referenced.Name, target.Name));
                         valid = false;
                     }
 
@@ -348,19 +348,19 @@ internal sealed class SchemaBuilder
                 }
                 else
                 {
-                    Error(param.Location, Messages.UnknownVariableReference("param", param.Text));
+                    Error(param.Location, Messages.FormatUnknownVariableReference("param", param.Text));
                     valid = false;
                 }
             }
 
             if (fill.Kind == FillKind.Concat && target.Multi)
             {
-                Error(fill.Location, Messages.FillNeedsSingle("concat", target.Name));
+                Error(fill.Location, Messages.FormatFillNeedsSingle("concat", target.Name));
                 valid = false;
             }
             else if (fill.Kind == FillKind.CalcMultiVal && !target.Multi)
             {
-                Error(fill.Location, Messages.FillNeedsMulti("calc_multi_val", target.Name));
+                Error(fill.Location, Messages.FormatFillNeedsMulti("calc_multi_val", target.Name));
                 valid = false;
             }
 
@@ -392,12 +392,12 @@ internal sealed class SchemaBuilder
             {
                 if (tooDeep)
                 {
-                    Error(variables[cycle[0]].Fill?.Location ?? variables[cycle[0]].Location, Messages.FillChainTooDeep(cycle[0], MaxFillChain));
+                    Error(variables[cycle[0]].Fill?.Location ?? variables[cycle[0]].Location, Messages.FormatFillChainTooDeep(cycle[0], MaxFillChain));
                     return;
                 }
 
                 var fill = variables[cycle[0]].Fill;
-                Error(fill?.Location ?? variables[cycle[0]].Location, Messages.FillCycle(string.Join(" -> ", cycle)));
+                Error(fill?.Location ?? variables[cycle[0]].Location, Messages.FormatFillCycle(string.Join(" -> ", cycle)));
                 return;
             }
         }
@@ -470,7 +470,7 @@ internal sealed class SchemaBuilder
                 }
                 else if (!absent.IsAbsentVariable(condition.Source))
                 {
-                    Error(condition.Location, Messages.UnknownVariableReference("condition", condition.Source));
+                    Error(condition.Location, Messages.FormatUnknownVariableReference("condition", condition.Source));
                     continue;
                 }
 
@@ -542,7 +542,7 @@ internal sealed class SchemaBuilder
 
                 if (!found && !target.Optional && !isAbsent)
                 {
-                    Error(target.Location, Messages.ConditionTargetUnknown(TargetKindNames[(int)target.Kind], target.Name));
+                    Error(target.Location, Messages.FormatConditionTargetUnknown(TargetKindNames[(int)target.Kind], target.Name));
                 }
             }
         }
@@ -558,7 +558,7 @@ internal sealed class SchemaBuilder
 
         if (!absent.IsAbsentVariable(name))
         {
-            Error(location, Messages.UnknownVariableReference(construct, name));
+            Error(location, Messages.FormatUnknownVariableReference(construct, name));
         }
 
         return null;

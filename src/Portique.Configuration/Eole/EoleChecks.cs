@@ -24,7 +24,7 @@ internal static class EoleChecks
             var pattern = Param(parameters, "exp_reg", 0);
             if (pattern is null || pattern.IsVariable)
             {
-                return EoleMessages.CheckParamMissing("exp_reg", function);
+                return EoleMessages.FormatCheckParamMissing("exp_reg", function);
             }
 
             try
@@ -33,7 +33,7 @@ internal static class EoleChecks
             }
             catch (ArgumentException)
             {
-                return EoleMessages.RegexInvalid(pattern.Text);
+                return EoleMessages.FormatRegexInvalid(Messages.Shown(pattern.Text));
             }
         }
 
@@ -51,15 +51,16 @@ internal static class EoleChecks
         switch (check.Function)
         {
             case "valid_regexp":
+                // The dictionary's err_msg (root's, trusted) is shown whole, as EOLE shows it; only control characters are escaped.
                 var pattern = Literal("exp_reg", 0) ?? "";
                 try
                 {
                     var match = Regex.Match(item, pattern, RegexOptions.CultureInvariant, RegexTimeout);
-                    return match.Success && match.Index == 0 ? null : EoleMessages.RegexMismatch(shown, Literal("err_msg", 1) ?? "Invalid syntax");
+                    return match.Success && match.Index == 0 ? null : EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax", int.MaxValue));
                 }
                 catch (RegexMatchTimeoutException)
                 {
-                    return EoleMessages.RegexMismatch(shown, Literal("err_msg", 1) ?? "Invalid syntax");
+                    return EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax", int.MaxValue));
                 }
 
             case "valid_differ" or "valid_not_equal":
@@ -68,7 +69,7 @@ internal static class EoleChecks
                     var others = p.IsVariable ? valueOf(p.Text) : [p.Text];
                     if (others.Contains(item, StringComparer.Ordinal))
                     {
-                        return EoleMessages.MustDiffer(shown, p.IsVariable ? p.Text : Messages.Shown(p.Text));
+                        return EoleMessages.FormatMustDiffer(shown, p.IsVariable ? p.Text : Messages.Shown(p.Text));
                     }
                 }
 
@@ -78,52 +79,52 @@ internal static class EoleChecks
                     .SelectMany(p => p.IsVariable ? valueOf(p.Text) : PythonLiteral.TryEvaluate(p.Text, out var list) ? PythonLiteral.Items(list) : [p.Text])
                     .OfType<string>().ToArray();
                 var closed = Literal("checkval", -1) != "False";
-                return !closed || allowed.Contains(item, StringComparer.Ordinal) ? null : Messages.EnumNotAllowed(shown, string.Join(", ", allowed));
+                return !closed || allowed.Contains(item, StringComparer.Ordinal) ? null : Messages.FormatEnumNotAllowed(Messages.Shown(shown), string.Join(", ", allowed));
             case "valid_entier":
                 if (!VariableTypes.TryParseInteger(item, out var number))
                 {
-                    return Messages.RangeNotInteger(shown);
+                    return Messages.FormatRangeNotInteger(Messages.Shown(shown));
                 }
 
-                return Bound("mini") is { } low && number < low ? Messages.RangeAtLeast(shown, low)
-                    : Bound("maxi") is { } high && number > high ? Messages.RangeAtMost(shown, high)
+                return Bound("mini") is { } low && number < low ? Messages.FormatRangeAtLeast(Messages.Shown(shown), low)
+                    : Bound("maxi") is { } high && number > high ? Messages.FormatRangeAtMost(Messages.Shown(shown), high)
                     : null;
             case "valid_lower":
-                return !item.Any(char.IsUpper) ? null : EoleMessages.MustBeLower(shown);
+                return !item.Any(char.IsUpper) ? null : EoleMessages.FormatMustBeLower(shown);
             case "valid_upper":
-                return !item.Any(char.IsLower) ? null : EoleMessages.MustBeUpper(shown);
+                return !item.Any(char.IsLower) ? null : EoleMessages.FormatMustBeUpper(shown);
             case "valid_len":
                 var length = item.Length;
-                return Bound("length") is { } exact && length != exact ? EoleMessages.LengthExact(exact)
-                    : Bound("min_len") is { } min && length < min ? EoleMessages.LengthAtLeast(min)
-                    : Bound("max_len") is { } max && length > max ? EoleMessages.LengthAtMost(max)
+                return Bound("length") is { } exact && length != exact ? EoleMessages.FormatLengthExact(exact)
+                    : Bound("min_len") is { } min && length < min ? EoleMessages.FormatLengthAtLeast(min)
+                    : Bound("max_len") is { } max && length > max ? EoleMessages.FormatLengthAtMost(max)
                     : null;
             case "valid_chaine":
                 var forbidden = Literal("forbidden_chars", 0) is { } list && PythonLiteral.TryEvaluate(list, out var value)
                     ? PythonLiteral.Items(value).OfType<string>().ToArray()
                     : [" "];
                 var found = forbidden.FirstOrDefault(f => f.Length > 0 && item.Contains(f, StringComparison.Ordinal));
-                return found is null ? null : EoleMessages.ForbiddenCharacter(shown, found);
+                return found is null ? null : EoleMessages.FormatForbiddenCharacter(shown, Messages.Shown(found));
             case "valid_in_network":
                 if (Literal("network", 0) is { } network && Literal("netmask", 1) is { } netmask
                     && VariableTypes.TryParseIpv4(item, out var address)
                     && VariableTypes.TryParseIpv4(network, out var net) && VariableTypes.TryParseIpv4(netmask, out var mask)
                     && (address & mask) != (net & mask))
                 {
-                    return EoleMessages.NotInNetwork(shown, network, netmask);
+                    return EoleMessages.FormatNotInNetwork(shown, network, netmask);
                 }
 
                 return null;
             case "valid_country":
-                return item.Length == 2 && item.All(char.IsAsciiLetterUpper) ? null : EoleMessages.CountryInvalid(item);
+                return item.Length == 2 && item.All(char.IsAsciiLetterUpper) ? null : EoleMessages.FormatCountryInvalid(Messages.Shown(item));
             case "valid_netmask":
-                return IsNetmask(item, out _) ? null : EoleMessages.NetmaskInvalid(item);
+                return IsNetmask(item, out _) ? null : EoleMessages.FormatNetmaskInvalid(Messages.Shown(item));
             case "valid_ipnetmask":
                 // The target is the netmask, the param the address (Tiramisu's validate_ip_netmask).
                 if (IsNetmask(item, out var ipMask) && Literal("ip", 0) is { } ip && VariableTypes.TryParseIpv4(ip, out var ipAddress)
                     && ipMask != uint.MaxValue && ((ipAddress & ~ipMask) == 0 || (ipAddress | ipMask) == uint.MaxValue))
                 {
-                    return EoleMessages.IpIsNetworkOrBroadcast(ip, item);
+                    return EoleMessages.FormatIpIsNetworkOrBroadcast(ip, item);
                 }
 
                 return null;
@@ -132,7 +133,7 @@ internal static class EoleChecks
                 if (IsNetmask(item, out var networkMask) && Literal("network", 0) is { } networkText
                     && VariableTypes.TryParseIpv4(networkText, out var networkAddress) && (networkAddress & ~networkMask) != 0)
                 {
-                    return EoleMessages.NotNetworkAddress(networkText, item);
+                    return EoleMessages.FormatNotNetworkAddress(networkText, item);
                 }
 
                 return null;

@@ -53,7 +53,7 @@ internal static partial class EoleTypes
             VariableType.Symlink => true,
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
         };
-        return valid ? null : EoleMessages.TypeInvalid(value, type.ToCreoleName());
+        return valid ? null : EoleMessages.FormatTypeInvalid(Messages.Shown(value), type.ToCreoleName());
     }
 
     /// <summary>
@@ -62,8 +62,8 @@ internal static partial class EoleTypes
     /// </summary>
     public static string? Warning(VariableType type, string value) => type switch
     {
-        VariableType.Netbios when !NetbiosRegex().IsMatch(value) => EoleMessages.TypeInvalid(value, type.ToCreoleName()),
-        VariableType.LocalIp when VariableTypes.TryParseIpv4(value, out var local) && !IsPrivate(local) => EoleMessages.TypeInvalid(value, type.ToCreoleName()),
+        VariableType.Netbios when !NetbiosRegex().IsMatch(value) => EoleMessages.FormatTypeInvalid(Messages.Shown(value), type.ToCreoleName()),
+        VariableType.LocalIp when VariableTypes.TryParseIpv4(value, out var local) && !IsPrivate(local) => EoleMessages.FormatTypeInvalid(Messages.Shown(value), type.ToCreoleName()),
         _ => null,
     };
 

@@ -36,7 +36,7 @@ internal static class ConfigurationValidator
             var items = variable.Values;
             if (!variable.Multi && (configuration.Values.Get(variable.Name)?.IsList == true || items.Count > 1))
             {
-                Report(Messages.MultiValuesForSingle(items.Count));
+                Report(Messages.FormatMultiValuesForSingle(items.Count));
                 continue;
             }
 
@@ -55,7 +55,7 @@ internal static class ConfigurationValidator
                 }
 
                 var row = index + 1;
-                string AtRow(string message) => variable.Multi ? Messages.AtRow(row, message) : message;
+                string AtRow(string message) => variable.Multi ? Messages.FormatAtRow(row, message) : message;
 
                 if (VariableTypes.Validate(variable.Type, item) is { } typeProblem)
                 {
@@ -81,7 +81,7 @@ internal static class ConfigurationValidator
             // Rows given on one side only: the other side's values are still to be given.
             if (variable.Master is not null && configuration.Find(variable.Master) is { } master && master.Values.Count != items.Count)
             {
-                Missing(Messages.SlaveLengthMismatch(variable.Name, items.Count, master.Name, master.Values.Count));
+                Missing(Messages.FormatSlaveLengthMismatch(variable.Name, items.Count, master.Name, master.Values.Count));
             }
 
             if (problems.Count == before
@@ -90,7 +90,7 @@ internal static class ConfigurationValidator
                 && VariableTypes.TryParseInteger(items[0] ?? "", out var count)
                 && (count < 0 || count > countMax))
             {
-                Report(Messages.RepeatCountOutOfRange(count, countMax));
+                Report(Messages.FormatRepeatCountOutOfRange(count, countMax));
             }
         }
 
@@ -104,7 +104,7 @@ internal static class ConfigurationValidator
         {
             if (items.All(string.IsNullOrEmpty))
             {
-                report(Messages.Mandatory());
+                report(Messages.Mandatory);
             }
 
             return;
@@ -115,7 +115,7 @@ internal static class ConfigurationValidator
         {
             if (string.IsNullOrEmpty(items[index]))
             {
-                report(Messages.MandatoryRow(index + 1));
+                report(Messages.FormatMandatoryRow(index + 1));
             }
         }
     }
@@ -125,18 +125,18 @@ internal static class ConfigurationValidator
         switch (check.Kind)
         {
             case CheckKind.ValidEnum when check.EnumIsClosed && !check.EnumValues.Contains(item, StringComparer.Ordinal):
-                return Messages.EnumNotAllowed(shown, string.Join(", ", check.EnumValues));
+                return Messages.FormatEnumNotAllowed(Messages.Shown(shown), string.Join(", ", check.EnumValues));
             case CheckKind.ValidEntier:
                 if (!VariableTypes.TryParseInteger(item, out var number))
                 {
-                    return Messages.RangeNotInteger(shown);
+                    return Messages.FormatRangeNotInteger(Messages.Shown(shown));
                 }
 
                 return (check.Minimum, check.Maximum) switch
                 {
-                    ({ } min, { } max) when number < min || number > max => Messages.RangeBetween(shown, min, max),
-                    ({ } min, null) when number < min => Messages.RangeAtLeast(shown, min),
-                    (null, { } max) when number > max => Messages.RangeAtMost(shown, max),
+                    ({ } min, { } max) when number < min || number > max => Messages.FormatRangeBetween(Messages.Shown(shown), min, max),
+                    ({ } min, null) when number < min => Messages.FormatRangeAtLeast(Messages.Shown(shown), min),
+                    (null, { } max) when number > max => Messages.FormatRangeAtMost(Messages.Shown(shown), max),
                     _ => null,
                 };
             case CheckKind.Eole:

@@ -34,7 +34,7 @@ public sealed class EvaluatedConfiguration
         variablesByName = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
         unknownNames = values.Names
             .Where(name => !variablesByName.ContainsKey(name))
-            .Select(name => new Diagnostic(name, Messages.UnknownVariableKept()))
+            .Select(name => new Diagnostic(name, Messages.UnknownVariableKept))
             .ToArray();
         validation = new Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)>(() => ConfigurationValidator.Validate(this, checks));
     }
@@ -173,7 +173,7 @@ public sealed class EvaluatedConfiguration
 
         if (variable is null)
         {
-            throw new ConfigurationInvalidException([new Diagnostic(name, Messages.UnknownVariable())]);
+            throw new ConfigurationInvalidException([new Diagnostic(name, Messages.UnknownVariable)]);
         }
 
         var items = values

@@ -67,25 +67,25 @@ public static partial class VariableTypes
         return type switch
         {
             VariableType.String => null,
-            VariableType.Number => TryParseInteger(value, out _) ? null : Messages.TypeNumber(value),
-            VariableType.OuiNon => value is "oui" or "non" ? null : Messages.TypeOuiNon(value),
-            VariableType.OnOff => value is "on" or "off" ? null : Messages.TypeOnOff(value),
-            VariableType.Port => IsPort(value) ? null : Messages.TypePort(value),
-            VariableType.Ip => TryParseIpv4(value, out _) ? null : Messages.TypeIp(value),
-            VariableType.Netmask => IsNetmask(value) ? null : Messages.TypeNetmask(value),
-            VariableType.Network => TryParseIpv4(value, out _) ? null : Messages.TypeNetwork(value),
+            VariableType.Number => TryParseInteger(value, out _) ? null : Messages.FormatTypeNumber(Messages.Shown(value)),
+            VariableType.OuiNon => value is "oui" or "non" ? null : Messages.FormatTypeOuiNon(Messages.Shown(value)),
+            VariableType.OnOff => value is "on" or "off" ? null : Messages.FormatTypeOnOff(Messages.Shown(value)),
+            VariableType.Port => IsPort(value) ? null : Messages.FormatTypePort(Messages.Shown(value)),
+            VariableType.Ip => TryParseIpv4(value, out _) ? null : Messages.FormatTypeIp(Messages.Shown(value)),
+            VariableType.Netmask => IsNetmask(value) ? null : Messages.FormatTypeNetmask(Messages.Shown(value)),
+            VariableType.Network => TryParseIpv4(value, out _) ? null : Messages.FormatTypeNetwork(Messages.Shown(value)),
             // As EOLE (Tiramisu's DomainnameOption with allow_ip, allow_without_dot): an IP address is accepted, and a domain may be one label.
-            VariableType.Domain => IsDomain(value) || IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.TypeDomain(value),
-            VariableType.Hostname => IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.TypeHostname(value),
-            VariableType.WebAddress => IsWebAddress(value) ? null : Messages.TypeWebAddress(value),
-            VariableType.UnixFilename => UnixFilenameRegex().IsMatch(value) ? null : Messages.TypeUnixFilename(value),
-            VariableType.Mail => IsMail(value) ? null : Messages.TypeMail(value),
-            VariableType.Password => value.Any(char.IsControl) ? Messages.TypePassword() : null,
-            VariableType.ServiceName => ServiceNameRegex().IsMatch(value) ? null : Messages.TypeServiceName(value),
+            VariableType.Domain => IsDomain(value) || IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.FormatTypeDomain(Messages.Shown(value)),
+            VariableType.Hostname => IsDnsLabel(value) || TryParseIpv4(value, out _) ? null : Messages.FormatTypeHostname(Messages.Shown(value)),
+            VariableType.WebAddress => IsWebAddress(value) ? null : Messages.FormatTypeWebAddress(Messages.Shown(value)),
+            VariableType.UnixFilename => UnixFilenameRegex().IsMatch(value) ? null : Messages.FormatTypeUnixFilename(Messages.Shown(value)),
+            VariableType.Mail => IsMail(value) ? null : Messages.FormatTypeMail(Messages.Shown(value)),
+            VariableType.Password => value.Any(char.IsControl) ? Messages.TypePassword : null,
+            VariableType.ServiceName => ServiceNameRegex().IsMatch(value) ? null : Messages.FormatTypeServiceName(Messages.Shown(value)),
             VariableType.AbsolutePath => AbsolutePathProblem(value),
             VariableType.HostPath => AbsolutePathProblem(value) ?? HostPathProblem(value),
-            VariableType.KeyValue => IsKeyValue(value) ? null : Messages.TypeKeyValue(value),
-            VariableType.ServerNames => AreServerNames(value) ? null : Messages.TypeServerNames(value),
+            VariableType.KeyValue => IsKeyValue(value) ? null : Messages.FormatTypeKeyValue(Messages.Shown(value)),
+            VariableType.ServerNames => AreServerNames(value) ? null : Messages.FormatTypeServerNames(Messages.Shown(value)),
             VariableType.PlainPath => AbsolutePathProblem(value) ?? PlainPathProblem(value),
             _ => EoleTypes.Validate(type, value),
         };
@@ -183,31 +183,31 @@ public static partial class VariableTypes
     {
         if (!value.StartsWith('/'))
         {
-            return Messages.TypeAbsolutePath(value, Messages.PathNotAbsolute());
+            return Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathNotAbsolute);
         }
 
         if (value.Any(char.IsControl))
         {
-            return Messages.TypeAbsolutePath(value, Messages.PathControlCharacter());
+            return Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathControlCharacter);
         }
 
         if (value.Contains("//", StringComparison.Ordinal))
         {
-            return Messages.TypeAbsolutePath(value, Messages.PathDoubleSlash());
+            return Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathDoubleSlash);
         }
 
         if (value.Length > 1 && value.EndsWith('/'))
         {
-            return Messages.TypeAbsolutePath(value, Messages.PathTrailingSlash());
+            return Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathTrailingSlash);
         }
 
         var segments = value.Split('/');
         if (segments.Contains(".."))
         {
-            return Messages.TypeAbsolutePath(value, Messages.PathDotDot());
+            return Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathDotDot);
         }
 
-        return segments.Contains(".") ? Messages.TypeAbsolutePath(value, Messages.PathDot()) : null;
+        return segments.Contains(".") ? Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathDot) : null;
     }
 
     // Mounting any of these trees would hand the host to a container: refused as host_path, whatever the
@@ -220,15 +220,15 @@ public static partial class VariableTypes
         }
 
         var resolved = Portique.Core.HostPaths.Resolve(value);
-        return value == "/" || Portique.Core.HostPaths.ForbiddenTrees.Contains(value, StringComparer.Ordinal) ? Messages.HostPathForbidden(value)
-            : Portique.Core.HostPaths.LexicalTree(value) is { } named ? Messages.HostPathUnder(value, named)
-            : Messages.HostPathResolves(value, resolved, tree);
+        return value == "/" || Portique.Core.HostPaths.ForbiddenTrees.Contains(value, StringComparer.Ordinal) ? Messages.FormatHostPathForbidden(Messages.Shown(value))
+            : Portique.Core.HostPaths.LexicalTree(value) is { } named ? Messages.FormatHostPathUnder(Messages.Shown(value), named)
+            : Messages.FormatHostPathResolves(Messages.Shown(value), resolved, tree);
     }
 
     // A path that reaches a generated file (nginx) as one word: nothing that file's syntax gives a meaning to.
     private static string? PlainPathProblem(string value) =>
         value.Any(c => char.IsWhiteSpace(c) || c is ';' or '{' or '}' or '"' or '\'' or '$' or '#' or '\\' or '`')
-            ? Messages.TypeAbsolutePath(value, Messages.PathNginxSyntax())
+            ? Messages.FormatTypeAbsolutePath(Messages.Shown(value), Messages.PathNginxSyntax)
             : null;
 
     // nginx server_name: names separated by spaces, each a host name (a leading "*." or trailing ".*" wildcard

@@ -32,7 +32,7 @@ public static class ConfigEolFile
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeFailureException(Messages.ConfigEolUnreadable(path, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatConfigEolUnreadable(path, exception.Message), exception);
         }
 
         return ConfigValues.Parse(text, path);
@@ -51,7 +51,7 @@ public static class ConfigEolFile
         }
         catch (DecoderFallbackException e)
         {
-            throw new ConfigurationInvalidException([new Diagnostic(path, Messages.ConfigEolNotUtf8(start + Math.Max(e.Index, 0)))]);
+            throw new ConfigurationInvalidException([new Diagnostic(path, Messages.FormatConfigEolNotUtf8(start + Math.Max(e.Index, 0)))]);
         }
     }
 
@@ -88,7 +88,7 @@ public static class ConfigEolFile
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or EncoderFallbackException)
         {
-            throw new RuntimeFailureException(Messages.ConfigEolUnwritable(fullPath, exception.Message), exception);
+            throw new RuntimeFailureException(Messages.FormatConfigEolUnwritable(fullPath, exception.Message), exception);
         }
     }
 }

@@ -52,7 +52,7 @@ public sealed partial class ConfigValues
             var value = equals < 0 ? "" : line[(equals + 1)..].Trim();
             if (entry is null || key is not ("val" or "valdefault" or "valprec") || !PythonLiteral.TryEvaluate(value, out var evaluated) || evaluated is not List<object?> list)
             {
-                problems.Add(new Diagnostic($"{subject}:{index + 1}", EoleMessages.ConfigEol23Line(index + 1, line)));
+                problems.Add(new Diagnostic($"{subject}:{index + 1}", EoleMessages.FormatConfigEol23Line(index + 1, Messages.Shown(line))));
                 continue;
             }
 

@@ -93,13 +93,13 @@ public sealed partial class ConfigValues
         try
         {
             var node = eole23 ? ParseEole23(json, subject) : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
-            document = node as JsonObject ?? throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolNotObject())]);
+            document = node as JsonObject ?? throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolNotObject)]);
             // Materialise the properties now: duplicate keys surface here, not later.
             _ = document.Count;
         }
         catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.ConfigEolInvalidJson(exception.Message))]);
+            throw new ConfigurationInvalidException([new Diagnostic(subject, Messages.FormatConfigEolInvalidJson(exception.Message))]);
         }
 
         var problems = new List<Diagnostic>();
@@ -114,13 +114,13 @@ public sealed partial class ConfigValues
                 }
                 else
                 {
-                    problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotScalar()));
+                    problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotScalar));
                 }
             }
             else if (!name.StartsWith("___", StringComparison.Ordinal))
             {
                 // Creole keeps only its own markers (___version___) outside an {"owner", "val"} entry.
-                problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotEntry()));
+                problems.Add(new Diagnostic(name, Messages.ConfigEolValueNotEntry));
             }
         }
 

@@ -91,7 +91,7 @@ public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider tim
         catch (Exception e)
         {
             logger.LogError(e, "genconfig: the apply run {Run} failed unexpectedly", run.Id);
-            run.Complete(Failed([Ui.ApplyUnexpected(e.GetType().Name)]));
+            run.Complete(Failed([Ui.FormatApplyUnexpected(e.GetType().Name)]));
         }
     }
 

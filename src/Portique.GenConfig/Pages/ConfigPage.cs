@@ -174,7 +174,7 @@ internal static class ConfigPage
     private static Markup Incomplete(EvaluatedConfiguration configuration, IReadOnlyList<FamilyView> families, IReadOnlyList<Diagnostic> problems) =>
         problems.Count == 0 ? Markup.Empty : Markup.Of($"""
             <div class="summary incomplete" id="incomplete-summary" role="status">
-            <h2>{Ui.IncompleteSummary(problems.Count)}</h2>
+            <h2>{Ui.FormatIncompleteSummary(problems.Count)}</h2>
             <p class="hint">{Ui.IncompleteHint}</p>
             <ul>{Items(configuration, families, problems)}</ul>
             </div>
@@ -303,7 +303,7 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
         var label = Label(variable);
         var id = row == 1 ? ConfigForm.FieldId(variable.Name) : row > 1 ? ConfigForm.FieldId(variable.Name) + "-" + row.ToString(CultureInfo.InvariantCulture) : null;
         return Markup.Of($"""
-            <li class="item">{Input(variable, value, id, Ui.RowLabel(label, row), null, invalid)}<button type="button" class="icon-button remove" data-remove aria-label="{Ui.RemoveRow(label, row)}" title="{Ui.Remove}"{Markup.If(variable.Frozen, Markup.Of($" disabled"))}>✕</button></li>
+            <li class="item">{Input(variable, value, id, Ui.FormatRowLabel(label, row), null, invalid)}<button type="button" class="icon-button remove" data-remove aria-label="{Ui.FormatRemoveRow(label, row)}" title="{Ui.Remove}"{Markup.If(variable.Frozen, Markup.Of($" disabled"))}>✕</button></li>
             """);
     }
 
@@ -346,10 +346,10 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
         {
             var value = index >= 0 && index < c.Values.Count ? c.Values[index] ?? "" : "";
             var id = index == 0 ? ConfigForm.FieldId(c.Name) : null;
-            return Markup.Of($"<td>{Input(c, value, id, Ui.RowLabel(Label(c), row), null, invalid && Errors(c.Name).Count > 0, inTable: true)}</td>");
+            return Markup.Of($"<td>{Input(c, value, id, Ui.FormatRowLabel(Label(c), row), null, invalid && Errors(c.Name).Count > 0, inTable: true)}</td>");
         });
         return Markup.Of($"""
-            <tr>{cells}<td class="actions"><button type="button" class="icon-button remove" data-remove aria-label="{Ui.RemoveRow(Ui.Row, row)}" title="{Ui.Remove}">✕</button></td></tr>
+            <tr>{cells}<td class="actions"><button type="button" class="icon-button remove" data-remove aria-label="{Ui.FormatRemoveRow(Ui.Row, row)}" title="{Ui.Remove}">✕</button></td></tr>
             """);
     }
 

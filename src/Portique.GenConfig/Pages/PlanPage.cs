@@ -47,7 +47,7 @@ internal static class PlanPage
 
         var blocked = report is null || report.Problems.Count > 0;
         var action = running is { Completed: false }
-            ? Layout.Notice("info", Markup.Of($"<p>{Ui.ApplyAlreadyRunning(running.StartedBy, Time(running.Started))} <a href=\"/apply\">{Ui.FollowRun}</a></p>"))
+            ? Layout.Notice("info", Markup.Of($"<p>{Ui.FormatApplyAlreadyRunning(running.StartedBy, Time(running.Started))} <a href=\"/apply\">{Ui.FollowRun}</a></p>"))
             : Markup.Of($"""
                 <form method="post" action="/apply" class="apply-form">
                 {page.AntiforgeryField}
@@ -98,7 +98,7 @@ internal static class PlanPage
         {
             var technology = a.Desired?.Technology.Name() ?? a.Observed?.Technology.Name() ?? "";
             var kind = a.Kind.ToString().ToLowerInvariant();
-            var reasons = a.Reasons.Concat(a.Leftovers.Select(l => Ui.Leftover(l.Name, l.Technology.Name()))).ToArray();
+            var reasons = a.Reasons.Concat(a.Leftovers.Select(l => Ui.FormatLeftover(l.Name, l.Technology.Name()))).ToArray();
             return Markup.Of($"""
                 <tr class="action-{kind}">
                   <th scope="row">{a.Name}</th>

@@ -49,9 +49,9 @@ internal static class StatusPage
                 ? Markup.Of($"<a href=\"{url}\" class=\"service-link\">/{s.Name}/</a>")
                 : Markup.Empty;
             var logs = entry.LogError is not null
-                ? Markup.Of($"<p class=\"hint\">{Ui.LogsUnavailable(entry.LogError)}</p>")
+                ? Markup.Of($"<p class=\"hint\">{Ui.FormatLogsUnavailable(entry.LogError)}</p>")
                 : entry.LogTail.Count == 0 ? Markup.Of($"<p class=\"hint\">{Ui.NoLogs}</p>")
-                : Markup.Of($"<pre class=\"logs\" tabindex=\"0\" aria-label=\"{Ui.LastLogLinesOf(s.Name)}\">{string.Join('\n', entry.LogTail)}</pre>");
+                : Markup.Of($"<pre class=\"logs\" tabindex=\"0\" aria-label=\"{Ui.FormatLastLogLinesOf(s.Name)}\">{string.Join('\n', entry.LogTail)}</pre>");
             return Markup.Of($"""
                 <tbody class="service">
                 <tr>
@@ -62,7 +62,7 @@ internal static class StatusPage
                   <td>{(ports.Length == 0 ? "—" : ports)}</td>
                   <td>{link}</td>
                 </tr>
-                <tr class="log-row"><td colspan="6"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.LastLogLinesOf(s.Name)}</summary>{logs}</details></td></tr>
+                <tr class="log-row"><td colspan="6"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.FormatLastLogLinesOf(s.Name)}</summary>{logs}</details></td></tr>
                 </tbody>
                 """);
         });

@@ -46,7 +46,7 @@ public static class PasswordSetup
         }
 
         store.Set(password);
-        prompt.WriteLine(Ui.PasswordSaved(store.Path));
+        prompt.WriteLine(Ui.FormatPasswordSaved(store.Path));
     }
 
     /// <summary>Reads a line from the terminal without echoing it.</summary>

@@ -51,7 +51,7 @@ public sealed class PasswordStore
         ArgumentNullException.ThrowIfNull(password);
         if (password.Length < MinimumLength)
         {
-            throw new InvalidInputException("genconfig", Ui.PasswordTooShort(MinimumLength));
+            throw new InvalidInputException("genconfig", Ui.FormatPasswordTooShort(MinimumLength));
         }
 
         if (password.Contains('\n', StringComparison.Ordinal) || password.Contains('\r', StringComparison.Ordinal))

@@ -47,7 +47,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
     {
         if (openLoops == 0)
         {
-            report(new ParseError(at, Messages.LoopControlOutsideFor(keyword)));
+            report(new ParseError(at, Messages.FormatLoopControlOutsideFor(keyword)));
             return;
         }
 
@@ -63,7 +63,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
     {
         if (open.Count == 0)
         {
-            report(new ParseError(at, Messages.EndWithoutBlock(keyword)));
+            report(new ParseError(at, Messages.FormatEndWithoutBlock(keyword)));
             return;
         }
 
@@ -72,14 +72,14 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         {
             if (innermost.Keyword != keyword)
             {
-                report(new ParseError(at, Messages.EndMismatch(keyword, innermost.Keyword, innermost.OpenedAt.Line)));
+                report(new ParseError(at, Messages.FormatEndMismatch(keyword, innermost.Keyword, innermost.OpenedAt.Line)));
             }
 
             Pop();
             return;
         }
 
-        report(new ParseError(at, Messages.EndMismatch(keyword, innermost.Keyword, innermost.OpenedAt.Line)));
+        report(new ParseError(at, Messages.FormatEndMismatch(keyword, innermost.Keyword, innermost.OpenedAt.Line)));
         OpenBlock closed;
         do
         {
@@ -93,7 +93,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         while (open.Count > 0)
         {
             var block = Pop();
-            report(new ParseError(end, Messages.BlockNotClosed(block.Keyword, block.OpenedAt.Line)));
+            report(new ParseError(end, Messages.FormatBlockNotClosed(block.Keyword, block.OpenedAt.Line)));
         }
 
         return new Block(root);
@@ -104,7 +104,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
         if (open.Count >= SyntaxLimits.MaxNesting && !nestingReported)
         {
             nestingReported = true;
-            report(new ParseError(block.OpenedAt, Messages.TooManyNestedBlocks(SyntaxLimits.MaxNesting)));
+            report(new ParseError(block.OpenedAt, Messages.FormatTooManyNestedBlocks(SyntaxLimits.MaxNesting)));
         }
 
         open.Push(block);
@@ -126,13 +126,13 @@ internal sealed class BlockBuilder(Action<ParseError> report)
     {
         if (open.Count == 0 || open.Peek() is not IfUnderConstruction block)
         {
-            report(new ParseError(at, Messages.BranchWithoutIf(keyword)));
+            report(new ParseError(at, Messages.FormatBranchWithoutIf(keyword)));
             return null;
         }
 
         if (block.InElse)
         {
-            report(new ParseError(at, Messages.BranchAfterElse(keyword, block.OpenedAt.Line)));
+            report(new ParseError(at, Messages.FormatBranchAfterElse(keyword, block.OpenedAt.Line)));
             return null;
         }
 

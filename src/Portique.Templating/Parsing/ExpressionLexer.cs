@@ -76,7 +76,7 @@ internal sealed class ExpressionLexer(SourceText source, int start, int limit)
             return new Token(TokenKind.Symbol, c.ToString(), offset, offset + 1);
         }
 
-        throw new TemplateSyntaxException(offset, Messages.UnexpectedCharacter(c.ToString()));
+        throw new TemplateSyntaxException(offset, Messages.FormatUnexpectedCharacter(c.ToString()));
     }
 
     /// <summary>A character inside the limit, or <c>\0</c> past it.</summary>
@@ -124,7 +124,7 @@ internal sealed class ExpressionLexer(SourceText source, int start, int limit)
 
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var integer))
         {
-            throw new TemplateSyntaxException(offset, Messages.NumberTooLarge(text));
+            throw new TemplateSyntaxException(offset, Messages.FormatNumberTooLarge(text));
         }
 
         return new Token(TokenKind.Integer, text, offset, end, integer);
@@ -149,7 +149,7 @@ internal sealed class ExpressionLexer(SourceText source, int start, int limit)
         {
             if (i >= limit)
             {
-                throw new TemplateSyntaxException(tokenStart, Messages.UnterminatedString(quote.ToString()));
+                throw new TemplateSyntaxException(tokenStart, Messages.FormatUnterminatedString(quote.ToString()));
             }
 
             var c = source.Text[i];
@@ -213,7 +213,7 @@ internal sealed class ExpressionLexer(SourceText source, int start, int limit)
         if (digitsEnd > limit
             || !int.TryParse(source.Text.AsSpan(digitsStart, hexLength), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit))
         {
-            throw new TemplateSyntaxException(backslash, Messages.InvalidEscape("\\" + code));
+            throw new TemplateSyntaxException(backslash, Messages.FormatInvalidEscape("\\" + code));
         }
 
         value.Append((char)unit);
@@ -241,7 +241,7 @@ internal sealed class ExpressionLexer(SourceText source, int start, int limit)
             end = SkipBlanks(end);
             if (At(end) != '}')
             {
-                throw new TemplateSyntaxException(end, Messages.Expected("}"));
+                throw new TemplateSyntaxException(end, Messages.FormatExpected("}"));
             }
 
             end++;

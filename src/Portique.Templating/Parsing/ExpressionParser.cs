@@ -51,7 +51,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         var token = lexer.Next();
         if (!token.IsSymbol(symbol))
         {
-            throw new TemplateSyntaxException(token.Start, Messages.ExpectedButFound(symbol, Describe(token)));
+            throw new TemplateSyntaxException(token.Start, Messages.FormatExpectedButFound(symbol, Describe(token)));
         }
     }
 
@@ -61,7 +61,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         var token = lexer.Peek();
         if (token.Kind != TokenKind.End)
         {
-            throw new TemplateSyntaxException(token.Start, Messages.UnexpectedAfterDirective(directive, Describe(token)));
+            throw new TemplateSyntaxException(token.Start, Messages.FormatUnexpectedAfterDirective(directive, Describe(token)));
         }
     }
 
@@ -108,12 +108,12 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
     {
         if (++nesting > SyntaxLimits.MaxNesting)
         {
-            throw new TemplateSyntaxException(offset, Messages.ExpressionTooDeep(SyntaxLimits.MaxNesting));
+            throw new TemplateSyntaxException(offset, Messages.FormatExpressionTooDeep(SyntaxLimits.MaxNesting));
         }
     }
 
     private static Expression Bounded(Expression expression, Token token) => expression.Depth > SyntaxLimits.MaxNesting
-        ? throw new TemplateSyntaxException(token.Start, Messages.ExpressionTooDeep(SyntaxLimits.MaxNesting))
+        ? throw new TemplateSyntaxException(token.Start, Messages.FormatExpressionTooDeep(SyntaxLimits.MaxNesting))
         : expression;
 
     private Expression ParseOr()
@@ -194,7 +194,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
             var inToken = lexer.Next();
             return inToken.IsKeyword("in")
                 ? "not in"
-                : throw new TemplateSyntaxException(inToken.Start, Messages.ExpectedButFound("in", Describe(inToken)));
+                : throw new TemplateSyntaxException(inToken.Start, Messages.FormatExpectedButFound("in", Describe(inToken)));
         }
 
         if (token.IsKeyword("is"))
@@ -293,7 +293,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
             case TokenKind.End:
                 throw new TemplateSyntaxException(token.Start, Messages.ExpressionExpected);
             default:
-                throw new TemplateSyntaxException(token.Start, Messages.UnexpectedToken(Describe(token)));
+                throw new TemplateSyntaxException(token.Start, Messages.FormatUnexpectedToken(Describe(token)));
         }
     }
 
@@ -369,7 +369,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
 
         if (!BuiltinFunctions.TryGet(name.Text, out var function))
         {
-            throw new TemplateSyntaxException(name.Start, Messages.UnknownFunction(name.Text));
+            throw new TemplateSyntaxException(name.Start, Messages.FormatUnknownFunction(name.Text));
         }
 
         lexer.Next();
@@ -401,7 +401,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         var name = lexer.Next();
         if (name.Kind != TokenKind.Name)
         {
-            throw new TemplateSyntaxException(name.Start, Messages.ExpectedButFound(Messages.AttributeName, Describe(name)));
+            throw new TemplateSyntaxException(name.Start, Messages.FormatExpectedButFound(Messages.AttributeName, Describe(name)));
         }
 
         if (!CallFollows(adjacent))

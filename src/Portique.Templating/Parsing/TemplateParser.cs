@@ -93,7 +93,7 @@ internal sealed partial class TemplateParser
         var root = blocks.Finish(source.PositionAt(source.Length));
         foreach (var unknown in names.UnknownBareReads())
         {
-            Report(unknown.Offset, Messages.UnknownName(unknown.Name));
+            Report(unknown.Offset, Messages.FormatUnknownName(unknown.Name));
         }
 
         var sortedErrors = errors.OrderBy(error => error.Position.Line).ThenBy(error => error.Position.Column).ToList();
@@ -126,11 +126,11 @@ internal sealed partial class TemplateParser
         }
         else if (MisspelledDirectives.TryGetValue(word, out var correct))
         {
-            ReportAndSkipLine(Messages.MisspelledDirective(word, correct));
+            ReportAndSkipLine(Messages.FormatMisspelledDirective(word, correct));
         }
         else if (UnsupportedCheetahDirectives.Contains(word))
         {
-            ReportAndSkipLine(Messages.UnsupportedDirective(word));
+            ReportAndSkipLine(Messages.FormatUnsupportedDirective(word));
         }
         else if (IsEndOfLineSlurp())
         {
@@ -160,7 +160,7 @@ internal sealed partial class TemplateParser
         {
             // The workshop's "%%set x=0": report it, then read the line as the directive that was meant.
             var restStart = position + 2 + name.Length;
-            Report(position, Messages.PlaceholderIsDirective(name, Suggestion(name, restStart)));
+            Report(position, Messages.FormatPlaceholderIsDirective(name, Suggestion(name, restStart)));
             ScanDirective(position + 2, name);
         }
         else
@@ -231,7 +231,7 @@ internal sealed partial class TemplateParser
             Report(error.Offset, error.Message);
 
             // A one-line "%if x: text" opens no block: no knock-on "%end if expected".
-            if (error.Message != EoleMessages.SingleLineDirective(keyword))
+            if (error.Message != EoleMessages.FormatSingleLineDirective(keyword))
             {
                 KeepBlockStructure(keyword, FirstWordAt(argumentsStart), at);
             }
@@ -349,7 +349,7 @@ internal sealed partial class TemplateParser
             var colon = parser.Next();
             if (parser.Peek().Kind != TokenKind.End)
             {
-                throw new TemplateSyntaxException(colon.Start, EoleMessages.SingleLineDirective(directive.Split(' ')[^1]));
+                throw new TemplateSyntaxException(colon.Start, EoleMessages.FormatSingleLineDirective(directive.Split(' ')[^1]));
             }
         }
 
@@ -402,7 +402,7 @@ internal sealed partial class TemplateParser
         var inKeyword = parser.Next();
         if (!inKeyword.IsKeyword("in"))
         {
-            throw new TemplateSyntaxException(inKeyword.Start, Messages.ExpectedButFound("in", parser.Describe(inKeyword)));
+            throw new TemplateSyntaxException(inKeyword.Start, Messages.FormatExpectedButFound("in", parser.Describe(inKeyword)));
         }
 
         targets.ForEach(names.AddLocal);

@@ -4,10 +4,10 @@ namespace Portique.Templating.Runtime;
 internal static class Arity
 {
     public static string Message(string name, int min, int max, int given) => min == max
-        ? Messages.ArgumentCount(name, min, given)
+        ? Messages.FormatArgumentCount(name, min, given)
         : max == int.MaxValue
-            ? Messages.ArgumentCountAtLeast(name, min, given)
-            : Messages.ArgumentCountRange(name, min, max, given);
+            ? Messages.FormatArgumentCountAtLeast(name, min, given)
+            : Messages.FormatArgumentCountRange(name, min, max, given);
 
     public static void Check(string name, int min, int max, IReadOnlyList<object?> arguments)
     {
@@ -18,7 +18,7 @@ internal static class Arity
     }
 
     public static EvaluationException WrongType(string name, string expectedType, object? actual) =>
-        new(Messages.ArgumentType(name, expectedType, PythonValue.TypeName(actual)));
+        new(Messages.FormatArgumentType(name, expectedType, PythonValue.TypeName(actual)));
 
     public static string String(string name, object? argument) =>
         PythonValue.Unwrap(argument) as string ?? throw WrongType(name, "str", argument);

@@ -45,7 +45,7 @@ internal static class BuiltinFunctions
                 const NumberStyles Style = NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
                 return long.TryParse(text, Style, CultureInfo.InvariantCulture, out var parsed)
                     ? parsed
-                    : throw new EvaluationException(Messages.InvalidInteger(PythonText.Repr(text)));
+                    : throw new EvaluationException(Messages.FormatInvalidInteger(PythonText.Repr(text)));
             default:
                 throw Arity.WrongType("int", "str, int, float", value);
         }
@@ -89,7 +89,7 @@ internal static class BuiltinFunctions
         var candidates = args.Count == 1 ? PythonSequences.Iterate(args[0]).ToList() : args;
         if (candidates.Count == 0)
         {
-            throw new EvaluationException(Messages.EmptySequence(name));
+            throw new EvaluationException(Messages.FormatEmptySequence(name));
         }
 
         return candidates.Aggregate((best, candidate) =>
@@ -104,7 +104,7 @@ internal static class BuiltinFunctions
             return PythonValue.Normalize(value);
         }
 
-        return args.Count > 1 ? args[1] : throw new EvaluationException(Messages.UndefinedVariable(name));
+        return args.Count > 1 ? args[1] : throw new EvaluationException(Messages.FormatUndefinedVariable(name));
     }
 
     /// <summary>Creole's notion of empty: None, '', an empty list, or a list holding only ''.</summary>

@@ -22,6 +22,6 @@ internal static class ListMethods
             }
         }
 
-        throw new EvaluationException(Messages.ValueNotInList(PythonText.Repr(args[0])));
+        throw new EvaluationException(Messages.FormatValueNotInList(PythonText.Repr(args[0])));
     }
 }

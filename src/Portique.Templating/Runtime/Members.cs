@@ -26,8 +26,8 @@ internal static class Members
         }
 
         throw new EvaluationException(target is CreoleRow masterRow
-            ? Messages.UnknownSlave(name, string.Join(", ", masterRow.Slaves.Keys.Order(StringComparer.Ordinal)))
-            : Messages.UnknownAttribute(PythonValue.TypeName(target), name));
+            ? Messages.FormatUnknownSlave(name, string.Join(", ", masterRow.Slaves.Keys.Order(StringComparer.Ordinal)))
+            : Messages.FormatUnknownAttribute(PythonValue.TypeName(target), name));
     }
 
     public static object? CallMethod(object? target, string name, IReadOnlyList<object?> arguments)
@@ -56,7 +56,7 @@ internal static class Members
             case PythonDict dict:
                 return dict.CallMethod(name, arguments);
             default:
-                throw new EvaluationException(Messages.UnknownMethod(PythonValue.TypeName(target), name));
+                throw new EvaluationException(Messages.FormatUnknownMethod(PythonValue.TypeName(target), name));
         }
     }
 

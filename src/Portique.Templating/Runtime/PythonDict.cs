@@ -30,7 +30,7 @@ internal sealed class PythonDict
     }
 
     public object? Get(object? key) =>
-        TryGet(key, out var value) ? value : throw new EvaluationException(EoleMessages.KeyNotFound(PythonText.Repr(key)));
+        TryGet(key, out var value) ? value : throw new EvaluationException(EoleMessages.FormatKeyNotFound(PythonText.Repr(key)));
 
     public object? SetDefault(object? key, object? value)
     {
@@ -66,7 +66,7 @@ internal sealed class PythonDict
                 Arity.Check(name, 1, 1, arguments);
                 return TryGet(arguments[0], out _);
             default:
-                throw new EvaluationException(Messages.UnknownMethod("dict", name));
+                throw new EvaluationException(Messages.FormatUnknownMethod("dict", name));
         }
     }
 

@@ -258,8 +258,8 @@ internal static class PythonOperators
     }
 
     private static EvaluationException Unsupported(string symbol, object? left, object? right) =>
-        new(Messages.UnsupportedOperands(symbol, PythonValue.TypeName(left), PythonValue.TypeName(right)));
+        new(Messages.FormatUnsupportedOperands(symbol, PythonValue.TypeName(left), PythonValue.TypeName(right)));
 
     private static EvaluationException UnsupportedUnary(string symbol, object? operand) =>
-        new(Messages.UnsupportedOperand(symbol, PythonValue.TypeName(operand)));
+        new(Messages.FormatUnsupportedOperand(symbol, PythonValue.TypeName(operand)));
 }

@@ -8,7 +8,7 @@ internal static class PythonSequences
         string text => text.Select(c => (object?)c.ToString()),
         IReadOnlyList<object?> list => list.Select(PythonValue.Normalize),
         PythonDict dict => dict.Keys.ToList(),
-        _ => throw new EvaluationException(Messages.NotIterable(PythonValue.TypeName(value))),
+        _ => throw new EvaluationException(Messages.FormatNotIterable(PythonValue.TypeName(value))),
     };
 
     public static int Length(object? value) => PythonValue.Unwrap(value) switch
@@ -16,7 +16,7 @@ internal static class PythonSequences
         string text => text.Length,
         IReadOnlyList<object?> list => list.Count,
         PythonDict dict => dict.Count,
-        _ => throw new EvaluationException(Messages.HasNoLength(PythonValue.TypeName(value))),
+        _ => throw new EvaluationException(Messages.FormatHasNoLength(PythonValue.TypeName(value))),
     };
 
     public static object? Index(object? target, object? index)
@@ -30,7 +30,7 @@ internal static class PythonSequences
             case PythonDict dict:
                 return dict.Get(index);
             default:
-                throw new EvaluationException(Messages.NotIndexable(PythonValue.TypeName(target)));
+                throw new EvaluationException(Messages.FormatNotIndexable(PythonValue.TypeName(target)));
         }
     }
 
@@ -47,7 +47,7 @@ internal static class PythonSequences
                 object?[] items = [.. list.Skip(from).Take(to - from)];
                 return list is TupleValue ? new TupleValue(items) : items;
             default:
-                throw new EvaluationException(Messages.NotIndexable(PythonValue.TypeName(target)));
+                throw new EvaluationException(Messages.FormatNotIndexable(PythonValue.TypeName(target)));
         }
     }
 
@@ -55,7 +55,7 @@ internal static class PythonSequences
     public static IReadOnlyList<object?> Unpack(object? value, int count)
     {
         var items = Iterate(value).Take(count + 1).ToList();
-        return items.Count == count ? items : throw new EvaluationException(Messages.UnpackMismatch(count, items.Count));
+        return items.Count == count ? items : throw new EvaluationException(Messages.FormatUnpackMismatch(count, items.Count));
     }
 
     private static int ResolveIndex(object? index, int length)
@@ -64,7 +64,7 @@ internal static class PythonSequences
         var resolved = position < 0 ? position + length : position;
         return resolved >= 0 && resolved < length
             ? (int)resolved
-            : throw new EvaluationException(Messages.IndexOutOfRange(position, length));
+            : throw new EvaluationException(Messages.FormatIndexOutOfRange(position, length));
     }
 
     private static (int From, int To) SliceBounds(object? start, object? stop, int length)
@@ -87,5 +87,5 @@ internal static class PythonSequences
 
     private static long IntegerIndex(object? index) => PythonValue.IsInteger(index, out var position)
         ? position
-        : throw new EvaluationException(Messages.IndexNotInteger(PythonValue.TypeName(index)));
+        : throw new EvaluationException(Messages.FormatIndexNotInteger(PythonValue.TypeName(index)));
 }

@@ -25,7 +25,7 @@ internal static class PythonText
         catch (ArgumentOutOfRangeException)
         {
             // The bounded builder refused to grow past MaxSequenceLength.
-            throw new EvaluationException(Messages.ValueTooLarge(RenderLimits.MaxSequenceLength));
+            throw new EvaluationException(Messages.FormatValueTooLarge(RenderLimits.MaxSequenceLength));
         }
 
         return text.ToString();

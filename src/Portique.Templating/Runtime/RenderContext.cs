@@ -30,7 +30,7 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
     {
         if (output.Length + (long)text.Length > RenderLimits.MaxOutputLength)
         {
-            throw new EvaluationException(Messages.OutputTooLarge(RenderLimits.MaxOutputLength));
+            throw new EvaluationException(Messages.FormatOutputTooLarge(RenderLimits.MaxOutputLength));
         }
 
         output.Append(text);
@@ -40,7 +40,7 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
     {
         if (++loopIterations > RenderLimits.MaxLoopIterations)
         {
-            throw new EvaluationException(Messages.TooManyLoopIterations(RenderLimits.MaxLoopIterations));
+            throw new EvaluationException(Messages.FormatTooManyLoopIterations(RenderLimits.MaxLoopIterations));
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
     {
         if (outer.Count >= RenderLimits.MaxCallDepth)
         {
-            throw new EvaluationException(EoleMessages.CallTooDeep(RenderLimits.MaxCallDepth));
+            throw new EvaluationException(EoleMessages.FormatCallTooDeep(RenderLimits.MaxCallDepth));
         }
 
         outer.Push(output);

@@ -20,7 +20,7 @@ internal static class RenderLimits
     {
         if (length > MaxSequenceLength)
         {
-            throw new EvaluationException(Messages.ValueTooLarge(MaxSequenceLength));
+            throw new EvaluationException(Messages.FormatValueTooLarge(MaxSequenceLength));
         }
     }
 
@@ -28,7 +28,7 @@ internal static class RenderLimits
     {
         if (depth > MaxValueDepth)
         {
-            throw new EvaluationException(Messages.ValueTooDeep(MaxValueDepth));
+            throw new EvaluationException(Messages.FormatValueTooDeep(MaxValueDepth));
         }
     }
 }

@@ -45,12 +45,12 @@ internal sealed class DefCallExpression(SourcePosition position, string name, IR
     {
         if (!definitions.TryGet(name, out var definition))
         {
-            throw new EvaluationException(Messages.UnknownFunction(name));
+            throw new EvaluationException(Messages.FormatUnknownFunction(name));
         }
 
         if (definition.Parameters.Count != arguments.Count)
         {
-            throw new EvaluationException(EoleMessages.DefArguments(name, definition.Parameters.Count, arguments.Count));
+            throw new EvaluationException(EoleMessages.FormatDefArguments(name, definition.Parameters.Count, arguments.Count));
         }
 
         var values = arguments.Select(argument => argument.Evaluate(context)).ToArray();
@@ -88,9 +88,9 @@ internal sealed class IncludeNode(SourcePosition position, Expression name) : Te
         switch (result)
         {
             case IncludeResult.Outside:
-                throw new EvaluationException(EoleMessages.IncludeOutside(included));
+                throw new EvaluationException(EoleMessages.FormatIncludeOutside(included));
             case IncludeResult.Missing:
-                throw new EvaluationException(EoleMessages.IncludeMissing(included));
+                throw new EvaluationException(EoleMessages.FormatIncludeMissing(included));
             case IncludeResult.Unavailable:
                 throw new EvaluationException(EoleMessages.IncludeUnavailable);
         }

@@ -18,11 +18,11 @@ internal sealed class VariableExpression(SourcePosition position, string name, b
 
         if (!isPlaceholder)
         {
-            throw new EvaluationException(Messages.LocalNotSet(name));
+            throw new EvaluationException(Messages.FormatLocalNotSet(name));
         }
 
         return context.Scope.TryGetVariable(name, out var value)
             ? PythonValue.Normalize(value)
-            : throw new EvaluationException(Messages.UndefinedVariable(name));
+            : throw new EvaluationException(Messages.FormatUndefinedVariable(name));
     }
 }
