@@ -104,7 +104,7 @@ public sealed class PrivateBridgeTests : IDisposable
     }
 
     private static async Task<string> Run(string program, params string[] arguments) =>
-        (await Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync()).StandardOutput;
+        (await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync()).StandardOutput;
 
     /// <summary>One A query to the root's DNS server; the first address answered, or null.</summary>
     private async Task<string?> ResolveAsync(string name)

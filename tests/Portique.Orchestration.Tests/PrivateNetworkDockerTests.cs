@@ -13,24 +13,29 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     private readonly PrivateNetwork network = PrivateBridgeTests.FreeNetwork();
     private PrivateBridge? bridge;
     private DockerDriver? driver;
+    private Technologies.Lxc.LxcDriver? lxc;
 
     public async Task InitializeAsync()
     {
         await images.InitializeAsync();
         bridge = new PrivateBridge(temp.Root);
         driver = new DockerDriver(temp.Root);
+        lxc = new Technologies.Lxc.LxcDriver(temp.Root);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var instance in await driver!.ListOwnedAsync(CancellationToken.None))
+        foreach (var engine in new IServiceDriver[] { driver!, lxc! })
         {
-            await driver.RemoveAsync(instance, CancellationToken.None);
+            foreach (var instance in await engine.ListOwnedAsync(CancellationToken.None))
+            {
+                await engine.RemoveAsync(instance, CancellationToken.None);
+            }
         }
 
         try
         {
-            await images.Client.Networks.DeleteNetworkAsync(driver.NetworkName);
+            await images.Client.Networks.DeleteNetworkAsync(driver!.NetworkName);
         }
         catch (Docker.DotNet.DockerNetworkNotFoundException)
         {
@@ -44,6 +49,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         driver?.Dispose();
+        lxc?.Dispose();
         temp.Dispose();
     }
 
@@ -75,6 +81,33 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         var inspected = await images.Client.Containers.InspectContainerAsync(db);
         Assert.Empty(inspected.HostConfig?.PortBindings ?? new Dictionary<string, IList<Docker.DotNet.Models.PortBinding>>());
         Assert.Equal(dbSpec.Address, inspected.NetworkSettings?.Networks?[driver!.NetworkName].IPAddress);
+    }
+
+    [Fact]
+    public async Task A_docker_service_fetches_an_lxc_service_by_name_across_technologies()
+    {
+        var db = images.Name("ldb");
+        var web = images.Name("lweb");
+        var published = await images.PublishAsync(images.Name("lnet-db"), "1", "lxc-db-1");
+        await images.BuildAsync(images.Name("net") + ":web", "web-1", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && cat /www/db.tmp > /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+        });
+        var dbSpec = TestSpecs.Create(db, Technology.Lxc, images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
+        {
+            Address = network.AddressFor(db),
+            Network = network.Cidr,
+            InternalPorts = [8080],
+        };
+        var webSpec = Spec(web, "web", ["DB=" + db]) with { InternalPorts = [8080] };
+
+        await bridge!.EnsureAsync(network, [(db, dbSpec.Address!), (web, webSpec.Address!)], CancellationToken.None);
+        await lxc!.CreateAsync(dbSpec, await lxc.FetchAsync(dbSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+        await driver!.CreateAsync(webSpec, await driver.FetchAsync(webSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+
+        Assert.StartsWith(RequiredServices.Registry, published, StringComparison.Ordinal);
+        Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(60)));
+        Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{dbSpec.Address}:8080/index.html"));
     }
 
     private ServiceSpec Spec(string name, string tag, IReadOnlyList<string> environment) =>
