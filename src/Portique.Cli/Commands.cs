@@ -278,16 +278,26 @@ internal static class Commands
                 return 0;
             }
 
+            // The private address column appears only when the root's network is on (docs/network.md).
+            var addresses = statuses.Any(s => s.Address is not null);
             var table = new Table().AddColumns(Text.Service, Text.Technology, Text.State, Text.Version, Text.Ports, "URL");
+            if (addresses)
+            {
+                table.AddColumn(Text.Address);
+            }
+
             foreach (var status in statuses)
             {
-                table.AddRow(
+                string[] cells =
+                [
                     Markup.Escape(status.Name + (status.Configured ? "" : $" ({Text.NotConfigured})")),
                     Markup.Escape(status.Technology),
                     Markup.Escape(status.State),
                     Markup.Escape(status.Version ?? ""),
                     Markup.Escape(string.Join(", ", status.Ports.Select(p => $"{p.HostPort}→{p.ContainerPort}"))),
-                    Markup.Escape(status.Url ?? ""));
+                    Markup.Escape(status.Url ?? ""),
+                ];
+                table.AddRow(addresses ? [.. cells, Markup.Escape(status.Address ?? "")] : cells);
             }
 
             context.Console.Write(table);

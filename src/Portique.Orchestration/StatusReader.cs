@@ -4,7 +4,7 @@ using Portique.Planning;
 
 namespace Portique.Orchestration;
 
-/// <summary>One line of <c>portique status</c>.</summary>
+/// <summary>One line of <c>portique status</c>; <see cref="Address"/> is the private address (network on), omitted from JSON otherwise.</summary>
 public sealed record ServiceStatus(
     string Name,
     string Technology,
@@ -12,7 +12,8 @@ public sealed record ServiceStatus(
     string? Version,
     IReadOnlyList<PortMapping> Ports,
     string? Url,
-    bool Configured);
+    bool Configured,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Address = null);
 
 /// <summary>Reads what runs against what is configured; never changes anything.</summary>
 public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
@@ -40,7 +41,8 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 instance?.Version,
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
                 $"{baseUrl}/{spec.Name}/",
-                Configured: true));
+                Configured: true,
+                Address: spec.Address));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))

@@ -195,6 +195,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             },
         };
 
+        await JoinNetworkAsync(spec, parameters, cancellationToken);
         var created = await _api.Containers.CreateAsync(
             parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
         try

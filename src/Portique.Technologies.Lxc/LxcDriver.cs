@@ -204,7 +204,8 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             Directory.Delete(bundle, recursive: true);
             var (uid, gid) = RootFileSystem.ResolveUser(image.User, rootfs, reference);
 
-            var bridge = await _network.EnsureBridgeAsync(cancellationToken);
+            // On the root's private network (docs/network.md) the bridge is Portique's and the address the spec's; else lxcbr0's pool.
+            var bridge = LxcNetwork.PrivateBridge(spec, Root.Directory) ?? await _network.EnsureBridgeAsync(cancellationToken);
             RootFileSystem.WriteNetworkFiles(rootfs, spec.Name, bridge.Address.ToString());
             LxcRecord record;
             using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
@@ -213,7 +214,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     .Select(d => LxcRecord.TryRead(d.Directory)?.Address)
                     .OfType<string>()
                     .ToHashSet(StringComparer.Ordinal);
-                var address = await _network.AllocateAsync(bridge, taken, spec.Name, cancellationToken);
+                var address = spec.Address is { } pinned ? IPAddress.Parse(pinned) : await _network.AllocateAsync(bridge, taken, spec.Name, cancellationToken);
                 record = new LxcRecord
                 {
                     Name = spec.Name,
@@ -260,7 +261,11 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var (directory, record) = ResolveOwned(instance);
         if (await StateAsync(directory, cancellationToken) is not { Running: true })
         {
-            await _network.EnsureBridgeAsync(cancellationToken);
+            if (record.Bridge == Options.Bridge)
+            {
+                await _network.EnsureBridgeAsync(cancellationToken);
+            }
+
             using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
             {
                 await StartContainerAsync(directory, record, cancellationToken);
