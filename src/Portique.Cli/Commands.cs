@@ -282,7 +282,14 @@ internal static class Commands
                 return exitCode;
             }
 
+            // The private address column appears only when the root's network is on (docs/network.md).
+            var addresses = statuses.Any(s => s.Address is not null);
             var table = new Table().AddColumns(Text.Service, Text.Technology, Text.State, Text.Version, Text.Ports, "URL");
+            if (addresses)
+            {
+                table.AddColumn(Text.Address);
+            }
+
             if (checkUpdates)
             {
                 table.AddColumn(Text.UpdateColumn);
@@ -299,7 +306,12 @@ internal static class Commands
                     Markup.Escape(string.Join(", ", status.Ports.Select(p => $"{p.HostPort}→{p.ContainerPort}"))),
                     Markup.Escape(status.Url ?? ""),
                 ];
-                table.AddRow(checkUpdates ? [.. cells, Markup.Escape(UpdateText(status.Update))] : cells);
+                string[] extra =
+                [
+                    .. addresses ? [Markup.Escape(status.Address ?? "")] : Array.Empty<string>(),
+                    .. checkUpdates ? [Markup.Escape(UpdateText(status.Update))] : Array.Empty<string>(),
+                ];
+                table.AddRow([.. cells, .. extra]);
             }
 
             context.Console.Write(table);

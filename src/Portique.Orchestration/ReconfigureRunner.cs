@@ -53,7 +53,8 @@ public sealed record PlanReport(Plan Plan, FrontendChange Frontend, IReadOnlyLis
 /// EOLE's order: validate (nothing touched on error) → preservice → pretemplate → render → posttemplate →
 /// reconcile services → frontend → postservice. One run at a time per root.
 /// </summary>
-public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler, IFrontend frontend, HookRunner hooks)
+/// <param name="network">The root's private network on the host; null (tests' fakes): never touched.</param>
+public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler, IFrontend frontend, HookRunner hooks, PrivateBridge? network = null)
 {
     public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
     {
@@ -104,6 +105,15 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+
+        // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
+        if (network is not null && report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
+            && PrivateNetwork.TryParse(cidr, out _) is { } privateNetwork)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
+            var names = report.Desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
+            await network.EnsureAsync(privateNetwork, names, cancellationToken).ConfigureAwait(false);
+        }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken).ConfigureAwait(false);

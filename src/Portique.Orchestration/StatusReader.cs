@@ -4,7 +4,7 @@ using Portique.Planning;
 
 namespace Portique.Orchestration;
 
-/// <summary>One line of <c>portique status</c>.</summary>
+/// <summary>One line of <c>portique status</c>; <see cref="Address"/> is the private address (network on), omitted from JSON otherwise.</summary>
 public sealed record ServiceStatus(
     string Name,
     string Technology,
@@ -13,7 +13,8 @@ public sealed record ServiceStatus(
     IReadOnlyList<PortMapping> Ports,
     string? Url,
     bool Configured,
-    UpdateCheck? Update = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null);
 
 /// <summary>Reads what runs against what is configured; never changes anything.</summary>
 public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
@@ -43,7 +44,8 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
                 $"{baseUrl}/{spec.Name}/",
                 Configured: true,
-                updates ? await CheckUpdateAsync(spec, instance, cancellationToken).ConfigureAwait(false) : null));
+                Address: spec.Address,
+                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken).ConfigureAwait(false) : null));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))

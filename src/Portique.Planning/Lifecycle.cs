@@ -26,6 +26,9 @@ public record LifecycleOptions
 
     /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
+
+    /// <summary>How often <c>portique logs --follow</c> looks for new output in a log file (engines that write files).</summary>
+    public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>
@@ -60,7 +63,7 @@ public sealed class InstanceMissingException(string message) : RuntimeFailureExc
 /// <summary>
 /// The lifecycle, written once for every engine over the primitives of <see cref="IServiceDriver"/>, on
 /// <see cref="TimeProvider"/>: waiting for health (settled states, grace period without restart, deadline), the health
-/// now, setting an instance aside and restoring it, the aside name, reading and following logs.
+/// now, setting an instance aside and restoring it, the aside name. Reading and following logs: <see cref="ServiceLogs"/>.
 /// </summary>
 public static class ServiceLifecycle
 {

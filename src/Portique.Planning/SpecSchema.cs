@@ -134,6 +134,19 @@ public static class SpecSchema
 /// </summary>
 internal sealed record SpecDocument
 {
+    // Added with the private network (docs/network.md): omitted at null, so a spec without the network keeps its hash.
+    [JsonPropertyName("address")]
+    [SpecField("ip")]
+    public string? Address { get; init; }
+
+    [JsonPropertyName("internal_ports")]
+    [SpecField("port_in")]
+    public int[]? InternalPorts { get; init; }
+
+    [JsonPropertyName("network")]
+    [SpecField("reseau_conteneurs")]
+    public string? Network { get; init; }
+
     [JsonPropertyName("environment")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     [JsonRequired]
@@ -185,6 +198,9 @@ internal sealed record SpecDocument
 
     public static SpecDocument From(ServiceSpec spec) => new()
     {
+        Address = spec.Address,
+        InternalPorts = spec.InternalPorts.Count == 0 ? null : spec.InternalPorts.ToArray(),
+        Network = spec.Network,
         Environment = spec.Environment,
         Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
         PublishAddress = spec.PublishAddress,
@@ -217,6 +233,9 @@ internal sealed record SpecDocument
             Environment = Environment?.ToArray() ?? [],
             KeepPrefix = false,
             PublishAddress = PublishAddress ?? "",
+            Address = Address,
+            Network = Network,
+            InternalPorts = InternalPorts ?? [],
             Settings = settings,
         };
     }

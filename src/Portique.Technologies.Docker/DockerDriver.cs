@@ -173,6 +173,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
             },
         };
 
+        await JoinNetworkAsync(spec, parameters, cancellationToken);
         var created = await _api.Containers.CreateAsync(
             parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
         try
@@ -250,68 +251,19 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         return new InstanceObservation(Health(container)) { StartedAt = container.State?.StartedAt, RestartCount = container.RestartCount };
     }
 
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    /// <summary>The container's stdout and stderr as dockerd keeps them; following ends when the container stops.</summary>
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var lines = new List<string>();
-        try
+        var container = await ServiceLogs.FindInstanceAsync(name, FindOwnedForLogsAsync, () => Messages.FormatContainerNotFound(name, Root.Directory), cancellationToken);
+        var lines = LogLines.ReadAsync(
+            _api,
+            ct => _api.Containers.OpenLogsAsync(container.ID, request.Follow, request.Tail, m => Messages.FormatLogsFailed(name, m), ct),
+            timestamps: false,
+            m => Messages.FormatLogsFailed(name, m),
+            cancellationToken);
+        await foreach (var line in lines)
         {
-            using var stream = await _api.Containers.OpenLogsAsync(container.ID, follow: false, tail, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-            await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
-            {
-                lines.Add(line);
-            }
-        }
-        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
-        {
-            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-        }
-
-        return lines.Count > tail ? lines[^tail..] : lines;
-    }
-
-    /// <summary>
-    /// The last <see cref="DockerDriverOptions.FollowInitialLines"/> lines, then every new line until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
-    /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var stream = await _api.Containers.OpenLogsAsync(
-            container.ID, follow: true, Options.FollowInitialLines, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-        using (stream)
-        {
-            await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await lines.MoveNextAsync();
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (IOException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-                }
-
-                if (!more)
-                {
-                    yield break;
-                }
-
-                yield return lines.Current;
-            }
+            yield return line;
         }
     }
 
@@ -516,28 +468,18 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         await _api.Containers.TryInspectAsync(id, cancellationToken)
             ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(name, Root.Directory));
 
-    private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The owned container named exactly <paramref name="candidate"/>, or null.</summary>
+    private async Task<ContainerInspectResponse?> FindOwnedForLogsAsync(string candidate, CancellationToken cancellationToken)
     {
-        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
+        var listed = await _api.Containers.FindByExactNameAsync(candidate, cancellationToken);
+        if (listed is null)
         {
-            var listed = await _api.Containers.FindByExactNameAsync(candidate, cancellationToken);
-            if (listed is null)
-            {
-                continue;
-            }
-
-            if (!IsOwned(listed.Labels))
-            {
-                throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
-            }
-
-            if (await _api.Containers.TryInspectAsync(listed.ID, cancellationToken) is { } container)
-            {
-                return container;
-            }
+            return null;
         }
 
-        throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
+        return IsOwned(listed.Labels)
+            ? await _api.Containers.TryInspectAsync(listed.ID, cancellationToken)
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
     }
 
     private static ObservedService ToObserved(ContainerInspectResponse container)

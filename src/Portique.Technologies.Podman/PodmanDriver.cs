@@ -354,88 +354,40 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
     }
 
     /// <summary>
-    /// The last <paramref name="tail"/> lines of stdout and stderr, in the order podman's log file has them (podman
-    /// prints the two streams on two pipes: the timestamps it records put them back in order).
+    /// The container's stdout and stderr as podman's log file has them. Read, they are stamped: podman prints the two
+    /// streams on two pipes, the timestamps it records put them back in order. Following ends when the container stops.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
         Configure();
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var lines = new List<(DateTimeOffset Time, int Order, string Text)>();
-        var errors = new List<string>();
+        var container = await ServiceLogs.FindInstanceAsync(name, FindOwnedForLogsAsync, () => Messages.FormatContainerNotFound(name, Root.Directory), cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Options.CommandTimeout);
-        try
+        if (!request.Follow)
         {
-            string[] arguments = ["logs", "--timestamps", "--tail", tail.ToString(CultureInfo.InvariantCulture), container.Id];
-            await foreach (var (isError, line) in Cli.ListenAsync(arguments, limit.Token))
-            {
-                var (time, text) = SplitTimestamp(line);
-                lines.Add((time, lines.Count, text));
-                if (isError)
-                {
-                    errors.Add(line);
-                }
-            }
-        }
-        catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
-        {
-            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeFailureException(Messages.FormatTimedOut("logs", Seconds(Options.CommandTimeout)));
+            limit.CancelAfter(Options.CommandTimeout);
         }
 
-        var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
-        return ordered.Count > tail ? ordered[^tail..] : ordered;
-    }
-
-    /// <summary>
-    /// The last <see cref="PodmanDriverOptions.FollowInitialLines"/> lines, then every new line until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
-    /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        Configure();
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var arguments = new[] { "logs", "--follow", "--tail", Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture), container.Id };
-        await using var lines = Cli.ListenAsync(arguments, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var tail = request.Tail.ToString(CultureInfo.InvariantCulture);
+        string[] arguments = request.Follow ? ["logs", "--follow", "--tail", tail, container.Id] : ["logs", "--timestamps", "--tail", tail, container.Id];
         var errors = new List<string>();
-        while (true)
+        var lines = Cli.ListenAsync(arguments, limit.Token).TranslateFailures(
+            exception => exception switch
+            {
+                ToolFailureException { CommandExitCode: not null } =>
+                    new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error)),
+                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                    new RuntimeFailureException(Messages.FormatTimedOut("logs", Seconds(Options.CommandTimeout))),
+                _ => null,
+            },
+            cancellationToken);
+        await foreach (var (isError, line) in lines)
         {
-            bool more;
-            try
+            if (isError)
             {
-                more = await lines.MoveNextAsync();
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-            catch (ToolFailureException exception) when (exception.CommandExitCode is not null && cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-            catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
-            {
-                throw new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
+                errors.Add(line);
             }
 
-            if (!more)
-            {
-                yield break;
-            }
-
-            if (lines.Current.IsError)
-            {
-                errors.Add(lines.Current.Line);
-            }
-
-            yield return lines.Current.Line;
+            yield return request.Follow ? new LogLine(line) : LogLine.Stamped(line);
         }
     }
 
@@ -533,18 +485,11 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.FormatNotOwned(container.Name, Root.Directory));
     }
 
-    private async Task<PodmanContainer> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
-    {
-        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
-        {
-            if (await TryInspectByNameAsync(candidate, cancellationToken) is { } container)
-            {
-                return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
-            }
-        }
-
-        throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
-    }
+    /// <summary>The owned container named exactly <paramref name="candidate"/>, or null.</summary>
+    private async Task<PodmanContainer?> FindOwnedForLogsAsync(string candidate, CancellationToken cancellationToken) =>
+        await TryInspectByNameAsync(candidate, cancellationToken) is not { } container ? null
+            : IsOwned(container.Config.Labels) ? container
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
 
     /// <summary>The container named exactly <paramref name="name"/> (podman also resolves id prefixes: those are ignored).</summary>
     private async Task<PodmanContainer?> TryInspectByNameAsync(string name, CancellationToken cancellationToken) =>
@@ -802,15 +747,6 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceNamePattern();
-
-    /// <summary>Splits the RFC 3339 timestamp <c>podman logs --timestamps</c> puts before each line.</summary>
-    internal static (DateTimeOffset Time, string Text) SplitTimestamp(string line)
-    {
-        var space = line.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? (time, line[(space + 1)..])
-            : (DateTimeOffset.MinValue, line);
-    }
 
     private static string Seconds(TimeSpan timeout) => ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

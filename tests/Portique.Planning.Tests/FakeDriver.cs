@@ -151,13 +151,10 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
-    public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(["boom: exiting"]);
-
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        yield return "boom: exiting";
+        yield return new LogLine("boom: exiting");
     }
 
     private void Replace(ObservedService before, ObservedService after)
