@@ -14,7 +14,7 @@ namespace Portique.Technologies.Docker;
 /// Runs <c>docker</c> and <c>docker+git</c> services on one dockerd, through the Engine API only. Every container it
 /// creates carries <c>portique.root=ROOT</c>; it lists, changes and removes no container without that exact label.
 /// </summary>
-public sealed partial class DockerDriver : IServiceDriver, IDisposable
+public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisposable
 {
     private readonly DockerApiClient _api;
 
@@ -286,6 +286,40 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         await foreach (var line in lines)
         {
             yield return line;
+        }
+    }
+
+    /// <summary>
+    /// Compares the repository digests of the image the container runs with the registry's digest for the spec's tag,
+    /// asked through dockerd (nothing is pulled). docker+git images are built here: not applicable.
+    /// </summary>
+    public async Task<UpdateCheck> CheckUpdateAsync(ServiceSpec spec, ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(instance);
+        var reference = ImageReference(spec);
+        if (spec.Technology == Technology.DockerGit)
+        {
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
+        }
+
+        try
+        {
+            var image = await _api.Images.TryInspectAsync(instance.ArtifactId ?? reference, cancellationToken);
+            if (image?.RepoDigests is not { Count: > 0 } local)
+            {
+                return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
+            }
+
+            var remote = await _api.Images.InspectDistributionAsync(reference, m => Messages.FormatRegistryCheckFailed(reference, m), cancellationToken);
+            var digest = remote.Descriptor?.Digest;
+            return string.IsNullOrEmpty(digest)
+                ? new UpdateCheck(UpdateState.Unknown, Messages.FormatRegistryCheckFailed(reference, "no digest"))
+                : new UpdateCheck(ImageDigests.Compare(local, digest), digest);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            return new UpdateCheck(UpdateState.Unknown, exception.Message);
         }
     }
 

@@ -17,7 +17,7 @@ namespace Portique.Technologies.Podman;
 /// (<c>ROOT/etc/portique/podman/</c>) in every podman process's environment. Containers carry the docker driver's
 /// labels; it lists, changes and removes no container without <c>portique.root=ROOT</c>.
 /// </summary>
-public sealed partial class PodmanDriver : IServiceDriver
+public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 {
     /// <summary>podman's restart policy for services: the one podman-restart.service brings back at boot.</summary>
     public const string RestartPolicy = "always";
@@ -525,6 +525,65 @@ public sealed partial class PodmanDriver : IServiceDriver
     }
 
     /// <summary>podman's id for the image <paramref name="reference"/> (a name or an id), or null when it has none.</summary>
+    /// <summary>
+    /// Compares the digests podman recorded for the image the container runs with the sha256 of the tag's manifest as
+    /// the registry serves it (<c>skopeo inspect --raw</c>, with Portique's registries.conf; nothing is pulled).
+    /// </summary>
+    public async Task<UpdateCheck> CheckUpdateAsync(ServiceSpec spec, ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(instance);
+        var reference = ImageReference(spec);
+        try
+        {
+            var inspected = await ReadAsync(["image", "inspect", "--format", "json", instance.ArtifactId ?? reference], cancellationToken);
+            if (!inspected.Succeeded)
+            {
+                return new UpdateCheck(UpdateState.Unknown, Messages.FormatInspectImageFailed(reference, inspected.Error));
+            }
+
+            var image = PodmanJson.ParseArray<PodmanImage>(inspected.StandardOutput).FirstOrDefault();
+            List<string> local = [.. image?.RepoDigests ?? [], .. image?.Digest is { Length: > 0 } d ? [d] : Array.Empty<string>()];
+            if (local.Count == 0)
+            {
+                return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
+            }
+
+            List<string> arguments = ["inspect", "--raw"];
+            if (PodmanConfiguration.IsLoopbackRegistry(RepositoryName(spec))
+                || Options.InsecureRegistries.Contains(PodmanConfiguration.RegistryHost(RepositoryName(spec)), StringComparer.Ordinal))
+            {
+                arguments.Add("--tls-verify=false");
+            }
+
+            arguments.Add("docker://" + reference);
+            using var manifest = new MemoryStream();
+            var result = await Tool.RunAsync(
+                Options.SkopeoExecutable,
+                arguments,
+                manifest,
+                Options.CommandTimeout,
+                new ToolMessages((_, seconds) => Messages.FormatRegistryCheckFailed(reference, "timeout " + seconds + " s"), Messages.FormatSkopeoNotInstalled),
+                cancellationToken,
+                _configuration.Environment);
+            if (result.ExitCode != 0)
+            {
+                return new UpdateCheck(UpdateState.Unknown, Messages.FormatRegistryCheckFailed(reference, new PodmanResult(result.ExitCode, "", result.StandardError).Error));
+            }
+
+            var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(manifest.ToArray()));
+            return new UpdateCheck(ImageDigests.Compare(local, digest), digest);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            return new UpdateCheck(UpdateState.Unknown, exception.Message);
+        }
+        catch (JsonException exception)
+        {
+            return new UpdateCheck(UpdateState.Unknown, Messages.FormatInspectImageFailed(reference, exception.Message));
+        }
+    }
+
     private async Task<string?> TryImageIdAsync(string reference, CancellationToken cancellationToken)
     {
         var result = await ReadAsync(["image", "inspect", "--format", "json", reference], cancellationToken);

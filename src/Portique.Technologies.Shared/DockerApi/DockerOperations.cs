@@ -148,6 +148,13 @@ internal sealed class DockerImageOperations(DockerApiClient api)
             describe,
             cancellationToken);
 
+    /// <summary>
+    /// The registry's descriptor for <paramref name="reference"/> (name:tag), asked through dockerd
+    /// (<c>GET /distribution/{name}/json</c>): dockerd's registry configuration and credentials apply, nothing is pulled.
+    /// </summary>
+    public Task<DistributionInspectResponse> InspectDistributionAsync(string reference, Func<string, string> describe, CancellationToken cancellationToken) =>
+        api.CallAsync((client, ct) => client.Distribution.InspectAsync(reference, ct), describe, cancellationToken);
+
     public Task TagAsync(string id, string repository, string tag, Func<string, string> describe, CancellationToken cancellationToken) =>
         api.CallAsync(
             (client, ct) => client.Images.TagImageAsync(id, new ImageTagParameters { RepositoryName = repository, Tag = tag }, ct),
