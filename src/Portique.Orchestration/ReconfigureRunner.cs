@@ -82,8 +82,8 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
         await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken).ConfigureAwait(false);
-        // Observed and planned once: the preflight's plan is the one applied (the hooks below run on the host, not on
-        // the engines' instances), so a run that changes nothing asks each engine for one list only.
+        // Observed and planned once when no hook runs: the preflight's plan is the one applied, so a run that changes
+        // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.
         var (plan, problems, planWarnings) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
         if (problems.Count > 0)
         {
@@ -96,8 +96,8 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepHook(hook))));
-        await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
-        await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        var hooksRun = await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        hooksRun += await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering));
         var changedFiles = await Workspace.WriteAsync(files, cancellationToken).ConfigureAwait(false);
@@ -106,7 +106,15 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatFileWritten(file)));
         }
 
-        await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        hooksRun += await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        if (hooksRun > 0)
+        {
+            (plan, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+            if (problems.Count > 0)
+            {
+                throw new PreflightException(problems);
+            }
+        }
 
         // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
         if (network is not null && report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
