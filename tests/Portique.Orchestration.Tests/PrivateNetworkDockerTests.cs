@@ -60,10 +60,11 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         var web = images.Name("web");
         var reference = images.Name("net");
         await images.BuildAsync(reference + ":db", "db-1");
-        // web's page /db.html is what it fetched from http://<db>:8080/ by name, from inside its container.
+        // web's page /db.html is what it fetched from http://<db>:8080/ by name, from inside its container; renamed into
+        // place, never rewritten in place, so httpd never serves it half written (an empty page).
         await images.BuildAsync(reference + ":web", "web-1", new TestImageOptions
         {
-            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && cat /www/db.tmp > /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var dbSpec = Spec(db, "db", []) with { InternalPorts = [8080] };
         var webSpec = Spec(web, "web", ["DB=" + db]) with { InternalPorts = [8080] };
@@ -91,7 +92,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         var published = await images.PublishAsync(images.Name("lnet-db"), "1", "lxc-db-1");
         await images.BuildAsync(images.Name("net") + ":web", "web-1", new TestImageOptions
         {
-            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && cat /www/db.tmp > /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var dbSpec = TestSpecs.Create(db, Technology.Lxc, images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
         {
