@@ -21,15 +21,35 @@ public sealed class PortiqueServices : IDisposable
         var drivers = TechnologyModules.All.Select(m => m.CreateDriver(new DriverContext(root, readOnly))).ToArray();
         Drivers = drivers;
         disposables = drivers.OfType<IDisposable>().ToArray();
+        Snapshots = new SnapshotStore(root, readOnly ? SnapshotStore.DefaultKeep : SnapshotRetention(Workspace));
         Reconciler = new Reconciler(
             Drivers,
             new SocketHostProbe(),
-            (reconcilerOptions ?? new ReconcilerOptions()) with { Ledger = new FileEngineLedger(root) { ReadOnly = readOnly } });
+            (reconcilerOptions ?? new ReconcilerOptions()) with
+            {
+                Ledger = new FileEngineLedger(root) { ReadOnly = readOnly },
+                BeforeReplaceAsync = readOnly ? null : SnapshotBeforeReplaceAsync,
+            });
         Frontend = new NginxFrontend(root);
         Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root), new PrivateBridge(root));
     }
 
     public PortiqueRoot Root { get; }
+
+    /// <summary><c>nombre_instantanes</c>, or the default when the configuration cannot say (yet).</summary>
+    private static int SnapshotRetention(Workspace workspace)
+    {
+        try
+        {
+            return int.TryParse(workspace.Evaluate().Find("nombre_instantanes")?.Values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var keep) && keep >= 1
+                ? keep
+                : SnapshotStore.DefaultKeep;
+        }
+        catch (PortiqueException)
+        {
+            return SnapshotStore.DefaultKeep;
+        }
+    }
 
     public Workspace Workspace { get; }
 
@@ -37,9 +57,31 @@ public sealed class PortiqueServices : IDisposable
 
     public Reconciler Reconciler { get; }
 
+    /// <summary>The snapshots taken before replacements and rollbacks (docs/snapshots.md).</summary>
+    public SnapshotStore Snapshots { get; }
+
     public NginxFrontend Frontend { get; }
 
     public ReconfigureRunner Runner { get; }
+
+    /// <summary>
+    /// The host volumes of the instance about to be replaced (from its own spec; the new spec's when unreadable) and
+    /// that spec, into the store. Nothing to keep (no volume, no readable spec): no snapshot.
+    /// </summary>
+    public async Task SnapshotBeforeReplaceAsync(PlannedAction action, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var old = action.Observed;
+        var volumes = SnapshotSpec.HostVolumes(old?.SpecJson) ?? action.Desired?.Volumes.Select(v => v.HostPath).ToArray() ?? [];
+        if (volumes.Count == 0 && old?.SpecJson is null)
+        {
+            return;
+        }
+
+        var reason = Orchestration.Resources.Messages.FormatSnapshotReasonReplace(string.Join("; ", action.Reasons));
+        var taken = await Snapshots.TakeAsync(action.Name, reason, old?.ArtifactId, old?.SpecJson, volumes, progress, cancellationToken);
+        progress.Report(Orchestration.Resources.Messages.FormatSnapshotTaken(taken.Id, reason));
+    }
 
     public void Dispose()
     {

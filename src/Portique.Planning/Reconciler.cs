@@ -33,6 +33,12 @@ public sealed record ReconcilerOptions
     /// waits <see cref="InterruptGrace"/> plus a margin before it exits.
     /// </summary>
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// Runs before an existing instance is set aside for its replacement (the snapshot of docs/snapshots.md); a
+    /// <see cref="PortiqueException"/> stops that service's replacement, the previous instance keeps serving.
+    /// </summary>
+    public Func<PlannedAction, IProgress<string>, CancellationToken, Task>? BeforeReplaceAsync { get; init; }
 }
 
 /// <summary>Raised before anything changes when the host is not fit for the plan (ports, names, engines).</summary>
@@ -358,6 +364,18 @@ public sealed class Reconciler
         ObservedService? created = null;
         string? failure;
         IReadOnlyList<string> logs = [];
+        if (options.BeforeReplaceAsync is { } beforeReplace && aside is null)
+        {
+            try
+            {
+                await beforeReplace(action, new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, action.Name, line))), cancellationToken);
+            }
+            catch (PortiqueException e)
+            {
+                return Outcome(action, false, e.Message);
+            }
+        }
+
         try
         {
             aside ??= await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
