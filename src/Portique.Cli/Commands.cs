@@ -30,6 +30,8 @@ internal static class Commands
         yield return Apply(context, ReconfigureMode.Reconfigure);
         yield return Status(context);
         yield return Logs(context);
+        yield return Snapshots(context);
+        yield return RollbackCommand(context);
         yield return GenConfigCommand.Create(context);
     }
 
@@ -365,6 +367,59 @@ internal static class Commands
                 }
             }
 
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Snapshots(CommandContext context)
+    {
+        var name = new Argument<string?>("NAME") { Description = Text.HelpServiceName, Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("snapshots", Text.HelpSnapshots) { name };
+        command.SetAction(parse =>
+        {
+            var store = new SnapshotStore(context.Root(parse));
+            var snapshots = store.List(parse.GetValue(name));
+            var table = new Table().AddColumns(Text.Service, Text.SnapshotId, Text.SnapshotDate, Text.SnapshotSize, Text.Reason);
+            foreach (var snapshot in snapshots)
+            {
+                table.AddRow(
+                    Markup.Escape(snapshot.Service),
+                    Markup.Escape(snapshot.Id),
+                    Markup.Escape(snapshot.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
+                    Markup.Escape(Text.FormatSnapshotBytes(snapshot.Size)),
+                    Markup.Escape(snapshot.Reason));
+            }
+
+            context.Console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RollbackCommand(CommandContext context)
+    {
+        var name = new Argument<string>("NAME") { Description = Text.HelpServiceName };
+        var snapshot = new Argument<string?>("SNAPSHOT") { Description = Text.HelpSnapshotId, Arity = ArgumentArity.ZeroOrOne };
+        var withData = new Option<bool>("--with-data") { Description = Text.HelpWithData };
+        var command = new Command("rollback", Text.HelpRollback) { name, snapshot, withData };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var services = new PortiqueServices(context.Root(parse));
+            var progress = new ConsoleProgress(context.LineConsole);
+            var (restored, saved, report) = await Rollback.RunAsync(
+                services, parse.GetValue(name)!, parse.GetValue(snapshot), parse.GetValue(withData), progress, cancellationToken);
+            foreach (var failed in report.Services.Outcomes.Where(o => !o.Succeeded))
+            {
+                context.Error.WriteLine($"{failed.Name}: {failed.Message}");
+            }
+
+            if (!report.Succeeded)
+            {
+                return (int)ExitCode.RuntimeFailure;
+            }
+
+            context.Output.WriteLine(Text.FormatRolledBack(parse.GetValue(name)!, restored.Id, saved.Id));
             return 0;
         });
         return command;

@@ -60,6 +60,9 @@ public sealed class PortiqueServices : IDisposable
     /// <summary>The snapshots taken before replacements and rollbacks (docs/snapshots.md).</summary>
     public SnapshotStore Snapshots { get; }
 
+    /// <summary>False during a rollback, which took its own snapshot of the state it leaves.</summary>
+    public bool SnapshotBeforeReplace { get; set; } = true;
+
     public NginxFrontend Frontend { get; }
 
     public ReconfigureRunner Runner { get; }
@@ -71,6 +74,11 @@ public sealed class PortiqueServices : IDisposable
     public async Task SnapshotBeforeReplaceAsync(PlannedAction action, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
+        if (!SnapshotBeforeReplace)
+        {
+            return;
+        }
+
         var old = action.Observed;
         var volumes = SnapshotSpec.HostVolumes(old?.SpecJson) ?? action.Desired?.Volumes.Select(v => v.HostPath).ToArray() ?? [];
         if (volumes.Count == 0 && old?.SpecJson is null)
