@@ -130,6 +130,7 @@ public static partial class DesiredStateBuilder
         var stopTimeout = Number(configuration, Var("delai_arret")) is long seconds and >= 1 and <= 600 and not DefaultStopTimeoutSeconds
             ? (int?)seconds
             : null;
+        var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
@@ -147,11 +148,46 @@ public static partial class DesiredStateBuilder
             KeepPrefix = keepPrefix,
             PublishAddress = publishAddress,
             StopTimeoutSeconds = stopTimeout,
+            MemoryBytes = memory,
+            Cpus = cpus,
             Address = address,
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
         };
+    }
+
+    /// <summary>
+    /// <c>conteneurN_memoire</c> and <c>conteneurN_cpu</c> (their types check the form): null when empty or invalid. A
+    /// technology without limits refuses them; more processors than the host has is refused (the engines would).
+    /// </summary>
+    private static (long? Memory, decimal? Cpus) ReadLimits(
+        EvaluatedConfiguration configuration, int n, Technology technology, TechnologyModule module, List<Diagnostic> problems)
+    {
+        var memoryText = Text(configuration, $"conteneur{n}_memoire");
+        var cpusText = Text(configuration, $"conteneur{n}_cpu");
+        long? memory = memoryText is not null && VariableTypes.TryParseMemorySize(memoryText, out var bytes) ? bytes : null;
+        decimal? cpus = cpusText is not null && VariableTypes.TryParseCpus(cpusText, out var count) ? count : null;
+        if (!module.AppliesLimits(technology))
+        {
+            foreach (var (suffix, text) in new[] { ("memoire", memoryText), ("cpu", cpusText) })
+            {
+                if (text is not null)
+                {
+                    problems.Add(new Diagnostic($"conteneur{n}_{suffix}", Messages.FormatLimitNotApplied(technology.Name())));
+                }
+            }
+
+            return (null, null);
+        }
+
+        if (cpus > Environment.ProcessorCount)
+        {
+            problems.Add(new Diagnostic($"conteneur{n}_cpu", Messages.FormatCpusAboveHost(cpusText!, Environment.ProcessorCount)));
+            cpus = null;
+        }
+
+        return (memory, cpus);
     }
 
     /// <summary><c>conteneurN_ip</c> (computed from the name unless pinned), checked against the network; null when unusable.</summary>

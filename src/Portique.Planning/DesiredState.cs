@@ -61,6 +61,15 @@ public sealed record ServiceSpec
     /// </summary>
     public int? StopTimeoutSeconds { get; init; }
 
+    /// <summary>Memory limit in bytes (<c>conteneurN_memoire</c>), or null: no limit, and then absent from the canonical form.</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>Processors the service may use (<c>conteneurN_cpu</c>, normalised: <c>1.5</c>), or null: no limit, absent from the canonical form.</summary>
+    public decimal? Cpus { get; init; }
+
+    /// <summary><see cref="Cpus"/> in billionths of a processor (docker's <c>NanoCPUs</c>), or null.</summary>
+    public long? NanoCpus => Cpus is decimal cpus ? ResourceLimits.NanoCpus(cpus) : null;
+
     /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
     public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;
 

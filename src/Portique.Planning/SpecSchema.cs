@@ -201,9 +201,20 @@ internal sealed record SpecDocument
     [SpecField("delai_arret")]
     public int? StopTimeout { get; init; }
 
+    /// <summary>Newer than the hash rule (issue 16): absent when there is no limit; the size in its largest exact unit (<c>512M</c>).</summary>
+    [JsonPropertyName("memory")]
+    [SpecField("memoire")]
+    public string? Memory { get; init; }
+
+    [JsonPropertyName("cpus")]
+    [SpecField("cpu")]
+    public decimal? Cpus { get; init; }
+
     public static SpecDocument From(ServiceSpec spec) => new()
     {
         StopTimeout = spec.StopTimeoutSeconds,
+        Memory = spec.MemoryBytes is long memory ? Portique.Core.MemorySize.Format(memory) : null,
+        Cpus = spec.Cpus,
         Address = spec.Address,
         InternalPorts = spec.InternalPorts.Count == 0 ? null : spec.InternalPorts.ToArray(),
         Network = spec.Network,
@@ -244,6 +255,8 @@ internal sealed record SpecDocument
             InternalPorts = InternalPorts ?? [],
             Settings = settings,
             StopTimeoutSeconds = StopTimeout,
+            MemoryBytes = Memory is not null && Portique.Core.MemorySize.TryParse(Memory, out var bytes) ? bytes : null,
+            Cpus = Cpus,
         };
     }
 }

@@ -26,6 +26,9 @@ public abstract class TechnologyModule
     /// <summary>Whether host directories may be bound (<c>conteneurN_mountpoint_*</c>): snaps, strictly confined, cannot.</summary>
     public virtual bool AllowsVolumes(Technology technology) => true;
 
+    /// <summary>Whether the driver applies <c>conteneurN_memoire</c> and <c>conteneurN_cpu</c>: snaps have no per-snap limit, a limit is refused.</summary>
+    public virtual bool AppliesLimits(Technology technology) => true;
+
     /// <summary>
     /// Whether this technology's driver puts its instances on the root's private network (docs/network.md): gives them
     /// <see cref="ServiceSpec.Address"/> and the root's DNS. With the network on, a service of a technology that does not

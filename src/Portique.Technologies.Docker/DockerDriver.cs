@@ -192,6 +192,11 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
                 // docker-init as PID 1: it forwards SIGTERM, so a process that ignores signals as PID 1 still stops at once.
                 Init = true,
+
+                // conteneurN_memoire / conteneurN_cpu (0: no limit); swap as large as the limit: beyond it the process is killed, not swapped.
+                Memory = spec.MemoryBytes ?? 0,
+                MemorySwap = spec.MemoryBytes ?? 0,
+                NanoCPUs = spec.NanoCpus ?? 0,
             },
         };
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Portique.Planning;
 
 namespace Portique.Technologies.Lxc;
 
@@ -45,6 +46,18 @@ internal static class LxcConfiguration
             var source = Validation.AbsolutePath(volume.HostPath, record.Name);
             var target = Validation.AbsolutePath(volume.ContainerPath, record.Name).TrimStart('/');
             Line(text, "lxc.mount.entry", $"{FstabEscape(source)} {FstabEscape(target)} none bind,create=dir 0 0");
+        }
+
+        if (record.MemoryBytes is long memory)
+        {
+            // The cgroup's limit; no swap beyond it: past the limit the kernel kills the process.
+            Line(text, "lxc.cgroup2.memory.max", memory.ToString(CultureInfo.InvariantCulture));
+            Line(text, "lxc.cgroup2.memory.swap.max", "0");
+        }
+
+        if (record.Cpus is decimal cpus)
+        {
+            Line(text, "lxc.cgroup2.cpu.max", ResourceLimits.CgroupCpuMax(cpus));
         }
 
         Line(text, "lxc.init.uid", record.Uid.ToString(CultureInfo.InvariantCulture));

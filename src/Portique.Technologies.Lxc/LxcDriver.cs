@@ -237,6 +237,8 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     WorkingDirectory = Validation.ConfigValue(image.WorkingDirectory, "WorkingDir"),
                     Uid = uid,
                     Gid = gid,
+                    MemoryBytes = spec.MemoryBytes,
+                    Cpus = spec.Cpus,
                     Created = DateTimeOffset.UtcNow,
                 };
                 await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), AtomicFile.GroupReadableMode, cancellationToken);

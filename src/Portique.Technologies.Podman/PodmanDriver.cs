@@ -403,6 +403,18 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             arguments.AddRange(["--stop-timeout", stopTimeout.ToString(CultureInfo.InvariantCulture)]);
         }
 
+        if (spec.MemoryBytes is long memory)
+        {
+            // Bytes; swap as large as the limit: beyond it the process is killed, not swapped.
+            var bytes = memory.ToString(CultureInfo.InvariantCulture);
+            arguments.AddRange(["--memory", bytes, "--memory-swap", bytes]);
+        }
+
+        if (spec.Cpus is decimal cpus)
+        {
+            arguments.AddRange(["--cpus", cpus.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [DockerDriver.Labels.Root] = root,

@@ -201,6 +201,8 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
             Volumes = spec.Volumes.Select(v => new[] { Path.GetFullPath(v.HostPath), v.ContainerPath }).ToArray(),
             CreatedAt = DateTimeOffset.UtcNow,
+            MemoryMebibytes = spec.MemoryBytes is long memory ? ResourceLimits.Mebibytes(memory) : null,
+            Processors = spec.Cpus is decimal cpus ? ResourceLimits.WholeCpus(cpus) : null,
         };
 
         // Assembled aside, then renamed into place: a folder with the service's name always holds a complete record.
@@ -425,6 +427,8 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             PublishAddress = record.PublishAddress,
             Ports = record.Ports.Select(p => (p[0], p[1])).ToArray(),
             HostFolders = record.Volumes.Select(v => v[0]).ToArray(),
+            MemoryMebibytes = record.MemoryMebibytes,
+            Processors = record.Processors,
         };
         var kvm = await UseKvmAsync(cancellationToken);
         var result = await RunToolAsync(Options.QemuSystemExecutable, "qemu-system-x86", QemuCommandLine.Build(launch, kvm, Options), cancellationToken);

@@ -162,4 +162,12 @@ internal sealed record VmRecord
 
     [JsonPropertyName("created_at")]
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The guest's memory from <c>conteneurN_memoire</c>, whole mebibytes rounded up; null: the driver's default.</summary>
+    [JsonPropertyName("memory_mib")]
+    public long? MemoryMebibytes { get; init; }
+
+    /// <summary>The guest's processors from <c>conteneurN_cpu</c>, rounded up; null: the driver's default.</summary>
+    [JsonPropertyName("processors")]
+    public int? Processors { get; init; }
 }

@@ -21,4 +21,6 @@ public sealed class SnapModule : TechnologyModule
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => StoreRules;
 
     public override bool AllowsVolumes(Technology technology) => false;
+
+    public override bool AppliesLimits(Technology technology) => false;
 }

@@ -19,4 +19,6 @@ public sealed class SnapcraftModule : TechnologyModule
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => BuildRules;
 
     public override bool AllowsVolumes(Technology technology) => false;
+
+    public override bool AppliesLimits(Technology technology) => false;
 }

@@ -436,6 +436,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 // docker-init as PID 1, as for docker containers: SIGTERM is honoured, a task stops without waiting for the grace period.
                 Init = true,
             },
+
+            // conteneurN_memoire / conteneurN_cpu: each task's limits (null: none, and the service spec as before).
+            Resources = spec.MemoryBytes is null && spec.NanoCpus is null
+                ? null
+                : new ResourceRequirements { Limits = new SwarmLimit { MemoryBytes = spec.MemoryBytes ?? 0, NanoCPUs = spec.NanoCpus ?? 0 } },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
         },
         Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(SwarmSettings.Of(spec).Replicas, 0) } },

@@ -197,6 +197,8 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             Ports = spec.Ports.ToArray(),
             Volumes = spec.Volumes.ToArray(),
             Environment = LastWins(spec.Environment),
+            MemoryBytes = spec.MemoryBytes,
+            Cpus = spec.Cpus,
             Created = DateTimeOffset.UtcNow,
         };
         Vagrantfile.Render(record, spec.Name); // checks every value before anything is made

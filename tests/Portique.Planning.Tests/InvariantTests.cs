@@ -140,6 +140,19 @@ public class InvariantTests
         Assert.Equal(TimeSpan.FromSeconds(4), lifecycle.StopTimeoutOf(Specs.Running(Specs.Web()) with { SpecJson = Specs.Web().CanonicalJson() }));
     }
 
+    [Fact]
+    public void Limits_are_in_the_canonical_form_only_when_set_and_read_back_from_it()
+    {
+        Assert.Equal(Specs.Web().CanonicalJson(), (Specs.Web() with { MemoryBytes = null, Cpus = null }).CanonicalJson());
+        var json = (Specs.Web() with { MemoryBytes = 1536L << 10, Cpus = 0.25m }).CanonicalJson();
+
+        Assert.Contains("\"memory\":\"1536K\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"cpus\":0.25", json, StringComparison.Ordinal);
+        var back = SpecSchema.TryParse(json, "web", 1)!;
+        Assert.Equal((1536L << 10, 0.25m), (back.MemoryBytes, back.Cpus));
+        Assert.Equal(json, back.CanonicalJson());
+    }
+
     [Property(MaxTest = 300)]
     public void The_spec_hash_ignores_field_order_and_fields_left_at_their_default_and_index_and_routing(int seed)
     {

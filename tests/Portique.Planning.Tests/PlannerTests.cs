@@ -53,6 +53,20 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_changed_limit_recreates_with_the_limits_named_in_the_reason()
+    {
+        var bounded = Specs.Web() with { MemoryBytes = 512L << 20, Cpus = 1.5m };
+        var plan = Planner.Diff(new DesiredState([bounded]), [Specs.Running(Specs.Web())]);
+        var action = Assert.Single(plan.Actions);
+
+        Assert.Equal(ActionKind.Recreate, action.Kind);
+        Assert.Equal(["cpu: (none) → 1.5", "memoire: (none) → 512M"], action.Reasons);
+        var lowered = Planner.Diff(new DesiredState([bounded with { MemoryBytes = 256L << 20 }]), [Specs.Running(bounded)]);
+        Assert.Equal("memoire: 512M → 256M", Assert.Single(Assert.Single(lowered.Actions).Reasons));
+        Assert.False(Planner.Diff(new DesiredState([bounded]), [Specs.Running(bounded)]).HasChanges);
+    }
+
+    [Fact]
     public void A_changed_port_recreates_with_the_ports_named_in_the_reason()
     {
         var plan = Planner.Diff(new DesiredState([Specs.Web(hostPort: 9000)]), [Specs.Running(Specs.Web())]);
