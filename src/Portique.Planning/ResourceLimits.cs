@@ -20,7 +20,10 @@ public static class ResourceLimits
     /// <summary>A virtual machine's processors: <paramref name="cpus"/> rounded up (1.5 gives 2).</summary>
     public static int WholeCpus(decimal cpus) => (int)Math.Ceiling(cpus);
 
+    /// <summary>The processor time <paramref name="cpus"/> may use per <see cref="CpuPeriodMicroseconds"/>, in microseconds.</summary>
+    public static long CpuQuotaMicroseconds(decimal cpus) => (long)(cpus * CpuPeriodMicroseconds);
+
     /// <summary>cgroup v2's <c>cpu.max</c>: <c>QUOTA PERIOD</c> in microseconds.</summary>
     public static string CgroupCpuMax(decimal cpus) =>
-        ((long)(cpus * CpuPeriodMicroseconds)).ToString(CultureInfo.InvariantCulture) + " " + CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture);
+        CpuQuotaMicroseconds(cpus).ToString(CultureInfo.InvariantCulture) + " " + CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture);
 }

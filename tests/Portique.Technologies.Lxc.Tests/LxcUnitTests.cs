@@ -68,6 +68,23 @@ public sealed class LxcUnitTests : IDisposable
         Assert.Contains("lxc.environment = PATH=/bin\n", text);
     }
 
+    [Fact]
+    public void Limits_are_written_as_the_hosts_cgroup_hierarchy_spells_them_and_not_at_all_without_limits()
+    {
+        var record = Record() with { MemoryBytes = 512L << 20, Cpus = 1.5m };
+
+        var unified = LxcConfiguration.Render(record, "/r/web", new LxcDriverOptions { UnifiedCgroups = true });
+        var legacy = LxcConfiguration.Render(record, "/r/web", new LxcDriverOptions { UnifiedCgroups = false });
+
+        Assert.Contains("lxc.cgroup2.memory.max = 536870912\n", unified);
+        Assert.Contains("lxc.cgroup2.memory.swap.max = 0\n", unified);
+        Assert.Contains("lxc.cgroup2.cpu.max = 150000 100000\n", unified);
+        Assert.Contains("lxc.cgroup.memory.limit_in_bytes = 536870912\n", legacy);
+        Assert.Contains("lxc.cgroup.cpu.cfs_quota_us = 150000\n", legacy);
+        Assert.Contains("lxc.cgroup.cpu.cfs_period_us = 100000\n", legacy);
+        Assert.DoesNotContain("lxc.cgroup", LxcConfiguration.Render(Record(), "/r/web", new LxcDriverOptions()), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("EVIL=x\nlxc.mount.entry = / host none bind 0 0")]
     [InlineData("TRAILING=space ")]

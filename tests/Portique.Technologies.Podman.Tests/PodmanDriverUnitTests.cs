@@ -53,6 +53,21 @@ public sealed class PodmanDriverUnitTests
     }
 
     [Fact]
+    public void Limits_become_podman_options_in_bytes_and_processors_and_none_without_limits()
+    {
+        var spec = TestSpecs.Create("web", Technology.Podman, "app", "v1", "");
+
+        var bounded = PodmanDriver.CreateArguments(spec with { MemoryBytes = 512L << 20, Cpus = 1.5m }, "0123abcd", "/srv/root");
+        var plain = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root");
+
+        Assert.Equal("536870912", bounded[bounded.IndexOf("--memory") + 1]);
+        Assert.Equal("536870912", bounded[bounded.IndexOf("--memory-swap") + 1]);
+        Assert.Equal("1.5", bounded[bounded.IndexOf("--cpus") + 1]);
+        Assert.DoesNotContain("--memory", plain);
+        Assert.DoesNotContain("--cpus", plain);
+    }
+
+    [Fact]
     public void A_path_with_a_comma_is_bound_with_volume_and_one_with_a_comma_and_a_colon_is_refused()
     {
         Assert.Equal(["--mount", "type=bind,source=/srv/a:b,destination=/data"], PodmanDriver.BindArguments(new VolumeMapping("/srv/a:b", "/data")));
