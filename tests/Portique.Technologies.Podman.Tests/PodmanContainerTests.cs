@@ -79,6 +79,19 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Limits_are_visible_in_podman_inspect()
+    {
+        var driver = fixture.Driver(_root);
+        var spec = await fixture.PublishedSpecAsync("bounded", "bounded-1") with { MemoryBytes = 64L << 20, Cpus = 0.5m };
+
+        var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct), Ct);
+
+        var host = (await fixture.InspectAsync(created.InstanceId!)).GetProperty("HostConfig");
+        Assert.Equal(64L << 20, host.GetProperty("Memory").GetInt64());
+        Assert.Equal(500_000_000L, host.GetProperty("NanoCpus").GetInt64());
+    }
+
+    [Fact]
     public async Task Create_publishes_the_port_binds_the_volume_sets_the_environment_and_labels_the_container()
     {
         var driver = fixture.Driver(_root);
