@@ -35,7 +35,7 @@ public sealed class HookRunner(PortiqueRoot root)
                 .WithEnvironmentVariables(env => env.Set("PORTIQUE_ROOT", root.Directory))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(cancellationToken)
-                .ConfigureAwait(false);
+                ;
             if (result.ExitCode != 0)
             {
                 var output = (result.StandardError + result.StandardOutput).Trim();

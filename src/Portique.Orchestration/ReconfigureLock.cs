@@ -9,9 +9,9 @@ namespace Portique.Orchestration;
 /// </summary>
 public sealed class ReconfigureLock : IDisposable
 {
-    private readonly FileStream stream;
+    private readonly FileStream _stream;
 
-    private ReconfigureLock(FileStream stream) => this.stream = stream;
+    private ReconfigureLock(FileStream stream) => this._stream = stream;
 
     public static async Task<ReconfigureLock> AcquireAsync(
         PortiqueRoot root, TimeSpan timeout, Action onWait, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ public sealed class ReconfigureLock : IDisposable
                     warned = true;
                 }
 
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(200, cancellationToken);
             }
             catch (IOException e)
             {
@@ -46,5 +46,5 @@ public sealed class ReconfigureLock : IDisposable
         }
     }
 
-    public void Dispose() => stream.Dispose();
+    public void Dispose() => _stream.Dispose();
 }

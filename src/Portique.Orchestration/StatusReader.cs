@@ -23,7 +23,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         // What the configuration gets wrong is said too (status still shows what runs): never a silent bad value.
         var invalid = workspace.Validate(configuration).Problems.Where(p => !p.IsIncomplete);
-        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken);
         var host = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault() is { Length: > 0 } name && name != "_" ? name : "127.0.0.1";
         var port = configuration.Find("frontal_port_http")?.Values.FirstOrDefault() ?? "80";
         var baseUrl = port == "80" ? $"http://{host}" : $"http://{host}:{port}";
@@ -64,7 +64,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         var spec = desired.Services.FirstOrDefault(s => s.Name == name);
-        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken).ConfigureAwait(false);
+        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken);
         var technology = observed.FirstOrDefault(o => o.Name == name && !o.IsAside)?.Technology ?? spec?.Technology;
         return technology is { } t && reconciler.DriverFor(t) is { } driver
             ? driver

@@ -366,14 +366,9 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             progress.Report(Messages.FormatGitFetchFallback(repository, staleBecause));
         }
 
-        var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken);
-        if (commit is null)
-        {
-            throw new RuntimeFailureException(staleBecause is null
+        var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken) ?? throw new RuntimeFailureException(staleBecause is null
                 ? Messages.FormatGitRefMissing(spec.Tag, repository)
                 : Messages.FormatGitFailed("fetch", repository, staleBecause));
-        }
-
         var reference = ImageReference(spec);
         if (!refresh)
         {

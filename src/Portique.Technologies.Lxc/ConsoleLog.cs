@@ -65,7 +65,7 @@ internal static class ConsoleLog
         }
 
         var path = Current(directory);
-        long position = File.Exists(path) ? new FileInfo(path).Length : 0;
+        var position = File.Exists(path) ? new FileInfo(path).Length : 0;
         var pending = "";
         var lastStateCheck = DateTime.UtcNow;
         while (!cancellationToken.IsCancellationRequested)

@@ -86,7 +86,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         else
         {
-            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.FormatLxcMissing(path), problems, cancellationToken);
+            await ProbeAsync(LxcTool("lxc-info"), ["--version"], Messages.FormatLxcMissing, problems, cancellationToken);
         }
 
         await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.FormatSkopeoMissing, problems, cancellationToken);
@@ -422,7 +422,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
             ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
+            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var directory = Path.Join(ContainersDirectory, candidate);
@@ -431,12 +431,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                 continue;
             }
 
-            var record = LxcRecord.TryRead(directory);
-            if (record is null)
-            {
-                throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
-            }
-
+            var record = LxcRecord.TryRead(directory) ?? throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
             if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
             {
                 return (directory, record);

@@ -599,7 +599,7 @@ public sealed partial class PodmanDriver : IServiceDriver
 
     private static ObservedService ToObserved(PodmanContainer container)
     {
-        var labels = container.Config.Labels ?? new Dictionary<string, string>();
+        var labels = container.Config.Labels ?? [];
         var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
             ? parsed
             : Technology.Podman;

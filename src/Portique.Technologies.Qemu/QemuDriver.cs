@@ -1,13 +1,10 @@
 using System.Collections.Frozen;
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;

@@ -80,7 +80,7 @@ internal sealed partial class SnapEngine : IDisposable
     public async Task<string?> CheckSnapdAsync(CancellationToken cancellationToken)
     {
         var init = InitProcessName();
-        var systemd = init is not null && init != "systemd" ? " " + Messages.FormatNoSystemd(init) : "";
+        var systemd = init is not null and not "systemd" ? " " + Messages.FormatNoSystemd(init) : "";
         if (!File.Exists(_options.SocketPath))
         {
             return Messages.FormatNoSocket(_options.SocketPath) + systemd;
@@ -555,7 +555,7 @@ internal sealed partial class SnapEngine : IDisposable
             using var response = await Client.OpenAsync(
                 "/v2/logs?names=" + record.Snap + "&n=" + tail.ToString(CultureInfo.InvariantCulture), cancellationToken);
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await foreach (var line in LogEntries(stream, cancellationToken))
+            await foreach (var line in LogEntriesAsync(stream, cancellationToken))
             {
                 lines.Add(line);
             }
@@ -597,7 +597,7 @@ internal sealed partial class SnapEngine : IDisposable
 
             await using (stream)
             {
-                await using var entries = LogEntries(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using var entries = LogEntriesAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
                 while (true)
                 {
                     bool more;
@@ -627,7 +627,7 @@ internal sealed partial class SnapEngine : IDisposable
     }
 
     /// <summary>RFC 7464 records (<c>RS JSON LF</c>) as "TIMESTAMP SID[PID]: MESSAGE" lines.</summary>
-    private static async IAsyncEnumerable<string> LogEntries(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> LogEntriesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)

@@ -1,13 +1,9 @@
 using System.Collections.Frozen;
-using System.ComponentModel;
 using System.Formats.Tar;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -186,7 +182,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     {
         var messages = new ToolMessages(
             (_, _) => Messages.FormatSnapcraftFailed(Options.SnapcraftExecutable, Messages.FormatTimedOut(30)),
-            (executable, reason) => Messages.FormatSnapcraftMissing(executable, reason));
+            Messages.FormatSnapcraftMissing);
         try
         {
             var result = await Tool.RunAsync(Options.SnapcraftExecutable, ["--version"], TimeSpan.FromSeconds(30), messages, cancellationToken);
@@ -220,12 +216,10 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             var archive = Path.GetTempFileName();
             try
             {
-                await using (var tar = new FileStream(archive, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
-                {
-                    await git.ArchiveAsync(spec.Repository, commit, tar, cancellationToken);
-                    tar.Position = 0;
-                    await TarFile.ExtractToDirectoryAsync(tar, source, overwriteFiles: false, cancellationToken);
-                }
+                await using var tar = new FileStream(archive, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+                await git.ArchiveAsync(spec.Repository, commit, tar, cancellationToken);
+                tar.Position = 0;
+                await TarFile.ExtractToDirectoryAsync(tar, source, overwriteFiles: false, cancellationToken);
             }
             finally
             {

@@ -591,14 +591,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     private async Task<SwarmService> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken);
-        if (service is null)
-        {
-            throw new RuntimeFailureException(ReadAsideRecord(name) is not null
+        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken) ?? throw new RuntimeFailureException(ReadAsideRecord(name) is not null
                 ? Messages.FormatLogsOfAside(name, AsideRecordPath(name))
                 : Messages.FormatServiceNotFound(name, Root.Directory));
-        }
-
         return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.FormatNotOwned(name, Root.Directory));
     }
 

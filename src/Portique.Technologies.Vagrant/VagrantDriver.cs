@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -422,7 +420,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
             ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
+            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var folder = Path.Join(ProjectsDirectory, candidate);
@@ -521,7 +519,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         string folder, string name, bool isAside, VagrantRecord? record, VagrantProvider current, CancellationToken cancellationToken)
     {
         var state = InstanceState.Missing;
-        string? artifact = record?.Artifact;
+        var artifact = record?.Artifact;
         if (record?.Provider == VagrantProvider.Docker)
         {
             var container = await ContainerAsync(folder, cancellationToken);
@@ -754,9 +752,21 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var server = Validation.Registry(spec.Repository);
         var context = new VagrantRecord
         {
-            Name = spec.Name, Root = Root.Directory, InstanceId = "", Spec = "", SpecHash = "", Index = spec.Index, Provider = provider,
-            Image = box, BoxVersion = version, BoxServer = server, Artifact = "", PublishAddress = spec.PublishAddress,
-            Ports = [], Volumes = [], Environment = [],
+            Name = spec.Name,
+            Root = Root.Directory,
+            InstanceId = "",
+            Spec = "",
+            SpecHash = "",
+            Index = spec.Index,
+            Provider = provider,
+            Image = box,
+            BoxVersion = version,
+            BoxServer = server,
+            Artifact = "",
+            PublishAddress = spec.PublishAddress,
+            Ports = [],
+            Volumes = [],
+            Environment = [],
         };
         Directory.CreateDirectory(HomeDirectory);
         if (!refresh && await FindBoxAsync(box, version, provider, context, cancellationToken) is { } present)

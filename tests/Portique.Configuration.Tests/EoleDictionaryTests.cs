@@ -354,7 +354,7 @@ public sealed class EoleDictionaryTests
         var evaluated = EvaluatedConfiguration.Evaluate(source, values);
         Assert.Empty(evaluated.Validate());
         var rows = Assert.IsType<object?[]>(evaluated.GetTemplateValues().Variables["v"]);
-        Assert.Equal(new object?[] { new object?[] { "10.0.0.1", "10.0.0.2" }, new object?[] { "10.0.0.3" } }, rows);
+        Assert.Equal([new object?[] { "10.0.0.1", "10.0.0.2" }, new object?[] { "10.0.0.3" }], rows);
         var invalid = EvaluatedConfiguration.Evaluate(source, ConfigValues.Parse("""{"v": {"owner": "gen_config", "val": [["10.0.0.1"], ["nope"]]}}"""));
         Assert.Equal("v", Assert.Single(invalid.Validate()).Subject);
     }

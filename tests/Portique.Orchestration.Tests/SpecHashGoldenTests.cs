@@ -24,7 +24,7 @@ public class SpecHashGoldenTests
         int index = 1) =>
         TestSpecs.Create("svc", technology, url, tag, repository, ports, volumes, environment, index, publishAddress) with { KeepPrefix = keepPrefix };
 
-    public static TheoryData<string> Cases => new(Golden.Keys.Order(StringComparer.Ordinal));
+    public static TheoryData<string> Cases => [.. Golden.Keys.Order(StringComparer.Ordinal)];
 
     private static readonly Dictionary<string, (Func<ServiceSpec> Build, string Json, string Hash)> Golden = new()
     {

@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using Portique.Planning;
 
 namespace Portique.Planning.Tests;
 

@@ -1,5 +1,3 @@
-using Portique.Planning;
-
 namespace Portique.Planning.Tests;
 
 public class PlannerTests

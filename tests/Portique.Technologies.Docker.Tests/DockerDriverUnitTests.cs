@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using Portique.Core;
 using Docker.DotNet;
 using Portique.Planning;
 using Portique.Technologies.Shared;

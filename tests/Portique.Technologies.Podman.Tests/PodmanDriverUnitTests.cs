@@ -1,4 +1,3 @@
-using System.Globalization;
 using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
@@ -117,14 +116,14 @@ public sealed class PodmanDriverUnitTests
     [Fact]
     public void The_inspect_output_of_podman_4_is_read()
     {
-        const string json = """
+        const string Json = """
             [{"Id":"ba71","Created":"2026-11-25T09:26:14.116270447Z","Name":"web","Image":"f946","ImageName":"127.0.0.1:5000/x:1.0",
               "RestartCount":3,"State":{"Status":"running","Running":true,"StartedAt":"2026-11-25T09:26:14.1Z","Health":{"Status":"healthy"}},
               "Config":{"Labels":{"portique.root":"/r"},"Healthcheck":{"Test":["CMD","/bin/false"],"Interval":1000000000}},
               "HostConfig":{"PortBindings":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"18081"}]}}}]
             """;
 
-        var container = Assert.Single(PodmanJson.ParseArray<PodmanContainer>(json));
+        var container = Assert.Single(PodmanJson.ParseArray<PodmanContainer>(Json));
 
         Assert.Equal(("ba71", "web", "f946", 3L), (container.Id, container.Name, container.Image, container.RestartCount));
         Assert.Equal("healthy", container.State.Health!.Status);

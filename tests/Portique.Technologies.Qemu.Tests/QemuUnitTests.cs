@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Portique.Core;
-using Portique.Planning;
 using Portique.TestSupport;
 
 namespace Portique.Technologies.Qemu.Tests;

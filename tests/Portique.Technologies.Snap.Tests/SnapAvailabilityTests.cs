@@ -1,5 +1,3 @@
-using System.Globalization;
-using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
 

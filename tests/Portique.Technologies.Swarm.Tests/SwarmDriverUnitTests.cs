@@ -1,4 +1,3 @@
-using System.Globalization;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -48,7 +47,8 @@ public sealed class SwarmDriverUnitTests : IDisposable
             volumes: [new VolumeMapping("/srv/app data", "/data"), new VolumeMapping("/srv/a,b:c", "/conf")],
             environment: ["A=1", "B=x=y, z", "EMPTY="],
             index: 3,
-            publishAddress: "0.0.0.0") with { Settings = new SwarmSettings { Replicas = 2 } };
+            publishAddress: "0.0.0.0") with
+        { Settings = new SwarmSettings { Replicas = 2 } };
 
         var read = CanonicalSpec.TryParse(spec.CanonicalJson(), "app", 3);
 

@@ -217,7 +217,7 @@ public static class EoleFillFunctions
 
         var (match, mismatch) = outcomes;
 
-        object? param = parameter.Value;
+        var param = parameter.Value;
         if (param is string text && text.StartsWith('['))
         {
             if (!PythonLiteral.TryEvaluate(text, out param))
