@@ -1,92 +1,124 @@
 #!/usr/bin/env bash
-# Portique against its peer, Debian's docker-compose (1.29), on 20 equivalent services, in one run:
-#   (a) no-op: `portique reconfigure` vs `docker-compose up -d` when nothing changed (median of 5);
-#   (b) first apply of the 20 services (images already local for both);
-#   (c) one service's tag changed among 20: containers recreated by each, and failed requests seen by a
-#       load loop against the 19 others through Portique's nginx during the reconfigure.
-# Prints a table with ratios. Traffic goes only to 127.0.0.1. Usage: benchmarks/compose/run.sh
+# Portique against its peer, Debian's docker-compose (1.29), on equivalent services, in ONE run, ONE table:
+#   20 services (one port, one volume each): first apply, no-op apply, plan, status, one service's tag changed
+#   (containers recreated, failed requests to the 19 others through Portique's nginx during the apply);
+#   100 and 500 services (no port, no volume: what grows is observation): no-op apply and plan, cost per service,
+#   and the Engine API calls each tool makes, counted by a relay in front of dockerd (count-calls.py), not by either tool;
+#   `validate` of 100 containers as a whole process (target < 150 ms) against `docker-compose config` of 100 services.
+# The machine may be shared: compare the ratios measured in this run, not absolute times across runs.
+# Traffic goes only to 127.0.0.1; every container, network and file made here is removed at the end.
+# Usage: benchmarks/compose/run.sh [--quick] [--portique DIR]
+#   --quick          3 repetitions instead of 5, no 500-service rows (a few minutes)
+#   --portique DIR   use the build already published in DIR (default: `dotnet publish src/Portique.Cli -c Release`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
+quick=false build=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=true ;;
+        --portique) build=$(realpath "$2"); shift ;;
+        *) echo "usage: $0 [--quick] [--portique DIR]" >&2; exit 2 ;;
+    esac
+    shift
+done
+reps=5 scales=(100 500)
+if $quick; then reps=3 scales=(100); fi
 services=20
 work=$(mktemp -d /tmp/portique-bench-XXXXXX)
-root=$work/root
-project=portiquebench
+root=$work/root scale_root=$work/scale-root valid_root=$work/validate-root
+project=portiquebench scale_project=portiquebenchscale
 image=127.0.0.1:5000/portique-bench/web
-http_port=18880 https_port=18843
+http_port=18880 https_port=18843 scale_http=18881 scale_https=18844
 
-scripts/install-deps.sh
-for tool in docker-compose bc; do command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; done
-scripts/start-services.sh
-# ReadyToRun: precompiled, so each `portique` call starts without JIT work.
-dotnet publish src/Portique.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o artifacts/portique --nologo -v quiet -clp:ErrorsOnly
-portique() { dotnet "$repo/artifacts/portique/portique.dll" --root "$root" "$@"; }
+scripts/install-deps.sh >/dev/null
+for tool in docker-compose bc python3; do command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; done
+scripts/start-services.sh >/dev/null
+if [ -z "$build" ]; then
+    # The shipped build: the project file makes it self-contained and ReadyToRun.
+    build=$repo/artifacts/portique
+    dotnet publish src/Portique.Cli -c Release -o "$build" --nologo -v quiet -clp:ErrorsOnly
+fi
+portique_in() { local r=$1; shift; "$build/portique" --root "$r" "$@"; }
+portique() { portique_in "$root" "$@"; }
+
+relay=$work/docker.sock calls=$work/calls.log
+python3 benchmarks/compose/count-calls.py "$relay" /var/run/docker.sock "$calls" &
+relay_pid=$!
 
 cleanup() {
+    kill "$relay_pid" 2>/dev/null || true
     (cd "$work" && docker-compose -p "$project" down -t 1 >/dev/null 2>&1) || true
-    ids=$(docker ps -aq --filter "label=portique.root=$root")
-    [ -z "$ids" ] || docker rm -f $ids >/dev/null
-    [ -f "$root/run/portique-nginx.pid" ] && nginx -c "$root/etc/nginx/nginx.conf" -s quit 2>/dev/null || true
+    (cd "$work/scale" 2>/dev/null && docker-compose -p "$scale_project" down -t 1 >/dev/null 2>&1) || true
+    for r in "$root" "$scale_root"; do
+        ids=$(docker ps -aq --filter "label=portique.root=$r")
+        [ -z "$ids" ] || docker rm -f $ids >/dev/null
+        [ -f "$r/run/portique-nginx.pid" ] && nginx -c "$r/etc/nginx/nginx.conf" -s quit 2>/dev/null || true
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
 for tag in 1 2; do
     echo "<h1>bench $tag</h1>" >"$work/index-$tag.html"
-    scripts/build-busybox-image.sh "$image:$tag" "$work/index-$tag.html"
+    scripts/build-busybox-image.sh "$image:$tag" "$work/index-$tag.html" >/dev/null
     docker push -q "$image:$tag" >/dev/null
 done
 
-# The same 20 services for both tools: one port, one volume, restart unless-stopped.
+seconds() { local start; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; echo "$(date +%s.%N) - $start" | bc; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median_of() { local runs=() _; for _ in $(seq 1 "$reps"); do runs+=("$(seconds "$@")"); done; round "$(median "${runs[@]}")"; }
+ratio() { LC_ALL=C printf '%.2f' "$(echo "scale=3; $1 / $2" | bc)"; }
+round() { LC_ALL=C printf '%.2f' "$1"; }
+per_service_ms() { echo "scale=1; 1000 * $1 / $2" | bc; }
+compose() { (cd "$work" && docker-compose -p "$project" "$@"); }
+scale_compose() { (cd "$work/scale" && docker-compose -p "$scale_project" "$@"); }
+ids() { docker ps -q --no-trunc --filter "$1" | sort; }
+# Engine API calls of one command through the relay: "total (lists L, inspects I)".
+counted() {
+    : >"$calls"
+    DOCKER_HOST=unix://$relay "$@" >/dev/null 2>&1 || true
+    sleep 0.2
+    local total lists inspects
+    total=$(grep -c . "$calls" || true)
+    lists=$(grep -cE ' /(containers|images|networks|volumes|services|tasks)/json$' "$calls" || true)
+    inspects=$(grep -cE ' /(containers|images|networks|volumes)/[^/]+/json$' "$calls" || true)
+    echo "$total ($lists list, $inspects inspect)"
+}
+row() { { printf '| %s ' "$@"; echo '|'; } >>"$work/table"; }
+
+# ---------------------------------------------------------------- 20 services, one port and one volume each
 assignments=("nombre_conteneur=$services" "frontal_port_http=$http_port" "frontal_port_https=$https_port")
-{
-    echo "version: '3'"
-    echo "services:"
-} >"$work/docker-compose.yml"
+printf 'version: "3"\nservices:\n' >"$work/docker-compose.yml"
 for n in $(seq 1 $services); do
     assignments+=("conteneur${n}_name=svc$n" "conteneur${n}_url=portique-bench/web" "conteneur${n}_tag=1"
         "conteneur${n}_repository=127.0.0.1:5000" "conteneur${n}_port_in=8080" "conteneur${n}_port_out=$((19000 + n))"
         "conteneur${n}_mountpoint_in=/data" "conteneur${n}_mountpoint_out=$work/data/portique/svc$n")
-    cat >>"$work/docker-compose.yml" <<YML
-  svc$n:
-    image: $image:1
-    restart: unless-stopped
-    ports: ["$((19100 + n)):8080"]
-    volumes: ["$work/data/compose/svc$n:/data"]
-YML
+    printf '  svc%s:\n    image: %s:1\n    restart: unless-stopped\n    ports: ["%s:8080"]\n    volumes: ["%s:/data"]\n' \
+        "$n" "$image" "$((19100 + n))" "$work/data/compose/svc$n" >>"$work/docker-compose.yml"
 done
-portique set "${assignments[@]}"
+portique set "${assignments[@]}" >/dev/null
 
-seconds() { local start=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $start" | bc; }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { echo "scale=2; $1 / $2" | bc; }
-compose() { (cd "$work" && docker-compose -p "$project" "$@"); }
-ids() { docker ps -q --no-trunc --filter "$1" | sort; }
+echo "20 services: first apply" >&2
+first_p=$(round "$(seconds portique instance)")
+first_c=$(round "$(seconds compose up -d)")
+echo "20 services: no-op, plan, status ($reps runs each)" >&2
+noop_p=$(median_of portique reconfigure)
+noop_c=$(median_of compose up -d)
+plan_p=$(median_of portique plan)
+status_p=$(median_of portique status)
+status_c=$(median_of compose ps)
+noop_calls_p=$(counted portique reconfigure)
+noop_calls_c=$(counted compose up -d)
+plan_calls_p=$(counted portique plan)
+status_calls_p=$(counted portique status)
+status_calls_c=$(counted compose ps)
 
-echo "portique: (b) first apply of $services services"
-first_portique=$(seconds portique instance)
-first_compose=$(seconds compose up -d)
-
-echo "portique: (a) no-op, 5 runs each"
-noop_p=() noop_c=()
-for _ in 1 2 3 4 5; do
-    noop_p+=("$(seconds portique reconfigure)")
-    noop_c+=("$(seconds compose up -d)")
-done
-noop_portique=$(median "${noop_p[@]}")
-noop_compose=$(median "${noop_c[@]}")
-
-echo "portique: (c) one service changed among $services, under load"
+echo "20 services: one tag changed, under load" >&2
 before_p=$(ids "label=portique.root=$root")
 before_c=$(ids "label=com.docker.compose.project=$project")
 portique set conteneur7_tag 2 >/dev/null
-python3 - "$work/docker-compose.yml" <<'PY'
-import sys, re
-path = sys.argv[1]
-text = open(path).read()
-text = re.sub(r'(  svc7:\n    image: [^\n]*):1\n', r'\1:2\n', text)
-open(path, 'w').write(text)
-PY
+sed -i "/^  svc7:/,/^  svc8:/ s|image: $image:1|image: $image:2|" "$work/docker-compose.yml"
 stop=$work/load.run
 touch "$stop"
 (
@@ -101,21 +133,65 @@ touch "$stop"
 ) &
 load=$!
 sleep 1
-change_portique=$(seconds portique reconfigure)
+change_p=$(round "$(seconds portique reconfigure)")
 rm -f "$stop"
 wait "$load"
 read -r load_ok load_failed <"$work/load.result"
-change_compose=$(seconds compose up -d)
-after_p=$(ids "label=portique.root=$root")
-after_c=$(ids "label=com.docker.compose.project=$project")
-recreated_p=$(comm -13 <(echo "$before_p") <(echo "$after_p") | grep -c . || true)
-recreated_c=$(comm -13 <(echo "$before_c") <(echo "$after_c") | grep -c . || true)
+change_c=$(round "$(seconds compose up -d)")
+recreated_p=$(comm -13 <(echo "$before_p") <(ids "label=portique.root=$root") | grep -c . || true)
+recreated_c=$(comm -13 <(echo "$before_c") <(ids "label=com.docker.compose.project=$project") | grep -c . || true)
+
+# ---------------------------------------------------------------- validate, 100 containers, whole process
+valid=("nombre_conteneur=100")
+mkdir -p "$work/valid"
+printf 'version: "3"\nservices:\n' >"$work/valid/docker-compose.yml"
+for n in $(seq 1 100); do
+    valid+=("conteneur${n}_name=svc$n" "conteneur${n}_url=portique-bench/web" "conteneur${n}_tag=1"
+        "conteneur${n}_repository=127.0.0.1:5000" "conteneur${n}_port_in=8080" "conteneur${n}_port_out=$((20000 + n))")
+    printf '  svc%s:\n    image: %s:1\n    ports: ["%s:8080"]\n' "$n" "$image" "$((20000 + n))" >>"$work/valid/docker-compose.yml"
+done
+portique_in "$valid_root" set "${valid[@]}" >/dev/null
+echo "validate, 100 containers" >&2
+validate_p=$(median_of portique_in "$valid_root" validate)  # seconds, 2 decimals
+validate_c=$(median_of bash -c "cd '$work/valid' && docker-compose config -q")
+
+{
+    echo "| measure | services | Portique (s) | docker-compose 1.29 (s) | compose / Portique | target | Engine API calls: Portique | compose |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+} >"$work/table"
+row "first apply" "$services" "$first_p" "$first_c" "$(ratio "$first_c" "$first_p")" ">= 1" "" ""
+row "no-op apply (reconfigure / up -d), median of $reps" "$services" "$noop_p" "$noop_c" "$(ratio "$noop_c" "$noop_p")" ">= 3" "$noop_calls_p" "$noop_calls_c"
+row "plan (against compose's no-op up -d)" "$services" "$plan_p" "$noop_c" "$(ratio "$noop_c" "$plan_p")" ">= 3" "$plan_calls_p" ""
+row "status / ps, median of $reps" "$services" "$status_p" "$status_c" "$(ratio "$status_c" "$status_p")" ">= 3" "$status_calls_p" "$status_calls_c"
+row "one tag changed: apply" "$services" "$change_p" "$change_c" "$(ratio "$change_c" "$change_p")" ">= 1" "" ""
+row "one tag changed: containers recreated" "$services" "$recreated_p" "$recreated_c" "" "1" "" ""
+row "one tag changed: requests to the 19 others, ok / failed" "$services" "$load_ok / $load_failed" "n/a" "" "0 failed" "" ""
+row "validate / config -q, whole process, median of $reps" 100 "$validate_p" "$validate_c" "$(ratio "$validate_c" "$validate_p")" "< 0.150 s" "" ""
+
+# ---------------------------------------------------------------- 100 and 500 services: observation cost
+mkdir -p "$work/scale"
+previous=0
+for count in "${scales[@]}"; do
+    echo "$count services: apply, then no-op and plan ($reps runs each)" >&2
+    scale=("nombre_conteneur=$count" "frontal_port_http=$scale_http" "frontal_port_https=$scale_https")
+    printf 'version: "3"\nservices:\n' >"$work/scale/docker-compose.yml"
+    for n in $(seq 1 "$count"); do
+        [ "$n" -gt "$previous" ] && scale+=("conteneur${n}_name=sc$n" "conteneur${n}_url=portique-bench/web" "conteneur${n}_tag=1" "conteneur${n}_repository=127.0.0.1:5000")
+        printf '  sc%s:\n    image: %s:1\n    restart: unless-stopped\n' "$n" "$image" >>"$work/scale/docker-compose.yml"
+    done
+    portique_in "$scale_root" set "${scale[@]}" >/dev/null
+    if [ "$previous" = 0 ]; then portique_in "$scale_root" instance >/dev/null 2>&1 || true; else portique_in "$scale_root" reconfigure >/dev/null 2>&1 || true; fi
+    scale_compose up -d >/dev/null 2>&1 || true
+    previous=$count
+    s_noop_p=$(median_of portique_in "$scale_root" reconfigure)
+    s_noop_c=$(median_of scale_compose up -d)
+    s_plan_p=$(median_of portique_in "$scale_root" plan)
+    row "no-op apply, median of $reps; per service: $(per_service_ms "$s_noop_p" "$count") ms vs $(per_service_ms "$s_noop_c" "$count") ms" "$count" "$s_noop_p" "$s_noop_c" "$(ratio "$s_noop_c" "$s_noop_p")" ">= 3" \
+        "$(counted portique_in "$scale_root" reconfigure)" "$(counted scale_compose up -d)"
+    row "plan, median of $reps; per service: $(per_service_ms "$s_plan_p" "$count") ms" "$count" "$s_plan_p" "$s_noop_c" "$(ratio "$s_noop_c" "$s_plan_p")" ">= 3" \
+        "$(counted portique_in "$scale_root" plan)" ""
+done
 
 echo
-echo "| measure ($services services) | Portique | docker-compose 1.29 | compose / Portique |"
-echo "| --- | --- | --- | --- |"
-echo "| (a) no-op apply, median of 5 (s) | $noop_portique | $noop_compose | $(ratio "$noop_compose" "$noop_portique") (target >= 3) |"
-echo "| (b) first apply (s) | $first_portique | $first_compose | $(ratio "$first_compose" "$first_portique") (target >= 1) |"
-echo "| (c) one tag changed: apply (s) | $change_portique | $change_compose | $(ratio "$change_compose" "$change_portique") |"
-echo "| (c) containers recreated (expected 1) | $recreated_p | $recreated_c | |"
-echo "| (c) requests to the 19 others during the apply: ok / failed | $load_ok / $load_failed | n/a | |"
+echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(docker version -f 'dockerd {{.Server.Version}}' 2>/dev/null), $(docker-compose version --short 2>/dev/null | sed 's/^/docker-compose /'), build: $build"
+cat "$work/table"

@@ -266,33 +266,67 @@ internal static class Commands
     private static Command Status(CommandContext context)
     {
         var json = new Option<bool>("--json") { Description = Text.HelpJson };
-        var command = new Command("status", Text.HelpStatus) { json };
+        var updates = new Option<bool>("--updates") { Description = Text.HelpUpdates };
+        var command = new Command("status", Text.HelpStatus) { json, updates };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true }, readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
-            var (statuses, warnings) = await reader.ReadAsync(cancellationToken);
+            var checkUpdates = parse.GetValue(updates);
+            var (statuses, warnings) = await reader.ReadAsync(cancellationToken, checkUpdates);
+            // --updates: a comparison that could not be made (registry unreachable...) is a runtime failure (1).
+            var exitCode = statuses.Any(s => s.Update?.State == UpdateState.Unknown) ? (int)ExitCode.RuntimeFailure : 0;
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new { services = statuses, warnings }, Json));
-                return 0;
+                return exitCode;
             }
 
+            // The private address column appears only when the root's network is on (docs/network.md).
+            var addresses = statuses.Any(s => s.Address is not null);
             var table = new Table().AddColumns(Text.Service, Text.Technology, Text.State, Text.Version, Text.Ports, "URL");
+            if (addresses)
+            {
+                table.AddColumn(Text.Address);
+            }
+
+            if (checkUpdates)
+            {
+                table.AddColumn(Text.UpdateColumn);
+            }
+
             foreach (var status in statuses)
             {
-                table.AddRow(
+                string[] cells =
+                [
                     Markup.Escape(status.Name + (status.Configured ? "" : $" ({Text.NotConfigured})")),
                     Markup.Escape(status.Technology),
                     Markup.Escape(status.State),
                     Markup.Escape(status.Version ?? ""),
                     Markup.Escape(string.Join(", ", status.Ports.Select(p => $"{p.HostPort}→{p.ContainerPort}"))),
-                    Markup.Escape(status.Url ?? ""));
+                    Markup.Escape(status.Url ?? ""),
+                ];
+                string[] extra =
+                [
+                    .. addresses ? [Markup.Escape(status.Address ?? "")] : Array.Empty<string>(),
+                    .. checkUpdates ? [Markup.Escape(UpdateText(status.Update))] : Array.Empty<string>(),
+                ];
+                table.AddRow([.. cells, .. extra]);
             }
 
             context.Console.Write(table);
+            if (checkUpdates)
+            {
+                // One plain line per service, for scripts and mail: what the table says, with the reason.
+                foreach (var status in statuses.Where(s => s.Update is not null))
+                {
+                    var line = $"{status.Name}: {UpdateText(status.Update)}" + (status.Update!.Detail is { Length: > 0 } detail ? $" ({detail})" : "");
+                    (status.Update.State == UpdateState.Unknown ? context.Error : context.Output).WriteLine(line);
+                }
+            }
+
             PrintLines(context, warnings);
-            return 0;
+            return exitCode;
         });
         return command;
     }
@@ -352,6 +386,15 @@ internal static class Commands
             context.Error.WriteLine($"{Text.Warning}: {warning}");
         }
     }
+
+    private static string UpdateText(UpdateCheck? update) => update?.State switch
+    {
+        UpdateState.UpToDate => Text.UpdateUpToDate,
+        UpdateState.UpdateAvailable => Text.UpdateAvailable,
+        UpdateState.NotApplicable => Text.UpdateNotApplicable,
+        UpdateState.Unknown => Text.UpdateUnknown,
+        _ => "",
+    };
 
     private static void PrintLines(CommandContext context, IEnumerable<string> warnings)
     {

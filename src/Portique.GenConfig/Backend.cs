@@ -21,6 +21,10 @@ public interface IGenConfigBackend
     /// <summary><c>portique status</c>.</summary>
     Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(CancellationToken cancellationToken);
 
+    /// <summary><c>portique status --updates</c> when <paramref name="updates"/>; a backend without registries ignores it.</summary>
+    Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(bool updates, CancellationToken cancellationToken) =>
+        ReadStatusAsync(cancellationToken);
+
     /// <summary>The last <paramref name="tail"/> log lines of a service's instance; empty when it has none.</summary>
     Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken);
 }
@@ -44,7 +48,10 @@ public sealed class PortiqueBackend : IGenConfigBackend, IDisposable
         _services.Runner.RunAsync(ReconfigureMode.Reconfigure, options, progress, cancellationToken);
 
     public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(CancellationToken cancellationToken) =>
-        new StatusReader(_services.Workspace, _services.Reconciler).ReadAsync(cancellationToken);
+        ReadStatusAsync(updates: false, cancellationToken);
+
+    public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(bool updates, CancellationToken cancellationToken) =>
+        new StatusReader(_services.Workspace, _services.Reconciler).ReadAsync(cancellationToken, updates);
 
     public async Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken)
     {

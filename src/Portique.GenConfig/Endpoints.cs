@@ -387,7 +387,8 @@ internal static class Endpoints
         string? error = null;
         try
         {
-            var (services, found) = await backend.ReadStatusAsync(http.RequestAborted);
+            var updates = http.Request.Query["updates"] == "1";
+            var (services, found) = await backend.ReadStatusAsync(updates, http.RequestAborted);
             warnings = found;
             foreach (var service in services)
             {

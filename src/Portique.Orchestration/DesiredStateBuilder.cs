@@ -16,6 +16,14 @@ public static partial class DesiredStateBuilder
 {
     public const string CountVariable = "nombre_conteneur";
 
+    /// <summary><c>conteneurN_delai_arret</c>'s default, the engines' own stop timeout.</summary>
+    private const long DefaultStopTimeoutSeconds = 10;
+    /// <summary><c>oui</c>: every service gets an address on the root's private network (docs/network.md).</summary>
+    public const string EnableNetworkVariable = "activer_reseau_conteneurs";
+
+    /// <summary>The root's private network, CIDR.</summary>
+    public const string NetworkVariable = "reseau_conteneurs";
+
     /// <summary>Dictionaries that declare each container by hand never declare more than this.</summary>
     private const int MaxUnrepeatedCount = 1000;
 
@@ -29,10 +37,11 @@ public static partial class DesiredStateBuilder
         var count = configuration.Repetitions.FirstOrDefault(r => r.Repetition.CountVariable == CountVariable)?.Count
             ?? (int)Math.Clamp(Number(configuration, CountVariable) ?? 0, 0, MaxUnrepeatedCount);
         var publishAddress = Text(configuration, "conteneur_ip_publication") ?? "0.0.0.0";
+        var network = ReadNetwork(configuration, problems);
 
         for (var n = 1; n <= count; n++)
         {
-            var spec = BuildService(configuration, n, publishAddress, problems);
+            var spec = BuildService(configuration, n, publishAddress, network, problems);
             if (spec is not null)
             {
                 services.Add(spec);
@@ -43,7 +52,36 @@ public static partial class DesiredStateBuilder
         return (new DesiredState(services), problems);
     }
 
-    private static ServiceSpec? BuildService(EvaluatedConfiguration configuration, int n, string publishAddress, List<Diagnostic> problems)
+    /// <summary>The root's private network when <c>activer_reseau_conteneurs</c> is <c>oui</c> and it is usable, else null (docs/network.md).</summary>
+    private static PrivateNetwork? ReadNetwork(EvaluatedConfiguration configuration, List<Diagnostic> problems)
+    {
+        if (Text(configuration, EnableNetworkVariable) != "oui")
+        {
+            return null;
+        }
+
+        var text = Text(configuration, NetworkVariable);
+        if (text is null)
+        {
+            // Mandatory: the dictionaries report it missing.
+            return null;
+        }
+
+        var network = PrivateNetwork.TryParse(text, out var problem);
+        // Not CIDR, or host bits set: the variable's type (network_cidr) says so already, once.
+        if (problem is PrivateNetworkProblem.PrefixOutOfRange)
+        {
+            problems.Add(new Diagnostic(NetworkVariable, Messages.FormatNetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
+        }
+        else if (problem is PrivateNetworkProblem.Reserved)
+        {
+            problems.Add(new Diagnostic(NetworkVariable, Messages.FormatNetworkReserved(text)));
+        }
+
+        return network;
+    }
+
+    private static ServiceSpec? BuildService(EvaluatedConfiguration configuration, int n, string publishAddress, PrivateNetwork? network, List<Diagnostic> problems)
     {
         string Var(string suffix) => $"conteneur{n}_{suffix}";
         var variable = configuration.Find(Var("name"));
@@ -69,7 +107,9 @@ public static partial class DesiredStateBuilder
         var repository = Text(configuration, Var("repository")) ?? "";
         CheckTechnologyValues(technology, n, url, ref tag, repository, problems);
 
-        var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems)
+        // With the private network, a port_in row without port_out is an internal port: reachable on the network only.
+        var internalPorts = new List<int>();
+        var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems, network is null ? null : internalPorts)
             .Select(row => (ContainerPort: Port(row.Slave), HostPort: Port(row.Master)))
             .Where(row => row.ContainerPort is not null && row.HostPort is not null) // the others are type errors, reported by the dictionaries' checks
             .Select(row => new PortMapping(row.ContainerPort!.Value, row.HostPort!.Value))
@@ -86,6 +126,11 @@ public static partial class DesiredStateBuilder
 
         var environment = Items(configuration, Var("environnement"));
         var keepPrefix = Text(configuration, Var("chemin_conserve")) == "oui";
+        // The default (10 s, or a dictionary without the variable) stays out of the spec: existing hashes do not change.
+        var stopTimeout = Number(configuration, Var("delai_arret")) is long seconds and >= 1 and <= 600 and not DefaultStopTimeoutSeconds
+            ? (int?)seconds
+            : null;
+        var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
@@ -101,8 +146,38 @@ public static partial class DesiredStateBuilder
             Environment = environment,
             KeepPrefix = keepPrefix,
             PublishAddress = publishAddress,
+            StopTimeoutSeconds = stopTimeout,
+            Address = address,
+            Network = address is null ? null : network!.Cidr,
+            InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
         };
+    }
+
+    /// <summary><c>conteneurN_ip</c> (computed from the name unless pinned), checked against the network; null when unusable.</summary>
+    private static string? ServiceAddress(
+        EvaluatedConfiguration configuration, int n, string name, Technology technology, TechnologyModule module, PrivateNetwork network, List<Diagnostic> problems)
+    {
+        if (!module.JoinsPrivateNetwork(technology))
+        {
+            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name(), EnableNetworkVariable)));
+        }
+
+        var address = Text(configuration, $"conteneur{n}_ip") ?? (name.Length > 0 ? network.AddressFor(name) : null);
+        if (address is null || !PrivateNetwork.TryParseAddress(address, out _))
+        {
+            // Not an address: the variable's type (ip) says so.
+            return null;
+        }
+
+        if (!network.IsServiceAddress(address))
+        {
+            problems.Add(new Diagnostic($"conteneur{n}_ip", Messages.FormatAddressOutsideNetwork(
+                address, network.Cidr, PrivateNetwork.Text(network.FirstService), PrivateNetwork.Text(network.PoolStart - 1))));
+            return null;
+        }
+
+        return address;
     }
 
     /// <summary>
@@ -192,6 +267,7 @@ public static partial class DesiredStateBuilder
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var ports = new Dictionary<int, string>();
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
         var frontend = new Dictionary<long, string>();
         foreach (var variable in new[] { "frontal_port_http", "frontal_port_https" })
         {
@@ -240,6 +316,20 @@ public static partial class DesiredStateBuilder
                 }
             }
 
+            if (service.Address is { } address)
+            {
+                var subject = $"conteneur{service.Index}_ip";
+                if (addresses.TryGetValue(address, out var holder))
+                {
+                    // Two names may hash to one address: say so and how to pin one, never move one silently.
+                    problems.Add(new Diagnostic(subject, Messages.FormatDuplicateAddress(address, holder, subject)));
+                }
+                else
+                {
+                    addresses[address] = subject;
+                }
+            }
+
             foreach (var volume in service.Volumes)
             {
                 var subject = $"conteneur{service.Index}_mountpoint_out";
@@ -255,7 +345,12 @@ public static partial class DesiredStateBuilder
         }
     }
 
-    private static IEnumerable<(string Master, string Slave)> Rows(EvaluatedConfiguration configuration, string master, string slave, List<Diagnostic> problems)
+    /// <summary>
+    /// The complete master/slave rows. A row whose slave is empty is incomplete, unless <paramref name="masterOnly"/> is
+    /// given: then its master's value is added there (an internal port: <c>port_in</c> without <c>port_out</c>).
+    /// </summary>
+    private static IEnumerable<(string Master, string Slave)> Rows(
+        EvaluatedConfiguration configuration, string master, string slave, List<Diagnostic> problems, List<int>? masterOnly = null)
     {
         var masters = Items(configuration, master);
         var slaves = Items(configuration, slave);
@@ -267,6 +362,13 @@ public static partial class DesiredStateBuilder
             if (m.Length == 0)
             {
                 problems.Add(Diagnostic.Missing(master, Messages.FormatRowMissing(i + 1, slave)));
+            }
+            else if (s.Length == 0 && masterOnly is not null)
+            {
+                if (Port(m) is { } port)
+                {
+                    masterOnly.Add(port);
+                }
             }
             else if (s.Length == 0)
             {

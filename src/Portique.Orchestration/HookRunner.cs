@@ -13,13 +13,14 @@ public sealed class HookRunner(PortiqueRoot root)
 {
     public static IReadOnlyList<string> Stages { get; } = ["preservice", "pretemplate", "posttemplate", "postservice"];
 
-    public async Task RunAsync(string stage, string mode, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <returns>How many hooks ran (0 when the stage's folder is missing or holds no executable).</returns>
+    public async Task<int> RunAsync(string stage, string mode, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         var folder = root.HooksDirectory(stage);
         if (!Directory.Exists(folder))
         {
-            return;
+            return 0;
         }
 
         var hooks = Directory.EnumerateFiles(folder)
@@ -42,6 +43,8 @@ public sealed class HookRunner(PortiqueRoot root)
                 throw new HookFailedException(stage, Path.GetFileName(hook), result.ExitCode, output);
             }
         }
+
+        return hooks.Count;
     }
 
     private static bool IsExecutable(string path) =>

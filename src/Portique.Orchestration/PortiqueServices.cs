@@ -26,7 +26,7 @@ public sealed class PortiqueServices : IDisposable
             new SocketHostProbe(),
             (reconcilerOptions ?? new ReconcilerOptions()) with { Ledger = new FileEngineLedger(root) { ReadOnly = readOnly } });
         Frontend = new NginxFrontend(root);
-        Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root));
+        Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root), new PrivateBridge(root));
     }
 
     public PortiqueRoot Root { get; }

@@ -7,7 +7,11 @@ namespace Portique.Orchestration;
 
 public enum ReconfigureMode
 {
-    /// <summary>First set-up (EOLE's <c>instance</c>): also creates the self-signed certificate.</summary>
+    /// <summary>
+    /// First set-up (EOLE's <c>instance</c>): once it succeeds, leaves EOLE's marker <c>/etc/eole/.instance</c> under the root
+    /// (an empty file, as EOLE's <c>instance</c> does), which <c>is_instanciate</c> and <c>auto_frozen_if_in</c> read; not where
+    /// EOLE's Creole is installed, whose own <c>instance</c> writes it.
+    /// </summary>
     Instance,
 
     Reconfigure,
@@ -49,7 +53,8 @@ public sealed record PlanReport(Plan Plan, FrontendChange Frontend, IReadOnlyLis
 /// EOLE's order: validate (nothing touched on error) → preservice → pretemplate → render → posttemplate →
 /// reconcile services → frontend → postservice. One run at a time per root.
 /// </summary>
-public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler, IFrontend frontend, HookRunner hooks)
+/// <param name="network">The root's private network on the host; null (tests' fakes): never touched.</param>
+public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler, IFrontend frontend, HookRunner hooks, PrivateBridge? network = null)
 {
     public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
     {
@@ -77,20 +82,22 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
         await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken);
-        var (_, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken);
+        // Observed and planned once when no hook runs: the preflight's plan is the one applied, so a run that changes
+        // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.
+        var (plan, problems, planWarnings) = await reconciler.PlanAsync(report.Desired, cancellationToken);
         if (problems.Count > 0)
         {
             throw new PreflightException(problems);
         }
 
-        foreach (var warning in report.Warnings)
+        foreach (var warning in report.Warnings.Select(w => w.ToString()).Concat(planWarnings))
         {
-            progress.Report(new ReconcileEvent(EventKind.Warning, null, warning.ToString()));
+            progress.Report(new ReconcileEvent(EventKind.Warning, null, warning));
         }
 
         var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepHook(hook))));
-        await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken);
-        await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken);
+        var hooksRun = await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken);
+        hooksRun += await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering));
         var changedFiles = await Workspace.WriteAsync(files, cancellationToken);
@@ -99,10 +106,27 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatFileWritten(file)));
         }
 
-        await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken);
+        hooksRun += await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken);
+        if (hooksRun > 0)
+        {
+            (plan, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken);
+            if (problems.Count > 0)
+            {
+                throw new PreflightException(problems);
+            }
+        }
+
+        // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
+        if (network is not null && report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
+            && PrivateNetwork.TryParse(cidr, out _) is { } privateNetwork)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
+            var names = report.Desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
+            await network.EnsureAsync(privateNetwork, names, cancellationToken);
+        }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
-        var services = await reconciler.ApplyAsync(report.Desired, options.Refresh, progress, cancellationToken);
+        var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
@@ -121,7 +145,29 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }));
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken);
+        if (mode == ReconfigureMode.Instance && services.Succeeded)
+        {
+            await MarkInstantiatedAsync(cancellationToken);
+        }
+
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
+    }
+
+    /// <summary>
+    /// EOLE's marker of an instantiated server: an empty <c>/etc/eole/.instance</c>, written once (a later <c>instance</c> keeps it).
+    /// Where EOLE's Creole is installed the marker is EOLE's own <c>instance</c>'s to write (it tells EOLE its one-time steps
+    /// are done): Portique only reads it there.
+    /// </summary>
+    private async Task MarkInstantiatedAsync(CancellationToken cancellationToken)
+    {
+        var marker = workspace.Root.Resolve(Configuration.EoleHost.InstanceMarker);
+        if (workspace.EoleFolder is not null || File.Exists(marker))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        await AtomicFile.WriteAsync(marker, ReadOnlyMemory<byte>.Empty, AtomicFile.PublicMode, beforeReplace: null, cancellationToken);
     }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()

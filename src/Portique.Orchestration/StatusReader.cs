@@ -4,7 +4,7 @@ using Portique.Planning;
 
 namespace Portique.Orchestration;
 
-/// <summary>One line of <c>portique status</c>.</summary>
+/// <summary>One line of <c>portique status</c>; <see cref="Address"/> is the private address (network on), omitted from JSON otherwise.</summary>
 public sealed record ServiceStatus(
     string Name,
     string Technology,
@@ -12,12 +12,15 @@ public sealed record ServiceStatus(
     string? Version,
     IReadOnlyList<PortMapping> Ports,
     string? Url,
-    bool Configured);
+    bool Configured,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null);
 
 /// <summary>Reads what runs against what is configured; never changes anything.</summary>
 public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
 {
-    public async Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadAsync(CancellationToken cancellationToken)
+    /// <param name="updates">Also compare each running image with its registry's digest for the same tag (<c>--updates</c>).</param>
+    public async Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadAsync(CancellationToken cancellationToken, bool updates = false)
     {
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
@@ -40,7 +43,9 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 instance?.Version,
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
                 $"{baseUrl}/{spec.Name}/",
-                Configured: true));
+                Configured: true,
+                Address: spec.Address,
+                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))
@@ -56,6 +61,25 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         }
 
         return (statuses, [.. invalid.Select(p => p.ToString()), .. problems.Select(p => p.ToString()), .. warnings]);
+    }
+
+    /// <summary>
+    /// The update notice of one configured service: its driver's comparison when the technology has registry digests,
+    /// else "not applicable"; a service with no instance has nothing to compare.
+    /// </summary>
+    private async Task<UpdateCheck> CheckUpdateAsync(ServiceSpec spec, ObservedService? instance, CancellationToken cancellationToken)
+    {
+        if (reconciler.DriverFor(instance?.Technology ?? spec.Technology) is not IUpdateChecker checker)
+        {
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name()));
+        }
+
+        if (instance is null || instance.Technology != spec.Technology)
+        {
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.UpdatesNoInstance);
+        }
+
+        return await checker.CheckUpdateAsync(spec, instance, cancellationToken);
     }
 
     /// <summary>The driver that holds a service's instance (desired technology first), for <c>logs</c>.</summary>

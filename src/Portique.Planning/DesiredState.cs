@@ -40,8 +40,26 @@ public sealed record ServiceSpec
     /// <summary>Host address published ports bind to (<c>conteneur_ip_publication</c>).</summary>
     public required string PublishAddress { get; init; }
 
+    /// <summary>
+    /// The service's private address on the root's network (<c>conteneurN_ip</c>, docs/network.md), or null when the
+    /// network is off (<c>activer_reseau_conteneurs=non</c>): then the spec and its hash are what they always were.
+    /// </summary>
+    public string? Address { get; init; }
+
+    /// <summary>The root's private network in CIDR form (<c>reseau_conteneurs</c>) when <see cref="Address"/> is set, else null.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>Ports reachable only on the private network: <c>port_in</c> rows without <c>port_out</c> (network on).</summary>
+    public IReadOnlyList<int> InternalPorts { get; init; } = [];
+
     /// <summary>What only this spec's technology has (swarm's replicas...), or null: see <see cref="TechnologySettings"/>.</summary>
     public TechnologySettings? Settings { get; init; }
+
+    /// <summary>
+    /// Seconds a stop leaves the service before it is killed (<c>conteneurN_delai_arret</c>); null: the engine's
+    /// default (<see cref="LifecycleOptions.StopTimeout"/>, 10 s), and then absent from the canonical form.
+    /// </summary>
+    public int? StopTimeoutSeconds { get; init; }
 
     /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
     public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;

@@ -45,6 +45,14 @@ public interface IServiceDriver
     /// </summary>
     Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The artifacts already present locally for <paramref name="specs"/>, by service name, found in one call where the
+    /// engine allows (docker: one image list). A service missing from the answer is decided by <see cref="FetchAsync"/>;
+    /// the default knows none. Lets a run that changes nothing avoid one engine call per kept service.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
     /// <summary>Creates and starts the instance named <c>spec.Name</c> from the fetched artifact, labelled as owned.</summary>
     Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken);
 
@@ -73,9 +81,11 @@ public interface IServiceDriver
     /// <summary>Removes the instance. Host directories bound as volumes are never deleted.</summary>
     Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken);
 
-    /// <summary>The last <paramref name="tail"/> log lines of the instance named <paramref name="name"/>.</summary>
-    Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken);
-
-    /// <summary>Streams log lines until cancelled (<c>portique logs NAME --follow</c>).</summary>
-    IAsyncEnumerable<string> FollowLogsAsync(string name, CancellationToken cancellationToken);
+    /// <summary>
+    /// The log of the instance named <paramref name="name"/>, else of its set-aside instance (found by
+    /// <see cref="ServiceLogs.FindInstanceAsync{T}"/>): the last <see cref="LogRequest.Tail"/> lines, then, to follow,
+    /// every new one until the instance stops. Throws <see cref="InstanceMissingException"/> when neither exists.
+    /// Reading, ordering and following are <see cref="ServiceLogs"/>'s (<c>driver.ReadLogsAsync</c>, <c>driver.FollowLogsAsync</c>).
+    /// </summary>
+    IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken);
 }

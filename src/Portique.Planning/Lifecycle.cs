@@ -21,11 +21,23 @@ public record LifecycleOptions
     /// <summary>How often the instance is looked at while waiting.</summary>
     public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How long a stop waits for the service to exit before the engine kills it.</summary>
+    /// <summary>How long a stop waits for the service to exit before the engine kills it, unless its spec says otherwise.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The stop timeout of <paramref name="instance"/>: its recorded spec's <c>conteneurN_delai_arret</c>, else <see cref="StopTimeout"/>.</summary>
+    public TimeSpan StopTimeoutOf(ObservedService instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return SpecSchema.TryParse(instance.SpecJson, instance.Name, 0)?.StopTimeoutSeconds is int seconds
+            ? TimeSpan.FromSeconds(seconds)
+            : StopTimeout;
+    }
 
     /// <summary>Lines of history <c>portique logs --follow</c> shows before following.</summary>
     public int FollowInitialLines { get; init; } = 100;
+
+    /// <summary>How often <c>portique logs --follow</c> looks for new output in a log file (engines that write files).</summary>
+    public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>
@@ -60,7 +72,7 @@ public sealed class InstanceMissingException(string message) : RuntimeFailureExc
 /// <summary>
 /// The lifecycle, written once for every engine over the primitives of <see cref="IServiceDriver"/>, on
 /// <see cref="TimeProvider"/>: waiting for health (settled states, grace period without restart, deadline), the health
-/// now, setting an instance aside and restoring it, the aside name, reading and following logs.
+/// now, setting an instance aside and restoring it, the aside name. Reading and following logs: <see cref="ServiceLogs"/>.
 /// </summary>
 public static class ServiceLifecycle
 {

@@ -169,6 +169,7 @@ public sealed class Reconciler
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(progress);
         var outcomes = new ServiceOutcome?[plan.Actions.Count];
+        var local = refresh ? new Dictionary<string, string>() : await FindLocalArtifactsAsync(plan, cancellationToken);
         var phases = new[]
         {
             new[] { ActionKind.Remove },
@@ -184,7 +185,10 @@ public sealed class Reconciler
                 async (index, token) =>
                 {
                     var action = plan.Actions[index];
-                    var outcome = await ExecuteAsync(action, refresh, progress, token);
+                    var outcome = action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
+                        && local.TryGetValue(action.Name, out var present) && present == running
+                        ? Outcome(action, true, Messages.Unchanged)
+                        : await ExecuteAsync(action, refresh, progress, token);
                     outcomes[index] = outcome;
                     progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
                 });
@@ -195,6 +199,37 @@ public sealed class Reconciler
             .Select(action => action.Name)
             .ToArray();
         return new ReconcileResult(outcomes.Select(o => o!).ToArray()) { Serving = serving };
+    }
+
+    /// <summary>
+    /// The local artifacts of the kept services, one call per engine: a kept service whose instance runs that very
+    /// artifact needs no fetch. An engine that cannot say leaves its services to <see cref="IServiceDriver.FetchAsync"/>.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var kept = plan.Actions.Where(a => a.Kind == ActionKind.Keep && a.Desired is not null).Select(a => a.Desired!);
+        foreach (var group in kept.GroupBy(spec => DriverFor(spec.Technology)))
+        {
+            if (group.Key is not { } driver)
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var (name, artifact) in await driver.FindLocalArtifactsAsync(group.ToList(), cancellationToken))
+                {
+                    found[name] = artifact;
+                }
+            }
+            catch (PortiqueException)
+            {
+                // Each service's fetch then says what is wrong, in its own line.
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Checks, before any change, that every name and host port the plan needs is free for Portique.</summary>

@@ -134,6 +134,19 @@ public static class SpecSchema
 /// </summary>
 internal sealed record SpecDocument
 {
+    // Added with the private network (docs/network.md): omitted at null, so a spec without the network keeps its hash.
+    [JsonPropertyName("address")]
+    [SpecField("ip")]
+    public string? Address { get; init; }
+
+    [JsonPropertyName("internal_ports")]
+    [SpecField("port_in")]
+    public int[]? InternalPorts { get; init; }
+
+    [JsonPropertyName("network")]
+    [SpecField("reseau_conteneurs")]
+    public string? Network { get; init; }
+
     [JsonPropertyName("environment")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     [JsonRequired]
@@ -183,8 +196,17 @@ internal sealed record SpecDocument
     [SpecField("mountpoint_out/mountpoint_in")]
     public IReadOnlyList<string[]> Volumes { get; init; } = [];
 
+    /// <summary>Newer than the hash rule: absent when null, so a service at the default keeps its hash.</summary>
+    [JsonPropertyName("stop_timeout")]
+    [SpecField("delai_arret")]
+    public int? StopTimeout { get; init; }
+
     public static SpecDocument From(ServiceSpec spec) => new()
     {
+        StopTimeout = spec.StopTimeoutSeconds,
+        Address = spec.Address,
+        InternalPorts = spec.InternalPorts.Count == 0 ? null : spec.InternalPorts.ToArray(),
+        Network = spec.Network,
         Environment = spec.Environment,
         Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
         PublishAddress = spec.PublishAddress,
@@ -217,7 +239,11 @@ internal sealed record SpecDocument
             Environment = Environment?.ToArray() ?? [],
             KeepPrefix = false,
             PublishAddress = PublishAddress ?? "",
+            Address = Address,
+            Network = Network,
+            InternalPorts = InternalPorts ?? [],
             Settings = settings,
+            StopTimeoutSeconds = StopTimeout,
         };
     }
 }

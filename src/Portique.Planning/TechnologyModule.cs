@@ -27,6 +27,13 @@ public abstract class TechnologyModule
     public virtual bool AllowsVolumes(Technology technology) => true;
 
     /// <summary>
+    /// Whether this technology's driver puts its instances on the root's private network (docs/network.md): gives them
+    /// <see cref="ServiceSpec.Address"/> and the root's DNS. With the network on, a service of a technology that does not
+    /// join is refused by validation, by name.
+    /// </summary>
+    public virtual bool JoinsPrivateNetwork(Technology technology) => false;
+
+    /// <summary>
     /// The settings only this technology has, read from <c>conteneurN_*</c> (swarm: <c>replicas</c>). The default keeps a
     /// <c>conteneurN_replicas</c> other than 1, which released versions put in the hash of every technology, so that an
     /// upgrade does not recreate such a container (see <see cref="UnusedReplicas"/>).

@@ -14,7 +14,7 @@ namespace Portique.Technologies.Docker;
 /// Runs <c>docker</c> and <c>docker+git</c> services on one dockerd, through the Engine API only. Every container it
 /// creates carries <c>portique.root=ROOT</c>; it lists, changes and removes no container without that exact label.
 /// </summary>
-public sealed partial class DockerDriver : IServiceDriver, IDisposable
+public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisposable
 {
     private readonly DockerApiClient _api;
 
@@ -70,20 +70,38 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) =>
         await _api.ProbeAsync((client, ct) => client.System.PingAsync(ct), Options.PingTimeout, cancellationToken);
 
+    /// <summary>
+    /// One list call: the labels carry the name, technology, spec hash and spec; the list gives state, image id and the
+    /// published ports of running containers (a stopped one's ports are its recorded spec's). No inspect per container.
+    /// </summary>
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {
         var listed = await _api.Containers.ListByLabelAsync(Labels.Root, Root.Directory, cancellationToken);
-        var owned = new List<ObservedService>();
-        foreach (var container in listed.Where(c => IsOwned(c.Labels)).OrderBy(c => c.Created))
+        return listed.Where(c => IsOwned(c.Labels)).OrderBy(c => c.Created).Select(ToObserved).ToList();
+    }
+
+    /// <summary>The images already tagged for the docker services (not docker+git: its tag follows a git ref), in one list call.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        var references = specs.Where(s => s.Technology == Technology.Docker)
+            .ToDictionary(s => s.Name, s => string.IsNullOrEmpty(s.Tag) ? ImageReference(s) + ":latest" : ImageReference(s), StringComparer.Ordinal);
+        if (references.Count == 0)
         {
-            var inspected = await _api.Containers.TryInspectAsync(container.ID, cancellationToken);
-            if (inspected is not null && IsOwned(inspected.Config?.Labels))
+            return new Dictionary<string, string>();
+        }
+
+        var images = await _api.Images.ListByReferencesAsync(references.Values.Distinct(StringComparer.Ordinal), m => Messages.FormatInspectImageFailed(string.Join(", ", references.Values), m), cancellationToken);
+        var byTag = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            foreach (var tag in image.RepoTags ?? [])
             {
-                owned.Add(ToObserved(inspected));
+                byTag[tag] = image.ID;
             }
         }
 
-        return owned;
+        return references.Where(r => byTag.ContainsKey(r.Value)).ToDictionary(r => r.Key, r => byTag[r.Value], StringComparer.Ordinal);
     }
 
     public async Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken)
@@ -137,6 +155,8 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
             Name = spec.Name,
             Image = image.ID,
             Env = spec.Environment.ToList(),
+            // `docker stop` by hand waits as long as Portique does.
+            StopTimeout = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             Labels = new Dictionary<string, string>
             {
                 [Labels.Root] = Root.Directory,
@@ -170,9 +190,12 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
                             .ToList(),
                         StringComparer.Ordinal),
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
+                // docker-init as PID 1: it forwards SIGTERM, so a process that ignores signals as PID 1 still stops at once.
+                Init = true,
             },
         };
 
+        await JoinNetworkAsync(spec, parameters, cancellationToken);
         var created = await _api.Containers.CreateAsync(
             parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
         try
@@ -202,7 +225,7 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
     {
         ArgumentNullException.ThrowIfNull(instance);
         var container = await ResolveOwnedAsync(instance, cancellationToken);
-        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeout, m => Messages.FormatStopFailed(ContainerName(container), m), cancellationToken);
+        await _api.Containers.StopAsync(container.ID, Lifecycle.StopTimeoutOf(instance), m => Messages.FormatStopFailed(ContainerName(container), m), cancellationToken);
     }
 
     /// <summary>Renames the container <c>NAME.portique-aside</c>, or back to <c>NAME</c>.</summary>
@@ -250,68 +273,53 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         return new InstanceObservation(Health(container)) { StartedAt = container.State?.StartedAt, RestartCount = container.RestartCount };
     }
 
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    /// <summary>The container's stdout and stderr as dockerd keeps them; following ends when the container stops.</summary>
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var lines = new List<string>();
-        try
+        var container = await ServiceLogs.FindInstanceAsync(name, FindOwnedForLogsAsync, () => Messages.FormatContainerNotFound(name, Root.Directory), cancellationToken);
+        var lines = LogLines.ReadAsync(
+            _api,
+            ct => _api.Containers.OpenLogsAsync(container.ID, request.Follow, request.Tail, m => Messages.FormatLogsFailed(name, m), ct),
+            timestamps: false,
+            m => Messages.FormatLogsFailed(name, m),
+            cancellationToken);
+        await foreach (var line in lines)
         {
-            using var stream = await _api.Containers.OpenLogsAsync(container.ID, follow: false, tail, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-            await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
-            {
-                lines.Add(line);
-            }
+            yield return line;
         }
-        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
-        {
-            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-        }
-
-        return lines.Count > tail ? lines[^tail..] : lines;
     }
 
     /// <summary>
-    /// The last <see cref="DockerDriverOptions.FollowInitialLines"/> lines, then every new line until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
+    /// Compares the repository digests of the image the container runs with the registry's digest for the spec's tag,
+    /// asked through dockerd (nothing is pulled). docker+git images are built here: not applicable.
     /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<UpdateCheck> CheckUpdateAsync(ServiceSpec spec, ObservedService instance, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var stream = await _api.Containers.OpenLogsAsync(
-            container.ID, follow: true, Options.FollowInitialLines, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-        using (stream)
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(instance);
+        var reference = ImageReference(spec);
+        if (spec.Technology == Technology.DockerGit)
         {
-            await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
+        }
+
+        try
+        {
+            var image = await _api.Images.TryInspectAsync(instance.ArtifactId ?? reference, cancellationToken);
+            if (image?.RepoDigests is not { Count: > 0 } local)
             {
-                bool more;
-                try
-                {
-                    more = await lines.MoveNextAsync();
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (IOException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-                }
-
-                if (!more)
-                {
-                    yield break;
-                }
-
-                yield return lines.Current;
+                return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
             }
+
+            var remote = await _api.Images.InspectDistributionAsync(reference, m => Messages.FormatRegistryCheckFailed(reference, m), cancellationToken);
+            var digest = remote.Descriptor?.Digest;
+            return string.IsNullOrEmpty(digest)
+                ? new UpdateCheck(UpdateState.Unknown, Messages.FormatRegistryCheckFailed(reference, "no digest"))
+                : new UpdateCheck(ImageDigests.Compare(local, digest), digest);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            return new UpdateCheck(UpdateState.Unknown, exception.Message);
         }
     }
 
@@ -477,28 +485,18 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         await _api.Containers.TryInspectAsync(id, cancellationToken)
             ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(name, Root.Directory));
 
-    private async Task<ContainerInspectResponse> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The owned container named exactly <paramref name="candidate"/>, or null.</summary>
+    private async Task<ContainerInspectResponse?> FindOwnedForLogsAsync(string candidate, CancellationToken cancellationToken)
     {
-        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
+        var listed = await _api.Containers.FindByExactNameAsync(candidate, cancellationToken);
+        if (listed is null)
         {
-            var listed = await _api.Containers.FindByExactNameAsync(candidate, cancellationToken);
-            if (listed is null)
-            {
-                continue;
-            }
-
-            if (!IsOwned(listed.Labels))
-            {
-                throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
-            }
-
-            if (await _api.Containers.TryInspectAsync(listed.ID, cancellationToken) is { } container)
-            {
-                return container;
-            }
+            return null;
         }
 
-        throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
+        return IsOwned(listed.Labels)
+            ? await _api.Containers.TryInspectAsync(listed.ID, cancellationToken)
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
     }
 
     private static ObservedService ToObserved(ContainerInspectResponse container)
@@ -549,6 +547,42 @@ public sealed partial class DockerDriver : IServiceDriver, IDisposable
         }
 
         return ports.OrderBy(p => p.HostPort).ToArray();
+    }
+
+    private static ObservedService ToObserved(ContainerListResponse container)
+    {
+        var labels = container.Labels ?? new Dictionary<string, string>();
+        var containerName = container.Names?.FirstOrDefault()?.TrimStart('/') ?? "";
+        var technology = labels.TryGetValue(Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+            ? parsed
+            : Technology.Docker;
+        var asideOf = ServiceLifecycle.IsAsideName(containerName, out var service);
+        var name = labels.TryGetValue(Labels.Name, out var labelled) && !string.IsNullOrEmpty(labelled) ? labelled : service;
+        var json = labels.TryGetValue(Labels.Spec, out var spec) ? spec : null;
+        var ports = (container.Ports ?? [])
+            .Where(p => p.PublicPort is > 0)
+            .Select(p => new PortMapping(p.PublicPort!.Value, p.PrivatePort))
+            .Distinct()
+            .OrderBy(p => p.HostPort)
+            .ToArray();
+        if (ports.Length == 0 && SpecSchema.TryParse(json, name, 0) is { } recorded)
+        {
+            ports = [.. recorded.Ports.OrderBy(p => p.HostPort)];
+        }
+
+        return new ObservedService
+        {
+            Name = name,
+            Technology = technology,
+            State = container.State == "running" ? InstanceState.Running : InstanceState.Stopped,
+            SpecHash = labels.TryGetValue(Labels.SpecHash, out var hash) ? hash : null,
+            SpecJson = json,
+            IsAside = asideOf,
+            Ports = ports,
+            InstanceId = container.ID,
+            ArtifactId = container.ImageID,
+            Version = labels.TryGetValue(Labels.Version, out var version) ? version : container.Image,
+        };
     }
 
     private static EngineHealth Health(ContainerInspectResponse container) => DockerInspect.Health(container);

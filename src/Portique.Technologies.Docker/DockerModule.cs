@@ -9,6 +9,9 @@ public sealed class DockerModule : TechnologyModule
 
     public override IServiceDriver CreateDriver(DriverContext context) => new DockerDriver(context.Root);
 
+    /// <summary>docker and docker+git containers join the root's private network (<see cref="DockerDriver.NetworkName"/>).</summary>
+    public override bool JoinsPrivateNetwork(Technology technology) => true;
+
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => technology == Technology.DockerGit
         ?
         [

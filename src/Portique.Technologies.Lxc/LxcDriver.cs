@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
-using System.Runtime.CompilerServices;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -204,7 +203,8 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             Directory.Delete(bundle, recursive: true);
             var (uid, gid) = RootFileSystem.ResolveUser(image.User, rootfs, reference);
 
-            var bridge = await _network.EnsureBridgeAsync(cancellationToken);
+            // On the root's private network (docs/network.md) the bridge is Portique's and the address the spec's; else lxcbr0's pool.
+            var bridge = LxcNetwork.PrivateBridge(spec, Root.Directory) ?? await _network.EnsureBridgeAsync(cancellationToken);
             RootFileSystem.WriteNetworkFiles(rootfs, spec.Name, bridge.Address.ToString());
             LxcRecord record;
             using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
@@ -213,7 +213,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     .Select(d => LxcRecord.TryRead(d.Directory)?.Address)
                     .OfType<string>()
                     .ToHashSet(StringComparer.Ordinal);
-                var address = await _network.AllocateAsync(bridge, taken, spec.Name, cancellationToken);
+                var address = spec.Address is { } pinned ? IPAddress.Parse(pinned) : await _network.AllocateAsync(bridge, taken, spec.Name, cancellationToken);
                 record = new LxcRecord
                 {
                     Name = spec.Name,
@@ -260,7 +260,11 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         var (directory, record) = ResolveOwned(instance);
         if (await StateAsync(directory, cancellationToken) is not { Running: true })
         {
-            await _network.EnsureBridgeAsync(cancellationToken);
+            if (record.Bridge == Options.Bridge)
+            {
+                await _network.EnsureBridgeAsync(cancellationToken);
+            }
+
             using (await _network.LockAsync(Options.CommandTimeout, cancellationToken))
             {
                 await StartContainerAsync(directory, record, cancellationToken);
@@ -332,45 +336,25 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         return new InstanceObservation(health) { StartedAt = state.Pid?.ToString(CultureInfo.InvariantCulture) };
     }
 
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        Validation.ServiceName(name);
-        var directory = FindLogDirectory(name) ?? throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
-        try
-        {
-            return await ConsoleLog.TailAsync(directory, tail, cancellationToken);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
-        }
-    }
-
     /// <summary>
-    /// The last <see cref="LxcDriverOptions.FollowInitialLines"/> lines, then every new line until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
+    /// The container's console output: <c>console.log</c> for the current run (lxc truncates it at start, so the driver
+    /// first moves it to <c>console.log.1</c>, which lxc's own rotation also uses when it grows too big), the previous
+    /// run's before it. Following ends once the container stopped and everything it wrote was read.
     /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
         Validation.ServiceName(name);
-        if (FindLogDirectory(name) is null)
-        {
-            throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
-        }
+        var directory = ServiceLogs.FindInstance(name, LogDirectory, () => Messages.FormatContainerNotFound(name, Root.Directory));
 
-        var lines = ConsoleLog.FollowAsync(
-            () => FindLogDirectory(name),
-            Options.FollowInitialLines,
-            async token => FindLogDirectory(name) is { } directory && (await StateAsync(directory, token)).Running,
-            TimeSpan.FromMilliseconds(200),
-            cancellationToken);
-        await foreach (var line in lines.WithCancellation(cancellationToken))
+        // A set-aside or restore moves the directory: follow it.
+        string? Locate() => LogDirectory(name) ?? LogDirectory(ServiceLifecycle.AsideName(name));
+        var source = new TextLogSource(() => ConsoleLogPath(directory = Locate() ?? directory), reason => Messages.FormatLogsFailed(name, reason))
         {
-            yield return line;
-        }
+            WithRotated = true,
+            Poll = Options.FollowPollInterval,
+            Running = async token => Locate() is { } current && (await StateAsync(current, token)).Running,
+        };
+        return TextLogFile.OpenAsync(source, request, cancellationToken);
     }
 
     /// <summary>Stops this root's port proxy (nginx stream master), whatever it publishes; the next change starts it again.</summary>
@@ -441,10 +425,11 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         throw new InstanceMissingException(Messages.FormatContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
-    private string? FindLogDirectory(string name) =>
-        new[] { name, ServiceLifecycle.AsideName(name) }
-            .Select(candidate => Path.Join(ContainersDirectory, candidate))
-            .FirstOrDefault(directory => File.Exists(Path.Join(directory, LxcRecord.FileName)));
+    /// <summary>The directory of the container <paramref name="candidate"/> (a service's or aside name), or null.</summary>
+    private string? LogDirectory(string candidate) =>
+        Path.Join(ContainersDirectory, candidate) is var directory && File.Exists(Path.Join(directory, LxcRecord.FileName)) ? directory : null;
+
+    private static string ConsoleLogPath(string directory) => Path.Join(directory, LxcConfiguration.ConsoleLog);
 
     private async Task WriteConfigurationAsync(string directory, LxcRecord record, CancellationToken cancellationToken) =>
         await AtomicFile.WriteTextAsync(Path.Join(directory, LxcConfiguration.FileName), LxcConfiguration.Render(record, directory, Options), AtomicFile.GroupReadableMode, cancellationToken);
@@ -458,7 +443,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
 
         await WriteConfigurationAsync(directory, record, cancellationToken);
-        ConsoleLog.Rotate(directory);
+        TextLogFile.Rotate(ConsoleLogPath(directory), longerThan: 0);
         var lxcLog = Path.Join(directory, LxcConfiguration.LxcLog);
         var offset = File.Exists(lxcLog) ? new FileInfo(lxcLog).Length : 0;
         var start = await LxcAsync(

@@ -10,4 +10,7 @@ public sealed class LxcModule : TechnologyModule
     public override IServiceDriver CreateDriver(DriverContext context) => new LxcDriver(context.Root);
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
+
+    /// <summary>lxc containers join the root's private network: a veth on Portique's bridge, the spec's address, the gateway's DNS.</summary>
+    public override bool JoinsPrivateNetwork(Technology technology) => true;
 }

@@ -17,11 +17,30 @@ internal sealed record BridgeInfo(string Name, IPAddress Address, int PrefixLeng
 internal sealed class LxcNetwork(LxcDriverOptions options)
 {
     /// <summary>The bridge's IPv4 address and prefix, or null when the bridge or its address is missing.</summary>
-    public BridgeInfo? FindBridge()
+    public BridgeInfo? FindBridge() => FindBridge(options.Bridge);
+
+    /// <summary>
+    /// The root's private network bridge (docs/network.md) when <paramref name="spec"/> has an address, else null. Portique
+    /// made it before reconciling: missing, or without the network's gateway, it is a failure naming it.
+    /// </summary>
+    public static BridgeInfo? PrivateBridge(Planning.ServiceSpec spec, string rootDirectory)
     {
-        var bridge = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == options.Bridge);
+        if (spec.Address is null || Core.PrivateNetwork.TryParse(spec.Network, out _) is not { } network)
+        {
+            return null;
+        }
+
+        var name = Core.PrivateNetwork.BridgeName(rootDirectory);
+        return FindBridge(name) is { } bridge && bridge.Address.ToString() == network.Gateway && bridge.PrefixLength == network.PrefixLength
+            ? bridge
+            : throw new RuntimeFailureException(Messages.FormatPrivateBridgeMissing(name, network.Gateway + "/" + network.PrefixLength));
+    }
+
+    private static BridgeInfo? FindBridge(string name)
+    {
+        var bridge = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == name);
         var address = bridge?.GetIPProperties().UnicastAddresses.FirstOrDefault(a => a.Address.AddressFamily == AddressFamily.InterNetwork);
-        return address is null ? null : new BridgeInfo(options.Bridge, address.Address, address.PrefixLength);
+        return address is null ? null : new BridgeInfo(name, address.Address, address.PrefixLength);
     }
 
     /// <summary>The bridge, started with <c>lxc-net start</c> when it is missing.</summary>

@@ -17,7 +17,7 @@ namespace Portique.Technologies.Podman;
 /// (<c>ROOT/etc/portique/podman/</c>) in every podman process's environment. Containers carry the docker driver's
 /// labels; it lists, changes and removes no container without <c>portique.root=ROOT</c>.
 /// </summary>
-public sealed partial class PodmanDriver : IServiceDriver
+public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 {
     /// <summary>podman's restart policy for services: the one podman-restart.service brings back at boot.</summary>
     public const string RestartPolicy = "always";
@@ -239,7 +239,7 @@ public sealed partial class PodmanDriver : IServiceDriver
         Configure();
         var container = await ResolveOwnedAsync(instance, cancellationToken);
         var current = container.Name;
-        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeout), container.Id], m => Messages.FormatStopFailed(current, m), cancellationToken);
+        await RunAsync(["stop", "--time", Seconds(Lifecycle.StopTimeoutOf(instance)), container.Id], m => Messages.FormatStopFailed(current, m), cancellationToken);
         var stopped = await InspectOwnedAsync(container.Id, current, cancellationToken);
         await Task.Delay(Options.StopSettle, cancellationToken);
         var settled = await InspectOwnedAsync(container.Id, current, cancellationToken);
@@ -354,88 +354,40 @@ public sealed partial class PodmanDriver : IServiceDriver
     }
 
     /// <summary>
-    /// The last <paramref name="tail"/> lines of stdout and stderr, in the order podman's log file has them (podman
-    /// prints the two streams on two pipes: the timestamps it records put them back in order).
+    /// The container's stdout and stderr as podman's log file has them. Read, they are stamped: podman prints the two
+    /// streams on two pipes, the timestamps it records put them back in order. Following ends when the container stops.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
         Configure();
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var lines = new List<(DateTimeOffset Time, int Order, string Text)>();
-        var errors = new List<string>();
+        var container = await ServiceLogs.FindInstanceAsync(name, FindOwnedForLogsAsync, () => Messages.FormatContainerNotFound(name, Root.Directory), cancellationToken);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Options.CommandTimeout);
-        try
+        if (!request.Follow)
         {
-            string[] arguments = ["logs", "--timestamps", "--tail", tail.ToString(CultureInfo.InvariantCulture), container.Id];
-            await foreach (var (isError, line) in Cli.ListenAsync(arguments, limit.Token))
-            {
-                var (time, text) = SplitTimestamp(line);
-                lines.Add((time, lines.Count, text));
-                if (isError)
-                {
-                    errors.Add(line);
-                }
-            }
-        }
-        catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
-        {
-            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeFailureException(Messages.FormatTimedOut("logs", Seconds(Options.CommandTimeout)));
+            limit.CancelAfter(Options.CommandTimeout);
         }
 
-        var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
-        return ordered.Count > tail ? ordered[^tail..] : ordered;
-    }
-
-    /// <summary>
-    /// The last <see cref="PodmanDriverOptions.FollowInitialLines"/> lines, then every new line until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
-    /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        Configure();
-        var container = await FindOwnedForLogsAsync(name, cancellationToken);
-        var arguments = new[] { "logs", "--follow", "--tail", Options.FollowInitialLines.ToString(CultureInfo.InvariantCulture), container.Id };
-        await using var lines = Cli.ListenAsync(arguments, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var tail = request.Tail.ToString(CultureInfo.InvariantCulture);
+        string[] arguments = request.Follow ? ["logs", "--follow", "--tail", tail, container.Id] : ["logs", "--timestamps", "--tail", tail, container.Id];
         var errors = new List<string>();
-        while (true)
+        var lines = Cli.ListenAsync(arguments, limit.Token).TranslateFailuresAsync(
+            exception => exception switch
+            {
+                ToolFailureException { CommandExitCode: not null } =>
+                    new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error)),
+                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                    new RuntimeFailureException(Messages.FormatTimedOut("logs", Seconds(Options.CommandTimeout))),
+                _ => null,
+            },
+            cancellationToken);
+        await foreach (var (isError, line) in lines)
         {
-            bool more;
-            try
+            if (isError)
             {
-                more = await lines.MoveNextAsync();
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-            catch (ToolFailureException exception) when (exception.CommandExitCode is not null && cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-            catch (ToolFailureException exception) when (exception.CommandExitCode is not null)
-            {
-                throw new RuntimeFailureException(Messages.FormatLogsFailed(name, new PodmanResult(1, "", string.Join('\n', errors)).Error));
+                errors.Add(line);
             }
 
-            if (!more)
-            {
-                yield break;
-            }
-
-            if (lines.Current.IsError)
-            {
-                errors.Add(lines.Current.Line);
-            }
-
-            yield return lines.Current.Line;
+            yield return request.Follow ? new LogLine(line) : LogLine.Stamped(line);
         }
     }
 
@@ -445,6 +397,12 @@ public sealed partial class PodmanDriver : IServiceDriver
     internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root)
     {
         var arguments = new List<string> { "create", "--name", spec.Name, "--restart", RestartPolicy, "--pull", "never" };
+        if (spec.StopTimeoutSeconds is int stopTimeout)
+        {
+            // `podman stop` by hand waits as long as Portique does.
+            arguments.AddRange(["--stop-timeout", stopTimeout.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [DockerDriver.Labels.Root] = root,
@@ -533,18 +491,11 @@ public sealed partial class PodmanDriver : IServiceDriver
         return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.FormatNotOwned(container.Name, Root.Directory));
     }
 
-    private async Task<PodmanContainer> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
-    {
-        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
-        {
-            if (await TryInspectByNameAsync(candidate, cancellationToken) is { } container)
-            {
-                return IsOwned(container.Config.Labels) ? container : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
-            }
-        }
-
-        throw new RuntimeFailureException(Messages.FormatContainerNotFound(name, Root.Directory));
-    }
+    /// <summary>The owned container named exactly <paramref name="candidate"/>, or null.</summary>
+    private async Task<PodmanContainer?> FindOwnedForLogsAsync(string candidate, CancellationToken cancellationToken) =>
+        await TryInspectByNameAsync(candidate, cancellationToken) is not { } container ? null
+            : IsOwned(container.Config.Labels) ? container
+            : throw new RuntimeFailureException(Messages.FormatNotOwned(candidate, Root.Directory));
 
     /// <summary>The container named exactly <paramref name="name"/> (podman also resolves id prefixes: those are ignored).</summary>
     private async Task<PodmanContainer?> TryInspectByNameAsync(string name, CancellationToken cancellationToken) =>
@@ -574,6 +525,65 @@ public sealed partial class PodmanDriver : IServiceDriver
     }
 
     /// <summary>podman's id for the image <paramref name="reference"/> (a name or an id), or null when it has none.</summary>
+    /// <summary>
+    /// Compares the digests podman recorded for the image the container runs with the sha256 of the tag's manifest as
+    /// the registry serves it (<c>skopeo inspect --raw</c>, with Portique's registries.conf; nothing is pulled).
+    /// </summary>
+    public async Task<UpdateCheck> CheckUpdateAsync(ServiceSpec spec, ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(instance);
+        var reference = ImageReference(spec);
+        try
+        {
+            var inspected = await ReadAsync(["image", "inspect", "--format", "json", instance.ArtifactId ?? reference], cancellationToken);
+            if (!inspected.Succeeded)
+            {
+                return new UpdateCheck(UpdateState.Unknown, Messages.FormatInspectImageFailed(reference, inspected.Error));
+            }
+
+            var image = PodmanJson.ParseArray<PodmanImage>(inspected.StandardOutput).FirstOrDefault();
+            List<string> local = [.. image?.RepoDigests ?? [], .. image?.Digest is { Length: > 0 } d ? [d] : Array.Empty<string>()];
+            if (local.Count == 0)
+            {
+                return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
+            }
+
+            List<string> arguments = ["inspect", "--raw"];
+            if (PodmanConfiguration.IsLoopbackRegistry(RepositoryName(spec))
+                || Options.InsecureRegistries.Contains(PodmanConfiguration.RegistryHost(RepositoryName(spec)), StringComparer.Ordinal))
+            {
+                arguments.Add("--tls-verify=false");
+            }
+
+            arguments.Add("docker://" + reference);
+            using var manifest = new MemoryStream();
+            var result = await Tool.RunAsync(
+                Options.SkopeoExecutable,
+                arguments,
+                manifest,
+                Options.CommandTimeout,
+                new ToolMessages((_, seconds) => Messages.FormatRegistryCheckFailed(reference, "timeout " + seconds + " s"), Messages.FormatSkopeoNotInstalled),
+                cancellationToken,
+                _configuration.Environment);
+            if (result.ExitCode != 0)
+            {
+                return new UpdateCheck(UpdateState.Unknown, Messages.FormatRegistryCheckFailed(reference, new PodmanResult(result.ExitCode, "", result.StandardError).Error));
+            }
+
+            var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(manifest.ToArray()));
+            return new UpdateCheck(ImageDigests.Compare(local, digest), digest);
+        }
+        catch (RuntimeFailureException exception)
+        {
+            return new UpdateCheck(UpdateState.Unknown, exception.Message);
+        }
+        catch (JsonException exception)
+        {
+            return new UpdateCheck(UpdateState.Unknown, Messages.FormatInspectImageFailed(reference, exception.Message));
+        }
+    }
+
     private async Task<string?> TryImageIdAsync(string reference, CancellationToken cancellationToken)
     {
         var result = await ReadAsync(["image", "inspect", "--format", "json", reference], cancellationToken);
@@ -743,15 +753,6 @@ public sealed partial class PodmanDriver : IServiceDriver
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceNamePattern();
-
-    /// <summary>Splits the RFC 3339 timestamp <c>podman logs --timestamps</c> puts before each line.</summary>
-    internal static (DateTimeOffset Time, string Text) SplitTimestamp(string line)
-    {
-        var space = line.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? (time, line[(space + 1)..])
-            : (DateTimeOffset.MinValue, line);
-    }
 
     private static string Seconds(TimeSpan timeout) => ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

@@ -33,6 +33,9 @@ public sealed record PodmanDriverOptions : LifecycleOptions
     /// </summary>
     public bool RunHealthChecks { get; init; } = true;
 
+    /// <summary>skopeo, which reads a tag's manifest from the registry without pulling (<c>status --updates</c>).</summary>
+    public string SkopeoExecutable { get; init; } = "skopeo";
+
     /// <summary>The longest one podman command may take (a pull excepted).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

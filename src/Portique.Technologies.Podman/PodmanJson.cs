@@ -98,6 +98,12 @@ internal sealed record PodmanListed
 internal sealed record PodmanImage
 {
     public string Id { get; init; } = "";
+
+    /// <summary>The manifest digest the image was pulled by (empty for an image built or loaded here).</summary>
+    public string? Digest { get; init; }
+
+    /// <summary><c>name@sha256:...</c> for each registry manifest the image is known by.</summary>
+    public List<string>? RepoDigests { get; init; }
 }
 
 internal static class PodmanJson

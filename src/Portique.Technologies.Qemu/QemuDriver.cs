@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CliWrap;
 using Portique.Core;
@@ -371,60 +370,16 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             : new InstanceObservation(EngineHealth.Starting);
     }
 
-    /// <summary>The last <paramref name="tail"/> lines of the VM's serial console.</summary>
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    /// <summary>The VM's serial console; following ends only when cancelled (a VM's console outlives a reboot).</summary>
+    public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var path = ConsoleLogOf(name);
-        if (!File.Exists(path))
+        ValidateServiceName(name);
+        var path = ConsoleLogOf(name) ?? throw new InstanceMissingException(Messages.FormatVmNotFound(name, Root.Directory));
+        var source = new TextLogSource(() => path = ConsoleLogOf(name) ?? path, reason => Messages.FormatLogsFailed(name, reason))
         {
-            return [];
-        }
-
-        try
-        {
-            return (await LogFile.TailAsync(path, tail, cancellationToken)).Lines;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
-        }
-    }
-
-    /// <summary>The last <see cref="QemuDriverOptions.FollowInitialLines"/> console lines, then every new one until cancelled.</summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        var path = ConsoleLogOf(name);
-        if (!File.Exists(path))
-        {
-            // The VM has not written anything yet: follow from the start of the file qemu will create.
-            await using (File.Open(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
-            {
-            }
-        }
-
-        IReadOnlyList<string> initial;
-        long position;
-        try
-        {
-            (initial, position) = await LogFile.TailAsync(path, Options.FollowInitialLines, cancellationToken);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
-        }
-
-        foreach (var line in initial)
-        {
-            yield return line;
-        }
-
-        await foreach (var line in LogFile.FollowAsync(path, position, Options.FollowPollInterval, cancellationToken))
-        {
-            yield return line;
-        }
+            Poll = Options.FollowPollInterval,
+        };
+        return TextLogFile.OpenAsync(source, request, cancellationToken);
     }
 
     public void Dispose()
@@ -446,7 +401,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             File.SetUnixFileMode(_layout.RunDirectory, PrivateDirectory);
             File.Delete(pidFile);
             File.Delete(qmp);
-            RotateConsoleLog(QemuLayout.ConsoleLogPath(directory));
+            TextLogFile.Rotate(QemuLayout.ConsoleLogPath(directory), Options.ConsoleLogRotateBytes);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -734,29 +689,11 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         Version = record.Version,
     };
 
-    private string ConsoleLogOf(string name)
-    {
-        ValidateServiceName(name);
-        foreach (var aside in new[] { false, true })
-        {
-            var directory = _layout.VmDirectory(name, aside);
-            if (ReadOwnedRecord(directory, name) is not null)
-            {
-                return QemuLayout.ConsoleLogPath(directory);
-            }
-        }
+    /// <summary>The serial console log of <paramref name="name"/>'s VM, set aside or not; null when this root has none.</summary>
+    private string? ConsoleLogOf(string name) => ConsoleLogOf(name, aside: false) ?? ConsoleLogOf(name, aside: true);
 
-        throw new RuntimeFailureException(Messages.FormatVmNotFound(name, Root.Directory));
-    }
-
-    private void RotateConsoleLog(string path)
-    {
-        var file = new FileInfo(path);
-        if (file.Exists && file.Length > Options.ConsoleLogRotateBytes)
-        {
-            File.Move(path, path + ".1", overwrite: true);
-        }
-    }
+    private string? ConsoleLogOf(string name, bool aside) =>
+        _layout.VmDirectory(name, aside) is var directory && ReadOwnedRecord(directory, name) is not null ? QemuLayout.ConsoleLogPath(directory) : null;
 
     private static async Task WriteRecordAsync(string directory, VmRecord record, CancellationToken cancellationToken) =>
         await WritePrivateAsync(QemuLayout.RecordPath(directory), JsonSerializer.Serialize(record, VmRecord.Json), cancellationToken);

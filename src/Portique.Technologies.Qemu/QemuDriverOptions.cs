@@ -70,7 +70,4 @@ public sealed record QemuDriverOptions : LifecycleOptions
 
     /// <summary>At each start, a serial console log larger than this is moved to <c>console.log.1</c>.</summary>
     public long ConsoleLogRotateBytes { get; init; } = 16 * 1024 * 1024;
-
-    /// <summary>How often <c>portique logs --follow</c> looks for new console output.</summary>
-    public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Docker.DotNet;
+using Portique.Planning;
 
 namespace Portique.Technologies.Shared;
 
@@ -9,9 +11,34 @@ namespace Portique.Technologies.Shared;
 /// </summary>
 internal static class LogLines
 {
-    public static async IAsyncEnumerable<string> ReadAsync(
-        MultiplexedStream stream,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The log <paramref name="open"/> opens (a container's, a swarm service's), as lines: stamped with the time
+    /// dockerd adds when <paramref name="timestamps"/>. Until the caller cancels, a failure reaching dockerd is
+    /// <paramref name="describe"/>d by <paramref name="api"/>; past that, it goes on as it is (the follow just ends).
+    /// </summary>
+    public static async IAsyncEnumerable<LogLine> ReadAsync(
+        DockerApiClient api,
+        Func<CancellationToken, Task<MultiplexedStream>> open,
+        bool timestamps,
+        Func<string, string> describe,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(open);
+        using var stream = await open(cancellationToken);
+        var lines = ReadAsync(stream, cancellationToken).TranslateFailuresAsync(
+            exception => !cancellationToken.IsCancellationRequested && DockerApiClient.IsFailure(exception, cancellationToken)
+                ? api.Failure(exception, describe)
+                : null,
+            cancellationToken);
+        await foreach (var line in lines)
+        {
+            yield return timestamps ? LogLine.Stamped(line) : new LogLine(line);
+        }
+    }
+
+    /// <summary>The lines of an open stream, each stream's partial line joined across frames.</summary>
+    public static async IAsyncEnumerable<string> ReadAsync(MultiplexedStream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
         var partial = new Dictionary<MultiplexedStream.TargetStream, Decoder>();

@@ -540,42 +540,20 @@ internal sealed partial class SnapEngine : IDisposable
 
     // ---------------------------------------------------------------- logs
 
-    /// <summary>The last lines of the snap's services, from snapd's journal (<c>/v2/logs</c>, JSON text sequence).</summary>
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    /// <summary>The snap's services' lines, from snapd's journal (<c>/v2/logs</c>, JSON text sequence).</summary>
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var record = RecordForLogs(name);
-        var lines = new List<string>();
-        if (tail == 0)
+        if (request.Tail == 0 && !request.Follow)
         {
-            return lines;
+            yield break;
         }
 
-        try
-        {
-            using var response = await Client.OpenAsync(
-                "/v2/logs?names=" + record.Snap + "&n=" + tail.ToString(CultureInfo.InvariantCulture), cancellationToken);
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await foreach (var line in LogEntriesAsync(stream, cancellationToken))
-            {
-                lines.Add(line);
-            }
-        }
-        catch (RuntimeFailureException exception)
-        {
-            throw new RuntimeFailureException(Messages.FormatLogsFailed(name, exception.Message), exception);
-        }
-
-        return lines.Count > tail ? lines[^tail..] : lines;
-    }
-
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var record = RecordForLogs(name);
         HttpResponseMessage response;
         try
         {
             response = await Client.OpenAsync(
-                "/v2/logs?names=" + record.Snap + "&n=" + _options.FollowInitialLines.ToString(CultureInfo.InvariantCulture) + "&follow=true",
+                "/v2/logs?names=" + record.Snap + "&n=" + request.Tail.ToString(CultureInfo.InvariantCulture) + (request.Follow ? "&follow=true" : ""),
                 cancellationToken);
         }
         catch (RuntimeFailureException exception)
@@ -585,50 +563,22 @@ internal sealed partial class SnapEngine : IDisposable
 
         using (response)
         {
-            Stream stream;
-            try
+            var entries = LogEntriesAsync(response, cancellationToken).TranslateFailuresAsync(
+                exception => exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested
+                    ? new RuntimeFailureException(Messages.FormatLogsFailed(name, SnapdClient.Describe(exception)), exception)
+                    : null,
+                cancellationToken);
+            await foreach (var entry in entries)
             {
-                stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                yield break;
-            }
-
-            await using (stream)
-            {
-                await using var entries = LogEntriesAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
-                while (true)
-                {
-                    bool more;
-                    try
-                    {
-                        more = await entries.MoveNextAsync();
-                    }
-                    catch (Exception exception) when (cancellationToken.IsCancellationRequested
-                        && exception is OperationCanceledException or IOException or HttpRequestException)
-                    {
-                        yield break;
-                    }
-                    catch (Exception exception) when (exception is IOException or HttpRequestException)
-                    {
-                        throw new RuntimeFailureException(Messages.FormatLogsFailed(name, SnapdClient.Describe(exception)), exception);
-                    }
-
-                    if (!more)
-                    {
-                        yield break;
-                    }
-
-                    yield return entries.Current;
-                }
+                yield return new LogLine(entry);
             }
         }
     }
 
     /// <summary>RFC 7464 records (<c>RS JSON LF</c>) as "TIMESTAMP SID[PID]: MESSAGE" lines.</summary>
-    private static async IAsyncEnumerable<string> LogEntriesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> LogEntriesAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -662,8 +612,7 @@ internal sealed partial class SnapEngine : IDisposable
             throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
         }
 
-        return Records.Read(name, aside: false) ?? Records.Read(name, aside: true)
-            ?? throw new RuntimeFailureException(Messages.FormatServiceNotFound(name, Root.Directory));
+        return ServiceLogs.FindInstance(name, candidate => Records.Read(name, aside: candidate != name), () => Messages.FormatServiceNotFound(name, Root.Directory));
     }
 
     // ---------------------------------------------------------------- records and validation

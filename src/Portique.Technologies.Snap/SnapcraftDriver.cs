@@ -159,18 +159,8 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
         return _engine.ObserveAsync(instance, cancellationToken);
     }
 
-    public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        return _engine.ReadLogsAsync(name, tail, cancellationToken);
-    }
-
-    public IAsyncEnumerable<string> FollowLogsAsync(string name, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return _engine.FollowLogsAsync(name, cancellationToken);
-    }
+    public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken) =>
+        _engine.OpenLogAsync(name, request, cancellationToken);
 
     public void Dispose() => _engine.Dispose();
 

@@ -368,81 +368,28 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         };
     }
 
-    /// <summary>
-    /// The last <paramref name="tail"/> lines the service's tasks wrote (every task, failed ones included, in time
-    /// order). A set-aside service has none: removing it removed its containers.
-    /// </summary>
     /// <summary>Extra lines read before sorting by timestamp, so the tail is the last lines in time, not in storage.</summary>
     private const int TailReorderMargin = 64;
 
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var service = await FindOwnedForLogsAsync(name, cancellationToken);
-        var lines = new List<(DateTimeOffset Time, int Order, string Text)>();
-        try
-        {
-            // dockerd stores a task's stdout and stderr lines as its two copiers deliver them, so its tail may cut a
-            // line whose timestamp is older than lines it keeps: fetch a margin, sort, then cut.
-            using var stream = await _api.Services.OpenLogsAsync(
-                service.ID, follow: false, tail + TailReorderMargin, timestamps: true, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-            await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
-            {
-                var (time, text) = SplitTimestamp(line);
-                lines.Add((time, lines.Count, text));
-            }
-        }
-        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
-        {
-            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-        }
-
-        // Each task's lines come in order, task after task: sort on the timestamps dockerd added (stable for ties).
-        var ordered = lines.OrderBy(l => l.Time).ThenBy(l => l.Order).Select(l => l.Text).ToList();
-        return ordered.Count > tail ? ordered[(ordered.Count - tail)..] : ordered;
-    }
-
     /// <summary>
-    /// The last <see cref="SwarmDriverOptions.FollowInitialLines"/> lines, then every new line of every task until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends).
+    /// The lines the service's tasks wrote (every task, failed ones included). Read, they are stamped and a margin more
+    /// is asked: dockerd stores a task's stdout and stderr lines as its two copiers deliver them, and tasks one after
+    /// the other, so its tail may cut a line whose timestamp is older than lines it keeps; <see cref="ServiceLogs"/>
+    /// sorts, then cuts. A set-aside service has none: removing it removed its containers.
     /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
         var service = await FindOwnedForLogsAsync(name, cancellationToken);
-        var stream = await _api.Services.OpenLogsAsync(
-            service.ID, follow: true, Options.FollowInitialLines, timestamps: false, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-        using (stream)
+        var tail = request.Follow ? request.Tail : request.Tail + TailReorderMargin;
+        var lines = LogLines.ReadAsync(
+            _api,
+            ct => _api.Services.OpenLogsAsync(service.ID, request.Follow, tail, timestamps: !request.Follow, m => Messages.FormatLogsFailed(name, m), ct),
+            timestamps: !request.Follow,
+            m => Messages.FormatLogsFailed(name, m),
+            cancellationToken);
+        await foreach (var line in lines)
         {
-            await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await lines.MoveNextAsync();
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (IOException) when (cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-                }
-
-                if (!more)
-                {
-                    yield break;
-                }
-
-                yield return lines.Current;
-            }
+            yield return line;
         }
     }
 
@@ -484,7 +431,10 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
                 // Structured mounts: no "host:container" string to split.
                 Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath }).ToList(),
-                StopGracePeriod = Options.StopTimeout,
+                StopGracePeriod = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.StopTimeout,
+
+                // docker-init as PID 1, as for docker containers: SIGTERM is honoured, a task stops without waiting for the grace period.
+                Init = true,
             },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
         },
@@ -591,11 +541,14 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     private async Task<SwarmService> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken) ?? throw new RuntimeFailureException(ReadAsideRecord(name) is not null
-                ? Messages.FormatLogsOfAside(name, AsideRecordPath(name))
-                : Messages.FormatServiceNotFound(name, Root.Directory));
+        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken) ?? throw Missing(name);
         return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.FormatNotOwned(name, Root.Directory));
     }
+
+    /// <summary>A service set aside by an interrupted run is not "missing": its logs are gone with it.</summary>
+    private RuntimeFailureException Missing(string name) => ReadAsideRecord(name) is not null
+        ? new RuntimeFailureException(Messages.FormatLogsOfAside(name, AsideRecordPath(name)))
+        : new InstanceMissingException(Messages.FormatServiceNotFound(name, Root.Directory));
 
     private static ObservedService ToObserved(SwarmService service, IEnumerable<TaskResponse> tasks)
     {
@@ -756,15 +709,6 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     }
 
     private static bool IsEveryAddress(string address) => address is "0.0.0.0" or "::" or "[::]" or "";
-
-    /// <summary>Splits dockerd's RFC 3339 timestamp prefix from a log line (<c>Timestamps = true</c>).</summary>
-    internal static (DateTimeOffset Time, string Text) SplitTimestamp(string line)
-    {
-        var space = line.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 && DateTimeOffset.TryParse(line[..space], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? (time, line[(space + 1)..])
-            : (DateTimeOffset.MinValue, line);
-    }
 
     private void EnsureTechnology(ServiceSpec spec)
     {

@@ -334,63 +334,20 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             : new InstanceObservation(Health(container)) { StartedAt = container.State?.StartedAt, RestartCount = container.RestartCount };
     }
 
-    public async Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken)
+    /// <summary>The docker provider's container log as dockerd keeps it; a VM box has none that Portique reads.</summary>
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(tail);
-        var id = await LogSourceAsync(name, cancellationToken);
-        var lines = new List<string>();
-        try
+        Validation.ServiceName(name);
+        var id = await ServiceLogs.FindInstanceAsync(name, LogSourceAsync, () => Messages.FormatMachineNotFound(name, Root.Directory), cancellationToken);
+        var lines = LogLines.ReadAsync(
+            _api,
+            ct => _api.Containers.OpenLogsAsync(id, request.Follow, request.Tail, m => Messages.FormatLogsFailed(name, m), ct),
+            timestamps: false,
+            m => Messages.FormatLogsFailed(name, m),
+            cancellationToken);
+        await foreach (var line in lines)
         {
-            using var stream = await _api.Containers.OpenLogsAsync(id, follow: false, tail, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-            await foreach (var line in LogLines.ReadAsync(stream, cancellationToken))
-            {
-                lines.Add(line);
-            }
-        }
-        catch (Exception exception) when (DockerApiClient.IsFailure(exception, cancellationToken))
-        {
-            throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-        }
-
-        return lines.Count > tail ? lines[^tail..] : lines;
-    }
-
-    /// <summary>
-    /// The last <see cref="VagrantDriverOptions.FollowInitialLines"/> lines, then every new line until
-    /// <paramref name="cancellationToken"/> is cancelled (the enumeration then simply ends) or the container stops.
-    /// </summary>
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        var id = await LogSourceAsync(name, cancellationToken);
-        var stream = await _api.Containers.OpenLogsAsync(id, follow: true, Options.FollowInitialLines, m => Messages.FormatLogsFailed(name, m), cancellationToken);
-        using (stream)
-        {
-            await using var lines = LogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
-            {
-                bool more;
-                try
-                {
-                    more = await lines.MoveNextAsync();
-                }
-                catch (Exception exception) when (exception is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
-                {
-                    yield break;
-                }
-                catch (Exception exception) when (DockerApiClient.IsConnectionFailure(exception, cancellationToken))
-                {
-                    throw _api.Failure(exception, m => Messages.FormatLogsFailed(name, m));
-                }
-
-                if (!more)
-                {
-                    yield break;
-                }
-
-                yield return lines.Current;
-            }
+            yield return line;
         }
     }
 
@@ -598,29 +555,18 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     }
 
     /// <summary>The id of the docker provider's container whose logs are <paramref name="name"/>'s.</summary>
-    private async Task<string> LogSourceAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The id of the docker provider's container in the project folder <paramref name="candidate"/>, or null.</summary>
+    private async Task<string?> LogSourceAsync(string candidate, CancellationToken cancellationToken)
     {
-        Validation.ServiceName(name);
-        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
+        var folder = Path.Join(ProjectsDirectory, candidate);
+        if (VagrantRecord.TryRead(folder) is not { } record)
         {
-            var folder = Path.Join(ProjectsDirectory, candidate);
-            if (VagrantRecord.TryRead(folder) is not { } record)
-            {
-                continue;
-            }
-
-            if (record.Provider != VagrantProvider.Docker)
-            {
-                throw new RuntimeFailureException(Messages.FormatLogsUnavailable(name, ProviderName(record.Provider)));
-            }
-
-            if (await ContainerAsync(folder, cancellationToken) is { } container)
-            {
-                return container.ID;
-            }
+            return null;
         }
 
-        throw new RuntimeFailureException(Messages.FormatMachineNotFound(name, Root.Directory));
+        return record.Provider != VagrantProvider.Docker
+            ? throw new RuntimeFailureException(Messages.FormatLogsUnavailable(record.Name, ProviderName(record.Provider)))
+            : (await ContainerAsync(folder, cancellationToken))?.ID;
     }
 
     private async Task DestroyQuietlyAsync(string folder, VagrantRecord record)

@@ -336,6 +336,19 @@ public sealed class EoleDictionaryTests
     }
 
     [Fact]
+    public void A_valid_regexp_message_is_shown_whole_as_eole_shows_it()
+    {
+        // EOLE's Bareos client dictionary (clientBareos-2.5.2): a positional exp_reg and a 141-character err_msg.
+        const string Message = "Le nom du client ne peut être composé que de caractères alphanumériques et du caractère _ et ne peut pas commencer par un chiffre.";
+        var source = One(
+            "<family name='f'><variable name='v'/></family>",
+            $"<check name='valid_regexp' target='v'><param>^[A-Za-z_][A-Za-z0-9_]+$</param><param name='err_msg'>{Message}</param></check>");
+
+        Assert.Empty(source.Evaluate(("v", "client_1")).Validate());
+        Assert.EndsWith(Message, Assert.Single(source.Evaluate(("v", "1client")).Validate()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_warning_level_check_never_blocks()
     {
         var source = One("<family name='f'><variable name='v'/></family>", "<check name='valid_lower' target='v' level='warning'/>");

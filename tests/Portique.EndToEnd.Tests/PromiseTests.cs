@@ -129,6 +129,18 @@ public sealed class PromiseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_preservice_hook_that_removes_the_container_is_seen_and_the_same_reconfigure_brings_it_back()
+    {
+        await DeployWebAsync();
+        // The run plans before its hooks; a hook that acts on the engine must not leave it acting on a stale plan.
+        WriteHook(_deployment.Root.Root.HooksDirectory("preservice"), "10-removes", $"docker rm -f '{_web}' >/dev/null");
+
+        await _deployment.SucceedAsync("reconfigure");
+
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
+    }
+
+    [Fact]
     public async Task A_failing_hook_stops_the_run_naming_itself_and_its_exit_code_before_anything_changes()
     {
         await DeployWebAsync();

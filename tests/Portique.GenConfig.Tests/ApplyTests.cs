@@ -280,4 +280,26 @@ public sealed class ApplyTests
         Assert.Contains("<th scope=\"row\">old</th>", leftovers, StringComparison.Ordinal);
         Assert.Contains("Journal indisponible : no such container", leftovers, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Status_checks_updates_only_when_asked_and_shows_which_service_has_a_newer_build()
+    {
+        using var factory = new GenConfigFactory();
+        factory.Backend.Statuses = () =>
+        [
+            new ServiceStatus("web", "docker", "running", "nginx:1.27", [], "http://127.0.0.1/web/", true, Update: new UpdateCheck(UpdateState.UpdateAvailable, "sha256:abc")),
+            new ServiceStatus("blog", "snap", "running", "blog", [], "http://127.0.0.1/blog/", true, Update: new UpdateCheck(UpdateState.NotApplicable)),
+        ];
+        using var client = await factory.LoginAsync();
+
+        var (plain, _) = await GenConfigFactory.GetFormAsync(client, "/status");
+        Assert.False(factory.Backend.UpdatesAsked);
+        Assert.Contains("href=\"/status?updates=1\"", HtmlText.Decode(plain), StringComparison.Ordinal);
+
+        var (html, _) = await GenConfigFactory.GetFormAsync(client, "/status?updates=1");
+        var text = HtmlText.Decode(html);
+        Assert.True(factory.Backend.UpdatesAsked);
+        Assert.Contains("title=\"sha256:abc\">nouvelle version disponible</span>", text, StringComparison.Ordinal);
+        Assert.Contains("mises à jour sans objet", text, StringComparison.Ordinal);
+    }
 }

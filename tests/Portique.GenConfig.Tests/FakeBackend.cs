@@ -39,6 +39,15 @@ public sealed class FakeBackend(Workspace workspace) : IGenConfigBackend
     public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(CancellationToken cancellationToken) =>
         Task.FromResult<(IReadOnlyList<ServiceStatus>, IReadOnlyList<string>)>((Statuses(), []));
 
+    /// <summary>What the last status read asked for <c>--updates</c>.</summary>
+    public bool? UpdatesAsked { get; private set; }
+
+    public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(bool updates, CancellationToken cancellationToken)
+    {
+        UpdatesAsked = updates;
+        return ReadStatusAsync(cancellationToken);
+    }
+
     public Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken) =>
         Logs.TryGetValue(service.Name, out var lines) ? Task.FromResult(lines) : throw new RuntimeFailureException("no such container");
 

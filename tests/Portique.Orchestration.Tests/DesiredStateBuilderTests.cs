@@ -46,6 +46,25 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
+    public void A_stop_timeout_reaches_the_spec_only_when_it_differs_from_the_default_and_a_value_out_of_range_is_refused()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["3"]),
+            .. Sandbox.Container(1, "plain", 18081),
+            .. Sandbox.Container(2, "default", 18082), ("conteneur2_delai_arret", ["10"]),
+            .. Sandbox.Container(3, "patient", 18083), ("conteneur3_delai_arret", ["45"])]);
+        var report = sandbox.Workspace.Validate(sandbox.Workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        Assert.Equal([null, null, 45], report.Desired.Services.Select(s => s.StopTimeoutSeconds));
+        Assert.DoesNotContain("stop_timeout", report.Desired.Services[1].CanonicalJson(), StringComparison.Ordinal);
+        Assert.Contains("\"stop_timeout\":45", report.Desired.Services[2].CanonicalJson(), StringComparison.Ordinal);
+
+        sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "plain", 18081), ("conteneur1_delai_arret", ["0"])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_delai_arret");
+    }
+
+    [Fact]
     public void Two_containers_with_the_same_name_are_refused_naming_both()
     {
         using var sandbox = new Sandbox();

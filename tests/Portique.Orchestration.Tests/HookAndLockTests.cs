@@ -24,9 +24,10 @@ public class HookAndLockTests
         WriteHook(folder, "10-first", $"echo \"first $1\" >> '{log}'");
         WriteHook(folder, "30-not-executable", $"echo never >> '{log}'", executable: false);
 
-        await new HookRunner(root).RunAsync("pretemplate", "reconfigure", new SynchronousProgress<string>(_ => { }), CancellationToken.None);
+        var ran = await new HookRunner(root).RunAsync("pretemplate", "reconfigure", new SynchronousProgress<string>(_ => { }), CancellationToken.None);
 
         Assert.Equal(["first reconfigure", "second reconfigure"], File.ReadAllLines(log));
+        Assert.Equal(2, ran);
     }
 
     [Fact]

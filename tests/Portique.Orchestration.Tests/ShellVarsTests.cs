@@ -28,7 +28,7 @@ public sealed class ShellVarsTests
         await Workspace.WriteAsync(workspace.RenderAll(configuration), CancellationToken.None);
         var file = sandbox.Temp.Root.Resolve("/etc/eole/conteneur1-vars.conf");
 
-        var run = await Cli.Wrap("bash")
+        var run = await CliWrap.Cli.Wrap("bash")
             .WithArguments(["-c", ". \"$1\" && printf '%s\\n' \"$NAME\" \"$URL\" \"$TAG\" \"$REPOSITORY\" \"$MOUNTPOINT1_IN\" \"$MOUNTPOINT1_OUT\" \"$MOUNTPOINT2_IN\" \"$MOUNTPOINT2_OUT\" \"$PORT1_IN\" \"$PORT1_OUT\"", "bash", file])
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();

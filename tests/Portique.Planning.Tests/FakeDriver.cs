@@ -52,6 +52,24 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) => Task.FromResult(ForeignHolder);
 
+    /// <summary>Whether the fake answers <see cref="IServiceDriver.FindLocalArtifactsAsync"/> in one call, as docker does.</summary>
+    public bool ListsLocalArtifacts { get; set; }
+
+    public Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
+    {
+        if (!ListsLocalArtifacts)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+        }
+
+        lock (_gate)
+        {
+            Calls.Add($"list artifacts {string.Join(",", specs.Select(s => s.Name))}");
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(specs.ToDictionary(s => s.Name, s => Artifacts.GetValueOrDefault(s.Tag, "sha256:aaaa")));
+    }
+
     public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -150,13 +168,10 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
-    public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(["boom: exiting"]);
-
-    public async IAsyncEnumerable<string> FollowLogsAsync(string name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        yield return "boom: exiting";
+        yield return new LogLine("boom: exiting");
     }
 
     private void Replace(ObservedService before, ObservedService after)

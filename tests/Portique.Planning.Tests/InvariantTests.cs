@@ -127,6 +127,18 @@ public class InvariantTests
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Specs.Web().CanonicalJson()))), Specs.Web().SpecHash());
     }
 
+    [Fact]
+    public void A_stop_timeout_is_in_the_canonical_form_only_when_set_and_a_stop_reads_it_back()
+    {
+        Assert.Equal(Specs.Web().CanonicalJson(), (Specs.Web() with { StopTimeoutSeconds = null }).CanonicalJson());
+        var json = (Specs.Web() with { StopTimeoutSeconds = 30 }).CanonicalJson();
+        Assert.Contains("\"stop_timeout\":30", json, StringComparison.Ordinal);
+        Assert.Equal(30, SpecSchema.TryParse(json, "web", 1)!.StopTimeoutSeconds);
+        var lifecycle = new LifecycleOptions { StopTimeout = TimeSpan.FromSeconds(4) };
+        Assert.Equal(TimeSpan.FromSeconds(30), lifecycle.StopTimeoutOf(Specs.Running(Specs.Web()) with { SpecJson = json }));
+        Assert.Equal(TimeSpan.FromSeconds(4), lifecycle.StopTimeoutOf(Specs.Running(Specs.Web()) with { SpecJson = Specs.Web().CanonicalJson() }));
+    }
+
     [Property(MaxTest = 300)]
     public void The_spec_hash_ignores_field_order_and_fields_left_at_their_default_and_index_and_routing(int seed)
     {

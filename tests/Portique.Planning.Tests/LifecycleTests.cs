@@ -208,43 +208,18 @@ public class LifecycleTests
     }
 
     /// <summary>An engine whose one instance looks, at each moment of the fake clock, as the script says (null: gone).</summary>
-    private sealed class ScriptedEngine(FakeTimeProvider time, Func<TimeSpan, InstanceObservation?> script) : IServiceDriver
+    private sealed class ScriptedEngine(FakeTimeProvider time, Func<TimeSpan, InstanceObservation?> script) : DriverStub
     {
         private readonly DateTimeOffset _start = time.GetUtcNow();
 
         public int Looks { get; private set; }
 
-        public IReadOnlySet<Technology> Technologies { get; } = new HashSet<Technology> { Technology.Docker };
+        public override LifecycleOptions Lifecycle => Timings;
 
-        public LifecycleOptions Lifecycle => Timings;
-
-        public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
+        public override Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
         {
             Looks++;
             return Task.FromResult(script(time.GetUtcNow() - _start) ?? throw new InstanceMissingException($"{instance.Name}: gone"));
         }
-
-        public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-        public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task StartAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task StopAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<string>> ReadLogsAsync(string name, int tail, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public IAsyncEnumerable<string> FollowLogsAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -148,4 +148,43 @@ public class PlannerTests
 
     [Fact]
     public void An_unknown_technology_does_not_parse() => Assert.False(TechnologyNames.TryParse("jboss", out _));
+
+    [Fact]
+    public void A_spec_off_the_private_network_writes_none_of_its_fields_so_its_hash_is_unchanged()
+    {
+        var json = Specs.Web().CanonicalJson();
+        Assert.DoesNotContain("\"address\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"network\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"internal_ports\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Joining_the_private_network_recreates_the_service_saying_its_address_and_network()
+    {
+        var before = Specs.Web();
+        var after = before with { Address = "10.231.4.7", Network = "10.231.0.0/16", InternalPorts = [5432] };
+
+        var action = Assert.Single(Planner.Diff(new DesiredState([after]), [Specs.Running(before)]).Actions);
+
+        Assert.Equal(ActionKind.Recreate, action.Kind);
+        Assert.Equal(["ip: (none) → 10.231.4.7", "port_in: (none) → [5432]", "reseau_conteneurs: (none) → 10.231.0.0/16"], action.Reasons);
+    }
+
+    [Fact]
+    public void A_new_address_is_the_only_reason_when_only_the_address_changes()
+    {
+        var before = Specs.Web() with { Address = "10.231.4.7", Network = "10.231.0.0/16" };
+        var action = Assert.Single(Planner.Diff(new DesiredState([before with { Address = "10.231.4.8" }]), [Specs.Running(before)]).Actions);
+        Assert.Equal(["ip: 10.231.4.7 → 10.231.4.8"], action.Reasons);
+    }
+
+    [Fact]
+    public void The_address_network_and_internal_ports_are_read_back_from_a_stored_canonical_form()
+    {
+        var spec = Specs.Web() with { Address = "10.231.4.7", Network = "10.231.0.0/16", InternalPorts = [5432, 6379] };
+        var read = SpecSchema.TryParse(spec.CanonicalJson(), spec.Name, spec.Index)!;
+        Assert.Equal((spec.Address, spec.Network), (read.Address, read.Network));
+        Assert.Equal(spec.InternalPorts, read.InternalPorts);
+        Assert.Equal(spec.SpecHash(), read.SpecHash());
+    }
 }

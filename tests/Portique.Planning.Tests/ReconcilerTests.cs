@@ -37,6 +37,31 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_second_run_whose_engine_lists_its_images_fetches_nothing_and_asks_once_for_all_services()
+    {
+        _docker.ListsLocalArtifacts = true;
+        await ApplyAsync(Specs.Web(), Specs.Web("api", hostPort: 8082));
+        _docker.Calls.Clear();
+        var result = await ApplyAsync(Specs.Web(), Specs.Web("api", hostPort: 8082));
+        Assert.All(result.Outcomes, o => Assert.Equal(ActionKind.Keep, o.Action));
+        Assert.False(result.ChangedSomething);
+        Assert.Equal(["list artifacts web,api"], _docker.Calls);
+    }
+
+    [Fact]
+    public async Task A_kept_service_whose_tag_now_names_another_image_is_fetched_and_replaced()
+    {
+        _docker.ListsLocalArtifacts = true;
+        await ApplyAsync(Specs.Web());
+        _docker.Artifacts["1.0"] = "sha256:bbbb";
+        var result = await ApplyAsync(Specs.Web());
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(ActionKind.Recreate, outcome.Action);
+        Assert.Contains("fetch web", _docker.Calls);
+    }
+
+    [Fact]
     public async Task A_failed_fetch_leaves_the_running_instance_untouched()
     {
         await ApplyAsync(Specs.Web());

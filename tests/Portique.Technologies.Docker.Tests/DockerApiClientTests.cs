@@ -11,7 +11,8 @@ namespace Portique.Technologies.Docker.Tests;
 /// </summary>
 public sealed class DockerApiClientTests : IDisposable
 {
-    private static readonly DockerApiMessages Texts = new(
+    /// <summary>The texts a driver gives the layer, each saying which it is (shared with <see cref="LogLinesTests"/>).</summary>
+    internal static readonly DockerApiMessages Texts = new(
         (endpoint, reason) => $"unreachable {endpoint}: {reason}",
         (endpoint, reason) => $"refused {endpoint}: {reason}",
         (endpoint, server, minimum) => $"too old {endpoint}: {server} < {minimum}",

@@ -146,6 +146,47 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task One_list_call_observes_what_create_returned_and_finds_the_kept_image()
+    {
+        using var driver = fixture.Driver(_root);
+        var port = TestPorts.FreePort();
+        var spec = DockerFixture.LocalSpec(fixture.Images.Name("listed"), fixture.BaseImage, ports: [new PortMapping(port, 8080)]);
+        var imageId = await driver.FetchAsync(spec, false, new RecordingProgress(), Ct);
+        var created = await driver.CreateAsync(spec, imageId, Ct);
+
+        var listed = Assert.Single(await driver.ListOwnedAsync(Ct));
+        Assert.Equal(
+            (created.Name, created.Technology, created.State, created.SpecHash, created.SpecJson, created.IsAside, created.InstanceId, created.ArtifactId, created.Version),
+            (listed.Name, listed.Technology, listed.State, listed.SpecHash, listed.SpecJson, listed.IsAside, listed.InstanceId, listed.ArtifactId, listed.Version));
+        Assert.Equal(created.Ports, listed.Ports);
+        Assert.Equal(
+            new Dictionary<string, string> { [spec.Name] = imageId },
+            await driver.FindLocalArtifactsAsync([spec, DockerFixture.LocalSpec(fixture.Images.Name("absent"), fixture.Images.Name("absent") + ":9")], Ct));
+
+        // Stopped, its ports are those of its recorded spec (dockerd lists none for a stopped container).
+        await driver.StopAsync(created, Ct);
+        var stopped = Assert.Single(await driver.ListOwnedAsync(Ct));
+        Assert.Equal(InstanceState.Stopped, stopped.State);
+        Assert.Equal(created.Ports, stopped.Ports);
+    }
+
+    [Fact]
+    public async Task A_process_that_ignores_sigterm_as_pid_1_stops_at_once_thanks_to_the_init_and_the_spec_stop_timeout_is_kept()
+    {
+        using var driver = fixture.Driver(_root);
+        var spec = DockerFixture.LocalSpec(fixture.Images.Name("init"), fixture.BaseImage) with { StopTimeoutSeconds = 30 };
+        var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, false, new RecordingProgress(), Ct), Ct);
+
+        var inspected = await fixture.Images.Client.Containers.InspectContainerAsync(created.InstanceId!, Ct);
+        Assert.True(inspected.HostConfig!.Init);
+        Assert.Equal(TimeSpan.FromSeconds(30), inspected.Config!.StopTimeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await driver.StopAsync(created, Ct);
+        // Without the init, the kernel drops SIGTERM for PID 1 and dockerd would kill it only after the 30 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"stopped in {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task Set_aside_then_restore_keeps_the_same_container_and_its_data_even_across_driver_instances()
     {
         using var driver = fixture.Driver(_root);

@@ -286,7 +286,7 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
         Assert.Contains("line 20", followed);
         var ticks = followed.Where(l => l.StartsWith("tick ", StringComparison.Ordinal)).Select(l => int.Parse(l[5..], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(ticks[0], ticks.Count), ticks); // in order, none lost
-        await Assert.ThrowsAsync<RuntimeFailureException>(() => driver.ReadLogsAsync("nobody", 10, Ct));
+        await Assert.ThrowsAsync<InstanceMissingException>(() => driver.ReadLogsAsync("nobody", 10, Ct));
     }
 
     [Fact]

@@ -143,16 +143,6 @@ public sealed class PodmanDriverUnitTests
     }
 
     [Fact]
-    public void Log_timestamps_are_split_from_the_lines_and_the_text_kept_as_written()
-    {
-        var (time, text) = PodmanDriver.SplitTimestamp("2026-11-25T09:55:22.425728380Z   spaced ");
-
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 55, 22, 425, TimeSpan.Zero).ToUnixTimeMilliseconds(), time.ToUnixTimeMilliseconds());
-        Assert.Equal("  spaced ", text);
-        Assert.Equal((DateTimeOffset.MinValue, "Error: no such container"), PodmanDriver.SplitTimestamp("Error: no such container"));
-    }
-
-    [Fact]
     public void The_podman_program_is_a_path_or_a_name_searched_in_path()
     {
         Assert.Equal("/bin/sh", PodmanDriver.FindExecutable("/bin/sh", null));

@@ -348,6 +348,6 @@ public sealed class SnapDriverTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(3, followed.Count);
         Assert.Contains(Snapd.Requests, r => r.Contains("follow=true", StringComparison.Ordinal));
-        await Assert.ThrowsAsync<RuntimeFailureException>(() => _driver.ReadLogsAsync("nobody", 10, Ct));
+        await Assert.ThrowsAsync<InstanceMissingException>(() => _driver.ReadLogsAsync("nobody", 10, Ct));
     }
 }

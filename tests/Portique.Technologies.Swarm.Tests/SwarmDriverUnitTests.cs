@@ -108,16 +108,6 @@ public sealed class SwarmDriverUnitTests : IDisposable
     }
 
     [Fact]
-    public void Timestamps_are_split_from_log_lines()
-    {
-        var (time, text) = SwarmDriver.SplitTimestamp("2026-11-25T09:26:27.958298931Z line 1 with spaces");
-
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 26, 27, 958, TimeSpan.Zero).ToUnixTimeMilliseconds(), time.ToUnixTimeMilliseconds());
-        Assert.Equal("line 1 with spaces", text);
-        Assert.Equal((DateTimeOffset.MinValue, "no timestamp"), SwarmDriver.SplitTimestamp("no timestamp"));
-    }
-
-    [Fact]
     public void Aside_records_live_under_the_root_state_directory()
     {
         using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));

@@ -260,7 +260,7 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
         }
 
         Assert.Equal(all.Order(), followed.Order());
-        await Assert.ThrowsAsync<RuntimeFailureException>(() => driver.ReadLogsAsync("nobody", 10, Ct));
+        await Assert.ThrowsAsync<InstanceMissingException>(() => driver.ReadLogsAsync("nobody", 10, Ct));
     }
 
     [Fact]

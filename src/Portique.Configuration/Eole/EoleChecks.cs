@@ -51,15 +51,16 @@ internal static class EoleChecks
         switch (check.Function)
         {
             case "valid_regexp":
+                // The dictionary's err_msg (root's, trusted) is shown whole, as EOLE shows it; only control characters are escaped.
                 var pattern = Literal("exp_reg", 0) ?? "";
                 try
                 {
                     var match = Regex.Match(item, pattern, RegexOptions.CultureInvariant, RegexTimeout);
-                    return match.Success && match.Index == 0 ? null : EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax"));
+                    return match.Success && match.Index == 0 ? null : EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax", int.MaxValue));
                 }
                 catch (RegexMatchTimeoutException)
                 {
-                    return EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax"));
+                    return EoleMessages.FormatRegexMismatch(shown, Messages.Shown(Literal("err_msg", 1) ?? "Invalid syntax", int.MaxValue));
                 }
 
             case "valid_differ" or "valid_not_equal":

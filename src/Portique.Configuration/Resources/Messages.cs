@@ -8,13 +8,13 @@ internal static partial class Messages
 {
     private const int MaxShownLength = 120;
 
-    /// <summary>A user value made safe to print on one line of a terminal or a web page: control characters escaped, long texts shortened.</summary>
-    internal static string Shown(string value)
+    /// <summary>A user value made safe to print on one line of a terminal or a web page: control characters escaped, texts cut after <paramref name="maxLength"/> characters.</summary>
+    internal static string Shown(string value, int maxLength = MaxShownLength)
     {
-        var builder = new System.Text.StringBuilder(Math.Min(value.Length, MaxShownLength) + 8);
+        var builder = new System.Text.StringBuilder(Math.Min(value.Length, Math.Min(maxLength, 4096)) + 8);
         foreach (var character in value)
         {
-            if (builder.Length >= MaxShownLength)
+            if (builder.Length >= maxLength)
             {
                 builder.Append('…');
                 break;

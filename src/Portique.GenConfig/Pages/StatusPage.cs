@@ -22,7 +22,7 @@ internal static class StatusPage
                 <h1>{Ui.StatusTitle}</h1>
                 <p class="lead">{Ui.StatusLead}</p>
               </div>
-              <div class="tools"><a class="button secondary" href="/status">{Ui.Refresh}</a></div>
+              <div class="tools"><a class="button secondary" href="/status">{Ui.Refresh}</a> <a class="button secondary" href="/status?updates=1">{Ui.CheckUpdates}</a></div>
             </div>
             {Markup.If(error is not null, Markup.Of($"<div class=\"summary\" role=\"alert\"><h2>{Ui.StatusUnavailable}</h2><p>{error ?? ""}</p></div>"))}
             <section class="card" aria-labelledby="status-configured">
@@ -58,7 +58,7 @@ internal static class StatusPage
                   <th scope="row">{s.Name}</th>
                   <td>{s.Technology}</td>
                   <td><span class="pill state-{state}">{StateLabel(s.State)}</span></td>
-                  <td><code>{s.Version ?? "—"}</code></td>
+                  <td><code>{s.Version ?? "—"}</code>{UpdateNotice(s.Update)}</td>
                   <td>{(ports.Length == 0 ? "—" : ports)}</td>
                   <td>{link}</td>
                 </tr>
@@ -73,6 +73,17 @@ internal static class StatusPage
             </table>
             """);
     }
+
+    /// <summary>The <c>--updates</c> verdict under the image, with the digest or the registry's error as its title.</summary>
+    private static Markup UpdateNotice(Planning.UpdateCheck? update) => update is null
+        ? Markup.Empty
+        : Markup.Of($"<br><span class=\"pill update-{update.State.ToString().ToLowerInvariant()}\" title=\"{update.Detail ?? ""}\">{update.State switch
+        {
+            Planning.UpdateState.UpToDate => Ui.UpdateUpToDate,
+            Planning.UpdateState.UpdateAvailable => Ui.UpdateAvailable,
+            Planning.UpdateState.NotApplicable => Ui.UpdateNotApplicable,
+            _ => Ui.FormatUpdateUnknown(update.Detail ?? ""),
+        }}</span>");
 
     private static string StateLabel(string state) => state switch
     {

@@ -119,6 +119,19 @@ internal sealed class DockerImageOperations(DockerApiClient api)
             describe,
             cancellationToken);
 
+    /// <summary>The images tagged with any of <paramref name="references"/> (name:tag), in one list call.</summary>
+    public Task<IList<ImagesListResponse>> ListByReferencesAsync(
+        IEnumerable<string> references, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        var filter = references.ToDictionary(r => r, _ => true, StringComparer.Ordinal);
+        return api.CallAsync(
+            (client, ct) => client.Images.ListImagesAsync(
+                new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = filter } },
+                ct),
+            describe,
+            cancellationToken);
+    }
+
     /// <summary>The images carrying every label of <paramref name="labels"/> (key=value).</summary>
     public Task<IList<ImagesListResponse>> ListByLabelsAsync(
         IReadOnlyDictionary<string, string> labels, Func<string, string> describe, CancellationToken cancellationToken) =>
@@ -134,6 +147,13 @@ internal sealed class DockerImageOperations(DockerApiClient api)
                 ct),
             describe,
             cancellationToken);
+
+    /// <summary>
+    /// The registry's descriptor for <paramref name="reference"/> (name:tag), asked through dockerd
+    /// (<c>GET /distribution/{name}/json</c>): dockerd's registry configuration and credentials apply, nothing is pulled.
+    /// </summary>
+    public Task<DistributionInspectResponse> InspectDistributionAsync(string reference, Func<string, string> describe, CancellationToken cancellationToken) =>
+        api.CallAsync((client, ct) => client.Distribution.InspectAsync(reference, ct), describe, cancellationToken);
 
     public Task TagAsync(string id, string repository, string tag, Func<string, string> describe, CancellationToken cancellationToken) =>
         api.CallAsync(

@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CliWrap;
+using Portique.Core;
+using Portique.Orchestration.Resources;
+using Portique.Technologies.Shared;
+
+namespace Portique.Orchestration;
+
+/// <summary>Programs and timings of <see cref="PrivateBridge"/>; every member has a working default (Debian 12).</summary>
+public sealed record PrivateBridgeOptions
+{
+    public string Ip { get; init; } = "/usr/sbin/ip";
+
+    public string Iptables { get; init; } = "/usr/sbin/iptables";
+
+    public string IptablesRestore { get; init; } = "/usr/sbin/iptables-restore";
+
+    public string Dnsmasq { get; init; } = "/usr/sbin/dnsmasq";
+
+    /// <summary>Where dnsmasq forwards the names it does not hold.</summary>
+    public string ResolvFile { get; init; } = "/etc/resolv.conf";
+
+    /// <summary>The kernel's IPv4 forwarding switch (the services' outbound traffic needs it).</summary>
+    public string IpForward { get; init; } = "/proc/sys/net/ipv4/ip_forward";
+
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The root's private network on the host (docs/network.md): a Linux bridge of Portique's own (named from the root,
+/// marked with an alias naming the root), its gateway address, iptables chains of its own (isolation, outbound NAT;
+/// each rule commented with the root's tag) and a dnsmasq bound to the gateway answering the services' names.
+/// Idempotent: a second <see cref="EnsureAsync"/> with the same input changes nothing (no rule rewritten, no restart).
+/// Never touches a bridge, chain or dnsmasq that is not this root's.
+/// </summary>
+public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? options = null)
+{
+    private readonly PrivateBridgeOptions _options = options ?? new PrivateBridgeOptions();
+
+    private static readonly ToolMessages ToolTexts = new(
+        Messages.FormatNetworkCommandTimedOut,
+        Messages.FormatNetworkProgramMissing);
+
+    /// <summary>The bridge's name: <c>ptq-</c> and the root's tag.</summary>
+    public string Name { get; } = PrivateNetwork.BridgeName(root.Directory);
+
+    /// <summary>The mark on the bridge (its alias) saying which root owns it.</summary>
+    public string Alias => "portique root=" + root.Directory;
+
+    private string Tag { get; } = PrivateNetwork.RootTag(root.Directory);
+
+    private string FilterChain => "PORTIQUE-" + Tag;
+
+    private string NatChain => "PORTIQUE-NAT-" + Tag;
+
+    /// <summary>The comment on every rule, quoted as iptables -S prints it (and iptables-restore reads it).</summary>
+    private string Comment => "\"portique:" + Tag + "\"";
+
+    /// <summary>The network's runtime files: dnsmasq's configuration and pid file.</summary>
+    public string Directory => Path.Join(root.StateDirectory, "network");
+
+    private string ConfigPath => Path.Join(Directory, "dnsmasq.conf");
+
+    private string PidPath => Path.Join(Directory, "dnsmasq.pid");
+
+    /// <summary>
+    /// Makes the host match: the bridge with the gateway of <paramref name="network"/>, up; the iptables chains and
+    /// their jumps; dnsmasq answering each of <paramref name="services"/> (name → address) and nothing else of the root.
+    /// Returns whether anything changed.
+    /// </summary>
+    public async Task<bool> EnsureAsync(PrivateNetwork network, IReadOnlyList<(string Name, string Address)> services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(services);
+        var changed = await EnsureBridgeAsync(network, cancellationToken);
+        changed |= await EnsureRulesAsync(network, cancellationToken);
+        changed |= await EnsureForwardingAsync(cancellationToken);
+        changed |= await EnsureDnsAsync(network, services, cancellationToken);
+        return changed;
+    }
+
+    /// <summary>Removes everything <see cref="EnsureAsync"/> made (nothing when there is nothing): dnsmasq, the chains, the bridge.</summary>
+    public async Task RemoveAsync(CancellationToken cancellationToken)
+    {
+        StopDns();
+        foreach (var (table, parent, chain) in new[] { ("filter", "FORWARD", FilterChain), ("nat", "POSTROUTING", NatChain) })
+        {
+            while ((await IptablesAsync(["-t", table, "-D", parent, "-j", chain], cancellationToken)).Succeeded)
+            {
+                // A jump inserted twice (a crash between check and insert) is removed twice.
+            }
+
+            if ((await IptablesAsync(["-t", table, "-F", chain], cancellationToken)).Succeeded)
+            {
+                await RunAsync(_options.Iptables, ["-w", "-t", table, "-X", chain], cancellationToken);
+            }
+        }
+
+        if (await ReadLinkAsync(cancellationToken) is { } link)
+        {
+            EnsureOurs(link);
+            await RunAsync(_options.Ip, ["link", "del", "dev", Name], cancellationToken);
+        }
+    }
+
+    /// <summary>Whether this root's bridge exists.</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await ReadLinkAsync(cancellationToken) is not null;
+
+    private async Task<bool> EnsureBridgeAsync(PrivateNetwork network, CancellationToken cancellationToken)
+    {
+        var changed = false;
+        var link = await ReadLinkAsync(cancellationToken);
+        if (link is null)
+        {
+            await RunAsync(_options.Ip, ["link", "add", "name", Name, "type", "bridge"], cancellationToken);
+            await RunAsync(_options.Ip, ["link", "set", "dev", Name, "alias", Alias], cancellationToken);
+            link = await ReadLinkAsync(cancellationToken);
+            changed = true;
+        }
+
+        EnsureOurs(link);
+        var wanted = (network.Gateway, network.PrefixLength);
+        var addresses = await ReadAddressesAsync(cancellationToken);
+        if (addresses.Count != 1 || addresses[0] != wanted)
+        {
+            // Another network was configured before: its address goes, the new gateway comes.
+            await RunAsync(_options.Ip, ["-4", "addr", "flush", "dev", Name], cancellationToken);
+            await RunAsync(_options.Ip, ["addr", "add", network.Gateway + "/" + network.PrefixLength.ToString(CultureInfo.InvariantCulture), "dev", Name], cancellationToken);
+            changed = true;
+        }
+
+        if (link is { Up: false })
+        {
+            await RunAsync(_options.Ip, ["link", "set", "dev", Name, "up"], cancellationToken);
+            changed = true;
+        }
+
+        return changed;
+    }
+
+    /// <summary>The chains' rules as iptables-save prints them; rewritten (atomically, by iptables-restore) only when they differ.</summary>
+    private async Task<bool> EnsureRulesAsync(PrivateNetwork network, CancellationToken cancellationToken)
+    {
+        string[] filter =
+        [
+            // The root's services talk to each other.
+            $"-A {FilterChain} -i {Name} -o {Name} -m comment --comment {Comment} -j ACCEPT",
+            // Replies to what they opened, and what an engine published (DNAT) reach them...
+            $"-A {FilterChain} -o {Name} -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment {Comment} -j ACCEPT",
+            $"-A {FilterChain} -o {Name} -m conntrack --ctstate DNAT -m comment --comment {Comment} -j ACCEPT",
+            // ...nothing else does: not the LAN, not another root's services.
+            $"-A {FilterChain} -o {Name} -m comment --comment {Comment} -j DROP",
+            // Outbound.
+            $"-A {FilterChain} -i {Name} -m comment --comment {Comment} -j ACCEPT",
+        ];
+        string[] nat = [$"-A {NatChain} -s {network.Cidr} ! -o {Name} -m comment --comment {Comment} -j MASQUERADE"];
+
+        var changed = false;
+        if (!(await ChainRulesAsync("filter", FilterChain, cancellationToken)).SequenceEqual(filter, StringComparer.Ordinal)
+            || !(await ChainRulesAsync("nat", NatChain, cancellationToken)).SequenceEqual(nat, StringComparer.Ordinal))
+        {
+            // --noflush: only the two chains declared here are emptied and refilled, in one transaction.
+            var text = new StringBuilder()
+                .Append("*filter\n:").Append(FilterChain).Append(" - [0:0]\n").AppendJoin('\n', filter).Append("\nCOMMIT\n")
+                .Append("*nat\n:").Append(NatChain).Append(" - [0:0]\n").AppendJoin('\n', nat).Append("\nCOMMIT\n")
+                .ToString();
+            var result = await Tool.RunAsync(
+                _options.IptablesRestore, ["-w", "--noflush"], _options.CommandTimeout, ToolTexts, cancellationToken, standardInput: PipeSource.FromString(text));
+            result.EnsureSucceeded(r => Messages.FormatNetworkCommandFailed(r.Command, r.Detail));
+            changed = true;
+        }
+
+        foreach (var (table, parent, chain) in new[] { ("filter", "FORWARD", FilterChain), ("nat", "POSTROUTING", NatChain) })
+        {
+            if (!(await IptablesAsync(["-t", table, "-C", parent, "-j", chain], cancellationToken)).Succeeded)
+            {
+                await RunAsync(_options.Iptables, ["-w", "-t", table, "-I", parent, "1", "-j", chain], cancellationToken);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    private async Task<bool> EnsureForwardingAsync(CancellationToken cancellationToken)
+    {
+        // dockerd and lxc-net set it too; a host with neither needs it for the services' outbound traffic.
+        if ((await File.ReadAllTextAsync(_options.IpForward, cancellationToken)).Trim() == "1")
+        {
+            return false;
+        }
+
+        await File.WriteAllTextAsync(_options.IpForward, "1\n", cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// dnsmasq, as nobody, bound to the gateway only: the names are <c>host-record</c> lines of its configuration (read
+    /// as root before it drops privileges, so a root folder closed to others does not matter). Restarted only when the
+    /// configuration changes (a service added, removed or renamed: rare; an address never moves on a replacement).
+    /// </summary>
+    private async Task<bool> EnsureDnsAsync(PrivateNetwork network, IReadOnlyList<(string Name, string Address)> services, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder()
+            .Append("# Written by Portique: the names of the root ").Append(root.Directory.Replace('\n', ' ')).Append("'s services (docs/network.md).\n")
+            .Append("listen-address=").Append(network.Gateway).Append('\n')
+            .Append("bind-interfaces\nexcept-interface=lo\nno-hosts\ndomain-needed\nbogus-priv\n")
+            .Append("resolv-file=").Append(_options.ResolvFile).Append('\n')
+            .Append("pid-file=").Append(PidPath).Append('\n');
+        foreach (var (name, address) in services.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (!PrivateNetwork.TryParseAddress(address, out _) || !DnsLabel(name))
+            {
+                throw new ArgumentException($"not a service name and address: '{name}' '{address}'", nameof(services));
+            }
+
+            text.Append("host-record=").Append(name).Append(',').Append(address).Append('\n');
+        }
+
+        var content = text.ToString();
+        var running = FindDns();
+        if (running is not null && File.Exists(ConfigPath) && await File.ReadAllTextAsync(ConfigPath, cancellationToken) == content)
+        {
+            return false;
+        }
+
+        System.IO.Directory.CreateDirectory(Directory);
+        await AtomicFile.WriteTextAsync(ConfigPath, content, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken);
+        StopDns();
+        // dnsmasq checks its configuration, binds, writes its pid file and only then detaches: exit 0 means it answers.
+        await RunAsync(_options.Dnsmasq, ["--conf-file=" + ConfigPath], cancellationToken);
+        return true;
+    }
+
+    /// <summary>The pid of this root's dnsmasq: the pid file names a live dnsmasq started on this configuration.</summary>
+    private int? FindDns()
+    {
+        try
+        {
+            if (!File.Exists(PidPath)
+                || !int.TryParse(File.ReadAllText(PidPath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || pid <= 0 || !ProcFs.IsAlive(pid))
+            {
+                return null;
+            }
+
+            var command = ProcFs.CommandLine(pid);
+            return command is not null && command.Contains("dnsmasq", StringComparison.Ordinal) && command.Contains(ConfigPath, StringComparison.Ordinal)
+                ? pid
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private void StopDns()
+    {
+        if (FindDns() is not { } pid)
+        {
+            return;
+        }
+
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        process.Kill();
+        process.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<IReadOnlyList<string>> ChainRulesAsync(string table, string chain, CancellationToken cancellationToken)
+    {
+        var result = await IptablesAsync(["-t", table, "-S", chain], cancellationToken);
+        // -S prints "-N CHAIN" first, then the rules; a missing chain fails: no rules.
+        return result.Succeeded
+            ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("-A ", StringComparison.Ordinal)).ToArray()
+            : [];
+    }
+
+    private Task<ToolResult> IptablesAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        Tool.RunAsync(_options.Iptables, ["-w", .. arguments], _options.CommandTimeout, ToolTexts, cancellationToken);
+
+    private sealed record Link(string Alias, bool Up);
+
+    private async Task<Link?> ReadLinkAsync(CancellationToken cancellationToken)
+    {
+        var result = await Tool.RunAsync(_options.Ip, ["-j", "link", "show", "dev", Name], _options.CommandTimeout, ToolTexts, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var link = json.RootElement[0];
+        var alias = link.TryGetProperty("ifalias", out var value) ? value.GetString() ?? "" : "";
+        var up = link.TryGetProperty("flags", out var flags) && flags.EnumerateArray().Any(f => f.GetString() == "UP");
+        return new Link(alias, up);
+    }
+
+    private async Task<IReadOnlyList<(string Address, int Prefix)>> ReadAddressesAsync(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(_options.Ip, ["-j", "-4", "addr", "show", "dev", Name], cancellationToken);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        return json.RootElement.EnumerateArray()
+            .SelectMany(l => l.TryGetProperty("addr_info", out var info) ? info.EnumerateArray().ToArray() : [])
+            .Select(a => (a.GetProperty("local").GetString() ?? "", a.GetProperty("prefixlen").GetInt32()))
+            .ToArray();
+    }
+
+    private void EnsureOurs(Link? link)
+    {
+        if (link is null || link.Alias != Alias)
+        {
+            throw new RuntimeFailureException(Messages.FormatBridgeNotOurs(Name, link?.Alias ?? ""));
+        }
+    }
+
+    private async Task<ToolResult> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        (await Tool.RunAsync(executable, arguments, _options.CommandTimeout, ToolTexts, cancellationToken))
+            .EnsureSucceeded(r => Messages.FormatNetworkCommandFailed(r.Command, r.Detail));
+
+    private static bool DnsLabel(string name) =>
+        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && name[0] != '-' && name[^1] != '-';
+}

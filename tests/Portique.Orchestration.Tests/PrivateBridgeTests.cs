@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using CliWrap;
+using CliWrap.Buffered;
+using Portique.Core;
+using Portique.TestSupport;
+
+namespace Portique.Orchestration.Tests;
+
+/// <summary>The root's private _network against this machine's real kernel, iptables and dnsmasq (docs/_network.md).</summary>
+public sealed class PrivateBridgeTests : IDisposable
+{
+    private readonly TempRoot _temp = new("portique-net-");
+    private readonly PrivateBridge _bridge;
+    private readonly PrivateNetwork _network;
+
+    public PrivateBridgeTests()
+    {
+        _bridge = new PrivateBridge(_temp.Root);
+        _network = FreeNetwork();
+    }
+
+    public void Dispose()
+    {
+        _bridge.RemoveAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task The_bridge_its_rules_and_the_names_of_the_services_are_made_once_and_then_left_alone()
+    {
+        var db = Address(20);
+        var web = Address(21);
+
+        Assert.True(await _bridge.EnsureAsync(_network, [("db", db), ("web", web)], CancellationToken.None));
+
+        var link = await Run("ip", "-4", "-o", "addr", "show", "dev", _bridge.Name);
+        Assert.Contains($"inet {_network.Gateway}/24", link, StringComparison.Ordinal);
+        Assert.Contains(_bridge.Alias, await Run("ip", "-d", "link", "show", "dev", _bridge.Name), StringComparison.Ordinal);
+        var forward = await Run("iptables", "-w", "-S");
+        Assert.Contains($"-A PORTIQUE-{Tag} -o {_bridge.Name} -m comment --comment \"portique:{Tag}\" -j DROP", forward, StringComparison.Ordinal);
+        Assert.Contains($"-A FORWARD -j PORTIQUE-{Tag}", forward, StringComparison.Ordinal);
+        Assert.Contains($"-A PORTIQUE-NAT-{Tag} -s {_network.Cidr} ! -o {_bridge.Name}", await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
+        Assert.Equal(db, await ResolveAsync("db"));
+        Assert.Equal(web, await ResolveAsync("web"));
+        Assert.Null(await ResolveAsync("other"));
+
+        // Idempotent: the same input changes nothing (no rule rewritten, dnsmasq not restarted).
+        Assert.False(await _bridge.EnsureAsync(_network, [("web", web), ("db", db)], CancellationToken.None));
+
+        // A new service is answered at once.
+        Assert.True(await _bridge.EnsureAsync(_network, [("db", db), ("web", web), ("cache", Address(22))], CancellationToken.None));
+        Assert.Equal(Address(22), await ResolveAsync("cache"));
+    }
+
+    [Fact]
+    public async Task Removing_the_network_leaves_no_bridge_rule_or_dns_server_behind()
+    {
+        await _bridge.EnsureAsync(_network, [("db", Address(20))], CancellationToken.None);
+        await _bridge.RemoveAsync(CancellationToken.None);
+
+        Assert.False(await _bridge.ExistsAsync(CancellationToken.None));
+        Assert.DoesNotContain(Tag, await Run("iptables", "-w", "-S"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Tag, await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
+        Assert.DoesNotContain(_bridge.Directory, await Run("ps", "-eo", "args"), StringComparison.Ordinal);
+        // Twice is fine.
+        await _bridge.RemoveAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_bridge_of_that_name_that_this_root_did_not_mark_is_refused_and_left_alone()
+    {
+        await Run("ip", "link", "add", "name", _bridge.Name, "type", "_bridge");
+        try
+        {
+            var error = await Assert.ThrowsAsync<RuntimeFailureException>(() => _bridge.EnsureAsync(_network, [], CancellationToken.None));
+            Assert.Contains(_bridge.Name, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("inet ", await Run("ip", "-4", "-o", "addr", "show", "dev", _bridge.Name), StringComparison.Ordinal);
+            await Assert.ThrowsAsync<RuntimeFailureException>(() => _bridge.RemoveAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await Run("ip", "link", "del", "dev", _bridge.Name);
+        }
+    }
+
+    private string Tag => PrivateNetwork.RootTag(_temp.Root.Directory);
+
+    private string Address(int host) => PrivateNetwork.Text(_network.Network + (uint)host);
+
+    /// <summary>A /24 in 10.252.0.0/16 that no route of this host uses (tests run in parallel, each takes its own).</summary>
+    internal static PrivateNetwork FreeNetwork()
+    {
+        var routes = File.ReadAllText("/proc/net/route");
+        while (true)
+        {
+            var third = Random.Shared.Next(0, 256);
+            // /proc/net/route writes destinations in little-endian hex: 10.252.X.0 is 00XXFC0A.
+            if (!routes.Contains($"00{third:X2}FC0A", StringComparison.Ordinal))
+            {
+                return PrivateNetwork.TryParse($"10.252.{third}.0/24", out _)!;
+            }
+        }
+    }
+
+    private static async Task<string> Run(string program, params string[] arguments) =>
+        (await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync()).StandardOutput;
+
+    /// <summary>One A query to the root's DNS server; the first address answered, or null.</summary>
+    private async Task<string?> ResolveAsync(string name)
+    {
+        using var udp = new UdpClient();
+        var query = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, (byte)name.Length };
+        query.AddRange(System.Text.Encoding.ASCII.GetBytes(name));
+        query.AddRange([0, 0, 1, 0, 1]);
+        await udp.SendAsync(query.ToArray(), new IPEndPoint(IPAddress.Parse(_network.Gateway), 53));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var answer = (await udp.ReceiveAsync(timeout.Token)).Buffer;
+        var count = (answer[6] << 8) | answer[7];
+        return count == 0 ? null : new IPAddress(answer[^4..]).ToString();
+    }
+}

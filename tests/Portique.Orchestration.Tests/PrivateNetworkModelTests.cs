@@ -1,0 +1,128 @@
+using Portique.Core;
+using Portique.Planning;
+
+namespace Portique.Orchestration.Tests;
+
+/// <summary>The private network's variables as the desired state reads them (docs/network.md).</summary>
+public class PrivateNetworkModelTests
+{
+    private static (DesiredState Desired, IReadOnlyList<Diagnostic> Problems) Validate(Sandbox sandbox)
+    {
+        var workspace = sandbox.Workspace;
+        var report = workspace.Validate(workspace.Evaluate());
+        return (report.Desired, report.Problems);
+    }
+
+    private static (string, string[])[] NetworkOn(string cidr = "10.231.0.0/16") =>
+        [("activer_reseau_conteneurs", ["oui"]), ("reseau_conteneurs", [cidr])];
+
+    [Fact]
+    public void With_the_network_off_by_default_a_service_has_no_address_and_its_spec_is_what_it_always_was()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "wiki", 18081)]);
+        var (desired, problems) = Validate(sandbox);
+
+        Assert.Empty(problems);
+        var spec = Assert.Single(desired.Services);
+        Assert.Equal((null, null, 0), (spec.Address, spec.Network, spec.InternalPorts.Count));
+        Assert.Null(sandbox.Workspace.Evaluate().Find("conteneur1_ip") is { Disabled: false } ip ? ip : null);
+    }
+
+    [Fact]
+    public void With_the_network_on_each_service_gets_the_address_computed_from_its_name_unless_pinned()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. NetworkOn(), .. Sandbox.Container(1, "web", 18081), .. Sandbox.Container(2, "db", 18082),
+            ("conteneur2_ip", ["10.231.0.20"])]);
+        var (desired, _) = Validate(sandbox);
+
+        var network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
+        Assert.Equal([network.AddressFor("web"), "10.231.0.20"], desired.Services.Select(s => s.Address));
+        Assert.All(desired.Services, s => Assert.Equal("10.231.0.0/16", s.Network));
+        // The computed value is the variable's own: get, genconfig and the templates see it.
+        Assert.Equal(network.AddressFor("web"), sandbox.Workspace.Evaluate().Find("conteneur1_ip")!.Values[0]);
+    }
+
+    [Fact]
+    public void With_the_network_on_a_technology_that_does_not_join_yet_is_refused_by_name()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["qemu"]), ("conteneur1_url", ["disk.qcow2"]),
+            ("conteneur1_repository", ["http://127.0.0.1:8000"])]);
+        var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject == "conteneur1_type");
+        Assert.Contains("qemu", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("activer_reseau_conteneurs", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_network_on_a_port_without_host_port_is_an_internal_port()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "db", 18081), ("conteneur1_port_in", ["8080", "5432"]), ("conteneur1_port_out", ["18081", ""])]);
+        var (desired, problems) = Validate(sandbox);
+
+        Assert.DoesNotContain(problems, p => p.Subject.StartsWith("conteneur1_port", StringComparison.Ordinal));
+        var spec = Assert.Single(desired.Services);
+        Assert.Equal([new PortMapping(18081, 8080)], spec.Ports);
+        Assert.Equal([5432], spec.InternalPorts);
+    }
+
+    [Fact]
+    public void Two_services_on_one_address_are_refused_naming_both_and_how_to_pin_another()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. NetworkOn(), .. Sandbox.Container(1, "web", 18081), .. Sandbox.Container(2, "db", 18082),
+            ("conteneur1_ip", ["10.231.0.20"]), ("conteneur2_ip", ["10.231.0.20"])]);
+        var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject.EndsWith("_ip", StringComparison.Ordinal));
+        Assert.Equal(("conteneur2_ip", ProblemKind.Invalid), (problem.Subject, problem.Kind));
+        Assert.Contains("conteneur1_ip", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.231.0.1")]
+    [InlineData("10.231.200.1")]
+    [InlineData("192.168.1.10")]
+    public void A_pinned_address_that_is_the_gateway_the_reserved_quarter_or_outside_is_refused(string address)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_ip", [address])]);
+        var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject == "conteneur1_ip");
+        Assert.Contains("10.231.0.2", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.231.0.0/27", "/26")]
+    [InlineData("127.0.0.0/8", "127.0.0.0/8")]
+    [InlineData("10.231.0.1/16", "")]
+    [InlineData("10.231.0.0", "")]
+    public void An_unusable_network_is_refused_once_naming_the_variable(string cidr, string said)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(cidr), .. Sandbox.Container(1, "web", 18081)]);
+        var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject == "reseau_conteneurs");
+        Assert.Contains(said, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_network_off_a_port_without_host_port_is_still_a_row_to_complete()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "db", 18081), ("conteneur1_port_in", ["8080", "5432"]), ("conteneur1_port_out", ["18081", ""])]);
+        Assert.Contains(Validate(sandbox).Problems, p => p is { Subject: "conteneur1_port_out", IsIncomplete: true });
+    }
+
+    [Fact]
+    public void With_the_network_on_nginx_routes_the_service_to_its_private_address_and_first_port_even_without_host_port()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_port_out", [""])]);
+        var workspace = sandbox.Workspace;
+        var configuration = workspace.Evaluate();
+        var route = workspace.RenderAll(configuration).Single(f => f.Declaration.Name.EndsWith("/conteneur1.conf", StringComparison.Ordinal)).Content!;
+
+        var address = PrivateNetwork.TryParse("10.231.0.0/16", out _)!.AddressFor("web");
+        Assert.Contains($"proxy_pass http://{address}:8080/;", route, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://127.0.0.1", route, StringComparison.Ordinal);
+    }
+}
