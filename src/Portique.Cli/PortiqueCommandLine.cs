@@ -8,7 +8,7 @@ namespace Portique.Cli;
 /// <c>portique [--root DIR] [--lang fr|en] VERB</c>. Every verb returns a documented exit code:
 /// 0 success, 1 runtime failure, 2 invalid input or configuration (nothing changed), 3 changes pending (<c>plan</c>).
 /// </summary>
-public static class PortiqueCommandLine
+internal static class PortiqueCommandLine
 {
     /// <summary>How long the process waits, after SIGINT or SIGTERM, for the step in progress to finish or roll back.</summary>
     internal static readonly TimeSpan TerminationGrace = new Planning.ReconcilerOptions().InterruptGrace + TimeSpan.FromSeconds(15);

@@ -30,7 +30,7 @@ public interface IGenConfigBackend
 }
 
 /// <summary>The real engines, nginx and hooks of one root, through <see cref="PortiqueServices"/>.</summary>
-public sealed class PortiqueBackend : IGenConfigBackend, IDisposable
+internal sealed class PortiqueBackend : IGenConfigBackend, IDisposable
 {
     private readonly PortiqueServices _services;
 

@@ -11,7 +11,7 @@ namespace Portique.Orchestration;
 /// while config.eol is read, validated and written. Who holds it is written next to it, so that a writer that
 /// gives up can say whom it waited for.
 /// </summary>
-public sealed class ConfigEolLock : IDisposable
+internal sealed class ConfigEolLock : IDisposable
 {
     /// <summary>How long a writer waits by default: a set or a save takes well under a second.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);

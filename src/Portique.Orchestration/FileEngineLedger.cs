@@ -9,7 +9,7 @@ namespace Portique.Orchestration;
 /// (older than the ledger) is unknown: every engine is asked. A <see cref="ReadOnly"/> ledger (the verbs that only look)
 /// reads the markers and writes none.
 /// </summary>
-public sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
+internal sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
 {
     /// <summary>Reads, never writes: <c>plan</c> and <c>status</c> leave the root as they found it.</summary>
     public bool ReadOnly { get; init; }

@@ -51,7 +51,7 @@ public sealed class HookRunner(PortiqueRoot root)
         (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
 
-public sealed class HookFailedException(string stage, string hook, int exitCode, string output)
+internal sealed class HookFailedException(string stage, string hook, int exitCode, string output)
     : RuntimeFailureException(
         $"{stage}/{hook}: exit {exitCode}" + (output.Length > 0 ? Environment.NewLine + output : ""))
 {

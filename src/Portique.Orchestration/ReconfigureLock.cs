@@ -7,7 +7,7 @@ namespace Portique.Orchestration;
 /// One reconfigure at a time per root: an exclusive lock on <c>/var/lib/portique/reconfigure.lock</c>
 /// (flock under .NET on Linux, so a killed holder releases it). A second caller waits, saying so, up to a timeout.
 /// </summary>
-public sealed class ReconfigureLock : IDisposable
+internal sealed class ReconfigureLock : IDisposable
 {
     private readonly FileStream _stream;
 

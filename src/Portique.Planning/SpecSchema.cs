@@ -12,7 +12,7 @@ namespace Portique.Planning;
 /// that differs from its canonical name; and whether its values may hold secrets (the plan then names keys, never values).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class SpecFieldAttribute(string label) : Attribute
+internal sealed class SpecFieldAttribute(string label) : Attribute
 {
     public string Label { get; } = label;
 

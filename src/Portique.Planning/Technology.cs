@@ -40,7 +40,7 @@ public enum Technology
 
 /// <summary>The names of one <see cref="Technology"/>: the canonical one first, then accepted aliases.</summary>
 [AttributeUsage(AttributeTargets.Field)]
-public sealed class NamesAttribute(string name, params string[] aliases) : Attribute
+internal sealed class NamesAttribute(string name, params string[] aliases) : Attribute
 {
     public string Name { get; } = name;
 

@@ -11,7 +11,7 @@ namespace Portique.Technologies.Snap;
 /// Host folders cannot be shared (strict confinement). The environment becomes the snap's settings (<c>snap set</c>).
 /// snapd needs systemd; without it <see cref="CheckAvailabilityAsync"/> says so and <c>plan</c> stops.
 /// </summary>
-public sealed class SnapDriver : IServiceDriver, IDisposable
+internal sealed class SnapDriver : IServiceDriver, IDisposable
 {
     private readonly SnapEngine _engine;
 

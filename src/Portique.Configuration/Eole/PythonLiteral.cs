@@ -10,7 +10,7 @@ namespace Portique.Configuration;
 /// the same kind. Anything else (names, calls, attributes, imports) is refused: nothing is ever executed.
 /// Values are <see cref="string"/>, <see cref="long"/>, <see cref="bool"/>, <see langword="null"/> or a list of them.
 /// </summary>
-public static class PythonLiteral
+internal static class PythonLiteral
 {
     private const int MaxRange = 100_000;
 

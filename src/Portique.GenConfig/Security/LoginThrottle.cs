@@ -5,7 +5,7 @@ namespace Portique.GenConfig;
 /// an exponentially growing delay (15 s, 30 s, 1 min... at most 15 min) after the last failure. A success forgets the client.
 /// Attempts refused for waiting are not checked at all and do not count.
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time)
+internal sealed class LoginThrottle(TimeProvider time)
 {
     public const int FreeFailures = 5;
 

@@ -55,7 +55,7 @@ public static class DockerEndpoint
 }
 
 /// <summary>The daemon speaks an Engine API older than <see cref="DockerEndpoint.MinimumApiVersion"/>.</summary>
-public sealed class DockerApiVersionException(Version serverVersion)
+internal sealed class DockerApiVersionException(Version serverVersion)
     : Exception($"Docker API {serverVersion} < {DockerEndpoint.MinimumApiVersion}")
 {
     public Version ServerVersion { get; } = serverVersion;
