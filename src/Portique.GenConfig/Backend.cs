@@ -56,7 +56,7 @@ internal sealed class PortiqueBackend : IGenConfigBackend, IDisposable
     public async Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        if (!TechnologyNames.TryParse(service.Technology, out var technology) || _services.Reconciler.DriverFor(technology) is not { } driver)
+        if (!TechnologyModules.Technologies.TryParse(service.Technology, out var technology) || _services.Reconciler.DriverFor(technology) is not { } driver)
         {
             return [];
         }

@@ -26,7 +26,7 @@ internal sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
         var used = new HashSet<Technology>();
         foreach (var file in Directory.EnumerateFiles(Folder))
         {
-            if (TechnologyNames.TryParse(Path.GetFileName(file), out var technology))
+            if (TechnologyModules.Technologies.TryParse(Path.GetFileName(file), out var technology))
             {
                 used.Add(technology);
             }
@@ -57,7 +57,7 @@ internal sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
         }
 
         Directory.CreateDirectory(Folder);
-        var marker = Path.Join(Folder, technology.Name());
+        var marker = Path.Join(Folder, technology.Name);
         if (!File.Exists(marker))
         {
             File.WriteAllText(marker, "");

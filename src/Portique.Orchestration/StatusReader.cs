@@ -38,7 +38,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 ?? observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside);
             statuses.Add(new ServiceStatus(
                 spec.Name,
-                spec.Technology.Name(),
+                spec.Technology.Name,
                 instance is null ? "absent" : instance.State.ToString().ToLowerInvariant(),
                 instance?.Version,
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
@@ -52,7 +52,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         {
             statuses.Add(new ServiceStatus(
                 instance.Name,
-                instance.Technology.Name(),
+                instance.Technology.Name,
                 (instance.IsAside ? "aside, " : "") + instance.State.ToString().ToLowerInvariant(),
                 instance.Version,
                 instance.Ports,
@@ -71,7 +71,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
     {
         if (reconciler.DriverFor(instance?.Technology ?? spec.Technology) is not IUpdateChecker checker)
         {
-            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name()));
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name));
         }
 
         if (instance is null || instance.Technology != spec.Technology)

@@ -120,7 +120,7 @@ internal static class Planner
 
         if (observed.Technology != spec.Technology)
         {
-            reasons.Add($"type: {observed.Technology.Name()} → {spec.Technology.Name()}");
+            reasons.Add($"type: {observed.Technology.Name} → {spec.Technology.Name}");
             return reasons;
         }
 

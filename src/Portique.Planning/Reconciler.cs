@@ -82,7 +82,7 @@ public sealed class Reconciler
         {
             foreach (var name in needed[technology])
             {
-                problems.Add(new Diagnostic(name, Messages.FormatTechnologyNotSupported(technology.Name())));
+                problems.Add(new Diagnostic(name, Messages.FormatTechnologyNotSupported(technology.Name)));
             }
         }
 
@@ -284,7 +284,7 @@ public sealed class Reconciler
             string artifact;
             try
             {
-                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatFetching(spec.Technology.Name())));
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatFetching(spec.Technology.Name)));
                 var detail = new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
                 artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken);
             }
@@ -351,7 +351,7 @@ public sealed class Reconciler
     {
         var old = action.Observed!;
         var oldDriver = DriverFor(old.Technology)
-            ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name()));
+            ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name));
         _options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.FormatReplacing(string.Join("; ", action.Reasons))));
         var aside = old.IsAside ? old : null;
@@ -476,7 +476,7 @@ public sealed class Reconciler
         foreach (var instance in instances)
         {
             var driver = DriverFor(instance.Technology)
-                ?? throw new RuntimeFailureException(Messages.FormatNoDriver(instance.Name, instance.Technology.Name()));
+                ?? throw new RuntimeFailureException(Messages.FormatNoDriver(instance.Name, instance.Technology.Name));
             await driver.RemoveAsync(instance, cancellationToken);
         }
     }

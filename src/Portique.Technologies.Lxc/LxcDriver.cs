@@ -52,7 +52,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Lxc }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { LxcModule.Lxc }.ToFrozenSet();
 
     /// <summary>The lxcpath of this root: one directory per container (<c>lxc-* -P</c>).</summary>
     public string ContainersDirectory => Path.Join(Root.StateDirectory, "lxc");
@@ -678,7 +678,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         new()
         {
             Name = name,
-            Technology = Technology.Lxc,
+            Technology = LxcModule.Lxc,
             State = running ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = record?.SpecHash,
             SpecJson = record?.Spec,
@@ -721,7 +721,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -28,12 +28,12 @@ internal sealed class SnapDriver : IServiceDriver, IDisposable
 
     public SnapDriverOptions Options { get; }
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Snap }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SnapModule.Snap }.ToFrozenSet();
 
     public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) => _engine.CheckSnapdAsync(cancellationToken);
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) =>
-        _engine.ListOwnedAsync(Technology.Snap, cancellationToken);
+        _engine.ListOwnedAsync(SnapModule.Snap, cancellationToken);
 
     public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult(_engine.FindForeignHolder(name));
@@ -130,7 +130,7 @@ internal sealed class SnapDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snap", spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snap", spec.Technology.Name));
         }
     }
 }

@@ -113,7 +113,7 @@ internal sealed partial class SnapEngine : IDisposable
 
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(Technology technology, CancellationToken cancellationToken)
     {
-        var records = Records.ReadAll().Where(r => r.Record.Technology == technology.Name()).ToList();
+        var records = Records.ReadAll().Where(r => r.Record.Technology == technology.Name).ToList();
         if (records.Count == 0)
         {
             return [];
@@ -209,7 +209,7 @@ internal sealed partial class SnapEngine : IDisposable
             Root = Root.Directory,
             Name = spec.Name,
             Index = spec.Index,
-            Technology = spec.Technology.Name(),
+            Technology = spec.Technology.Name,
             Snap = snap,
             InstanceId = Guid.NewGuid().ToString("N"),
             SpecHash = spec.SpecHash(),
@@ -398,7 +398,7 @@ internal sealed partial class SnapEngine : IDisposable
     private async Task RevertAsync(SnapRecord record, CancellationToken cancellationToken)
     {
         await ActAsync(record.Snap, new { action = "revert", revision = record.Revision }, cancellationToken);
-        if (record.TrackingChannel is { Length: > 0 } channel && record.Technology == Technology.Snap.Name())
+        if (record.TrackingChannel is { Length: > 0 } channel && record.Technology == SnapModule.Snap.Name)
         {
             await ActAsync(record.Snap, new { action = "switch", channel }, cancellationToken);
         }
@@ -636,7 +636,7 @@ internal sealed partial class SnapEngine : IDisposable
     private static ObservedService ToObserved(SnapRecord record, bool aside, SnapInfo info) => new()
     {
         Name = record.Name,
-        Technology = TechnologyNames.TryParse(record.Technology, out var technology) ? technology : Technology.Snap,
+        Technology = Technology.TryFromName(record.Technology, out var technology) ? technology : SnapModule.Snap,
         State = !aside && info.Active ? InstanceState.Running : InstanceState.Stopped,
         SpecHash = record.SpecHash,
         SpecJson = record.Spec,

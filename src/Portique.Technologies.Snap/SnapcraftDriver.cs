@@ -36,7 +36,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
 
     public SnapDriverOptions Options { get; }
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Snapcraft }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SnapcraftModule.Snapcraft }.ToFrozenSet();
 
     /// <summary>Where the snapcraft service <paramref name="name"/> keeps its bare clone.</summary>
     public string GitCacheDirectory(string name) => Path.Join(Root.StateDirectory, "snapcraft", "git", CheckedName(name));
@@ -62,7 +62,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     }
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) =>
-        _engine.ListOwnedAsync(Technology.Snapcraft, cancellationToken);
+        _engine.ListOwnedAsync(SnapcraftModule.Snapcraft, cancellationToken);
 
     public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult(_engine.FindForeignHolder(name));
@@ -283,7 +283,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snapcraft", spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snapcraft", spec.Technology.Name));
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SwarmModule.Swarm }.ToFrozenSet();
 
     /// <summary>Where set-aside services are recorded: <c>ROOT/var/lib/portique/swarm</c>.</summary>
     public string AsideDirectory => Path.Join(Root.StateDirectory, "swarm");
@@ -163,7 +163,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         {
             [DockerDriver.Labels.Root] = Root.Directory,
             [DockerDriver.Labels.Name] = spec.Name,
-            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.Technology] = spec.Technology.Name,
             [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
             [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
             [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -592,7 +592,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     }
 
     private static Technology TechnologyOf(IDictionary<string, string> labels) =>
-        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed) ? parsed : Technology.Swarm;
+        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed) ? parsed : SwarmModule.Swarm;
 
     private static string? Label(IDictionary<string, string>? labels, string key) => DockerInspect.Label(labels, key);
 
@@ -714,7 +714,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -60,7 +60,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Vagrant }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { VagrantModule.Vagrant }.ToFrozenSet();
 
     /// <summary>One vagrant project per service: <c>STATE/vagrant/NAME</c>.</summary>
     public string ProjectsDirectory => Path.Join(Root.StateDirectory, "vagrant");
@@ -499,7 +499,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         return new ObservedService
         {
             Name = name,
-            Technology = Technology.Vagrant,
+            Technology = VagrantModule.Vagrant,
             State = state,
 
             // A machine of another provider than the one services now get must be made again: its hash cannot match.
@@ -771,7 +771,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

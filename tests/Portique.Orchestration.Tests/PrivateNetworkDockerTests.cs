@@ -1,6 +1,7 @@
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Lxc;
 using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
@@ -94,7 +95,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         {
             Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
-        var dbSpec = TestSpecs.Create(db, Technology.Lxc, _images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
+        var dbSpec = TestSpecs.Create(db, LxcModule.Lxc, _images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
         {
             Address = _network.AddressFor(db),
             Network = _network.Cidr,
@@ -112,7 +113,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     }
 
     private ServiceSpec Spec(string name, string tag, IReadOnlyList<string> environment) =>
-        TestSpecs.Create(name, Technology.Docker, _images.Name("net"), tag, environment: environment) with
+        TestSpecs.Create(name, DockerModule.Docker, _images.Name("net"), tag, environment: environment) with
         {
             Address = _network.AddressFor(name),
             Network = _network.Cidr,

@@ -139,7 +139,7 @@ public class LifecycleTests
     [Fact]
     public async Task Set_aside_stops_then_renames_and_restore_gives_the_name_back_and_starts_it()
     {
-        var driver = new FakeDriver(Technology.Docker);
+        var driver = new FakeDriver(TestTechnologies.Docker);
         var instance = Specs.Running(Specs.Web());
         driver.Instances.Add(instance);
 
@@ -162,7 +162,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_failed_rename_starts_the_instance_again_and_reports_the_failure()
     {
-        var driver = new FakeDriver(Technology.Docker) { FailingRename = "NAME.portique-aside exists" };
+        var driver = new FakeDriver(TestTechnologies.Docker) { FailingRename = "NAME.portique-aside exists" };
         var instance = Specs.Running(Specs.Web());
         driver.Instances.Add(instance);
 
@@ -176,7 +176,7 @@ public class LifecycleTests
     [Fact]
     public async Task Restoring_a_missing_instance_is_the_one_missing_error()
     {
-        var driver = new FakeDriver(Technology.Docker);
+        var driver = new FakeDriver(TestTechnologies.Docker);
         var gone = Specs.Running(Specs.Web()) with { IsAside = true };
 
         await Assert.ThrowsAsync<InstanceMissingException>(() => driver.RestoreAsync(gone, CancellationToken.None));

@@ -2,8 +2,8 @@ namespace Portique.Planning.Tests;
 
 public class ReconcilerTests
 {
-    private readonly FakeDriver _docker = new(Technology.Docker, Technology.DockerGit);
-    private readonly FakeDriver _podman = new(Technology.Podman);
+    private readonly FakeDriver _docker = new(TestTechnologies.Docker, TestTechnologies.DockerGit);
+    private readonly FakeDriver _podman = new(TestTechnologies.Podman);
     private readonly FakeHost _host = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<ReconcileEvent> _events = new();
 
@@ -167,10 +167,10 @@ public class ReconcilerTests
     public async Task A_technology_switch_moves_the_service_to_the_other_engine()
     {
         await ApplyAsync(Specs.Web());
-        var result = await ApplyAsync(Specs.Web(technology: Technology.Podman));
+        var result = await ApplyAsync(Specs.Web(technology: TestTechnologies.Podman));
         Assert.True(result.Succeeded);
         Assert.Empty(_docker.Instances);
-        Assert.Equal(Technology.Podman, Assert.Single(_podman.Instances).Technology);
+        Assert.Equal(TestTechnologies.Podman, Assert.Single(_podman.Instances).Technology);
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public class ReconcilerTests
     public async Task An_engine_that_does_not_answer_is_reported_for_the_services_that_need_it()
     {
         _podman.Unavailable = "podman is not installed";
-        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web(technology: Technology.Podman)));
+        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web(technology: TestTechnologies.Podman)));
         Assert.Equal("web", Assert.Single(error.Problems).Subject);
     }
 
@@ -234,7 +234,7 @@ public class ReconcilerTests
         var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web()]), refresh: false, new SynchronousProgress<ReconcileEvent>(_ => { }), CancellationToken.None);
 
         Assert.True(result.Succeeded);
-        Assert.Equal([Technology.Docker], ledger.Used);
+        Assert.Equal([TestTechnologies.Docker], ledger.Used);
         Assert.Equal(0, _podman.AvailabilityChecks);
     }
 
@@ -251,7 +251,7 @@ public class ReconcilerTests
         await new Reconciler([_docker, _podman], _host, new ReconcilerOptions { Ledger = ledgerAfterApply }).ObserveAsync(new DesiredState([]), CancellationToken.None);
 
         Assert.Empty(ledger.Used);
-        Assert.Equal([Technology.Docker], ledgerAfterApply.Used);
+        Assert.Equal([TestTechnologies.Docker], ledgerAfterApply.Used);
     }
 
     [Fact]

@@ -10,12 +10,12 @@ public sealed class PodmanDriverUnitTests
     [Fact]
     public void The_image_reference_is_fully_qualified_with_docker_hub_for_names_without_a_registry()
     {
-        Assert.Equal("127.0.0.1:5000/app:v1", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "app", "v1", "127.0.0.1:5000")));
-        Assert.Equal("docker.io/nginx:1.25", PodmanDriver.ImageReference(TestSpecs.Create("web", Technology.Podman, "nginx", "1.25")));
-        Assert.Equal("docker.io/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "team/app", "latest")));
-        Assert.Equal("quay.io/team/app:2", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "quay.io/team/app", "2")));
-        Assert.Equal("localhost/app:1", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "localhost/app", "1")));
-        Assert.Equal("registry.example/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "team/app", "latest", "registry.example/")));
+        Assert.Equal("127.0.0.1:5000/app:v1", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("docker.io/nginx:1.25", PodmanDriver.ImageReference(TestSpecs.Create("web", PodmanModule.Podman, "nginx", "1.25")));
+        Assert.Equal("docker.io/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "team/app", "latest")));
+        Assert.Equal("quay.io/team/app:2", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "quay.io/team/app", "2")));
+        Assert.Equal("localhost/app:1", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "localhost/app", "1")));
+        Assert.Equal("registry.example/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "team/app", "latest", "registry.example/")));
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class PodmanDriverUnitTests
     {
         var spec = TestSpecs.Create(
             "web",
-            Technology.Podman,
+            PodmanModule.Podman,
             "app",
             "v1",
             "127.0.0.1:5000",
