@@ -290,6 +290,13 @@ internal static class Commands
                 table.AddColumn(Text.Address);
             }
 
+            // The limits column appears only when a service has limits (conteneurN_memoire, conteneurN_cpu).
+            var limits = statuses.Any(s => s.Limits is not null);
+            if (limits)
+            {
+                table.AddColumn(Text.LimitsColumn);
+            }
+
             if (checkUpdates)
             {
                 table.AddColumn(Text.UpdateColumn);
@@ -309,6 +316,7 @@ internal static class Commands
                 string[] extra =
                 [
                     .. addresses ? [Markup.Escape(status.Address ?? "")] : Array.Empty<string>(),
+                    .. limits ? [Markup.Escape(status.Limits ?? "")] : Array.Empty<string>(),
                     .. checkUpdates ? [Markup.Escape(UpdateText(status.Update))] : Array.Empty<string>(),
                 ];
                 table.AddRow([.. cells, .. extra]);

@@ -180,7 +180,7 @@ public static partial class DesiredStateBuilder
             {
                 if (text is not null)
                 {
-                    problems.Add(new Diagnostic($"conteneur{n}_{suffix}", Messages.FormatLimitNotApplied(technology.Name())));
+                    problems.Add(new Diagnostic($"conteneur{n}_{suffix}", Messages.FormatLimitNotApplied(technology.Name)));
                 }
             }
 

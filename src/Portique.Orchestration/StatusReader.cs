@@ -14,7 +14,8 @@ public sealed record ServiceStatus(
     string? Url,
     bool Configured,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Limits = null);
 
 /// <summary>Reads what runs against what is configured; never changes anything.</summary>
 public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
@@ -32,10 +33,15 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var baseUrl = port == "80" ? $"http://{host}" : $"http://{host}:{port}";
 
         var statuses = new List<ServiceStatus>();
-        foreach (var spec in desired.Services)
-        {
-            var instance = observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside && o.Technology == spec.Technology)
+        ObservedService? InstanceOf(ServiceSpec spec) =>
+            observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside && o.Technology == spec.Technology)
                 ?? observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside);
+
+        // Current use against the limits: asked only for running services with limits, all at once (a sample takes dockerd about a second).
+        var usages = await Task.WhenAll(desired.Services.Select(spec => UsageAsync(spec, InstanceOf(spec), cancellationToken)));
+        foreach (var (spec, usage) in desired.Services.Zip(usages))
+        {
+            var instance = InstanceOf(spec);
             statuses.Add(new ServiceStatus(
                 spec.Name,
                 spec.Technology.Name,
@@ -45,7 +51,8 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 $"{baseUrl}/{spec.Name}/",
                 Configured: true,
                 Address: spec.Address,
-                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null));
+                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null,
+                Limits: UsageText.Of(spec, usage)));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))
@@ -62,6 +69,14 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
 
         return (statuses, [.. invalid.Select(p => p.ToString()), .. problems.Select(p => p.ToString()), .. warnings]);
     }
+
+    /// <summary>The instance's use when it runs, has limits and its engine reports use; else null (shown as —).</summary>
+    private async Task<ResourceUsage?> UsageAsync(ServiceSpec spec, ObservedService? instance, CancellationToken cancellationToken) =>
+        spec.MemoryBytes is null && spec.Cpus is null
+            || instance is not { State: InstanceState.Running }
+            || reconciler.DriverFor(instance.Technology) is not IUsageReader reader
+            ? null
+            : await reader.ReadUsageAsync(instance, cancellationToken);
 
     /// <summary>
     /// The update notice of one configured service: its driver's comparison when the technology has registry digests,

@@ -14,7 +14,7 @@ namespace Portique.Technologies.Docker;
 /// Runs <c>docker</c> and <c>docker+git</c> services on one dockerd, through the Engine API only. Every container it
 /// creates carries <c>portique.root=ROOT</c>; it lists, changes and removes no container without that exact label.
 /// </summary>
-public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisposable
+public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsageReader, IDisposable
 {
     private readonly DockerApiClient _api;
 
@@ -292,6 +292,48 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         {
             yield return line;
         }
+    }
+
+    /// <summary>
+    /// The container's memory (without its reclaimable file cache, as <c>docker stats</c>) and processor use, from one
+    /// stats sample; null when it is gone or dockerd cannot say.
+    /// </summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.InstanceId is not { } id)
+        {
+            return null;
+        }
+
+        try
+        {
+            var stats = await _api.Containers.TryStatsAsync(id, m => Messages.FormatInspectFailed(instance.Name, m), cancellationToken);
+            return stats is null ? null : Usage(stats);
+        }
+        catch (RuntimeFailureException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><c>docker stats</c>' arithmetic: memory minus inactive file pages; processor delta over the system's, times its processors.</summary>
+    internal static ResourceUsage Usage(ContainerStatsResponse stats)
+    {
+        var memory = stats.MemoryStats;
+        var cache = memory?.Stats is { } details
+            ? details.TryGetValue("inactive_file", out var v2) ? v2 : details.TryGetValue("total_inactive_file", out var v1) ? v1 : 0
+            : 0;
+        var used = (long)Math.Max(0, (decimal)(memory?.Usage ?? 0) - cache);
+        decimal? percent = null;
+        if (stats.CPUStats is { } now && stats.PreCPUStats is { } before && now.CPUUsage is not null && before.CPUUsage is not null
+            && now.SystemUsage > before.SystemUsage && before.SystemUsage > 0)
+        {
+            var processors = now.OnlineCPUs > 0 ? now.OnlineCPUs : (uint)(now.CPUUsage.PercpuUsage?.Count ?? 1);
+            percent = (decimal)(now.CPUUsage.TotalUsage - before.CPUUsage.TotalUsage) / (now.SystemUsage - before.SystemUsage) * processors * 100m;
+        }
+
+        return new ResourceUsage(used, percent);
     }
 
     /// <summary>

@@ -300,6 +300,36 @@ public sealed class ReconfigureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Limits_set_in_config_eol_are_planned_applied_by_reconfigure_and_shown_by_status_with_the_current_use()
+    {
+        await _deployment.Images.PublishAsync(Image, "1.0", "web-1.0");
+        await _deployment.ConfigureAsync(["nombre_conteneur=1", .. _deployment.DockerService(1, _web, Image, "1.0", _webPort)]);
+        await _deployment.SucceedAsync("instance");
+        var before = await _deployment.SucceedAsync("status");
+        Assert.DoesNotContain("mem ", before.StandardOutput, StringComparison.Ordinal);
+
+        // A value out of its form: exit 2, named, nothing changed.
+        var refused = await _deployment.RunAsync("set", "conteneur1_memoire=beaucoup");
+        Assert.True(refused.ExitCode == 2, refused.StandardOutput + refused.StandardError);
+        Assert.Contains("conteneur1_memoire", refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
+
+        await _deployment.SucceedAsync("set", "conteneur1_memoire=64M", "conteneur1_cpu=0.5");
+        var plan = await _deployment.RunAsync("plan");
+        Assert.True(plan.ExitCode == 3, plan.StandardOutput + plan.StandardError);
+        Assert.Contains("memoire: (none) → 64M", plan.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("cpu: (none) → 0.5", plan.StandardOutput, StringComparison.Ordinal);
+        await _deployment.SucceedAsync("reconfigure");
+
+        var container = await _deployment.Images.Client.Containers.InspectContainerAsync(await _deployment.ContainerIdAsync(_web));
+        Assert.Equal((64L << 20, 500_000_000L), (container.HostConfig!.Memory, container.HostConfig.NanoCPUs));
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
+        var status = await _deployment.SucceedAsync("status", "--json");
+        Assert.Matches("\"limits\": \"mem [0-9.]+[KMG]/64M  cpu [0-9]+%/0\\.5\"", status.StandardOutput);
+        var table = await _deployment.SucceedAsync("status");
+        Assert.Contains("/64M", table.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_lists_each_service_with_its_state_and_url()
     {
         using var git = await DeployTwoServicesAsync();

@@ -197,8 +197,11 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
         });
         var bounded = _root.PathOf("bounded");
         var free = _root.PathOf("free");
-        var spec = DockerFixture.LocalSpec(fixture.Images.Name("hungry"), image, volumes: [new VolumeMapping(bounded, "/data")])
-            with { MemoryBytes = 16L << 20, Cpus = 0.5m };
+        var spec = DockerFixture.LocalSpec(fixture.Images.Name("hungry"), image, volumes: [new VolumeMapping(bounded, "/data")]) with
+        {
+            MemoryBytes = 16L << 20,
+            Cpus = 0.5m,
+        };
         var control = DockerFixture.LocalSpec(fixture.Images.Name("sated"), image, volumes: [new VolumeMapping(free, "/data")]);
         var imageId = await driver.FetchAsync(spec, false, new RecordingProgress(), Ct);
 

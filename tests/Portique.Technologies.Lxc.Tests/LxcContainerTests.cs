@@ -99,7 +99,11 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
             "bounded",
             fixture.Writer,
             ports: [new PortMapping(TestPorts.FreePort(), 8080)],
-            environment: ["PORTIQUE_TEST_MESSAGE=bounded", "PORTIQUE_TEST_OUTPUT=/tmp/out.txt"]) with { MemoryBytes = 64L << 20, Cpus = 0.5m };
+            environment: ["PORTIQUE_TEST_MESSAGE=bounded", "PORTIQUE_TEST_OUTPUT=/tmp/out.txt"]) with
+        {
+            MemoryBytes = 64L << 20,
+            Cpus = 0.5m,
+        };
 
         var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, false, new RecordingProgress(), Ct), Ct);
 

@@ -54,7 +54,7 @@ public sealed class PodmanDriverUnitTests
     [Fact]
     public void Limits_become_podman_options_in_bytes_and_processors_and_none_without_limits()
     {
-        var spec = TestSpecs.Create("web", Technology.Podman, "app", "v1", "");
+        var spec = TestSpecs.Create("web", PodmanModule.Podman, "app", "v1", "");
 
         var bounded = PodmanDriver.CreateArguments(spec with { MemoryBytes = 512L << 20, Cpus = 1.5m }, "0123abcd", "/srv/root");
         var plain = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root");
