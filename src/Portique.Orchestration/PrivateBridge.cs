@@ -4,7 +4,6 @@ using System.Text.Json;
 using CliWrap;
 using Portique.Core;
 using Portique.Orchestration.Resources;
-using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
 

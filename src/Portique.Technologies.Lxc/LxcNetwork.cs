@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Portique.Core;
-using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 

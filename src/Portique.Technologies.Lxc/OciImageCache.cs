@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Portique.Core;
-using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
