@@ -70,7 +70,7 @@ public sealed class PrivateBridgeTests : IDisposable
     [Fact]
     public async Task A_bridge_of_that_name_that_this_root_did_not_mark_is_refused_and_left_alone()
     {
-        await Run("ip", "link", "add", "name", _bridge.Name, "type", "_bridge");
+        await Run("ip", "link", "add", "name", _bridge.Name, "type", "bridge");
         try
         {
             var error = await Assert.ThrowsAsync<RuntimeFailureException>(() => _bridge.EnsureAsync(_network, [], CancellationToken.None));
