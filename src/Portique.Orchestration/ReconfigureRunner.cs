@@ -31,6 +31,9 @@ public sealed record ReconfigureOptions
         int.TryParse(environment("PORTIQUE_LOCK_TIMEOUT_SECONDS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromMinutes(10);
+
+    /// <summary>The clock the lock's wait reads: a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What a reconfigure did: per service, to the files, to the frontend.</summary>
@@ -74,6 +77,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         using var held = await ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
+            options.Time,
             () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock)),
             cancellationToken);
 

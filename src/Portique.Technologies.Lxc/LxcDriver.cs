@@ -236,7 +236,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     WorkingDirectory = Validation.ConfigValue(image.WorkingDirectory, "WorkingDir"),
                     Uid = uid,
                     Gid = gid,
-                    Created = DateTimeOffset.UtcNow,
+                    Created = Options.Time.GetUtcNow(),
                 };
                 await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), AtomicFile.GroupReadableMode, cancellationToken);
                 await StartContainerAsync(directory, record, cancellationToken);

@@ -125,7 +125,7 @@ internal sealed partial class OciImageCache : IDisposable
             {
                 ["reference"] = reference,
                 ["digest"] = digest,
-                ["pulled"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                ["pulled"] = _options.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             };
             await AtomicFile.WriteTextAsync(Path.Join(RefsDirectory, key + ".json"), record.ToJsonString(Indented), AtomicFile.GroupReadableMode, cancellationToken);
             return digest;

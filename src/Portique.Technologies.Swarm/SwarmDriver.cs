@@ -263,7 +263,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             ServiceId = service.ID,
             Image = service.Spec.TaskTemplate?.ContainerSpec?.Image ?? "",
             Labels = labels,
-            SetAsideAt = DateTimeOffset.UtcNow,
+            SetAsideAt = Options.Time.GetUtcNow(),
         };
         WriteAsideRecord(record);
         await RemoveServiceAsync(service, cancellationToken);
@@ -470,8 +470,8 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// </summary>
     private async Task WaitForContainersAsync(string serviceId, bool all, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Options.RemovalTimeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = Options.Time.GetUtcNow() + Options.RemovalTimeout;
+        while (Options.Time.GetUtcNow() < deadline)
         {
             var containers = (await _api.Containers.ListByLabelAsync(ServiceIdLabel, serviceId, cancellationToken))
                 .Where(c => all || c.State == "running")
@@ -481,7 +481,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 return;
             }
 
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+            await Task.Delay(Options.HealthPollInterval, Options.Time, cancellationToken);
         }
     }
 

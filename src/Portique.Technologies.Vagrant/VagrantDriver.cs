@@ -195,7 +195,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             Ports = spec.Ports.ToArray(),
             Volumes = spec.Volumes.ToArray(),
             Environment = LastWins(spec.Environment),
-            Created = DateTimeOffset.UtcNow,
+            Created = Options.Time.GetUtcNow(),
         };
         Vagrantfile.Render(record, spec.Name); // checks every value before anything is made
 
