@@ -7,7 +7,7 @@ using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
 
-/// <summary>The root's private _network against this machine's real kernel, iptables and dnsmasq (docs/_network.md).</summary>
+/// <summary>The root's private network against this machine's real kernel, iptables and dnsmasq (docs/network.md).</summary>
 public sealed class PrivateBridgeTests : IDisposable
 {
     private readonly TempRoot _temp = new("portique-net-");
