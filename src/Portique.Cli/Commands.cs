@@ -139,7 +139,7 @@ internal static class Commands
                 }
             }
 
-            var changed = await Workspace.WriteAsync(files, cancellationToken, includeFrontend: preview is not null).ConfigureAwait(false);
+            var changed = await Workspace.WriteAsync(files, cancellationToken, includeFrontend: preview is not null);
             foreach (var file in changed)
             {
                 context.Output.WriteLine(Text.FormatFileChanged(file));
@@ -196,13 +196,13 @@ internal static class Commands
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse), readOnly: true);
-            var report = await services.Runner.PlanAsync(cancellationToken).ConfigureAwait(false);
+            var report = await services.Runner.PlanAsync(cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new
                 {
                     changes = report.HasChanges,
-                    services = report.Plan.Actions.Select(a => new { name = a.Name, action = a.Kind, reasons = a.Reasons, technology = a.Desired?.Technology.Name() ?? a.Observed?.Technology.Name() }),
+                    services = report.Plan.Actions.Select(a => new { name = a.Name, action = a.Kind, reasons = a.Reasons, technology = a.Desired?.Technology.Name ?? a.Observed?.Technology.Name }),
                     frontend = new { added = report.Frontend.Added, changed = report.Frontend.Changed, removed = report.Frontend.Removed },
                     problems = report.Problems.Select(p => p.ToString()),
                     warnings = report.Warnings,
@@ -215,7 +215,7 @@ internal static class Commands
                 {
                     table.AddRow(
                         Markup.Escape(action.Name),
-                        Markup.Escape(action.Desired?.Technology.Name() ?? action.Observed?.Technology.Name() ?? ""),
+                        Markup.Escape(action.Desired?.Technology.Name ?? action.Observed?.Technology.Name ?? ""),
                         Markup.Escape(Text.ActionName(action.Kind)),
                         Markup.Escape(string.Join("; ", action.Reasons)));
                 }
@@ -248,7 +248,7 @@ internal static class Commands
         {
             using var services = new PortiqueServices(context.Root(parse));
             var progress = new ConsoleProgress(context.LineConsole);
-            var report = await services.Runner.RunAsync(mode, new ReconfigureOptions { Refresh = parse.GetValue(pull) }, progress, cancellationToken).ConfigureAwait(false);
+            var report = await services.Runner.RunAsync(mode, new ReconfigureOptions { Refresh = parse.GetValue(pull) }, progress, cancellationToken);
             foreach (var failed in report.Services.Outcomes.Where(o => !o.Succeeded))
             {
                 context.Error.WriteLine($"{failed.Name}: {failed.Message}");
@@ -273,7 +273,7 @@ internal static class Commands
             using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true }, readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var checkUpdates = parse.GetValue(updates);
-            var (statuses, warnings) = await reader.ReadAsync(cancellationToken, checkUpdates).ConfigureAwait(false);
+            var (statuses, warnings) = await reader.ReadAsync(cancellationToken, checkUpdates);
             // --updates: a comparison that could not be made (registry unreachable...) is a runtime failure (1).
             var exitCode = statuses.Any(s => s.Update?.State == UpdateState.Unknown) ? (int)ExitCode.RuntimeFailure : 0;
             if (parse.GetValue(json))
@@ -342,26 +342,26 @@ internal static class Commands
             using var services = new PortiqueServices(context.Root(parse), readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var serviceName = parse.GetValue(name)!;
-            var driver = await reader.DriverForAsync(serviceName, cancellationToken).ConfigureAwait(false);
+            var driver = await reader.DriverForAsync(serviceName, cancellationToken);
             if (parse.GetValue(follow))
             {
-                await foreach (var line in driver.FollowLogsAsync(serviceName, cancellationToken).ConfigureAwait(false))
+                await foreach (var line in driver.FollowLogsAsync(serviceName, cancellationToken))
                 {
-                    await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                    await context.Output.WriteLineAsync(line);
                 }
             }
             else
             {
-                var lines = await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken).ConfigureAwait(false);
+                var lines = await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken);
                 foreach (var line in lines)
                 {
-                    await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                    await context.Output.WriteLineAsync(line);
                 }
 
                 if (lines.Count == 0)
                 {
                     // Said on the error stream: the log itself (standard output) stays empty for scripts.
-                    await context.Error.WriteLineAsync(Text.FormatLogsEmpty(serviceName)).ConfigureAwait(false);
+                    await context.Error.WriteLineAsync(Text.FormatLogsEmpty(serviceName));
                 }
             }
 

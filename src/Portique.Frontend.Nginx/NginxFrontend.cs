@@ -56,15 +56,15 @@ public sealed class NginxFrontend : IFrontend
         "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path",
     ];
 
-    private readonly NginxFrontendOptions options;
-    private int reloadCount;
+    private readonly NginxFrontendOptions _options;
+    private int _reloadCount;
 
     public NginxFrontend(PortiqueRoot root, NginxFrontendOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
-        this.options = options ?? new NginxFrontendOptions();
-        Layout = this.options.Layout ?? (root.IsSystemRoot ? NginxLayout.System : NginxLayout.Private);
+        this._options = options ?? new NginxFrontendOptions();
+        Layout = this._options.Layout ?? (root.IsSystemRoot ? NginxLayout.System : NginxLayout.Private);
         ConfigDirectory = root.Resolve("/etc/nginx");
         MainConfigPath = Path.Join(ConfigDirectory, MainConfigKey);
         StagingDirectory = Path.Join(root.StateDirectory, "nginx-staging");
@@ -97,7 +97,7 @@ public sealed class NginxFrontend : IFrontend
     public string KeyPath { get; }
 
     /// <summary>How many graceful reloads this instance performed (and saw applied by new workers).</summary>
-    public int ReloadCount => Volatile.Read(ref reloadCount);
+    public int ReloadCount => Volatile.Read(ref _reloadCount);
 
     /// <summary>
     /// Which files applying <paramref name="desiredFiles"/> would add, change or remove. Reads only: no side effect.
@@ -108,7 +108,7 @@ public sealed class NginxFrontend : IFrontend
     {
         cancellationToken.ThrowIfCancellationRequested();
         var files = DesiredContents(desiredFiles);
-        return await CompareAsync(files, cancellationToken).ConfigureAwait(false);
+        return await CompareAsync(files, cancellationToken);
     }
 
     /// <summary>
@@ -123,7 +123,7 @@ public sealed class NginxFrontend : IFrontend
     {
         cancellationToken.ThrowIfCancellationRequested();
         var files = DesiredContents(desiredFiles);
-        var change = await CompareAsync(files, cancellationToken).ConfigureAwait(false);
+        var change = await CompareAsync(files, cancellationToken);
         var master = FindMaster();
         var reloadPending = File.Exists(ReloadPendingPath);
 
@@ -136,17 +136,17 @@ public sealed class NginxFrontend : IFrontend
                     return new FrontendResult(change, FrontendAction.None);
                 }
 
-                await ReloadAsync(running, restored: false, cancellationToken).ConfigureAwait(false);
+                await ReloadAsync(running, restored: false, cancellationToken);
                 DeleteQuietly(ReloadPendingPath);
                 return new FrontendResult(change, FrontendAction.Reloaded);
             }
 
-            await StartMasterAsync(restored: false, cancellationToken).ConfigureAwait(false);
+            await StartMasterAsync(restored: false, cancellationToken);
             DeleteQuietly(ReloadPendingPath);
             return new FrontendResult(change, FrontendAction.Started);
         }
 
-        await TestCandidateAsync(files, change, cancellationToken).ConfigureAwait(false);
+        await TestCandidateAsync(files, change, cancellationToken);
 
         try
         {
@@ -166,7 +166,7 @@ public sealed class NginxFrontend : IFrontend
             Install(files, change);
             EnsureRuntimeDirectories(MainConfigPath);
 
-            var check = await RunNginxAsync(["-t", "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+            var check = await RunNginxAsync(["-t", "-c", MainConfigPath], cancellationToken);
             if (check.ExitCode != 0)
             {
                 throw Rejected(check.Output, installed: true);
@@ -176,12 +176,12 @@ public sealed class NginxFrontend : IFrontend
             signalled = true;
             if (master is int pid)
             {
-                await ReloadAsync(pid, restored: true, cancellationToken).ConfigureAwait(false);
+                await ReloadAsync(pid, restored: true, cancellationToken);
                 action = FrontendAction.Reloaded;
             }
             else
             {
-                await StartMasterAsync(restored: true, cancellationToken).ConfigureAwait(false);
+                await StartMasterAsync(restored: true, cancellationToken);
                 action = FrontendAction.Started;
             }
 
@@ -260,19 +260,19 @@ public sealed class NginxFrontend : IFrontend
 
         foreach (var signal in new[] { "quit", "stop" })
         {
-            var run = await RunNginxAsync(["-s", signal, "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+            var run = await RunNginxAsync(["-s", signal, "-c", MainConfigPath], cancellationToken);
             if (run.ExitCode != 0 && ProcFs.IsAlive(pid))
             {
-                throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
+                throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(_options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
             }
 
-            if (await WaitUntilAsync(() => !ProcFs.IsAlive(pid), cancellationToken).ConfigureAwait(false))
+            if (await WaitUntilAsync(() => !ProcFs.IsAlive(pid), cancellationToken))
             {
                 return;
             }
         }
 
-        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Seconds(options.ProcessTimeout)));
+        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Seconds(_options.ProcessTimeout)));
     }
 
     /// <summary>The live master's pid, or null (no pid file, a stale one, or a pid that is not this configuration's master).</summary>
@@ -319,9 +319,9 @@ public sealed class NginxFrontend : IFrontend
 
     internal string PidFilePath()
     {
-        if (options.PidFile is not null)
+        if (_options.PidFile is not null)
         {
-            return options.PidFile;
+            return _options.PidFile;
         }
 
         var configured = File.Exists(MainConfigPath) ? NginxText.FirstValue(ReadText(MainConfigPath), "pid") : null;
@@ -424,7 +424,7 @@ public sealed class NginxFrontend : IFrontend
             {
                 added.Add(key);
             }
-            else if (!(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(content))
+            else if (!(await File.ReadAllBytesAsync(path, cancellationToken)).AsSpan().SequenceEqual(content))
             {
                 changed.Add(key);
             }
@@ -437,7 +437,7 @@ public sealed class NginxFrontend : IFrontend
             foreach (var path in Directory.EnumerateFiles(services, "*.conf").Order(StringComparer.Ordinal))
             {
                 var key = ServicesPrefix + Path.GetFileName(path);
-                if (!files.ContainsKey(key) && IsMarked(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)))
+                if (!files.ContainsKey(key) && IsMarked(await File.ReadAllTextAsync(path, cancellationToken)))
                 {
                     removed.Add(key);
                 }
@@ -463,7 +463,7 @@ public sealed class NginxFrontend : IFrontend
 
         try
         {
-            var run = await RunNginxAsync(["-t", "-c", candidate], cancellationToken).ConfigureAwait(false);
+            var run = await RunNginxAsync(["-t", "-c", candidate], cancellationToken);
             if (run.ExitCode != 0)
             {
                 var output = run.Output.Replace(StagingDirectory + "/", ConfigDirectory + "/", StringComparison.Ordinal);
@@ -609,10 +609,10 @@ public sealed class NginxFrontend : IFrontend
         var before = ProcFs.Children(master).ToHashSet();
         var logOffset = ErrorLogLength();
         string[] arguments = ["-s", "reload", "-c", MainConfigPath];
-        var run = await RunNginxAsync(arguments, cancellationToken).ConfigureAwait(false);
+        var run = await RunNginxAsync(arguments, cancellationToken);
         if (run.ExitCode != 0)
         {
-            throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
+            throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(_options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
         }
 
         // Applied when new workers serve and every old one is shutting down (it has closed its listening sockets, so
@@ -644,7 +644,7 @@ public sealed class NginxFrontend : IFrontend
 
                 return refusal is not null && refusalSeen.Elapsed > RefusalGrace;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
         if (!ProcFs.IsAlive(master))
         {
@@ -655,11 +655,11 @@ public sealed class NginxFrontend : IFrontend
         if (!replaced)
         {
             var detail = refusal is not null ? Describe(refusal)
-                : Messages.FormatNoNewWorkers(Seconds(options.ProcessTimeout), ErrorLogDetail(logOffset));
+                : Messages.FormatNoNewWorkers(Seconds(_options.ProcessTimeout), ErrorLogDetail(logOffset));
             throw new RuntimeFailureException(restored ? Messages.FormatReloadNotApplied(detail) : Messages.FormatReloadFailed(detail));
         }
 
-        Interlocked.Increment(ref reloadCount);
+        Interlocked.Increment(ref _reloadCount);
     }
 
     private async Task StartMasterAsync(bool restored, CancellationToken cancellationToken)
@@ -684,7 +684,7 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var logOffset = ErrorLogLength();
-        var run = await RunNginxAsync(["-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+        var run = await RunNginxAsync(["-c", MainConfigPath], cancellationToken);
         if (run.ExitCode != 0)
         {
             var detail = NginxText.FirstError(run.Output) is null && NewErrorSince(logOffset) is { } logged ? Describe(logged) : Detail(run.Output);
@@ -693,11 +693,11 @@ public sealed class NginxFrontend : IFrontend
 
         var up = await WaitUntilAsync(
             () => FindMaster() is int pid && ProcFs.NginxWorkers(pid).Any(w => !w.ShuttingDown),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (!up)
         {
             throw new RuntimeFailureException(failure(
-                Messages.FormatMasterNotUp(Seconds(options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
+                Messages.FormatMasterNotUp(Seconds(_options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
         }
     }
 
@@ -711,12 +711,12 @@ public sealed class NginxFrontend : IFrontend
                 return true;
             }
 
-            if (clock.Elapsed > options.ProcessTimeout)
+            if (clock.Elapsed > _options.ProcessTimeout)
             {
                 return false;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
         }
     }
 
@@ -802,30 +802,30 @@ public sealed class NginxFrontend : IFrontend
 
     private async Task<NginxRun> RunNginxAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var display = NginxText.JoinForDisplay(options.NginxBinary, arguments);
-        if (!File.Exists(options.NginxBinary))
+        var display = NginxText.JoinForDisplay(_options.NginxBinary, arguments);
+        if (!File.Exists(_options.NginxBinary))
         {
-            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxBinary));
+            throw new RuntimeFailureException(Messages.FormatNginxMissing(_options.NginxBinary));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.CommandTimeout);
+        timeout.CancelAfter(_options.CommandTimeout);
         try
         {
-            var result = await Cli.Wrap(options.NginxBinary)
+            var result = await Cli.Wrap(_options.NginxBinary)
                 .WithArguments(arguments)
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
-                .ConfigureAwait(false);
+                ;
             return new NginxRun(result.ExitCode, result.StandardError + result.StandardOutput);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new RuntimeFailureException(Messages.FormatNginxCommandTimedOut(display, Seconds(options.CommandTimeout)));
+            throw new RuntimeFailureException(Messages.FormatNginxCommandTimedOut(display, Seconds(_options.CommandTimeout)));
         }
         catch (Win32Exception ex)
         {
-            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxBinary), ex);
+            throw new RuntimeFailureException(Messages.FormatNginxMissing(_options.NginxBinary), ex);
         }
     }
 

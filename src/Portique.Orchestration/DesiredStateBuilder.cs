@@ -3,6 +3,7 @@ using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 using Portique.Planning;
+using Portique.Technologies.Docker;
 using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
@@ -92,14 +93,19 @@ public static partial class DesiredStateBuilder
 
         var name = Text(configuration, Var("name")) ?? "";
         var typeText = Text(configuration, Var("type")) ?? "";
-        var technology = Technology.Docker;
+        // Until the type is known, docker's rules check the other values: every error is reported at once.
+        var technology = DockerModule.Docker;
         if (typeText.Length == 0)
         {
-            problems.Add(Diagnostic.Missing(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            problems.Add(Diagnostic.Missing(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyModules.Names))));
         }
-        else if (!TechnologyNames.TryParse(typeText, out technology))
+        else if (TechnologyModules.Technologies.TryParse(typeText, out var parsed))
         {
-            problems.Add(new Diagnostic(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            technology = parsed;
+        }
+        else
+        {
+            problems.Add(new Diagnostic(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyModules.Names))));
         }
 
         var url = Text(configuration, Var("url")) ?? "";
@@ -167,7 +173,7 @@ public static partial class DesiredStateBuilder
         var entries = Items(configuration, subject).Where(e => e.Length > 0).ToArray();
         if (entries.Length > 0 && !module.AllowsSecrets(technology))
         {
-            problems.Add(new Diagnostic(subject, Messages.FormatSecretsNotSupported(technology.Name())));
+            problems.Add(new Diagnostic(subject, Messages.FormatSecretsNotSupported(technology.Name)));
             return [];
         }
 
@@ -233,7 +239,7 @@ public static partial class DesiredStateBuilder
     {
         if (!module.JoinsPrivateNetwork(technology))
         {
-            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name(), EnableNetworkVariable)));
+            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name, EnableNetworkVariable)));
         }
 
         var address = Text(configuration, $"conteneur{n}_ip") ?? (name.Length > 0 ? network.AddressFor(name) : null);
@@ -273,12 +279,12 @@ public static partial class DesiredStateBuilder
                 case Presence.NotUsed:
                     if (value.Length > 0)
                     {
-                        problems.Add(new Diagnostic(Var(suffix), Messages.FormatRepositoryNotUsed(value, technology.Name())));
+                        problems.Add(new Diagnostic(Var(suffix), Messages.FormatRepositoryNotUsed(value, technology.Name)));
                     }
 
                     continue;
                 case Presence.Required when value.Length == 0:
-                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.FormatRequiredFor(technology.Name())));
+                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.FormatRequiredFor(technology.Name)));
                     continue;
                 case Presence.Optional when value.Length == 0:
                     continue;

@@ -36,7 +36,7 @@ public sealed class HookRunner(PortiqueRoot root)
                 .WithEnvironmentVariables(env => env.Set("PORTIQUE_ROOT", root.Directory))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(cancellationToken)
-                .ConfigureAwait(false);
+                ;
             if (result.ExitCode != 0)
             {
                 var output = (result.StandardError + result.StandardOutput).Trim();
@@ -51,7 +51,7 @@ public sealed class HookRunner(PortiqueRoot root)
         (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
 
-public sealed class HookFailedException(string stage, string hook, int exitCode, string output)
+internal sealed class HookFailedException(string stage, string hook, int exitCode, string output)
     : RuntimeFailureException(
         $"{stage}/{hook}: exit {exitCode}" + (output.Length > 0 ? Environment.NewLine + output : ""))
 {

@@ -7,11 +7,11 @@ namespace Portique.Orchestration;
 /// One reconfigure at a time per root: an exclusive lock on <c>/var/lib/portique/reconfigure.lock</c>
 /// (flock under .NET on Linux, so a killed holder releases it). A second caller waits, saying so, up to a timeout.
 /// </summary>
-public sealed class ReconfigureLock : IDisposable
+internal sealed class ReconfigureLock : IDisposable
 {
-    private readonly FileStream stream;
+    private readonly FileStream _stream;
 
-    private ReconfigureLock(FileStream stream) => this.stream = stream;
+    private ReconfigureLock(FileStream stream) => this._stream = stream;
 
     public static async Task<ReconfigureLock> AcquireAsync(
         PortiqueRoot root, TimeSpan timeout, Action onWait, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ public sealed class ReconfigureLock : IDisposable
                     warned = true;
                 }
 
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(200, cancellationToken);
             }
             catch (IOException e)
             {
@@ -46,5 +46,5 @@ public sealed class ReconfigureLock : IDisposable
         }
     }
 
-    public void Dispose() => stream.Dispose();
+    public void Dispose() => _stream.Dispose();
 }

@@ -26,7 +26,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         // What the configuration gets wrong is said too (status still shows what runs): never a silent bad value.
         var invalid = workspace.Validate(configuration).Problems.Where(p => !p.IsIncomplete);
-        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken);
         var host = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault() is { Length: > 0 } name && name != "_" ? name : "127.0.0.1";
         var port = configuration.Find("frontal_port_http")?.Values.FirstOrDefault() ?? "80";
         var baseUrl = port == "80" ? $"http://{host}" : $"http://{host}:{port}";
@@ -38,21 +38,21 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 ?? observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside);
             statuses.Add(new ServiceStatus(
                 spec.Name,
-                spec.Technology.Name(),
+                spec.Technology.Name,
                 instance is null ? "absent" : instance.State.ToString().ToLowerInvariant(),
                 instance?.Version,
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
                 $"{baseUrl}/{spec.Name}/",
                 Configured: true,
                 Address: spec.Address,
-                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken).ConfigureAwait(false) : null));
+                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))
         {
             statuses.Add(new ServiceStatus(
                 instance.Name,
-                instance.Technology.Name(),
+                instance.Technology.Name,
                 (instance.IsAside ? "aside, " : "") + instance.State.ToString().ToLowerInvariant(),
                 instance.Version,
                 instance.Ports,
@@ -71,7 +71,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
     {
         if (reconciler.DriverFor(instance?.Technology ?? spec.Technology) is not IUpdateChecker checker)
         {
-            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name()));
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name));
         }
 
         if (instance is null || instance.Technology != spec.Technology)
@@ -79,7 +79,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
             return new UpdateCheck(UpdateState.NotApplicable, Messages.UpdatesNoInstance);
         }
 
-        return await checker.CheckUpdateAsync(spec, instance, cancellationToken).ConfigureAwait(false);
+        return await checker.CheckUpdateAsync(spec, instance, cancellationToken);
     }
 
     /// <summary>The driver that holds a service's instance (desired technology first), for <c>logs</c>.</summary>
@@ -88,7 +88,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         var spec = desired.Services.FirstOrDefault(s => s.Name == name);
-        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken).ConfigureAwait(false);
+        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken);
         var technology = observed.FirstOrDefault(o => o.Name == name && !o.IsAside)?.Technology ?? spec?.Technology;
         return technology is { } t && reconciler.DriverFor(t) is { } driver
             ? driver

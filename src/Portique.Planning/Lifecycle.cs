@@ -126,7 +126,7 @@ public static class ServiceLifecycle
             InstanceObservation seen;
             try
             {
-                seen = await driver.ObserveAsync(instance, cancellationToken).ConfigureAwait(false);
+                seen = await driver.ObserveAsync(instance, cancellationToken);
             }
             catch (InstanceMissingException)
             {
@@ -162,7 +162,7 @@ public static class ServiceLifecycle
                 return seen.Health is EngineHealth.Running or EngineHealth.Healthy ? EngineHealth.Starting : seen.Health;
             }
 
-            await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(options.HealthPollInterval, time, cancellationToken);
         }
     }
 
@@ -178,7 +178,7 @@ public static class ServiceLifecycle
 
         try
         {
-            return (await driver.ObserveAsync(instance, cancellationToken).ConfigureAwait(false)).Health;
+            return (await driver.ObserveAsync(instance, cancellationToken)).Health;
         }
         catch (InstanceMissingException)
         {
@@ -201,16 +201,16 @@ public static class ServiceLifecycle
             return instance;
         }
 
-        await driver.StopAsync(instance, cancellationToken).ConfigureAwait(false);
+        await driver.StopAsync(instance, cancellationToken);
         try
         {
-            return await driver.RenameAsync(instance, aside: true, cancellationToken).ConfigureAwait(false);
+            return await driver.RenameAsync(instance, aside: true, cancellationToken);
         }
         catch (PortiqueException) when (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await driver.StartAsync(instance, cancellationToken).ConfigureAwait(false);
+                await driver.StartAsync(instance, cancellationToken);
             }
             catch (PortiqueException)
             {
@@ -229,10 +229,10 @@ public static class ServiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(aside);
-        var named = await driver.RenameAsync(aside, aside: false, cancellationToken).ConfigureAwait(false);
+        var named = await driver.RenameAsync(aside, aside: false, cancellationToken);
         if (named.State != InstanceState.Running)
         {
-            await driver.StartAsync(named, cancellationToken).ConfigureAwait(false);
+            await driver.StartAsync(named, cancellationToken);
         }
 
         return named with { State = InstanceState.Running };

@@ -12,7 +12,7 @@ namespace Portique.Planning;
 /// that differs from its canonical name; and whether its values may hold secrets (the plan then names keys, never values).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class SpecFieldAttribute(string label) : Attribute
+internal sealed class SpecFieldAttribute(string label) : Attribute
 {
     public string Label { get; } = label;
 
@@ -221,14 +221,14 @@ internal sealed record SpecDocument
         PublishAddress = spec.PublishAddress,
         Repository = spec.Repository,
         Tag = spec.Tag,
-        Technology = spec.Technology.Name(),
+        Technology = spec.Technology.Name,
         Url = spec.Url,
         Volumes = spec.Volumes.Select(v => new[] { v.HostPath, v.ContainerPath }).ToArray(),
     };
 
     public ServiceSpec? ToSpec(string name, int index, TechnologySettings? settings)
     {
-        if (!TechnologyNames.TryParse(Technology, out var technology)
+        if (!Portique.Planning.Technology.TryFromName(Technology, out var technology)
             || Ports.Any(p => p is not { Length: 2 })
             || Volumes.Any(v => v is not [not null, not null]))
         {

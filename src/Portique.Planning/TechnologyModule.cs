@@ -136,7 +136,7 @@ public sealed record ValueRule(RuleField Field, Presence Presence, ValueKind Kin
 /// canonical form of every technology; keeping the value keeps such a container's stored hash, so an upgrade does not
 /// recreate it. Only a value other than 1 is kept (1 is what <see cref="SpecDocument"/> writes anyway).
 /// </summary>
-public sealed record UnusedReplicas : TechnologySettings
+internal sealed record UnusedReplicas : TechnologySettings
 {
     [JsonPropertyName("replicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

@@ -42,7 +42,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Docker, Technology.DockerGit }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { DockerModule.Docker, DockerModule.DockerGit }.ToFrozenSet();
 
     /// <summary>
     /// The image a service runs: <c>repository/url:tag</c> (or <c>url:tag</c>) for docker; <c>url:tag</c> for docker+git,
@@ -51,7 +51,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     public static string ImageReference(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Technology == Technology.DockerGit)
+        if (spec.Technology == DockerModule.DockerGit)
         {
             return spec.Url + ":" + DockerTag(spec.Tag);
         }
@@ -84,7 +84,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     public async Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        var references = specs.Where(s => s.Technology == Technology.Docker)
+        var references = specs.Where(s => s.Technology == DockerModule.Docker)
             .ToDictionary(s => s.Name, s => string.IsNullOrEmpty(s.Tag) ? ImageReference(s) + ":latest" : ImageReference(s), StringComparer.Ordinal);
         if (references.Count == 0)
         {
@@ -124,7 +124,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(progress);
         EnsureTechnology(spec);
-        return spec.Technology == Technology.DockerGit
+        return spec.Technology == DockerModule.DockerGit
             ? BuildFromGitAsync(spec, refresh, progress, cancellationToken)
             : PullAsync(spec, refresh, progress, cancellationToken);
     }
@@ -139,7 +139,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         var image = await _api.Images.TryInspectAsync(artifactId, cancellationToken)
             ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         var version = reference;
-        if (spec.Technology == Technology.DockerGit && image.Config?.Labels is { } imageLabels
+        if (spec.Technology == DockerModule.DockerGit && image.Config?.Labels is { } imageLabels
             && imageLabels.TryGetValue(Labels.GitCommit, out var commit))
         {
             version = string.Create(CultureInfo.InvariantCulture, $"{reference} ({ShortCommit(commit)})");
@@ -161,7 +161,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
             {
                 [Labels.Root] = Root.Directory,
                 [Labels.Name] = spec.Name,
-                [Labels.Technology] = spec.Technology.Name(),
+                [Labels.Technology] = spec.Technology.Name,
                 [Labels.SpecHash] = spec.SpecHash(),
                 [Labels.Spec] = spec.CanonicalJson(),
                 [Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -299,7 +299,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(instance);
         var reference = ImageReference(spec);
-        if (spec.Technology == Technology.DockerGit)
+        if (spec.Technology == DockerModule.DockerGit)
         {
             return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
         }
@@ -375,14 +375,9 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
             progress.Report(Messages.FormatGitFetchFallback(repository, staleBecause));
         }
 
-        var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken);
-        if (commit is null)
-        {
-            throw new RuntimeFailureException(staleBecause is null
+        var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken) ?? throw new RuntimeFailureException(staleBecause is null
                 ? Messages.FormatGitRefMissing(spec.Tag, repository)
                 : Messages.FormatGitFailed("fetch", repository, staleBecause));
-        }
-
         var reference = ImageReference(spec);
         if (!refresh)
         {
@@ -509,9 +504,9 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     {
         var labels = container.Config?.Labels ?? new Dictionary<string, string>();
         var containerName = ContainerName(container);
-        var technology = labels.TryGetValue(Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+        var technology = labels.TryGetValue(Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
-            : Technology.Docker;
+            : DockerModule.Docker;
         return new ObservedService
         {
             Name = ServiceName(container),
@@ -559,13 +554,13 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     {
         var labels = container.Labels ?? new Dictionary<string, string>();
         var containerName = container.Names?.FirstOrDefault()?.TrimStart('/') ?? "";
-        var technology = labels.TryGetValue(Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+        var technology = labels.TryGetValue(Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
-            : Technology.Docker;
+            : DockerModule.Docker;
         var asideOf = ServiceLifecycle.IsAsideName(containerName, out var service);
         var name = labels.TryGetValue(Labels.Name, out var labelled) && !string.IsNullOrEmpty(labelled) ? labelled : service;
         var json = labels.TryGetValue(Labels.Spec, out var spec) ? spec : null;
-        PortMapping[] ports = (container.Ports ?? [])
+        var ports = (container.Ports ?? [])
             .Where(p => p.PublicPort is > 0)
             .Select(p => new PortMapping(p.PublicPort!.Value, p.PrivatePort))
             .Distinct()
@@ -614,7 +609,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
-using System.Runtime.CompilerServices;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -53,7 +52,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Lxc }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { LxcModule.Lxc }.ToFrozenSet();
 
     /// <summary>The lxcpath of this root: one directory per container (<c>lxc-* -P</c>).</summary>
     public string ContainersDirectory => Path.Join(Root.StateDirectory, "lxc");
@@ -86,7 +85,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         else
         {
-            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.FormatLxcMissing(path), problems, cancellationToken);
+            await ProbeAsync(LxcTool("lxc-info"), ["--version"], Messages.FormatLxcMissing, problems, cancellationToken);
         }
 
         await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.FormatSkopeoMissing, problems, cancellationToken);
@@ -407,7 +406,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
             ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
+            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var directory = Path.Join(ContainersDirectory, candidate);
@@ -416,12 +415,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                 continue;
             }
 
-            var record = LxcRecord.TryRead(directory);
-            if (record is null)
-            {
-                throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
-            }
-
+            var record = LxcRecord.TryRead(directory) ?? throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
             if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
             {
                 return (directory, record);
@@ -684,7 +678,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         new()
         {
             Name = name,
-            Technology = Technology.Lxc,
+            Technology = LxcModule.Lxc,
             State = running ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = record?.SpecHash,
             SpecJson = record?.Spec,
@@ -727,7 +721,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -47,7 +47,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Podman }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { PodmanModule.Podman }.ToFrozenSet();
 
     /// <summary>Portique's containers.conf for podman (<c>CONTAINERS_CONF</c>).</summary>
     public string ContainersConfPath => _configuration.ContainersConf;
@@ -370,7 +370,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         var tail = request.Tail.ToString(CultureInfo.InvariantCulture);
         string[] arguments = request.Follow ? ["logs", "--follow", "--tail", tail, container.Id] : ["logs", "--timestamps", "--tail", tail, container.Id];
         var errors = new List<string>();
-        var lines = Cli.ListenAsync(arguments, limit.Token).TranslateFailures(
+        var lines = Cli.ListenAsync(arguments, limit.Token).TranslateFailuresAsync(
             exception => exception switch
             {
                 ToolFailureException { CommandExitCode: not null } =>
@@ -407,7 +407,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         {
             [DockerDriver.Labels.Root] = root,
             [DockerDriver.Labels.Name] = spec.Name,
-            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.Technology] = spec.Technology.Name,
             [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
             [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
             [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -618,10 +618,10 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     private static ObservedService ToObserved(PodmanContainer container)
     {
-        var labels = container.Config.Labels ?? new Dictionary<string, string>();
-        var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+        var labels = container.Config.Labels ?? [];
+        var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
-            : Technology.Podman;
+            : PodmanModule.Podman;
         return new ObservedService
         {
             Name = ServiceName(container),
@@ -748,7 +748,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

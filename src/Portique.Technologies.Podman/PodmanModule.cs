@@ -7,7 +7,10 @@ namespace Portique.Technologies.Podman;
 /// <summary>podman: an OCI image run rootless or rootful by podman.</summary>
 public sealed class PodmanModule : TechnologyModule
 {
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Podman];
+    /// <summary><c>conteneurN_type</c> = podman.</summary>
+    public static Technology Podman { get; } = new("podman");
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Podman];
 
     /// <summary>When only looking, podman's configuration files go to a private folder outside the root.</summary>
     public override IServiceDriver CreateDriver(DriverContext context) =>

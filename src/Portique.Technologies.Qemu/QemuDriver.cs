@@ -1,13 +1,9 @@
 using System.Collections.Frozen;
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -63,7 +59,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Qemu }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { QemuModule.Qemu }.ToFrozenSet();
 
     /// <summary>Where the base image of (tag, url) is cached.</summary>
     public string ImagePath(string tag, string url) =>
@@ -682,7 +678,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     private ObservedService ToObserved(VmRecord record, bool aside) => new()
     {
         Name = record.Name,
-        Technology = Technology.Qemu,
+        Technology = QemuModule.Qemu,
         State = !aside && VmProcess.Find(_layout.PidFile(record.Name)) is not null ? InstanceState.Running : InstanceState.Stopped,
         SpecHash = record.SpecHash,
         SpecJson = record.Spec,
@@ -736,7 +732,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SwarmModule.Swarm }.ToFrozenSet();
 
     /// <summary>Where set-aside services are recorded: <c>ROOT/var/lib/portique/swarm</c>.</summary>
     public string AsideDirectory => Path.Join(Root.StateDirectory, "swarm");
@@ -163,7 +163,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         {
             [DockerDriver.Labels.Root] = Root.Directory,
             [DockerDriver.Labels.Name] = spec.Name,
-            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.Technology] = spec.Technology.Name,
             [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
             [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
             [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -544,16 +544,14 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     private async Task<SwarmService> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken);
-        if (service is null)
-        {
-            throw ReadAsideRecord(name) is not null
-                ? new RuntimeFailureException(Messages.FormatLogsOfAside(name, AsideRecordPath(name)))
-                : new InstanceMissingException(Messages.FormatServiceNotFound(name, Root.Directory));
-        }
-
+        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken) ?? throw Missing(name);
         return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.FormatNotOwned(name, Root.Directory));
     }
+
+    /// <summary>A service set aside by an interrupted run is not "missing": its logs are gone with it.</summary>
+    private RuntimeFailureException Missing(string name) => ReadAsideRecord(name) is not null
+        ? new RuntimeFailureException(Messages.FormatLogsOfAside(name, AsideRecordPath(name)))
+        : new InstanceMissingException(Messages.FormatServiceNotFound(name, Root.Directory));
 
     private static ObservedService ToObserved(SwarmService service, IEnumerable<TaskResponse> tasks)
     {
@@ -597,7 +595,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     }
 
     private static Technology TechnologyOf(IDictionary<string, string> labels) =>
-        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed) ? parsed : Technology.Swarm;
+        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed) ? parsed : SwarmModule.Swarm;
 
     private static string? Label(IDictionary<string, string>? labels, string key) => DockerInspect.Label(labels, key);
 
@@ -719,7 +717,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

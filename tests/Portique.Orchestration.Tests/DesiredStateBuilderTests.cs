@@ -1,4 +1,4 @@
-using Portique.Planning;
+using Portique.Technologies.Docker;
 
 namespace Portique.Orchestration.Tests;
 
@@ -20,7 +20,7 @@ public class DesiredStateBuilderTests
 
         Assert.Empty(report.Problems);
         var spec = Assert.Single(report.Desired.Services);
-        Assert.Equal(("wiki", Technology.Docker, "latest", 18081), (spec.Name, spec.Technology, spec.Tag, spec.RoutedPort));
+        Assert.Equal(("wiki", DockerModule.Docker, "latest", 18081), (spec.Name, spec.Technology, spec.Tag, spec.RoutedPort));
         Assert.Equal("0.0.0.0", spec.PublishAddress);
     }
 
@@ -157,7 +157,7 @@ public class DesiredStateBuilderTests
         var workspace = sandbox.Workspace;
         var report = workspace.Validate(workspace.Evaluate());
         Assert.Empty(report.Problems);
-        Assert.Equal(Technology.DockerGit, Assert.Single(report.Desired.Services).Technology);
+        Assert.Equal(DockerModule.DockerGit, Assert.Single(report.Desired.Services).Technology);
     }
 
     [Fact]

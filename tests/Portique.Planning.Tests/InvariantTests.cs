@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using Portique.Planning;
 
 namespace Portique.Planning.Tests;
 
@@ -9,7 +8,7 @@ namespace Portique.Planning.Tests;
 /// </summary>
 public class InvariantTests
 {
-    private static readonly Technology[] Engines = [Technology.Docker, Technology.DockerGit, Technology.Podman];
+    private static readonly Technology[] Engines = [TestTechnologies.Docker, TestTechnologies.DockerGit, TestTechnologies.Podman];
 
     /// <summary>A random spec: every field the canonical form holds takes a random value.</summary>
     private static ServiceSpec RandomSpec(Random random, string name, int index) => new()
@@ -87,8 +86,8 @@ public class InvariantTests
     public void Applying_a_plan_then_planning_again_gives_no_change_on_a_fake_engine(int seed)
     {
         var random = new Random(seed);
-        var docker = new FakeDriver(Technology.Docker, Technology.DockerGit);
-        var podman = new FakeDriver(Technology.Podman);
+        var docker = new FakeDriver(TestTechnologies.Docker, TestTechnologies.DockerGit);
+        var podman = new FakeDriver(TestTechnologies.Podman);
         var reconciler = new Reconciler([docker, podman], new FakeHost(), new ReconcilerOptions { HealthPollInterval = TimeSpan.FromMilliseconds(1) });
         var progress = new SynchronousProgress<ReconcileEvent>(_ => { });
 

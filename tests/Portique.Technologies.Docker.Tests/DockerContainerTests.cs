@@ -57,7 +57,7 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
         var created = await driver.CreateAsync(spec, imageId, Ct);
 
         Assert.Equal(spec.Name, created.Name);
-        Assert.Equal(Technology.Docker, created.Technology);
+        Assert.Equal(DockerModule.Docker, created.Technology);
         Assert.Equal(InstanceState.Running, created.State);
         Assert.False(created.IsAside);
         Assert.Equal(spec.SpecHash(), created.SpecHash);

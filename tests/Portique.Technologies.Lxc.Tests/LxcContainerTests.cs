@@ -59,7 +59,7 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
 
         var created = await driver.CreateAsync(spec, digest, Ct);
 
-        Assert.Equal(("writer", Technology.Lxc, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal(("writer", LxcModule.Lxc, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal((spec.SpecHash(), spec.CanonicalJson(), digest), (created.SpecHash, created.SpecJson, created.ArtifactId));
         Assert.Equal([new PortMapping(port, 8080)], created.Ports);
         Assert.StartsWith("sha256:", digest);

@@ -39,9 +39,9 @@ public sealed class LxcUnitTests : IDisposable
     [Fact]
     public void The_image_reference_is_the_one_docker_would_run()
     {
-        Assert.Equal("127.0.0.1:5000/app:v1", LxcDriver.ImageReference(TestSpecs.Create("app", Technology.Lxc, "app", "v1", "127.0.0.1:5000")));
-        Assert.Equal("nginx:latest", LxcDriver.ImageReference(TestSpecs.Create("web", Technology.Lxc, "nginx", "")));
-        Assert.Equal("registry.example/team/app:1.2", LxcDriver.ImageReference(TestSpecs.Create("app", Technology.Lxc, "team/app", "1.2", "registry.example/")));
+        Assert.Equal("127.0.0.1:5000/app:v1", LxcDriver.ImageReference(TestSpecs.Create("app", LxcModule.Lxc, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("nginx:latest", LxcDriver.ImageReference(TestSpecs.Create("web", LxcModule.Lxc, "nginx", "")));
+        Assert.Equal("registry.example/team/app:1.2", LxcDriver.ImageReference(TestSpecs.Create("app", LxcModule.Lxc, "team/app", "1.2", "registry.example/")));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class LxcUnitTests : IDisposable
     [InlineData("app", "1", "evil registry")]
     [InlineData("app;rm", "1", "")]
     public void An_image_reference_from_unsafe_values_is_refused(string url, string tag, string repository) =>
-        Assert.Throws<InvalidInputException>(() => LxcDriver.ImageReference(TestSpecs.Create("app", Technology.Lxc, url, tag, repository)));
+        Assert.Throws<InvalidInputException>(() => LxcDriver.ImageReference(TestSpecs.Create("app", LxcModule.Lxc, url, tag, repository)));
 
     [Fact]
     public void The_configuration_is_one_checked_line_per_value_and_points_into_the_containers_directory()

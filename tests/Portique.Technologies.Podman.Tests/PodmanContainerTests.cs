@@ -95,7 +95,7 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
         var imageId = await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct);
         var created = await driver.CreateAsync(spec, imageId, Ct);
 
-        Assert.Equal((spec.Name, Technology.Podman, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal((spec.Name, PodmanModule.Podman, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal((spec.SpecHash(), spec.CanonicalJson()), (created.SpecHash, created.SpecJson));
         Assert.Equal(imageId, created.ArtifactId);
         Assert.Equal(PodmanDriver.ImageReference(spec), created.Version);
