@@ -129,8 +129,14 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             await network.EnsureAsync(privateNetwork, names, cancellationToken);
         }
 
+        // Each password in its root-only file before an instance binds it (docs/secrets.md).
+        await SecretFiles.WriteAsync(workspace.Root, configuration, report.Desired, cancellationToken);
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
+        if (services.Succeeded)
+        {
+            SecretFiles.Prune(workspace.Root, report.Desired);
+        }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();

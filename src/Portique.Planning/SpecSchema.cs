@@ -201,8 +201,17 @@ internal sealed record SpecDocument
     [SpecField("delai_arret")]
     public int? StopTimeout { get; init; }
 
+    /// <summary>
+    /// <c>KEY=DIGEST</c> per secret (docs/secrets.md), never a value; absent when the service has none, so its hash does
+    /// not change. Keys only in <c>plan</c>: "secrets: KEY".
+    /// </summary>
+    [JsonPropertyName("secrets")]
+    [SpecField("secrets", KeysOnly = true)]
+    public string[]? Secrets { get; init; }
+
     public static SpecDocument From(ServiceSpec spec) => new()
     {
+        Secrets = spec.Secrets.Count == 0 ? null : spec.Secrets.Select(s => s.Key + "=" + s.Digest).ToArray(),
         StopTimeout = spec.StopTimeoutSeconds,
         Address = spec.Address,
         InternalPorts = spec.InternalPorts.Count == 0 ? null : spec.InternalPorts.ToArray(),
@@ -244,6 +253,7 @@ internal sealed record SpecDocument
             InternalPorts = InternalPorts ?? [],
             Settings = settings,
             StopTimeoutSeconds = StopTimeout,
+            Secrets = Secrets?.Select(s => s.Split('=', 2)).Select(p => new SecretMapping(p[0], "", p.Length > 1 ? p[1] : "")).ToArray() ?? [],
         };
     }
 }

@@ -427,10 +427,13 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             ContainerSpec = new ContainerSpec
             {
                 Image = image,
-                Env = spec.Environment.ToList(),
+                Env = spec.EnvironmentWithSecrets.ToList(),
 
-                // Structured mounts: no "host:container" string to split.
-                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath }).ToList(),
+                // Structured mounts: no "host:container" string to split. Secrets: read-only binds of the root-only files
+                // (this node's; docs/secrets.md), not swarm's secret store, whose secrets cannot be replaced in place.
+                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath })
+                    .Concat(spec.Secrets.Select(s => new Mount { Type = "bind", Source = s.HostPath(Root, spec.Name), Target = s.ContainerPath, ReadOnly = true }))
+                    .ToList(),
                 StopGracePeriod = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.StopTimeout,
 
                 // docker-init as PID 1, as for docker containers: SIGTERM is honoured, a task stops without waiting for the grace period.
