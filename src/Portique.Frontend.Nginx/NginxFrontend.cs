@@ -1,9 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Frontend.Nginx.Resources;
 
@@ -272,7 +269,7 @@ public sealed class NginxFrontend : IFrontend
             }
         }
 
-        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Seconds(_options.ProcessTimeout)));
+        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Tool.Seconds(_options.ProcessTimeout)));
     }
 
     /// <summary>The live master's pid, or null (no pid file, a stale one, or a pid that is not this configuration's master).</summary>
@@ -655,7 +652,7 @@ public sealed class NginxFrontend : IFrontend
         if (!replaced)
         {
             var detail = refusal is not null ? Describe(refusal)
-                : Messages.FormatNoNewWorkers(Seconds(_options.ProcessTimeout), ErrorLogDetail(logOffset));
+                : Messages.FormatNoNewWorkers(Tool.Seconds(_options.ProcessTimeout), ErrorLogDetail(logOffset));
             throw new RuntimeFailureException(restored ? Messages.FormatReloadNotApplied(detail) : Messages.FormatReloadFailed(detail));
         }
 
@@ -697,7 +694,7 @@ public sealed class NginxFrontend : IFrontend
         if (!up)
         {
             throw new RuntimeFailureException(failure(
-                Messages.FormatMasterNotUp(Seconds(_options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
+                Messages.FormatMasterNotUp(Tool.Seconds(_options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
         }
     }
 
@@ -808,25 +805,10 @@ public sealed class NginxFrontend : IFrontend
             throw new RuntimeFailureException(Messages.FormatNginxMissing(_options.NginxBinary));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.CommandTimeout);
-        try
-        {
-            var result = await Cli.Wrap(_options.NginxBinary)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
-                ;
-            return new NginxRun(result.ExitCode, result.StandardError + result.StandardOutput);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeFailureException(Messages.FormatNginxCommandTimedOut(display, Seconds(_options.CommandTimeout)));
-        }
-        catch (Win32Exception ex)
-        {
-            throw new RuntimeFailureException(Messages.FormatNginxMissing(_options.NginxBinary), ex);
-        }
+        var messages = new ToolMessages(
+            (_, seconds) => Messages.FormatNginxCommandTimedOut(display, seconds), (_, _) => Messages.FormatNginxMissing(_options.NginxBinary));
+        var result = await Tool.RunAsync(_options.NginxBinary, arguments, _options.CommandTimeout, messages, cancellationToken);
+        return new NginxRun(result.ExitCode, result.StandardError + result.StandardOutput);
     }
 
     private void WritePending()
@@ -835,8 +817,6 @@ public sealed class NginxFrontend : IFrontend
     }
 
     private static string AbsoluteNginxPath(string path) => path.StartsWith('/') ? path : Path.Join(NginxPrefix, path);
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.CurrentCulture);
 
     private static string ReadText(string path) => File.ReadAllText(path, Utf8);
 

@@ -137,6 +137,7 @@ public static partial class DesiredStateBuilder
             ? (int?)seconds
             : null;
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
+        var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
@@ -160,6 +161,7 @@ public static partial class DesiredStateBuilder
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
+            Secrets = secrets,
         };
     }
 
@@ -195,6 +197,76 @@ public static partial class DesiredStateBuilder
 
         return (memory, cpus);
     }
+
+    /// <c>conteneurN_secrets</c>: <c>KEY=variable</c> entries naming <c>password</c> variables (docs/secrets.md). Messages name
+    /// the entry and the variable, never its value; the spec gets a digest of the value, not the value.
+    /// </summary>
+    private static SecretMapping[] ReadSecrets(
+        EvaluatedConfiguration configuration, int n, string name, Technology technology, TechnologyModule module, List<Diagnostic> problems)
+    {
+        var subject = $"conteneur{n}_secrets";
+        var entries = Items(configuration, subject).Where(e => e.Length > 0).ToArray();
+        if (entries.Length > 0 && !module.AllowsSecrets(technology))
+        {
+            problems.Add(new Diagnostic(subject, Messages.FormatSecretsNotSupported(technology.Name)));
+            return [];
+        }
+
+        var secrets = new List<SecretMapping>();
+        foreach (var entry in entries)
+        {
+            var parts = entry.Split('=', 2);
+            var key = parts[0].Trim();
+            var source = parts.Length > 1 ? parts[1].Trim() : "";
+            if (!SecretKey().IsMatch(key))
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretBadKey(entry)));
+                continue;
+            }
+
+            if (secrets.Any(s => s.Key == key))
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretDuplicateKey(key)));
+                continue;
+            }
+
+            var variable = configuration.Find(source);
+            if (variable is null)
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretUnknownVariable(key, source)));
+                continue;
+            }
+
+            if (variable.Type != VariableType.Password)
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretNotPassword(key, source)));
+                continue;
+            }
+
+            if (variable.Disabled || variable.Values.Count == 0 || string.IsNullOrEmpty(variable.Values[0]))
+            {
+                problems.Add(Diagnostic.Missing(subject, Messages.FormatSecretEmpty(key, source)));
+                continue;
+            }
+
+            secrets.Add(new SecretMapping(key, source, SecretDigest(name, key, variable.Values[0]!)));
+        }
+
+        return [.. secrets];
+    }
+
+    /// <summary>
+    /// What the spec keeps of a password: PBKDF2-SHA256 salted with the service and the key, so the label shows neither
+    /// the value nor whether two services share one, and guessing it from the label is slow.
+    /// </summary>
+    internal static string SecretDigest(string service, string key, string value)
+    {
+        var salt = System.Text.Encoding.UTF8.GetBytes("portique-secret\0" + service + "\0" + key);
+        return Convert.ToHexStringLower(System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(
+            System.Text.Encoding.UTF8.GetBytes(value), salt, SecretDigestIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32));
+    }
+
+    private const int SecretDigestIterations = 100_000;
 
     /// <summary><c>conteneurN_ip</c> (computed from the name unless pinned), checked against the network; null when unusable.</summary>
     private static string? ServiceAddress(
@@ -447,6 +519,10 @@ public static partial class DesiredStateBuilder
         return match.Success
             && (!match.Groups["port"].Success || int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 65535);
     }
+
+    // An environment variable's name: it is also a file name under /run/secrets.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex SecretKey();
 
     // Docker's reference grammar, path part: lower-case components separated by '/'.
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]

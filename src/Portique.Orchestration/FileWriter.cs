@@ -1,6 +1,4 @@
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 
@@ -80,8 +78,8 @@ internal static class FileWriter
 
                 if (!known.TryGetValue((database, name), out var exists))
                 {
-                    var result = await Cli.Wrap("getent").WithArguments([database, name]).WithValidation(CommandResultValidation.None)
-                        .ExecuteBufferedAsync(cancellationToken);
+                    var result = await Tool.RunAsync(
+                        "getent", [database, name], Timeout.InfiniteTimeSpan, ToolMessages.Default, cancellationToken);
                     known[(database, name)] = exists = result.ExitCode == 0;
                 }
 
@@ -121,14 +119,7 @@ internal static class FileWriter
     private static async Task ChangeOwnerAsync(string path, string? owner, string? group, CancellationToken cancellationToken)
     {
         var spec = (owner ?? "") + (group is null ? "" : ":" + group);
-        var result = await Cli.Wrap("chown")
-            .WithArguments(["--", spec, path])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken)
-            ;
-        if (result.ExitCode != 0)
-        {
-            throw new RuntimeFailureException($"chown {spec} {path}: {result.StandardError.Trim()}");
-        }
+        (await Tool.RunAsync("chown", ["--", spec, path], Timeout.InfiniteTimeSpan, ToolMessages.Default, cancellationToken))
+            .EnsureSucceeded(result => $"chown {spec} {path}: {result.StandardError.Trim()}");
     }
 }

@@ -1,5 +1,3 @@
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 
 namespace Portique.Orchestration;
@@ -30,13 +28,15 @@ public sealed class HookRunner(PortiqueRoot root)
         foreach (var hook in hooks)
         {
             progress.Report($"{stage}/{Path.GetFileName(hook)}");
-            var result = await Cli.Wrap(hook)
-                .WithArguments([mode])
-                .WithWorkingDirectory(folder)
-                .WithEnvironmentVariables(env => env.Set("PORTIQUE_ROOT", root.Directory))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken)
-                ;
+            // A hook runs as long as it needs (as under EOLE's own instance and reconfigure).
+            var result = await Tool.RunAsync(
+                hook,
+                [mode],
+                Timeout.InfiniteTimeSpan,
+                ToolMessages.Default,
+                cancellationToken,
+                environment: new Dictionary<string, string?> { ["PORTIQUE_ROOT"] = root.Directory },
+                workingDirectory: folder);
             if (result.ExitCode != 0)
             {
                 var output = (result.StandardError + result.StandardOutput).Trim();

@@ -4,7 +4,6 @@ using System.Text.Json;
 using CliWrap;
 using Portique.Core;
 using Portique.Orchestration.Resources;
-using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
 
@@ -187,12 +186,12 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     private async Task<bool> EnsureForwardingAsync(CancellationToken cancellationToken)
     {
         // dockerd and lxc-net set it too; a host with neither needs it for the services' outbound traffic.
-        if ((await File.ReadAllTextAsync(_options.IpForward, cancellationToken)).Trim() == "1")
+        if (ProcFs.ReadValue(_options.IpForward) == "1")
         {
             return false;
         }
 
-        await File.WriteAllTextAsync(_options.IpForward, "1\n", cancellationToken);
+        await ProcFs.WriteValueAsync(_options.IpForward, "1", cancellationToken);
         return true;
     }
 

@@ -31,6 +31,9 @@ public sealed record ReconfigureOptions
         int.TryParse(environment("PORTIQUE_LOCK_TIMEOUT_SECONDS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromMinutes(10);
+
+    /// <summary>The clock the lock's wait reads: a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What a reconfigure did: per service, to the files, to the frontend.</summary>
@@ -74,6 +77,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         using var held = await ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
+            options.Time,
             () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock)),
             cancellationToken);
 
@@ -125,8 +129,14 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             await network.EnsureAsync(privateNetwork, names, cancellationToken);
         }
 
+        // Each password in its root-only file before an instance binds it (docs/secrets.md).
+        await SecretFiles.WriteAsync(workspace.Root, configuration, report.Desired, cancellationToken);
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
+        if (services.Succeeded)
+        {
+            SecretFiles.Prune(workspace.Root, report.Desired);
+        }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();

@@ -38,6 +38,9 @@ public record LifecycleOptions
 
     /// <summary>How often <c>portique logs --follow</c> looks for new output in a log file (engines that write files).</summary>
     public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The clock the driver reads (creation and aside times, its deadlines): a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>

@@ -209,9 +209,17 @@ internal sealed record SpecDocument
     [JsonPropertyName("cpus")]
     [SpecField("cpu")]
     public decimal? Cpus { get; init; }
+    /// <summary>
+    /// <c>KEY=DIGEST</c> per secret (docs/secrets.md), never a value; absent when the service has none, so its hash does
+    /// not change. Keys only in <c>plan</c>: "secrets: KEY".
+    /// </summary>
+    [JsonPropertyName("secrets")]
+    [SpecField("secrets", KeysOnly = true)]
+    public string[]? Secrets { get; init; }
 
     public static SpecDocument From(ServiceSpec spec) => new()
     {
+        Secrets = spec.Secrets.Count == 0 ? null : spec.Secrets.Select(s => s.Key + "=" + s.Digest).ToArray(),
         StopTimeout = spec.StopTimeoutSeconds,
         Memory = spec.MemoryBytes is long memory ? Portique.Core.MemorySize.Format(memory) : null,
         Cpus = spec.Cpus,
@@ -257,6 +265,7 @@ internal sealed record SpecDocument
             StopTimeoutSeconds = StopTimeout,
             MemoryBytes = Memory is not null && Portique.Core.MemorySize.TryParse(Memory, out var bytes) ? bytes : null,
             Cpus = Cpus,
+            Secrets = Secrets?.Select(s => s.Split('=', 2)).Select(p => new SecretMapping(p[0], "", p.Length > 1 ? p[1] : "")).ToArray() ?? [],
         };
     }
 }

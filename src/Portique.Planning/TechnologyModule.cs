@@ -30,6 +30,12 @@ public abstract class TechnologyModule
     public virtual bool AppliesLimits(Technology technology) => true;
 
     /// <summary>
+    /// Whether the driver gives <see cref="ServiceSpec.Secrets"/> to the service as read-only files (<c>/run/secrets/KEY</c>);
+    /// a secret for a technology that cannot is refused by validation, by name (docs/secrets.md).
+    /// </summary>
+    public virtual bool AllowsSecrets(Technology technology) => false;
+
+    /// <summary>
     /// Whether this technology's driver puts its instances on the root's private network (docs/network.md): gives them
     /// <see cref="ServiceSpec.Address"/> and the root's DNS. With the network on, a service of a technology that does not
     /// join is refused by validation, by name.

@@ -154,7 +154,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         {
             Name = spec.Name,
             Image = image.ID,
-            Env = spec.Environment.ToList(),
+            Env = spec.EnvironmentWithSecrets.ToList(),
             // `docker stop` by hand waits as long as Portique does.
             StopTimeout = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             Labels = new Dictionary<string, string>
@@ -176,6 +176,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
                 // Structured bind mounts: no "host:container" string to split, so a ':' in a path cannot confuse dockerd.
                 Mounts = spec.Volumes
                     .Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath })
+                    .Concat(spec.Secrets.Select(s => new Mount { Type = "bind", Source = s.HostPath(Root, spec.Name), Target = s.ContainerPath, ReadOnly = true }))
                     .ToList(),
                 PortBindings = spec.Ports
                     .GroupBy(p => PortKey(p.ContainerPort), StringComparer.Ordinal)

@@ -238,7 +238,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     Gid = gid,
                     MemoryBytes = spec.MemoryBytes,
                     Cpus = spec.Cpus,
-                    Created = DateTimeOffset.UtcNow,
+                    Created = Options.Time.GetUtcNow(),
                 };
                 await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), AtomicFile.GroupReadableMode, cancellationToken);
                 await StartContainerAsync(directory, record, cancellationToken);
@@ -569,7 +569,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
 
         var prefix = directory.TrimEnd('/') + "/";
-        var mounted = MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
+        var mounted = ProcFs.MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
         if (mounted is not null)
         {
             throw new RuntimeFailureException(Messages.FormatRemoveFailed(name, Messages.FormatStillMounted(mounted)));
@@ -599,30 +599,6 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         catch (Exception exception) when (exception is RuntimeFailureException or IOException or UnauthorizedAccessException)
         {
             // The creation failure is what the administrator needs to read; this one would only hide it.
-        }
-    }
-
-    /// <summary>Mount points of the host's mount namespace (octal escapes of <c>/proc/self/mountinfo</c> decoded).</summary>
-    private static IEnumerable<string> MountPoints()
-    {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines("/proc/self/mountinfo");
-        }
-        catch (IOException)
-        {
-            yield break;
-        }
-
-        foreach (var line in lines)
-        {
-            var fields = line.Split(' ');
-            if (fields.Length > 4)
-            {
-                yield return System.Text.RegularExpressions.Regex.Replace(
-                    fields[4], @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
-            }
         }
     }
 

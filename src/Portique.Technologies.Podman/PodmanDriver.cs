@@ -430,7 +430,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             arguments.AddRange(["--label", key + "=" + value]);
         }
 
-        foreach (var variable in spec.Environment)
+        foreach (var variable in spec.EnvironmentWithSecrets)
         {
             // Without '=', podman would copy the variable from Portique's own environment (or expand a '*').
             arguments.AddRange(["--env", variable.Contains('=', StringComparison.Ordinal) ? variable : variable + "="]);
@@ -439,6 +439,15 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         foreach (var volume in spec.Volumes)
         {
             arguments.AddRange(BindArguments(volume));
+        }
+
+        foreach (var secret in spec.Secrets)
+        {
+            // The root-only file, read-only inside (docs/secrets.md); the path is Portique's own (validated name and key).
+            var source = secret.HostPath(new PortiqueRoot(root), spec.Name);
+            arguments.AddRange(source.Contains(',', StringComparison.Ordinal)
+                ? ["--volume", source + ":" + secret.ContainerPath + ":ro"]
+                : ["--mount", "type=bind,readonly=true,source=" + source + ",destination=" + secret.ContainerPath]);
         }
 
         foreach (var port in spec.Ports)

@@ -16,6 +16,9 @@ public sealed class PodmanModule : TechnologyModule
     public override IServiceDriver CreateDriver(DriverContext context) =>
         new PodmanDriver(context.Root, context.ReadOnly ? new PodmanDriverOptions { ConfigurationDirectory = ReadOnlyDirectory(context.Root) } : null);
 
+    /// <summary>Read-only binds of the root-only files at <c>/run/secrets/KEY</c> (docs/secrets.md).</summary>
+    public override bool AllowsSecrets(Technology technology) => true;
+
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 
     /// <summary>A folder of the temporary directory, private to this user and root, for podman's files when only looking.</summary>

@@ -101,7 +101,7 @@ internal sealed partial class SnapEngine : IDisposable
     {
         try
         {
-            return File.ReadAllText(_options.InitProcessNamePath).Trim();
+            return ProcFs.ReadValue(_options.InitProcessNamePath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -263,7 +263,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             ServiceId = service.ID,
             Image = service.Spec.TaskTemplate?.ContainerSpec?.Image ?? "",
             Labels = labels,
-            SetAsideAt = DateTimeOffset.UtcNow,
+            SetAsideAt = Options.Time.GetUtcNow(),
         };
         WriteAsideRecord(record);
         await RemoveServiceAsync(service, cancellationToken);
@@ -427,10 +427,13 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             ContainerSpec = new ContainerSpec
             {
                 Image = image,
-                Env = spec.Environment.ToList(),
+                Env = spec.EnvironmentWithSecrets.ToList(),
 
-                // Structured mounts: no "host:container" string to split.
-                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath }).ToList(),
+                // Structured mounts: no "host:container" string to split. Secrets: read-only binds of the root-only files
+                // (this node's; docs/secrets.md), not swarm's secret store, whose secrets cannot be replaced in place.
+                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath })
+                    .Concat(spec.Secrets.Select(s => new Mount { Type = "bind", Source = s.HostPath(Root, spec.Name), Target = s.ContainerPath, ReadOnly = true }))
+                    .ToList(),
                 StopGracePeriod = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.StopTimeout,
 
                 // docker-init as PID 1, as for docker containers: SIGTERM is honoured, a task stops without waiting for the grace period.
@@ -475,8 +478,8 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// </summary>
     private async Task WaitForContainersAsync(string serviceId, bool all, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Options.RemovalTimeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = Options.Time.GetUtcNow() + Options.RemovalTimeout;
+        while (Options.Time.GetUtcNow() < deadline)
         {
             var containers = (await _api.Containers.ListByLabelAsync(ServiceIdLabel, serviceId, cancellationToken))
                 .Where(c => all || c.State == "running")
@@ -486,7 +489,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 return;
             }
 
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+            await Task.Delay(Options.HealthPollInterval, Options.Time, cancellationToken);
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class SwarmModule : TechnologyModule
 
     public override IServiceDriver CreateDriver(DriverContext context) => new SwarmDriver(context.Root);
 
+    /// <summary>Read-only binds of the root-only files at <c>/run/secrets/KEY</c> (docs/secrets.md).</summary>
+    public override bool AllowsSecrets(Technology technology) => true;
+
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 
     /// <summary><c>conteneurN_replicas</c>.</summary>

@@ -197,7 +197,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             Environment = LastWins(spec.Environment),
             MemoryBytes = spec.MemoryBytes,
             Cpus = spec.Cpus,
-            Created = DateTimeOffset.UtcNow,
+            Created = Options.Time.GetUtcNow(),
         };
         Vagrantfile.Render(record, spec.Name); // checks every value before anything is made
 

@@ -9,7 +9,7 @@ namespace Portique.Cli.Tests;
 /// <summary>
 /// <c>portique instance</c> leaves EOLE's marker <c>/etc/eole/.instance</c> as EOLE's <c>instance</c> does (an empty file), so
 /// <c>is_instanciate</c> and <c>auto_frozen_if_in</c> see an instantiated server. No container: only the frontend (a real nginx
-/// master under the test _root, on free ports) runs.
+/// master under the test root, on free ports) runs.
 /// </summary>
 [Collection("cli")]
 public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable

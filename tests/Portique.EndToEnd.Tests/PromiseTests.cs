@@ -216,7 +216,7 @@ public sealed class PromiseTests : IAsyncLifetime
     public async Task A_run_that_cannot_get_the_lock_in_time_exits_1_naming_the_lock()
     {
         await ConfigureWebAsync();
-        using var held = await ReconfigureLock.AcquireAsync(_deployment.Root.Root, TimeSpan.FromSeconds(5), () => { }, CancellationToken.None);
+        using var held = await ReconfigureLock.AcquireAsync(_deployment.Root.Root, TimeSpan.FromSeconds(5), TimeProvider.System, () => { }, CancellationToken.None);
 
         var result = await _deployment.Command(["reconfigure"])
             .WithEnvironmentVariables(env => env.Set("PORTIQUE_LOCK_TIMEOUT_SECONDS", "2"))

@@ -7,7 +7,7 @@ using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
 
-/// <summary>The root's private _network against this machine's real kernel, iptables and dnsmasq (docs/_network.md).</summary>
+/// <summary>The root's private network against this machine's real kernel, iptables and dnsmasq (docs/network.md).</summary>
 public sealed class PrivateBridgeTests : IDisposable
 {
     private readonly TempRoot _temp = new("portique-net-");
@@ -70,7 +70,7 @@ public sealed class PrivateBridgeTests : IDisposable
     [Fact]
     public async Task A_bridge_of_that_name_that_this_root_did_not_mark_is_refused_and_left_alone()
     {
-        await Run("ip", "link", "add", "name", _bridge.Name, "type", "_bridge");
+        await Run("ip", "link", "add", "name", _bridge.Name, "type", "bridge");
         try
         {
             var error = await Assert.ThrowsAsync<RuntimeFailureException>(() => _bridge.EnsureAsync(_network, [], CancellationToken.None));

@@ -6,7 +6,7 @@ using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
 
-/// <summary>docker services on the root's private _network, against the real dockerd, kernel and dnsmasq (docs/_network.md).</summary>
+/// <summary>docker services on the root's private network, against the real dockerd, kernel and dnsmasq (docs/network.md).</summary>
 public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
 {
     private readonly TestImages _images = new();
@@ -90,7 +90,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     {
         var db = _images.Name("ldb");
         var web = _images.Name("lweb");
-        var published = await _images.PublishAsync(_images.Name("lnet-db"), "1", "_lxc-db-1");
+        var published = await _images.PublishAsync(_images.Name("lnet-db"), "1", "lxc-db-1");
         await _images.BuildAsync(_images.Name("net") + ":web", "web-1", new TestImageOptions
         {
             Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
@@ -108,8 +108,8 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         await _driver!.CreateAsync(webSpec, await _driver.FetchAsync(webSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
 
         Assert.StartsWith(RequiredServices.Registry, published, StringComparison.Ordinal);
-        Assert.Contains(TestImages.IndexPage("_lxc-db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(60)));
-        Assert.Contains(TestImages.IndexPage("_lxc-db-1"), await HttpProbe.GetStringAsync($"http://{dbSpec.Address}:8080/index.html"));
+        Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(60)));
+        Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{dbSpec.Address}:8080/index.html"));
     }
 
     private ServiceSpec Spec(string name, string tag, IReadOnlyList<string> environment) =>
