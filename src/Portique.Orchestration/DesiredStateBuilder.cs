@@ -521,33 +521,33 @@ public static partial class DesiredStateBuilder
     }
 
     // An environment variable's name: it is also a file name under /run/secrets.
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex SecretKey();
 
     // Docker's reference grammar, path part: lower-case components separated by '/'.
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z")]
     private static partial Regex ImageName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ImageTag();
 
-    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?<port>[0-9]{1,5}))?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?<port>[0-9]{1,5}))?\z")]
     private static partial Regex Registry();
 
     // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.
-    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+$")]
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+\z")]
     private static partial Regex GitUrl();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)\z")]
     private static partial Regex DiskImage();
 
-    [GeneratedRegex(@"^https?://[^\s/?#'""`$;|&<>\\]+(?:/[^\s?#'""`$;|&<>\\]*)?$")]
+    [GeneratedRegex(@"^https?://[^\s/?#'""`$;|&<>\\]+(?:/[^\s?#'""`$;|&<>\\]*)?\z")]
     private static partial Regex HttpUrl();
 
     // snapd's rule: lower case letters, digits and single dashes, at most 40 characters.
-    [GeneratedRegex(@"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    [GeneratedRegex(@"^(?=.{1,40}\z)[a-z0-9]+(?:-[a-z0-9]+)*\z")]
     private static partial Regex SnapName();
 
-    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})$")]
+    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})\z")]
     private static partial Regex SnapChannel();
 }

@@ -689,13 +689,13 @@ internal sealed partial class SnapEngine : IDisposable
     public static bool IsChannelOrRevision(string? tag) => tag is not null && Channel().IsMatch(tag);
 
     // snapd's rule: lower case letters, digits and single dashes, at most 40 characters.
-    [GeneratedRegex(@"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?=.{1,40}\z)[a-z0-9]+(?:-[a-z0-9]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex SnapName();
 
-    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Channel();
 
     // snapd's configuration keys: lower-case words joined by single dashes, dotted for nesting.
-    [GeneratedRegex(@"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex SettingKey();
 }

@@ -290,7 +290,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     private static string CheckedName(string name) =>
         SnapRecordStore.IsServiceName(name) ? name : throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
 
-    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)\z", RegexOptions.CultureInvariant)]
     private static partial Regex GitUrl();
 
     [GeneratedRegex("^[0-9a-f]{40}(?:[0-9a-f]{24})?$", RegexOptions.CultureInvariant)]
