@@ -14,20 +14,20 @@ public class ConfigurationBenchmarks
 {
     public const int Containers = 100;
 
-    private string directory = "";
-    private Workspace workspace = null!;
+    private string _directory = "";
+    private Workspace _workspace = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        directory = Directory.CreateTempSubdirectory("portique-bench-").FullName;
-        var root = new PortiqueRoot(directory);
-        workspace = new Workspace(root, Path.Join(AppContext.BaseDirectory, "share"));
-        ConfigEolFile.Save(root.ConfigEol, HundredContainers(workspace));
+        _directory = Directory.CreateTempSubdirectory("portique-bench-").FullName;
+        var root = new PortiqueRoot(_directory);
+        _workspace = new Workspace(root, Path.Join(AppContext.BaseDirectory, "share"));
+        ConfigEolFile.Save(root.ConfigEol, HundredContainers(_workspace));
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(directory, recursive: true);
+    public void Cleanup() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>A config.eol with 100 valid docker containers, each with two ports and a volume.</summary>
     public static ConfigValues HundredContainers(Workspace workspace)
@@ -54,15 +54,15 @@ public class ConfigurationBenchmarks
     [Benchmark]
     public int LoadAndValidate()
     {
-        var configuration = workspace.Evaluate();
-        return workspace.Validate(configuration).Problems.Count;
+        var configuration = _workspace.Evaluate();
+        return _workspace.Validate(configuration).Problems.Count;
     }
 
     [Benchmark]
     public int LoadValidateAndRender()
     {
-        var configuration = workspace.Evaluate();
-        var problems = workspace.Validate(configuration).Problems.Count;
-        return problems + workspace.RenderAll(configuration).Sum(f => f.Content?.Length ?? 0);
+        var configuration = _workspace.Evaluate();
+        var problems = _workspace.Validate(configuration).Problems.Count;
+        return problems + _workspace.RenderAll(configuration).Sum(f => f.Content?.Length ?? 0);
     }
 }

@@ -141,7 +141,7 @@ internal static class Commands
                 }
             }
 
-            var changed = await Workspace.WriteAsync(files, cancellationToken, includeFrontend: preview is not null).ConfigureAwait(false);
+            var changed = await Workspace.WriteAsync(files, cancellationToken, includeFrontend: preview is not null);
             foreach (var file in changed)
             {
                 context.Output.WriteLine(Text.FormatFileChanged(file));
@@ -198,13 +198,13 @@ internal static class Commands
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var services = new PortiqueServices(context.Root(parse), readOnly: true);
-            var report = await services.Runner.PlanAsync(cancellationToken).ConfigureAwait(false);
+            var report = await services.Runner.PlanAsync(cancellationToken);
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(JsonSerializer.Serialize(new
                 {
                     changes = report.HasChanges,
-                    services = report.Plan.Actions.Select(a => new { name = a.Name, action = a.Kind, reasons = a.Reasons, technology = a.Desired?.Technology.Name() ?? a.Observed?.Technology.Name() }),
+                    services = report.Plan.Actions.Select(a => new { name = a.Name, action = a.Kind, reasons = a.Reasons, technology = a.Desired?.Technology.Name ?? a.Observed?.Technology.Name }),
                     frontend = new { added = report.Frontend.Added, changed = report.Frontend.Changed, removed = report.Frontend.Removed },
                     problems = report.Problems.Select(p => p.ToString()),
                     warnings = report.Warnings,
@@ -217,7 +217,7 @@ internal static class Commands
                 {
                     table.AddRow(
                         Markup.Escape(action.Name),
-                        Markup.Escape(action.Desired?.Technology.Name() ?? action.Observed?.Technology.Name() ?? ""),
+                        Markup.Escape(action.Desired?.Technology.Name ?? action.Observed?.Technology.Name ?? ""),
                         Markup.Escape(Text.ActionName(action.Kind)),
                         Markup.Escape(string.Join("; ", action.Reasons)));
                 }
@@ -250,7 +250,7 @@ internal static class Commands
         {
             using var services = new PortiqueServices(context.Root(parse));
             var progress = new ConsoleProgress(context.LineConsole);
-            var report = await services.Runner.RunAsync(mode, new ReconfigureOptions { Refresh = parse.GetValue(pull) }, progress, cancellationToken).ConfigureAwait(false);
+            var report = await services.Runner.RunAsync(mode, new ReconfigureOptions { Refresh = parse.GetValue(pull) }, progress, cancellationToken);
             foreach (var failed in report.Services.Outcomes.Where(o => !o.Succeeded))
             {
                 context.Error.WriteLine($"{failed.Name}: {failed.Message}");
@@ -275,7 +275,7 @@ internal static class Commands
             using var services = new PortiqueServices(context.Root(parse), reconcilerOptions: new ReconcilerOptions { ReportUnusedEngines = true }, readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var checkUpdates = parse.GetValue(updates);
-            var (statuses, warnings) = await reader.ReadAsync(cancellationToken, checkUpdates).ConfigureAwait(false);
+            var (statuses, warnings) = await reader.ReadAsync(cancellationToken, checkUpdates);
             // --updates: a comparison that could not be made (registry unreachable...) is a runtime failure (1).
             var exitCode = statuses.Any(s => s.Update?.State == UpdateState.Unknown) ? (int)ExitCode.RuntimeFailure : 0;
             if (parse.GetValue(json))
@@ -290,6 +290,13 @@ internal static class Commands
             if (addresses)
             {
                 table.AddColumn(Text.Address);
+            }
+
+            // The limits column appears only when a service has limits (conteneurN_memoire, conteneurN_cpu).
+            var limits = statuses.Any(s => s.Limits is not null);
+            if (limits)
+            {
+                table.AddColumn(Text.LimitsColumn);
             }
 
             if (checkUpdates)
@@ -311,6 +318,7 @@ internal static class Commands
                 string[] extra =
                 [
                     .. addresses ? [Markup.Escape(status.Address ?? "")] : Array.Empty<string>(),
+                    .. limits ? [Markup.Escape(status.Limits ?? "")] : Array.Empty<string>(),
                     .. checkUpdates ? [Markup.Escape(UpdateText(status.Update))] : Array.Empty<string>(),
                 ];
                 table.AddRow([.. cells, .. extra]);
@@ -344,26 +352,26 @@ internal static class Commands
             using var services = new PortiqueServices(context.Root(parse), readOnly: true);
             var reader = new StatusReader(services.Workspace, services.Reconciler);
             var serviceName = parse.GetValue(name)!;
-            var driver = await reader.DriverForAsync(serviceName, cancellationToken).ConfigureAwait(false);
+            var driver = await reader.DriverForAsync(serviceName, cancellationToken);
             if (parse.GetValue(follow))
             {
-                await foreach (var line in driver.FollowLogsAsync(serviceName, cancellationToken).ConfigureAwait(false))
+                await foreach (var line in driver.FollowLogsAsync(serviceName, cancellationToken))
                 {
-                    await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                    await context.Output.WriteLineAsync(line);
                 }
             }
             else
             {
-                var lines = await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken).ConfigureAwait(false);
+                var lines = await driver.ReadLogsAsync(serviceName, parse.GetValue(tail), cancellationToken);
                 foreach (var line in lines)
                 {
-                    await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+                    await context.Output.WriteLineAsync(line);
                 }
 
                 if (lines.Count == 0)
                 {
                     // Said on the error stream: the log itself (standard output) stays empty for scripts.
-                    await context.Error.WriteLineAsync(Text.FormatLogsEmpty(serviceName)).ConfigureAwait(false);
+                    await context.Error.WriteLineAsync(Text.FormatLogsEmpty(serviceName));
                 }
             }
 

@@ -9,7 +9,7 @@ namespace Portique.Cli;
 /// </summary>
 internal sealed class ConsoleProgress(IAnsiConsole console) : IProgress<ReconcileEvent>
 {
-    private readonly Lock gate = new();
+    private readonly Lock _gate = new();
 
     public void Report(ReconcileEvent value)
     {
@@ -24,7 +24,7 @@ internal sealed class ConsoleProgress(IAnsiConsole console) : IProgress<Reconcil
             EventKind.Warning => $"[yellow] !![/] {who}{text}",
             _ => $"[red]ERR[/] {who}{text}",
         };
-        lock (gate)
+        lock (_gate)
         {
             console.MarkupLine(line);
         }

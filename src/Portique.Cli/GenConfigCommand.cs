@@ -60,7 +60,7 @@ internal static class GenConfigCommand
                 AllowedHosts = parse.GetValue(allowedHosts) is { Length: > 0 } hosts ? hosts : null,
                 Started = urls => context.Output.WriteLine(Ui.FormatListening(string.Join(", ", urls))),
             };
-            await GenConfigServer.RunAsync(options, cancellationToken).ConfigureAwait(false);
+            await GenConfigServer.RunAsync(options, cancellationToken);
             return 0;
         });
         return command;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Portique.Core;
 using Spectre.Console;
 
@@ -9,7 +8,7 @@ namespace Portique.Cli;
 /// <c>portique [--root DIR] [--lang fr|en] VERB</c>. Every verb returns a documented exit code:
 /// 0 success, 1 runtime failure, 2 invalid input or configuration (nothing changed), 3 changes pending (<c>plan</c>).
 /// </summary>
-public static class PortiqueCommandLine
+internal static class PortiqueCommandLine
 {
     /// <summary>How long the process waits, after SIGINT or SIGTERM, for the step in progress to finish or roll back.</summary>
     internal static readonly TimeSpan TerminationGrace = new Planning.ReconcilerOptions().InterruptGrace + TimeSpan.FromSeconds(15);
@@ -61,10 +60,10 @@ public static class PortiqueCommandLine
         {
             foreach (var parseError in parse.Errors)
             {
-                await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
+                await error.WriteLineAsync(parseError.Message);
             }
 
-            await error.WriteLineAsync("portique --help").ConfigureAwait(false);
+            await error.WriteLineAsync("portique --help");
             return (int)ExitCode.InvalidInput;
         }
 
@@ -79,16 +78,16 @@ public static class PortiqueCommandLine
                 // name back and starts) within the reconciler's grace (45 s, longer than the engines' 10 s stop), so the
                 // process waits for that instead of System.CommandLine's default 2 s.
                 ProcessTerminationTimeout = TerminationGrace,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
         }
         catch (PortiqueException e)
         {
-            await ReportAsync(error, e).ConfigureAwait(false);
+            await ReportAsync(error, e);
             return (int)e.ExitCode;
         }
         catch (OperationCanceledException)
         {
-            await error.WriteLineAsync(Text.Interrupted).ConfigureAwait(false);
+            await error.WriteLineAsync(Text.Interrupted);
             return (int)ExitCode.RuntimeFailure;
         }
     }
@@ -139,12 +138,12 @@ public static class PortiqueCommandLine
         {
             foreach (var diagnostic in invalid.Diagnostics)
             {
-                await error.WriteLineAsync(diagnostic.ToString()).ConfigureAwait(false);
+                await error.WriteLineAsync(diagnostic.ToString());
             }
         }
         else
         {
-            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            await error.WriteLineAsync(exception.Message);
         }
     }
 

@@ -1,3 +1,3 @@
 using Portique.Cli;
 
-return await PortiqueCommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
+return await PortiqueCommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

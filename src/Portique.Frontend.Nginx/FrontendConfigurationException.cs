@@ -7,7 +7,7 @@ namespace Portique.Frontend.Nginx;
 /// path is mapped back to where the file is, or would be, installed), <see cref="Line"/> its line, and
 /// <see cref="NginxMessage"/> nginx's own words. The last good configuration is in place and serving.
 /// </summary>
-public sealed class FrontendConfigurationException : RuntimeFailureException
+internal sealed class FrontendConfigurationException : RuntimeFailureException
 {
     internal FrontendConfigurationException(string message, string? file, int? line, string nginxMessage, string nginxOutput)
         : base(message)

@@ -130,21 +130,21 @@ public sealed class TemplatedNginxDictionary(IReadOnlyDictionary<string, string>
     /// <summary>The same keys rendered for safe values.</summary>
     public IReadOnlyDictionary<string, string> SafeRendering { get; } = safeRendering ?? throw new ArgumentNullException(nameof(safeRendering));
 
-    private readonly IReadOnlyDictionary<string, string> files = files ?? throw new ArgumentNullException(nameof(files));
+    private readonly IReadOnlyDictionary<string, string> _files = files ?? throw new ArgumentNullException(nameof(files));
 
-    public string this[string key] => files[key];
+    public string this[string key] => _files[key];
 
-    public IEnumerable<string> Keys => files.Keys;
+    public IEnumerable<string> Keys => _files.Keys;
 
-    public IEnumerable<string> Values => files.Values;
+    public IEnumerable<string> Values => _files.Values;
 
-    public int Count => files.Count;
+    public int Count => _files.Count;
 
-    public bool ContainsKey(string key) => files.ContainsKey(key);
+    public bool ContainsKey(string key) => _files.ContainsKey(key);
 
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) => files.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) => _files.TryGetValue(key, out value);
 
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => files.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _files.GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -1,9 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Frontend.Nginx.Resources;
 
@@ -56,15 +53,15 @@ public sealed class NginxFrontend : IFrontend
         "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path",
     ];
 
-    private readonly NginxFrontendOptions options;
-    private int reloadCount;
+    private readonly NginxFrontendOptions _options;
+    private int _reloadCount;
 
     public NginxFrontend(PortiqueRoot root, NginxFrontendOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         Root = root;
-        this.options = options ?? new NginxFrontendOptions();
-        Layout = this.options.Layout ?? (root.IsSystemRoot ? NginxLayout.System : NginxLayout.Private);
+        this._options = options ?? new NginxFrontendOptions();
+        Layout = this._options.Layout ?? (root.IsSystemRoot ? NginxLayout.System : NginxLayout.Private);
         ConfigDirectory = root.Resolve("/etc/nginx");
         MainConfigPath = Path.Join(ConfigDirectory, MainConfigKey);
         StagingDirectory = Path.Join(root.StateDirectory, "nginx-staging");
@@ -97,7 +94,7 @@ public sealed class NginxFrontend : IFrontend
     public string KeyPath { get; }
 
     /// <summary>How many graceful reloads this instance performed (and saw applied by new workers).</summary>
-    public int ReloadCount => Volatile.Read(ref reloadCount);
+    public int ReloadCount => Volatile.Read(ref _reloadCount);
 
     /// <summary>
     /// Which files applying <paramref name="desiredFiles"/> would add, change or remove. Reads only: no side effect.
@@ -108,7 +105,7 @@ public sealed class NginxFrontend : IFrontend
     {
         cancellationToken.ThrowIfCancellationRequested();
         var files = DesiredContents(desiredFiles);
-        return await CompareAsync(files, cancellationToken).ConfigureAwait(false);
+        return await CompareAsync(files, cancellationToken);
     }
 
     /// <summary>
@@ -123,7 +120,7 @@ public sealed class NginxFrontend : IFrontend
     {
         cancellationToken.ThrowIfCancellationRequested();
         var files = DesiredContents(desiredFiles);
-        var change = await CompareAsync(files, cancellationToken).ConfigureAwait(false);
+        var change = await CompareAsync(files, cancellationToken);
         var master = FindMaster();
         var reloadPending = File.Exists(ReloadPendingPath);
 
@@ -136,17 +133,17 @@ public sealed class NginxFrontend : IFrontend
                     return new FrontendResult(change, FrontendAction.None);
                 }
 
-                await ReloadAsync(running, restored: false, cancellationToken).ConfigureAwait(false);
+                await ReloadAsync(running, restored: false, cancellationToken);
                 DeleteQuietly(ReloadPendingPath);
                 return new FrontendResult(change, FrontendAction.Reloaded);
             }
 
-            await StartMasterAsync(restored: false, cancellationToken).ConfigureAwait(false);
+            await StartMasterAsync(restored: false, cancellationToken);
             DeleteQuietly(ReloadPendingPath);
             return new FrontendResult(change, FrontendAction.Started);
         }
 
-        await TestCandidateAsync(files, change, cancellationToken).ConfigureAwait(false);
+        await TestCandidateAsync(files, change, cancellationToken);
 
         try
         {
@@ -166,7 +163,7 @@ public sealed class NginxFrontend : IFrontend
             Install(files, change);
             EnsureRuntimeDirectories(MainConfigPath);
 
-            var check = await RunNginxAsync(["-t", "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+            var check = await RunNginxAsync(["-t", "-c", MainConfigPath], cancellationToken);
             if (check.ExitCode != 0)
             {
                 throw Rejected(check.Output, installed: true);
@@ -176,12 +173,12 @@ public sealed class NginxFrontend : IFrontend
             signalled = true;
             if (master is int pid)
             {
-                await ReloadAsync(pid, restored: true, cancellationToken).ConfigureAwait(false);
+                await ReloadAsync(pid, restored: true, cancellationToken);
                 action = FrontendAction.Reloaded;
             }
             else
             {
-                await StartMasterAsync(restored: true, cancellationToken).ConfigureAwait(false);
+                await StartMasterAsync(restored: true, cancellationToken);
                 action = FrontendAction.Started;
             }
 
@@ -260,19 +257,19 @@ public sealed class NginxFrontend : IFrontend
 
         foreach (var signal in new[] { "quit", "stop" })
         {
-            var run = await RunNginxAsync(["-s", signal, "-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+            var run = await RunNginxAsync(["-s", signal, "-c", MainConfigPath], cancellationToken);
             if (run.ExitCode != 0 && ProcFs.IsAlive(pid))
             {
-                throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
+                throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(_options.NginxBinary, ["-s", signal, "-c", MainConfigPath]), run.ExitCode, Detail(run.Output)));
             }
 
-            if (await WaitUntilAsync(() => !ProcFs.IsAlive(pid), cancellationToken).ConfigureAwait(false))
+            if (await WaitUntilAsync(() => !ProcFs.IsAlive(pid), cancellationToken))
             {
                 return;
             }
         }
 
-        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Seconds(options.ProcessTimeout)));
+        throw new RuntimeFailureException(Messages.FormatStopFailed(pid, Tool.Seconds(_options.ProcessTimeout)));
     }
 
     /// <summary>The live master's pid, or null (no pid file, a stale one, or a pid that is not this configuration's master).</summary>
@@ -319,9 +316,9 @@ public sealed class NginxFrontend : IFrontend
 
     internal string PidFilePath()
     {
-        if (options.PidFile is not null)
+        if (_options.PidFile is not null)
         {
-            return options.PidFile;
+            return _options.PidFile;
         }
 
         var configured = File.Exists(MainConfigPath) ? NginxText.FirstValue(ReadText(MainConfigPath), "pid") : null;
@@ -424,7 +421,7 @@ public sealed class NginxFrontend : IFrontend
             {
                 added.Add(key);
             }
-            else if (!(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(content))
+            else if (!(await File.ReadAllBytesAsync(path, cancellationToken)).AsSpan().SequenceEqual(content))
             {
                 changed.Add(key);
             }
@@ -437,7 +434,7 @@ public sealed class NginxFrontend : IFrontend
             foreach (var path in Directory.EnumerateFiles(services, "*.conf").Order(StringComparer.Ordinal))
             {
                 var key = ServicesPrefix + Path.GetFileName(path);
-                if (!files.ContainsKey(key) && IsMarked(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)))
+                if (!files.ContainsKey(key) && IsMarked(await File.ReadAllTextAsync(path, cancellationToken)))
                 {
                     removed.Add(key);
                 }
@@ -463,7 +460,7 @@ public sealed class NginxFrontend : IFrontend
 
         try
         {
-            var run = await RunNginxAsync(["-t", "-c", candidate], cancellationToken).ConfigureAwait(false);
+            var run = await RunNginxAsync(["-t", "-c", candidate], cancellationToken);
             if (run.ExitCode != 0)
             {
                 var output = run.Output.Replace(StagingDirectory + "/", ConfigDirectory + "/", StringComparison.Ordinal);
@@ -609,10 +606,10 @@ public sealed class NginxFrontend : IFrontend
         var before = ProcFs.Children(master).ToHashSet();
         var logOffset = ErrorLogLength();
         string[] arguments = ["-s", "reload", "-c", MainConfigPath];
-        var run = await RunNginxAsync(arguments, cancellationToken).ConfigureAwait(false);
+        var run = await RunNginxAsync(arguments, cancellationToken);
         if (run.ExitCode != 0)
         {
-            throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
+            throw new RuntimeFailureException(Messages.FormatNginxCommandFailed(NginxText.JoinForDisplay(_options.NginxBinary, arguments), run.ExitCode, Detail(run.Output)));
         }
 
         // Applied when new workers serve and every old one is shutting down (it has closed its listening sockets, so
@@ -644,7 +641,7 @@ public sealed class NginxFrontend : IFrontend
 
                 return refusal is not null && refusalSeen.Elapsed > RefusalGrace;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
         if (!ProcFs.IsAlive(master))
         {
@@ -655,11 +652,11 @@ public sealed class NginxFrontend : IFrontend
         if (!replaced)
         {
             var detail = refusal is not null ? Describe(refusal)
-                : Messages.FormatNoNewWorkers(Seconds(options.ProcessTimeout), ErrorLogDetail(logOffset));
+                : Messages.FormatNoNewWorkers(Tool.Seconds(_options.ProcessTimeout), ErrorLogDetail(logOffset));
             throw new RuntimeFailureException(restored ? Messages.FormatReloadNotApplied(detail) : Messages.FormatReloadFailed(detail));
         }
 
-        Interlocked.Increment(ref reloadCount);
+        Interlocked.Increment(ref _reloadCount);
     }
 
     private async Task StartMasterAsync(bool restored, CancellationToken cancellationToken)
@@ -684,7 +681,7 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var logOffset = ErrorLogLength();
-        var run = await RunNginxAsync(["-c", MainConfigPath], cancellationToken).ConfigureAwait(false);
+        var run = await RunNginxAsync(["-c", MainConfigPath], cancellationToken);
         if (run.ExitCode != 0)
         {
             var detail = NginxText.FirstError(run.Output) is null && NewErrorSince(logOffset) is { } logged ? Describe(logged) : Detail(run.Output);
@@ -693,11 +690,11 @@ public sealed class NginxFrontend : IFrontend
 
         var up = await WaitUntilAsync(
             () => FindMaster() is int pid && ProcFs.NginxWorkers(pid).Any(w => !w.ShuttingDown),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         if (!up)
         {
             throw new RuntimeFailureException(failure(
-                Messages.FormatMasterNotUp(Seconds(options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
+                Messages.FormatMasterNotUp(Tool.Seconds(_options.ProcessTimeout), pidFile, ErrorLogDetail(logOffset))));
         }
     }
 
@@ -711,12 +708,12 @@ public sealed class NginxFrontend : IFrontend
                 return true;
             }
 
-            if (clock.Elapsed > options.ProcessTimeout)
+            if (clock.Elapsed > _options.ProcessTimeout)
             {
                 return false;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
         }
     }
 
@@ -802,31 +799,16 @@ public sealed class NginxFrontend : IFrontend
 
     private async Task<NginxRun> RunNginxAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var display = NginxText.JoinForDisplay(options.NginxBinary, arguments);
-        if (!File.Exists(options.NginxBinary))
+        var display = NginxText.JoinForDisplay(_options.NginxBinary, arguments);
+        if (!File.Exists(_options.NginxBinary))
         {
-            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxBinary));
+            throw new RuntimeFailureException(Messages.FormatNginxMissing(_options.NginxBinary));
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.CommandTimeout);
-        try
-        {
-            var result = await Cli.Wrap(options.NginxBinary)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
-                .ConfigureAwait(false);
-            return new NginxRun(result.ExitCode, result.StandardError + result.StandardOutput);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RuntimeFailureException(Messages.FormatNginxCommandTimedOut(display, Seconds(options.CommandTimeout)));
-        }
-        catch (Win32Exception ex)
-        {
-            throw new RuntimeFailureException(Messages.FormatNginxMissing(options.NginxBinary), ex);
-        }
+        var messages = new ToolMessages(
+            (_, seconds) => Messages.FormatNginxCommandTimedOut(display, seconds), (_, _) => Messages.FormatNginxMissing(_options.NginxBinary));
+        var result = await Tool.RunAsync(_options.NginxBinary, arguments, _options.CommandTimeout, messages, cancellationToken);
+        return new NginxRun(result.ExitCode, result.StandardError + result.StandardOutput);
     }
 
     private void WritePending()
@@ -835,8 +817,6 @@ public sealed class NginxFrontend : IFrontend
     }
 
     private static string AbsoluteNginxPath(string path) => path.StartsWith('/') ? path : Path.Join(NginxPrefix, path);
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.CurrentCulture);
 
     private static string ReadText(string path) => File.ReadAllText(path, Utf8);
 

@@ -30,39 +30,39 @@ public interface IGenConfigBackend
 }
 
 /// <summary>The real engines, nginx and hooks of one root, through <see cref="PortiqueServices"/>.</summary>
-public sealed class PortiqueBackend : IGenConfigBackend, IDisposable
+internal sealed class PortiqueBackend : IGenConfigBackend, IDisposable
 {
-    private readonly PortiqueServices services;
+    private readonly PortiqueServices _services;
 
     public PortiqueBackend(PortiqueServices services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        this.services = services;
+        this._services = services;
     }
 
-    public Workspace Workspace => services.Workspace;
+    public Workspace Workspace => _services.Workspace;
 
-    public Task<PlanReport> PlanAsync(CancellationToken cancellationToken) => services.Runner.PlanAsync(cancellationToken);
+    public Task<PlanReport> PlanAsync(CancellationToken cancellationToken) => _services.Runner.PlanAsync(cancellationToken);
 
     public Task<ReconfigureReport> ApplyAsync(ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
-        services.Runner.RunAsync(ReconfigureMode.Reconfigure, options, progress, cancellationToken);
+        _services.Runner.RunAsync(ReconfigureMode.Reconfigure, options, progress, cancellationToken);
 
     public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(CancellationToken cancellationToken) =>
         ReadStatusAsync(updates: false, cancellationToken);
 
     public Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadStatusAsync(bool updates, CancellationToken cancellationToken) =>
-        new StatusReader(services.Workspace, services.Reconciler).ReadAsync(cancellationToken, updates);
+        new StatusReader(_services.Workspace, _services.Reconciler).ReadAsync(cancellationToken, updates);
 
     public async Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        if (!TechnologyNames.TryParse(service.Technology, out var technology) || services.Reconciler.DriverFor(technology) is not { } driver)
+        if (!TechnologyModules.Technologies.TryParse(service.Technology, out var technology) || _services.Reconciler.DriverFor(technology) is not { } driver)
         {
             return [];
         }
 
-        return await driver.ReadLogsAsync(service.Name, tail, cancellationToken).ConfigureAwait(false);
+        return await driver.ReadLogsAsync(service.Name, tail, cancellationToken);
     }
 
-    public void Dispose() => services.Dispose();
+    public void Dispose() => _services.Dispose();
 }

@@ -5,12 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Portique.Configuration;
 using Portique.Core;
 using Portique.GenConfig.Apply;
@@ -180,7 +175,7 @@ internal static class Endpoints
             return Unusable(http, e.Diagnostics);
         }
 
-        FormNotice? notice = saved switch
+        var notice = saved switch
         {
             null => null,
             0 => new FormNotice("info", Markup.Of($"<p>{Ui.NothingChanged}</p>")),
@@ -236,7 +231,7 @@ internal static class Endpoints
             }
         }
 
-        FormNotice? notice = problems.Count > 0 ? null
+        var notice = problems.Count > 0 ? null
             : new FormNotice("success", Markup.Of($"<p>{Ui.CheckPassedOf(check.ServiceCount)}</p>"));
         var html = ConfigPage.Render(Page(http), new ConfigPageModel(check.Configuration, problems, check.Warnings, mode, tab, notice) { Version = form[ConfigForm.VersionKey].FirstOrDefault() ?? workspace.ConfigVersion() });
         return Html(html, refused.Count > 0 ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);

@@ -4,16 +4,9 @@ using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Portique.Core;
 using Portique.Frontend.Nginx;
 using Portique.GenConfig.Apply;
@@ -84,9 +77,9 @@ public static class GenConfigServer
     {
         ArgumentNullException.ThrowIfNull(options);
         await using var app = Build(options);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken);
         options.Started?.Invoke(app.Urls.ToArray());
-        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await app.WaitForShutdownAsync(cancellationToken);
     }
 
     /// <summary>Registers genconfig's services: backend, apply coordinator, login, cookies, anti-forgery, data protection.</summary>
@@ -288,22 +281,22 @@ public static class GenConfigServer
 
         if (context.Request.ContentLength > MaxRequestBodyBytes)
         {
-            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge);
             return;
         }
 
         try
         {
-            await next().ConfigureAwait(false);
+            await next();
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
-            await RefuseAsync(context, e.StatusCode).ConfigureAwait(false);
+            await RefuseAsync(context, e.StatusCode);
         }
         catch (Exception e) when (e is InvalidDataException or Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException && !context.Response.HasStarted)
         {
             // The anti-forgery check reads the form first: its limits surface wrapped.
-            await RefuseAsync(context, e.InnerException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            await RefuseAsync(context, e.InnerException is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest);
         }
     }
 
@@ -314,7 +307,7 @@ public static class GenConfigServer
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(status == StatusCodes.Status413PayloadTooLarge ? Ui.RequestTooLarge : Ui.RequestRefused, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(status == StatusCodes.Status413PayloadTooLarge ? Ui.RequestTooLarge : Ui.RequestRefused, context.RequestAborted);
     }
 
     /// <summary><c>?lang=en</c> (or <c>fr</c>) is remembered in a cookie for the following pages.</summary>

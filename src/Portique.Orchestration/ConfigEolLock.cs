@@ -11,18 +11,18 @@ namespace Portique.Orchestration;
 /// while config.eol is read, validated and written. Who holds it is written next to it, so that a writer that
 /// gives up can say whom it waited for.
 /// </summary>
-public sealed class ConfigEolLock : IDisposable
+internal sealed class ConfigEolLock : IDisposable
 {
     /// <summary>How long a writer waits by default: a set or a save takes well under a second.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
-    private readonly FileStream stream;
-    private readonly string holderPath;
+    private readonly FileStream _stream;
+    private readonly string _holderPath;
 
     private ConfigEolLock(FileStream stream, string holderPath)
     {
-        this.stream = stream;
-        this.holderPath = holderPath;
+        this._stream = stream;
+        this._holderPath = holderPath;
     }
 
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>.</summary>
@@ -71,14 +71,14 @@ public sealed class ConfigEolLock : IDisposable
     {
         try
         {
-            File.Delete(holderPath);
+            File.Delete(_holderPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Debug.WriteLine(e.Message);
         }
 
-        stream.Dispose();
+        _stream.Dispose();
     }
 
     private static string ReadHolder(string holderPath)

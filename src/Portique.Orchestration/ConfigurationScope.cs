@@ -12,32 +12,32 @@ namespace Portique.Orchestration;
 /// </summary>
 internal sealed class ConfigurationScope : ITemplateScope
 {
-    private readonly Dictionary<string, object?> variables;
+    private readonly Dictionary<string, object?> _variables;
 
-    private readonly PortiqueRoot root;
-    private readonly string? templatesDirectory;
+    private readonly PortiqueRoot _root;
+    private readonly string? _templatesDirectory;
 
     /// <summary>What a value carrying file syntax becomes in a safe rendering.</summary>
     public const string SafeWord = "portique-safe-value";
 
     public ConfigurationScope(TemplateValues values, PortiqueRoot root, string? templatesDirectory = null, bool safeValues = false)
     {
-        this.root = root;
-        this.templatesDirectory = templatesDirectory;
-        variables = new Dictionary<string, object?>(values.Variables, StringComparer.Ordinal);
+        this._root = root;
+        this._templatesDirectory = templatesDirectory;
+        _variables = new Dictionary<string, object?>(values.Variables, StringComparer.Ordinal);
 
         // EOLE 2.3 templates read %%item.value and %%item.index on the items of any multi variable.
         foreach (var (name, value) in values.Variables)
         {
             if (value is IReadOnlyList<object?> items)
             {
-                variables[name] = items.Select((item, i) => (object?)new CreoleRow(item, EmptySlaves, i)).ToArray();
+                _variables[name] = items.Select((item, i) => (object?)new CreoleRow(item, EmptySlaves, i)).ToArray();
             }
         }
 
         foreach (var (master, rows) in values.Masters)
         {
-            variables[master] = rows.MasterValues
+            _variables[master] = rows.MasterValues
                 .Select((value, i) => (object?)new CreoleRow(
                     value,
                     rows.Slaves.ToDictionary(s => s.Key, s => i < s.Value.Count ? s.Value[i] : null, StringComparer.Ordinal),
@@ -47,13 +47,13 @@ internal sealed class ConfigurationScope : ITemplateScope
 
         if (safeValues)
         {
-            foreach (var name in variables.Keys.ToArray())
+            foreach (var name in _variables.Keys.ToArray())
             {
-                variables[name] = Safe(variables[name]);
+                _variables[name] = Safe(_variables[name]);
             }
         }
 
-        variables["portique_root"] = root.IsSystemRoot ? "" : root.Directory.TrimEnd('/');
+        _variables["portique_root"] = root.IsSystemRoot ? "" : root.Directory.TrimEnd('/');
     }
 
     private static object? Safe(object? value) => value switch
@@ -70,16 +70,16 @@ internal sealed class ConfigurationScope : ITemplateScope
 
     private static readonly IReadOnlyDictionary<string, object?> EmptySlaves = new Dictionary<string, object?>();
 
-    public bool TryGetVariable(string name, out object? value) => variables.TryGetValue(name, out value);
+    public bool TryGetVariable(string name, out object? value) => _variables.TryGetValue(name, out value);
 
     /// <summary>EOLE's <c>is_file</c>: a path of the managed system, resolved under the root.</summary>
-    public bool FileExists(string path) => path.StartsWith('/') && !path.Split('/').Contains("..") && File.Exists(root.Resolve(path));
+    public bool FileExists(string path) => path.StartsWith('/') && !path.Split('/').Contains("..") && File.Exists(_root.Resolve(path));
 
     /// <summary><c>%include</c>: a template of the templates folder only, by its name (or a path inside that folder).</summary>
     public IncludeResult TryReadInclude(string name, out string text)
     {
         text = "";
-        if (templatesDirectory is null)
+        if (_templatesDirectory is null)
         {
             return IncludeResult.Unavailable;
         }
@@ -91,7 +91,7 @@ internal sealed class ConfigurationScope : ITemplateScope
             return IncludeResult.Outside;
         }
 
-        var path = Path.Join(templatesDirectory, fileName);
+        var path = Path.Join(_templatesDirectory, fileName);
         if (!File.Exists(path))
         {
             return IncludeResult.Missing;

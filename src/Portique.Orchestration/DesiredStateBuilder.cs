@@ -3,6 +3,7 @@ using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 using Portique.Planning;
+using Portique.Technologies.Docker;
 using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
@@ -92,14 +93,19 @@ public static partial class DesiredStateBuilder
 
         var name = Text(configuration, Var("name")) ?? "";
         var typeText = Text(configuration, Var("type")) ?? "";
-        var technology = Technology.Docker;
+        // Until the type is known, docker's rules check the other values: every error is reported at once.
+        var technology = DockerModule.Docker;
         if (typeText.Length == 0)
         {
-            problems.Add(Diagnostic.Missing(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            problems.Add(Diagnostic.Missing(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyModules.Names))));
         }
-        else if (!TechnologyNames.TryParse(typeText, out technology))
+        else if (TechnologyModules.Technologies.TryParse(typeText, out var parsed))
         {
-            problems.Add(new Diagnostic(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyNames.All))));
+            technology = parsed;
+        }
+        else
+        {
+            problems.Add(new Diagnostic(Var("type"), Messages.FormatUnknownTechnology(typeText, string.Join(", ", TechnologyModules.Names))));
         }
 
         var url = Text(configuration, Var("url")) ?? "";
@@ -130,6 +136,8 @@ public static partial class DesiredStateBuilder
         var stopTimeout = Number(configuration, Var("delai_arret")) is long seconds and >= 1 and <= 600 and not DefaultStopTimeoutSeconds
             ? (int?)seconds
             : null;
+        var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
+        var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
@@ -147,12 +155,118 @@ public static partial class DesiredStateBuilder
             KeepPrefix = keepPrefix,
             PublishAddress = publishAddress,
             StopTimeoutSeconds = stopTimeout,
+            MemoryBytes = memory,
+            Cpus = cpus,
             Address = address,
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
+            Secrets = secrets,
         };
     }
+
+    /// <summary>
+    /// <c>conteneurN_memoire</c> and <c>conteneurN_cpu</c> (their types check the form): null when empty or invalid. A
+    /// technology without limits refuses them; more processors than the host has is refused (the engines would).
+    /// </summary>
+    private static (long? Memory, decimal? Cpus) ReadLimits(
+        EvaluatedConfiguration configuration, int n, Technology technology, TechnologyModule module, List<Diagnostic> problems)
+    {
+        var memoryText = Text(configuration, $"conteneur{n}_memoire");
+        var cpusText = Text(configuration, $"conteneur{n}_cpu");
+        long? memory = memoryText is not null && VariableTypes.TryParseMemorySize(memoryText, out var bytes) ? bytes : null;
+        decimal? cpus = cpusText is not null && VariableTypes.TryParseCpus(cpusText, out var count) ? count : null;
+        if (!module.AppliesLimits(technology))
+        {
+            foreach (var (suffix, text) in new[] { ("memoire", memoryText), ("cpu", cpusText) })
+            {
+                if (text is not null)
+                {
+                    problems.Add(new Diagnostic($"conteneur{n}_{suffix}", Messages.FormatLimitNotApplied(technology.Name)));
+                }
+            }
+
+            return (null, null);
+        }
+
+        if (cpus > Environment.ProcessorCount)
+        {
+            problems.Add(new Diagnostic($"conteneur{n}_cpu", Messages.FormatCpusAboveHost(cpusText!, Environment.ProcessorCount)));
+            cpus = null;
+        }
+
+        return (memory, cpus);
+    }
+
+    /// <c>conteneurN_secrets</c>: <c>KEY=variable</c> entries naming <c>password</c> variables (docs/secrets.md). Messages name
+    /// the entry and the variable, never its value; the spec gets a digest of the value, not the value.
+    /// </summary>
+    private static SecretMapping[] ReadSecrets(
+        EvaluatedConfiguration configuration, int n, string name, Technology technology, TechnologyModule module, List<Diagnostic> problems)
+    {
+        var subject = $"conteneur{n}_secrets";
+        var entries = Items(configuration, subject).Where(e => e.Length > 0).ToArray();
+        if (entries.Length > 0 && !module.AllowsSecrets(technology))
+        {
+            problems.Add(new Diagnostic(subject, Messages.FormatSecretsNotSupported(technology.Name)));
+            return [];
+        }
+
+        var secrets = new List<SecretMapping>();
+        foreach (var entry in entries)
+        {
+            var parts = entry.Split('=', 2);
+            var key = parts[0].Trim();
+            var source = parts.Length > 1 ? parts[1].Trim() : "";
+            if (!SecretKey().IsMatch(key))
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretBadKey(entry)));
+                continue;
+            }
+
+            if (secrets.Any(s => s.Key == key))
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretDuplicateKey(key)));
+                continue;
+            }
+
+            var variable = configuration.Find(source);
+            if (variable is null)
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretUnknownVariable(key, source)));
+                continue;
+            }
+
+            if (variable.Type != VariableType.Password)
+            {
+                problems.Add(new Diagnostic(subject, Messages.FormatSecretNotPassword(key, source)));
+                continue;
+            }
+
+            if (variable.Disabled || variable.Values.Count == 0 || string.IsNullOrEmpty(variable.Values[0]))
+            {
+                problems.Add(Diagnostic.Missing(subject, Messages.FormatSecretEmpty(key, source)));
+                continue;
+            }
+
+            secrets.Add(new SecretMapping(key, source, SecretDigest(name, key, variable.Values[0]!)));
+        }
+
+        return [.. secrets];
+    }
+
+    /// <summary>
+    /// What the spec keeps of a password: PBKDF2-SHA256 salted with the service and the key, so the label shows neither
+    /// the value nor whether two services share one, and guessing it from the label is slow.
+    /// </summary>
+    internal static string SecretDigest(string service, string key, string value)
+    {
+        var salt = System.Text.Encoding.UTF8.GetBytes("portique-secret\0" + service + "\0" + key);
+        return Convert.ToHexStringLower(System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(
+            System.Text.Encoding.UTF8.GetBytes(value), salt, SecretDigestIterations, System.Security.Cryptography.HashAlgorithmName.SHA256, 32));
+    }
+
+    private const int SecretDigestIterations = 100_000;
 
     /// <summary><c>conteneurN_ip</c> (computed from the name unless pinned), checked against the network; null when unusable.</summary>
     private static string? ServiceAddress(
@@ -160,7 +274,7 @@ public static partial class DesiredStateBuilder
     {
         if (!module.JoinsPrivateNetwork(technology))
         {
-            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name(), EnableNetworkVariable)));
+            problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name, EnableNetworkVariable)));
         }
 
         var address = Text(configuration, $"conteneur{n}_ip") ?? (name.Length > 0 ? network.AddressFor(name) : null);
@@ -200,12 +314,12 @@ public static partial class DesiredStateBuilder
                 case Presence.NotUsed:
                     if (value.Length > 0)
                     {
-                        problems.Add(new Diagnostic(Var(suffix), Messages.FormatRepositoryNotUsed(value, technology.Name())));
+                        problems.Add(new Diagnostic(Var(suffix), Messages.FormatRepositoryNotUsed(value, technology.Name)));
                     }
 
                     continue;
                 case Presence.Required when value.Length == 0:
-                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.FormatRequiredFor(technology.Name())));
+                    problems.Add(Diagnostic.Missing(Var(suffix), Messages.FormatRequiredFor(technology.Name)));
                     continue;
                 case Presence.Optional when value.Length == 0:
                     continue;
@@ -406,30 +520,34 @@ public static partial class DesiredStateBuilder
             && (!match.Groups["port"].Success || int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 65535);
     }
 
+    // An environment variable's name: it is also a file name under /run/secrets.
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
+    private static partial Regex SecretKey();
+
     // Docker's reference grammar, path part: lower-case components separated by '/'.
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z")]
     private static partial Regex ImageName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ImageTag();
 
-    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?<port>[0-9]{1,5}))?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?<port>[0-9]{1,5}))?\z")]
     private static partial Regex Registry();
 
     // No blanks, quotes or shell metacharacters: the URL also lands in generated shell files.
-    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+$")]
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://|/)[^\s'""`$;|&<>\\]+\z")]
     private static partial Regex GitUrl();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)\z")]
     private static partial Regex DiskImage();
 
-    [GeneratedRegex(@"^https?://[^\s/?#'""`$;|&<>\\]+(?:/[^\s?#'""`$;|&<>\\]*)?$")]
+    [GeneratedRegex(@"^https?://[^\s/?#'""`$;|&<>\\]+(?:/[^\s?#'""`$;|&<>\\]*)?\z")]
     private static partial Regex HttpUrl();
 
     // snapd's rule: lower case letters, digits and single dashes, at most 40 characters.
-    [GeneratedRegex(@"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    [GeneratedRegex(@"^(?=.{1,40}\z)[a-z0-9]+(?:-[a-z0-9]+)*\z")]
     private static partial Regex SnapName();
 
-    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})$")]
+    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})\z")]
     private static partial Regex SnapChannel();
 }

@@ -9,7 +9,7 @@ namespace Portique.Orchestration;
 /// (older than the ledger) is unknown: every engine is asked. A <see cref="ReadOnly"/> ledger (the verbs that only look)
 /// reads the markers and writes none.
 /// </summary>
-public sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
+internal sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
 {
     /// <summary>Reads, never writes: <c>plan</c> and <c>status</c> leave the root as they found it.</summary>
     public bool ReadOnly { get; init; }
@@ -26,7 +26,7 @@ public sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
         var used = new HashSet<Technology>();
         foreach (var file in Directory.EnumerateFiles(Folder))
         {
-            if (TechnologyNames.TryParse(Path.GetFileName(file), out var technology))
+            if (TechnologyModules.Technologies.TryParse(Path.GetFileName(file), out var technology))
             {
                 used.Add(technology);
             }
@@ -57,7 +57,7 @@ public sealed class FileEngineLedger(PortiqueRoot root) : IEngineLedger
         }
 
         Directory.CreateDirectory(Folder);
-        var marker = Path.Join(Folder, technology.Name());
+        var marker = Path.Join(Folder, technology.Name);
         if (!File.Exists(marker))
         {
             File.WriteAllText(marker, "");

@@ -1,6 +1,4 @@
 using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Orchestration.Resources;
 
@@ -33,7 +31,7 @@ internal static class FileWriter
         var isLink = new FileInfo(file.Destination).LinkTarget is not null;
         var unchanged = !isLink
             && File.Exists(file.Destination)
-            && (await File.ReadAllBytesAsync(file.Destination, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(bytes);
+            && (await File.ReadAllBytesAsync(file.Destination, cancellationToken)).AsSpan().SequenceEqual(bytes);
         if (!unchanged)
         {
             // EOLE's mkdir='True' asks for the parent folder; under a test root no folder exists yet, so it is always made.
@@ -43,7 +41,7 @@ internal static class FileWriter
             var changeOwner = declaration.Owner is null && declaration.Group is null
                 ? null
                 : (Func<string, CancellationToken, Task>)((temporary, token) => ChangeOwnerAsync(temporary, declaration.Owner, declaration.Group, token));
-            await AtomicFile.WriteAsync(file.Destination, bytes, declaration.Mode ?? AtomicFile.PublicMode, changeOwner, cancellationToken).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(file.Destination, bytes, declaration.Mode ?? AtomicFile.PublicMode, changeOwner, cancellationToken);
 
             return true;
         }
@@ -55,7 +53,7 @@ internal static class FileWriter
 
         if (declaration.Owner is not null || declaration.Group is not null)
         {
-            await ChangeOwnerAsync(file.Destination, declaration.Owner, declaration.Group, cancellationToken).ConfigureAwait(false);
+            await ChangeOwnerAsync(file.Destination, declaration.Owner, declaration.Group, cancellationToken);
         }
 
         return false;
@@ -80,8 +78,8 @@ internal static class FileWriter
 
                 if (!known.TryGetValue((database, name), out var exists))
                 {
-                    var result = await Cli.Wrap("getent").WithArguments([database, name]).WithValidation(CommandResultValidation.None)
-                        .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+                    var result = await Tool.RunAsync(
+                        "getent", [database, name], Timeout.InfiniteTimeSpan, ToolMessages.Default, cancellationToken);
                     known[(database, name)] = exists = result.ExitCode == 0;
                 }
 
@@ -121,14 +119,7 @@ internal static class FileWriter
     private static async Task ChangeOwnerAsync(string path, string? owner, string? group, CancellationToken cancellationToken)
     {
         var spec = (owner ?? "") + (group is null ? "" : ":" + group);
-        var result = await Cli.Wrap("chown")
-            .WithArguments(["--", spec, path])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken)
-            .ConfigureAwait(false);
-        if (result.ExitCode != 0)
-        {
-            throw new RuntimeFailureException($"chown {spec} {path}: {result.StandardError.Trim()}");
-        }
+        (await Tool.RunAsync("chown", ["--", spec, path], Timeout.InfiniteTimeSpan, ToolMessages.Default, cancellationToken))
+            .EnsureSucceeded(result => $"chown {spec} {path}: {result.StandardError.Trim()}");
     }
 }

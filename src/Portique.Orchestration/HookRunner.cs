@@ -1,5 +1,3 @@
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 
 namespace Portique.Orchestration;
@@ -30,13 +28,15 @@ public sealed class HookRunner(PortiqueRoot root)
         foreach (var hook in hooks)
         {
             progress.Report($"{stage}/{Path.GetFileName(hook)}");
-            var result = await Cli.Wrap(hook)
-                .WithArguments([mode])
-                .WithWorkingDirectory(folder)
-                .WithEnvironmentVariables(env => env.Set("PORTIQUE_ROOT", root.Directory))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken)
-                .ConfigureAwait(false);
+            // A hook runs as long as it needs (as under EOLE's own instance and reconfigure).
+            var result = await Tool.RunAsync(
+                hook,
+                [mode],
+                Timeout.InfiniteTimeSpan,
+                ToolMessages.Default,
+                cancellationToken,
+                environment: new Dictionary<string, string?> { ["PORTIQUE_ROOT"] = root.Directory },
+                workingDirectory: folder);
             if (result.ExitCode != 0)
             {
                 var output = (result.StandardError + result.StandardOutput).Trim();
@@ -51,7 +51,7 @@ public sealed class HookRunner(PortiqueRoot root)
         (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
 
-public sealed class HookFailedException(string stage, string hook, int exitCode, string output)
+internal sealed class HookFailedException(string stage, string hook, int exitCode, string output)
     : RuntimeFailureException(
         $"{stage}/{hook}: exit {exitCode}" + (output.Length > 0 ? Environment.NewLine + output : ""))
 {

@@ -7,7 +7,7 @@ namespace Portique.Orchestration;
 /// <summary>The composition root: the real engines, nginx and hooks for one Portique root.</summary>
 public sealed class PortiqueServices : IDisposable
 {
-    private readonly IReadOnlyList<IDisposable> disposables;
+    private readonly IReadOnlyList<IDisposable> _disposables;
 
     /// <param name="reconcilerOptions">Defaults; <c>status</c> asks for unused engines that do not answer to be reported.</param>
     /// <param name="readOnly">
@@ -20,7 +20,7 @@ public sealed class PortiqueServices : IDisposable
         Workspace = new Workspace(root, shippedDirectory ?? Workspace.DefaultShippedDirectory);
         var drivers = TechnologyModules.All.Select(m => m.CreateDriver(new DriverContext(root, readOnly))).ToArray();
         Drivers = drivers;
-        disposables = drivers.OfType<IDisposable>().ToArray();
+        _disposables = drivers.OfType<IDisposable>().ToArray();
         Snapshots = new SnapshotStore(root, readOnly ? SnapshotStore.DefaultKeep : SnapshotRetention(Workspace));
         Reconciler = new Reconciler(
             Drivers,
@@ -93,7 +93,7 @@ public sealed class PortiqueServices : IDisposable
 
     public void Dispose()
     {
-        foreach (var disposable in disposables)
+        foreach (var disposable in _disposables)
         {
             disposable.Dispose();
         }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using CliWrap;
 using Portique.Core;
 using Portique.Orchestration.Resources;
-using Portique.Technologies.Shared;
 
 namespace Portique.Orchestration;
 
@@ -37,11 +36,11 @@ public sealed record PrivateBridgeOptions
 /// </summary>
 public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? options = null)
 {
-    private readonly PrivateBridgeOptions options = options ?? new PrivateBridgeOptions();
+    private readonly PrivateBridgeOptions _options = options ?? new PrivateBridgeOptions();
 
     private static readonly ToolMessages ToolTexts = new(
-        (command, seconds) => Messages.FormatNetworkCommandTimedOut(command, seconds),
-        (executable, reason) => Messages.FormatNetworkProgramMissing(executable, reason));
+        Messages.FormatNetworkCommandTimedOut,
+        Messages.FormatNetworkProgramMissing);
 
     /// <summary>The bridge's name: <c>ptq-</c> and the root's tag.</summary>
     public string Name { get; } = PrivateNetwork.BridgeName(root.Directory);
@@ -94,14 +93,14 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
 
             if ((await IptablesAsync(["-t", table, "-F", chain], cancellationToken)).Succeeded)
             {
-                await RunAsync(options.Iptables, ["-w", "-t", table, "-X", chain], cancellationToken);
+                await RunAsync(_options.Iptables, ["-w", "-t", table, "-X", chain], cancellationToken);
             }
         }
 
         if (await ReadLinkAsync(cancellationToken) is { } link)
         {
             EnsureOurs(link);
-            await RunAsync(options.Ip, ["link", "del", "dev", Name], cancellationToken);
+            await RunAsync(_options.Ip, ["link", "del", "dev", Name], cancellationToken);
         }
     }
 
@@ -114,8 +113,8 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         var link = await ReadLinkAsync(cancellationToken);
         if (link is null)
         {
-            await RunAsync(options.Ip, ["link", "add", "name", Name, "type", "bridge"], cancellationToken);
-            await RunAsync(options.Ip, ["link", "set", "dev", Name, "alias", Alias], cancellationToken);
+            await RunAsync(_options.Ip, ["link", "add", "name", Name, "type", "bridge"], cancellationToken);
+            await RunAsync(_options.Ip, ["link", "set", "dev", Name, "alias", Alias], cancellationToken);
             link = await ReadLinkAsync(cancellationToken);
             changed = true;
         }
@@ -126,14 +125,14 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         if (addresses.Count != 1 || addresses[0] != wanted)
         {
             // Another network was configured before: its address goes, the new gateway comes.
-            await RunAsync(options.Ip, ["-4", "addr", "flush", "dev", Name], cancellationToken);
-            await RunAsync(options.Ip, ["addr", "add", network.Gateway + "/" + network.PrefixLength.ToString(CultureInfo.InvariantCulture), "dev", Name], cancellationToken);
+            await RunAsync(_options.Ip, ["-4", "addr", "flush", "dev", Name], cancellationToken);
+            await RunAsync(_options.Ip, ["addr", "add", network.Gateway + "/" + network.PrefixLength.ToString(CultureInfo.InvariantCulture), "dev", Name], cancellationToken);
             changed = true;
         }
 
         if (link is { Up: false })
         {
-            await RunAsync(options.Ip, ["link", "set", "dev", Name, "up"], cancellationToken);
+            await RunAsync(_options.Ip, ["link", "set", "dev", Name, "up"], cancellationToken);
             changed = true;
         }
 
@@ -167,7 +166,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
                 .Append("*nat\n:").Append(NatChain).Append(" - [0:0]\n").AppendJoin('\n', nat).Append("\nCOMMIT\n")
                 .ToString();
             var result = await Tool.RunAsync(
-                options.IptablesRestore, ["-w", "--noflush"], options.CommandTimeout, ToolTexts, cancellationToken, standardInput: PipeSource.FromString(text));
+                _options.IptablesRestore, ["-w", "--noflush"], _options.CommandTimeout, ToolTexts, cancellationToken, standardInput: PipeSource.FromString(text));
             result.EnsureSucceeded(r => Messages.FormatNetworkCommandFailed(r.Command, r.Detail));
             changed = true;
         }
@@ -176,7 +175,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         {
             if (!(await IptablesAsync(["-t", table, "-C", parent, "-j", chain], cancellationToken)).Succeeded)
             {
-                await RunAsync(options.Iptables, ["-w", "-t", table, "-I", parent, "1", "-j", chain], cancellationToken);
+                await RunAsync(_options.Iptables, ["-w", "-t", table, "-I", parent, "1", "-j", chain], cancellationToken);
                 changed = true;
             }
         }
@@ -187,12 +186,12 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     private async Task<bool> EnsureForwardingAsync(CancellationToken cancellationToken)
     {
         // dockerd and lxc-net set it too; a host with neither needs it for the services' outbound traffic.
-        if ((await File.ReadAllTextAsync(options.IpForward, cancellationToken)).Trim() == "1")
+        if (ProcFs.ReadValue(_options.IpForward) == "1")
         {
             return false;
         }
 
-        await File.WriteAllTextAsync(options.IpForward, "1\n", cancellationToken);
+        await ProcFs.WriteValueAsync(_options.IpForward, "1", cancellationToken);
         return true;
     }
 
@@ -207,7 +206,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
             .Append("# Written by Portique: the names of the root ").Append(root.Directory.Replace('\n', ' ')).Append("'s services (docs/network.md).\n")
             .Append("listen-address=").Append(network.Gateway).Append('\n')
             .Append("bind-interfaces\nexcept-interface=lo\nno-hosts\ndomain-needed\nbogus-priv\n")
-            .Append("resolv-file=").Append(options.ResolvFile).Append('\n')
+            .Append("resolv-file=").Append(_options.ResolvFile).Append('\n')
             .Append("pid-file=").Append(PidPath).Append('\n');
         foreach (var (name, address) in services.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
@@ -230,7 +229,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         await AtomicFile.WriteTextAsync(ConfigPath, content, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, cancellationToken);
         StopDns();
         // dnsmasq checks its configuration, binds, writes its pid file and only then detaches: exit 0 means it answers.
-        await RunAsync(options.Dnsmasq, ["--conf-file=" + ConfigPath], cancellationToken);
+        await RunAsync(_options.Dnsmasq, ["--conf-file=" + ConfigPath], cancellationToken);
         return true;
     }
 
@@ -279,13 +278,13 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     }
 
     private Task<ToolResult> IptablesAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        Tool.RunAsync(options.Iptables, ["-w", .. arguments], options.CommandTimeout, ToolTexts, cancellationToken);
+        Tool.RunAsync(_options.Iptables, ["-w", .. arguments], _options.CommandTimeout, ToolTexts, cancellationToken);
 
     private sealed record Link(string Alias, bool Up);
 
     private async Task<Link?> ReadLinkAsync(CancellationToken cancellationToken)
     {
-        var result = await Tool.RunAsync(options.Ip, ["-j", "link", "show", "dev", Name], options.CommandTimeout, ToolTexts, cancellationToken);
+        var result = await Tool.RunAsync(_options.Ip, ["-j", "link", "show", "dev", Name], _options.CommandTimeout, ToolTexts, cancellationToken);
         if (!result.Succeeded)
         {
             return null;
@@ -300,7 +299,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
 
     private async Task<IReadOnlyList<(string Address, int Prefix)>> ReadAddressesAsync(CancellationToken cancellationToken)
     {
-        var result = await RunAsync(options.Ip, ["-j", "-4", "addr", "show", "dev", Name], cancellationToken);
+        var result = await RunAsync(_options.Ip, ["-j", "-4", "addr", "show", "dev", Name], cancellationToken);
         using var json = JsonDocument.Parse(result.StandardOutput);
         return json.RootElement.EnumerateArray()
             .SelectMany(l => l.TryGetProperty("addr_info", out var info) ? info.EnumerateArray().ToArray() : [])
@@ -317,7 +316,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     }
 
     private async Task<ToolResult> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        (await Tool.RunAsync(executable, arguments, options.CommandTimeout, ToolTexts, cancellationToken))
+        (await Tool.RunAsync(executable, arguments, _options.CommandTimeout, ToolTexts, cancellationToken))
             .EnsureSucceeded(r => Messages.FormatNetworkCommandFailed(r.Command, r.Detail));
 
     private static bool DnsLabel(string name) =>

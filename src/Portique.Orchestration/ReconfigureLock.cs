@@ -7,20 +7,21 @@ namespace Portique.Orchestration;
 /// One reconfigure at a time per root: an exclusive lock on <c>/var/lib/portique/reconfigure.lock</c>
 /// (flock under .NET on Linux, so a killed holder releases it). A second caller waits, saying so, up to a timeout.
 /// </summary>
-public sealed class ReconfigureLock : IDisposable
+internal sealed class ReconfigureLock : IDisposable
 {
-    private readonly FileStream stream;
+    private readonly FileStream _stream;
 
-    private ReconfigureLock(FileStream stream) => this.stream = stream;
+    private ReconfigureLock(FileStream stream) => this._stream = stream;
 
     public static async Task<ReconfigureLock> AcquireAsync(
-        PortiqueRoot root, TimeSpan timeout, Action onWait, CancellationToken cancellationToken)
+        PortiqueRoot root, TimeSpan timeout, TimeProvider time, Action onWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(onWait);
         Directory.CreateDirectory(root.StateDirectory);
         var path = Path.Join(root.StateDirectory, "reconfigure.lock");
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = time.GetUtcNow() + timeout;
         var warned = false;
         while (true)
         {
@@ -28,7 +29,7 @@ public sealed class ReconfigureLock : IDisposable
             {
                 return new ReconfigureLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (time.GetUtcNow() < deadline)
             {
                 if (!warned)
                 {
@@ -36,7 +37,7 @@ public sealed class ReconfigureLock : IDisposable
                     warned = true;
                 }
 
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
             }
             catch (IOException e)
             {
@@ -46,5 +47,5 @@ public sealed class ReconfigureLock : IDisposable
         }
     }
 
-    public void Dispose() => stream.Dispose();
+    public void Dispose() => _stream.Dispose();
 }

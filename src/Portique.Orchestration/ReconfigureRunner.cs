@@ -31,6 +31,9 @@ public sealed record ReconfigureOptions
         int.TryParse(environment("PORTIQUE_LOCK_TIMEOUT_SECONDS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromMinutes(10);
+
+    /// <summary>The clock the lock's wait reads: a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What a reconfigure did: per service, to the files, to the frontend.</summary>
@@ -59,9 +62,9 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
     {
         var (configuration, report) = ValidateOrThrow();
-        var (plan, problems, warnings) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+        var (plan, problems, warnings) = await reconciler.PlanAsync(report.Desired, cancellationToken);
         var files = workspace.RenderAll(configuration);
-        var frontendChange = await frontend.PlanAsync(workspace.FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
+        var frontendChange = await frontend.PlanAsync(workspace.FrontendFiles(files, configuration), cancellationToken);
         return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
     }
 
@@ -74,17 +77,18 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         using var held = await ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
+            options.Time,
             () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
-        await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken).ConfigureAwait(false);
+        await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken);
         // Observed and planned once when no hook runs: the preflight's plan is the one applied, so a run that changes
         // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.
-        var (plan, problems, planWarnings) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+        var (plan, problems, planWarnings) = await reconciler.PlanAsync(report.Desired, cancellationToken);
         if (problems.Count > 0)
         {
             throw new PreflightException(problems);
@@ -96,20 +100,20 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         var hookProgress = new SynchronousProgress<string>(hook => progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepHook(hook))));
-        var hooksRun = await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
-        hooksRun += await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        var hooksRun = await hooks.RunAsync("preservice", modeName, hookProgress, cancellationToken);
+        hooksRun += await hooks.RunAsync("pretemplate", modeName, hookProgress, cancellationToken);
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepRendering));
-        var changedFiles = await Workspace.WriteAsync(files, cancellationToken).ConfigureAwait(false);
+        var changedFiles = await Workspace.WriteAsync(files, cancellationToken);
         foreach (var file in changedFiles)
         {
             progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatFileWritten(file)));
         }
 
-        hooksRun += await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        hooksRun += await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken);
         if (hooksRun > 0)
         {
-            (plan, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken).ConfigureAwait(false);
+            (plan, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken);
             if (problems.Count > 0)
             {
                 throw new PreflightException(problems);
@@ -122,21 +126,27 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
             var names = report.Desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
-            await network.EnsureAsync(privateNetwork, names, cancellationToken).ConfigureAwait(false);
+            await network.EnsureAsync(privateNetwork, names, cancellationToken);
         }
 
+        // Each password in its root-only file before an instance binds it (docs/secrets.md).
+        await SecretFiles.WriteAsync(workspace.Root, configuration, report.Desired, cancellationToken);
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
-        var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken).ConfigureAwait(false);
+        var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
+        if (services.Succeeded)
+        {
+            SecretFiles.Prune(workspace.Root, report.Desired);
+        }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
-        var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken).ConfigureAwait(false);
+        var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken);
         if (certificate.Created)
         {
             progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
         }
 
-        var frontendResult = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken).ConfigureAwait(false);
+        var frontendResult = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken);
         progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
         {
             FrontendAction.Reloaded => Messages.FormatNginxReloaded(string.Join(", ", frontendResult.Change.All)),
@@ -144,10 +154,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             _ => Messages.NginxUnchanged,
         }));
 
-        await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken).ConfigureAwait(false);
+        await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken);
         if (mode == ReconfigureMode.Instance && services.Succeeded)
         {
-            await MarkInstantiatedAsync(cancellationToken).ConfigureAwait(false);
+            await MarkInstantiatedAsync(cancellationToken);
         }
 
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
@@ -167,7 +177,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-        await AtomicFile.WriteAsync(marker, ReadOnlyMemory<byte>.Empty, AtomicFile.PublicMode, beforeReplace: null, cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(marker, ReadOnlyMemory<byte>.Empty, AtomicFile.PublicMode, beforeReplace: null, cancellationToken);
     }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()

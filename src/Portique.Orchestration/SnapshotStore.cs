@@ -90,7 +90,13 @@ public sealed partial class SnapshotStore(PortiqueRoot root, int keep = Snapshot
 
             var manifest = new SnapshotManifest
             {
-                Id = id, Service = service, Created = created, Reason = reason, ArtifactId = artifactId, SpecJson = specJson, Volumes = volumes,
+                Id = id,
+                Service = service,
+                Created = created,
+                Reason = reason,
+                ArtifactId = artifactId,
+                SpecJson = specJson,
+                Volumes = volumes,
             };
             await File.WriteAllTextAsync(Path.Join(partial, "manifest.json"), JsonSerializer.Serialize(manifest, ManifestJson), cancellationToken);
             System.IO.Directory.Move(partial, Path.Join(serviceDirectory, id));

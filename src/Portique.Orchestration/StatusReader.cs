@@ -14,7 +14,8 @@ public sealed record ServiceStatus(
     string? Url,
     bool Configured,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Limits = null);
 
 /// <summary>Reads what runs against what is configured; never changes anything.</summary>
 public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
@@ -26,33 +27,39 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         // What the configuration gets wrong is said too (status still shows what runs): never a silent bad value.
         var invalid = workspace.Validate(configuration).Problems.Where(p => !p.IsIncomplete);
-        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken);
         var host = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault() is { Length: > 0 } name && name != "_" ? name : "127.0.0.1";
         var port = configuration.Find("frontal_port_http")?.Values.FirstOrDefault() ?? "80";
         var baseUrl = port == "80" ? $"http://{host}" : $"http://{host}:{port}";
 
         var statuses = new List<ServiceStatus>();
-        foreach (var spec in desired.Services)
-        {
-            var instance = observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside && o.Technology == spec.Technology)
+        ObservedService? InstanceOf(ServiceSpec spec) =>
+            observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside && o.Technology == spec.Technology)
                 ?? observed.FirstOrDefault(o => o.Name == spec.Name && !o.IsAside);
+
+        // Current use against the limits: asked only for running services with limits, all at once (a sample takes dockerd about a second).
+        var usages = await Task.WhenAll(desired.Services.Select(spec => UsageAsync(spec, InstanceOf(spec), cancellationToken)));
+        foreach (var (spec, usage) in desired.Services.Zip(usages))
+        {
+            var instance = InstanceOf(spec);
             statuses.Add(new ServiceStatus(
                 spec.Name,
-                spec.Technology.Name(),
+                spec.Technology.Name,
                 instance is null ? "absent" : instance.State.ToString().ToLowerInvariant(),
                 instance?.Version,
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
                 $"{baseUrl}/{spec.Name}/",
                 Configured: true,
                 Address: spec.Address,
-                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken).ConfigureAwait(false) : null));
+                Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null,
+                Limits: UsageText.Of(spec, usage)));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))
         {
             statuses.Add(new ServiceStatus(
                 instance.Name,
-                instance.Technology.Name(),
+                instance.Technology.Name,
                 (instance.IsAside ? "aside, " : "") + instance.State.ToString().ToLowerInvariant(),
                 instance.Version,
                 instance.Ports,
@@ -63,6 +70,14 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         return (statuses, [.. invalid.Select(p => p.ToString()), .. problems.Select(p => p.ToString()), .. warnings]);
     }
 
+    /// <summary>The instance's use when it runs, has limits and its engine reports use; else null (shown as —).</summary>
+    private async Task<ResourceUsage?> UsageAsync(ServiceSpec spec, ObservedService? instance, CancellationToken cancellationToken) =>
+        spec.MemoryBytes is null && spec.Cpus is null
+            || instance is not { State: InstanceState.Running }
+            || reconciler.DriverFor(instance.Technology) is not IUsageReader reader
+            ? null
+            : await reader.ReadUsageAsync(instance, cancellationToken);
+
     /// <summary>
     /// The update notice of one configured service: its driver's comparison when the technology has registry digests,
     /// else "not applicable"; a service with no instance has nothing to compare.
@@ -71,7 +86,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
     {
         if (reconciler.DriverFor(instance?.Technology ?? spec.Technology) is not IUpdateChecker checker)
         {
-            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name()));
+            return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatUpdatesNotApplicable((instance?.Technology ?? spec.Technology).Name));
         }
 
         if (instance is null || instance.Technology != spec.Technology)
@@ -79,7 +94,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
             return new UpdateCheck(UpdateState.NotApplicable, Messages.UpdatesNoInstance);
         }
 
-        return await checker.CheckUpdateAsync(spec, instance, cancellationToken).ConfigureAwait(false);
+        return await checker.CheckUpdateAsync(spec, instance, cancellationToken);
     }
 
     /// <summary>The driver that holds a service's instance (desired technology first), for <c>logs</c>.</summary>
@@ -88,7 +103,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         var spec = desired.Services.FirstOrDefault(s => s.Name == name);
-        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken).ConfigureAwait(false);
+        var (observed, _, _) = await reconciler.ObserveAsync(new DesiredState([]), cancellationToken);
         var technology = observed.FirstOrDefault(o => o.Name == name && !o.IsAside)?.Technology ?? spec?.Technology;
         return technology is { } t && reconciler.DriverFor(t) is { } driver
             ? driver

@@ -11,26 +11,32 @@ namespace Portique.Orchestration;
 
 /// <summary>
 /// Every technology Portique runs: one line per module. Adding a technology is its folder (a project with its driver
-/// and its <see cref="TechnologyModule"/>), its <see cref="Technology"/> member with its names, and one line here;
-/// a test checks that every technology has exactly one module and that <c>25_conteneur.xml</c> allows exactly these names.
+/// and its <see cref="TechnologyModule"/>, which declares its <see cref="Technology"/> with its names) and one line here;
+/// a test checks that no technology has two modules and that <c>25_conteneur.xml</c> allows exactly these names.
 /// </summary>
 public static class TechnologyModules
 {
-    /// <summary>In the order drivers are asked (listing, availability).</summary>
+    /// <summary>In the order drivers are asked (listing, availability) and names are shown (the dictionary's order).</summary>
     public static IReadOnlyList<TechnologyModule> All { get; } =
     [
         new DockerModule(),
-        new PodmanModule(),
-        new SwarmModule(),
         new LxcModule(),
         new VagrantModule(),
+        new PodmanModule(),
+        new SwarmModule(),
         new QemuModule(),
         new SnapModule(),
         new SnapcraftModule(),
     ];
 
+    /// <summary>Every technology of every module, in <see cref="All"/>'s order.</summary>
+    public static IReadOnlyList<Technology> Technologies { get; } = All.SelectMany(m => m.Technologies).ToArray();
+
+    /// <summary>The canonical names an administrator may write, in <see cref="All"/>'s order (aliases left out).</summary>
+    public static IReadOnlyList<string> Names { get; } = Technologies.Select(t => t.Name).ToArray();
+
     /// <summary>The module serving <paramref name="technology"/>.</summary>
     public static TechnologyModule For(Technology technology) =>
         All.FirstOrDefault(m => m.Technologies.Contains(technology))
-        ?? throw new InvalidOperationException($"No module serves {technology.Name()}.");
+        ?? throw new InvalidOperationException($"No module serves {technology.Name}.");
 }

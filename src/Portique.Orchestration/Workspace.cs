@@ -246,10 +246,10 @@ public sealed class Workspace
         ArgumentNullException.ThrowIfNull(files);
         var changed = new List<string>();
         var written = files.Where(f => includeFrontend || !IsFrontendFile(f.Declaration)).ToList();
-        await FileWriter.CheckAccountsAsync(written, cancellationToken).ConfigureAwait(false);
+        await FileWriter.CheckAccountsAsync(written, cancellationToken);
         foreach (var file in written)
         {
-            if (await FileWriter.ApplyAsync(file, cancellationToken).ConfigureAwait(false))
+            if (await FileWriter.ApplyAsync(file, cancellationToken))
             {
                 changed.Add(file.Declaration.Name);
             }

@@ -1,3 +1,5 @@
+using Portique.Core;
+
 namespace Portique.Planning;
 
 /// <summary>A host port published to a port inside the service.</summary>
@@ -5,6 +7,38 @@ public sealed record PortMapping(int HostPort, int ContainerPort);
 
 /// <summary>A host directory shared with the service. The host side survives every recreation.</summary>
 public sealed record VolumeMapping(string HostPath, string ContainerPath);
+
+/// <summary>
+/// A password variable given to the service as a file (<c>conteneurN_secrets</c>, docs/secrets.md): the file
+/// <see cref="ContainerPath"/> inside, <c>KEY_FILE</c> in its environment. Only <see cref="Digest"/> (a salted, slow hash
+/// of the value) reaches the spec; the value itself stays in config.eol and in the root-only file
+/// <see cref="HostPath"/>.
+/// </summary>
+/// <param name="Key">The environment-style name (<c>DB_PASSWORD</c>).</param>
+/// <param name="Variable">The <c>password</c> variable holding the value (empty in a spec read back from an instance).</param>
+/// <param name="Digest">Decides whether the instance must be replaced when the password changes.</param>
+public sealed record SecretMapping(string Key, string Variable, string Digest)
+{
+    /// <summary>Where the service reads it: <c>/run/secrets/KEY</c>.</summary>
+    public string ContainerPath => "/run/secrets/" + Key;
+
+    /// <summary>The variable official images read the file's path from: <c>KEY_FILE=/run/secrets/KEY</c>.</summary>
+    public string EnvironmentEntry => Key + "_FILE=" + ContainerPath;
+
+    /// <summary>The root-only file holding the value: <c>ROOT/var/lib/portique/secrets/SERVICE/KEY</c> (0400 in a 0700 folder).</summary>
+    public string HostPath(PortiqueRoot root, string service)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return Path.Join(Directory(root, service), Key);
+    }
+
+    /// <summary>The service's folder of secrets.</summary>
+    public static string Directory(PortiqueRoot root, string service)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return Path.Join(root.StateDirectory, "secrets", service);
+    }
+}
 
 /// <summary>
 /// What one service must look like: everything <c>conteneurN_*</c> says, normalised. The spec is
@@ -60,6 +94,21 @@ public sealed record ServiceSpec
     /// default (<see cref="LifecycleOptions.StopTimeout"/>, 10 s), and then absent from the canonical form.
     /// </summary>
     public int? StopTimeoutSeconds { get; init; }
+
+    /// <summary>Memory limit in bytes (<c>conteneurN_memoire</c>), or null: no limit, and then absent from the canonical form.</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>Processors the service may use (<c>conteneurN_cpu</c>, normalised: <c>1.5</c>), or null: no limit, absent from the canonical form.</summary>
+    public decimal? Cpus { get; init; }
+
+    /// <summary><see cref="Cpus"/> in billionths of a processor (docker's <c>NanoCPUs</c>), or null.</summary>
+    public long? NanoCpus => Cpus is decimal cpus ? ResourceLimits.NanoCpus(cpus) : null;
+    /// <summary>Password variables given as files (<c>conteneurN_secrets</c>); empty: absent from the canonical form.</summary>
+    public IReadOnlyList<SecretMapping> Secrets { get; init; } = [];
+
+    /// <summary><see cref="Environment"/> and each secret's <c>KEY_FILE</c> entry: what the engine is given.</summary>
+    public IReadOnlyList<string> EnvironmentWithSecrets =>
+        Secrets.Count == 0 ? Environment : [.. Environment, .. Secrets.Select(s => s.EnvironmentEntry)];
 
     /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
     public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;

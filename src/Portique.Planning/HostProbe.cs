@@ -41,8 +41,8 @@ public sealed class SocketHostProbe : IHostProbe
         try
         {
             using var client = new TcpClient();
-            await client.ConnectAsync(target, port, timeoutSource.Token).ConfigureAwait(false);
-            return await StaysOpenAsync(client.Client, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(target, port, timeoutSource.Token);
+            return await StaysOpenAsync(client.Client, cancellationToken);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -62,7 +62,7 @@ public sealed class SocketHostProbe : IHostProbe
         try
         {
             var buffer = new byte[1];
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token).ConfigureAwait(false) > 0;
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token) > 0;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -38,6 +38,9 @@ public record LifecycleOptions
 
     /// <summary>How often <c>portique logs --follow</c> looks for new output in a log file (engines that write files).</summary>
     public TimeSpan FollowPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The clock the driver reads (creation and aside times, its deadlines): a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -126,7 +129,7 @@ public static class ServiceLifecycle
             InstanceObservation seen;
             try
             {
-                seen = await driver.ObserveAsync(instance, cancellationToken).ConfigureAwait(false);
+                seen = await driver.ObserveAsync(instance, cancellationToken);
             }
             catch (InstanceMissingException)
             {
@@ -162,7 +165,7 @@ public static class ServiceLifecycle
                 return seen.Health is EngineHealth.Running or EngineHealth.Healthy ? EngineHealth.Starting : seen.Health;
             }
 
-            await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(options.HealthPollInterval, time, cancellationToken);
         }
     }
 
@@ -178,7 +181,7 @@ public static class ServiceLifecycle
 
         try
         {
-            return (await driver.ObserveAsync(instance, cancellationToken).ConfigureAwait(false)).Health;
+            return (await driver.ObserveAsync(instance, cancellationToken)).Health;
         }
         catch (InstanceMissingException)
         {
@@ -201,16 +204,16 @@ public static class ServiceLifecycle
             return instance;
         }
 
-        await driver.StopAsync(instance, cancellationToken).ConfigureAwait(false);
+        await driver.StopAsync(instance, cancellationToken);
         try
         {
-            return await driver.RenameAsync(instance, aside: true, cancellationToken).ConfigureAwait(false);
+            return await driver.RenameAsync(instance, aside: true, cancellationToken);
         }
         catch (PortiqueException) when (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await driver.StartAsync(instance, cancellationToken).ConfigureAwait(false);
+                await driver.StartAsync(instance, cancellationToken);
             }
             catch (PortiqueException)
             {
@@ -229,10 +232,10 @@ public static class ServiceLifecycle
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(aside);
-        var named = await driver.RenameAsync(aside, aside: false, cancellationToken).ConfigureAwait(false);
+        var named = await driver.RenameAsync(aside, aside: false, cancellationToken);
         if (named.State != InstanceState.Running)
         {
-            await driver.StartAsync(named, cancellationToken).ConfigureAwait(false);
+            await driver.StartAsync(named, cancellationToken);
         }
 
         return named with { State = InstanceState.Running };

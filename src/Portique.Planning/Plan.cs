@@ -42,7 +42,7 @@ public sealed record Plan(IReadOnlyList<PlannedAction> Actions)
 /// The diff of desired against observed state, keyed by service name. Pure: same inputs, same plan.
 /// Reasons name the <c>conteneurN_*</c> suffix that changed, old → new, so the administrator recognises them.
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     public static Plan Diff(DesiredState desired, IReadOnlyList<ObservedService> observed)
     {
@@ -120,7 +120,7 @@ public static class Planner
 
         if (observed.Technology != spec.Technology)
         {
-            reasons.Add($"type: {observed.Technology.Name()} → {spec.Technology.Name()}");
+            reasons.Add($"type: {observed.Technology.Name} → {spec.Technology.Name}");
             return reasons;
         }
 

@@ -55,21 +55,21 @@ public sealed class PreflightException(IReadOnlyList<Diagnostic> problems)
 /// </summary>
 public sealed class Reconciler
 {
-    private readonly IReadOnlyList<IServiceDriver> drivers;
-    private readonly IHostProbe probe;
-    private readonly ReconcilerOptions options;
-    private readonly TimeProvider time;
+    private readonly IReadOnlyList<IServiceDriver> _drivers;
+    private readonly IHostProbe _probe;
+    private readonly ReconcilerOptions _options;
+    private readonly TimeProvider _time;
 
     public Reconciler(IReadOnlyList<IServiceDriver> drivers, IHostProbe probe, ReconcilerOptions? options = null, TimeProvider? time = null)
     {
-        this.drivers = drivers;
-        this.probe = probe;
-        this.options = options ?? new ReconcilerOptions();
-        this.time = time ?? TimeProvider.System;
+        this._drivers = drivers;
+        this._probe = probe;
+        this._options = options ?? new ReconcilerOptions();
+        this._time = time ?? TimeProvider.System;
     }
 
     /// <summary>The driver for a technology, or null when Portique has none on this build.</summary>
-    public IServiceDriver? DriverFor(Technology technology) => drivers.FirstOrDefault(d => d.Technologies.Contains(technology));
+    public IServiceDriver? DriverFor(Technology technology) => _drivers.FirstOrDefault(d => d.Technologies.Contains(technology));
 
     /// <summary>
     /// Everything this root owns in every engine that answers. Engines that the desired state needs must answer
@@ -88,12 +88,12 @@ public sealed class Reconciler
         {
             foreach (var name in needed[technology])
             {
-                problems.Add(new Diagnostic(name, Messages.FormatTechnologyNotSupported(technology.Name())));
+                problems.Add(new Diagnostic(name, Messages.FormatTechnologyNotSupported(technology.Name)));
             }
         }
 
-        var used = options.Ledger?.UsedTechnologies();
-        foreach (var driver in drivers)
+        var used = _options.Ledger?.UsedTechnologies();
+        foreach (var driver in _drivers)
         {
             var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
             // An engine this root never used owns nothing of it: asking it (podman info, lxc, vagrant...) would
@@ -103,14 +103,14 @@ public sealed class Reconciler
                 continue;
             }
 
-            var unavailable = await driver.CheckAvailabilityAsync(cancellationToken).ConfigureAwait(false);
+            var unavailable = await driver.CheckAvailabilityAsync(cancellationToken);
             if (unavailable is not null)
             {
                 if (users.Count > 0)
                 {
                     problems.AddRange(users.Select(name => new Diagnostic(name, unavailable)));
                 }
-                else if (options.ReportUnusedEngines && (options.Ledger is null || used is not null))
+                else if (_options.ReportUnusedEngines && (_options.Ledger is null || used is not null))
                 {
                     // Nothing configured needs it but the root used it: what it may still own cannot be seen, which
                     // status says. An engine the root is not known to have used is not worth a warning on every status.
@@ -120,10 +120,10 @@ public sealed class Reconciler
                 continue;
             }
 
-            observed.AddRange(await driver.ListOwnedAsync(cancellationToken).ConfigureAwait(false));
+            observed.AddRange(await driver.ListOwnedAsync(cancellationToken));
         }
 
-        if (used is null && options.Ledger is { } ledger)
+        if (used is null && _options.Ledger is { } ledger)
         {
             // Every engine was asked: from now on only those that own something, or that the configuration needs,
             // will be. An engine that could not answer is not recorded as used: it never said it owns anything.
@@ -137,11 +137,11 @@ public sealed class Reconciler
     public async Task<(Plan Plan, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Warnings)> PlanAsync(
         DesiredState desired, CancellationToken cancellationToken)
     {
-        var (observed, problems, warnings) = await ObserveAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (observed, problems, warnings) = await ObserveAsync(desired, cancellationToken);
         var plan = Planner.Diff(desired, observed);
         if (problems.Count == 0)
         {
-            problems = await PreflightAsync(plan, observed, cancellationToken).ConfigureAwait(false);
+            problems = await PreflightAsync(plan, observed, cancellationToken);
         }
 
         return (plan, problems, warnings);
@@ -151,7 +151,7 @@ public sealed class Reconciler
         DesiredState desired, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        var (plan, problems, warnings) = await PlanAsync(desired, cancellationToken).ConfigureAwait(false);
+        var (plan, problems, warnings) = await PlanAsync(desired, cancellationToken);
         foreach (var warning in warnings)
         {
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning));
@@ -162,7 +162,7 @@ public sealed class Reconciler
             throw new PreflightException(problems);
         }
 
-        return await ApplyAsync(plan, refresh, progress, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(plan, refresh, progress, cancellationToken);
     }
 
     /// <summary>
@@ -175,29 +175,29 @@ public sealed class Reconciler
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(progress);
         var outcomes = new ServiceOutcome?[plan.Actions.Count];
-        var local = refresh ? new Dictionary<string, string>() : await FindLocalArtifactsAsync(plan, cancellationToken).ConfigureAwait(false);
+        var local = refresh ? new Dictionary<string, string>() : await FindLocalArtifactsAsync(plan, cancellationToken);
         var phases = new[]
         {
             new[] { ActionKind.Remove },
-            new[] { ActionKind.Recreate, ActionKind.Start, ActionKind.Keep },
-            new[] { ActionKind.Create },
+            [ActionKind.Recreate, ActionKind.Start, ActionKind.Keep],
+            [ActionKind.Create],
         };
         foreach (var phase in phases)
         {
             var indexes = Enumerable.Range(0, plan.Actions.Count).Where(i => phase.Contains(plan.Actions[i].Kind));
             await Parallel.ForEachAsync(
                 indexes,
-                new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellationToken },
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
                 async (index, token) =>
                 {
                     var action = plan.Actions[index];
                     var outcome = action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
                         && local.TryGetValue(action.Name, out var present) && present == running
                         ? Outcome(action, true, Messages.Unchanged)
-                        : await ExecuteAsync(action, refresh, progress, token).ConfigureAwait(false);
+                        : await ExecuteAsync(action, refresh, progress, token);
                     outcomes[index] = outcome;
                     progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
-                }).ConfigureAwait(false);
+                });
         }
 
         var serving = plan.Actions
@@ -224,7 +224,7 @@ public sealed class Reconciler
 
             try
             {
-                foreach (var (name, artifact) in await driver.FindLocalArtifactsAsync(group.ToList(), cancellationToken).ConfigureAwait(false))
+                foreach (var (name, artifact) in await driver.FindLocalArtifactsAsync(group.ToList(), cancellationToken))
                 {
                     found[name] = artifact;
                 }
@@ -247,7 +247,7 @@ public sealed class Reconciler
         {
             var spec = action.Desired!;
             var driver = DriverFor(spec.Technology)!;
-            var holder = await driver.FindForeignHolderAsync(spec.Name, cancellationToken).ConfigureAwait(false);
+            var holder = await driver.FindForeignHolderAsync(spec.Name, cancellationToken);
             if (holder is not null)
             {
                 problems.Add(new Diagnostic(spec.Name, Messages.FormatNameHeldByForeign(holder)));
@@ -255,7 +255,7 @@ public sealed class Reconciler
 
             foreach (var port in spec.Ports.Where(p => !ownedPorts.Contains(p.HostPort)))
             {
-                if (!probe.IsPortFree(spec.PublishAddress, port.HostPort))
+                if (!_probe.IsPortFree(spec.PublishAddress, port.HostPort))
                 {
                     problems.Add(new Diagnostic(spec.Name, Messages.FormatPortInUse(spec.PublishAddress, port.HostPort)));
                 }
@@ -273,7 +273,7 @@ public sealed class Reconciler
             if (action.Kind == ActionKind.Remove)
             {
                 progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.Removing));
-                await RemoveAllAsync([action.Observed!, .. action.Leftovers], cancellationToken).ConfigureAwait(false);
+                await RemoveAllAsync([action.Observed!, .. action.Leftovers], cancellationToken);
                 return Outcome(action, true, Messages.Removed);
             }
 
@@ -282,7 +282,7 @@ public sealed class Reconciler
             if (action.Leftovers.Count > 0)
             {
                 progress.Report(new ReconcileEvent(EventKind.Detail, name, Messages.FormatRemovingLeftovers(action.Leftovers.Count)));
-                await RemoveAllAsync(action.Leftovers, cancellationToken).ConfigureAwait(false);
+                await RemoveAllAsync(action.Leftovers, cancellationToken);
             }
 
             var spec = action.Desired!;
@@ -290,9 +290,9 @@ public sealed class Reconciler
             string artifact;
             try
             {
-                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatFetching(spec.Technology.Name())));
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatFetching(spec.Technology.Name)));
                 var detail = new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, name, line)));
-                artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken).ConfigureAwait(false);
+                artifact = await driver.FetchAsync(spec, refresh, detail, cancellationToken);
             }
             catch (PortiqueException e)
             {
@@ -310,9 +310,9 @@ public sealed class Reconciler
             var outcome = kind switch
             {
                 ActionKind.Keep => Outcome(action, true, Messages.Unchanged),
-                ActionKind.Start => await StartAsync(action, driver, progress, cancellationToken).ConfigureAwait(false),
-                ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
-                _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken).ConfigureAwait(false),
+                ActionKind.Start => await StartAsync(action, driver, progress, cancellationToken),
+                ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken),
+                _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken),
             };
             return outcome;
         }
@@ -325,26 +325,26 @@ public sealed class Reconciler
     private async Task<ServiceOutcome> StartAsync(PlannedAction action, IServiceDriver driver, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Starting));
-        await driver.StartAsync(action.Observed!, cancellationToken).ConfigureAwait(false);
-        var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, cancellationToken).ConfigureAwait(false);
+        await driver.StartAsync(action.Observed!, cancellationToken);
+        var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, cancellationToken);
         return failure is null
             ? Outcome(action, true, Messages.Started)
-            : Outcome(action, false, Messages.FormatStartedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false));
+            : Outcome(action, false, Messages.FormatStartedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken));
     }
 
     private async Task<ServiceOutcome> CreateAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
-        options.Ledger?.MarkUsed(action.Desired!.Technology);
+        _options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating));
-        var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
-        var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
+        var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
+        var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken);
         if (failure is null)
         {
             return Outcome(action, true, Messages.Created);
         }
 
-        var logs = await TailAsync(driver, action.Name, cancellationToken).ConfigureAwait(false);
-        await driver.RemoveAsync(created, cancellationToken).ConfigureAwait(false);
+        var logs = await TailAsync(driver, action.Name, cancellationToken);
+        await driver.RemoveAsync(created, cancellationToken);
         return Outcome(action, false, Messages.FormatCreatedUnhealthy(failure), logs);
     }
 
@@ -357,14 +357,14 @@ public sealed class Reconciler
     {
         var old = action.Observed!;
         var oldDriver = DriverFor(old.Technology)
-            ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name()));
-        options.Ledger?.MarkUsed(action.Desired!.Technology);
+            ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name));
+        _options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.FormatReplacing(string.Join("; ", action.Reasons))));
-        ObservedService? aside = old.IsAside ? old : null;
+        var aside = old.IsAside ? old : null;
         ObservedService? created = null;
         string? failure;
         IReadOnlyList<string> logs = [];
-        if (options.BeforeReplaceAsync is { } beforeReplace && aside is null)
+        if (_options.BeforeReplaceAsync is { } beforeReplace && aside is null)
         {
             try
             {
@@ -378,9 +378,9 @@ public sealed class Reconciler
 
         try
         {
-            aside ??= await oldDriver.SetAsideAsync(old, cancellationToken).ConfigureAwait(false);
-            created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken).ConfigureAwait(false);
-            failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken).ConfigureAwait(false);
+            aside ??= await oldDriver.SetAsideAsync(old, cancellationToken);
+            created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
+            failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken);
         }
         catch (PortiqueException e) when (aside is not null)
         {
@@ -389,27 +389,27 @@ public sealed class Reconciler
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBackInterrupted));
-            using var grace = new CancellationTokenSource(options.InterruptGrace);
-            await RollBackInterruptedAsync(action, driver, oldDriver, aside, created, grace.Token).ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(_options.InterruptGrace);
+            await RollBackInterruptedAsync(action, driver, oldDriver, aside, created, grace.Token);
             throw;
         }
 
         if (failure is null)
         {
-            await oldDriver.RemoveAsync(aside!, cancellationToken).ConfigureAwait(false);
+            await oldDriver.RemoveAsync(aside!, cancellationToken);
             return Outcome(action, true, Messages.Recreated);
         }
 
         progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.FormatRollingBack(failure)));
         // The rollback itself is not abandoned half-way when cancellation comes now: it has its own bounded time.
-        using var rollback = new CancellationTokenSource(options.InterruptGrace);
+        using var rollback = new CancellationTokenSource(_options.InterruptGrace);
         if (created is not null)
         {
-            logs = await TailAsync(driver, action.Name, rollback.Token).ConfigureAwait(false);
-            await driver.RemoveAsync(created, rollback.Token).ConfigureAwait(false);
+            logs = await TailAsync(driver, action.Name, rollback.Token);
+            await driver.RemoveAsync(created, rollback.Token);
         }
 
-        await oldDriver.RestoreAsync(aside!, rollback.Token).ConfigureAwait(false);
+        await oldDriver.RestoreAsync(aside!, rollback.Token);
         return Outcome(action, false, Messages.FormatRolledBack(failure), logs);
     }
 
@@ -424,16 +424,16 @@ public sealed class Reconciler
         try
         {
             var current = created
-                ?? (await driver.ListOwnedAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(i => i.Name == action.Name && !i.IsAside);
+                ?? (await driver.ListOwnedAsync(cancellationToken)).FirstOrDefault(i => i.Name == action.Name && !i.IsAside);
             if (aside is null)
             {
                 // Interrupted while setting aside: the engines list what is there now.
-                aside = (await oldDriver.ListOwnedAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(i => i.Name == action.Name && i.IsAside);
+                aside = (await oldDriver.ListOwnedAsync(cancellationToken)).FirstOrDefault(i => i.Name == action.Name && i.IsAside);
                 if (aside is null)
                 {
                     if (current is not null && current.State != InstanceState.Running)
                     {
-                        await oldDriver.StartAsync(current, cancellationToken).ConfigureAwait(false);
+                        await oldDriver.StartAsync(current, cancellationToken);
                     }
 
                     return;
@@ -442,10 +442,10 @@ public sealed class Reconciler
 
             if (current is not null)
             {
-                await driver.RemoveAsync(current, cancellationToken).ConfigureAwait(false);
+                await driver.RemoveAsync(current, cancellationToken);
             }
 
-            await oldDriver.RestoreAsync(aside, cancellationToken).ConfigureAwait(false);
+            await oldDriver.RestoreAsync(aside, cancellationToken);
         }
         catch (Exception e) when (e is PortiqueException or OperationCanceledException)
         {
@@ -456,7 +456,7 @@ public sealed class Reconciler
     /// <summary>Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.</summary>
     private async Task<string?> WaitHealthyAsync(IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken)
     {
-        var health = await driver.WaitForHealthAsync(instance, time, cancellationToken).ConfigureAwait(false);
+        var health = await driver.WaitForHealthAsync(instance, _time, cancellationToken);
         switch (health)
         {
             case EngineHealth.Unhealthy:
@@ -472,19 +472,19 @@ public sealed class Reconciler
             return null;
         }
 
-        var deadline = time.GetUtcNow() + options.HealthTimeout;
-        while (!await probe.AcceptsConnectionsAsync(spec.PublishAddress, port, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false))
+        var deadline = _time.GetUtcNow() + _options.HealthTimeout;
+        while (!await _probe.AcceptsConnectionsAsync(spec.PublishAddress, port, TimeSpan.FromSeconds(1), cancellationToken))
         {
-            if (time.GetUtcNow() >= deadline)
+            if (_time.GetUtcNow() >= deadline)
             {
-                return Messages.FormatPortSilent(port, options.HealthTimeout.TotalSeconds);
+                return Messages.FormatPortSilent(port, _options.HealthTimeout.TotalSeconds);
             }
 
-            await Task.Delay(options.HealthPollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.HealthPollInterval, _time, cancellationToken);
         }
 
         // Still alive after the port answered? (An engine proxy may accept for a dying instance.)
-        return await driver.CheckHealthAsync(instance, cancellationToken).ConfigureAwait(false) is EngineHealth.NotRunning or EngineHealth.Unhealthy
+        return await driver.CheckHealthAsync(instance, cancellationToken) is EngineHealth.NotRunning or EngineHealth.Unhealthy
             ? Messages.StoppedAfterStart
             : null;
     }
@@ -494,8 +494,8 @@ public sealed class Reconciler
         foreach (var instance in instances)
         {
             var driver = DriverFor(instance.Technology)
-                ?? throw new RuntimeFailureException(Messages.FormatNoDriver(instance.Name, instance.Technology.Name()));
-            await driver.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
+                ?? throw new RuntimeFailureException(Messages.FormatNoDriver(instance.Name, instance.Technology.Name));
+            await driver.RemoveAsync(instance, cancellationToken);
         }
     }
 
@@ -503,7 +503,7 @@ public sealed class Reconciler
     {
         try
         {
-            return await driver.ReadLogsAsync(name, options.LogTailLines, cancellationToken).ConfigureAwait(false);
+            return await driver.ReadLogsAsync(name, _options.LogTailLines, cancellationToken);
         }
         catch (PortiqueException e)
         {

@@ -44,7 +44,7 @@ public static class ServiceLogs
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegative(tail);
         var lines = new List<LogLine>();
-        await foreach (var line in driver.OpenLogAsync(name, new LogRequest(tail, Follow: false), cancellationToken).ConfigureAwait(false))
+        await foreach (var line in driver.OpenLogAsync(name, new LogRequest(tail, Follow: false), cancellationToken))
         {
             lines.Add(line);
         }
@@ -68,7 +68,7 @@ public static class ServiceLogs
             bool more;
             try
             {
-                more = await lines.MoveNextAsync().ConfigureAwait(false);
+                more = await lines.MoveNextAsync();
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
@@ -100,7 +100,7 @@ public static class ServiceLogs
         ArgumentNullException.ThrowIfNull(missing);
         foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
         {
-            if (await find(candidate, cancellationToken).ConfigureAwait(false) is { } found)
+            if (await find(candidate, cancellationToken) is { } found)
             {
                 return found;
             }
@@ -123,7 +123,7 @@ public static class ServiceLogs
     /// Every line of <paramref name="source"/>; a failure <paramref name="translate"/> knows becomes its exception
     /// (the driver's "logs failed" message), any other goes on as it is.
     /// </summary>
-    public static async IAsyncEnumerable<T> TranslateFailures<T>(
+    public static async IAsyncEnumerable<T> TranslateFailuresAsync<T>(
         this IAsyncEnumerable<T> source, Func<Exception, Exception?> translate, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -134,7 +134,7 @@ public static class ServiceLogs
             bool more;
             try
             {
-                more = await items.MoveNextAsync().ConfigureAwait(false);
+                more = await items.MoveNextAsync();
             }
             catch (Exception exception) when (translate(exception) is { } translated)
             {

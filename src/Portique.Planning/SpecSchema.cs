@@ -12,7 +12,7 @@ namespace Portique.Planning;
 /// that differs from its canonical name; and whether its values may hold secrets (the plan then names keys, never values).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class SpecFieldAttribute(string label) : Attribute
+internal sealed class SpecFieldAttribute(string label) : Attribute
 {
     public string Label { get; } = label;
 
@@ -201,9 +201,28 @@ internal sealed record SpecDocument
     [SpecField("delai_arret")]
     public int? StopTimeout { get; init; }
 
+    /// <summary>Newer than the hash rule (issue 16): absent when there is no limit; the size in its largest exact unit (<c>512M</c>).</summary>
+    [JsonPropertyName("memory")]
+    [SpecField("memoire")]
+    public string? Memory { get; init; }
+
+    [JsonPropertyName("cpus")]
+    [SpecField("cpu")]
+    public decimal? Cpus { get; init; }
+    /// <summary>
+    /// <c>KEY=DIGEST</c> per secret (docs/secrets.md), never a value; absent when the service has none, so its hash does
+    /// not change. Keys only in <c>plan</c>: "secrets: KEY".
+    /// </summary>
+    [JsonPropertyName("secrets")]
+    [SpecField("secrets", KeysOnly = true)]
+    public string[]? Secrets { get; init; }
+
     public static SpecDocument From(ServiceSpec spec) => new()
     {
+        Secrets = spec.Secrets.Count == 0 ? null : spec.Secrets.Select(s => s.Key + "=" + s.Digest).ToArray(),
         StopTimeout = spec.StopTimeoutSeconds,
+        Memory = spec.MemoryBytes is long memory ? Portique.Core.MemorySize.Format(memory) : null,
+        Cpus = spec.Cpus,
         Address = spec.Address,
         InternalPorts = spec.InternalPorts.Count == 0 ? null : spec.InternalPorts.ToArray(),
         Network = spec.Network,
@@ -212,14 +231,14 @@ internal sealed record SpecDocument
         PublishAddress = spec.PublishAddress,
         Repository = spec.Repository,
         Tag = spec.Tag,
-        Technology = spec.Technology.Name(),
+        Technology = spec.Technology.Name,
         Url = spec.Url,
         Volumes = spec.Volumes.Select(v => new[] { v.HostPath, v.ContainerPath }).ToArray(),
     };
 
     public ServiceSpec? ToSpec(string name, int index, TechnologySettings? settings)
     {
-        if (!TechnologyNames.TryParse(Technology, out var technology)
+        if (!Portique.Planning.Technology.TryFromName(Technology, out var technology)
             || Ports.Any(p => p is not { Length: 2 })
             || Volumes.Any(v => v is not [not null, not null]))
         {
@@ -244,6 +263,9 @@ internal sealed record SpecDocument
             InternalPorts = InternalPorts ?? [],
             Settings = settings,
             StopTimeoutSeconds = StopTimeout,
+            MemoryBytes = Memory is not null && Portique.Core.MemorySize.TryParse(Memory, out var bytes) ? bytes : null,
+            Cpus = Cpus,
+            Secrets = Secrets?.Select(s => s.Split('=', 2)).Select(p => new SecretMapping(p[0], "", p.Length > 1 ? p[1] : "")).ToArray() ?? [],
         };
     }
 }

@@ -1,77 +1,91 @@
-using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Portique.Planning;
 
 /// <summary>
-/// The technologies a service may run with: the values of <c>conteneurN_type</c>, each with its names (the first is
-/// the one written in labels and messages; the others are accepted aliases). Declared in the dictionary's order.
-/// Each is served by exactly one <see cref="TechnologyModule"/> (a test checks it, and checks <c>25_conteneur.xml</c>).
+/// A technology a service may run with: one value of <c>conteneurN_type</c>. Its <see cref="TechnologyModule"/> declares
+/// it, with its names (the canonical one is written in labels and messages; aliases are accepted when parsing); nothing
+/// here lists them, so adding a technology touches no shared file. Two technologies are equal when their canonical names are.
 /// </summary>
-public enum Technology
+[JsonConverter(typeof(TechnologyJsonConverter))]
+public readonly struct Technology : IEquatable<Technology>
 {
-    [Names("docker")]
-    Docker,
+    private readonly string[]? _aliases;
 
-    /// <summary><c>docker-git</c> is the workshop's spelling.</summary>
-    [Names("docker+git", "docker-git")]
-    DockerGit,
+    /// <param name="name">The canonical name, lower case (<c>docker+git</c>).</param>
+    /// <param name="aliases">Other spellings an administrator may write (<c>docker-git</c>, the workshop's).</param>
+    public Technology(string name, params string[] aliases)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(aliases);
+        if (!IsCanonical(name) || !aliases.All(IsCanonical))
+        {
+            throw new ArgumentException($"Technology names are lower case without blanks: {name}.", nameof(name));
+        }
 
-    [Names("lxc")]
-    Lxc,
+        Name = name;
+        _aliases = aliases;
+    }
 
-    [Names("vagrant")]
-    Vagrant,
+    private static bool IsCanonical(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '+' or '-' or '.' or '_');
 
-    [Names("podman")]
-    Podman,
+    /// <summary>The canonical name: <c>conteneurN_type</c>'s value, labels, records and messages.</summary>
+    public string Name { get => field ?? ""; }
 
-    [Names("swarm")]
-    Swarm,
+    /// <summary>The canonical name, then the accepted aliases.</summary>
+    public IReadOnlyList<string> Names => [Name, .. _aliases ?? []];
 
-    [Names("qemu")]
-    Qemu,
-
-    [Names("snap")]
-    Snap,
-
-    [Names("snapcraft")]
-    Snapcraft,
-}
-
-/// <summary>The names of one <see cref="Technology"/>: the canonical one first, then accepted aliases.</summary>
-[AttributeUsage(AttributeTargets.Field)]
-public sealed class NamesAttribute(string name, params string[] aliases) : Attribute
-{
-    public string Name { get; } = name;
-
-    public IReadOnlyList<string> Aliases { get; } = aliases;
-}
-
-public static class TechnologyNames
-{
-    private static readonly (Technology Technology, NamesAttribute Names)[] Table = typeof(Technology)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .OrderBy(f => (int)f.GetValue(null)!)
-        .Select(f => ((Technology)f.GetValue(null)!, f.GetCustomAttribute<NamesAttribute>()
-            ?? throw new InvalidOperationException($"Technology.{f.Name} has no [Names].")))
-        .ToArray();
-
-    /// <summary>The names an administrator may write, in the dictionary's order (aliases left out).</summary>
-    public static IReadOnlyList<string> All { get; } = Table.Select(n => n.Names.Name).ToArray();
-
-    /// <summary>The canonical name of <paramref name="technology"/>, then its aliases.</summary>
-    public static IReadOnlyList<string> NamesOf(Technology technology) =>
-        Table.Where(n => n.Technology == technology).SelectMany(n => n.Names.Aliases.Prepend(n.Names.Name)).ToArray();
-
-    /// <summary>Parses a <c>conteneurN_type</c> value, canonical name or alias, ignoring case and blanks around.</summary>
-    public static bool TryParse(string? value, out Technology technology)
+    /// <summary>Whether <paramref name="value"/> (a <c>conteneurN_type</c>, a label) names this technology, ignoring case and blanks around.</summary>
+    public bool IsNamed(string? value)
     {
         var normalised = value?.Trim().ToLowerInvariant();
-        foreach (var (t, names) in Table)
+        return normalised is { Length: > 0 } && Names.Contains(normalised);
+    }
+
+    /// <summary>
+    /// The technology a label, record or stored spec names (Portique writes canonical names there). Known or not: an
+    /// instance left by a technology no module serves any more is still observed, and reported as not supported.
+    /// </summary>
+    public static bool TryFromName(string? name, out Technology technology)
+    {
+        var normalised = name?.Trim().ToLowerInvariant();
+        if (normalised is not null && IsCanonical(normalised))
         {
-            if (names.Name == normalised || names.Aliases.Contains(normalised))
+            technology = new Technology(normalised);
+            return true;
+        }
+
+        technology = default;
+        return false;
+    }
+
+    public bool Equals(Technology other) => string.Equals(Name, other.Name, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj is Technology other && Equals(other);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
+
+    public override string ToString() => Name;
+
+    public static bool operator ==(Technology left, Technology right) => left.Equals(right);
+
+    public static bool operator !=(Technology left, Technology right) => !left.Equals(right);
+}
+
+/// <summary>Finding a technology by name among those known (a driver's own, or every module's).</summary>
+public static class TechnologyNames
+{
+    /// <summary>Parses a <c>conteneurN_type</c> value or a label, canonical name or alias, ignoring case and blanks around.</summary>
+    public static bool TryParse(this IEnumerable<Technology> known, string? value, out Technology technology)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        foreach (var candidate in known)
+        {
+            if (candidate.IsNamed(value))
             {
-                technology = t;
+                technology = candidate;
                 return true;
             }
         }
@@ -79,6 +93,17 @@ public static class TechnologyNames
         technology = default;
         return false;
     }
+}
 
-    public static string Name(this Technology technology) => Table.First(n => n.Technology == technology).Names.Name;
+/// <summary>A technology is written as its canonical name, in JSON as everywhere else.</summary>
+internal sealed class TechnologyJsonConverter : JsonConverter<Technology>
+{
+    public override Technology Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Technology.TryFromName(reader.GetString(), out var technology) ? technology : throw new JsonException("Not a technology name.");
+
+    public override void Write(Utf8JsonWriter writer, Technology value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value.Name);
+    }
 }

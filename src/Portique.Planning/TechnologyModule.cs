@@ -26,6 +26,15 @@ public abstract class TechnologyModule
     /// <summary>Whether host directories may be bound (<c>conteneurN_mountpoint_*</c>): snaps, strictly confined, cannot.</summary>
     public virtual bool AllowsVolumes(Technology technology) => true;
 
+    /// <summary>Whether the driver applies <c>conteneurN_memoire</c> and <c>conteneurN_cpu</c>: snaps have no per-snap limit, a limit is refused.</summary>
+    public virtual bool AppliesLimits(Technology technology) => true;
+
+    /// <summary>
+    /// Whether the driver gives <see cref="ServiceSpec.Secrets"/> to the service as read-only files (<c>/run/secrets/KEY</c>);
+    /// a secret for a technology that cannot is refused by validation, by name (docs/secrets.md).
+    /// </summary>
+    public virtual bool AllowsSecrets(Technology technology) => false;
+
     /// <summary>
     /// Whether this technology's driver puts its instances on the root's private network (docs/network.md): gives them
     /// <see cref="ServiceSpec.Address"/> and the root's DNS. With the network on, a service of a technology that does not
@@ -130,7 +139,7 @@ public sealed record ValueRule(RuleField Field, Presence Presence, ValueKind Kin
 /// canonical form of every technology; keeping the value keeps such a container's stored hash, so an upgrade does not
 /// recreate it. Only a value other than 1 is kept (1 is what <see cref="SpecDocument"/> writes anyway).
 /// </summary>
-public sealed record UnusedReplicas : TechnologySettings
+internal sealed record UnusedReplicas : TechnologySettings
 {
     [JsonPropertyName("replicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

@@ -14,7 +14,7 @@ namespace Portique.Technologies.Docker;
 /// Runs <c>docker</c> and <c>docker+git</c> services on one dockerd, through the Engine API only. Every container it
 /// creates carries <c>portique.root=ROOT</c>; it lists, changes and removes no container without that exact label.
 /// </summary>
-public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisposable
+public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsageReader, IDisposable
 {
     private readonly DockerApiClient _api;
 
@@ -42,7 +42,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Docker, Technology.DockerGit }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { DockerModule.Docker, DockerModule.DockerGit }.ToFrozenSet();
 
     /// <summary>
     /// The image a service runs: <c>repository/url:tag</c> (or <c>url:tag</c>) for docker; <c>url:tag</c> for docker+git,
@@ -51,7 +51,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     public static string ImageReference(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Technology == Technology.DockerGit)
+        if (spec.Technology == DockerModule.DockerGit)
         {
             return spec.Url + ":" + DockerTag(spec.Tag);
         }
@@ -84,7 +84,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     public async Task<IReadOnlyDictionary<string, string>> FindLocalArtifactsAsync(IReadOnlyList<ServiceSpec> specs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(specs);
-        var references = specs.Where(s => s.Technology == Technology.Docker)
+        var references = specs.Where(s => s.Technology == DockerModule.Docker)
             .ToDictionary(s => s.Name, s => string.IsNullOrEmpty(s.Tag) ? ImageReference(s) + ":latest" : ImageReference(s), StringComparer.Ordinal);
         if (references.Count == 0)
         {
@@ -124,7 +124,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(progress);
         EnsureTechnology(spec);
-        return spec.Technology == Technology.DockerGit
+        return spec.Technology == DockerModule.DockerGit
             ? BuildFromGitAsync(spec, refresh, progress, cancellationToken)
             : PullAsync(spec, refresh, progress, cancellationToken);
     }
@@ -139,7 +139,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         var image = await _api.Images.TryInspectAsync(artifactId, cancellationToken)
             ?? throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         var version = reference;
-        if (spec.Technology == Technology.DockerGit && image.Config?.Labels is { } imageLabels
+        if (spec.Technology == DockerModule.DockerGit && image.Config?.Labels is { } imageLabels
             && imageLabels.TryGetValue(Labels.GitCommit, out var commit))
         {
             version = string.Create(CultureInfo.InvariantCulture, $"{reference} ({ShortCommit(commit)})");
@@ -154,14 +154,14 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         {
             Name = spec.Name,
             Image = image.ID,
-            Env = spec.Environment.ToList(),
+            Env = spec.EnvironmentWithSecrets.ToList(),
             // `docker stop` by hand waits as long as Portique does.
             StopTimeout = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             Labels = new Dictionary<string, string>
             {
                 [Labels.Root] = Root.Directory,
                 [Labels.Name] = spec.Name,
-                [Labels.Technology] = spec.Technology.Name(),
+                [Labels.Technology] = spec.Technology.Name,
                 [Labels.SpecHash] = spec.SpecHash(),
                 [Labels.Spec] = spec.CanonicalJson(),
                 [Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -176,6 +176,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
                 // Structured bind mounts: no "host:container" string to split, so a ':' in a path cannot confuse dockerd.
                 Mounts = spec.Volumes
                     .Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath })
+                    .Concat(spec.Secrets.Select(s => new Mount { Type = "bind", Source = s.HostPath(Root, spec.Name), Target = s.ContainerPath, ReadOnly = true }))
                     .ToList(),
                 PortBindings = spec.Ports
                     .GroupBy(p => PortKey(p.ContainerPort), StringComparer.Ordinal)
@@ -192,6 +193,11 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
                 // docker-init as PID 1: it forwards SIGTERM, so a process that ignores signals as PID 1 still stops at once.
                 Init = true,
+
+                // conteneurN_memoire / conteneurN_cpu (0: no limit); swap as large as the limit: beyond it the process is killed, not swapped.
+                Memory = spec.MemoryBytes ?? 0,
+                MemorySwap = spec.MemoryBytes ?? 0,
+                NanoCPUs = spec.NanoCpus ?? 0,
             },
         };
 
@@ -290,6 +296,48 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     }
 
     /// <summary>
+    /// The container's memory (without its reclaimable file cache, as <c>docker stats</c>) and processor use, from one
+    /// stats sample; null when it is gone or dockerd cannot say.
+    /// </summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.InstanceId is not { } id)
+        {
+            return null;
+        }
+
+        try
+        {
+            var stats = await _api.Containers.TryStatsAsync(id, m => Messages.FormatInspectFailed(instance.Name, m), cancellationToken);
+            return stats is null ? null : Usage(stats);
+        }
+        catch (RuntimeFailureException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><c>docker stats</c>' arithmetic: memory minus inactive file pages; processor delta over the system's, times its processors.</summary>
+    internal static ResourceUsage Usage(ContainerStatsResponse stats)
+    {
+        var memory = stats.MemoryStats;
+        var cache = memory?.Stats is { } details
+            ? details.TryGetValue("inactive_file", out var v2) ? v2 : details.TryGetValue("total_inactive_file", out var v1) ? v1 : 0
+            : 0;
+        var used = (long)Math.Max(0, (decimal)(memory?.Usage ?? 0) - cache);
+        decimal? percent = null;
+        if (stats.CPUStats is { } now && stats.PreCPUStats is { } before && now.CPUUsage is not null && before.CPUUsage is not null
+            && now.SystemUsage > before.SystemUsage && before.SystemUsage > 0)
+        {
+            var processors = now.OnlineCPUs > 0 ? now.OnlineCPUs : (uint)(now.CPUUsage.PercpuUsage?.Count ?? 1);
+            percent = (decimal)(now.CPUUsage.TotalUsage - before.CPUUsage.TotalUsage) / (now.SystemUsage - before.SystemUsage) * processors * 100m;
+        }
+
+        return new ResourceUsage(used, percent);
+    }
+
+    /// <summary>
     /// Compares the repository digests of the image the container runs with the registry's digest for the spec's tag,
     /// asked through dockerd (nothing is pulled). docker+git images are built here: not applicable.
     /// </summary>
@@ -298,7 +346,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(instance);
         var reference = ImageReference(spec);
-        if (spec.Technology == Technology.DockerGit)
+        if (spec.Technology == DockerModule.DockerGit)
         {
             return new UpdateCheck(UpdateState.NotApplicable, Messages.FormatNoRegistryDigest(reference));
         }
@@ -374,14 +422,9 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
             progress.Report(Messages.FormatGitFetchFallback(repository, staleBecause));
         }
 
-        var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken);
-        if (commit is null)
-        {
-            throw new RuntimeFailureException(staleBecause is null
+        var commit = await cache.ResolveAsync(repository, spec.Tag, cancellationToken) ?? throw new RuntimeFailureException(staleBecause is null
                 ? Messages.FormatGitRefMissing(spec.Tag, repository)
                 : Messages.FormatGitFailed("fetch", repository, staleBecause));
-        }
-
         var reference = ImageReference(spec);
         if (!refresh)
         {
@@ -508,9 +551,9 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     {
         var labels = container.Config?.Labels ?? new Dictionary<string, string>();
         var containerName = ContainerName(container);
-        var technology = labels.TryGetValue(Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+        var technology = labels.TryGetValue(Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
-            : Technology.Docker;
+            : DockerModule.Docker;
         return new ObservedService
         {
             Name = ServiceName(container),
@@ -558,13 +601,13 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     {
         var labels = container.Labels ?? new Dictionary<string, string>();
         var containerName = container.Names?.FirstOrDefault()?.TrimStart('/') ?? "";
-        var technology = labels.TryGetValue(Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+        var technology = labels.TryGetValue(Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
-            : Technology.Docker;
+            : DockerModule.Docker;
         var asideOf = ServiceLifecycle.IsAsideName(containerName, out var service);
         var name = labels.TryGetValue(Labels.Name, out var labelled) && !string.IsNullOrEmpty(labelled) ? labelled : service;
         var json = labels.TryGetValue(Labels.Spec, out var spec) ? spec : null;
-        PortMapping[] ports = (container.Ports ?? [])
+        var ports = (container.Ports ?? [])
             .Where(p => p.PublicPort is > 0)
             .Select(p => new PortMapping(p.PublicPort!.Value, p.PrivatePort))
             .Distinct()
@@ -613,7 +656,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IDisp
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Portique.Planning;
 
 namespace Portique.Technologies.Lxc;
 
@@ -47,6 +48,7 @@ internal static class LxcConfiguration
             Line(text, "lxc.mount.entry", $"{FstabEscape(source)} {FstabEscape(target)} none bind,create=dir 0 0");
         }
 
+        WriteLimits(text, record, options.UnifiedCgroups);
         Line(text, "lxc.init.uid", record.Uid.ToString(CultureInfo.InvariantCulture));
         Line(text, "lxc.init.gid", record.Gid.ToString(CultureInfo.InvariantCulture));
         Line(text, "lxc.init.cwd", record.WorkingDirectory);
@@ -56,6 +58,40 @@ internal static class LxcConfiguration
         Line(text, "lxc.log.file", Path.Join(containerDirectory, LxcLog));
         Line(text, "lxc.log.level", "WARN");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// <c>conteneurN_memoire</c> and <c>conteneurN_cpu</c> as the host's cgroup hierarchy spells them. v2: no swap beyond
+    /// the memory limit, so past it the kernel kills the process; v1: the memory limit only (swap accounting is often off).
+    /// </summary>
+    private static void WriteLimits(StringBuilder text, LxcRecord record, bool unified)
+    {
+        if (record.MemoryBytes is long memory)
+        {
+            var bytes = memory.ToString(CultureInfo.InvariantCulture);
+            if (unified)
+            {
+                Line(text, "lxc.cgroup2.memory.max", bytes);
+                Line(text, "lxc.cgroup2.memory.swap.max", "0");
+            }
+            else
+            {
+                Line(text, "lxc.cgroup.memory.limit_in_bytes", bytes);
+            }
+        }
+
+        if (record.Cpus is decimal cpus)
+        {
+            if (unified)
+            {
+                Line(text, "lxc.cgroup2.cpu.max", ResourceLimits.CgroupCpuMax(cpus));
+            }
+            else
+            {
+                Line(text, "lxc.cgroup.cpu.cfs_period_us", ResourceLimits.CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
+                Line(text, "lxc.cgroup.cpu.cfs_quota_us", ResourceLimits.CpuQuotaMicroseconds(cpus).ToString(CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     /// <summary>fstab's escapes for the characters that would split or end a field.</summary>

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
-using System.Runtime.CompilerServices;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -53,7 +52,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Lxc }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { LxcModule.Lxc }.ToFrozenSet();
 
     /// <summary>The lxcpath of this root: one directory per container (<c>lxc-* -P</c>).</summary>
     public string ContainersDirectory => Path.Join(Root.StateDirectory, "lxc");
@@ -86,7 +85,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
         else
         {
-            await ProbeAsync(LxcTool("lxc-info"), ["--version"], path => Messages.FormatLxcMissing(path), problems, cancellationToken);
+            await ProbeAsync(LxcTool("lxc-info"), ["--version"], Messages.FormatLxcMissing, problems, cancellationToken);
         }
 
         await ProbeAsync(Options.SkopeoExecutable, ["--version"], Messages.FormatSkopeoMissing, problems, cancellationToken);
@@ -237,7 +236,9 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                     WorkingDirectory = Validation.ConfigValue(image.WorkingDirectory, "WorkingDir"),
                     Uid = uid,
                     Gid = gid,
-                    Created = DateTimeOffset.UtcNow,
+                    MemoryBytes = spec.MemoryBytes,
+                    Cpus = spec.Cpus,
+                    Created = Options.Time.GetUtcNow(),
                 };
                 await AtomicFile.WriteTextAsync(Path.Join(directory, LxcRecord.FileName), record.Serialize(), AtomicFile.GroupReadableMode, cancellationToken);
                 await StartContainerAsync(directory, record, cancellationToken);
@@ -407,7 +408,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
             ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
+            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var directory = Path.Join(ContainersDirectory, candidate);
@@ -416,12 +417,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
                 continue;
             }
 
-            var record = LxcRecord.TryRead(directory);
-            if (record is null)
-            {
-                throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
-            }
-
+            var record = LxcRecord.TryRead(directory) ?? throw new RuntimeFailureException(Messages.FormatRecordUnreadable(Path.Join(directory, LxcRecord.FileName)));
             if (record.Name == instance.Name && (instance.InstanceId is null || record.InstanceId == instance.InstanceId))
             {
                 return (directory, record);
@@ -573,7 +569,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         }
 
         var prefix = directory.TrimEnd('/') + "/";
-        var mounted = MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
+        var mounted = ProcFs.MountPoints().FirstOrDefault(m => m == directory || m.StartsWith(prefix, StringComparison.Ordinal));
         if (mounted is not null)
         {
             throw new RuntimeFailureException(Messages.FormatRemoveFailed(name, Messages.FormatStillMounted(mounted)));
@@ -603,30 +599,6 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         catch (Exception exception) when (exception is RuntimeFailureException or IOException or UnauthorizedAccessException)
         {
             // The creation failure is what the administrator needs to read; this one would only hide it.
-        }
-    }
-
-    /// <summary>Mount points of the host's mount namespace (octal escapes of <c>/proc/self/mountinfo</c> decoded).</summary>
-    private static IEnumerable<string> MountPoints()
-    {
-        string[] lines;
-        try
-        {
-            lines = File.ReadAllLines("/proc/self/mountinfo");
-        }
-        catch (IOException)
-        {
-            yield break;
-        }
-
-        foreach (var line in lines)
-        {
-            var fields = line.Split(' ');
-            if (fields.Length > 4)
-            {
-                yield return System.Text.RegularExpressions.Regex.Replace(
-                    fields[4], @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
-            }
         }
     }
 
@@ -684,7 +656,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
         new()
         {
             Name = name,
-            Technology = Technology.Lxc,
+            Technology = LxcModule.Lxc,
             State = running ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = record?.SpecHash,
             SpecJson = record?.Spec,
@@ -727,7 +699,7 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

@@ -61,4 +61,7 @@ public sealed record LxcDriverOptions : LifecycleOptions
 
     /// <summary>Size at which lxc rotates a container's console log (<c>lxc.console.size</c>, a power of two).</summary>
     public string ConsoleLogSize { get; init; } = "4MB";
+
+    /// <summary>Whether the host runs the unified cgroup hierarchy (v2): limits are then <c>lxc.cgroup2.*</c> keys, else v1's <c>lxc.cgroup.*</c>.</summary>
+    public bool UnifiedCgroups { get; init; } = File.Exists("/sys/fs/cgroup/cgroup.controllers");
 }

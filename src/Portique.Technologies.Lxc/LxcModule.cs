@@ -5,7 +5,10 @@ namespace Portique.Technologies.Lxc;
 /// <summary>lxc: a system container from an OCI image.</summary>
 public sealed class LxcModule : TechnologyModule
 {
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Lxc];
+    /// <summary><c>conteneurN_type</c> = lxc.</summary>
+    public static Technology Lxc { get; } = new("lxc");
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Lxc];
 
     public override IServiceDriver CreateDriver(DriverContext context) => new LxcDriver(context.Root);
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Portique.Core;
-using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
@@ -117,7 +116,7 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
     /// <summary>The host-wide address lock, waited for at most <paramref name="timeout"/>.</summary>
     public async Task<IDisposable> LockAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = options.Time.GetUtcNow() + timeout;
         Directory.CreateDirectory(Path.GetDirectoryName(options.AddressLockFile)!);
         while (true)
         {
@@ -126,9 +125,9 @@ internal sealed class LxcNetwork(LxcDriverOptions options)
                 // FileShare.None is an exclusive flock on Linux: released by the kernel if this process dies.
                 return new FileStream(options.AddressLockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (options.Time.GetUtcNow() < deadline)
             {
-                await Task.Delay(50, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), options.Time, cancellationToken);
             }
             catch (IOException exception)
             {

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Portique.Core;
-using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 
@@ -126,7 +125,7 @@ internal sealed partial class OciImageCache : IDisposable
             {
                 ["reference"] = reference,
                 ["digest"] = digest,
-                ["pulled"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                ["pulled"] = _options.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             };
             await AtomicFile.WriteTextAsync(Path.Join(RefsDirectory, key + ".json"), record.ToJsonString(Indented), AtomicFile.GroupReadableMode, cancellationToken);
             return digest;

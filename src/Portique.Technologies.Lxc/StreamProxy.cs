@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Text;
 using Portique.Core;
 using Portique.Planning;
-using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Lxc;
 

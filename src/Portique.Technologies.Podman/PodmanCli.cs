@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portique.Technologies.Shared;
+using Portique.Core;
 
 namespace Portique.Technologies.Podman;
 

@@ -47,7 +47,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Podman }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { PodmanModule.Podman }.ToFrozenSet();
 
     /// <summary>Portique's containers.conf for podman (<c>CONTAINERS_CONF</c>).</summary>
     public string ContainersConfPath => _configuration.ContainersConf;
@@ -370,7 +370,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         var tail = request.Tail.ToString(CultureInfo.InvariantCulture);
         string[] arguments = request.Follow ? ["logs", "--follow", "--tail", tail, container.Id] : ["logs", "--timestamps", "--tail", tail, container.Id];
         var errors = new List<string>();
-        var lines = Cli.ListenAsync(arguments, limit.Token).TranslateFailures(
+        var lines = Cli.ListenAsync(arguments, limit.Token).TranslateFailuresAsync(
             exception => exception switch
             {
                 ToolFailureException { CommandExitCode: not null } =>
@@ -403,11 +403,23 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             arguments.AddRange(["--stop-timeout", stopTimeout.ToString(CultureInfo.InvariantCulture)]);
         }
 
+        if (spec.MemoryBytes is long memory)
+        {
+            // Bytes; swap as large as the limit: beyond it the process is killed, not swapped.
+            var bytes = memory.ToString(CultureInfo.InvariantCulture);
+            arguments.AddRange(["--memory", bytes, "--memory-swap", bytes]);
+        }
+
+        if (spec.Cpus is decimal cpus)
+        {
+            arguments.AddRange(["--cpus", cpus.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             [DockerDriver.Labels.Root] = root,
             [DockerDriver.Labels.Name] = spec.Name,
-            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.Technology] = spec.Technology.Name,
             [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
             [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
             [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -418,7 +430,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             arguments.AddRange(["--label", key + "=" + value]);
         }
 
-        foreach (var variable in spec.Environment)
+        foreach (var variable in spec.EnvironmentWithSecrets)
         {
             // Without '=', podman would copy the variable from Portique's own environment (or expand a '*').
             arguments.AddRange(["--env", variable.Contains('=', StringComparison.Ordinal) ? variable : variable + "="]);
@@ -427,6 +439,15 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         foreach (var volume in spec.Volumes)
         {
             arguments.AddRange(BindArguments(volume));
+        }
+
+        foreach (var secret in spec.Secrets)
+        {
+            // The root-only file, read-only inside (docs/secrets.md); the path is Portique's own (validated name and key).
+            var source = secret.HostPath(new PortiqueRoot(root), spec.Name);
+            arguments.AddRange(source.Contains(',', StringComparison.Ordinal)
+                ? ["--volume", source + ":" + secret.ContainerPath + ":ro"]
+                : ["--mount", "type=bind,readonly=true,source=" + source + ",destination=" + secret.ContainerPath]);
         }
 
         foreach (var port in spec.Ports)
@@ -609,10 +630,10 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     private static ObservedService ToObserved(PodmanContainer container)
     {
-        var labels = container.Config.Labels ?? new Dictionary<string, string>();
-        var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed)
+        var labels = container.Config.Labels ?? [];
+        var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
-            : Technology.Podman;
+            : PodmanModule.Podman;
         return new ObservedService
         {
             Name = ServiceName(container),
@@ -739,7 +760,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

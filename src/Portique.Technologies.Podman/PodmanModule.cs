@@ -7,11 +7,17 @@ namespace Portique.Technologies.Podman;
 /// <summary>podman: an OCI image run rootless or rootful by podman.</summary>
 public sealed class PodmanModule : TechnologyModule
 {
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Podman];
+    /// <summary><c>conteneurN_type</c> = podman.</summary>
+    public static Technology Podman { get; } = new("podman");
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Podman];
 
     /// <summary>When only looking, podman's configuration files go to a private folder outside the root.</summary>
     public override IServiceDriver CreateDriver(DriverContext context) =>
         new PodmanDriver(context.Root, context.ReadOnly ? new PodmanDriverOptions { ConfigurationDirectory = ReadOnlyDirectory(context.Root) } : null);
+
+    /// <summary>Read-only binds of the root-only files at <c>/run/secrets/KEY</c> (docs/secrets.md).</summary>
+    public override bool AllowsSecrets(Technology technology) => true;
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 

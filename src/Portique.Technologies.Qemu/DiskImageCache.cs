@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Technologies.Shared;
 

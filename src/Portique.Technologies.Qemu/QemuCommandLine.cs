@@ -26,6 +26,12 @@ internal sealed record VmLaunch
     public required IReadOnlyList<(int HostPort, int GuestPort)> Ports { get; init; }
 
     public required IReadOnlyList<string> HostFolders { get; init; }
+
+    /// <summary>Guest memory (<c>-m</c>), or null: <see cref="QemuDriverOptions.MemoryMegabytes"/>.</summary>
+    public long? MemoryMebibytes { get; init; }
+
+    /// <summary>Guest processors (<c>-smp</c>), or null: <see cref="QemuDriverOptions.Processors"/>.</summary>
+    public int? Processors { get; init; }
 }
 
 /// <summary>
@@ -57,8 +63,8 @@ internal static class QemuCommandLine
         arguments.AddRange(kvm ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg"]);
         arguments.AddRange(
         [
-            "-m", options.MemoryMegabytes.ToString(CultureInfo.InvariantCulture),
-            "-smp", options.Processors.ToString(CultureInfo.InvariantCulture),
+            "-m", (launch.MemoryMebibytes ?? options.MemoryMegabytes).ToString(CultureInfo.InvariantCulture),
+            "-smp", (launch.Processors ?? options.Processors).ToString(CultureInfo.InvariantCulture),
 
             // No screen: the serial console is the only output, appended to the service's log file.
             "-display", "none",

@@ -1,13 +1,9 @@
 using System.Collections.Frozen;
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -63,7 +59,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Qemu }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { QemuModule.Qemu }.ToFrozenSet();
 
     /// <summary>Where the base image of (tag, url) is cached.</summary>
     public string ImagePath(string tag, string url) =>
@@ -201,6 +197,8 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
             Volumes = spec.Volumes.Select(v => new[] { Path.GetFullPath(v.HostPath), v.ContainerPath }).ToArray(),
             CreatedAt = DateTimeOffset.UtcNow,
+            MemoryMebibytes = spec.MemoryBytes is long memory ? ResourceLimits.Mebibytes(memory) : null,
+            Processors = spec.Cpus is decimal cpus ? ResourceLimits.WholeCpus(cpus) : null,
         };
 
         // Assembled aside, then renamed into place: a folder with the service's name always holds a complete record.
@@ -425,6 +423,8 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
             PublishAddress = record.PublishAddress,
             Ports = record.Ports.Select(p => (p[0], p[1])).ToArray(),
             HostFolders = record.Volumes.Select(v => v[0]).ToArray(),
+            MemoryMebibytes = record.MemoryMebibytes,
+            Processors = record.Processors,
         };
         var kvm = await UseKvmAsync(cancellationToken);
         var result = await RunToolAsync(Options.QemuSystemExecutable, "qemu-system-x86", QemuCommandLine.Build(launch, kvm, Options), cancellationToken);
@@ -682,7 +682,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     private ObservedService ToObserved(VmRecord record, bool aside) => new()
     {
         Name = record.Name,
-        Technology = Technology.Qemu,
+        Technology = QemuModule.Qemu,
         State = !aside && VmProcess.Find(_layout.PidFile(record.Name)) is not null ? InstanceState.Running : InstanceState.Stopped,
         SpecHash = record.SpecHash,
         SpecJson = record.Spec,
@@ -736,7 +736,7 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

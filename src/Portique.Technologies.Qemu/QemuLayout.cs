@@ -80,10 +80,10 @@ internal sealed partial class QemuLayout(PortiqueRoot root)
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}\.(?:qcow2|img|raw)\z", RegexOptions.CultureInvariant)]
     private static partial Regex ImageName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Tag();
 }
 
@@ -162,4 +162,12 @@ internal sealed record VmRecord
 
     [JsonPropertyName("created_at")]
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The guest's memory from <c>conteneurN_memoire</c>, whole mebibytes rounded up; null: the driver's default.</summary>
+    [JsonPropertyName("memory_mib")]
+    public long? MemoryMebibytes { get; init; }
+
+    /// <summary>The guest's processors from <c>conteneurN_cpu</c>, rounded up; null: the driver's default.</summary>
+    [JsonPropertyName("processors")]
+    public int? Processors { get; init; }
 }

@@ -5,6 +5,9 @@ namespace Portique.Technologies.Qemu;
 /// <summary>qemu: a virtual machine from a disk image downloaded from an http(s) base URL.</summary>
 public sealed class QemuModule : TechnologyModule
 {
+    /// <summary><c>conteneurN_type</c> = qemu.</summary>
+    public static Technology Qemu { get; } = new("qemu");
+
     private static readonly IReadOnlyList<ValueRule> DiskImageRules =
     [
         ValueRule.Required(RuleField.Url, ValueKind.DiskImage),
@@ -12,7 +15,7 @@ public sealed class QemuModule : TechnologyModule
         ValueRule.Defaulted(RuleField.Tag, ValueKind.ImageTag, "latest"),
     ];
 
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Qemu];
+    public override IReadOnlyList<Technology> Technologies { get; } = [Qemu];
 
     public override IServiceDriver CreateDriver(DriverContext context) => new QemuDriver(context.Root);
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Portique.Core;
 
 namespace Portique.Technologies.Qemu;
 
@@ -31,27 +31,9 @@ internal static class VmProcess
         return IsAlive(pid, pidFile) ? pid : null;
     }
 
-    public static bool IsAlive(int pid, string pidFile)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-
-            // "PID (comm) STATE ...": comm may hold spaces and parentheses, the state follows the last ')'.
-            var close = stat.LastIndexOf(')');
-            if (close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X')
-            {
-                return false;
-            }
-
-            var arguments = File.ReadAllBytes($"/proc/{pid}/cmdline");
-            return Encoding.UTF8.GetString(arguments).Split('\0').Contains(pidFile, StringComparer.Ordinal);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    /// <summary>True when the pid is a live process (not a zombie) started with <paramref name="pidFile"/> as an argument: this VM.</summary>
+    public static bool IsAlive(int pid, string pidFile) =>
+        ProcFs.IsAlive(pid) && ProcFs.Arguments(pid)?.Contains(pidFile, StringComparer.Ordinal) == true;
 
     /// <summary>Waits until the process is gone, at most <paramref name="timeout"/>; true when it is.</summary>
     public static async Task<bool> WaitForExitAsync(int pid, string pidFile, TimeSpan timeout, CancellationToken cancellationToken)

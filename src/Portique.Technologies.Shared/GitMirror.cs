@@ -18,7 +18,7 @@ public static partial class GitReference
     public static bool IsValid(string? reference) =>
         reference is not null && Pattern().IsMatch(reference) && !reference.Contains("..", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
 

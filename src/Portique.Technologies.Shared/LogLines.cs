@@ -26,7 +26,7 @@ internal static class LogLines
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(open);
         using var stream = await open(cancellationToken);
-        var lines = ReadAsync(stream, cancellationToken).TranslateFailures(
+        var lines = ReadAsync(stream, cancellationToken).TranslateFailuresAsync(
             exception => !cancellationToken.IsCancellationRequested && DockerApiClient.IsFailure(exception, cancellationToken)
                 ? api.Failure(exception, describe)
                 : null,

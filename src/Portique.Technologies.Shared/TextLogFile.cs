@@ -55,8 +55,8 @@ internal static class TextLogFile
     public static IAsyncEnumerable<LogLine> OpenAsync(TextLogSource source, LogRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return AsLogLines(ReadAsync(source.Path, source.WithRotated, request, source.Poll, source.Running, source.Time, cancellationToken), cancellationToken)
-            .TranslateFailures(
+        return AsLogLinesAsync(ReadAsync(source.Path, source.WithRotated, request, source.Poll, source.Running, source.Time, cancellationToken), cancellationToken)
+            .TranslateFailuresAsync(
                 exception => exception is IOException or UnauthorizedAccessException
                     ? new RuntimeFailureException(source.Failed(exception.Message), exception)
                     : null,
@@ -264,7 +264,7 @@ internal static class TextLogFile
         }
     }
 
-    private static async IAsyncEnumerable<LogLine> AsLogLines(IAsyncEnumerable<string> lines, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<LogLine> AsLogLinesAsync(IAsyncEnumerable<string> lines, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var line in lines.WithCancellation(cancellationToken))
         {

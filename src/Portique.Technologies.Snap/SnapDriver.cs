@@ -11,7 +11,7 @@ namespace Portique.Technologies.Snap;
 /// Host folders cannot be shared (strict confinement). The environment becomes the snap's settings (<c>snap set</c>).
 /// snapd needs systemd; without it <see cref="CheckAvailabilityAsync"/> says so and <c>plan</c> stops.
 /// </summary>
-public sealed class SnapDriver : IServiceDriver, IDisposable
+internal sealed class SnapDriver : IServiceDriver, IDisposable
 {
     private readonly SnapEngine _engine;
 
@@ -28,12 +28,12 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
 
     public SnapDriverOptions Options { get; }
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Snap }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SnapModule.Snap }.ToFrozenSet();
 
     public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) => _engine.CheckSnapdAsync(cancellationToken);
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) =>
-        _engine.ListOwnedAsync(Technology.Snap, cancellationToken);
+        _engine.ListOwnedAsync(SnapModule.Snap, cancellationToken);
 
     public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult(_engine.FindForeignHolder(name));
@@ -130,7 +130,7 @@ public sealed class SnapDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snap", spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snap", spec.Technology.Name));
         }
     }
 }

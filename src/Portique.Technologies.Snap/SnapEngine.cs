@@ -80,7 +80,7 @@ internal sealed partial class SnapEngine : IDisposable
     public async Task<string?> CheckSnapdAsync(CancellationToken cancellationToken)
     {
         var init = InitProcessName();
-        var systemd = init is not null && init != "systemd" ? " " + Messages.FormatNoSystemd(init) : "";
+        var systemd = init is not null and not "systemd" ? " " + Messages.FormatNoSystemd(init) : "";
         if (!File.Exists(_options.SocketPath))
         {
             return Messages.FormatNoSocket(_options.SocketPath) + systemd;
@@ -101,7 +101,7 @@ internal sealed partial class SnapEngine : IDisposable
     {
         try
         {
-            return File.ReadAllText(_options.InitProcessNamePath).Trim();
+            return ProcFs.ReadValue(_options.InitProcessNamePath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -113,7 +113,7 @@ internal sealed partial class SnapEngine : IDisposable
 
     public async Task<IReadOnlyList<ObservedService>> ListOwnedAsync(Technology technology, CancellationToken cancellationToken)
     {
-        var records = Records.ReadAll().Where(r => r.Record.Technology == technology.Name()).ToList();
+        var records = Records.ReadAll().Where(r => r.Record.Technology == technology.Name).ToList();
         if (records.Count == 0)
         {
             return [];
@@ -209,7 +209,7 @@ internal sealed partial class SnapEngine : IDisposable
             Root = Root.Directory,
             Name = spec.Name,
             Index = spec.Index,
-            Technology = spec.Technology.Name(),
+            Technology = spec.Technology.Name,
             Snap = snap,
             InstanceId = Guid.NewGuid().ToString("N"),
             SpecHash = spec.SpecHash(),
@@ -398,7 +398,7 @@ internal sealed partial class SnapEngine : IDisposable
     private async Task RevertAsync(SnapRecord record, CancellationToken cancellationToken)
     {
         await ActAsync(record.Snap, new { action = "revert", revision = record.Revision }, cancellationToken);
-        if (record.TrackingChannel is { Length: > 0 } channel && record.Technology == Technology.Snap.Name())
+        if (record.TrackingChannel is { Length: > 0 } channel && record.Technology == SnapModule.Snap.Name)
         {
             await ActAsync(record.Snap, new { action = "switch", channel }, cancellationToken);
         }
@@ -563,7 +563,7 @@ internal sealed partial class SnapEngine : IDisposable
 
         using (response)
         {
-            var entries = LogEntries(response, cancellationToken).TranslateFailures(
+            var entries = LogEntriesAsync(response, cancellationToken).TranslateFailuresAsync(
                 exception => exception is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested
                     ? new RuntimeFailureException(Messages.FormatLogsFailed(name, SnapdClient.Describe(exception)), exception)
                     : null,
@@ -576,7 +576,7 @@ internal sealed partial class SnapEngine : IDisposable
     }
 
     /// <summary>RFC 7464 records (<c>RS JSON LF</c>) as "TIMESTAMP SID[PID]: MESSAGE" lines.</summary>
-    private static async IAsyncEnumerable<string> LogEntries(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> LogEntriesAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -636,7 +636,7 @@ internal sealed partial class SnapEngine : IDisposable
     private static ObservedService ToObserved(SnapRecord record, bool aside, SnapInfo info) => new()
     {
         Name = record.Name,
-        Technology = TechnologyNames.TryParse(record.Technology, out var technology) ? technology : Technology.Snap,
+        Technology = Technology.TryFromName(record.Technology, out var technology) ? technology : SnapModule.Snap,
         State = !aside && info.Active ? InstanceState.Running : InstanceState.Stopped,
         SpecHash = record.SpecHash,
         SpecJson = record.Spec,
@@ -689,13 +689,13 @@ internal sealed partial class SnapEngine : IDisposable
     public static bool IsChannelOrRevision(string? tag) => tag is not null && Channel().IsMatch(tag);
 
     // snapd's rule: lower case letters, digits and single dashes, at most 40 characters.
-    [GeneratedRegex(@"^(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?=.{1,40}\z)[a-z0-9]+(?:-[a-z0-9]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex SnapName();
 
-    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[0-9]+|[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*){0,2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Channel();
 
     // snapd's configuration keys: lower-case words joined by single dashes, dotted for nesting.
-    [GeneratedRegex(@"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex SettingKey();
 }

@@ -5,6 +5,9 @@ namespace Portique.Technologies.Snap;
 /// <summary>snap: a snap from the store, on a channel. Strictly confined: no host directory can be bound.</summary>
 public sealed class SnapModule : TechnologyModule
 {
+    /// <summary><c>conteneurN_type</c> = snap.</summary>
+    public static Technology Snap { get; } = new("snap");
+
     private static readonly IReadOnlyList<ValueRule> StoreRules =
     [
         ValueRule.Required(RuleField.Url, ValueKind.SnapName),
@@ -14,11 +17,13 @@ public sealed class SnapModule : TechnologyModule
         ValueRule.Defaulted(RuleField.Tag, ValueKind.SnapChannel, "latest/stable"),
     ];
 
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Snap];
+    public override IReadOnlyList<Technology> Technologies { get; } = [Snap];
 
     public override IServiceDriver CreateDriver(DriverContext context) => new SnapDriver(context.Root);
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => StoreRules;
 
     public override bool AllowsVolumes(Technology technology) => false;
+
+    public override bool AppliesLimits(Technology technology) => false;
 }

@@ -1,13 +1,9 @@
 using System.Collections.Frozen;
-using System.ComponentModel;
 using System.Formats.Tar;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CliWrap;
-using CliWrap.Buffered;
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Shared;
@@ -40,7 +36,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
 
     public SnapDriverOptions Options { get; }
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Snapcraft }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SnapcraftModule.Snapcraft }.ToFrozenSet();
 
     /// <summary>Where the snapcraft service <paramref name="name"/> keeps its bare clone.</summary>
     public string GitCacheDirectory(string name) => Path.Join(Root.StateDirectory, "snapcraft", "git", CheckedName(name));
@@ -66,7 +62,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     }
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken) =>
-        _engine.ListOwnedAsync(Technology.Snapcraft, cancellationToken);
+        _engine.ListOwnedAsync(SnapcraftModule.Snapcraft, cancellationToken);
 
     public Task<string?> FindForeignHolderAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult(_engine.FindForeignHolder(name));
@@ -176,7 +172,7 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     {
         var messages = new ToolMessages(
             (_, _) => Messages.FormatSnapcraftFailed(Options.SnapcraftExecutable, Messages.FormatTimedOut(30)),
-            (executable, reason) => Messages.FormatSnapcraftMissing(executable, reason));
+            Messages.FormatSnapcraftMissing);
         try
         {
             var result = await Tool.RunAsync(Options.SnapcraftExecutable, ["--version"], TimeSpan.FromSeconds(30), messages, cancellationToken);
@@ -210,12 +206,10 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             var archive = Path.GetTempFileName();
             try
             {
-                await using (var tar = new FileStream(archive, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
-                {
-                    await git.ArchiveAsync(spec.Repository, commit, tar, cancellationToken);
-                    tar.Position = 0;
-                    await TarFile.ExtractToDirectoryAsync(tar, source, overwriteFiles: false, cancellationToken);
-                }
+                await using var tar = new FileStream(archive, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+                await git.ArchiveAsync(spec.Repository, commit, tar, cancellationToken);
+                tar.Position = 0;
+                await TarFile.ExtractToDirectoryAsync(tar, source, overwriteFiles: false, cancellationToken);
             }
             finally
             {
@@ -289,14 +283,14 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snapcraft", spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology("snapcraft", spec.Technology.Name));
         }
     }
 
     private static string CheckedName(string name) =>
         SnapRecordStore.IsServiceName(name) ? name : throw new InvalidInputException(name ?? "", Messages.FormatInvalidServiceName(name));
 
-    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:file|https?|git|ssh)://[^\s]+|/[^\s]*)\z", RegexOptions.CultureInvariant)]
     private static partial Regex GitUrl();
 
     [GeneratedRegex("^[0-9a-f]{40}(?:[0-9a-f]{24})?$", RegexOptions.CultureInvariant)]

@@ -5,6 +5,9 @@ namespace Portique.Technologies.Snap;
 /// <summary>snapcraft: a snap built from a git ref, then installed like a store snap.</summary>
 public sealed class SnapcraftModule : TechnologyModule
 {
+    /// <summary><c>conteneurN_type</c> = snapcraft.</summary>
+    public static Technology Snapcraft { get; } = new("snapcraft");
+
     private static readonly IReadOnlyList<ValueRule> BuildRules =
     [
         ValueRule.Required(RuleField.Url, ValueKind.SnapName),
@@ -12,11 +15,13 @@ public sealed class SnapcraftModule : TechnologyModule
         ValueRule.Required(RuleField.Tag, ValueKind.GitRef),
     ];
 
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Snapcraft];
+    public override IReadOnlyList<Technology> Technologies { get; } = [Snapcraft];
 
     public override IServiceDriver CreateDriver(DriverContext context) => new SnapcraftDriver(context.Root);
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => BuildRules;
 
     public override bool AllowsVolumes(Technology technology) => false;
+
+    public override bool AppliesLimits(Technology technology) => false;
 }

@@ -49,7 +49,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Swarm }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { SwarmModule.Swarm }.ToFrozenSet();
 
     /// <summary>Where set-aside services are recorded: <c>ROOT/var/lib/portique/swarm</c>.</summary>
     public string AsideDirectory => Path.Join(Root.StateDirectory, "swarm");
@@ -163,7 +163,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
         {
             [DockerDriver.Labels.Root] = Root.Directory,
             [DockerDriver.Labels.Name] = spec.Name,
-            [DockerDriver.Labels.Technology] = spec.Technology.Name(),
+            [DockerDriver.Labels.Technology] = spec.Technology.Name,
             [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
             [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
             [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
@@ -263,7 +263,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             ServiceId = service.ID,
             Image = service.Spec.TaskTemplate?.ContainerSpec?.Image ?? "",
             Labels = labels,
-            SetAsideAt = DateTimeOffset.UtcNow,
+            SetAsideAt = Options.Time.GetUtcNow(),
         };
         WriteAsideRecord(record);
         await RemoveServiceAsync(service, cancellationToken);
@@ -427,15 +427,23 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
             ContainerSpec = new ContainerSpec
             {
                 Image = image,
-                Env = spec.Environment.ToList(),
+                Env = spec.EnvironmentWithSecrets.ToList(),
 
-                // Structured mounts: no "host:container" string to split.
-                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath }).ToList(),
+                // Structured mounts: no "host:container" string to split. Secrets: read-only binds of the root-only files
+                // (this node's; docs/secrets.md), not swarm's secret store, whose secrets cannot be replaced in place.
+                Mounts = spec.Volumes.Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath })
+                    .Concat(spec.Secrets.Select(s => new Mount { Type = "bind", Source = s.HostPath(Root, spec.Name), Target = s.ContainerPath, ReadOnly = true }))
+                    .ToList(),
                 StopGracePeriod = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : Options.StopTimeout,
 
                 // docker-init as PID 1, as for docker containers: SIGTERM is honoured, a task stops without waiting for the grace period.
                 Init = true,
             },
+
+            // conteneurN_memoire / conteneurN_cpu: each task's limits (null: none, and the service spec as before).
+            Resources = spec.MemoryBytes is null && spec.NanoCpus is null
+                ? null
+                : new ResourceRequirements { Limits = new SwarmLimit { MemoryBytes = spec.MemoryBytes ?? 0, NanoCPUs = spec.NanoCpus ?? 0 } },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
         },
         Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(SwarmSettings.Of(spec).Replicas, 0) } },
@@ -470,8 +478,8 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// </summary>
     private async Task WaitForContainersAsync(string serviceId, bool all, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Options.RemovalTimeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = Options.Time.GetUtcNow() + Options.RemovalTimeout;
+        while (Options.Time.GetUtcNow() < deadline)
         {
             var containers = (await _api.Containers.ListByLabelAsync(ServiceIdLabel, serviceId, cancellationToken))
                 .Where(c => all || c.State == "running")
@@ -481,7 +489,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
                 return;
             }
 
-            await Task.Delay(Options.HealthPollInterval, cancellationToken);
+            await Task.Delay(Options.HealthPollInterval, Options.Time, cancellationToken);
         }
     }
 
@@ -541,16 +549,14 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
 
     private async Task<SwarmService> FindOwnedForLogsAsync(string name, CancellationToken cancellationToken)
     {
-        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken);
-        if (service is null)
-        {
-            throw ReadAsideRecord(name) is not null
-                ? new RuntimeFailureException(Messages.FormatLogsOfAside(name, AsideRecordPath(name)))
-                : new InstanceMissingException(Messages.FormatServiceNotFound(name, Root.Directory));
-        }
-
+        var service = await _api.Services.FindByExactNameAsync(name, cancellationToken) ?? throw Missing(name);
         return IsOwned(service.Spec?.Labels) ? service : throw new RuntimeFailureException(Messages.FormatNotOwned(name, Root.Directory));
     }
+
+    /// <summary>A service set aside by an interrupted run is not "missing": its logs are gone with it.</summary>
+    private RuntimeFailureException Missing(string name) => ReadAsideRecord(name) is not null
+        ? new RuntimeFailureException(Messages.FormatLogsOfAside(name, AsideRecordPath(name)))
+        : new InstanceMissingException(Messages.FormatServiceNotFound(name, Root.Directory));
 
     private static ObservedService ToObserved(SwarmService service, IEnumerable<TaskResponse> tasks)
     {
@@ -594,7 +600,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     }
 
     private static Technology TechnologyOf(IDictionary<string, string> labels) =>
-        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && TechnologyNames.TryParse(t, out var parsed) ? parsed : Technology.Swarm;
+        labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed) ? parsed : SwarmModule.Swarm;
 
     private static string? Label(IDictionary<string, string>? labels, string key) => DockerInspect.Label(labels, key);
 
@@ -716,7 +722,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

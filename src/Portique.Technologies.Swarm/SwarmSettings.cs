@@ -5,7 +5,7 @@ using Portique.Planning;
 namespace Portique.Technologies.Swarm;
 
 /// <summary>What only swarm has: <c>conteneurN_replicas</c>, the number of tasks the service runs.</summary>
-public sealed record SwarmSettings : TechnologySettings
+internal sealed record SwarmSettings : TechnologySettings
 {
     public static SwarmSettings Default { get; } = new();
 

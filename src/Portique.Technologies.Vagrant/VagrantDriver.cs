@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -62,7 +60,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
 
     public LifecycleOptions Lifecycle => Options;
 
-    public IReadOnlySet<Technology> Technologies { get; } = new[] { Technology.Vagrant }.ToFrozenSet();
+    public IReadOnlySet<Technology> Technologies { get; } = new[] { VagrantModule.Vagrant }.ToFrozenSet();
 
     /// <summary>One vagrant project per service: <c>STATE/vagrant/NAME</c>.</summary>
     public string ProjectsDirectory => Path.Join(Root.StateDirectory, "vagrant");
@@ -197,7 +195,9 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
             Ports = spec.Ports.ToArray(),
             Volumes = spec.Volumes.ToArray(),
             Environment = LastWins(spec.Environment),
-            Created = DateTimeOffset.UtcNow,
+            MemoryBytes = spec.MemoryBytes,
+            Cpus = spec.Cpus,
+            Created = Options.Time.GetUtcNow(),
         };
         Vagrantfile.Render(record, spec.Name); // checks every value before anything is made
 
@@ -379,7 +379,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
             ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : new[] { instance.Name, ServiceLifecycle.AsideName(instance.Name) };
+            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var folder = Path.Join(ProjectsDirectory, candidate);
@@ -478,7 +478,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         string folder, string name, bool isAside, VagrantRecord? record, VagrantProvider current, CancellationToken cancellationToken)
     {
         var state = InstanceState.Missing;
-        string? artifact = record?.Artifact;
+        var artifact = record?.Artifact;
         if (record?.Provider == VagrantProvider.Docker)
         {
             var container = await ContainerAsync(folder, cancellationToken);
@@ -501,7 +501,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         return new ObservedService
         {
             Name = name,
-            Technology = Technology.Vagrant,
+            Technology = VagrantModule.Vagrant,
             State = state,
 
             // A machine of another provider than the one services now get must be made again: its hash cannot match.
@@ -700,9 +700,21 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
         var server = Validation.Registry(spec.Repository);
         var context = new VagrantRecord
         {
-            Name = spec.Name, Root = Root.Directory, InstanceId = "", Spec = "", SpecHash = "", Index = spec.Index, Provider = provider,
-            Image = box, BoxVersion = version, BoxServer = server, Artifact = "", PublishAddress = spec.PublishAddress,
-            Ports = [], Volumes = [], Environment = [],
+            Name = spec.Name,
+            Root = Root.Directory,
+            InstanceId = "",
+            Spec = "",
+            SpecHash = "",
+            Index = spec.Index,
+            Provider = provider,
+            Image = box,
+            BoxVersion = version,
+            BoxServer = server,
+            Artifact = "",
+            PublishAddress = spec.PublishAddress,
+            Ports = [],
+            Volumes = [],
+            Environment = [],
         };
         Directory.CreateDirectory(HomeDirectory);
         if (!refresh && await FindBoxAsync(box, version, provider, context, cancellationToken) is { } present)
@@ -761,7 +773,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     {
         if (!Technologies.Contains(spec.Technology))
         {
-            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name()));
+            throw new RuntimeFailureException(Messages.FormatUnsupportedTechnology(spec.Technology.Name));
         }
     }
 

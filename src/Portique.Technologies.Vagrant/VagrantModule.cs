@@ -5,7 +5,10 @@ namespace Portique.Technologies.Vagrant;
 /// <summary>vagrant: a machine from an OCI image, through vagrant's docker provider.</summary>
 public sealed class VagrantModule : TechnologyModule
 {
-    public override IReadOnlyList<Technology> Technologies { get; } = [Technology.Vagrant];
+    /// <summary><c>conteneurN_type</c> = vagrant.</summary>
+    public static Technology Vagrant { get; } = new("vagrant");
+
+    public override IReadOnlyList<Technology> Technologies { get; } = [Vagrant];
 
     public override IServiceDriver CreateDriver(DriverContext context) => new VagrantDriver(context.Root);
 

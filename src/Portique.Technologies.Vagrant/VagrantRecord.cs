@@ -56,6 +56,12 @@ internal sealed record VagrantRecord
 
     public required IReadOnlyList<string> Environment { get; init; }
 
+    /// <summary><c>conteneurN_memoire</c> in bytes, or null (no limit; records older than limits).</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary><c>conteneurN_cpu</c>, or null (no limit).</summary>
+    public decimal? Cpus { get; init; }
+
     public DateTimeOffset Created { get; init; }
 
     public string Serialize() => JsonSerializer.Serialize(this, Json);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Portique.Core;
+using Portique.Planning;
 
 namespace Portique.Technologies.Vagrant;
 
@@ -79,6 +80,7 @@ internal static partial class Vagrantfile
                 "--label", RootLabel + "=" + record.Root,
                 "--label", NameLabel + "=" + record.Name,
                 .. record.Ports.SelectMany(p => new[] { "-p", PortBinding(record.PublishAddress, p.HostPort, p.ContainerPort) }),
+                .. LimitArguments(record),
             ])).Append('\n');
             text.Append("  end\n");
         }
@@ -115,10 +117,46 @@ internal static partial class Vagrantfile
             {
                 text.Append("  config.vm.provider 'libvirt' do |v|\n    v.memorybacking :access, mode: 'shared'\n  end\n");
             }
+
+            if (record.MemoryBytes is not null || record.Cpus is not null)
+            {
+                // A machine's memory and processors: whole mebibytes and processors, rounded up.
+                text.Append("  config.vm.provider ").Append(record.Provider == VagrantProvider.Libvirt ? "'libvirt'" : "'virtualbox'").Append(" do |v|\n");
+                if (record.MemoryBytes is long memory)
+                {
+                    text.Append("    v.memory = ").Append(ResourceLimits.Mebibytes(memory).ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                if (record.Cpus is decimal cpus)
+                {
+                    text.Append("    v.cpus = ").Append(Number(ResourceLimits.WholeCpus(cpus))).Append('\n');
+                }
+
+                text.Append("  end\n");
+            }
         }
 
         text.Append("end\n");
         return text.ToString();
+    }
+
+    /// <summary>docker's limit options for the docker provider's container (swap as large as the limit: past it, the process is killed).</summary>
+    private static IEnumerable<string> LimitArguments(VagrantRecord record)
+    {
+        if (record.MemoryBytes is long memory)
+        {
+            var bytes = memory.ToString(CultureInfo.InvariantCulture);
+            yield return "--memory";
+            yield return bytes;
+            yield return "--memory-swap";
+            yield return bytes;
+        }
+
+        if (record.Cpus is decimal cpus)
+        {
+            yield return "--cpus";
+            yield return cpus.ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>The environment file uploaded to box machines: one <c>KEY=VALUE</c> per line.</summary>

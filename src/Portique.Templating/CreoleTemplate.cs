@@ -11,15 +11,15 @@ namespace Portique.Templating;
 /// </summary>
 public sealed class CreoleTemplate
 {
-    private readonly Block root;
-    private readonly int expectedLength;
+    private readonly Block _root;
+    private readonly int _expectedLength;
 
     private CreoleTemplate(string fileName, Block root, IReadOnlyList<VariableReference> referencedVariables, int expectedLength)
     {
         FileName = fileName;
-        this.root = root;
+        this._root = root;
         ReferencedVariables = referencedVariables;
-        this.expectedLength = expectedLength;
+        this._expectedLength = expectedLength;
     }
 
     /// <summary>The name given at parse time; error subjects start with it.</summary>
@@ -63,10 +63,10 @@ public sealed class CreoleTemplate
     public string Render(ITemplateScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var context = new RenderContext(scope, expectedLength);
+        var context = new RenderContext(scope, _expectedLength);
         try
         {
-            root.Execute(context);
+            _root.Execute(context);
         }
         catch (EvaluationException error)
         {

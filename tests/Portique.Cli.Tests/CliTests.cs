@@ -1,4 +1,3 @@
-using Portique.Cli;
 using Portique.TestSupport;
 
 namespace Portique.Cli.Tests;
@@ -7,11 +6,11 @@ namespace Portique.Cli.Tests;
 [Collection("cli")]
 public sealed class CliTests : IDisposable
 {
-    private readonly TempRoot root = new("portique-cli-");
+    private readonly TempRoot _root = new("portique-cli-");
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
-    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunInProcessAsync(root, args);
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunInProcessAsync(_root, args);
 
     /// <summary>Runs <c>portique --root ROOT args...</c> in this process; returns its exit code and what it wrote.</summary>
     internal static async Task<(int Code, string Output, string Error)> RunInProcessAsync(TempRoot root, params string[] args)
@@ -88,13 +87,13 @@ public sealed class CliTests : IDisposable
     public async Task A_refused_set_exits_2_names_the_variable_and_leaves_the_file_alone()
     {
         await RunAsync(["set", .. Container]);
-        var before = await File.ReadAllBytesAsync(root.Root.ConfigEol);
+        var before = await File.ReadAllBytesAsync(_root.Root.ConfigEol);
 
         var (code, _, error) = await RunAsync("set", "conteneur1_type", "jboss");
 
         Assert.Equal(2, code);
         Assert.StartsWith("conteneur1_type:", error);
-        Assert.Equal(before, await File.ReadAllBytesAsync(root.Root.ConfigEol));
+        Assert.Equal(before, await File.ReadAllBytesAsync(_root.Root.ConfigEol));
     }
 
     [Fact]
@@ -113,8 +112,8 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("/etc/eole/conteneur1-vars.conf", output);
-        Assert.True(File.Exists(root.Root.Resolve("/etc/eole/conteneur1-vars.conf")));
-        Assert.False(File.Exists(root.Root.Resolve("/etc/nginx/portique/frontend.conf")));
+        Assert.True(File.Exists(_root.Root.Resolve("/etc/eole/conteneur1-vars.conf")));
+        Assert.False(File.Exists(_root.Root.Resolve("/etc/nginx/portique/frontend.conf")));
         Assert.Contains("aucun fichier modifié", (await RunAsync("render")).Output);
     }
 
@@ -122,12 +121,12 @@ public sealed class CliTests : IDisposable
     public async Task Render_to_an_output_folder_writes_every_file_there_only()
     {
         await RunAsync(["set", .. Container]);
-        var preview = root.PathOf("preview");
+        var preview = _root.PathOf("preview");
 
         Assert.Equal(0, (await RunAsync("render", "--output", preview)).Code);
 
         Assert.True(File.Exists(Path.Join(preview, "etc/nginx/portique/services/conteneur1.conf")));
-        Assert.False(File.Exists(root.Root.Resolve("/etc/eole/conteneur1-vars.conf")));
+        Assert.False(File.Exists(_root.Root.Resolve("/etc/eole/conteneur1-vars.conf")));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text;
-using Portique.Cli;
 using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration;
@@ -11,18 +10,18 @@ namespace Portique.Cli.Tests;
 [Collection("cli")]
 public sealed class EditingTests : IDisposable
 {
-    private readonly TempRoot root = new("portique-edit-");
+    private readonly TempRoot _root = new("portique-edit-");
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
-    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliTests.RunInProcessAsync(root, args);
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliTests.RunInProcessAsync(_root, args);
 
-    private byte[] ConfigBytes() => File.Exists(root.Root.ConfigEol) ? File.ReadAllBytes(root.Root.ConfigEol) : [];
+    private byte[] ConfigBytes() => File.Exists(_root.Root.ConfigEol) ? File.ReadAllBytes(_root.Root.ConfigEol) : [];
 
     private void HandEdit(string json)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(root.Root.ConfigEol)!);
-        File.WriteAllText(root.Root.ConfigEol, json);
+        Directory.CreateDirectory(Path.GetDirectoryName(_root.Root.ConfigEol)!);
+        File.WriteAllText(_root.Root.ConfigEol, json);
     }
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -241,9 +240,9 @@ public sealed class EditingTests : IDisposable
     [Fact]
     public async Task Latin1_bytes_in_config_eol_are_refused_and_never_rewritten()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(root.Root.ConfigEol)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(_root.Root.ConfigEol)!);
         var latin1 = Encoding.Latin1.GetBytes("""{"conteneur1_name": {"owner": "x", "val": "wiki"}, "conteneur1_url": {"owner": "x", "val": "équipe"}}""");
-        File.WriteAllBytes(root.Root.ConfigEol, latin1);
+        File.WriteAllBytes(_root.Root.ConfigEol, latin1);
 
         var (code, _, error) = await RunAsync("set", "conteneur1_tag", "1.0");
 
@@ -266,7 +265,7 @@ public sealed class EditingTests : IDisposable
     public async Task The_verbs_that_only_look_write_nothing_under_the_root()
     {
         await RunAsync("set", "conteneur1_name=i8look", "conteneur1_url=team/wiki", "conteneur1_port_in=80", "conteneur1_port_out=18501");
-        string[] Snapshot() => Directory.EnumerateFileSystemEntries(root.Directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        string[] Snapshot() => Directory.EnumerateFileSystemEntries(_root.Directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         var before = Snapshot();
 
         foreach (var verb in new[] { new[] { "validate" }, ["variables"], ["get", "conteneur1_name"], ["plan"], ["status"] })
@@ -280,19 +279,19 @@ public sealed class EditingTests : IDisposable
     [Fact]
     public void A_writer_that_cannot_get_the_lock_in_time_fails_naming_who_holds_it()
     {
-        using var held = ConfigEolLock.Acquire(root.Root, "genconfig (test)", TimeSpan.FromSeconds(1), CancellationToken.None);
-        var workspace = new Workspace(root.Root, Workspace.DefaultShippedDirectory) { WriteLockTimeout = TimeSpan.FromMilliseconds(300) };
+        using var held = ConfigEolLock.Acquire(_root.Root, "genconfig (test)", TimeSpan.FromSeconds(1), CancellationToken.None);
+        var workspace = new Workspace(_root.Root, Workspace.DefaultShippedDirectory) { WriteLockTimeout = TimeSpan.FromMilliseconds(300) };
 
         var error = Assert.Throws<RuntimeFailureException>(() => workspace.Set([new("conteneur1_name", ["wiki"])], Owners.Portique));
 
         Assert.Contains("genconfig (test)", error.Message);
-        Assert.False(File.Exists(root.Root.ConfigEol));
+        Assert.False(File.Exists(_root.Root.ConfigEol));
     }
 
     [Fact]
     public async Task Concurrent_writers_lose_no_change()
     {
-        var workspace = new Workspace(root.Root, Workspace.DefaultShippedDirectory);
+        var workspace = new Workspace(_root.Root, Workspace.DefaultShippedDirectory);
         var writers = Enumerable.Range(1, 2).Select(writer => Task.Run(() =>
         {
             for (var i = 0; i < 15; i++)
@@ -310,7 +309,7 @@ public sealed class EditingTests : IDisposable
     [Fact]
     public async Task A_save_made_from_an_older_version_of_config_eol_is_refused()
     {
-        var workspace = new Workspace(root.Root, Workspace.DefaultShippedDirectory);
+        var workspace = new Workspace(_root.Root, Workspace.DefaultShippedDirectory);
         var version = workspace.ConfigVersion();
         await RunAsync("set", "conteneur1_name", "wiki");
         var before = ConfigBytes();

@@ -14,17 +14,17 @@ namespace Portique.Cli.Tests;
 [Collection("cli")]
 public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
 {
-    private readonly TempRoot root = new("portique-instance-");
+    private readonly TempRoot _root = new("portique-instance-");
 
-    private string Marker => root.Root.Resolve("/etc/eole/.instance");
+    private string Marker => _root.Root.Resolve("/etc/eole/.instance");
 
     public Task InitializeAsync() => RequiredServices.NginxAsync();
 
-    public Task DisposeAsync() => new NginxFrontend(root.Root).StopAsync(CancellationToken.None);
+    public Task DisposeAsync() => new NginxFrontend(_root.Root).StopAsync(CancellationToken.None);
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
-    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliTests.RunInProcessAsync(root, args);
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliTests.RunInProcessAsync(_root, args);
 
     private Task<(int Code, string Output, string Error)> ConfigureAsync(params string[] assignments) =>
         RunAsync([
@@ -42,7 +42,7 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
     {
         foreach (var folder in new[] { "dicos", "distrib" })
         {
-            var target = root.Root.Resolve("/usr/share/portique/" + folder);
+            var target = _root.Root.Resolve("/usr/share/portique/" + folder);
             Directory.CreateDirectory(target);
             foreach (var file in Directory.GetFiles(Path.Join(Workspace.DefaultShippedDirectory, folder)))
             {
@@ -50,15 +50,15 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
             }
         }
 
-        Directory.CreateDirectory(root.Root.DictionariesDirectory);
+        Directory.CreateDirectory(_root.Root.DictionariesDirectory);
         await File.WriteAllTextAsync(
-            Path.Join(root.Root.DictionariesDirectory, "90_instance.xml"),
+            Path.Join(_root.Root.DictionariesDirectory, "90_instance.xml"),
             "<creole><variables><family name='general'><variable name='serveur_instancie' hidden='True'/></family></variables>"
             + "<constraints><auto name='is_instanciate' target='serveur_instancie'/></constraints></creole>");
         if (creole)
         {
-            Directory.CreateDirectory(root.Root.Resolve("/usr/bin"));
-            await File.WriteAllTextAsync(root.Root.Resolve(Workspace.EoleCreoleMarker), "");
+            Directory.CreateDirectory(_root.Root.Resolve("/usr/bin"));
+            await File.WriteAllTextAsync(_root.Root.Resolve(Workspace.EoleCreoleMarker), "");
         }
     }
 
@@ -107,9 +107,9 @@ public sealed class InstanceMarkerTests : IAsyncLifetime, IDisposable
     {
         Assert.Equal(0, (await ConfigureAsync()).Code);
         // Written behind Portique's back: set would have refused it.
-        var eol = JsonNode.Parse(await File.ReadAllTextAsync(root.Root.ConfigEol))!.AsObject();
+        var eol = JsonNode.Parse(await File.ReadAllTextAsync(_root.Root.ConfigEol))!.AsObject();
         eol["frontal_port_http"]!["val"] = "pas un port";
-        await File.WriteAllTextAsync(root.Root.ConfigEol, eol.ToJsonString());
+        await File.WriteAllTextAsync(_root.Root.ConfigEol, eol.ToJsonString());
 
         var (code, _, _) = await RunAsync("instance");
 

@@ -93,7 +93,7 @@ public sealed class ConfigEolTests
     [Fact]
     public void A_submulti_value_a_list_of_lists_is_loaded_as_rows_and_written_back_unchanged()
     {
-        const string json = """
+        const string Json = """
             {
               "dns": {
                 "owner": "gen_config",
@@ -116,14 +116,14 @@ public sealed class ConfigEolTests
             }
 
             """;
-        var values = ConfigValues.Parse(json);
+        var values = ConfigValues.Parse(Json);
 
         var stored = values.Get("dns")!;
         Assert.True(stored.IsList);
         Assert.Equal(3, stored.SubRows!.Count);
         Assert.Equal(["c.example.org", null], stored.SubRows[2]);
         Assert.Equal(["a.example.org", "b.example.org", "c.example.org", null], stored.Items);
-        Assert.Equal(json, values.ToJson());
+        Assert.Equal(Json, values.ToJson());
         Assert.Contains("\"c.example.org\",\n        null\n      ]", values.Set("autre", Owners.Portique, ["y"], asList: false).ToJson(), StringComparison.Ordinal);
     }
 

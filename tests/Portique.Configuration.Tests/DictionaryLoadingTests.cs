@@ -67,7 +67,7 @@ public sealed class DictionaryLoadingTests
         Assert.Equal(DisplayMode.Basic, ports.Mode);
         Assert.Equal(["80", "443"], ports.Values);
         Assert.Equal(ValueOrigin.Default, ports.Origin);
-        Assert.Equal(new object?[] { 80L, 443L }, (IReadOnlyList<object?>)ports.TypedValue!);
+        Assert.Equal([80L, 443L], (IReadOnlyList<object?>)ports.TypedValue!);
         var nom = configuration.Variable("nom");
         Assert.Equal(VariableType.String, nom.Type);
         Assert.False(nom.Multi);

@@ -339,13 +339,13 @@ public sealed class EoleDictionaryTests
     public void A_valid_regexp_message_is_shown_whole_as_eole_shows_it()
     {
         // EOLE's Bareos client dictionary (clientBareos-2.5.2): a positional exp_reg and a 141-character err_msg.
-        const string message = "Le nom du client ne peut être composé que de caractères alphanumériques et du caractère _ et ne peut pas commencer par un chiffre.";
+        const string Message = "Le nom du client ne peut être composé que de caractères alphanumériques et du caractère _ et ne peut pas commencer par un chiffre.";
         var source = One(
             "<family name='f'><variable name='v'/></family>",
-            $"<check name='valid_regexp' target='v'><param>^[A-Za-z_][A-Za-z0-9_]+$</param><param name='err_msg'>{message}</param></check>");
+            $"<check name='valid_regexp' target='v'><param>^[A-Za-z_][A-Za-z0-9_]+$</param><param name='err_msg'>{Message}</param></check>");
 
         Assert.Empty(source.Evaluate(("v", "client_1")).Validate());
-        Assert.EndsWith(message, Assert.Single(source.Evaluate(("v", "1client")).Validate()).Message, StringComparison.Ordinal);
+        Assert.EndsWith(Message, Assert.Single(source.Evaluate(("v", "1client")).Validate()).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -367,7 +367,7 @@ public sealed class EoleDictionaryTests
         var evaluated = EvaluatedConfiguration.Evaluate(source, values);
         Assert.Empty(evaluated.Validate());
         var rows = Assert.IsType<object?[]>(evaluated.GetTemplateValues().Variables["v"]);
-        Assert.Equal(new object?[] { new object?[] { "10.0.0.1", "10.0.0.2" }, new object?[] { "10.0.0.3" } }, rows);
+        Assert.Equal([new object?[] { "10.0.0.1", "10.0.0.2" }, new object?[] { "10.0.0.3" }], rows);
         var invalid = EvaluatedConfiguration.Evaluate(source, ConfigValues.Parse("""{"v": {"owner": "gen_config", "val": [["10.0.0.1"], ["nope"]]}}"""));
         Assert.Equal("v", Assert.Single(invalid.Validate()).Subject);
     }

@@ -343,7 +343,7 @@ public sealed class EvaluationTests
         Assert.Equal(-3L, values["n"]);
         Assert.Equal(443L, values["p"]);
         Assert.Equal("texte", values["s"]);
-        Assert.Equal(new object?[] { 1L, 2L }, (IReadOnlyList<object?>)values["l"]!);
+        Assert.Equal([1L, 2L], (IReadOnlyList<object?>)values["l"]!);
         Assert.Null(values["vide"]);
     }
 

@@ -51,18 +51,18 @@ public sealed class HostReadingFillTests : IDisposable
         + "<param type='eole' name='ip'>adresse_ip_eth0</param><param type='eole' name='netmask'>adresse_netmask_eth0</param></fill>"
         + "<fill name='auto_defaultgw_ip' target='adresse_ip_gw'><param type='eole'>eth0_method</param></fill>";
 
-    private readonly TemporaryFolder root = new();
+    private readonly TemporaryFolder _root = new();
 
     public HostReadingFillTests()
     {
-        root.Write("proc/net/route", Route);
-        root.Write("proc/net/fib_trie", FibTrie);
+        _root.Write("proc/net/route", Route);
+        _root.Write("proc/net/fib_trie", FibTrie);
     }
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
     private EvaluatedConfiguration Evaluate(params (string Name, object Value)[] values) =>
-        One(Variables, Fills).WithHost(new EoleHost(new PortiqueRoot(root.Path))).Evaluate(values);
+        One(Variables, Fills).WithHost(new EoleHost(new PortiqueRoot(_root.Path))).Evaluate(values);
 
     [Fact]
     public void An_interface_configured_by_dhcp_takes_the_hosts_address_netmask_broadcast_network_and_gateway()
@@ -91,7 +91,7 @@ public sealed class HostReadingFillTests : IDisposable
     [Fact]
     public void Another_interface_is_found_by_its_name_and_an_unknown_one_gives_no_value()
     {
-        var host = new EoleHost(new PortiqueRoot(root.Path));
+        var host = new EoleHost(new PortiqueRoot(_root.Path));
 
         Assert.Equal(new HostAddress("10.1.0.7", "255.255.0.0"), host.Address("eth1"));
         Assert.Null(host.Address("eth9"));
@@ -111,14 +111,14 @@ public sealed class HostReadingFillTests : IDisposable
 /// <summary><c>auto_frozen_if_in</c>: frozen as <c>frozen_if_in</c>, once the server is instantiated (EOLE's <c>/etc/eole/.instance</c>).</summary>
 public sealed class AutoFrozenTests : IDisposable
 {
-    private readonly TemporaryFolder root = new();
+    private readonly TemporaryFolder _root = new();
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
     private EvaluatedVariable Target(string mode) =>
         One("<family name='f'><variable name='mode'/><variable name='cible'/></family>",
             "<condition name='auto_frozen_if_in' source='mode'><param>oui</param><target type='variable'>cible</target></condition>")
-            .WithHost(new EoleHost(new PortiqueRoot(root.Path))).Evaluate(("mode", mode)).Variable("cible");
+            .WithHost(new EoleHost(new PortiqueRoot(_root.Path))).Evaluate(("mode", mode)).Variable("cible");
 
     [Fact]
     public void Before_the_first_instance_an_auto_frozen_variable_is_editable() =>
@@ -127,7 +127,7 @@ public sealed class AutoFrozenTests : IDisposable
     [Fact]
     public void Once_instantiated_it_is_frozen_when_the_source_is_one_of_the_params()
     {
-        root.Write("etc/eole/.instance", "");
+        _root.Write("etc/eole/.instance", "");
 
         Assert.True(Target("oui").Frozen);
         Assert.False(Target("non").Frozen);
@@ -137,14 +137,14 @@ public sealed class AutoFrozenTests : IDisposable
 /// <summary><c>is_instanciate</c> and <c>get_version</c>: read from EOLE's files under the root.</summary>
 public sealed class EoleStateFillTests : IDisposable
 {
-    private readonly TemporaryFolder root = new();
+    private readonly TemporaryFolder _root = new();
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
     private EvaluatedConfiguration Evaluate() =>
         One("<family name='f'><variable name='module_instancie'><value>non</value></variable><variable name='eole_release'/></family>",
             "<auto name='is_instanciate' target='module_instancie'/><fill name='get_version' target='eole_release'><param>EOLE_RELEASE</param></fill>")
-            .WithHost(new EoleHost(new PortiqueRoot(root.Path))).Evaluate();
+            .WithHost(new EoleHost(new PortiqueRoot(_root.Path))).Evaluate();
 
     [Fact]
     public void Module_instancie_is_oui_once_the_instance_marker_exists_and_the_release_is_read_from_etc_eole_release()
@@ -152,8 +152,8 @@ public sealed class EoleStateFillTests : IDisposable
         Assert.Equal(["non"], Evaluate().Variable("module_instancie").Values);
         Assert.Empty(Evaluate().Variable("eole_release").Values);
 
-        root.Write("etc/eole/.instance", "");
-        root.Write("etc/eole/release", "EOLE_MODULE=amon\nEOLE_VERSION=2.6\nEOLE_RELEASE=\"2.6.2\"\n");
+        _root.Write("etc/eole/.instance", "");
+        _root.Write("etc/eole/release", "EOLE_MODULE=amon\nEOLE_VERSION=2.6\nEOLE_RELEASE=\"2.6.2\"\n");
 
         Assert.Equal(["oui"], Evaluate().Variable("module_instancie").Values);
         Assert.Equal(["2.6.2"], Evaluate().Variable("eole_release").Values);

@@ -37,7 +37,7 @@ internal sealed class TemporaryFolder : IDisposable
 /// <summary>Sets the UI culture for the current test's flow, restoring it at the end.</summary>
 internal sealed class UiCulture : IDisposable
 {
-    private readonly CultureInfo previous = CultureInfo.CurrentUICulture;
+    private readonly CultureInfo _previous = CultureInfo.CurrentUICulture;
 
     private UiCulture(string name) => CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
 
@@ -45,7 +45,7 @@ internal sealed class UiCulture : IDisposable
 
     public static UiCulture English() => new("en-US");
 
-    public void Dispose() => CultureInfo.CurrentUICulture = previous;
+    public void Dispose() => CultureInfo.CurrentUICulture = _previous;
 }
 
 internal static class Dictionaries

@@ -1,3 +1,7 @@
+using System.Globalization;
+using FsCheck;
+using FsCheck.Xunit;
+
 namespace Portique.Configuration.Tests;
 
 public sealed class VariableTypeTests
@@ -48,6 +52,14 @@ public sealed class VariableTypeTests
     [InlineData("key_value", "TZ=Europe/Paris")]
     [InlineData("key_value", "_EMPTY=")]
     [InlineData("key_value", "URL=http://x/?a=b")]
+    [InlineData("memory_size", "512M")]
+    [InlineData("memory_size", "2g")]
+    [InlineData("memory_size", "6291456")]
+    [InlineData("memory_size", "1T")]
+    [InlineData("cpus", "0.01")]
+    [InlineData("cpus", "1.5")]
+    [InlineData("cpus", "2")]
+    [InlineData("cpus", "1024")]
     public void A_valid_value_is_accepted(string type, string value)
     {
         Assert.True(VariableTypes.TryParse(type, out var parsed));
@@ -108,6 +120,21 @@ public sealed class VariableTypeTests
     [InlineData("key_value", "KEY")]
     [InlineData("key_value", "MY-KEY=x")]
     [InlineData("key_value", "KEY=a\nb")]
+    [InlineData("memory_size", "6291455")]
+    [InlineData("memory_size", "1025G")]
+    [InlineData("memory_size", "512 M")]
+    [InlineData("memory_size", "512MB")]
+    [InlineData("memory_size", "-512M")]
+    [InlineData("memory_size", "0.5G")]
+    [InlineData("memory_size", "99999999999999999999K")]
+    [InlineData("cpus", "0")]
+    [InlineData("cpus", "0.00")]
+    [InlineData("cpus", "1,5")]
+    [InlineData("cpus", ".5")]
+    [InlineData("cpus", "1.")]
+    [InlineData("cpus", "1.125")]
+    [InlineData("cpus", "1024.01")]
+    [InlineData("cpus", "+1")]
     public void An_invalid_value_is_refused(string type, string value)
     {
         Assert.True(VariableTypes.TryParse(type, out var parsed));
@@ -195,6 +222,52 @@ public sealed class VariableTypeTests
 
         Assert.NotNull(message);
         Assert.DoesNotContain("s3cret", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("512M", 512L << 20)]
+    [InlineData("512m", 512L << 20)]
+    [InlineData("8192k", 8L << 20)]
+    [InlineData("2G", 2L << 30)]
+    [InlineData("10000000", 10_000_000L)]
+    public void A_memory_size_is_read_in_powers_of_1024(string text, long bytes)
+    {
+        Assert.True(VariableTypes.TryParseMemorySize(text, out var parsed));
+        Assert.Equal(bytes, parsed);
+    }
+
+    [Property(MaxTest = 1000)]
+    public void Any_text_as_a_limit_is_either_refused_with_a_message_or_read_within_its_range(NonNull<string> text)
+    {
+        var value = text.Get;
+        var memoryProblem = VariableTypes.Validate(VariableType.MemorySize, value);
+        var cpusProblem = VariableTypes.Validate(VariableType.Cpus, value);
+
+        Assert.Equal(memoryProblem is null, VariableTypes.TryParseMemorySize(value, out var bytes));
+        Assert.Equal(cpusProblem is null, VariableTypes.TryParseCpus(value, out var cpus));
+        Assert.True(memoryProblem is not null || bytes is >= VariableTypes.MinMemoryBytes and <= VariableTypes.MaxMemoryBytes);
+        Assert.True(cpusProblem is not null || cpus is > 0 and <= VariableTypes.MaxCpus);
+        Assert.True(memoryProblem is null || !memoryProblem.Contains('\n', StringComparison.Ordinal));
+    }
+
+    [Property(MaxTest = 1000)]
+    public void A_memory_size_written_back_in_its_largest_unit_reads_the_same_bytes(PositiveInt mebibytes, byte extraKibibytes)
+    {
+        var bytes = Math.Min((long)mebibytes.Get << 20, VariableTypes.MaxMemoryBytes) + ((long)extraKibibytes << 10);
+
+        Assert.True(Portique.Core.MemorySize.TryParse(Portique.Core.MemorySize.Format(bytes), out var back));
+        Assert.Equal(bytes, back);
+    }
+
+    [Property(MaxTest = 1000)]
+    public void A_cpu_count_with_at_most_two_decimals_is_read_exactly(PositiveInt hundredths)
+    {
+        var count = Math.Min(hundredths.Get, 102_400) / 100m;
+        var text = count.ToString("0.##", CultureInfo.InvariantCulture);
+
+        Assert.True(VariableTypes.TryParseCpus(text, out var cpus));
+        Assert.Equal(count, cpus);
+        Assert.Equal(text, cpus.ToString(CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -98,8 +98,8 @@ public sealed class WorkshopTests
         Assert.Equal("rocketchat", values.Variables["conteneur1_name"]);
         Assert.False(values.Variables.ContainsKey("conteneur2_name"));
         var rows = values.Masters["conteneur1_port_in"];
-        Assert.Equal(new object?[] { "3000", "3001" }, rows.MasterValues);
-        Assert.Equal(new object?[] { "8080", "8081" }, rows.Slaves["conteneur1_port_out"]);
+        Assert.Equal(["3000", "3001"], rows.MasterValues);
+        Assert.Equal(["8080", "8081"], rows.Slaves["conteneur1_port_out"]);
         Assert.Empty(values.Masters["conteneur1_mountpoint_in"].MasterValues);
     }
 }

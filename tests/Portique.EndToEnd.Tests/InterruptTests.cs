@@ -7,29 +7,29 @@ namespace Portique.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class InterruptTests : IAsyncLifetime
 {
-    private readonly Deployment deployment = new();
-    private readonly int webPort = TestPorts.FreePort();
-    private readonly string web = "web-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly Deployment _deployment = new();
+    private readonly int _webPort = TestPorts.FreePort();
+    private readonly string _web = "web-" + Guid.NewGuid().ToString("N")[..6];
 
-    public Task InitializeAsync() => deployment.InitializeAsync();
+    public Task InitializeAsync() => _deployment.InitializeAsync();
 
-    public Task DisposeAsync() => deployment.DisposeAsync();
+    public Task DisposeAsync() => _deployment.DisposeAsync();
 
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]
     public async Task A_signal_during_a_replacement_gives_the_old_container_its_name_back_running_before_exit(string signal)
     {
-        var image = deployment.Images.Name("web");
-        await deployment.Images.PublishAsync(image, "1.0", "web-1.0");
+        var image = _deployment.Images.Name("web");
+        await _deployment.Images.PublishAsync(image, "1.0", "web-1.0");
         // 2.0 never becomes healthy on its own: its health check hangs, so the run is waiting when the signal comes.
-        await deployment.Images.PublishAsync(image, "slow", "web-slow", new TestImageOptions { HealthCheck = ["/bin/sleep", "3600"] });
-        await deployment.ConfigureAsync(deployment.DockerService(1, web, image, "1.0", webPort));
-        await deployment.SucceedAsync("instance");
-        var oldId = await deployment.ContainerIdAsync(web);
-        await deployment.SucceedAsync("set", "conteneur1_tag", "slow");
+        await _deployment.Images.PublishAsync(image, "slow", "web-slow", new TestImageOptions { HealthCheck = ["/bin/sleep", "3600"] });
+        await _deployment.ConfigureAsync(_deployment.DockerService(1, _web, image, "1.0", _webPort));
+        await _deployment.SucceedAsync("instance");
+        var oldId = await _deployment.ContainerIdAsync(_web);
+        await _deployment.SucceedAsync("set", "conteneur1_tag", "slow");
 
-        using var run = deployment.Start("reconfigure");
+        using var run = _deployment.Start("reconfigure");
         var stderr = run.StandardError.ReadToEndAsync();
         while (await run.StandardOutput.ReadLineAsync() is { } line && !line.Contains("replacing", StringComparison.Ordinal))
         {
@@ -37,13 +37,13 @@ public sealed class InterruptTests : IAsyncLifetime
 
         // Let it create the new container, start it and wait for its health: the signal must come mid-replacement.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await deployment.ContainersAsync()).Any(c => c.Labels["portique.name"] == web && c.ID != oldId && c.State == "running")
+        while (!(await _deployment.ContainersAsync()).Any(c => c.Labels["portique.name"] == _web && c.ID != oldId && c.State == "running")
             && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        Assert.Contains(await deployment.ContainersAsync(), c => c.Labels["portique.name"] == web && c.ID != oldId && c.State == "running");
+        Assert.Contains(await _deployment.ContainersAsync(), c => c.Labels["portique.name"] == _web && c.ID != oldId && c.State == "running");
         var stopwatch = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-" + signal, run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -57,8 +57,8 @@ public sealed class InterruptTests : IAsyncLifetime
 
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{output}");
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"took {stopwatch.Elapsed}");
-        var container = Assert.Single(await deployment.ContainersAsync(), c => c.Labels["portique.name"] == web);
-        Assert.Equal((oldId, "/" + web, "running"), (container.ID, container.Names.Single(), container.State));
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        var container = Assert.Single(await _deployment.ContainersAsync(), c => c.Labels["portique.name"] == _web);
+        Assert.Equal((oldId, "/" + _web, "running"), (container.ID, container.Names.Single(), container.State));
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 }

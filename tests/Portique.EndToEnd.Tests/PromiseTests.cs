@@ -16,27 +16,27 @@ namespace Portique.EndToEnd.Tests;
 [Collection(EndToEndCollection.Name)]
 public sealed class PromiseTests : IAsyncLifetime
 {
-    private readonly Deployment deployment = new();
-    private readonly int webPort = TestPorts.FreePort();
-    private readonly string web = "pw-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly Deployment _deployment = new();
+    private readonly int _webPort = TestPorts.FreePort();
+    private readonly string _web = "pw-" + Guid.NewGuid().ToString("N")[..6];
 
-    public Task InitializeAsync() => deployment.InitializeAsync();
+    public Task InitializeAsync() => _deployment.InitializeAsync();
 
-    public Task DisposeAsync() => deployment.DisposeAsync();
+    public Task DisposeAsync() => _deployment.DisposeAsync();
 
-    private string Image => deployment.Images.Name("web");
+    private string Image => _deployment.Images.Name("web");
 
-    private string ConfigEol => deployment.Root.Root.ConfigEol;
+    private string ConfigEol => _deployment.Root.Root.ConfigEol;
 
     private async Task ConfigureWebAsync(string tag = "1.0") =>
-        await deployment.ConfigureAsync(["nombre_conteneur=1", "conteneur_ip_publication=127.0.0.1", .. deployment.DockerService(1, web, Image, tag, webPort)]);
+        await _deployment.ConfigureAsync(["nombre_conteneur=1", "conteneur_ip_publication=127.0.0.1", .. _deployment.DockerService(1, _web, Image, tag, _webPort)]);
 
     private async Task DeployWebAsync()
     {
-        await deployment.Images.PublishAsync(Image, "1.0", "web-1.0");
+        await _deployment.Images.PublishAsync(Image, "1.0", "web-1.0");
         await ConfigureWebAsync();
-        await deployment.SucceedAsync("instance");
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        await _deployment.SucceedAsync("instance");
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 
     private static void WriteHook(string folder, string name, string body)
@@ -52,17 +52,17 @@ public sealed class PromiseTests : IAsyncLifetime
     {
         await DeployWebAsync();
         // Stays up, no health check, publishes the port: only the TCP probe of the first published port can tell.
-        await deployment.Images.PublishAsync(Image, "silent", "web-silent", new TestImageOptions { Command = ["/bin/sleep", "3600"] });
-        var webId = await deployment.ContainerIdAsync(web);
+        await _deployment.Images.PublishAsync(Image, "silent", "web-silent", new TestImageOptions { Command = ["/bin/sleep", "3600"] });
+        var webId = await _deployment.ContainerIdAsync(_web);
 
-        await deployment.SucceedAsync("set", "conteneur1_tag", "silent");
-        var result = await deployment.RunAsync("reconfigure");
+        await _deployment.SucceedAsync("set", "conteneur1_tag", "silent");
+        var result = await _deployment.RunAsync("reconfigure");
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
-        Assert.Contains(webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), result.StandardError);
+        Assert.Contains(_webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), result.StandardError);
         Assert.Contains("restored", result.StandardError);
-        Assert.Equal([$"/{web} {webId} running"], (await deployment.ContainersAsync()).Select(c => $"{c.Names.Single()} {c.ID} {c.State}"));
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        Assert.Equal([$"/{_web} {webId} running"], (await _deployment.ContainersAsync()).Select(c => $"{c.Names.Single()} {c.ID} {c.State}"));
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 
     [Theory]
@@ -77,42 +77,42 @@ public sealed class PromiseTests : IAsyncLifetime
         eol["conteneur1_name"]!["val"] = "Not_A_Name!";
         await File.WriteAllTextAsync(ConfigEol, eol.ToJsonString());
         // Also a pending change, so a run that went past validation would have something to do.
-        var files = deployment.FileTree();
-        var containers = await deployment.ContainerStatesAsync();
-        var workers = deployment.NginxWorkers();
+        var files = _deployment.FileTree();
+        var containers = await _deployment.ContainerStatesAsync();
+        var workers = _deployment.NginxWorkers();
 
-        var result = await deployment.RunAsync(verb);
+        var result = await _deployment.RunAsync(verb);
 
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Contains("conteneur1_name", result.StandardError);
-        Assert.Equal(files, deployment.FileTree());
-        Assert.Equal(containers, await deployment.ContainerStatesAsync());
-        Assert.Equal(workers, deployment.NginxWorkers());
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        Assert.Equal(files, _deployment.FileTree());
+        Assert.Equal(containers, await _deployment.ContainerStatesAsync());
+        Assert.Equal(workers, _deployment.NginxWorkers());
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 
     [Fact]
     public async Task Hooks_run_around_render_reconcile_and_frontend_in_eole_order_with_the_mode_as_argument()
     {
-        await deployment.Images.PublishAsync(Image, "1.0", "web-1.0");
+        await _deployment.Images.PublishAsync(Image, "1.0", "web-1.0");
         await ConfigureWebAsync();
-        var log = deployment.Root.PathOf("hooks.log");
-        var vars = deployment.Root.PathOf("etc", "eole", "conteneur1-vars.conf");
-        var site = deployment.Root.PathOf("etc", "nginx", "portique", "services", "conteneur1.conf");
+        var log = _deployment.Root.PathOf("hooks.log");
+        var vars = _deployment.Root.PathOf("etc", "eole", "conteneur1-vars.conf");
+        var site = _deployment.Root.PathOf("etc", "nginx", "portique", "services", "conteneur1.conf");
         // Each hook records its stage, its argument, and what it sees: the rendered file, the container, the nginx file.
         var body = $$"""
             [ -e '{{vars}}' ] && f=rendered || f=not-rendered
-            docker inspect '{{web}}' >/dev/null 2>&1 && c=container || c=no-container
+            docker inspect '{{_web}}' >/dev/null 2>&1 && c=container || c=no-container
             [ -e '{{site}}' ] && n=nginx || n=no-nginx
             echo "$STAGE $1 $f $c $n" >> '{{log}}'
             """;
         foreach (var stage in HookRunner.Stages)
         {
-            WriteHook(deployment.Root.Root.HooksDirectory(stage), "50-record", $"STAGE={stage}\n{body}");
+            WriteHook(_deployment.Root.Root.HooksDirectory(stage), "50-record", $"STAGE={stage}\n{body}");
         }
 
-        await deployment.SucceedAsync("instance");
-        await deployment.SucceedAsync("reconfigure");
+        await _deployment.SucceedAsync("instance");
+        await _deployment.SucceedAsync("reconfigure");
 
         Assert.Equal(
             [
@@ -133,36 +133,36 @@ public sealed class PromiseTests : IAsyncLifetime
     {
         await DeployWebAsync();
         // The run plans before its hooks; a hook that acts on the engine must not leave it acting on a stale plan.
-        WriteHook(deployment.Root.Root.HooksDirectory("preservice"), "10-removes", $"docker rm -f '{web}' >/dev/null");
+        WriteHook(_deployment.Root.Root.HooksDirectory("preservice"), "10-removes", $"docker rm -f '{_web}' >/dev/null");
 
-        await deployment.SucceedAsync("reconfigure");
+        await _deployment.SucceedAsync("reconfigure");
 
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 
     [Fact]
     public async Task A_failing_hook_stops_the_run_naming_itself_and_its_exit_code_before_anything_changes()
     {
         await DeployWebAsync();
-        await deployment.Images.PublishAsync(Image, "2.0", "web-2.0");
-        var after = deployment.Root.PathOf("after-the-failure");
-        WriteHook(deployment.Root.Root.HooksDirectory("pretemplate"), "10-refuses", "echo 'no, not today' >&2; exit 5");
-        WriteHook(deployment.Root.Root.HooksDirectory("pretemplate"), "20-next", $"touch '{after}'");
-        WriteHook(deployment.Root.Root.HooksDirectory("postservice"), "10-last", $"touch '{after}'");
-        await deployment.SucceedAsync("set", "conteneur1_tag", "2.0");
-        var files = deployment.FileTree();
-        var containers = await deployment.ContainerStatesAsync();
+        await _deployment.Images.PublishAsync(Image, "2.0", "web-2.0");
+        var after = _deployment.Root.PathOf("after-the-failure");
+        WriteHook(_deployment.Root.Root.HooksDirectory("pretemplate"), "10-refuses", "echo 'no, not today' >&2; exit 5");
+        WriteHook(_deployment.Root.Root.HooksDirectory("pretemplate"), "20-next", $"touch '{after}'");
+        WriteHook(_deployment.Root.Root.HooksDirectory("postservice"), "10-last", $"touch '{after}'");
+        await _deployment.SucceedAsync("set", "conteneur1_tag", "2.0");
+        var files = _deployment.FileTree();
+        var containers = await _deployment.ContainerStatesAsync();
 
-        var result = await deployment.RunAsync("reconfigure");
+        var result = await _deployment.RunAsync("reconfigure");
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Contains("pretemplate/10-refuses", result.StandardError);
         Assert.Contains("exit 5", result.StandardError);
         Assert.Contains("no, not today", result.StandardError);
         Assert.False(File.Exists(after), "a hook after the failing one ran");
-        Assert.Equal(files, deployment.FileTree());
-        Assert.Equal(containers, await deployment.ContainerStatesAsync());
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        Assert.Equal(files, _deployment.FileTree());
+        Assert.Equal(containers, await _deployment.ContainerStatesAsync());
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 
     [Fact]
@@ -172,19 +172,19 @@ public sealed class PromiseTests : IAsyncLifetime
         var heldPort = TestPorts.FreePort();
         using var holder = new TcpListener(IPAddress.Loopback, heldPort);
         holder.Start();
-        await deployment.SucceedAsync("set", "conteneur1_port_in=8080", "conteneur1_port_in=8443",
-            $"conteneur1_port_out={webPort}", $"conteneur1_port_out={heldPort}");
-        var files = deployment.FileTree();
-        var containers = await deployment.ContainerStatesAsync();
+        await _deployment.SucceedAsync("set", "conteneur1_port_in=8080", "conteneur1_port_in=8443",
+            $"conteneur1_port_out={_webPort}", $"conteneur1_port_out={heldPort}");
+        var files = _deployment.FileTree();
+        var containers = await _deployment.ContainerStatesAsync();
 
-        var result = await deployment.RunAsync("reconfigure");
+        var result = await _deployment.RunAsync("reconfigure");
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
-        Assert.Contains(web, result.StandardError);
+        Assert.Contains(_web, result.StandardError);
         Assert.Contains(heldPort.ToString(System.Globalization.CultureInfo.InvariantCulture), result.StandardError);
-        Assert.Equal(files, deployment.FileTree());
-        Assert.Equal(containers, await deployment.ContainerStatesAsync());
-        Assert.Contains("web-1.0", await deployment.GetAsync($"/{web}/"));
+        Assert.Equal(files, _deployment.FileTree());
+        Assert.Equal(containers, await _deployment.ContainerStatesAsync());
+        Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));
     }
 
     [Fact]
@@ -192,22 +192,22 @@ public sealed class PromiseTests : IAsyncLifetime
     {
         await DeployWebAsync();
         var foreign = "foreign-" + Guid.NewGuid().ToString("N")[..6];
-        var foreignImage = deployment.Images.Name("foreign") + ":1";
-        await deployment.Images.BuildAsync(foreignImage, "foreign");
-        deployment.Images.TrackContainer(foreign);
-        var created = await deployment.Images.Client.Containers.CreateContainerAsync(new CreateContainerParameters { Name = foreign, Image = foreignImage });
-        await deployment.Images.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
-        await deployment.SucceedAsync(["set", "nombre_conteneur=2", .. deployment.DockerService(2, foreign, Image, "1.0", TestPorts.FreePort())]);
-        var files = deployment.FileTree();
-        var containers = await deployment.ContainerStatesAsync();
+        var foreignImage = _deployment.Images.Name("foreign") + ":1";
+        await _deployment.Images.BuildAsync(foreignImage, "foreign");
+        _deployment.Images.TrackContainer(foreign);
+        var created = await _deployment.Images.Client.Containers.CreateContainerAsync(new CreateContainerParameters { Name = foreign, Image = foreignImage });
+        await _deployment.Images.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+        await _deployment.SucceedAsync(["set", "nombre_conteneur=2", .. _deployment.DockerService(2, foreign, Image, "1.0", TestPorts.FreePort())]);
+        var files = _deployment.FileTree();
+        var containers = await _deployment.ContainerStatesAsync();
 
-        var result = await deployment.RunAsync("reconfigure");
+        var result = await _deployment.RunAsync("reconfigure");
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Contains(foreign, result.StandardError);
-        Assert.Equal(files, deployment.FileTree());
-        Assert.Equal(containers, await deployment.ContainerStatesAsync());
-        var untouched = await deployment.Images.Client.Containers.InspectContainerAsync(created.ID);
+        Assert.Equal(files, _deployment.FileTree());
+        Assert.Equal(containers, await _deployment.ContainerStatesAsync());
+        var untouched = await _deployment.Images.Client.Containers.InspectContainerAsync(created.ID);
         Assert.True(untouched.State?.Running == true);
         Assert.Equal("/" + foreign, untouched.Name);
     }
@@ -216,27 +216,27 @@ public sealed class PromiseTests : IAsyncLifetime
     public async Task A_run_that_cannot_get_the_lock_in_time_exits_1_naming_the_lock()
     {
         await ConfigureWebAsync();
-        using var held = await ReconfigureLock.AcquireAsync(deployment.Root.Root, TimeSpan.FromSeconds(5), () => { }, CancellationToken.None);
+        using var held = await ReconfigureLock.AcquireAsync(_deployment.Root.Root, TimeSpan.FromSeconds(5), TimeProvider.System, () => { }, CancellationToken.None);
 
-        var result = await deployment.Command(["reconfigure"])
+        var result = await _deployment.Command(["reconfigure"])
             .WithEnvironmentVariables(env => env.Set("PORTIQUE_LOCK_TIMEOUT_SECONDS", "2"))
             .ExecuteBufferedAsync();
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Contains("another reconfigure is running", result.StandardOutput);
         Assert.Contains("reconfigure.lock", result.StandardError);
-        Assert.Empty(await deployment.ContainersAsync());
+        Assert.Empty(await _deployment.ContainersAsync());
     }
 
     [Fact]
     public async Task Logs_prints_the_services_own_lines_and_tail_keeps_the_last_ones()
     {
-        await deployment.Images.PublishAsync(Image, "1.0", "web-1.0", TestImageOptions.Logging);
+        await _deployment.Images.PublishAsync(Image, "1.0", "web-1.0", TestImageOptions.Logging);
         await ConfigureWebAsync();
-        await deployment.SucceedAsync("instance");
+        await _deployment.SucceedAsync("instance");
 
-        var all = await deployment.SucceedAsync("logs", web);
-        var tail = await deployment.SucceedAsync("logs", web, "--tail", "3");
+        var all = await _deployment.SucceedAsync("logs", _web);
+        var tail = await _deployment.SucceedAsync("logs", _web, "--tail", "3");
 
         var lines = all.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
         Assert.Equal(Enumerable.Range(1, 20).Select(i => $"line {i}"), lines.Where(l => l.StartsWith("line ", StringComparison.Ordinal)));

@@ -9,22 +9,22 @@ namespace Portique.Frontend.Nginx.Tests;
 public sealed class LifecycleTests : IAsyncLifetime
 {
     private const string Broken = "portique/services/conteneur4.conf";
-    private NginxSandbox sandbox = null!;
+    private NginxSandbox _sandbox = null!;
 
-    private NginxFrontend Frontend => sandbox.Frontend;
+    private NginxFrontend Frontend => _sandbox.Frontend;
 
     public async Task InitializeAsync()
     {
-        sandbox = NginxSandbox.Create();
-        await sandbox.InstallSharedCertificateAsync();
+        _sandbox = NginxSandbox.Create();
+        await _sandbox.InstallSharedCertificateAsync();
     }
 
-    public async Task DisposeAsync() => await sandbox.DisposeAsync();
+    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
 
     [Fact]
     public async Task First_apply_installs_every_file_and_starts_the_master()
     {
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
 
         var plan = await Frontend.PlanAsync(desired, CancellationToken.None);
         Assert.Equal(desired.Keys.Order(StringComparer.Ordinal), plan.Added);
@@ -37,7 +37,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.True(await Frontend.IsRunningAsync(CancellationToken.None));
         foreach (var (key, content) in desired)
         {
-            Assert.Equal(content, File.ReadAllText(sandbox.ConfigPath(key)));
+            Assert.Equal(content, File.ReadAllText(_sandbox.ConfigPath(key)));
         }
 
         Assert.False(Directory.Exists(Frontend.StagingDirectory));
@@ -48,7 +48,7 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Applying_the_same_files_twice_neither_writes_nor_reloads()
     {
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         await Frontend.ApplyAsync(desired, CancellationToken.None);
         var master = Frontend.FindMaster();
         var workers = Frontend.WorkerPids();
@@ -74,13 +74,13 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_change_reloads_gracefully_with_new_workers_under_the_same_master()
     {
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         await Frontend.ApplyAsync(desired, CancellationToken.None);
         var master = Frontend.FindMaster();
         var workers = Frontend.WorkerPids();
 
         desired["portique/services/conteneur2.conf"] = desired["portique/services/conteneur2.conf"]
-            .Replace(sandbox.Cloud.Port.ToString(), sandbox.Wiki.Port.ToString());
+            .Replace(_sandbox.Cloud.Port.ToString(), _sandbox.Wiki.Port.ToString());
         var result = await Frontend.ApplyAsync(desired, CancellationToken.None);
 
         Assert.Equal(FrontendAction.Reloaded, result.Action);
@@ -88,12 +88,12 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal(1, Frontend.ReloadCount);
         Assert.Equal(master, Frontend.FindMaster());
         Assert.Empty(Frontend.WorkerPids().Intersect(workers));
-        using var response = await sandbox.GetAsync("/cloud/now-on-wiki");
+        using var response = await _sandbox.GetAsync("/cloud/now-on-wiki");
         Assert.Equal("wiki /cloud/now-on-wiki\n", await response.Content.ReadAsStringAsync());
 
         // The files as they were before this change are kept as last-good.
         Assert.Equal(
-            sandbox.Golden()["portique/services/conteneur2.conf"],
+            _sandbox.Golden()["portique/services/conteneur2.conf"],
             File.ReadAllText(Path.Join(Frontend.LastGoodDirectory, "portique/services/conteneur2.conf")));
     }
 
@@ -102,16 +102,16 @@ public sealed class LifecycleTests : IAsyncLifetime
     [InlineData("en", "nginx rejects the new configuration: ", "the previous configuration keeps serving")]
     public async Task An_invalid_service_file_is_refused_with_its_file_and_line_and_nothing_changes(string language, string start, string end)
     {
-        await Frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None);
-        var before = sandbox.SnapshotConfiguration();
+        await Frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None);
+        var before = _sandbox.SnapshotConfiguration();
         var workers = Frontend.WorkerPids();
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         var broken = desired["portique/services/conteneur1.conf"]
             .Replace("/wiki", "/broken", StringComparison.Ordinal)
-            .Replace(sandbox.Wiki.Port.ToString(), "notaport", StringComparison.Ordinal);
+            .Replace(_sandbox.Wiki.Port.ToString(), "notaport", StringComparison.Ordinal);
         desired[Broken] = broken;
         var line = Array.FindIndex(broken.Split('\n'), l => l.Contains("proxy_pass", StringComparison.Ordinal)) + 1;
-        var file = sandbox.ConfigPath(Broken);
+        var file = _sandbox.ConfigPath(Broken);
 
         var culture = CultureInfo.CurrentUICulture;
         FrontendConfigurationException refused;
@@ -136,56 +136,56 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.DoesNotContain(Frontend.StagingDirectory, refused.Message);
         Assert.DoesNotContain(Frontend.StagingDirectory, refused.NginxOutput);
 
-        Assert.Equal(before, sandbox.SnapshotConfiguration());
+        Assert.Equal(before, _sandbox.SnapshotConfiguration());
         Assert.Equal(workers, Frontend.WorkerPids());
         Assert.Equal(0, Frontend.ReloadCount);
         Assert.False(Directory.Exists(Frontend.StagingDirectory));
         Assert.False(File.Exists(Frontend.ReloadPendingPath));
-        using var response = await sandbox.GetAsync("/wiki/still-here");
+        using var response = await _sandbox.GetAsync("/wiki/still-here");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task Removing_a_service_removes_only_its_file()
     {
-        await Frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None);
-        var foreign = sandbox.ConfigPath("portique/services/admin.conf");
+        await Frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None);
+        var foreign = _sandbox.ConfigPath("portique/services/admin.conf");
         File.WriteAllText(foreign, "# written by the administrator\nlocation /admin-custom/ { return 200 \"custom\\n\"; }\n");
-        var foreignOutside = sandbox.ConfigPath("portique/notes.conf");
+        var foreignOutside = _sandbox.ConfigPath("portique/notes.conf");
         File.WriteAllText(foreignOutside, "# portique:managed but outside services/: never removed\n");
-        var desired = sandbox.Golden(without: "portique/services/conteneur2.conf");
+        var desired = _sandbox.Golden(without: "portique/services/conteneur2.conf");
 
         var plan = await Frontend.PlanAsync(desired, CancellationToken.None);
         Assert.Equal(["portique/services/conteneur2.conf"], plan.Removed);
         Assert.Empty(plan.Added);
         Assert.Empty(plan.Changed);
-        Assert.True(File.Exists(sandbox.ConfigPath("portique/services/conteneur2.conf")));
+        Assert.True(File.Exists(_sandbox.ConfigPath("portique/services/conteneur2.conf")));
 
         var result = await Frontend.ApplyAsync(desired, CancellationToken.None);
 
         Assert.Equal(FrontendAction.Reloaded, result.Action);
         Assert.Equal(plan, result.Change);
-        Assert.False(File.Exists(sandbox.ConfigPath("portique/services/conteneur2.conf")));
+        Assert.False(File.Exists(_sandbox.ConfigPath("portique/services/conteneur2.conf")));
         Assert.True(File.Exists(foreign));
         Assert.True(File.Exists(foreignOutside));
-        Assert.True(File.Exists(sandbox.ConfigPath("portique/services/conteneur1.conf")));
-        Assert.True(File.Exists(sandbox.ConfigPath("portique/services/conteneur3.conf")));
+        Assert.True(File.Exists(_sandbox.ConfigPath("portique/services/conteneur1.conf")));
+        Assert.True(File.Exists(_sandbox.ConfigPath("portique/services/conteneur3.conf")));
 
-        using var removed = await sandbox.GetAsync("/cloud/");
+        using var removed = await _sandbox.GetAsync("/cloud/");
         Assert.Equal(HttpStatusCode.NotFound, removed.StatusCode);
-        using var kept = await sandbox.GetAsync("/wiki/");
+        using var kept = await _sandbox.GetAsync("/wiki/");
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
-        using var custom = await sandbox.GetAsync("/admin-custom/");
+        using var custom = await _sandbox.GetAsync("/admin-custom/");
         Assert.Equal("custom\n", await custom.Content.ReadAsStringAsync());
     }
 
-    public static TheoryData<string> StalePidContents() => new() { "dead", "self", "garbage" };
+    public static TheoryData<string> StalePidContents() => ["dead", "self", "garbage"];
 
     [Theory]
     [MemberData(nameof(StalePidContents))]
     public async Task A_stale_pid_file_is_handled(string kind)
     {
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         await Frontend.ApplyAsync(desired, CancellationToken.None);
         await Frontend.StopAsync(CancellationToken.None);
         var pidFile = Frontend.PidFilePath();
@@ -205,14 +205,14 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.False(result.Change.HasChanges);
         Assert.True(await Frontend.IsRunningAsync(CancellationToken.None));
         Assert.NotEqual(stale, File.ReadAllText(pidFile).Trim());
-        using var response = await sandbox.GetAsync("/wiki/");
+        using var response = await _sandbox.GetAsync("/wiki/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task Stop_ends_the_master_and_its_workers()
     {
-        await Frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None);
+        await Frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None);
         var master = Frontend.FindMaster()!.Value;
         var workers = Frontend.WorkerPids();
 
@@ -220,13 +220,13 @@ public sealed class LifecycleTests : IAsyncLifetime
 
         Assert.False(await Frontend.IsRunningAsync(CancellationToken.None));
         Assert.All(workers.Append(master), pid => Assert.False(ProcFs.IsAlive(pid)));
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sandbox.GetAsync("/wiki/"));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => _sandbox.GetAsync("/wiki/"));
     }
 
     [Fact]
     public async Task A_reload_left_pending_by_an_interrupted_run_happens_on_the_next_run()
     {
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         await Frontend.ApplyAsync(desired, CancellationToken.None);
         File.WriteAllText(Frontend.ReloadPendingPath, "interrupted\n");
 
@@ -247,11 +247,11 @@ public sealed class LifecycleTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(key)!);
         File.Copy(Frontend.CertificatePath, certificate);
         File.Copy(Frontend.KeyPath, key);
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         desired["portique/frontend.conf"] = NginxSandbox.RawGolden("certificat")["portique/frontend.conf"]
             .Replace("/etc/ssl/", Frontend.Root.Directory + "/etc/ssl/", StringComparison.Ordinal)
-            .Replace("listen 8080;", $"listen 127.0.0.1:{sandbox.HttpPort};", StringComparison.Ordinal)
-            .Replace("listen 8443 ssl;", $"listen 127.0.0.1:{sandbox.HttpsPort} ssl;", StringComparison.Ordinal);
+            .Replace("listen 8080;", $"listen 127.0.0.1:{_sandbox.HttpPort};", StringComparison.Ordinal)
+            .Replace("listen 8443 ssl;", $"listen 127.0.0.1:{_sandbox.HttpsPort} ssl;", StringComparison.Ordinal);
         File.Delete(Frontend.CertificatePath);
         File.Delete(Frontend.KeyPath);
 
@@ -260,46 +260,46 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal(FrontendAction.Started, result.Action);
         var seen = new List<string>();
         using var client = NginxSandbox.HttpsClientTrusting(certificate, seen);
-        using var response = await client.GetAsync(sandbox.Url("/wiki/", https: true));
+        using var response = await client.GetAsync(_sandbox.Url("/wiki/", https: true));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task A_reload_nginx_cannot_apply_is_reported_and_the_previous_files_are_put_back()
     {
-        await Frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None);
-        var before = sandbox.SnapshotConfiguration();
+        await Frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None);
+        var before = _sandbox.SnapshotConfiguration();
         var workers = Frontend.WorkerPids();
         using var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         busy.Start();
         var busyPort = ((IPEndPoint)busy.LocalEndpoint).Port;
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         desired["portique/frontend.conf"] = desired["portique/frontend.conf"]
-            .Replace($"listen 127.0.0.1:{sandbox.HttpPort};", $"listen 127.0.0.1:{busyPort};", StringComparison.Ordinal);
+            .Replace($"listen 127.0.0.1:{_sandbox.HttpPort};", $"listen 127.0.0.1:{busyPort};", StringComparison.Ordinal);
 
         // nginx -t does not bind: only the reload finds the port taken, and the master keeps its old configuration.
         var failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => Frontend.ApplyAsync(desired, CancellationToken.None));
 
         Assert.IsNotType<FrontendConfigurationException>(failure);
         Assert.True(failure.Message.Contains($"bind() to 127.0.0.1:{busyPort} failed (98: Address already in use)", StringComparison.Ordinal), failure.Message);
-        Assert.Equal(before, sandbox.SnapshotConfiguration());
+        Assert.Equal(before, _sandbox.SnapshotConfiguration());
         Assert.Equal(workers, Frontend.WorkerPids());
         Assert.False(File.Exists(Frontend.ReloadPendingPath));
-        using var response = await sandbox.GetAsync("/wiki/");
+        using var response = await _sandbox.GetAsync("/wiki/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task A_master_that_cannot_start_is_reported_and_nothing_stays_installed()
     {
-        using var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, sandbox.HttpPort);
+        using var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, _sandbox.HttpPort);
         busy.Start();
 
-        var failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => Frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => Frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None));
 
         Assert.IsNotType<FrontendConfigurationException>(failure);
-        Assert.True(failure.Message.Contains($"bind() to 127.0.0.1:{sandbox.HttpPort} failed (98: Address already in use)", StringComparison.Ordinal), failure.Message);
-        Assert.Empty(sandbox.SnapshotConfiguration());
+        Assert.True(failure.Message.Contains($"bind() to 127.0.0.1:{_sandbox.HttpPort} failed (98: Address already in use)", StringComparison.Ordinal), failure.Message);
+        Assert.Empty(_sandbox.SnapshotConfiguration());
         Assert.False(await Frontend.IsRunningAsync(CancellationToken.None));
         Assert.False(File.Exists(Frontend.ReloadPendingPath));
     }
@@ -307,14 +307,14 @@ public sealed class LifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_nginx_binary_says_which_package_to_install()
     {
-        var frontend = sandbox.NewFrontend(new NginxFrontendOptions { NginxBinary = "/nonexistent/sbin/nginx" });
+        var frontend = _sandbox.NewFrontend(new NginxFrontendOptions { NginxBinary = "/nonexistent/sbin/nginx" });
 
         var culture = CultureInfo.CurrentUICulture;
         RuntimeFailureException failure;
         try
         {
             CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("fr-FR");
-            failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None));
+            failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None));
         }
         finally
         {
@@ -331,9 +331,9 @@ public sealed class LifecycleTests : IAsyncLifetime
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Frontend.ApplyAsync(sandbox.Golden(), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Frontend.ApplyAsync(_sandbox.Golden(), cancelled.Token));
 
-        Assert.False(File.Exists(sandbox.ConfigPath("nginx.conf")));
+        Assert.False(File.Exists(_sandbox.ConfigPath("nginx.conf")));
         Assert.False(await Frontend.IsRunningAsync(CancellationToken.None));
     }
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Portique.Core;
 

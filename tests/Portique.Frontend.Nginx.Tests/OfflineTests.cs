@@ -7,14 +7,14 @@ namespace Portique.Frontend.Nginx.Tests;
 /// <summary>What needs no nginx: certificates, the golden files' shape, the desired-file contract.</summary>
 public sealed class OfflineTests : IDisposable
 {
-    private readonly string directory = Path.Join(Path.GetTempPath(), "portique-nginx-offline", Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _directory = Path.Join(Path.GetTempPath(), "portique-nginx-offline", Guid.NewGuid().ToString("N")[..12]);
 
-    public OfflineTests() => Directory.CreateDirectory(directory);
+    public OfflineTests() => Directory.CreateDirectory(_directory);
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private NginxFrontend Frontend(NginxLayout layout = NginxLayout.Private) =>
-        new(new PortiqueRoot(directory), new NginxFrontendOptions { Layout = layout });
+        new(new PortiqueRoot(_directory), new NginxFrontendOptions { Layout = layout });
 
     [Fact]
     public async Task The_self_signed_certificate_is_created_once_with_a_private_key()
@@ -24,8 +24,8 @@ public sealed class OfflineTests : IDisposable
         var created = await frontend.EnsureSelfSignedCertificateAsync("_", CancellationToken.None);
 
         Assert.True(created.Created);
-        Assert.Equal(Path.Join(directory, "etc/portique/ssl/portique.crt"), created.CertificatePath);
-        Assert.Equal(Path.Join(directory, "etc/portique/ssl/portique.key"), created.KeyPath);
+        Assert.Equal(Path.Join(_directory, "etc/portique/ssl/portique.crt"), created.CertificatePath);
+        Assert.Equal(Path.Join(_directory, "etc/portique/ssl/portique.key"), created.KeyPath);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(created.KeyPath));
         using var certificate = X509Certificate2.CreateFromPemFile(created.CertificatePath, created.KeyPath);
         Assert.True(certificate.HasPrivateKey);
@@ -128,8 +128,8 @@ public sealed class OfflineTests : IDisposable
         Assert.Equal(desired.Keys, plan.Added);
         Assert.Empty(plan.Changed);
         Assert.Empty(plan.Removed);
-        Assert.False(Directory.Exists(Path.Join(directory, "etc")));
-        Assert.False(Directory.Exists(Path.Join(directory, "var")));
+        Assert.False(Directory.Exists(Path.Join(_directory, "etc")));
+        Assert.False(Directory.Exists(Path.Join(_directory, "var")));
     }
 
     [Fact]

@@ -26,12 +26,12 @@ public sealed class RoutingFixture : IAsyncLifetime
 /// </summary>
 public sealed class RoutingTests : IClassFixture<RoutingFixture>
 {
-    private readonly NginxSandbox sandbox;
+    private readonly NginxSandbox _sandbox;
 
     public RoutingTests(RoutingFixture fixture)
     {
-        sandbox = fixture.Sandbox;
-        foreach (var upstream in new[] { sandbox.Wiki, sandbox.Cloud })
+        _sandbox = fixture.Sandbox;
+        foreach (var upstream in new[] { _sandbox.Wiki, _sandbox.Cloud })
         {
             upstream.Reply = null;
             upstream.Requests.Clear();
@@ -41,17 +41,17 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
     [Fact]
     public async Task Prefix_is_stripped_and_sent_as_X_Forwarded_Prefix()
     {
-        using var response = await sandbox.GetAsync("/wiki/page/1?q=a%20b");
+        using var response = await _sandbox.GetAsync("/wiki/page/1?q=a%20b");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("wiki /page/1?q=a%20b\n", await response.Content.ReadAsStringAsync());
-        var seen = sandbox.Wiki.Last;
+        var seen = _sandbox.Wiki.Last;
         Assert.Equal("/page/1?q=a%20b", seen.Target);
         Assert.Equal("/wiki", seen.Header("X-Forwarded-Prefix"));
-        Assert.Equal($"127.0.0.1:{sandbox.HttpPort}", seen.Header("Host"));
-        Assert.Equal($"127.0.0.1:{sandbox.HttpPort}", seen.Header("X-Forwarded-Host"));
+        Assert.Equal($"127.0.0.1:{_sandbox.HttpPort}", seen.Header("Host"));
+        Assert.Equal($"127.0.0.1:{_sandbox.HttpPort}", seen.Header("X-Forwarded-Host"));
         Assert.Equal("http", seen.Header("X-Forwarded-Proto"));
-        Assert.Equal(sandbox.HttpPort.ToString(), seen.Header("X-Forwarded-Port"));
+        Assert.Equal(_sandbox.HttpPort.ToString(), seen.Header("X-Forwarded-Port"));
         Assert.Equal("127.0.0.1", seen.Header("X-Real-IP"));
         Assert.Equal("127.0.0.1", seen.Header("X-Forwarded-For"));
     }
@@ -62,25 +62,25 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
     [InlineData("/cloud", "/cloud/")]
     public async Task Name_without_trailing_slash_redirects_301_keeping_the_query(string requested, string expected)
     {
-        using var response = await sandbox.GetAsync(requested);
+        using var response = await _sandbox.GetAsync(requested);
 
         Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location?.OriginalString);
-        Assert.Empty(sandbox.Wiki.Requests);
-        Assert.Empty(sandbox.Cloud.Requests);
+        Assert.Empty(_sandbox.Wiki.Requests);
+        Assert.Empty(_sandbox.Cloud.Requests);
     }
 
     [Fact]
     public async Task Kept_prefix_reaches_the_upstream_unchanged_without_X_Forwarded_Prefix()
     {
-        using var response = await sandbox.GetAsync("/cloud/x?y=1");
+        using var response = await _sandbox.GetAsync("/cloud/x?y=1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var seen = sandbox.Cloud.Last;
+        var seen = _sandbox.Cloud.Last;
         Assert.Equal("/cloud/x?y=1", seen.Target);
         Assert.Null(seen.Header("X-Forwarded-Prefix"));
         Assert.Equal("http", seen.Header("X-Forwarded-Proto"));
-        Assert.Empty(sandbox.Wiki.Requests);
+        Assert.Empty(_sandbox.Wiki.Requests);
     }
 
     [Theory]
@@ -95,11 +95,11 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
     [InlineData("https://sso.example.org/login", "https://sso.example.org/login")]
     public async Task Upstream_redirects_come_back_under_the_prefix(string location, string expected)
     {
-        sandbox.Wiki.Reply = request => new UpstreamReply(302, location
-            .Replace("{upstream}", sandbox.Wiki.Port.ToString())
+        _sandbox.Wiki.Reply = request => new UpstreamReply(302, location
+            .Replace("{upstream}", _sandbox.Wiki.Port.ToString())
             .Replace("{public}", request.Header("Host")));
 
-        using var response = await sandbox.GetAsync("/wiki/somewhere");
+        using var response = await _sandbox.GetAsync("/wiki/somewhere");
 
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location?.OriginalString);
@@ -108,9 +108,9 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
     [Fact]
     public async Task Kept_prefix_redirect_to_the_upstream_address_comes_back_relative()
     {
-        sandbox.Cloud.Reply = _ => new UpstreamReply(302, $"http://127.0.0.1:{sandbox.Cloud.Port}/cloud/login");
+        _sandbox.Cloud.Reply = _ => new UpstreamReply(302, $"http://127.0.0.1:{_sandbox.Cloud.Port}/cloud/login");
 
-        using var response = await sandbox.GetAsync("/cloud/");
+        using var response = await _sandbox.GetAsync("/cloud/");
 
         Assert.Equal("/cloud/login", response.Headers.Location?.OriginalString);
     }
@@ -119,41 +119,41 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
     public async Task Https_port_serves_the_self_signed_certificate()
     {
         var seen = new List<string>();
-        using var client = NginxSandbox.HttpsClientTrusting(sandbox.Frontend.CertificatePath, seen);
+        using var client = NginxSandbox.HttpsClientTrusting(_sandbox.Frontend.CertificatePath, seen);
 
-        using var response = await client.GetAsync(sandbox.Url("/wiki/secure", https: true));
+        using var response = await client.GetAsync(_sandbox.Url("/wiki/secure", https: true));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotEmpty(seen);
-        Assert.Equal("/secure", sandbox.Wiki.Last.Target);
-        Assert.Equal("https", sandbox.Wiki.Last.Header("X-Forwarded-Proto"));
-        Assert.Equal(sandbox.HttpsPort.ToString(), sandbox.Wiki.Last.Header("X-Forwarded-Port"));
+        Assert.Equal("/secure", _sandbox.Wiki.Last.Target);
+        Assert.Equal("https", _sandbox.Wiki.Last.Header("X-Forwarded-Proto"));
+        Assert.Equal(_sandbox.HttpsPort.ToString(), _sandbox.Wiki.Last.Header("X-Forwarded-Port"));
     }
 
     [Fact]
     public async Task Proxy_request_header_is_not_forwarded()
     {
-        using var response = await sandbox.GetAsync("/wiki/", request =>
+        using var response = await _sandbox.GetAsync("/wiki/", request =>
         {
             request.Headers.TryAddWithoutValidation("Proxy", "http://attacker.invalid:3128");
             request.Headers.TryAddWithoutValidation("X-Other", "kept");
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Null(sandbox.Wiki.Last.Header("Proxy"));
-        Assert.Equal("kept", sandbox.Wiki.Last.Header("X-Other"));
+        Assert.Null(_sandbox.Wiki.Last.Header("Proxy"));
+        Assert.Equal("kept", _sandbox.Wiki.Last.Header("X-Other"));
     }
 
     [Fact]
     public async Task WebSocket_upgrade_headers_are_forwarded_and_the_connection_tunnels()
     {
         using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, sandbox.HttpPort);
+        await client.ConnectAsync(IPAddress.Loopback, _sandbox.HttpPort);
         var stream = client.GetStream();
         stream.ReadTimeout = 10_000;
         var handshake =
             "GET /wiki/socket HTTP/1.1\r\n" +
-            $"Host: 127.0.0.1:{sandbox.HttpPort}\r\n" +
+            $"Host: 127.0.0.1:{_sandbox.HttpPort}\r\n" +
             "Upgrade: websocket\r\n" +
             "Connection: Upgrade\r\n" +
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
@@ -165,7 +165,7 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
         Assert.NotNull(head);
         Assert.StartsWith("HTTP/1.1 101", head);
 
-        var seen = sandbox.Wiki.Last;
+        var seen = _sandbox.Wiki.Last;
         Assert.Equal("/socket", seen.Target);
         Assert.Equal("websocket", seen.Header("Upgrade"));
         Assert.Equal("upgrade", seen.Header("Connection"));
@@ -181,26 +181,26 @@ public sealed class RoutingTests : IClassFixture<RoutingFixture>
     [Fact]
     public async Task Plain_requests_close_the_upstream_connection()
     {
-        using var response = await sandbox.GetAsync("/wiki/");
+        using var response = await _sandbox.GetAsync("/wiki/");
 
-        Assert.Null(sandbox.Wiki.Last.Header("Upgrade"));
-        Assert.Equal("close", sandbox.Wiki.Last.Header("Connection"));
+        Assert.Null(_sandbox.Wiki.Last.Header("Upgrade"));
+        Assert.Equal("close", _sandbox.Wiki.Last.Header("Connection"));
     }
 
     [Fact]
     public async Task Root_answers_a_plain_page_and_anything_else_is_404()
     {
-        using var home = await sandbox.GetAsync("/");
+        using var home = await _sandbox.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
         Assert.Equal("Portique\n", await home.Content.ReadAsStringAsync());
 
         foreach (var path in new[] { "/index.html", "/batch/", "/wikipedia/", "/nothing" })
         {
-            using var response = await sandbox.GetAsync(path);
+            using var response = await _sandbox.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
 
-        Assert.Empty(sandbox.Wiki.Requests);
-        Assert.Empty(sandbox.Cloud.Requests);
+        Assert.Empty(_sandbox.Wiki.Requests);
+        Assert.Empty(_sandbox.Cloud.Requests);
     }
 }

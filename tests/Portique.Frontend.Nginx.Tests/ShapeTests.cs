@@ -7,9 +7,9 @@ public sealed class ShapeTests : IDisposable
 {
     private const string Safe = "server {\n    listen 80;\n    server_name portique-safe-value;\n    location / {\n        return 404;\n    }\n}\n";
 
-    private readonly TempDirectory directory = new();
+    private readonly TempDirectory _directory = new();
 
-    public void Dispose() => directory.Dispose();
+    public void Dispose() => _directory.Dispose();
 
     [Theory]
     [InlineData("server {\n    listen 80;\n    server_name _;\n location /pwn { alias /etc/; autoindex on; }\n#;\n    location / {\n        return 404;\n    }\n}\n")]
@@ -32,7 +32,7 @@ public sealed class ShapeTests : IDisposable
     [Fact]
     public async Task The_frontend_refuses_before_staging_naming_the_file_and_line()
     {
-        var frontend = new NginxFrontend(new PortiqueRoot(directory.Path), new NginxFrontendOptions { Layout = NginxLayout.Private });
+        var frontend = new NginxFrontend(new PortiqueRoot(_directory.Path), new NginxFrontendOptions { Layout = NginxLayout.Private });
         var injected = "# portique:managed\nlocation /web/ {\n    proxy_pass http://127.0.0.1:8080/;\n}\nlocation /pwn/ { alias /etc/; }\n";
         var safe = "# portique:managed\nlocation /web/ {\n    proxy_pass http://127.0.0.1:8080/;\n}\n";
         var files = new TemplatedNginxDictionary(

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Portique.Templating;
-using Portique.TestSupport;
 
 namespace Portique.Frontend.Nginx.Tests;
 

@@ -8,24 +8,24 @@ namespace Portique.Frontend.Nginx.Tests;
 /// </summary>
 public sealed class SystemLayoutTests : IAsyncLifetime
 {
-    private NginxSandbox sandbox = null!;
-    private int debianPort;
-    private string debianMain = "";
+    private NginxSandbox _sandbox = null!;
+    private int _debianPort;
+    private string _debianMain = "";
 
-    private NginxFrontend Frontend => sandbox.Frontend;
+    private NginxFrontend Frontend => _sandbox.Frontend;
 
     public async Task InitializeAsync()
     {
-        sandbox = NginxSandbox.Create(NginxLayout.System);
-        debianPort = NginxSandbox.FreePort();
-        var root = sandbox.Root.Directory;
+        _sandbox = NginxSandbox.Create(NginxLayout.System);
+        _debianPort = NginxSandbox.FreePort();
+        var root = _sandbox.Root.Directory;
         foreach (var directory in new[] { "etc/nginx/sites-enabled", "etc/nginx/conf.d", "run", "var/log/nginx", "var/lib/nginx" })
         {
             Directory.CreateDirectory(Path.Join(root, directory));
         }
 
         // Shaped like Debian's nginx.conf, with every path under the temporary root.
-        debianMain = $$"""
+        _debianMain = $$"""
             worker_processes 1;
             pid {{root}}/run/nginx.pid;
             error_log {{root}}/var/log/nginx/error.log;
@@ -44,10 +44,10 @@ public sealed class SystemLayoutTests : IAsyncLifetime
             }
 
             """;
-        File.WriteAllText(Frontend.MainConfigPath, debianMain);
-        File.WriteAllText(sandbox.ConfigPath("sites-enabled/default"), $$"""
+        File.WriteAllText(Frontend.MainConfigPath, _debianMain);
+        File.WriteAllText(_sandbox.ConfigPath("sites-enabled/default"), $$"""
             server {
-                listen 127.0.0.1:{{debianPort}} default_server;
+                listen 127.0.0.1:{{_debianPort}} default_server;
                 location / { return 200 "debian\n"; }
             }
 
@@ -55,26 +55,26 @@ public sealed class SystemLayoutTests : IAsyncLifetime
         await Frontend.EnsureSelfSignedCertificateAsync("portique.example.lan", CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await sandbox.DisposeAsync();
+    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
 
     [Fact]
     public async Task Portique_files_join_the_distribution_configuration_which_stays_untouched()
     {
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
 
         var result = await Frontend.ApplyAsync(desired, CancellationToken.None);
 
         Assert.Equal(FrontendAction.Started, result.Action);
         Assert.Contains(NginxFrontend.SystemIncludeFile, result.Change.Added);
         Assert.DoesNotContain("nginx.conf", result.Change.Added);
-        Assert.Equal(debianMain, File.ReadAllText(Frontend.MainConfigPath));
+        Assert.Equal(_debianMain, File.ReadAllText(Frontend.MainConfigPath));
         Assert.Contains(
             $"include {Frontend.ConfigDirectory}/portique/*.conf;",
-            File.ReadAllText(sandbox.ConfigPath(NginxFrontend.SystemIncludeFile)));
+            File.ReadAllText(_sandbox.ConfigPath(NginxFrontend.SystemIncludeFile)));
 
-        using var wiki = await sandbox.GetAsync("/wiki/a");
+        using var wiki = await _sandbox.GetAsync("/wiki/a");
         Assert.Equal("wiki /a\n", await wiki.Content.ReadAsStringAsync());
-        using var debian = await sandbox.Http.GetAsync(new Uri($"http://127.0.0.1:{debianPort}/"));
+        using var debian = await _sandbox.Http.GetAsync(new Uri($"http://127.0.0.1:{_debianPort}/"));
         Assert.Equal("debian\n", await debian.Content.ReadAsStringAsync());
         Assert.Equal(FrontendAction.None, (await Frontend.ApplyAsync(desired, CancellationToken.None)).Action);
     }
@@ -82,17 +82,17 @@ public sealed class SystemLayoutTests : IAsyncLifetime
     [Fact]
     public async Task A_file_valid_alone_but_not_with_the_distribution_configuration_is_put_back()
     {
-        await Frontend.ApplyAsync(sandbox.Golden(), CancellationToken.None);
-        var before = sandbox.SnapshotConfiguration();
+        await Frontend.ApplyAsync(_sandbox.Golden(), CancellationToken.None);
+        var before = _sandbox.SnapshotConfiguration();
         var workers = Frontend.WorkerPids();
-        var desired = sandbox.Golden();
+        var desired = _sandbox.Golden();
         var frontend = desired["portique/frontend.conf"];
         desired["portique/frontend.conf"] = frontend.Replace(
-            $"listen 127.0.0.1:{sandbox.HttpPort};",
-            $"listen 127.0.0.1:{sandbox.HttpPort};\n    listen 127.0.0.1:{debianPort} default_server;",
+            $"listen 127.0.0.1:{_sandbox.HttpPort};",
+            $"listen 127.0.0.1:{_sandbox.HttpPort};\n    listen 127.0.0.1:{_debianPort} default_server;",
             StringComparison.Ordinal);
         desired["portique/services/conteneur1.conf"] += "# a change that must be rolled back too\n";
-        var file = sandbox.ConfigPath("portique/frontend.conf");
+        var file = _sandbox.ConfigPath("portique/frontend.conf");
         var line = Array.FindIndex(desired["portique/frontend.conf"].Split('\n'), l => l.Contains("default_server", StringComparison.Ordinal)) + 1;
 
         var refused = await Assert.ThrowsAsync<FrontendConfigurationException>(
@@ -101,10 +101,10 @@ public sealed class SystemLayoutTests : IAsyncLifetime
         Assert.Equal(file, refused.File);
         Assert.Equal(line, refused.Line);
         Assert.Contains("duplicate default server", refused.NginxMessage);
-        Assert.Equal(before, sandbox.SnapshotConfiguration());
+        Assert.Equal(before, _sandbox.SnapshotConfiguration());
         Assert.Equal(workers, Frontend.WorkerPids());
         Assert.False(File.Exists(Frontend.ReloadPendingPath));
-        using var wiki = await sandbox.GetAsync("/wiki/");
+        using var wiki = await _sandbox.GetAsync("/wiki/");
         Assert.Equal(HttpStatusCode.OK, wiki.StatusCode);
 
         // Last-good holds the files as they were before the attempt.

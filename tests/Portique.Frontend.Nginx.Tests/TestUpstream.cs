@@ -20,16 +20,16 @@ public sealed record UpstreamReply(int Status, string? Location = null);
 /// </summary>
 public sealed class TestUpstream : IAsyncDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Task accepting;
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _accepting;
 
     public TestUpstream(string name)
     {
         Name = name;
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        accepting = Task.Run(AcceptAsync);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = Task.Run(AcceptAsync);
     }
 
     public string Name { get; }
@@ -44,24 +44,24 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync();
-        listener.Stop();
+        await _stopping.CancelAsync();
+        _listener.Stop();
         try
         {
-            await accepting;
+            await _accepting;
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
 
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
-            var client = await listener.AcceptTcpClientAsync(stopping.Token);
+            var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             _ = Task.Run(() => ServeAsync(client));
         }
     }
@@ -73,7 +73,7 @@ public sealed class TestUpstream : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                var head = await ReadHeadAsync(stream, stopping.Token);
+                var head = await ReadHeadAsync(stream, _stopping.Token);
                 if (head is null)
                 {
                     return;
@@ -86,9 +86,9 @@ public sealed class TestUpstream : IAsyncDisposable
                     await WriteAsync(stream, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
                     var buffer = new byte[4096];
                     int read;
-                    while ((read = await stream.ReadAsync(buffer, stopping.Token)) > 0)
+                    while ((read = await stream.ReadAsync(buffer, _stopping.Token)) > 0)
                     {
-                        await stream.WriteAsync(buffer.AsMemory(0, read), stopping.Token);
+                        await stream.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
                     }
 
                     return;
@@ -116,7 +116,7 @@ public sealed class TestUpstream : IAsyncDisposable
     }
 
     private async Task WriteAsync(NetworkStream stream, string text) =>
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(text), stopping.Token);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(text), _stopping.Token);
 
     /// <summary>Reads up to the blank line ending the request head (byte by byte: nothing after it is consumed).</summary>
     internal static async Task<string?> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)

@@ -1,9 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using Portique.Core;
 using Portique.Frontend.Nginx;
 using Portique.Orchestration;
 using Portique.Planning;
+using Portique.Technologies.Docker;
 
 namespace Portique.GenConfig.Tests;
 
@@ -13,7 +14,7 @@ public sealed class ApplyTests
     {
         Index = 1,
         Name = name,
-        Technology = Technology.Docker,
+        Technology = DockerModule.Docker,
         Url = "nginx",
         Tag = "latest",
         Repository = "",
@@ -27,7 +28,7 @@ public sealed class ApplyTests
     private static ObservedService Observed(string name) => new()
     {
         Name = name,
-        Technology = Technology.Docker,
+        Technology = DockerModule.Docker,
         State = InstanceState.Running,
         SpecHash = "old",
     };

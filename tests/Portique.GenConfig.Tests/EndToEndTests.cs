@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using Portique.Configuration;
 using Portique.Frontend.Nginx;

@@ -8,7 +8,7 @@ namespace Portique.GenConfig.Tests;
 /// <summary>The real configuration engine on a temporary root; plan, apply, status and logs scripted by the test.</summary>
 public sealed class FakeBackend(Workspace workspace) : IGenConfigBackend
 {
-    private int applyCalls;
+    private int _applyCalls;
 
     public Workspace Workspace { get; } = workspace;
 
@@ -26,13 +26,13 @@ public sealed class FakeBackend(Workspace workspace) : IGenConfigBackend
 
     public Dictionary<string, IReadOnlyList<string>> Logs { get; } = new(StringComparer.Ordinal);
 
-    public int ApplyCalls => Volatile.Read(ref applyCalls);
+    public int ApplyCalls => Volatile.Read(ref _applyCalls);
 
     public Task<PlanReport> PlanAsync(CancellationToken cancellationToken) => Plan(cancellationToken);
 
     public Task<ReconfigureReport> ApplyAsync(ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref applyCalls);
+        Interlocked.Increment(ref _applyCalls);
         return Apply(progress, cancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace Portique.GenConfig.Tests;
 /// </summary>
 public sealed partial class FormPost
 {
-    private readonly List<KeyValuePair<string, string>> fields = [];
+    private readonly List<KeyValuePair<string, string>> _fields = [];
 
     private FormPost()
     {
@@ -34,7 +34,7 @@ public sealed partial class FormPost
                 var options = match.Groups["options"].Value;
                 var selected = Regex.Match(options, "<option value=\"([^\"]*)\" selected>");
                 var first = Regex.Match(options, "<option value=\"([^\"]*)\"");
-                post.fields.Add(new(name, HtmlText.Decode(selected.Success ? selected.Groups[1].Value : first.Groups[1].Value)));
+                post._fields.Add(new(name, HtmlText.Decode(selected.Success ? selected.Groups[1].Value : first.Groups[1].Value)));
                 continue;
             }
 
@@ -44,7 +44,7 @@ public sealed partial class FormPost
                 continue;
             }
 
-            post.fields.Add(new(name, HtmlText.Attribute(tag, "value") ?? ""));
+            post._fields.Add(new(name, HtmlText.Attribute(tag, "value") ?? ""));
         }
 
         return post;
@@ -53,13 +53,13 @@ public sealed partial class FormPost
     /// <summary>Replaces every value of <paramref name="name"/> by <paramref name="values"/>.</summary>
     public FormPost Set(string name, params string[] values)
     {
-        var index = fields.FindIndex(f => f.Key == name);
-        fields.RemoveAll(f => f.Key == name);
-        var insertAt = index < 0 ? fields.Count : index;
-        fields.InsertRange(insertAt, values.Select(v => new KeyValuePair<string, string>(name, v)));
-        if (!fields.Any(f => f.Key == "__fields" && f.Value == name))
+        var index = _fields.FindIndex(f => f.Key == name);
+        _fields.RemoveAll(f => f.Key == name);
+        var insertAt = index < 0 ? _fields.Count : index;
+        _fields.InsertRange(insertAt, values.Select(v => new KeyValuePair<string, string>(name, v)));
+        if (!_fields.Any(f => f.Key == "__fields" && f.Value == name))
         {
-            fields.Add(new("__fields", name));
+            _fields.Add(new("__fields", name));
         }
 
         return this;
@@ -67,13 +67,13 @@ public sealed partial class FormPost
 
     public FormPost Without(string name)
     {
-        fields.RemoveAll(f => f.Key == name);
+        _fields.RemoveAll(f => f.Key == name);
         return this;
     }
 
-    public IReadOnlyList<string> Values(string name) => fields.Where(f => f.Key == name).Select(f => f.Value).ToArray();
+    public IReadOnlyList<string> Values(string name) => _fields.Where(f => f.Key == name).Select(f => f.Value).ToArray();
 
-    public FormUrlEncodedContent Content() => new(fields);
+    public FormUrlEncodedContent Content() => new(_fields);
 
     [GeneratedRegex("<input\\b[^>]*>|<select\\b[^>]*>(?<options>.*?)</select>", RegexOptions.Singleline)]
     private static partial Regex Controls();

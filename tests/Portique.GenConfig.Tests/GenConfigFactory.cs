@@ -20,7 +20,7 @@ public sealed partial class GenConfigFactory : WebApplicationFactory<GenConfigFa
 {
     public const string Password = "correct horse battery";
 
-    private readonly TempRoot root = new("portique-genconfig-");
+    private readonly TempRoot _root = new("portique-genconfig-");
 
     static GenConfigFactory()
     {
@@ -33,10 +33,10 @@ public sealed partial class GenConfigFactory : WebApplicationFactory<GenConfigFa
     public GenConfigFactory(bool https = false, Action<string>? prepareRoot = null)
     {
         Https = https;
-        prepareRoot?.Invoke(root.Directory);
-        Workspace = new Workspace(root.Root, Workspace.DefaultShippedDirectory);
+        prepareRoot?.Invoke(_root.Directory);
+        Workspace = new Workspace(_root.Root, Workspace.DefaultShippedDirectory);
         Backend = new FakeBackend(Workspace);
-        Options = new GenConfigOptions { Root = root.Root, Backend = _ => Backend, Time = Clock };
+        Options = new GenConfigOptions { Root = _root.Root, Backend = _ => Backend, Time = Clock };
         new PasswordStore(Options.PasswordFile).Set(Password);
         ClientOptions.AllowAutoRedirect = false;
         ClientOptions.HandleCookies = true;
@@ -53,9 +53,9 @@ public sealed partial class GenConfigFactory : WebApplicationFactory<GenConfigFa
 
     public FakeBackend Backend { get; }
 
-    public string ConfigEol => root.Root.ConfigEol;
+    public string ConfigEol => _root.Root.ConfigEol;
 
-    public string PathOf(params string[] relative) => root.PathOf(relative);
+    public string PathOf(params string[] relative) => _root.PathOf(relative);
 
     public ApplyCoordinator Coordinator => Services.GetRequiredService<ApplyCoordinator>();
 
@@ -109,7 +109,7 @@ public sealed partial class GenConfigFactory : WebApplicationFactory<GenConfigFa
         base.Dispose(disposing);
         if (disposing)
         {
-            root.Dispose();
+            _root.Dispose();
         }
     }
 

@@ -3,22 +3,22 @@ namespace Portique.GenConfig.Tests;
 /// <summary>A clock the test moves by hand.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    private readonly Lock gate = new();
-    private DateTimeOffset now = start;
+    private readonly Lock _gate = new();
+    private DateTimeOffset _now = start;
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return now;
+            return _now;
         }
     }
 
     public void Advance(TimeSpan by)
     {
-        lock (gate)
+        lock (_gate)
         {
-            now += by;
+            _now += by;
         }
     }
 }

@@ -14,9 +14,9 @@ public sealed class ProcessTests : IDisposable
 {
     private const string Password = "process test password";
     private static readonly string Executable = Path.Join(AppContext.BaseDirectory, "portique.dll");
-    private readonly TempRoot root = new("portique-genconfig-process-");
+    private readonly TempRoot _root = new("portique-genconfig-process-");
 
-    public void Dispose() => root.Dispose();
+    public void Dispose() => _root.Dispose();
 
     private ProcessStartInfo Portique(params string[] args)
     {
@@ -26,7 +26,7 @@ public sealed class ProcessTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { Executable, "--root", root.Directory, "--lang", "en" }.Concat(args))
+        foreach (var argument in new[] { Executable, "--root", _root.Directory, "--lang", "en" }.Concat(args))
         {
             info.ArgumentList.Add(argument);
         }
@@ -111,11 +111,11 @@ public sealed class ProcessTests : IDisposable
                 Assert.Equal(HttpStatusCode.SeeOther, save.StatusCode);
             }
 
-            var eol = JsonNode.Parse(await File.ReadAllTextAsync(root.Root.ConfigEol))!.AsObject();
+            var eol = JsonNode.Parse(await File.ReadAllTextAsync(_root.Root.ConfigEol))!.AsObject();
             Assert.Equal(("1.27", "gen_config"), ((string?)eol["conteneur1_tag"]!["val"], (string?)eol["conteneur1_tag"]!["owner"]));
 
             // The same post without the token is refused, and changes nothing.
-            var before = await File.ReadAllBytesAsync(root.Root.ConfigEol);
+            var before = await File.ReadAllBytesAsync(_root.Root.ConfigEol);
             var (again, _) = await GenConfigFactory.GetFormAsync(client, "/config");
             var forged = FormPost.FromPage(again).Set("conteneur1_tag", "6.6.6").Set("__action", "save").Without("__RequestVerificationToken");
             using (var refused = await client.PostAsync(new Uri("/config", UriKind.Relative), forged.Content()))
@@ -123,7 +123,7 @@ public sealed class ProcessTests : IDisposable
                 Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             }
 
-            Assert.Equal(before, await File.ReadAllBytesAsync(root.Root.ConfigEol));
+            Assert.Equal(before, await File.ReadAllBytesAsync(_root.Root.ConfigEol));
             Assert.False(server.HasExited, "genconfig stopped while serving");
         }
         finally

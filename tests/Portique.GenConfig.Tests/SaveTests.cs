@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Portique.Configuration;
 
 namespace Portique.GenConfig.Tests;
 

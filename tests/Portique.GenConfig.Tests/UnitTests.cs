@@ -5,9 +5,9 @@ namespace Portique.GenConfig.Tests;
 
 public sealed class PasswordStoreTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("portique-passwd-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("portique-passwd-").FullName;
 
-    private string PathOf(string name) => Path.Join(folder, "etc", "portique", name);
+    private string PathOf(string name) => Path.Join(_folder, "etc", "portique", name);
 
     [Fact]
     public void The_hash_is_salted_slow_pbkdf2_in_a_0600_file()
@@ -85,7 +85,7 @@ public sealed class PasswordStoreTests : IDisposable
         Assert.Throws<InvalidInputException>(() => PasswordSetup.Run(store, interactive: false, new StringReader("").ReadLine, TextWriter.Null));
     }
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
 public sealed class LoginThrottleTests

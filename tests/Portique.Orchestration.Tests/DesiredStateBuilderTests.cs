@@ -1,4 +1,4 @@
-using Portique.Planning;
+using Portique.Technologies.Docker;
 
 namespace Portique.Orchestration.Tests;
 
@@ -20,7 +20,7 @@ public class DesiredStateBuilderTests
 
         Assert.Empty(report.Problems);
         var spec = Assert.Single(report.Desired.Services);
-        Assert.Equal(("wiki", Technology.Docker, "latest", 18081), (spec.Name, spec.Technology, spec.Tag, spec.RoutedPort));
+        Assert.Equal(("wiki", DockerModule.Docker, "latest", 18081), (spec.Name, spec.Technology, spec.Tag, spec.RoutedPort));
         Assert.Equal("0.0.0.0", spec.PublishAddress);
     }
 
@@ -62,6 +62,68 @@ public class DesiredStateBuilderTests
 
         sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "plain", 18081), ("conteneur1_delai_arret", ["0"])]);
         Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_delai_arret");
+    }
+
+    [Fact]
+    public void Limits_reach_the_spec_normalised_and_a_service_without_limits_keeps_its_canonical_form()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["3"]),
+            .. Sandbox.Container(1, "plain", 18081),
+            .. Sandbox.Container(2, "bounded", 18082), ("conteneur2_memoire", ["512M"]), ("conteneur2_cpu", ["0.50"]),
+            .. Sandbox.Container(3, "bytes", 18083), ("conteneur3_memoire", ["10485760"])]);
+        var report = sandbox.Workspace.Validate(sandbox.Workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        Assert.Equal([null, 512L << 20, 10L << 20], report.Desired.Services.Select(s => s.MemoryBytes));
+        Assert.Equal([null, 0.5m, null], report.Desired.Services.Select(s => s.Cpus));
+        Assert.Equal(500_000_000L, report.Desired.Services[1].NanoCpus);
+        Assert.DoesNotContain("memory", report.Desired.Services[0].CanonicalJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("cpus", report.Desired.Services[0].CanonicalJson(), StringComparison.Ordinal);
+        Assert.Contains("\"memory\":\"512M\"", report.Desired.Services[1].CanonicalJson(), StringComparison.Ordinal);
+        Assert.Contains("\"cpus\":0.5,", report.Desired.Services[1].CanonicalJson(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("conteneur1_memoire", "512")]
+    [InlineData("conteneur1_memoire", "5M")]
+    [InlineData("conteneur1_memoire", "2T")]
+    [InlineData("conteneur1_memoire", "1.5G")]
+    [InlineData("conteneur1_memoire", "512MB")]
+    [InlineData("conteneur1_cpu", "0")]
+    [InlineData("conteneur1_cpu", "1,5")]
+    [InlineData("conteneur1_cpu", "0.001")]
+    [InlineData("conteneur1_cpu", "-1")]
+    [InlineData("conteneur1_cpu", "2000")]
+    public void A_limit_out_of_its_form_is_refused_naming_the_variable_and_what_is_allowed(string variable, string value)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "plain", 18081), (variable, [value])]);
+
+        var problem = Assert.Single(Problems(sandbox), p => p.Subject == variable);
+        Assert.Contains(value, problem.Message, StringComparison.Ordinal);
+        Assert.Contains(variable.EndsWith("cpu", StringComparison.Ordinal) ? "0.01" : "6M", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_processors_than_the_host_has_are_refused()
+    {
+        using var sandbox = new Sandbox();
+        var asked = (Environment.ProcessorCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "plain", 18081), ("conteneur1_cpu", [asked])]);
+
+        var problem = Assert.Single(Problems(sandbox), p => p.Subject == "conteneur1_cpu");
+        Assert.Contains(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_limit_on_a_snap_is_refused_as_not_applied()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "notes", 18081),
+            ("conteneur1_type", ["snap"]), ("conteneur1_url", ["hello-world"]), ("conteneur1_memoire", ["256M"])]);
+
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_memoire");
     }
 
     [Fact]
@@ -157,7 +219,7 @@ public class DesiredStateBuilderTests
         var workspace = sandbox.Workspace;
         var report = workspace.Validate(workspace.Evaluate());
         Assert.Empty(report.Problems);
-        Assert.Equal(Technology.DockerGit, Assert.Single(report.Desired.Services).Technology);
+        Assert.Equal(DockerModule.DockerGit, Assert.Single(report.Desired.Services).Technology);
     }
 
     [Fact]

@@ -14,11 +14,11 @@ public sealed class EoleCompatibilityTests : IDisposable
 {
     private static readonly string Module = Path.Join(AppContext.BaseDirectory, "EoleModule");
 
-    private readonly TempRoot temp = new("portique-eole-");
+    private readonly TempRoot _temp = new("portique-eole-");
 
-    public EoleCompatibilityTests() => EolePeer.Install(temp, Module);
+    public EoleCompatibilityTests() => EolePeer.Install(_temp, Module);
 
-    private Workspace Workspace => new(temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
+    private Workspace Workspace => new(_temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
 
     [Fact]
     public void A_root_holding_a_whole_eole_module_and_its_config_eol_validates()
@@ -43,7 +43,7 @@ public sealed class EoleCompatibilityTests : IDisposable
 
         var portique = rendered.Where(f => f.Content is not null && f.Declaration.Templating)
             .ToDictionary(f => f.Declaration.Source, f => f.Content!, StringComparer.Ordinal);
-        var eole = EolePeer.Render(temp, configuration, portique.Keys);
+        var eole = EolePeer.Render(_temp, configuration, portique.Keys);
 
         Assert.Equal(8, portique.Count);
         foreach (var (source, text) in portique)
@@ -59,15 +59,15 @@ public sealed class EoleCompatibilityTests : IDisposable
     public void Every_template_renders_byte_identical_to_eoles_cheetah_with_empty_values()
     {
         var configuration = Workspace.Evaluate(ConfigValues.Empty);
-        var scope = new ConfigurationScope(EolePeer.Values(configuration), temp.Root, temp.Root.TemplatesDirectory);
+        var scope = new ConfigurationScope(EolePeer.Values(configuration), _temp.Root, _temp.Root.TemplatesDirectory);
         var sources = configuration.Files.Where(f => f.Enabled && f.Templating).Select(f => f.Source).ToArray();
 
-        var eole = EolePeer.Render(temp, configuration, sources);
+        var eole = EolePeer.Render(_temp, configuration, sources);
 
         Assert.Equal(7, sources.Length);
         foreach (var source in sources)
         {
-            var text = File.ReadAllText(Path.Join(temp.Root.TemplatesDirectory, source));
+            var text = File.ReadAllText(Path.Join(_temp.Root.TemplatesDirectory, source));
             Assert.Equal(eole[source], CreoleTemplate.Parse(text, source).Render(scope));
         }
     }
@@ -86,7 +86,7 @@ public sealed class EoleCompatibilityTests : IDisposable
         Assert.Contains("/etc/hosts", rendered);
         Assert.Contains("/etc/eole/conteneur-vars.conf", rendered);
         Assert.DoesNotContain(
-            Directory.EnumerateFiles(temp.Root.DictionariesDirectory),
+            Directory.EnumerateFiles(_temp.Root.DictionariesDirectory),
             path => File.ReadAllText(path).Contains("repeat=", StringComparison.Ordinal));
     }
 
@@ -95,14 +95,14 @@ public sealed class EoleCompatibilityTests : IDisposable
     {
         InstallPortiqueDictionariesWithNoService();
         var rendersBefore = Rendered(Workspace);
-        var marker = temp.Root.Resolve(Workspace.EoleCreoleMarker);
+        var marker = _temp.Root.Resolve(Workspace.EoleCreoleMarker);
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         File.WriteAllText(marker, "#!/bin/sh\n");
 
         var workspace = Workspace;
         var rendered = Rendered(workspace);
 
-        Assert.Equal(temp.Root.DictionariesDirectory, workspace.EoleFolder);
+        Assert.Equal(_temp.Root.DictionariesDirectory, workspace.EoleFolder);
         Assert.Contains("/etc/hosts", rendersBefore);
         Assert.DoesNotContain("/etc/hosts", rendered);
         Assert.Contains("/etc/eole/conteneur-vars.conf", rendered);
@@ -119,23 +119,23 @@ public sealed class EoleCompatibilityTests : IDisposable
     [Fact]
     public void A_dictionary_name_present_in_eoles_and_portiques_folders_is_an_error()
     {
-        Copy(Path.Join(Module, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder), only: "20_ssh.xml");
+        Copy(Path.Join(Module, "dicos"), _temp.Root.Resolve(Workspace.PortiqueDictionariesFolder), only: "20_ssh.xml");
 
-        var error = Assert.Throws<Portique.Core.DictionaryException>(() => Workspace.LoadDictionaries());
+        var error = Assert.Throws<Portique.Core.DictionaryException>(Workspace.LoadDictionaries);
 
         Assert.Equal("20_ssh.xml", Assert.Single(error.Diagnostics).Subject);
     }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     /// <summary>Portique's shipped dictionaries in Portique's own folder beside the module's, with no service configured.</summary>
     private void InstallPortiqueDictionariesWithNoService()
     {
         var shipped = Path.Join(AppContext.BaseDirectory, "share");
-        Copy(Path.Join(shipped, "dicos"), temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
-        Copy(Path.Join(shipped, "distrib"), temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
-        var values = ConfigEolFile.Load(temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
-        ConfigEolFile.Save(temp.Root.ConfigEol, values);
+        Copy(Path.Join(shipped, "dicos"), _temp.Root.Resolve(Workspace.PortiqueDictionariesFolder));
+        Copy(Path.Join(shipped, "distrib"), _temp.Root.Resolve(Workspace.PortiqueTemplatesFolder));
+        var values = ConfigEolFile.Load(_temp.Root.ConfigEol).Set("nombre_conteneur", Owners.GenConfig, ["0"], asList: false);
+        ConfigEolFile.Save(_temp.Root.ConfigEol, values);
     }
 
     internal static void Copy(string from, string to, string? only = null)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portique.Configuration;
-using Portique.Templating;
 using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;

@@ -14,13 +14,13 @@ public sealed class EoleRealModuleTests : IDisposable
 {
     private static readonly string Module = Path.Join(AppContext.BaseDirectory, "EoleModuleReal");
 
-    private readonly TempRoot temp = new("portique-eole-real-");
+    private readonly TempRoot _temp = new("portique-eole-real-");
 
-    public EoleRealModuleTests() => EolePeer.Install(temp, Module);
+    public EoleRealModuleTests() => EolePeer.Install(_temp, Module);
 
-    private Workspace Workspace => new(temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
+    private Workspace Workspace => new(_temp.Root, Path.Join(AppContext.BaseDirectory, "share"));
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Real_eole_dictionaries_load_and_validate_with_eoles_semantics()
@@ -48,7 +48,7 @@ public sealed class EoleRealModuleTests : IDisposable
         var portique = Workspace.RenderAll(configuration).Where(f => f.Content is not null && f.Declaration.Templating)
             .ToDictionary(f => f.Declaration.Source, f => f.Content!, StringComparer.Ordinal);
 
-        var eole = EolePeer.Render(temp, configuration, portique.Keys);
+        var eole = EolePeer.Render(_temp, configuration, portique.Keys);
 
         Assert.Equal(14, portique.Count);
         foreach (var (source, text) in portique)
@@ -61,16 +61,16 @@ public sealed class EoleRealModuleTests : IDisposable
     public void Every_real_template_renders_byte_identical_to_eoles_cheetah_with_empty_values()
     {
         var configuration = Workspace.Evaluate(ConfigValues.Empty);
-        var scope = new ConfigurationScope(EolePeer.Values(configuration), temp.Root, temp.Root.TemplatesDirectory);
+        var scope = new ConfigurationScope(EolePeer.Values(configuration), _temp.Root, _temp.Root.TemplatesDirectory);
         var sources = configuration.Files.Where(f => f.Enabled && f.Templating).Select(f => f.Source).Distinct()
             .Where(s => s.StartsWith("freerad-", StringComparison.Ordinal) || s == "acces-ssh.conf").ToArray();
 
-        var eole = EolePeer.Render(temp, configuration, sources);
+        var eole = EolePeer.Render(_temp, configuration, sources);
 
         Assert.Equal(10, sources.Length);
         foreach (var source in sources)
         {
-            var text = File.ReadAllText(Path.Join(temp.Root.TemplatesDirectory, source));
+            var text = File.ReadAllText(Path.Join(_temp.Root.TemplatesDirectory, source));
             Assert.Equal(eole[source], CreoleTemplate.Parse(text, source).Render(scope));
         }
     }

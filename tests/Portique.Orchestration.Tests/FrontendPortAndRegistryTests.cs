@@ -47,10 +47,10 @@ public sealed class FrontendPortAndRegistryTests
 
     private sealed class CultureScope : IDisposable
     {
-        private readonly System.Globalization.CultureInfo previous = System.Globalization.CultureInfo.CurrentUICulture;
+        private readonly System.Globalization.CultureInfo _previous = System.Globalization.CultureInfo.CurrentUICulture;
 
         public CultureScope(System.Globalization.CultureInfo culture) => System.Globalization.CultureInfo.CurrentUICulture = culture;
 
-        public void Dispose() => System.Globalization.CultureInfo.CurrentUICulture = previous;
+        public void Dispose() => System.Globalization.CultureInfo.CurrentUICulture = _previous;
     }
 }

@@ -8,15 +8,15 @@ namespace Portique.Orchestration.Tests;
 /// </summary>
 public class GoldenTests
 {
-    public static TheoryData<string> Files => new()
-    {
+    public static TheoryData<string> Files =>
+    [
         "/etc/eole/conteneur-vars.conf",
         "/etc/eole/conteneur1-vars.conf",
         "/etc/eole/conteneur2-vars.conf",
         "/etc/nginx/portique/frontend.conf",
         "/etc/nginx/portique/services/conteneur1.conf",
         "/etc/nginx/portique/services/conteneur2.conf",
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(Files))]

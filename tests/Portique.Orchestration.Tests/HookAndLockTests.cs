@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Portique.Core;
 using Portique.Planning;
 
@@ -52,21 +53,41 @@ public class HookAndLockTests
     public async Task A_second_reconfigure_waits_for_the_lock_says_so_then_gives_up_at_its_timeout()
     {
         using var sandbox = new Sandbox();
-        using var first = await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), () => { }, CancellationToken.None);
+        using var first = await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), TimeProvider.System, () => { }, CancellationToken.None);
         var waited = false;
 
         var error = await Assert.ThrowsAsync<RuntimeFailureException>(() =>
-            ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromMilliseconds(600), () => waited = true, CancellationToken.None));
+            ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromMilliseconds(600), TimeProvider.System, () => waited = true, CancellationToken.None));
 
         Assert.True(waited);
         Assert.Contains("reconfigure.lock", error.Message);
     }
 
     [Fact]
+    public async Task A_second_reconfigure_gives_up_after_its_timeout_on_the_clock_it_is_given()
+    {
+        using var sandbox = new Sandbox();
+        using var first = await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), TimeProvider.System, () => { }, CancellationToken.None);
+        var clock = new FakeTimeProvider();
+        var start = clock.GetUtcNow();
+
+        var second = ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromMinutes(10), clock, () => { }, CancellationToken.None);
+        // Ten fake minutes pass in a few real milliseconds; on the wall clock it would still be waiting.
+        for (var step = 0; step < 30 && !second.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.WhenAny(second, Task.Delay(500));
+        }
+
+        await Assert.ThrowsAsync<RuntimeFailureException>(() => second);
+        Assert.InRange(clock.GetUtcNow() - start, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(11));
+    }
+
+    [Fact]
     public async Task The_lock_is_free_again_once_released()
     {
         using var sandbox = new Sandbox();
-        (await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), () => { }, CancellationToken.None)).Dispose();
-        using var second = await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), () => Assert.Fail("should not wait"), CancellationToken.None);
+        (await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), TimeProvider.System, () => { }, CancellationToken.None)).Dispose();
+        using var second = await ReconfigureLock.AcquireAsync(sandbox.Temp.Root, TimeSpan.FromSeconds(1), TimeProvider.System, () => Assert.Fail("should not wait"), CancellationToken.None);
     }
 }

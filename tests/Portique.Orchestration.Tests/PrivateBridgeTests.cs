@@ -10,20 +10,20 @@ namespace Portique.Orchestration.Tests;
 /// <summary>The root's private network against this machine's real kernel, iptables and dnsmasq (docs/network.md).</summary>
 public sealed class PrivateBridgeTests : IDisposable
 {
-    private readonly TempRoot temp = new("portique-net-");
-    private readonly PrivateBridge bridge;
-    private readonly PrivateNetwork network;
+    private readonly TempRoot _temp = new("portique-net-");
+    private readonly PrivateBridge _bridge;
+    private readonly PrivateNetwork _network;
 
     public PrivateBridgeTests()
     {
-        bridge = new PrivateBridge(temp.Root);
-        network = FreeNetwork();
+        _bridge = new PrivateBridge(_temp.Root);
+        _network = FreeNetwork();
     }
 
     public void Dispose()
     {
-        bridge.RemoveAsync(CancellationToken.None).GetAwaiter().GetResult();
-        temp.Dispose();
+        _bridge.RemoveAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _temp.Dispose();
     }
 
     [Fact]
@@ -32,61 +32,61 @@ public sealed class PrivateBridgeTests : IDisposable
         var db = Address(20);
         var web = Address(21);
 
-        Assert.True(await bridge.EnsureAsync(network, [("db", db), ("web", web)], CancellationToken.None));
+        Assert.True(await _bridge.EnsureAsync(_network, [("db", db), ("web", web)], CancellationToken.None));
 
-        var link = await Run("ip", "-4", "-o", "addr", "show", "dev", bridge.Name);
-        Assert.Contains($"inet {network.Gateway}/24", link, StringComparison.Ordinal);
-        Assert.Contains(bridge.Alias, await Run("ip", "-d", "link", "show", "dev", bridge.Name), StringComparison.Ordinal);
+        var link = await Run("ip", "-4", "-o", "addr", "show", "dev", _bridge.Name);
+        Assert.Contains($"inet {_network.Gateway}/24", link, StringComparison.Ordinal);
+        Assert.Contains(_bridge.Alias, await Run("ip", "-d", "link", "show", "dev", _bridge.Name), StringComparison.Ordinal);
         var forward = await Run("iptables", "-w", "-S");
-        Assert.Contains($"-A PORTIQUE-{Tag} -o {bridge.Name} -m comment --comment \"portique:{Tag}\" -j DROP", forward, StringComparison.Ordinal);
+        Assert.Contains($"-A PORTIQUE-{Tag} -o {_bridge.Name} -m comment --comment \"portique:{Tag}\" -j DROP", forward, StringComparison.Ordinal);
         Assert.Contains($"-A FORWARD -j PORTIQUE-{Tag}", forward, StringComparison.Ordinal);
-        Assert.Contains($"-A PORTIQUE-NAT-{Tag} -s {network.Cidr} ! -o {bridge.Name}", await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
+        Assert.Contains($"-A PORTIQUE-NAT-{Tag} -s {_network.Cidr} ! -o {_bridge.Name}", await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
         Assert.Equal(db, await ResolveAsync("db"));
         Assert.Equal(web, await ResolveAsync("web"));
         Assert.Null(await ResolveAsync("other"));
 
         // Idempotent: the same input changes nothing (no rule rewritten, dnsmasq not restarted).
-        Assert.False(await bridge.EnsureAsync(network, [("web", web), ("db", db)], CancellationToken.None));
+        Assert.False(await _bridge.EnsureAsync(_network, [("web", web), ("db", db)], CancellationToken.None));
 
         // A new service is answered at once.
-        Assert.True(await bridge.EnsureAsync(network, [("db", db), ("web", web), ("cache", Address(22))], CancellationToken.None));
+        Assert.True(await _bridge.EnsureAsync(_network, [("db", db), ("web", web), ("cache", Address(22))], CancellationToken.None));
         Assert.Equal(Address(22), await ResolveAsync("cache"));
     }
 
     [Fact]
     public async Task Removing_the_network_leaves_no_bridge_rule_or_dns_server_behind()
     {
-        await bridge.EnsureAsync(network, [("db", Address(20))], CancellationToken.None);
-        await bridge.RemoveAsync(CancellationToken.None);
+        await _bridge.EnsureAsync(_network, [("db", Address(20))], CancellationToken.None);
+        await _bridge.RemoveAsync(CancellationToken.None);
 
-        Assert.False(await bridge.ExistsAsync(CancellationToken.None));
+        Assert.False(await _bridge.ExistsAsync(CancellationToken.None));
         Assert.DoesNotContain(Tag, await Run("iptables", "-w", "-S"), StringComparison.Ordinal);
         Assert.DoesNotContain(Tag, await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
-        Assert.DoesNotContain(bridge.Directory, await Run("ps", "-eo", "args"), StringComparison.Ordinal);
+        Assert.DoesNotContain(_bridge.Directory, await Run("ps", "-eo", "args"), StringComparison.Ordinal);
         // Twice is fine.
-        await bridge.RemoveAsync(CancellationToken.None);
+        await _bridge.RemoveAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task A_bridge_of_that_name_that_this_root_did_not_mark_is_refused_and_left_alone()
     {
-        await Run("ip", "link", "add", "name", bridge.Name, "type", "bridge");
+        await Run("ip", "link", "add", "name", _bridge.Name, "type", "bridge");
         try
         {
-            var error = await Assert.ThrowsAsync<RuntimeFailureException>(() => bridge.EnsureAsync(network, [], CancellationToken.None));
-            Assert.Contains(bridge.Name, error.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("inet ", await Run("ip", "-4", "-o", "addr", "show", "dev", bridge.Name), StringComparison.Ordinal);
-            await Assert.ThrowsAsync<RuntimeFailureException>(() => bridge.RemoveAsync(CancellationToken.None));
+            var error = await Assert.ThrowsAsync<RuntimeFailureException>(() => _bridge.EnsureAsync(_network, [], CancellationToken.None));
+            Assert.Contains(_bridge.Name, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("inet ", await Run("ip", "-4", "-o", "addr", "show", "dev", _bridge.Name), StringComparison.Ordinal);
+            await Assert.ThrowsAsync<RuntimeFailureException>(() => _bridge.RemoveAsync(CancellationToken.None));
         }
         finally
         {
-            await Run("ip", "link", "del", "dev", bridge.Name);
+            await Run("ip", "link", "del", "dev", _bridge.Name);
         }
     }
 
-    private string Tag => PrivateNetwork.RootTag(temp.Root.Directory);
+    private string Tag => PrivateNetwork.RootTag(_temp.Root.Directory);
 
-    private string Address(int host) => PrivateNetwork.Text(network.Network + (uint)host);
+    private string Address(int host) => PrivateNetwork.Text(_network.Network + (uint)host);
 
     /// <summary>A /24 in 10.252.0.0/16 that no route of this host uses (tests run in parallel, each takes its own).</summary>
     internal static PrivateNetwork FreeNetwork()
@@ -113,7 +113,7 @@ public sealed class PrivateBridgeTests : IDisposable
         var query = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, (byte)name.Length };
         query.AddRange(System.Text.Encoding.ASCII.GetBytes(name));
         query.AddRange([0, 0, 1, 0, 1]);
-        await udp.SendAsync(query.ToArray(), new IPEndPoint(IPAddress.Parse(network.Gateway), 53));
+        await udp.SendAsync(query.ToArray(), new IPEndPoint(IPAddress.Parse(_network.Gateway), 53));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var answer = (await udp.ReceiveAsync(timeout.Token)).Buffer;
         var count = (answer[6] << 8) | answer[7];

@@ -1,6 +1,7 @@
 using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Docker;
+using Portique.Technologies.Lxc;
 using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
@@ -8,24 +9,24 @@ namespace Portique.Orchestration.Tests;
 /// <summary>docker services on the root's private network, against the real dockerd, kernel and dnsmasq (docs/network.md).</summary>
 public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
 {
-    private readonly TestImages images = new();
-    private readonly TempRoot temp = new("portique-netd-");
-    private readonly PrivateNetwork network = PrivateBridgeTests.FreeNetwork();
-    private PrivateBridge? bridge;
-    private DockerDriver? driver;
-    private Technologies.Lxc.LxcDriver? lxc;
+    private readonly TestImages _images = new();
+    private readonly TempRoot _temp = new("portique-netd-");
+    private readonly PrivateNetwork _network = PrivateBridgeTests.FreeNetwork();
+    private PrivateBridge? _bridge;
+    private DockerDriver? _driver;
+    private Technologies.Lxc.LxcDriver? _lxc;
 
     public async Task InitializeAsync()
     {
-        await images.InitializeAsync();
-        bridge = new PrivateBridge(temp.Root);
-        driver = new DockerDriver(temp.Root);
-        lxc = new Technologies.Lxc.LxcDriver(temp.Root);
+        await _images.InitializeAsync();
+        _bridge = new PrivateBridge(_temp.Root);
+        _driver = new DockerDriver(_temp.Root);
+        _lxc = new Technologies.Lxc.LxcDriver(_temp.Root);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var engine in new IServiceDriver[] { driver!, lxc! })
+        foreach (var engine in new IServiceDriver[] { _driver!, _lxc! })
         {
             foreach (var instance in await engine.ListOwnedAsync(CancellationToken.None))
             {
@@ -35,76 +36,76 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
 
         try
         {
-            await images.Client.Networks.DeleteNetworkAsync(driver!.NetworkName);
+            await _images.Client.Networks.DeleteNetworkAsync(_driver!.NetworkName);
         }
         catch (Docker.DotNet.DockerNetworkNotFoundException)
         {
             // Never made.
         }
 
-        await bridge!.RemoveAsync(CancellationToken.None);
-        await images.DisposeAsync();
+        await _bridge!.RemoveAsync(CancellationToken.None);
+        await _images.DisposeAsync();
     }
 
     public void Dispose()
     {
-        driver?.Dispose();
-        lxc?.Dispose();
-        temp.Dispose();
+        _driver?.Dispose();
+        _lxc?.Dispose();
+        _temp.Dispose();
     }
 
     [Fact]
     public async Task A_docker_service_fetches_another_by_name_on_the_private_network_and_the_other_publishes_no_host_port()
     {
-        var db = images.Name("db");
-        var web = images.Name("web");
-        var reference = images.Name("net");
-        await images.BuildAsync(reference + ":db", "db-1");
+        var db = _images.Name("db");
+        var web = _images.Name("web");
+        var reference = _images.Name("net");
+        await _images.BuildAsync(reference + ":db", "db-1");
         // web's page /db.html is what it fetched from http://<db>:8080/ by name, from inside its container; renamed into
         // place, never rewritten in place, so httpd never serves it half written (an empty page).
-        await images.BuildAsync(reference + ":web", "web-1", new TestImageOptions
+        await _images.BuildAsync(reference + ":web", "web-1", new TestImageOptions
         {
             Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var dbSpec = Spec(db, "db", []) with { InternalPorts = [8080] };
         var webSpec = Spec(web, "web", ["DB=" + db]) with { InternalPorts = [8080] };
 
-        await bridge!.EnsureAsync(network, [(db, dbSpec.Address!), (web, webSpec.Address!)], CancellationToken.None);
+        await _bridge!.EnsureAsync(_network, [(db, dbSpec.Address!), (web, webSpec.Address!)], CancellationToken.None);
         foreach (var spec in new[] { dbSpec, webSpec })
         {
-            var artifact = await driver!.FetchAsync(spec, refresh: false, new Progress<string>(), CancellationToken.None);
-            await driver.CreateAsync(spec, artifact, CancellationToken.None);
+            var artifact = await _driver!.FetchAsync(spec, refresh: false, new Progress<string>(), CancellationToken.None);
+            await _driver.CreateAsync(spec, artifact, CancellationToken.None);
         }
 
         Assert.Contains(TestImages.IndexPage("db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(30)));
         // db is reachable at its own address and published nowhere on the host.
         Assert.Contains(TestImages.IndexPage("db-1"), await HttpProbe.GetStringAsync($"http://{dbSpec.Address}:8080/index.html"));
-        var inspected = await images.Client.Containers.InspectContainerAsync(db);
+        var inspected = await _images.Client.Containers.InspectContainerAsync(db);
         Assert.Empty(inspected.HostConfig?.PortBindings ?? new Dictionary<string, IList<Docker.DotNet.Models.PortBinding>>());
-        Assert.Equal(dbSpec.Address, inspected.NetworkSettings?.Networks?[driver!.NetworkName].IPAddress);
+        Assert.Equal(dbSpec.Address, inspected.NetworkSettings?.Networks?[_driver!.NetworkName].IPAddress);
     }
 
     [Fact]
     public async Task A_docker_service_fetches_an_lxc_service_by_name_across_technologies()
     {
-        var db = images.Name("ldb");
-        var web = images.Name("lweb");
-        var published = await images.PublishAsync(images.Name("lnet-db"), "1", "lxc-db-1");
-        await images.BuildAsync(images.Name("net") + ":web", "web-1", new TestImageOptions
+        var db = _images.Name("ldb");
+        var web = _images.Name("lweb");
+        var published = await _images.PublishAsync(_images.Name("lnet-db"), "1", "lxc-db-1");
+        await _images.BuildAsync(_images.Name("net") + ":web", "web-1", new TestImageOptions
         {
             Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
-        var dbSpec = TestSpecs.Create(db, Technology.Lxc, images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
+        var dbSpec = TestSpecs.Create(db, LxcModule.Lxc, _images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
         {
-            Address = network.AddressFor(db),
-            Network = network.Cidr,
+            Address = _network.AddressFor(db),
+            Network = _network.Cidr,
             InternalPorts = [8080],
         };
         var webSpec = Spec(web, "web", ["DB=" + db]) with { InternalPorts = [8080] };
 
-        await bridge!.EnsureAsync(network, [(db, dbSpec.Address!), (web, webSpec.Address!)], CancellationToken.None);
-        await lxc!.CreateAsync(dbSpec, await lxc.FetchAsync(dbSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
-        await driver!.CreateAsync(webSpec, await driver.FetchAsync(webSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+        await _bridge!.EnsureAsync(_network, [(db, dbSpec.Address!), (web, webSpec.Address!)], CancellationToken.None);
+        await _lxc!.CreateAsync(dbSpec, await _lxc.FetchAsync(dbSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+        await _driver!.CreateAsync(webSpec, await _driver.FetchAsync(webSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
 
         Assert.StartsWith(RequiredServices.Registry, published, StringComparison.Ordinal);
         Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(60)));
@@ -112,9 +113,9 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     }
 
     private ServiceSpec Spec(string name, string tag, IReadOnlyList<string> environment) =>
-        TestSpecs.Create(name, Technology.Docker, images.Name("net"), tag, environment: environment) with
+        TestSpecs.Create(name, DockerModule.Docker, _images.Name("net"), tag, environment: environment) with
         {
-            Address = network.AddressFor(name),
-            Network = network.Cidr,
+            Address = _network.AddressFor(name),
+            Network = _network.Cidr,
         };
 }

@@ -1,5 +1,4 @@
 using Portique.Configuration;
-using Portique.Orchestration;
 using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;

@@ -8,12 +8,12 @@ namespace Portique.Orchestration.Tests;
 public class TechnologyModuleTests
 {
     [Fact]
-    public void Every_technology_is_served_by_exactly_one_module()
+    public void No_technology_name_or_alias_is_declared_by_two_modules()
     {
-        foreach (var technology in Enum.GetValues<Technology>())
-        {
-            Assert.Single(TechnologyModules.All, m => m.Technologies.Contains(technology));
-        }
+        var names = TechnologyModules.Technologies.SelectMany(t => t.Names).ToArray();
+
+        Assert.Equal(names.Distinct(StringComparer.Ordinal), names);
+        Assert.All(TechnologyModules.Technologies, t => Assert.Same(TechnologyModules.For(t), TechnologyModules.All.Single(m => m.Technologies.Contains(t))));
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public class TechnologyModuleTests
             var driver = module.CreateDriver(new DriverContext(temp.Root, ReadOnly: true));
             try
             {
-                Assert.Equal(module.Technologies.Order(), driver.Technologies.Order());
+                Assert.Equal(module.Technologies.Select(t => t.Name).Order(), driver.Technologies.Select(t => t.Name).Order());
             }
             finally
             {
@@ -42,7 +42,7 @@ public class TechnologyModuleTests
             .Single(c => (string?)c.Attribute("name") == "valid_enum" && (string?)c.Attribute("target") == "conteneur{N}_type");
         var allowed = check.Element("param")!.Value.Trim('[', ']', ' ').Split(',').Select(v => v.Trim().Trim('\'')).ToArray();
 
-        var registered = TechnologyModules.All.SelectMany(m => m.Technologies).Order().SelectMany(TechnologyNames.NamesOf).ToArray();
+        var registered = TechnologyModules.Technologies.SelectMany(t => t.Names).ToArray();
 
         Assert.Equal(registered, allowed);
     }
@@ -50,7 +50,7 @@ public class TechnologyModuleTests
     [Fact]
     public void Every_technology_has_value_rules_for_its_url()
     {
-        foreach (var technology in Enum.GetValues<Technology>())
+        foreach (var technology in TechnologyModules.Technologies)
         {
             Assert.Contains(TechnologyModules.For(technology).Rules(technology), r => r.Field == RuleField.Url && r.Presence == Presence.Required);
         }

@@ -9,7 +9,7 @@ namespace Portique.Packaging.Tests;
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
-    private DebianRoot? installed;
+    private DebianRoot? _installed;
 
     public string Package { get; private set; } = "";
 
@@ -17,7 +17,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public TimeSpan InstallTime { get; private set; }
 
-    internal DebianRoot Installed => installed ?? throw new InvalidOperationException("not initialised");
+    internal DebianRoot Installed => _installed ?? throw new InvalidOperationException("not initialised");
 
     public async Task InitializeAsync()
     {
@@ -25,8 +25,8 @@ public sealed class PackageFixture : IAsyncLifetime
         // scripts/test.sh builds both before the run (PORTIQUE_TEST_PACKAGE, PORTIQUE_TEST_ROOTFS); alone, the fixture does.
         Package = await BuiltOnceAsync("PORTIQUE_TEST_PACKAGE", "scripts/package.sh", timeout.Token);
         RootTarball = await BuiltOnceAsync("PORTIQUE_TEST_ROOTFS", "scripts/debian-rootfs.sh", timeout.Token);
-        installed = await DebianRoot.ExtractAsync(RootTarball, timeout.Token);
-        InstallTime = await installed.InstallAsync(Package, timeout.Token);
+        _installed = await DebianRoot.ExtractAsync(RootTarball, timeout.Token);
+        InstallTime = await _installed.InstallAsync(Package, timeout.Token);
         // The measures the issue asks for, kept next to the package for the report.
         await File.WriteAllTextAsync(
             Path.Combine(Path.GetDirectoryName(Package)!, "package-metrics.txt"),
@@ -50,7 +50,7 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        installed?.Dispose();
+        _installed?.Dispose();
         return Task.CompletedTask;
     }
 }

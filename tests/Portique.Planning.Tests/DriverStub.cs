@@ -6,7 +6,7 @@ namespace Portique.Planning.Tests;
 /// </summary>
 internal abstract class DriverStub : IServiceDriver
 {
-    public virtual IReadOnlySet<Technology> Technologies { get; } = new HashSet<Technology> { Technology.Docker };
+    public virtual IReadOnlySet<Technology> Technologies { get; } = new HashSet<Technology> { TestTechnologies.Docker };
 
     public virtual LifecycleOptions Lifecycle { get; } = new();
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Portique.Planning;
 
 namespace Portique.Planning.Tests;
 

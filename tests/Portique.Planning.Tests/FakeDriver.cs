@@ -1,14 +1,13 @@
 using System.Runtime.CompilerServices;
 using Portique.Core;
-using Portique.Planning;
 
 namespace Portique.Planning.Tests;
 
 /// <summary>An in-memory engine: a list of instances, with switches to make fetch or health fail.</summary>
 internal sealed class FakeDriver(params Technology[] technologies) : IServiceDriver
 {
-    private readonly Lock gate = new();
-    private int nextId;
+    private readonly Lock _gate = new();
+    private int _nextId;
 
     public List<ObservedService> Instances { get; } = [];
 
@@ -36,7 +35,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             AvailabilityChecks++;
             return Task.FromResult(Unavailable);
@@ -45,7 +44,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<ObservedService>>(Instances.ToList());
         }
@@ -63,7 +62,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
             return Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
         }
 
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"list artifacts {string.Join(",", specs.Select(s => s.Name))}");
         }
@@ -73,7 +72,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"fetch {spec.Name}");
         }
@@ -88,10 +87,10 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"create {spec.Name}");
-            var instance = Specs.Running(spec, id: $"new{++nextId}", artifact: artifactId) with
+            var instance = Specs.Running(spec, id: $"new{++_nextId}", artifact: artifactId) with
             {
                 State = CrashingTags.Contains(spec.Tag) ? InstanceState.Stopped : InstanceState.Running,
             };
@@ -102,7 +101,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"start {instance.Name}");
             Replace(instance, instance with { State = InstanceState.Running });
@@ -113,7 +112,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task StopAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"stop {instance.Name}");
             Replace(instance, instance with { State = InstanceState.Stopped });
@@ -125,7 +124,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
     /// <summary>Recorded as "aside NAME" (given its aside name) or "restore NAME" (given its name back).</summary>
     public Task<ObservedService> RenameAsync(ObservedService instance, bool aside, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"{(aside ? "aside" : "restore")} {instance.Name}");
             if (FailingRename is { } failure)
@@ -143,7 +142,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
 
     public Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             Calls.Add($"remove {instance.Name}");
             Instances.RemoveAll(i => i.InstanceId == instance.InstanceId);
@@ -158,7 +157,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
     {
         WhileWaitingForHealth?.Invoke();
         cancellationToken.ThrowIfCancellationRequested();
-        lock (gate)
+        lock (_gate)
         {
             var current = Instances.SingleOrDefault(i => i.InstanceId == instance.InstanceId)
                 ?? throw new InstanceMissingException($"{instance.Name}: no such instance");

@@ -1,5 +1,4 @@
 using FsCheck.Xunit;
-using Portique.Planning;
 
 namespace Portique.Planning.Tests;
 
@@ -9,7 +8,7 @@ namespace Portique.Planning.Tests;
 /// </summary>
 public class InvariantTests
 {
-    private static readonly Technology[] Engines = [Technology.Docker, Technology.DockerGit, Technology.Podman];
+    private static readonly Technology[] Engines = [TestTechnologies.Docker, TestTechnologies.DockerGit, TestTechnologies.Podman];
 
     /// <summary>A random spec: every field the canonical form holds takes a random value.</summary>
     private static ServiceSpec RandomSpec(Random random, string name, int index) => new()
@@ -87,8 +86,8 @@ public class InvariantTests
     public void Applying_a_plan_then_planning_again_gives_no_change_on_a_fake_engine(int seed)
     {
         var random = new Random(seed);
-        var docker = new FakeDriver(Technology.Docker, Technology.DockerGit);
-        var podman = new FakeDriver(Technology.Podman);
+        var docker = new FakeDriver(TestTechnologies.Docker, TestTechnologies.DockerGit);
+        var podman = new FakeDriver(TestTechnologies.Podman);
         var reconciler = new Reconciler([docker, podman], new FakeHost(), new ReconcilerOptions { HealthPollInterval = TimeSpan.FromMilliseconds(1) });
         var progress = new SynchronousProgress<ReconcileEvent>(_ => { });
 
@@ -138,6 +137,19 @@ public class InvariantTests
         var lifecycle = new LifecycleOptions { StopTimeout = TimeSpan.FromSeconds(4) };
         Assert.Equal(TimeSpan.FromSeconds(30), lifecycle.StopTimeoutOf(Specs.Running(Specs.Web()) with { SpecJson = json }));
         Assert.Equal(TimeSpan.FromSeconds(4), lifecycle.StopTimeoutOf(Specs.Running(Specs.Web()) with { SpecJson = Specs.Web().CanonicalJson() }));
+    }
+
+    [Fact]
+    public void Limits_are_in_the_canonical_form_only_when_set_and_read_back_from_it()
+    {
+        Assert.Equal(Specs.Web().CanonicalJson(), (Specs.Web() with { MemoryBytes = null, Cpus = null }).CanonicalJson());
+        var json = (Specs.Web() with { MemoryBytes = 1536L << 10, Cpus = 0.25m }).CanonicalJson();
+
+        Assert.Contains("\"memory\":\"1536K\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"cpus\":0.25", json, StringComparison.Ordinal);
+        var back = SpecSchema.TryParse(json, "web", 1)!;
+        Assert.Equal((1536L << 10, 0.25m), (back.MemoryBytes, back.Cpus));
+        Assert.Equal(json, back.CanonicalJson());
     }
 
     [Property(MaxTest = 300)]

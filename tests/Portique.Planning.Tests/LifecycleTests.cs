@@ -13,12 +13,12 @@ public class LifecycleTests
         HealthPollInterval = TimeSpan.FromMilliseconds(250),
     };
 
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task An_instance_that_crashes_at_once_is_not_running_at_the_first_look()
     {
-        var engine = new ScriptedEngine(time, _ => new InstanceObservation(EngineHealth.NotRunning));
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.NotRunning));
 
         var (health, waited) = await WaitAsync(engine);
 
@@ -30,7 +30,7 @@ public class LifecycleTests
     [Fact]
     public async Task An_instance_that_stays_up_through_the_grace_period_is_running()
     {
-        var engine = new ScriptedEngine(time, _ => new InstanceObservation(EngineHealth.Running) { StartedAt = "t0" });
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Running) { StartedAt = "t0" });
 
         var (health, waited) = await WaitAsync(engine);
 
@@ -42,7 +42,7 @@ public class LifecycleTests
     public async Task An_instance_restarted_during_every_grace_period_is_never_called_running()
     {
         // The engine restarts it every second: it always looks up, never for two seconds in a row.
-        var engine = new ScriptedEngine(time, elapsed => new InstanceObservation(EngineHealth.Running)
+        var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(EngineHealth.Running)
         {
             StartedAt = "t" + (int)elapsed.TotalSeconds,
         });
@@ -56,7 +56,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_restart_counted_by_the_engine_resets_the_grace_period_even_with_the_same_start_time()
     {
-        var engine = new ScriptedEngine(time, elapsed => new InstanceObservation(EngineHealth.Running)
+        var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(EngineHealth.Running)
         {
             StartedAt = "t0",
             RestartCount = (long)elapsed.TotalSeconds,
@@ -70,7 +70,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_health_check_still_starting_at_the_deadline_is_a_timeout()
     {
-        var engine = new ScriptedEngine(time, _ => new InstanceObservation(EngineHealth.Starting) { StartedAt = "t0" });
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Starting) { StartedAt = "t0" });
 
         var (health, waited) = await WaitAsync(engine);
 
@@ -81,7 +81,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_health_check_that_passes_is_healthy_as_soon_as_seen()
     {
-        var engine = new ScriptedEngine(time, elapsed => new InstanceObservation(
+        var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(
             elapsed < TimeSpan.FromSeconds(5) ? EngineHealth.Starting : EngineHealth.Healthy));
 
         var (health, waited) = await WaitAsync(engine);
@@ -93,7 +93,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_health_check_that_fails_is_unhealthy_as_soon_as_seen()
     {
-        var engine = new ScriptedEngine(time, _ => new InstanceObservation(EngineHealth.Unhealthy));
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Unhealthy));
 
         var (health, waited) = await WaitAsync(engine);
 
@@ -104,7 +104,7 @@ public class LifecycleTests
     [Fact]
     public async Task Healthy_replicas_wait_until_every_wanted_replica_runs()
     {
-        var engine = new ScriptedEngine(time, elapsed => new InstanceObservation(EngineHealth.Healthy)
+        var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(EngineHealth.Healthy)
         {
             Complete = elapsed >= TimeSpan.FromSeconds(3),
         });
@@ -118,7 +118,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_missing_instance_is_not_running_and_its_health_now_too()
     {
-        var engine = new ScriptedEngine(time, _ => null);
+        var engine = new ScriptedEngine(_time, _ => null);
         var instance = Specs.Running(Specs.Web());
 
         Assert.Equal(EngineHealth.NotRunning, (await WaitAsync(engine)).Health);
@@ -128,10 +128,10 @@ public class LifecycleTests
     [Fact]
     public async Task An_aside_instance_is_not_running_without_asking_the_engine()
     {
-        var engine = new ScriptedEngine(time, _ => new InstanceObservation(EngineHealth.Healthy));
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Healthy));
         var aside = Specs.Running(Specs.Web()) with { IsAside = true };
 
-        Assert.Equal(EngineHealth.NotRunning, await engine.WaitForHealthAsync(aside, time, CancellationToken.None));
+        Assert.Equal(EngineHealth.NotRunning, await engine.WaitForHealthAsync(aside, _time, CancellationToken.None));
         Assert.Equal(EngineHealth.NotRunning, await engine.CheckHealthAsync(aside, CancellationToken.None));
         Assert.Equal(0, engine.Looks);
     }
@@ -139,7 +139,7 @@ public class LifecycleTests
     [Fact]
     public async Task Set_aside_stops_then_renames_and_restore_gives_the_name_back_and_starts_it()
     {
-        var driver = new FakeDriver(Technology.Docker);
+        var driver = new FakeDriver(TestTechnologies.Docker);
         var instance = Specs.Running(Specs.Web());
         driver.Instances.Add(instance);
 
@@ -162,7 +162,7 @@ public class LifecycleTests
     [Fact]
     public async Task A_failed_rename_starts_the_instance_again_and_reports_the_failure()
     {
-        var driver = new FakeDriver(Technology.Docker) { FailingRename = "NAME.portique-aside exists" };
+        var driver = new FakeDriver(TestTechnologies.Docker) { FailingRename = "NAME.portique-aside exists" };
         var instance = Specs.Running(Specs.Web());
         driver.Instances.Add(instance);
 
@@ -176,7 +176,7 @@ public class LifecycleTests
     [Fact]
     public async Task Restoring_a_missing_instance_is_the_one_missing_error()
     {
-        var driver = new FakeDriver(Technology.Docker);
+        var driver = new FakeDriver(TestTechnologies.Docker);
         var gone = Specs.Running(Specs.Web()) with { IsAside = true };
 
         await Assert.ThrowsAsync<InstanceMissingException>(() => driver.RestoreAsync(gone, CancellationToken.None));
@@ -195,22 +195,22 @@ public class LifecycleTests
     /// <summary>Runs the wait, moving the fake clock one poll at a time until it answers.</summary>
     private async Task<(EngineHealth Health, TimeSpan Waited)> WaitAsync(ScriptedEngine engine)
     {
-        var started = time.GetUtcNow();
-        var waiting = engine.WaitForHealthAsync(Specs.Running(Specs.Web()), time, CancellationToken.None);
+        var started = _time.GetUtcNow();
+        var waiting = engine.WaitForHealthAsync(Specs.Running(Specs.Web()), _time, CancellationToken.None);
         for (var steps = 0; !waiting.IsCompleted && steps < 10_000; steps++)
         {
-            time.Advance(Timings.HealthPollInterval);
+            _time.Advance(Timings.HealthPollInterval);
             await Task.Yield();
         }
 
         Assert.True(waiting.IsCompleted, "the wait never ended");
-        return (await waiting, time.GetUtcNow() - started);
+        return (await waiting, _time.GetUtcNow() - started);
     }
 
     /// <summary>An engine whose one instance looks, at each moment of the fake clock, as the script says (null: gone).</summary>
     private sealed class ScriptedEngine(FakeTimeProvider time, Func<TimeSpan, InstanceObservation?> script) : DriverStub
     {
-        private readonly DateTimeOffset start = time.GetUtcNow();
+        private readonly DateTimeOffset _start = time.GetUtcNow();
 
         public int Looks { get; private set; }
 
@@ -219,7 +219,7 @@ public class LifecycleTests
         public override Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
         {
             Looks++;
-            return Task.FromResult(script(time.GetUtcNow() - start) ?? throw new InstanceMissingException($"{instance.Name}: gone"));
+            return Task.FromResult(script(time.GetUtcNow() - _start) ?? throw new InstanceMissingException($"{instance.Name}: gone"));
         }
     }
 }

@@ -1,5 +1,3 @@
-using Portique.Planning;
-
 namespace Portique.Planning.Tests;
 
 public class PlannerTests
@@ -53,6 +51,20 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_changed_limit_recreates_with_the_limits_named_in_the_reason()
+    {
+        var bounded = Specs.Web() with { MemoryBytes = 512L << 20, Cpus = 1.5m };
+        var plan = Planner.Diff(new DesiredState([bounded]), [Specs.Running(Specs.Web())]);
+        var action = Assert.Single(plan.Actions);
+
+        Assert.Equal(ActionKind.Recreate, action.Kind);
+        Assert.Equal(["cpu: (none) → 1.5", "memoire: (none) → 512M"], action.Reasons);
+        var lowered = Planner.Diff(new DesiredState([bounded with { MemoryBytes = 256L << 20 }]), [Specs.Running(bounded)]);
+        Assert.Equal("memoire: 512M → 256M", Assert.Single(Assert.Single(lowered.Actions).Reasons));
+        Assert.False(Planner.Diff(new DesiredState([bounded]), [Specs.Running(bounded)]).HasChanges);
+    }
+
+    [Fact]
     public void A_changed_port_recreates_with_the_ports_named_in_the_reason()
     {
         var plan = Planner.Diff(new DesiredState([Specs.Web(hostPort: 9000)]), [Specs.Running(Specs.Web())]);
@@ -84,7 +96,7 @@ public class PlannerTests
     [Fact]
     public void A_technology_switch_recreates_and_says_so()
     {
-        var plan = Planner.Diff(new DesiredState([Specs.Web(technology: Technology.Podman)]), [Specs.Running(Specs.Web())]);
+        var plan = Planner.Diff(new DesiredState([Specs.Web(technology: TestTechnologies.Podman)]), [Specs.Running(Specs.Web())]);
         var action = Assert.Single(plan.Actions);
         Assert.Equal(ActionKind.Recreate, action.Kind);
         Assert.Equal("type: docker → podman", Assert.Single(action.Reasons));
@@ -138,18 +150,29 @@ public class PlannerTests
     }
 
     [Theory]
-    [InlineData("docker", Technology.Docker)]
-    [InlineData("docker+git", Technology.DockerGit)]
-    [InlineData("docker-git", Technology.DockerGit)]
-    [InlineData(" Podman ", Technology.Podman)]
-    public void Technology_names_parse_with_the_workshop_alias(string text, Technology expected)
+    [InlineData("docker", "docker")]
+    [InlineData("docker+git", "docker+git")]
+    [InlineData("docker-git", "docker+git")]
+    [InlineData(" Podman ", "podman")]
+    public void Technology_names_parse_with_the_workshop_alias(string text, string expected)
     {
-        Assert.True(TechnologyNames.TryParse(text, out var technology));
-        Assert.Equal(expected, technology);
+        Assert.True(TestTechnologies.All.TryParse(text, out var technology));
+        Assert.Equal(expected, technology.Name);
     }
 
     [Fact]
-    public void An_unknown_technology_does_not_parse() => Assert.False(TechnologyNames.TryParse("jboss", out _));
+    public void An_unknown_technology_does_not_parse() => Assert.False(TestTechnologies.All.TryParse("jboss", out _));
+
+    [Fact]
+    public void Technologies_are_equal_by_their_canonical_name_only()
+    {
+        Assert.Equal(TestTechnologies.DockerGit, new Technology("docker+git"));
+        Assert.NotEqual(TestTechnologies.Docker, TestTechnologies.DockerGit);
+        Assert.True(Technology.TryFromName(" LXC ", out var lxc));
+        Assert.Equal(TestTechnologies.Lxc, lxc);
+        Assert.False(Technology.TryFromName("no way", out _));
+        Assert.Throws<ArgumentException>(() => new Technology("Docker"));
+    }
 
     [Fact]
     public void A_spec_off_the_private_network_writes_none_of_its_fields_so_its_hash_is_unchanged()

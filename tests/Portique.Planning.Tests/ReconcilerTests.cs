@@ -1,76 +1,74 @@
-using Portique.Planning;
-
 namespace Portique.Planning.Tests;
 
 public class ReconcilerTests
 {
-    private readonly FakeDriver docker = new(Technology.Docker, Technology.DockerGit);
-    private readonly FakeDriver podman = new(Technology.Podman);
-    private readonly FakeHost host = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<ReconcileEvent> events = new();
+    private readonly FakeDriver _docker = new(TestTechnologies.Docker, TestTechnologies.DockerGit);
+    private readonly FakeDriver _podman = new(TestTechnologies.Podman);
+    private readonly FakeHost _host = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReconcileEvent> _events = new();
 
-    private Reconciler Reconciler => new([docker, podman], host, new ReconcilerOptions
+    private Reconciler Reconciler => new([_docker, _podman], _host, new ReconcilerOptions
     {
         HealthTimeout = TimeSpan.FromSeconds(5),
         HealthPollInterval = TimeSpan.FromMilliseconds(1),
     });
 
     private Task<ReconcileResult> ApplyAsync(params ServiceSpec[] specs) =>
-        Reconciler.ApplyAsync(new DesiredState(specs), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), CancellationToken.None);
+        Reconciler.ApplyAsync(new DesiredState(specs), refresh: false, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), CancellationToken.None);
 
     [Fact]
     public async Task A_new_service_is_fetched_created_and_reported()
     {
         var result = await ApplyAsync(Specs.Web());
         Assert.True(result.Succeeded);
-        Assert.Equal(["fetch web", "create web"], docker.Calls);
-        Assert.Contains(events, e => e is { Kind: EventKind.Done, Service: "web" });
+        Assert.Equal(["fetch web", "create web"], _docker.Calls);
+        Assert.Contains(_events, e => e is { Kind: EventKind.Done, Service: "web" });
     }
 
     [Fact]
     public async Task A_second_run_over_the_same_configuration_changes_nothing()
     {
         await ApplyAsync(Specs.Web());
-        docker.Calls.Clear();
+        _docker.Calls.Clear();
         var result = await ApplyAsync(Specs.Web());
         Assert.Equal(ActionKind.Keep, Assert.Single(result.Outcomes).Action);
         Assert.False(result.ChangedSomething);
-        Assert.Equal(["fetch web"], docker.Calls);
+        Assert.Equal(["fetch web"], _docker.Calls);
     }
 
     [Fact]
     public async Task A_second_run_whose_engine_lists_its_images_fetches_nothing_and_asks_once_for_all_services()
     {
-        docker.ListsLocalArtifacts = true;
+        _docker.ListsLocalArtifacts = true;
         await ApplyAsync(Specs.Web(), Specs.Web("api", hostPort: 8082));
-        docker.Calls.Clear();
+        _docker.Calls.Clear();
         var result = await ApplyAsync(Specs.Web(), Specs.Web("api", hostPort: 8082));
         Assert.All(result.Outcomes, o => Assert.Equal(ActionKind.Keep, o.Action));
         Assert.False(result.ChangedSomething);
-        Assert.Equal(["list artifacts web,api"], docker.Calls);
+        Assert.Equal(["list artifacts web,api"], _docker.Calls);
     }
 
     [Fact]
     public async Task A_kept_service_whose_tag_now_names_another_image_is_fetched_and_replaced()
     {
-        docker.ListsLocalArtifacts = true;
+        _docker.ListsLocalArtifacts = true;
         await ApplyAsync(Specs.Web());
-        docker.Artifacts["1.0"] = "sha256:bbbb";
+        _docker.Artifacts["1.0"] = "sha256:bbbb";
         var result = await ApplyAsync(Specs.Web());
         var outcome = Assert.Single(result.Outcomes);
         Assert.True(outcome.Succeeded);
         Assert.Equal(ActionKind.Recreate, outcome.Action);
-        Assert.Contains("fetch web", docker.Calls);
+        Assert.Contains("fetch web", _docker.Calls);
     }
 
     [Fact]
     public async Task A_failed_fetch_leaves_the_running_instance_untouched()
     {
         await ApplyAsync(Specs.Web());
-        docker.FailingFetches.Add("2.0");
+        _docker.FailingFetches.Add("2.0");
         var result = await ApplyAsync(Specs.Web(tag: "2.0"));
         Assert.False(result.Succeeded);
-        var instance = Assert.Single(docker.Instances);
+        var instance = Assert.Single(_docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
         Assert.Contains("2.0", Assert.Single(result.Outcomes).Message);
     }
@@ -79,12 +77,12 @@ public class ReconcilerTests
     public async Task A_new_version_that_crashes_is_removed_and_the_old_one_restored()
     {
         await ApplyAsync(Specs.Web());
-        docker.CrashingTags.Add("2.0");
+        _docker.CrashingTags.Add("2.0");
         var result = await ApplyAsync(Specs.Web(tag: "2.0"));
         var outcome = Assert.Single(result.Outcomes);
         Assert.False(outcome.Succeeded);
         Assert.Equal(["boom: exiting"], outcome.LogTail);
-        var instance = Assert.Single(docker.Instances);
+        var instance = Assert.Single(_docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
         Assert.Contains("web", result.Serving);
     }
@@ -93,22 +91,22 @@ public class ReconcilerTests
     public async Task A_new_version_that_runs_but_never_accepts_on_its_first_port_is_removed_and_the_old_one_restored()
     {
         await ApplyAsync(Specs.Web());
-        docker.Calls.Clear();
-        host.SilentPorts.Add(8081);
-        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions
+        _docker.Calls.Clear();
+        _host.SilentPorts.Add(8081);
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions
         {
             HealthTimeout = TimeSpan.FromMilliseconds(200),
             HealthPollInterval = TimeSpan.FromMilliseconds(1),
         });
 
-        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), CancellationToken.None);
+        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), CancellationToken.None);
 
         var outcome = Assert.Single(result.Outcomes);
         Assert.False(outcome.Succeeded);
         Assert.Contains("8081", outcome.Message);
-        Assert.Contains(8081, host.Probed);
-        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web", "restore web", "start web"], docker.Calls);
-        var instance = Assert.Single(docker.Instances);
+        Assert.Contains(8081, _host.Probed);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web", "restore web", "start web"], _docker.Calls);
+        var instance = Assert.Single(_docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
     }
 
@@ -117,49 +115,49 @@ public class ReconcilerTests
     {
         await ApplyAsync(Specs.Web());
         using var interrupt = new CancellationTokenSource();
-        docker.WhileWaitingForHealth = interrupt.Cancel;
-        docker.Calls.Clear();
+        _docker.WhileWaitingForHealth = interrupt.Cancel;
+        _docker.Calls.Clear();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Reconciler.ApplyAsync(
-            new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), interrupt.Token));
+            new DesiredState([Specs.Web(tag: "2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), interrupt.Token));
 
-        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web", "restore web", "start web"], docker.Calls);
-        var instance = Assert.Single(docker.Instances);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web", "restore web", "start web"], _docker.Calls);
+        var instance = Assert.Single(_docker.Instances);
         Assert.Equal(("new1", InstanceState.Running, false), (instance.InstanceId, instance.State, instance.IsAside));
     }
 
     [Fact]
     public async Task A_new_service_that_never_accepts_on_its_first_port_is_removed()
     {
-        host.SilentPorts.Add(8081);
-        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions
+        _host.SilentPorts.Add(8081);
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions
         {
             HealthTimeout = TimeSpan.FromMilliseconds(200),
             HealthPollInterval = TimeSpan.FromMilliseconds(1),
         });
 
-        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web()]), refresh: false, new SynchronousProgress<ReconcileEvent>(events.Enqueue), CancellationToken.None);
+        var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web()]), refresh: false, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), CancellationToken.None);
 
         Assert.False(Assert.Single(result.Outcomes).Succeeded);
-        Assert.Empty(docker.Instances);
+        Assert.Empty(_docker.Instances);
     }
 
     [Fact]
     public async Task A_replaced_instance_is_set_aside_before_its_successor_starts_and_removed_after()
     {
         await ApplyAsync(Specs.Web());
-        docker.Calls.Clear();
+        _docker.Calls.Clear();
         var result = await ApplyAsync(Specs.Web(tag: "2.0"));
         Assert.True(result.Succeeded);
-        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web"], docker.Calls);
-        Assert.Equal("new2", Assert.Single(docker.Instances).InstanceId);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web"], _docker.Calls);
+        Assert.Equal("new2", Assert.Single(_docker.Instances).InstanceId);
     }
 
     [Fact]
     public async Task A_new_image_behind_the_same_tag_recreates_with_the_image_as_reason()
     {
         await ApplyAsync(Specs.Web());
-        docker.Artifacts["1.0"] = "sha256:bbbb";
+        _docker.Artifacts["1.0"] = "sha256:bbbb";
         var outcome = Assert.Single((await ApplyAsync(Specs.Web())).Outcomes);
         Assert.Equal(ActionKind.Recreate, outcome.Action);
         Assert.Contains(outcome.Reasons, r => r.StartsWith("image:", StringComparison.Ordinal));
@@ -169,10 +167,10 @@ public class ReconcilerTests
     public async Task A_technology_switch_moves_the_service_to_the_other_engine()
     {
         await ApplyAsync(Specs.Web());
-        var result = await ApplyAsync(Specs.Web(technology: Technology.Podman));
+        var result = await ApplyAsync(Specs.Web(technology: TestTechnologies.Podman));
         Assert.True(result.Succeeded);
-        Assert.Empty(docker.Instances);
-        Assert.Equal(Technology.Podman, Assert.Single(podman.Instances).Technology);
+        Assert.Empty(_docker.Instances);
+        Assert.Equal(TestTechnologies.Podman, Assert.Single(_podman.Instances).Technology);
     }
 
     [Fact]
@@ -181,86 +179,86 @@ public class ReconcilerTests
         await ApplyAsync(Specs.Web("a", hostPort: 8001), Specs.Web("b", hostPort: 8002));
         var result = await ApplyAsync(Specs.Web("a", hostPort: 8001));
         Assert.Contains(result.Outcomes, o => o is { Name: "b", Action: ActionKind.Remove, Succeeded: true });
-        Assert.Equal("a", Assert.Single(docker.Instances).Name);
+        Assert.Equal("a", Assert.Single(_docker.Instances).Name);
     }
 
     [Fact]
     public async Task A_host_port_held_by_another_program_stops_everything_before_any_change()
     {
-        host.BusyPorts.Add(8082);
+        _host.BusyPorts.Add(8082);
         var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web("a", hostPort: 8081), Specs.Web("b", hostPort: 8082)));
         Assert.Contains("8082", error.Message);
-        Assert.Empty(docker.Calls);
+        Assert.Empty(_docker.Calls);
     }
 
     [Fact]
     public async Task A_port_held_by_our_own_instance_is_not_a_conflict()
     {
         await ApplyAsync(Specs.Web());
-        host.BusyPorts.Add(8081);
+        _host.BusyPorts.Add(8081);
         Assert.True((await ApplyAsync(Specs.Web(tag: "2.0"))).Succeeded);
     }
 
     [Fact]
     public async Task A_name_held_by_a_foreign_container_stops_everything_before_any_change()
     {
-        docker.ForeignHolder = "container 1234 (nginx:latest)";
+        _docker.ForeignHolder = "container 1234 (nginx:latest)";
         var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web()));
         Assert.Contains("1234", error.Message);
-        Assert.Empty(docker.Calls);
+        Assert.Empty(_docker.Calls);
     }
 
     [Fact]
     public async Task An_engine_that_does_not_answer_is_reported_for_the_services_that_need_it()
     {
-        podman.Unavailable = "podman is not installed";
-        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web(technology: Technology.Podman)));
+        _podman.Unavailable = "podman is not installed";
+        var error = await Assert.ThrowsAsync<PreflightException>(() => ApplyAsync(Specs.Web(technology: TestTechnologies.Podman)));
         Assert.Equal("web", Assert.Single(error.Problems).Subject);
     }
 
     [Fact]
     public async Task An_engine_nobody_needs_may_be_missing_without_a_warning_on_every_run()
     {
-        podman.Unavailable = "podman is not installed";
+        _podman.Unavailable = "podman is not installed";
         Assert.True((await ApplyAsync(Specs.Web())).Succeeded);
-        Assert.DoesNotContain(events, e => e.Kind == EventKind.Warning);
+        Assert.DoesNotContain(_events, e => e.Kind == EventKind.Warning);
     }
 
     [Fact]
     public async Task An_engine_the_root_never_used_and_nothing_needs_is_not_asked()
     {
         var ledger = new MemoryLedger();
-        podman.Unavailable = "podman would take a second to say so";
-        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions { Ledger = ledger, HealthPollInterval = TimeSpan.FromMilliseconds(1) });
+        _podman.Unavailable = "podman would take a second to say so";
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions { Ledger = ledger, HealthPollInterval = TimeSpan.FromMilliseconds(1) });
 
         var result = await reconciler.ApplyAsync(new DesiredState([Specs.Web()]), refresh: false, new SynchronousProgress<ReconcileEvent>(_ => { }), CancellationToken.None);
 
         Assert.True(result.Succeeded);
-        Assert.Equal([Technology.Docker], ledger.Used);
-        Assert.Equal(0, podman.AvailabilityChecks);
+        Assert.Equal([TestTechnologies.Docker], ledger.Used);
+        Assert.Equal(0, _podman.AvailabilityChecks);
     }
 
     [Fact]
     public async Task A_root_older_than_the_ledger_records_only_the_engines_that_answered_as_used()
     {
         var ledger = new MemoryLedger { Known = false };
-        podman.Unavailable = "podman is not installed";
-        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions { Ledger = ledger });
+        _podman.Unavailable = "podman is not installed";
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions { Ledger = ledger });
 
         await reconciler.ObserveAsync(new DesiredState([]), CancellationToken.None);
         await ApplyAsync(Specs.Web());
         var ledgerAfterApply = new MemoryLedger { Known = false };
-        await new Reconciler([docker, podman], host, new ReconcilerOptions { Ledger = ledgerAfterApply }).ObserveAsync(new DesiredState([]), CancellationToken.None);
+        await new Reconciler([_docker, _podman], _host, new ReconcilerOptions { Ledger = ledgerAfterApply }).ObserveAsync(new DesiredState([]), CancellationToken.None);
 
         Assert.Empty(ledger.Used);
-        Assert.Equal([Technology.Docker], ledgerAfterApply.Used);
+        Assert.Equal([TestTechnologies.Docker], ledgerAfterApply.Used);
     }
 
     [Fact]
     public async Task Status_mentions_an_engine_that_does_not_answer()
     {
-        podman.Unavailable = "podman is not installed";
-        var reconciler = new Reconciler([docker, podman], host, new ReconcilerOptions { ReportUnusedEngines = true });
+        _podman.Unavailable = "podman is not installed";
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions { ReportUnusedEngines = true });
         var (_, _, warnings) = await reconciler.ObserveAsync(new DesiredState([Specs.Web()]), CancellationToken.None);
         Assert.Equal("podman is not installed", Assert.Single(warnings));
     }
@@ -269,9 +267,9 @@ public class ReconcilerTests
     public async Task Removals_run_before_creations_so_a_freed_port_can_be_reused()
     {
         await ApplyAsync(Specs.Web("old", hostPort: 8081));
-        docker.Calls.Clear();
+        _docker.Calls.Clear();
         await ApplyAsync(Specs.Web("new", hostPort: 8081));
-        Assert.Equal(["remove old", "fetch new", "create new"], docker.Calls);
+        Assert.Equal(["remove old", "fetch new", "create new"], _docker.Calls);
     }
 
     [Fact]
@@ -281,14 +279,14 @@ public class ReconcilerTests
         var result = await ApplyAsync(specs);
         Assert.True(result.Succeeded);
         Assert.Equal(specs.Select(s => s.Name), result.Outcomes.Select(o => o.Name));
-        Assert.Equal(12, docker.Instances.Count);
+        Assert.Equal(12, _docker.Instances.Count);
     }
 
     [Fact]
     public async Task A_stopped_instance_is_started_again()
     {
         await ApplyAsync(Specs.Web());
-        docker.Instances[0] = docker.Instances[0] with { State = InstanceState.Stopped };
+        _docker.Instances[0] = _docker.Instances[0] with { State = InstanceState.Stopped };
         var outcome = Assert.Single((await ApplyAsync(Specs.Web())).Outcomes);
         Assert.Equal((ActionKind.Start, true), (outcome.Action, outcome.Succeeded));
     }
@@ -297,10 +295,10 @@ public class ReconcilerTests
     public async Task An_interrupted_replacement_converges_on_the_next_run()
     {
         await ApplyAsync(Specs.Web());
-        docker.Instances[0] = docker.Instances[0] with { IsAside = true, State = InstanceState.Stopped };
+        _docker.Instances[0] = _docker.Instances[0] with { IsAside = true, State = InstanceState.Stopped };
         var result = await ApplyAsync(Specs.Web(tag: "2.0"));
         Assert.True(result.Succeeded);
-        var instance = Assert.Single(docker.Instances);
+        var instance = Assert.Single(_docker.Instances);
         Assert.False(instance.IsAside);
     }
 }

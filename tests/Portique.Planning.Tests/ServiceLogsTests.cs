@@ -147,9 +147,9 @@ public class ServiceLogsTests
             exception is IOException io ? new RuntimeFailureException("logs failed: " + io.Message, io) : null;
 
         var translated = await Assert.ThrowsAsync<RuntimeFailureException>(
-            () => Drain(Failing(new IOException("disk gone")).TranslateFailures(Translate, Ct)));
+            () => Drain(Failing(new IOException("disk gone")).TranslateFailuresAsync(Translate, Ct)));
         var untouched = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => Drain(Failing(new InvalidOperationException("bug")).TranslateFailures(Translate, Ct)));
+            () => Drain(Failing(new InvalidOperationException("bug")).TranslateFailuresAsync(Translate, Ct)));
 
         Assert.Equal("logs failed: disk gone", translated.Message);
         Assert.Equal("bug", untouched.Message);

@@ -1,14 +1,12 @@
-using Portique.Planning;
-
 namespace Portique.Planning.Tests;
 
 internal static class Specs
 {
-    public static ServiceSpec Web(string name = "web", string tag = "1.0", int hostPort = 8081, Technology technology = Technology.Docker) => new()
+    public static ServiceSpec Web(string name = "web", string tag = "1.0", int hostPort = 8081, Technology? technology = null) => new()
     {
         Index = 1,
         Name = name,
-        Technology = technology,
+        Technology = technology ?? TestTechnologies.Docker,
         Url = "demo/web",
         Tag = tag,
         Repository = "127.0.0.1:5000",

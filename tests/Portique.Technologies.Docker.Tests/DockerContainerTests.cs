@@ -57,7 +57,7 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
         var created = await driver.CreateAsync(spec, imageId, Ct);
 
         Assert.Equal(spec.Name, created.Name);
-        Assert.Equal(Technology.Docker, created.Technology);
+        Assert.Equal(DockerModule.Docker, created.Technology);
         Assert.Equal(InstanceState.Running, created.State);
         Assert.False(created.IsAside);
         Assert.Equal(spec.SpecHash(), created.SpecHash);
@@ -184,6 +184,49 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
         await driver.StopAsync(created, Ct);
         // Without the init, the kernel drops SIGTERM for PID 1 and dockerd would kill it only after the 30 s.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"stopped in {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Limits_are_visible_in_the_engine_and_a_process_allocating_beyond_the_memory_limit_is_killed_and_the_service_restarts()
+    {
+        using var driver = fixture.Driver(_root);
+        // Counts its starts, then needs a 64 MiB buffer (dd's block) before it serves.
+        var image = await fixture.BuildVariantAsync("hungry", "hungry-1", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "echo start >> /data/starts; dd if=/dev/zero of=/dev/null bs=64M count=1 && exec /bin/httpd -f -p 8080 -h /www"],
+        });
+        var bounded = _root.PathOf("bounded");
+        var free = _root.PathOf("free");
+        var spec = DockerFixture.LocalSpec(fixture.Images.Name("hungry"), image, volumes: [new VolumeMapping(bounded, "/data")]) with
+        {
+            MemoryBytes = 16L << 20,
+            Cpus = 0.5m,
+        };
+        var control = DockerFixture.LocalSpec(fixture.Images.Name("sated"), image, volumes: [new VolumeMapping(free, "/data")]);
+        var imageId = await driver.FetchAsync(spec, false, new RecordingProgress(), Ct);
+
+        var created = await driver.CreateAsync(spec, imageId, Ct);
+        var unbounded = await driver.CreateAsync(control, imageId, Ct);
+
+        var inspected = await fixture.Images.Client.Containers.InspectContainerAsync(created.InstanceId!, Ct);
+        Assert.Equal(16L << 20, inspected.HostConfig!.Memory);
+        Assert.Equal(500_000_000L, inspected.HostConfig.NanoCPUs);
+        var plain = await fixture.Images.Client.Containers.InspectContainerAsync(unbounded.InstanceId!, Ct);
+        Assert.Equal((0L, 0L), (plain.HostConfig!.Memory, plain.HostConfig.NanoCPUs));
+
+        // Killed by the kernel at each start, restarted by the engine's policy; the same image without a limit serves.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline && (!File.Exists(Path.Join(bounded, "starts")) || File.ReadAllLines(Path.Join(bounded, "starts")).Length < 2))
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(File.ReadAllLines(Path.Join(bounded, "starts")).Length >= 2, "the service over its limit did not restart");
+        inspected = await fixture.Images.Client.Containers.InspectContainerAsync(created.InstanceId!, Ct);
+        Assert.True(inspected.RestartCount >= 1, $"restart count {inspected.RestartCount}");
+        plain = await fixture.Images.Client.Containers.InspectContainerAsync(unbounded.InstanceId!, Ct);
+        Assert.Equal((true, 0L), (plain.State!.Running, plain.RestartCount));
+        Assert.Single(await File.ReadAllLinesAsync(Path.Join(free, "starts")));
     }
 
     [Fact]

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
-using Portique.Core;
 using Docker.DotNet;
-using Portique.Planning;
 using Portique.Technologies.Shared;
 using Portique.TestSupport;
 
@@ -14,9 +11,9 @@ public sealed class DockerDriverUnitTests
     [Fact]
     public void Image_reference_puts_the_registry_before_the_name_and_the_tag_after()
     {
-        Assert.Equal("127.0.0.1:5000/app:v1", DockerDriver.ImageReference(TestSpecs.Create("app", Technology.Docker, "app", "v1", "127.0.0.1:5000")));
-        Assert.Equal("nginx:1.25", DockerDriver.ImageReference(TestSpecs.Create("web", Technology.Docker, "nginx", "1.25")));
-        Assert.Equal("registry.example/team/app:latest", DockerDriver.ImageReference(TestSpecs.Create("app", Technology.Docker, "team/app", "latest", "registry.example/")));
+        Assert.Equal("127.0.0.1:5000/app:v1", DockerDriver.ImageReference(TestSpecs.Create("app", DockerModule.Docker, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("nginx:1.25", DockerDriver.ImageReference(TestSpecs.Create("web", DockerModule.Docker, "nginx", "1.25")));
+        Assert.Equal("registry.example/team/app:latest", DockerDriver.ImageReference(TestSpecs.Create("app", DockerModule.Docker, "team/app", "latest", "registry.example/")));
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using Docker.DotNet.Models;
 using Portique.Core;
-using Portique.Planning;
 using Portique.TestSupport;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 
@@ -16,7 +15,7 @@ public sealed class DockerFetchTests(DockerFixture fixture) : IDisposable
     private CancellationToken Ct => CancellationToken.None;
 
     private ServiceSpec RegistrySpec(string name, string tag) =>
-        TestSpecs.Create(name, Technology.Docker, name, tag, RequiredServices.Registry);
+        TestSpecs.Create(name, DockerModule.Docker, name, tag, RequiredServices.Registry);
 
     [Fact]
     public async Task Fetch_pulls_from_the_registry_only_when_the_image_is_absent()
@@ -86,7 +85,7 @@ public sealed class DockerFetchTests(DockerFixture fixture) : IDisposable
     {
         using var driver = fixture.Driver(_root);
         var unused = TestPorts.FreePort();
-        var spec = TestSpecs.Create(fixture.Images.Name("nowhere"), Technology.Docker, fixture.Images.Name("nowhere"), "v1", $"127.0.0.1:{unused}");
+        var spec = TestSpecs.Create(fixture.Images.Name("nowhere"), DockerModule.Docker, fixture.Images.Name("nowhere"), "v1", $"127.0.0.1:{unused}");
 
         var failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => driver.FetchAsync(spec, false, new RecordingProgress(), Ct));
 

@@ -64,7 +64,7 @@ public sealed class DockerFixture : IAsyncLifetime
         IReadOnlyList<string>? environment = null)
     {
         var colon = reference.LastIndexOf(':');
-        return TestSpecs.Create(name, Technology.Docker, reference[..colon], reference[(colon + 1)..], "", ports, volumes, environment);
+        return TestSpecs.Create(name, DockerModule.Docker, reference[..colon], reference[(colon + 1)..], "", ports, volumes, environment);
     }
 }
 

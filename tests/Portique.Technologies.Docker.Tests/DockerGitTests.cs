@@ -28,7 +28,7 @@ public sealed class DockerGitTests(DockerFixture fixture) : IDisposable
     }
 
     private ServiceSpec GitSpec(string suffix, GitFixture repository, string reference, IReadOnlyList<PortMapping>? ports = null) =>
-        TestSpecs.Create(fixture.Images.Name(suffix), Technology.DockerGit, fixture.Images.Name(suffix), reference, repository.Url, ports);
+        TestSpecs.Create(fixture.Images.Name(suffix), DockerModule.DockerGit, fixture.Images.Name(suffix), reference, repository.Url, ports);
 
     private async Task<string?> CommitLabelAsync(string imageId) =>
         (await fixture.Images.Client.Images.InspectImageAsync(imageId, Ct)).Config!.Labels!.TryGetValue("portique.git-commit", out var commit) ? commit : null;
@@ -52,7 +52,7 @@ public sealed class DockerGitTests(DockerFixture fixture) : IDisposable
         Assert.Equal(imageId, (await fixture.Images.TryInspectImageAsync(spec.Url + ":v1"))!.ID);
         Assert.True(Directory.Exists(Path.Join(_root.Root.StateDirectory, "git", spec.Name)));
         Assert.Contains(progress.Lines, line => line.Contains(commit[..12]));
-        Assert.Equal(Technology.DockerGit, created.Technology);
+        Assert.Equal(DockerModule.DockerGit, created.Technology);
         Assert.Equal($"{spec.Url}:v1 ({commit[..12]})", created.Version);
         Assert.Contains(TestImages.IndexPage("git-1"), await HttpProbe.GetLocalAsync(port));
         Assert.Equal(created.Version, Assert.Single(await driver.ListOwnedAsync(Ct)).Version);
@@ -143,7 +143,7 @@ public sealed class DockerGitTests(DockerFixture fixture) : IDisposable
     {
         using var driver = fixture.Driver(_root);
         var missing = "file://" + _root.PathOf("no-such-repository");
-        var spec = TestSpecs.Create(fixture.Images.Name("git-gone"), Technology.DockerGit, fixture.Images.Name("git-gone"), "v1", missing);
+        var spec = TestSpecs.Create(fixture.Images.Name("git-gone"), DockerModule.DockerGit, fixture.Images.Name("git-gone"), "v1", missing);
 
         var failure = await Assert.ThrowsAsync<RuntimeFailureException>(() => driver.FetchAsync(spec, false, new RecordingProgress(), Ct));
 
@@ -201,7 +201,7 @@ public sealed class DockerGitTests(DockerFixture fixture) : IDisposable
     {
         using var driver = fixture.Driver(_root);
         var repository = await RepositoryAsync("name-1");
-        var spec = TestSpecs.Create("../escape", Technology.DockerGit, fixture.Images.Name("escape"), "main", repository.Url);
+        var spec = TestSpecs.Create("../escape", DockerModule.DockerGit, fixture.Images.Name("escape"), "main", repository.Url);
 
         await Assert.ThrowsAsync<InvalidInputException>(() => driver.FetchAsync(spec, false, new RecordingProgress(), Ct));
         Assert.False(Directory.Exists(Path.Join(_root.Root.StateDirectory, "escape")));

@@ -19,7 +19,7 @@ public sealed class DockerUpdateTests(DockerFixture fixture) : IDisposable
         using var driver = fixture.Driver(_root);
         var name = fixture.Images.Name("updates");
         var reference = await fixture.Images.PublishAsync(name, "latest", "updates-1");
-        var spec = TestSpecs.Create(name, Technology.Docker, name, "latest", RequiredServices.Registry);
+        var spec = TestSpecs.Create(name, DockerModule.Docker, name, "latest", RequiredServices.Registry);
         var runningId = await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct);
         var instance = await driver.CreateAsync(spec, runningId, Ct);
 
@@ -43,9 +43,9 @@ public sealed class DockerUpdateTests(DockerFixture fixture) : IDisposable
         using var driver = fixture.Driver(_root);
         var name = fixture.Images.Name("unreachable");
         await fixture.Images.PublishAsync(name, "v1", "unreachable-1");
-        var id = await driver.FetchAsync(TestSpecs.Create(name, Technology.Docker, name, "v1", RequiredServices.Registry), false, new RecordingProgress(), Ct);
-        var elsewhere = TestSpecs.Create(name, Technology.Docker, name, "v1", "127.0.0.1:9");
-        var instance = new ObservedService { Name = name, Technology = Technology.Docker, State = InstanceState.Running, SpecHash = null, ArtifactId = id };
+        var id = await driver.FetchAsync(TestSpecs.Create(name, DockerModule.Docker, name, "v1", RequiredServices.Registry), false, new RecordingProgress(), Ct);
+        var elsewhere = TestSpecs.Create(name, DockerModule.Docker, name, "v1", "127.0.0.1:9");
+        var instance = new ObservedService { Name = name, Technology = DockerModule.Docker, State = InstanceState.Running, SpecHash = null, ArtifactId = id };
 
         var check = await driver.CheckUpdateAsync(elsewhere, instance, Ct);
 
@@ -59,9 +59,13 @@ public sealed class DockerUpdateTests(DockerFixture fixture) : IDisposable
         using var driver = fixture.Driver(_root);
         var instance = new ObservedService
         {
-            Name = "local", Technology = Technology.Docker, State = InstanceState.Running, SpecHash = null, ArtifactId = fixture.BaseImage,
+            Name = "local",
+            Technology = DockerModule.Docker,
+            State = InstanceState.Running,
+            SpecHash = null,
+            ArtifactId = fixture.BaseImage,
         };
-        var spec = TestSpecs.Create("local", Technology.Docker, fixture.BaseImage.Split(':')[0], "1");
+        var spec = TestSpecs.Create("local", DockerModule.Docker, fixture.BaseImage.Split(':')[0], "1");
 
         var check = await driver.CheckUpdateAsync(spec, instance, Ct);
 

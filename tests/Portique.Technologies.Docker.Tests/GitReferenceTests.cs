@@ -36,6 +36,7 @@ public sealed class GitReferenceTests
     [InlineData("a b")]
     [InlineData("a\tb")]
     [InlineData("a\nb")]
+    [InlineData("main\n")]
     [InlineData("a*")]
     [InlineData("a?")]
     [InlineData("a[1]")]

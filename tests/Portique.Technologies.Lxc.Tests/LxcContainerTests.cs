@@ -1,3 +1,4 @@
+using CliWrap.Buffered;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -59,7 +60,7 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
 
         var created = await driver.CreateAsync(spec, digest, Ct);
 
-        Assert.Equal(("writer", Technology.Lxc, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal(("writer", LxcModule.Lxc, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal((spec.SpecHash(), spec.CanonicalJson(), digest), (created.SpecHash, created.SpecJson, created.ArtifactId));
         Assert.Equal([new PortMapping(port, 8080)], created.Ports);
         Assert.StartsWith("sha256:", digest);
@@ -88,6 +89,33 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
         var listed = Assert.Single(await again.ListOwnedAsync(Ct));
         Assert.Equal((created.InstanceId, InstanceState.Running, spec.SpecHash(), digest), (listed.InstanceId, listed.State, listed.SpecHash, listed.ArtifactId));
         Assert.Empty(Planner.DescribeDifferences(spec, listed));
+    }
+
+    [Fact]
+    public async Task Limits_are_in_the_containers_configuration_and_its_running_cgroup()
+    {
+        var driver = Driver();
+        var spec = LxcFixture.Spec(
+            "bounded",
+            fixture.Writer,
+            ports: [new PortMapping(TestPorts.FreePort(), 8080)],
+            environment: ["PORTIQUE_TEST_MESSAGE=bounded", "PORTIQUE_TEST_OUTPUT=/tmp/out.txt"]) with
+        {
+            MemoryBytes = 64L << 20,
+            Cpus = 0.5m,
+        };
+
+        var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, false, new RecordingProgress(), Ct), Ct);
+
+        var log = Path.Join(driver.ContainersDirectory, "bounded", "lxc.log");
+        Assert.True(created.State == InstanceState.Running, File.Exists(log) ? await File.ReadAllTextAsync(log) : "no lxc.log");
+        var unified = new LxcDriverOptions().UnifiedCgroups;
+        var config = await File.ReadAllTextAsync(Path.Join(driver.ContainersDirectory, "bounded", "config"));
+        Assert.Contains(unified ? "lxc.cgroup2.memory.max = 67108864\n" : "lxc.cgroup.memory.limit_in_bytes = 67108864\n", config, StringComparison.Ordinal);
+        var read = await CliWrap.Cli.Wrap("lxc-cgroup")
+            .WithArguments(["-P", driver.ContainersDirectory, "-n", "bounded", unified ? "memory.max" : "memory.limit_in_bytes"])
+            .ExecuteBufferedAsync(Ct);
+        Assert.Equal("67108864", read.StandardOutput.Trim());
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Portique.Core;
-using Portique.Planning;
 using Portique.TestSupport;
 
 namespace Portique.Technologies.Lxc.Tests;

@@ -92,7 +92,7 @@ public sealed class LxcFixture : IAsyncLifetime
         IReadOnlyList<VolumeMapping>? volumes = null,
         IReadOnlyList<string>? environment = null,
         string publishAddress = "127.0.0.1") =>
-        TestSpecs.Create(name, Technology.Lxc, image, tag, RequiredServices.Registry, ports, volumes, environment, publishAddress: publishAddress);
+        TestSpecs.Create(name, LxcModule.Lxc, image, tag, RequiredServices.Registry, ports, volumes, environment, publishAddress: publishAddress);
 
     /// <summary>Stops and deletes every container of the driver's root, and its port proxy (best effort, for test cleanup).</summary>
     public static async Task CleanAsync(LxcDriver driver)

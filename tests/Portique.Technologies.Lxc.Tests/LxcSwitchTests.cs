@@ -34,7 +34,7 @@ public sealed class LxcSwitchTests(LxcFixture fixture) : IAsyncLifetime, IDispos
         var shared = _root.PathOf("srv", "site");
         // docker container names are host-wide: a name of this run only.
         var asDocker = TestSpecs.Create(
-            fixture.Images.Name("site"), Technology.Docker, fixture.Web, "1", RequiredServices.Registry,
+            fixture.Images.Name("site"), DockerModule.Docker, fixture.Web, "1", RequiredServices.Registry,
             ports: [new PortMapping(port, 8080)], volumes: [new VolumeMapping(shared, "/www/shared")]);
         var events = new Events();
 
@@ -42,7 +42,7 @@ public sealed class LxcSwitchTests(LxcFixture fixture) : IAsyncLifetime, IDispos
         await File.WriteAllTextAsync(Path.Join(shared, "note.txt"), "kept across technologies\n");
         Assert.Contains(TestImages.IndexPage("lxc-1"), await HttpProbe.GetLocalAsync(port));
 
-        var asLxc = asDocker with { Technology = Technology.Lxc };
+        var asLxc = asDocker with { Technology = LxcModule.Lxc };
         var (plan, problems, _) = await reconciler.PlanAsync(new DesiredState([asLxc]), CancellationToken.None);
         Assert.Empty(problems);
         var action = Assert.Single(plan.Actions);

@@ -39,9 +39,9 @@ public sealed class LxcUnitTests : IDisposable
     [Fact]
     public void The_image_reference_is_the_one_docker_would_run()
     {
-        Assert.Equal("127.0.0.1:5000/app:v1", LxcDriver.ImageReference(TestSpecs.Create("app", Technology.Lxc, "app", "v1", "127.0.0.1:5000")));
-        Assert.Equal("nginx:latest", LxcDriver.ImageReference(TestSpecs.Create("web", Technology.Lxc, "nginx", "")));
-        Assert.Equal("registry.example/team/app:1.2", LxcDriver.ImageReference(TestSpecs.Create("app", Technology.Lxc, "team/app", "1.2", "registry.example/")));
+        Assert.Equal("127.0.0.1:5000/app:v1", LxcDriver.ImageReference(TestSpecs.Create("app", LxcModule.Lxc, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("nginx:latest", LxcDriver.ImageReference(TestSpecs.Create("web", LxcModule.Lxc, "nginx", "")));
+        Assert.Equal("registry.example/team/app:1.2", LxcDriver.ImageReference(TestSpecs.Create("app", LxcModule.Lxc, "team/app", "1.2", "registry.example/")));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class LxcUnitTests : IDisposable
     [InlineData("app", "1", "evil registry")]
     [InlineData("app;rm", "1", "")]
     public void An_image_reference_from_unsafe_values_is_refused(string url, string tag, string repository) =>
-        Assert.Throws<InvalidInputException>(() => LxcDriver.ImageReference(TestSpecs.Create("app", Technology.Lxc, url, tag, repository)));
+        Assert.Throws<InvalidInputException>(() => LxcDriver.ImageReference(TestSpecs.Create("app", LxcModule.Lxc, url, tag, repository)));
 
     [Fact]
     public void The_configuration_is_one_checked_line_per_value_and_points_into_the_containers_directory()
@@ -66,6 +66,23 @@ public sealed class LxcUnitTests : IDisposable
         Assert.Contains("lxc.mount.entry = /srv/my\\040data data none bind,create=dir 0 0\n", text);
         Assert.Contains("lxc.console.logfile = /root/var/lib/portique/lxc/web/console.log\n", text);
         Assert.Contains("lxc.environment = PATH=/bin\n", text);
+    }
+
+    [Fact]
+    public void Limits_are_written_as_the_hosts_cgroup_hierarchy_spells_them_and_not_at_all_without_limits()
+    {
+        var record = Record() with { MemoryBytes = 512L << 20, Cpus = 1.5m };
+
+        var unified = LxcConfiguration.Render(record, "/r/web", new LxcDriverOptions { UnifiedCgroups = true });
+        var legacy = LxcConfiguration.Render(record, "/r/web", new LxcDriverOptions { UnifiedCgroups = false });
+
+        Assert.Contains("lxc.cgroup2.memory.max = 536870912\n", unified);
+        Assert.Contains("lxc.cgroup2.memory.swap.max = 0\n", unified);
+        Assert.Contains("lxc.cgroup2.cpu.max = 150000 100000\n", unified);
+        Assert.Contains("lxc.cgroup.memory.limit_in_bytes = 536870912\n", legacy);
+        Assert.Contains("lxc.cgroup.cpu.cfs_quota_us = 150000\n", legacy);
+        Assert.Contains("lxc.cgroup.cpu.cfs_period_us = 100000\n", legacy);
+        Assert.DoesNotContain("lxc.cgroup", LxcConfiguration.Render(Record(), "/r/web", new LxcDriverOptions()), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -79,6 +79,19 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Limits_are_visible_in_podman_inspect()
+    {
+        var driver = fixture.Driver(_root);
+        var spec = await fixture.PublishedSpecAsync("bounded", "bounded-1") with { MemoryBytes = 64L << 20, Cpus = 0.5m };
+
+        var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct), Ct);
+
+        var host = (await fixture.InspectAsync(created.InstanceId!)).GetProperty("HostConfig");
+        Assert.Equal(64L << 20, host.GetProperty("Memory").GetInt64());
+        Assert.Equal(500_000_000L, host.GetProperty("NanoCpus").GetInt64());
+    }
+
+    [Fact]
     public async Task Create_publishes_the_port_binds_the_volume_sets_the_environment_and_labels_the_container()
     {
         var driver = fixture.Driver(_root);
@@ -95,7 +108,7 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
         var imageId = await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct);
         var created = await driver.CreateAsync(spec, imageId, Ct);
 
-        Assert.Equal((spec.Name, Technology.Podman, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal((spec.Name, PodmanModule.Podman, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal((spec.SpecHash(), spec.CanonicalJson()), (created.SpecHash, created.SpecJson));
         Assert.Equal(imageId, created.ArtifactId);
         Assert.Equal(PodmanDriver.ImageReference(spec), created.Version);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
@@ -11,12 +10,12 @@ public sealed class PodmanDriverUnitTests
     [Fact]
     public void The_image_reference_is_fully_qualified_with_docker_hub_for_names_without_a_registry()
     {
-        Assert.Equal("127.0.0.1:5000/app:v1", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "app", "v1", "127.0.0.1:5000")));
-        Assert.Equal("docker.io/nginx:1.25", PodmanDriver.ImageReference(TestSpecs.Create("web", Technology.Podman, "nginx", "1.25")));
-        Assert.Equal("docker.io/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "team/app", "latest")));
-        Assert.Equal("quay.io/team/app:2", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "quay.io/team/app", "2")));
-        Assert.Equal("localhost/app:1", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "localhost/app", "1")));
-        Assert.Equal("registry.example/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", Technology.Podman, "team/app", "latest", "registry.example/")));
+        Assert.Equal("127.0.0.1:5000/app:v1", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("docker.io/nginx:1.25", PodmanDriver.ImageReference(TestSpecs.Create("web", PodmanModule.Podman, "nginx", "1.25")));
+        Assert.Equal("docker.io/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "team/app", "latest")));
+        Assert.Equal("quay.io/team/app:2", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "quay.io/team/app", "2")));
+        Assert.Equal("localhost/app:1", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "localhost/app", "1")));
+        Assert.Equal("registry.example/team/app:latest", PodmanDriver.ImageReference(TestSpecs.Create("app", PodmanModule.Podman, "team/app", "latest", "registry.example/")));
     }
 
     [Fact]
@@ -24,7 +23,7 @@ public sealed class PodmanDriverUnitTests
     {
         var spec = TestSpecs.Create(
             "web",
-            Technology.Podman,
+            PodmanModule.Podman,
             "app",
             "v1",
             "127.0.0.1:5000",
@@ -50,6 +49,21 @@ public sealed class PodmanDriverUnitTests
 
         var v6 = PodmanDriver.CreateArguments(spec with { PublishAddress = "::1" }, "0123abcd", "/srv/root");
         Assert.Equal("[::1]:8081:80/tcp", v6[v6.IndexOf("--publish") + 1]);
+    }
+
+    [Fact]
+    public void Limits_become_podman_options_in_bytes_and_processors_and_none_without_limits()
+    {
+        var spec = TestSpecs.Create("web", PodmanModule.Podman, "app", "v1", "");
+
+        var bounded = PodmanDriver.CreateArguments(spec with { MemoryBytes = 512L << 20, Cpus = 1.5m }, "0123abcd", "/srv/root");
+        var plain = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root");
+
+        Assert.Equal("536870912", bounded[bounded.IndexOf("--memory") + 1]);
+        Assert.Equal("536870912", bounded[bounded.IndexOf("--memory-swap") + 1]);
+        Assert.Equal("1.5", bounded[bounded.IndexOf("--cpus") + 1]);
+        Assert.DoesNotContain("--memory", plain);
+        Assert.DoesNotContain("--cpus", plain);
     }
 
     [Fact]
@@ -117,14 +131,14 @@ public sealed class PodmanDriverUnitTests
     [Fact]
     public void The_inspect_output_of_podman_4_is_read()
     {
-        const string json = """
+        const string Json = """
             [{"Id":"ba71","Created":"2026-11-25T09:26:14.116270447Z","Name":"web","Image":"f946","ImageName":"127.0.0.1:5000/x:1.0",
               "RestartCount":3,"State":{"Status":"running","Running":true,"StartedAt":"2026-11-25T09:26:14.1Z","Health":{"Status":"healthy"}},
               "Config":{"Labels":{"portique.root":"/r"},"Healthcheck":{"Test":["CMD","/bin/false"],"Interval":1000000000}},
               "HostConfig":{"PortBindings":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"18081"}]}}}]
             """;
 
-        var container = Assert.Single(PodmanJson.ParseArray<PodmanContainer>(json));
+        var container = Assert.Single(PodmanJson.ParseArray<PodmanContainer>(Json));
 
         Assert.Equal(("ba71", "web", "f946", 3L), (container.Id, container.Name, container.Image, container.RestartCount));
         Assert.Equal("healthy", container.State.Health!.Status);

@@ -94,7 +94,7 @@ public sealed class PodmanFixture : IAsyncLifetime, IDisposable
     {
         var image = Images.Name(suffix);
         await Images.PublishAsync(image, tag, version, (options ?? new TestImageOptions()) with { BaseImage = BaseImage });
-        return TestSpecs.Create(name ?? image, Technology.Podman, image, tag, RequiredServices.Registry, ports, volumes, environment);
+        return TestSpecs.Create(name ?? image, PodmanModule.Podman, image, tag, RequiredServices.Registry, ports, volumes, environment);
     }
 
     /// <summary>Runs podman (fails the test when it cannot start); returns what it printed.</summary>

@@ -29,8 +29,8 @@ public sealed class PodmanReconcileTests(PodmanFixture fixture) : IDisposable
             ports: [new PortMapping(port, 8080)],
             volumes: [new VolumeMapping(data, "/data")],
             environment: ["PORTIQUE_TEST_MESSAGE=written under docker", "PORTIQUE_TEST_OUTPUT=/data/docker.txt"]);
-        fixture.Images.TrackImage(DockerDriver.ImageReference(asPodman with { Technology = Technology.Docker }));
-        var asDocker = asPodman with { Technology = Technology.Docker };
+        fixture.Images.TrackImage(DockerDriver.ImageReference(asPodman with { Technology = DockerModule.Docker }));
+        var asDocker = asPodman with { Technology = DockerModule.Docker };
 
         var first = await reconciler.ApplyAsync(new DesiredState([asDocker]), false, new Events(), Ct);
         Assert.True(first.Succeeded, Describe(first));
@@ -48,7 +48,7 @@ public sealed class PodmanReconcileTests(PodmanFixture fixture) : IDisposable
         Assert.Equal("written under docker\n", await File.ReadAllTextAsync(Path.Join(data, "docker.txt"), Ct));
         Assert.Empty(await docker.ListOwnedAsync(Ct));
         var running = Assert.Single(await podman.ListOwnedAsync(Ct));
-        Assert.Equal((Technology.Podman, InstanceState.Running, false), (running.Technology, running.State, running.IsAside));
+        Assert.Equal((PodmanModule.Podman, InstanceState.Running, false), (running.Technology, running.State, running.IsAside));
 
         var again = await reconciler.ApplyAsync(new DesiredState([underPodman]), false, new Events(), Ct);
         Assert.Equal(ActionKind.Keep, Assert.Single(again.Outcomes).Action); // same spec, same image: nothing to do

@@ -42,7 +42,7 @@ public sealed class PodmanUpdateTests(PodmanFixture fixture) : IDisposable
         var id = await driver.FetchAsync(spec, false, new RecordingProgress(), Ct);
         fixture.TrackPodmanImage(id);
         var elsewhere = spec with { Repository = "127.0.0.1:9" };
-        var instance = new ObservedService { Name = spec.Name, Technology = Technology.Podman, State = InstanceState.Running, SpecHash = null, ArtifactId = id };
+        var instance = new ObservedService { Name = spec.Name, Technology = PodmanModule.Podman, State = InstanceState.Running, SpecHash = null, ArtifactId = id };
 
         var check = await driver.CheckUpdateAsync(elsewhere, instance, Ct);
 

@@ -96,7 +96,7 @@ public sealed class QemuVmTests(QemuVmFixture fixture)
     {
         var listed = Assert.Single(await fixture.Driver.ListOwnedAsync(Ct));
 
-        Assert.Equal(("web", Technology.Qemu, InstanceState.Running, false), (listed.Name, listed.Technology, listed.State, listed.IsAside));
+        Assert.Equal(("web", QemuModule.Qemu, InstanceState.Running, false), (listed.Name, listed.Technology, listed.State, listed.IsAside));
         Assert.Equal(fixture.Spec.SpecHash(), listed.SpecHash);
         Assert.Equal(fixture.Spec.CanonicalJson(), listed.SpecJson);
         Assert.Equal([new PortMapping(fixture.Port, 8080)], listed.Ports);

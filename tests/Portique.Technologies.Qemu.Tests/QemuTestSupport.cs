@@ -104,7 +104,7 @@ public static class QemuTestOptions
         IReadOnlyList<PortMapping>? ports = null,
         IReadOnlyList<VolumeMapping>? volumes = null,
         IReadOnlyList<string>? environment = null) =>
-        TestSpecs.Create(name, Technology.Qemu, url, tag, repository, ports, volumes, environment);
+        TestSpecs.Create(name, QemuModule.Qemu, url, tag, repository, ports, volumes, environment);
 }
 
 /// <summary>Stops every VM of a test root, whatever state a failed test left: by the driver, then by pid file.</summary>

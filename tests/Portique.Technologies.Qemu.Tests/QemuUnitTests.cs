@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Portique.Core;
@@ -23,6 +22,18 @@ public sealed class QemuUnitTests
         Ports = [(18080, 8080), (18443, 443)],
         HostFolders = folders ?? ["/srv/data", "/srv/odd,path=x"],
     };
+
+    [Fact]
+    public void A_memory_limit_is_the_guests_memory_and_a_cpu_limit_its_processors_rounded_up_else_the_drivers_defaults()
+    {
+        var options = new QemuDriverOptions { MemoryMegabytes = 256, Processors = 1 };
+        var bounded = QemuCommandLine.Build(
+            Launch() with { MemoryMebibytes = ResourceLimits.Mebibytes((512L << 20) + 1), Processors = ResourceLimits.WholeCpus(1.5m) }, kvm: false, options);
+        var plain = QemuCommandLine.Build(Launch(), kvm: false, options);
+
+        Assert.Equal(("513", "2"), (After(bounded, "-m"), After(bounded, "-smp")));
+        Assert.Equal(("256", "1"), (After(plain, "-m"), After(plain, "-smp")));
+    }
 
     [Fact]
     public void The_command_line_forwards_each_port_shares_each_folder_and_daemonizes_with_a_pid_file()

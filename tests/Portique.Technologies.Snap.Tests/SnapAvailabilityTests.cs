@@ -1,5 +1,3 @@
-using System.Globalization;
-using Portique.Core;
 using Portique.Planning;
 using Portique.TestSupport;
 
@@ -137,7 +135,7 @@ public sealed class SnapAvailabilityTests
         var desired = new DesiredState(
         [
             SnapTestContext.Spec("blog", "hello", "latest/stable"),
-            TestSpecs.Create("tool", Technology.Snapcraft, "tool", "main", "file:///srv/tool.git", index: 2),
+            TestSpecs.Create("tool", SnapcraftModule.Snapcraft, "tool", "main", "file:///srv/tool.git", index: 2),
         ]);
 
         var (_, problems, _) = await reconciler.PlanAsync(desired, Ct);

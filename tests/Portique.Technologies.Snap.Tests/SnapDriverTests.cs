@@ -68,7 +68,7 @@ public sealed class SnapDriverTests : IAsyncLifetime, IDisposable
         var snap = Snapd.Installed("hello")!;
         Assert.Equal(("10", "latest/stable", true), (snap.Revision, snap.TrackingChannel, snap.Active));
 
-        Assert.Equal(("web", Technology.Snap, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal(("web", SnapModule.Snap, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal(spec.SpecHash(), created.SpecHash);
         Assert.Equal([new PortMapping(8765, 8765)], created.Ports);
         Assert.Contains("revision 10", created.Version);
@@ -165,7 +165,7 @@ public sealed class SnapDriverTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Host_folders_and_environment_keys_snapd_would_refuse_are_rejected_before_any_request()
     {
-        var withVolume = TestSpecs.Create("web", Technology.Snap, "hello", "latest/stable", volumes: [new VolumeMapping("/srv/x", "/data")]);
+        var withVolume = TestSpecs.Create("web", SnapModule.Snap, "hello", "latest/stable", volumes: [new VolumeMapping("/srv/x", "/data")]);
         var upperKey = SnapTestContext.Spec("web", "hello", "latest/stable", environment: ["PORT=8080"]);
 
         await Assert.ThrowsAsync<InvalidInputException>(() => _driver.CreateAsync(withVolume, "snap:hello@latest/stable", Ct));

@@ -54,7 +54,7 @@ public sealed class SnapTestContext : IAsyncDisposable, IDisposable
     }
 
     public static ServiceSpec Spec(string name, string snap, string channel, IReadOnlyList<PortMapping>? ports = null, IReadOnlyList<string>? environment = null) =>
-        TestSpecs.Create(name, Technology.Snap, snap, channel, ports: ports, environment: environment);
+        TestSpecs.Create(name, SnapModule.Snap, snap, channel, ports: ports, environment: environment);
 }
 
 /// <summary>Progress events collected on the reporting thread.</summary>

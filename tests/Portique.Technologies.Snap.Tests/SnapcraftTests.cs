@@ -62,7 +62,7 @@ public sealed class SnapcraftTests : IAsyncLifetime, IDisposable
         new(_context.Root.Root, _context.Options with { SnapcraftExecutable = snapcraft });
 
     private ServiceSpec Spec(string reference = "main") =>
-        TestSpecs.Create("tool", Technology.Snapcraft, "tool", reference, _git.Url, ports: [new PortMapping(8900, 8900)]);
+        TestSpecs.Create("tool", SnapcraftModule.Snapcraft, "tool", reference, _git.Url, ports: [new PortMapping(8900, 8900)]);
 
     [Fact]
     public async Task The_ref_is_fetched_and_resolved_and_a_missing_snapcraft_is_reported_clearly()
@@ -111,7 +111,7 @@ public sealed class SnapcraftTests : IAsyncLifetime, IDisposable
             await Assert.ThrowsAsync<InvalidInputException>(() => driver.FetchAsync(Spec(unsafeRef), false, new RecordingProgress(), Ct));
         }
 
-        var badRepository = TestSpecs.Create("tool", Technology.Snapcraft, "tool", "main", "-oProxyCommand=evil");
+        var badRepository = TestSpecs.Create("tool", SnapcraftModule.Snapcraft, "tool", "main", "-oProxyCommand=evil");
         await Assert.ThrowsAsync<InvalidInputException>(() => driver.FetchAsync(badRepository, false, new RecordingProgress(), Ct));
     }
 
@@ -135,7 +135,7 @@ public sealed class SnapcraftTests : IAsyncLifetime, IDisposable
 
         var created = await driver.CreateAsync(Spec(), artifact, Ct);
 
-        Assert.Equal((Technology.Snapcraft, InstanceState.Running), (created.Technology, created.State));
+        Assert.Equal((SnapcraftModule.Snapcraft, InstanceState.Running), (created.Technology, created.State));
         Assert.Equal(artifact, created.ArtifactId);
         Assert.Contains("POST /v2/snaps", _context.Snapd.Requests);
         var snap = _context.Snapd.Installed("tool")!;

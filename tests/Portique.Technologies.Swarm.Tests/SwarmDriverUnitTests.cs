@@ -1,4 +1,3 @@
-using System.Globalization;
 using Docker.DotNet.Models;
 using Portique.Core;
 using Portique.Planning;
@@ -16,16 +15,16 @@ public sealed class SwarmDriverUnitTests : IDisposable
     [Fact]
     public void The_image_reference_is_the_docker_one_registry_then_name_then_tag()
     {
-        Assert.Equal("127.0.0.1:5000/app:v1", SwarmDriver.ImageReference(TestSpecs.Create("app", Technology.Swarm, "app", "v1", "127.0.0.1:5000")));
-        Assert.Equal("nginx:1.25", SwarmDriver.ImageReference(TestSpecs.Create("web", Technology.Swarm, "nginx", "1.25")));
-        Assert.Equal("registry.example/team/app:latest", SwarmDriver.ImageReference(TestSpecs.Create("app", Technology.Swarm, "team/app", "latest", "registry.example/")));
+        Assert.Equal("127.0.0.1:5000/app:v1", SwarmDriver.ImageReference(TestSpecs.Create("app", SwarmModule.Swarm, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("nginx:1.25", SwarmDriver.ImageReference(TestSpecs.Create("web", SwarmModule.Swarm, "nginx", "1.25")));
+        Assert.Equal("registry.example/team/app:latest", SwarmDriver.ImageReference(TestSpecs.Create("app", SwarmModule.Swarm, "team/app", "latest", "registry.example/")));
     }
 
     [Fact]
     public void The_artifact_pins_the_registry_digest_of_the_image_or_falls_back_to_its_id()
     {
-        var spec = TestSpecs.Create("app", Technology.Swarm, "app", "v1", "127.0.0.1:5000");
-        var hub = TestSpecs.Create("web", Technology.Swarm, "library/nginx", "1.25");
+        var spec = TestSpecs.Create("app", SwarmModule.Swarm, "app", "v1", "127.0.0.1:5000");
+        var hub = TestSpecs.Create("web", SwarmModule.Swarm, "library/nginx", "1.25");
         var pulled = new ImageInspectResponse { ID = "sha256:1111", RepoDigests = ["127.0.0.1:5000/other@sha256:aaaa", "127.0.0.1:5000/app@sha256:bbbb"] };
         var local = new ImageInspectResponse { ID = "sha256:2222", RepoDigests = [] };
         var fromHub = new ImageInspectResponse { ID = "sha256:3333", RepoDigests = ["nginx@sha256:cccc"] };
@@ -40,7 +39,7 @@ public sealed class SwarmDriverUnitTests : IDisposable
     {
         var spec = TestSpecs.Create(
             "app",
-            Technology.Swarm,
+            SwarmModule.Swarm,
             "team/app",
             "v1",
             "127.0.0.1:5000",
@@ -48,7 +47,8 @@ public sealed class SwarmDriverUnitTests : IDisposable
             volumes: [new VolumeMapping("/srv/app data", "/data"), new VolumeMapping("/srv/a,b:c", "/conf")],
             environment: ["A=1", "B=x=y, z", "EMPTY="],
             index: 3,
-            publishAddress: "0.0.0.0") with { Settings = new SwarmSettings { Replicas = 2 } };
+            publishAddress: "0.0.0.0") with
+        { Settings = new SwarmSettings { Replicas = 2 } };
 
         var read = CanonicalSpec.TryParse(spec.CanonicalJson(), "app", 3);
 
@@ -65,7 +65,7 @@ public sealed class SwarmDriverUnitTests : IDisposable
     {
         using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));
         using var ingress = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"), new SwarmDriverOptions { PublishMode = SwarmDriverOptions.IngressMode });
-        var spec = TestSpecs.Create("app", Technology.Swarm, "app", "v1", ports: [new PortMapping(8081, 80)], volumes: [new VolumeMapping("/srv/app", "/data")], environment: ["A=1"]);
+        var spec = TestSpecs.Create("app", SwarmModule.Swarm, "app", "v1", ports: [new PortMapping(8081, 80)], volumes: [new VolumeMapping("/srv/app", "/data")], environment: ["A=1"]);
         var labels = new Dictionary<string, string> { ["portique.root"] = _root.Directory };
 
         var built = driver.BuildServiceSpec(spec, "img@sha256:abcd", labels);

@@ -87,7 +87,7 @@ public sealed class SwarmFixture : IAsyncLifetime
     {
         var image = Images.Name(suffix);
         await Images.PublishAsync(image, tag, version, (options ?? new TestImageOptions()) with { BaseImage = BaseImage }, keepLocal: !pullNeeded);
-        return TestSpecs.Create(name ?? image, Technology.Swarm, image, tag, RequiredServices.Registry, ports, volumes, environment);
+        return TestSpecs.Create(name ?? image, SwarmModule.Swarm, image, tag, RequiredServices.Registry, ports, volumes, environment);
     }
 
     /// <summary>The swarm service named <paramref name="name"/>, or null.</summary>

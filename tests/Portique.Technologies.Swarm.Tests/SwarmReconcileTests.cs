@@ -29,7 +29,7 @@ public sealed class SwarmReconcileTests(SwarmFixture fixture) : IDisposable
             ports: [new PortMapping(port, 8080)],
             volumes: [new VolumeMapping(data, "/data")],
             environment: ["PORTIQUE_TEST_MESSAGE=written under docker", "PORTIQUE_TEST_OUTPUT=/data/docker.txt"]);
-        var asDocker = asSwarm with { Technology = Technology.Docker };
+        var asDocker = asSwarm with { Technology = DockerModule.Docker };
 
         var first = await reconciler.ApplyAsync(new DesiredState([asDocker]), false, new Events(), Ct);
         Assert.True(first.Succeeded, Describe(first));
@@ -50,7 +50,7 @@ public sealed class SwarmReconcileTests(SwarmFixture fixture) : IDisposable
         Assert.Equal("written under docker\n", await File.ReadAllTextAsync(Path.Join(data, "docker.txt"), Ct));
         Assert.Empty(await docker.ListOwnedAsync(Ct));
         var running = Assert.Single(await swarm.ListOwnedAsync(Ct));
-        Assert.Equal((Technology.Swarm, InstanceState.Running, false), (running.Technology, running.State, running.IsAside));
+        Assert.Equal((SwarmModule.Swarm, InstanceState.Running, false), (running.Technology, running.State, running.IsAside));
 
         var again = await reconciler.ApplyAsync(new DesiredState([asSwarm with { Environment = ["PORTIQUE_TEST_MESSAGE=written under swarm", "PORTIQUE_TEST_OUTPUT=/data/swarm.txt"] }]), false, new Events(), Ct);
         Assert.Equal(ActionKind.Keep, Assert.Single(again.Outcomes).Action); // same spec, same digest: nothing to do

@@ -76,7 +76,7 @@ public sealed class SwarmServiceTests(SwarmFixture fixture) : IDisposable
         var artifact = await driver.FetchAsync(spec, false, new RecordingProgress(), Ct);
         var created = await driver.CreateAsync(spec, artifact, Ct);
 
-        Assert.Equal((spec.Name, Technology.Swarm, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal((spec.Name, SwarmModule.Swarm, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal((spec.SpecHash(), spec.CanonicalJson()), (created.SpecHash, created.SpecJson));
         Assert.Equal(artifact, created.ArtifactId);
         Assert.Equal(SwarmDriver.ImageReference(spec), created.Version);

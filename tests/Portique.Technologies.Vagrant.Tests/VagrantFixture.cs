@@ -62,7 +62,7 @@ public sealed class VagrantFixture : IAsyncLifetime
         IReadOnlyList<PortMapping>? ports = null,
         IReadOnlyList<VolumeMapping>? volumes = null,
         IReadOnlyList<string>? environment = null) =>
-        TestSpecs.Create(Images.Name(suffix), Technology.Vagrant, image, tag, RequiredServices.Registry, ports, volumes, environment);
+        TestSpecs.Create(Images.Name(suffix), VagrantModule.Vagrant, image, tag, RequiredServices.Registry, ports, volumes, environment);
 
     /// <summary>Removes (through the Engine API, fast) every container vagrant made for <paramref name="root"/>.</summary>
     public async Task CleanAsync(PortiqueRoot root)

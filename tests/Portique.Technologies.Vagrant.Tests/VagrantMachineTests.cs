@@ -65,7 +65,7 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
 
         var created = await driver.CreateAsync(spec, imageId, Ct);
 
-        Assert.Equal((spec.Name, Technology.Vagrant, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
+        Assert.Equal((spec.Name, VagrantModule.Vagrant, InstanceState.Running, false), (created.Name, created.Technology, created.State, created.IsAside));
         Assert.Equal((spec.SpecHash(), spec.CanonicalJson(), imageId), (created.SpecHash, created.SpecJson, created.ArtifactId));
         Assert.Equal([new PortMapping(port, 8080)], created.Ports);
         Assert.Contains(TestImages.IndexPage("writer-1"), await HttpProbe.GetLocalAsync(port));

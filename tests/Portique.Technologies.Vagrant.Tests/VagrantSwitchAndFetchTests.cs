@@ -29,14 +29,14 @@ public sealed class VagrantSwitchAndFetchTests(VagrantFixture fixture) : IAsyncL
         var port = TestPorts.FreePort();
         var shared = _root.PathOf("srv", "site");
         var asDocker = TestSpecs.Create(
-            fixture.Images.Name("site"), Technology.Docker, fixture.Web, "1", RequiredServices.Registry,
+            fixture.Images.Name("site"), DockerModule.Docker, fixture.Web, "1", RequiredServices.Registry,
             ports: [new PortMapping(port, 8080)], volumes: [new VolumeMapping(shared, "/www/shared")]);
         var events = new Events();
 
         Assert.True((await reconciler.ApplyAsync(new DesiredState([asDocker]), false, events, Ct)).Succeeded, events.Text);
         await File.WriteAllTextAsync(Path.Join(shared, "note.txt"), "kept across technologies\n");
 
-        var asVagrant = asDocker with { Technology = Technology.Vagrant };
+        var asVagrant = asDocker with { Technology = VagrantModule.Vagrant };
         var (plan, problems, _) = await reconciler.PlanAsync(new DesiredState([asVagrant]), Ct);
         Assert.Empty(problems);
         Assert.Equal(["type: docker → vagrant"], Assert.Single(plan.Actions).Reasons);
@@ -61,7 +61,7 @@ public sealed class VagrantSwitchAndFetchTests(VagrantFixture fixture) : IAsyncL
         using var driver = fixture.Driver(_root.Root);
         var name = fixture.Images.Name("moving");
         var reference = await fixture.Images.PublishAsync(name, "latest", "moving-1");
-        var spec = TestSpecs.Create("moving", Technology.Vagrant, name, "latest", RequiredServices.Registry);
+        var spec = TestSpecs.Create("moving", VagrantModule.Vagrant, name, "latest", RequiredServices.Registry);
 
         var first = new RecordingProgress();
         var id = await driver.FetchAsync(spec, false, first, Ct);

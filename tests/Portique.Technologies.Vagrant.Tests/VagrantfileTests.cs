@@ -132,6 +132,18 @@ public sealed class VagrantfileTests : IDisposable
     }
 
     [Fact]
+    public async Task Limits_reach_the_docker_providers_container_as_docker_options_and_a_box_as_its_memory_and_processors()
+    {
+        var docker = await EvaluateAsync(Vagrantfile.Render(Record() with { MemoryBytes = 512L << 20, Cpus = 1.5m }, "web"));
+        var box = await EvaluateAsync(Vagrantfile.Render(Record(VagrantProvider.Libvirt) with { MemoryBytes = 512L << 20, Cpus = 1.5m }, "web"));
+
+        var arguments = docker["vm"]!["provider(docker)"]!["create_args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal(["--memory", "536870912", "--memory-swap", "536870912", "--cpus", "1.5"], arguments.Skip(arguments.IndexOf("--memory")));
+        var libvirt = box["vm"]!["provider(libvirt)"]!;
+        Assert.Equal((512, 2), (libvirt["memory"]!.GetValue<int>(), libvirt["cpus"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task A_box_provider_file_names_the_box_and_its_version_and_forwards_ports_on_the_publish_address()
     {
         var config = await EvaluateAsync(Vagrantfile.Render(Record(VagrantProvider.Libvirt), "web"));

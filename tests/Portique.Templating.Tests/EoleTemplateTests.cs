@@ -105,9 +105,9 @@ public sealed class EoleIncludeTests
 {
     private sealed class FolderScope(IReadOnlyDictionary<string, string> templates, params (string Name, object? Value)[] variables) : ITemplateScope
     {
-        private readonly DictionaryTemplateScope values = Scope(variables);
+        private readonly DictionaryTemplateScope _values = Scope(variables);
 
-        public bool TryGetVariable(string name, out object? value) => values.TryGetVariable(name, out value);
+        public bool TryGetVariable(string name, out object? value) => _values.TryGetVariable(name, out value);
 
         public IncludeResult TryReadInclude(string name, out string text) =>
             templates.TryGetValue(name, out text!) ? IncludeResult.Found : IncludeResult.Missing;

@@ -41,7 +41,7 @@ public sealed class RobustnessTests
 
     [Property(MaxTest = 3000)]
     public Property Template_like_text_only_ever_fails_with_a_TemplateException() =>
-        Prop.ForAll(Gen.Elements(Fragments).ListOf().Select(string.Concat).ToArbitrary(), text => ParseAndRender(text));
+        Prop.ForAll(Gen.Elements(Fragments).ListOf().Select(string.Concat).ToArbitrary(), ParseAndRender);
 
     [Property(MaxTest = 1000)]
     public void Arbitrary_text_only_ever_fails_with_a_TemplateException(string? text) => ParseAndRender(text ?? string.Empty);

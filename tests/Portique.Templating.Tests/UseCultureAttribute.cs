@@ -8,15 +8,15 @@ namespace Portique.Templating.Tests;
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 public sealed class UseCultureAttribute(string culture) : BeforeAfterTestAttribute
 {
-    private CultureInfo? previous;
+    private CultureInfo? _previous;
 
     public string Culture => culture;
 
     public override void Before(MethodInfo methodUnderTest)
     {
-        previous = CultureInfo.CurrentUICulture;
+        _previous = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
     }
 
-    public override void After(MethodInfo methodUnderTest) => CultureInfo.CurrentUICulture = previous!;
+    public override void After(MethodInfo methodUnderTest) => CultureInfo.CurrentUICulture = _previous!;
 }

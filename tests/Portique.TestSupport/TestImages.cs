@@ -310,14 +310,14 @@ public sealed class TestImages : IAsyncLifetime, IAsyncDisposable
     {
         using var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
         var dockerfile = new StringBuilder();
-        const UnixFileMode directoryMode = (UnixFileMode)0b111_101_101;
-        const UnixFileMode fileMode = (UnixFileMode)0b110_100_100;
+        const UnixFileMode DirectoryMode = (UnixFileMode)0b111_101_101;
+        const UnixFileMode RegularFileMode = (UnixFileMode)0b110_100_100;
 
         if (options.BaseImage is null)
         {
             dockerfile.Append("FROM scratch\n");
-            AddDirectory(tar, "rootfs", directoryMode);
-            AddDirectory(tar, "rootfs/bin", directoryMode);
+            AddDirectory(tar, "rootfs", DirectoryMode);
+            AddDirectory(tar, "rootfs/bin", DirectoryMode);
             var busybox = new PaxTarEntry(TarEntryType.RegularFile, "rootfs/bin/busybox")
             {
                 Mode = (UnixFileMode)0b111_101_101,
@@ -327,30 +327,30 @@ public sealed class TestImages : IAsyncLifetime, IAsyncDisposable
             busybox.DataStream.Dispose();
             foreach (var applet in Applets)
             {
-                tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "rootfs/bin/" + applet) { LinkName = "busybox", Mode = directoryMode });
+                tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "rootfs/bin/" + applet) { LinkName = "busybox", Mode = DirectoryMode });
             }
 
-            AddDirectory(tar, "rootfs/etc", directoryMode);
-            AddFile(tar, "rootfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", fileMode);
-            AddFile(tar, "rootfs/etc/group", "root:x:0:\nnogroup:x:65534:\n", fileMode);
+            AddDirectory(tar, "rootfs/etc", DirectoryMode);
+            AddFile(tar, "rootfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", RegularFileMode);
+            AddFile(tar, "rootfs/etc/group", "root:x:0:\nnogroup:x:65534:\n", RegularFileMode);
             AddDirectory(tar, "rootfs/root", (UnixFileMode)0b111_000_000);
             AddDirectory(tar, "rootfs/tmp", (UnixFileMode)0b1_111_111_111);
         }
         else
         {
             dockerfile.Append("FROM ").Append(options.BaseImage).Append('\n');
-            AddDirectory(tar, "rootfs", directoryMode);
+            AddDirectory(tar, "rootfs", DirectoryMode);
         }
 
-        AddDirectory(tar, "rootfs/www", directoryMode);
-        AddFile(tar, "rootfs/www/index.html", IndexPage(version), fileMode);
+        AddDirectory(tar, "rootfs/www", DirectoryMode);
+        AddFile(tar, "rootfs/www/index.html", IndexPage(version), RegularFileMode);
         var directories = new HashSet<string>(StringComparer.Ordinal) { "rootfs", "rootfs/www", "rootfs/bin", "rootfs/etc", "rootfs/tmp", "rootfs/root" };
         foreach (var (path, content) in options.Files)
         {
             var relative = "rootfs/" + path.TrimStart('/');
             for (var parent = Path.GetDirectoryName(relative); !string.IsNullOrEmpty(parent) && directories.Add(parent); parent = Path.GetDirectoryName(parent))
             {
-                AddDirectory(tar, parent, directoryMode);
+                AddDirectory(tar, parent, DirectoryMode);
             }
 
             AddFile(tar, relative, content, (UnixFileMode)0b111_101_101);
@@ -364,7 +364,7 @@ public sealed class TestImages : IAsyncLifetime, IAsyncDisposable
         }
 
         dockerfile.Append("CMD ").Append(JsonSerializer.Serialize(options.Command)).Append('\n');
-        AddFile(tar, "Dockerfile", dockerfile.ToString(), fileMode);
+        AddFile(tar, "Dockerfile", dockerfile.ToString(), RegularFileMode);
     }
 
     private static void AddDirectory(TarWriter tar, string path, UnixFileMode mode) =>

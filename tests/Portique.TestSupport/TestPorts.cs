@@ -14,7 +14,7 @@ public static class TestPorts
     private const int Count = 12768;
     private static readonly string Folder = Path.Join(Path.GetTempPath(), "portique-test-ports");
     private static readonly List<FileStream> Reservations = [];
-    private static int next = Random.Shared.Next(Count);
+    private static int _next = Random.Shared.Next(Count);
 
     /// <summary>A port nothing listens on at 127.0.0.1 or 0.0.0.0, reserved for this test process only.</summary>
     public static int FreePort()
@@ -24,7 +24,7 @@ public static class TestPorts
         {
             for (var tried = 0; tried < Count; tried++)
             {
-                var port = First + (next++ % Count);
+                var port = First + (_next++ % Count);
                 if (TryReserve(port) is { } reservation)
                 {
                     if (IsFree(port))

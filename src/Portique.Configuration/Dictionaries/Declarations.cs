@@ -32,7 +32,7 @@ internal enum CheckKind
 }
 
 /// <summary>The functions of <c>&lt;condition name='...'&gt;</c>.</summary>
-public enum ConditionKind
+internal enum ConditionKind
 {
     /// <summary><c>disabled_if_in</c>: disables the targets when the source value is one of the params.</summary>
     DisabledIfIn,
@@ -80,7 +80,7 @@ internal enum TargetKind
 }
 
 /// <summary>The functions of <c>&lt;fill name='...'&gt;</c>; see <see cref="FillFunctions"/> for their semantics.</summary>
-public enum FillKind
+internal enum FillKind
 {
     /// <summary><c>calc_val</c>.</summary>
     CalcVal,

@@ -72,15 +72,15 @@ internal sealed partial class DictionaryParser
 
     private static readonly string[] ParamTypes = ["string", "eole", "number", "python", "container", "context"];
 
-    private readonly string fileName;
-    private readonly string? instance;
-    private readonly List<Diagnostic> errors;
+    private readonly string _fileName;
+    private readonly string? _instance;
+    private readonly List<Diagnostic> _errors;
 
     private DictionaryParser(string fileName, int? instance, List<Diagnostic> errors)
     {
-        this.fileName = fileName;
-        this.instance = instance?.ToString(CultureInfo.InvariantCulture);
-        this.errors = errors;
+        this._fileName = fileName;
+        this._instance = instance?.ToString(CultureInfo.InvariantCulture);
+        this._errors = errors;
     }
 
     /// <summary>
@@ -904,7 +904,7 @@ internal sealed partial class DictionaryParser
     private void NoContent(XElement element) => Children(element, NoNames);
 
     private string Instantiate(string text) =>
-        instance is null ? text : text.Replace(InstanceToken, instance, StringComparison.Ordinal);
+        _instance is null ? text : text.Replace(InstanceToken, _instance, StringComparison.Ordinal);
 
     private static string BaseName(string path) => path[(path.LastIndexOf('/') + 1)..];
 
@@ -912,11 +912,11 @@ internal sealed partial class DictionaryParser
         element.Name.Namespace == XNamespace.None && element.Name.LocalName == name;
 
     private SourceLocation Location(XObject node) =>
-        new(fileName, node is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0);
+        new(_fileName, node is IXmlLineInfo info && info.HasLineInfo() ? info.LineNumber : 0);
 
     private void Error(XObject node, string message) => Error(Location(node), message);
 
-    private void Error(SourceLocation location, string message) => errors.Add(new Diagnostic(location.ToString(), message));
+    private void Error(SourceLocation location, string message) => _errors.Add(new Diagnostic(location.ToString(), message));
 
     private static void AddIfNotNull<T>(List<T> list, T? item)
         where T : class

@@ -18,11 +18,9 @@ public sealed class DictionarySource
         IgnoreInaccessible = false,
     };
 
-    private readonly IReadOnlyList<LoadedDictionary> files;
-
     private DictionarySource(IReadOnlyList<LoadedDictionary> files, IReadOnlyDictionary<string, IReadOnlyList<string>> countDefaults)
     {
-        this.files = files;
+        Files = files;
         CountDefaults = countDefaults;
         FileNames = files.Select(f => f.FileName).ToArray();
         Repetitions = files.Where(f => f.Repeat is not null)
@@ -37,7 +35,7 @@ public sealed class DictionarySource
     public DictionarySource WithHost(IEoleHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
-        return new DictionarySource(files, CountDefaults) { Host = host };
+        return new DictionarySource(Files, CountDefaults) { Host = host };
     }
 
     /// <summary>The dictionary file names, in load (ordinal) order.</summary>
@@ -46,7 +44,7 @@ public sealed class DictionarySource
     /// <summary>The repeated files, in load order.</summary>
     public IReadOnlyList<Repetition> Repetitions { get; }
 
-    internal IReadOnlyList<LoadedDictionary> Files => files;
+    internal IReadOnlyList<LoadedDictionary> Files { get; }
 
     /// <summary>Each count variable's default values, used when config.eol has no value for it.</summary>
     internal IReadOnlyDictionary<string, IReadOnlyList<string>> CountDefaults { get; }
@@ -113,7 +111,7 @@ public sealed class DictionarySource
 
     /// <summary>Whether <paramref name="name"/> is a variable of some instance N (1..Max) of a repeated file.</summary>
     internal bool IsRepeatedVariableName(string name) =>
-        files.Any(f => f.Repeat is not null
+        Files.Any(f => f.Repeat is not null
             && f.RepeatedNames!.Variables.Any(p => p.InstanceOf(name) is { } n && n <= f.Repeat.Max));
 
     private static DictionarySource FromBytes(List<KeyValuePair<string, byte[]>> texts, List<Diagnostic> errors)

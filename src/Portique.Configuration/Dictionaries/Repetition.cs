@@ -23,7 +23,7 @@ public sealed record RepetitionState(Repetition Repetition, int Count, int Insta
 /// </summary>
 internal sealed class InstanceNamePattern
 {
-    private readonly Regex regex;
+    private readonly Regex _regex;
 
     public InstanceNamePattern(string rawName)
     {
@@ -32,13 +32,13 @@ internal sealed class InstanceNamePattern
         var pattern = "^" + Regex.Escape(parts[0]) + "(?<n>[1-9][0-9]{0,8})"
             + string.Concat(parts.Skip(1).Select((part, index) => (index == 0 ? "" : @"\k<n>") + Regex.Escape(part)))
             + @"\z";
-        regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+        _regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
     }
 
     /// <summary>The N of an instantiated name, or <see langword="null"/> when the name is not an instance of this pattern.</summary>
     public int? InstanceOf(string name)
     {
-        var match = regex.Match(name);
+        var match = _regex.Match(name);
         return match.Success ? int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture) : null;
     }
 }

@@ -12,28 +12,28 @@ internal sealed class SchemaBuilder
     private static readonly string[] TargetKindNames =
         ["variable", "family", "filelist", "servicelist", "interfacelist", "hostlist", "service_accesslist", "service_restrictionlist", "fstablist", "actionlist"];
 
-    private readonly List<Diagnostic> errors;
-    private readonly AbsentInstances absent;
-    private readonly Dictionary<string, VariableDraft> variables = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FamilyDraft> families = new(StringComparer.Ordinal);
-    private readonly List<FamilyDraft> familyOrder = [];
-    private readonly List<FileDraft> files = [];
-    private readonly List<ServiceDraft> services = [];
-    private readonly List<SeparatorDeclaration> separators = [];
-    private readonly List<HelpDeclaration> help = [];
-    private readonly List<CheckDeclaration> checks = [];
-    private readonly List<ConditionDeclaration> conditions = [];
-    private readonly List<FillDeclaration> fills = [];
-    private readonly List<GroupDeclaration> groups = [];
-    private readonly List<MachineryDeclaration> machinery = [];
+    private readonly List<Diagnostic> _errors;
+    private readonly AbsentInstances _absent;
+    private readonly Dictionary<string, VariableDraft> _variables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FamilyDraft> _families = new(StringComparer.Ordinal);
+    private readonly List<FamilyDraft> _familyOrder = [];
+    private readonly List<FileDraft> _files = [];
+    private readonly List<ServiceDraft> _services = [];
+    private readonly List<SeparatorDeclaration> _separators = [];
+    private readonly List<HelpDeclaration> _help = [];
+    private readonly List<CheckDeclaration> _checks = [];
+    private readonly List<ConditionDeclaration> _conditions = [];
+    private readonly List<FillDeclaration> _fills = [];
+    private readonly List<GroupDeclaration> _groups = [];
+    private readonly List<MachineryDeclaration> _machinery = [];
 
     // EOLE normalises family names (accents, case, spaces and dashes): families merge and are referred to that way.
-    private readonly Dictionary<string, FamilyDraft> familiesByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FamilyDraft> _familiesByKey = new(StringComparer.Ordinal);
 
     private SchemaBuilder(List<Diagnostic> errors, AbsentInstances absent)
     {
-        this.errors = errors;
-        this.absent = absent;
+        this._errors = errors;
+        this._absent = absent;
     }
 
     /// <summary>Builds the schema for the given instance counts; on errors the result is partial and <paramref name="errors"/> says why.</summary>
@@ -68,13 +68,13 @@ internal sealed class SchemaBuilder
     {
         foreach (var familyDeclaration in declarations.Families)
         {
-            if (!families.TryGetValue(familyDeclaration.Name, out var family)
-                && !familiesByKey.TryGetValue(EoleNames.NormalizeFamily(familyDeclaration.Name), out family))
+            if (!_families.TryGetValue(familyDeclaration.Name, out var family)
+                && !_familiesByKey.TryGetValue(EoleNames.NormalizeFamily(familyDeclaration.Name), out family))
             {
                 family = new FamilyDraft(familyDeclaration.Name, familyDeclaration.Location, instance);
-                families.Add(family.Name, family);
-                familiesByKey.TryAdd(EoleNames.NormalizeFamily(family.Name), family);
-                familyOrder.Add(family);
+                _families.Add(family.Name, family);
+                _familiesByKey.TryAdd(EoleNames.NormalizeFamily(family.Name), family);
+                _familyOrder.Add(family);
             }
 
             // A family may be declared by several files: the attributes given last win.
@@ -92,25 +92,25 @@ internal sealed class SchemaBuilder
         {
             if (file.Redefine)
             {
-                files.RemoveAll(f => f.Declaration.Name == file.Name);
+                _files.RemoveAll(f => f.Declaration.Name == file.Name);
             }
 
-            files.Add(new FileDraft(file, instance, disabled));
+            _files.Add(new FileDraft(file, instance, disabled));
         }
 
-        machinery.AddRange(declarations.Machinery.SelectMany(m => m.SelfAndDescendants()));
-        services.AddRange(declarations.Services.Select(s => new ServiceDraft(s, instance, disabled)));
-        separators.AddRange(declarations.Separators);
-        help.AddRange(declarations.Help);
-        checks.AddRange(declarations.Checks);
-        conditions.AddRange(declarations.Conditions);
-        fills.AddRange(declarations.Fills);
-        groups.AddRange(declarations.Groups);
+        _machinery.AddRange(declarations.Machinery.SelectMany(m => m.SelfAndDescendants()));
+        _services.AddRange(declarations.Services.Select(s => new ServiceDraft(s, instance, disabled)));
+        _separators.AddRange(declarations.Separators);
+        _help.AddRange(declarations.Help);
+        _checks.AddRange(declarations.Checks);
+        _conditions.AddRange(declarations.Conditions);
+        _fills.AddRange(declarations.Fills);
+        _groups.AddRange(declarations.Groups);
     }
 
     private void AddVariable(FamilyDraft family, VariableDeclaration declaration, int? instance, bool disabled)
     {
-        if (variables.TryGetValue(declaration.Name, out var existing))
+        if (_variables.TryGetValue(declaration.Name, out var existing))
         {
             if (declaration.Redefine)
             {
@@ -138,7 +138,7 @@ internal sealed class SchemaBuilder
         }
 
         var variable = new VariableDraft(declaration, family.Name, instance, disabled);
-        variables.Add(variable.Name, variable);
+        _variables.Add(variable.Name, variable);
         family.Variables.Add(variable);
     }
 
@@ -148,39 +148,39 @@ internal sealed class SchemaBuilder
         var name = declaration.Name;
         if (declaration.RemoveCheck)
         {
-            checks.RemoveAll(c => c.Target == name);
+            _checks.RemoveAll(c => c.Target == name);
         }
 
         if (declaration.RemoveFill)
         {
-            fills.RemoveAll(f => f.Target == name);
+            _fills.RemoveAll(f => f.Target == name);
         }
 
         if (declaration.RemoveCondition)
         {
-            for (var index = conditions.Count - 1; index >= 0; index--)
+            for (var index = _conditions.Count - 1; index >= 0; index--)
             {
-                var condition = conditions[index];
+                var condition = _conditions[index];
                 var targets = condition.Targets.Where(t => !(t.Kind == TargetKind.Variable && t.Name == name)).ToArray();
                 if (targets.Length == 0)
                 {
-                    conditions.RemoveAt(index);
+                    _conditions.RemoveAt(index);
                 }
                 else if (targets.Length != condition.Targets.Count)
                 {
-                    conditions[index] = condition with { Targets = targets };
+                    _conditions[index] = condition with { Targets = targets };
                 }
             }
         }
     }
 
     private FamilyDraft? FindFamily(string name) =>
-        families.TryGetValue(name, out var family) ? family : familiesByKey.GetValueOrDefault(EoleNames.NormalizeFamily(name));
+        _families.TryGetValue(name, out var family) ? family : _familiesByKey.GetValueOrDefault(EoleNames.NormalizeFamily(name));
 
     private void Resolve(HashSet<string> countVariables)
     {
         ResolveGroups();
-        foreach (var variable in variables.Values.Where(v => !v.Multi && v.Defaults.Count > 1))
+        foreach (var variable in _variables.Values.Where(v => !v.Multi && v.Defaults.Count > 1))
         {
             Error(variable.Location, Messages.FormatSeveralDefaultsForSingle(variable.Name));
         }
@@ -188,7 +188,7 @@ internal sealed class SchemaBuilder
         ResolveChecks();
         ResolveFills(countVariables);
         ResolveConditions();
-        foreach (var entry in help)
+        foreach (var entry in _help)
         {
             if (entry.IsFamily)
             {
@@ -196,7 +196,7 @@ internal sealed class SchemaBuilder
                 {
                     family.Help = entry.Text;
                 }
-                else if (!absent.IsAbsentFamily(entry.Name))
+                else if (!_absent.IsAbsentFamily(entry.Name))
                 {
                     Error(entry.Location, Messages.FormatUnknownFamilyReference("help", entry.Name));
                 }
@@ -207,7 +207,7 @@ internal sealed class SchemaBuilder
             }
         }
 
-        foreach (var separator in separators)
+        foreach (var separator in _separators)
         {
             if (Variable(separator.Variable, "separator", separator.Location) is { } variable)
             {
@@ -218,7 +218,7 @@ internal sealed class SchemaBuilder
 
     private void ResolveGroups()
     {
-        foreach (var group in groups)
+        foreach (var group in _groups)
         {
             var master = Variable(group.Master, "group", group.Location);
             if (master is null)
@@ -266,7 +266,7 @@ internal sealed class SchemaBuilder
 
     private void ResolveChecks()
     {
-        foreach (var check in checks)
+        foreach (var check in _checks)
         {
             if (Variable(check.Target, "check", check.Location) is not { } variable)
             {
@@ -278,7 +278,7 @@ internal sealed class SchemaBuilder
                 variable.Mandatory = true;
             }
             else if (check.Kind == CheckKind.Eole
-                && check.Params.FirstOrDefault(p => p.IsVariable && !p.Optional && !variables.ContainsKey(p.Text) && !absent.IsAbsentVariable(p.Text)) is { } unknown)
+                && check.Params.FirstOrDefault(p => p.IsVariable && !p.Optional && !_variables.ContainsKey(p.Text) && !_absent.IsAbsentVariable(p.Text)) is { } unknown)
             {
                 Error(unknown.Location, Messages.FormatUnknownVariableReference("param", unknown.Text));
             }
@@ -291,7 +291,7 @@ internal sealed class SchemaBuilder
 
     private void ResolveFills(HashSet<string> countVariables)
     {
-        foreach (var fill in fills)
+        foreach (var fill in _fills)
         {
             if (Variable(fill.Target, "fill", fill.Location) is not { } target)
             {
@@ -327,7 +327,7 @@ internal sealed class SchemaBuilder
                     continue;
                 }
 
-                if (variables.TryGetValue(param.Text, out var referenced))
+                if (_variables.TryGetValue(param.Text, out var referenced))
                 {
                     if (referenced.Multi && fill.Kind == FillKind.Concat)
                     {
@@ -342,7 +342,7 @@ internal sealed class SchemaBuilder
 
                     parameters.Add(new SchemaParam(param.Name, true, referenced.Name, param.Text) { Kind = ParamKind.Eole });
                 }
-                else if (param.Optional || absent.IsAbsentVariable(param.Text))
+                else if (param.Optional || _absent.IsAbsentVariable(param.Text))
                 {
                     parameters.Add(new SchemaParam(param.Name, true, null, param.Text) { Kind = ParamKind.Eole });
                 }
@@ -385,19 +385,19 @@ internal sealed class SchemaBuilder
         var state = new Dictionary<string, bool>(StringComparer.Ordinal); // false: on the current path, true: done
         var tooDeep = false;
         var chain = new Dictionary<string, int>(StringComparer.Ordinal); // the longest chain of fills below a finished variable
-        foreach (var variable in variables.Values)
+        foreach (var variable in _variables.Values)
         {
             var path = new List<string>();
             if (Visit(variable.Name, path) is { } cycle)
             {
                 if (tooDeep)
                 {
-                    Error(variables[cycle[0]].Fill?.Location ?? variables[cycle[0]].Location, Messages.FormatFillChainTooDeep(cycle[0], MaxFillChain));
+                    Error(_variables[cycle[0]].Fill?.Location ?? _variables[cycle[0]].Location, Messages.FormatFillChainTooDeep(cycle[0], MaxFillChain));
                     return;
                 }
 
-                var fill = variables[cycle[0]].Fill;
-                Error(fill?.Location ?? variables[cycle[0]].Location, Messages.FormatFillCycle(string.Join(" -> ", cycle)));
+                var fill = _variables[cycle[0]].Fill;
+                Error(fill?.Location ?? _variables[cycle[0]].Location, Messages.FormatFillCycle(string.Join(" -> ", cycle)));
                 return;
             }
         }
@@ -417,7 +417,7 @@ internal sealed class SchemaBuilder
 
             state[name] = false;
             path.Add(name);
-            var variable = variables[name];
+            var variable = _variables[name];
             var dependencies = (variable.Fill?.Params ?? []).Where(p => p.Variable is not null).Select(p => p.Variable!);
             if (variable.Master is not null)
             {
@@ -450,25 +450,25 @@ internal sealed class SchemaBuilder
 
     private void ResolveConditions()
     {
-        var filesByList = files.Where(f => f.Declaration.FileList is not null).ToLookup(f => f.Declaration.FileList!, StringComparer.Ordinal);
-        var servicesByFileList = services.Where(s => s.Declaration.FileList is not null).ToLookup(s => s.Declaration.FileList!, StringComparer.Ordinal);
-        var servicesByServiceList = services.Where(s => s.Declaration.ServiceList is not null).ToLookup(s => s.Declaration.ServiceList!, StringComparer.Ordinal);
-        var machineryLists = machinery
+        var filesByList = _files.Where(f => f.Declaration.FileList is not null).ToLookup(f => f.Declaration.FileList!, StringComparer.Ordinal);
+        var servicesByFileList = _services.Where(s => s.Declaration.FileList is not null).ToLookup(s => s.Declaration.FileList!, StringComparer.Ordinal);
+        var servicesByServiceList = _services.Where(s => s.Declaration.ServiceList is not null).ToLookup(s => s.Declaration.ServiceList!, StringComparer.Ordinal);
+        var machineryLists = _machinery
             .SelectMany(m => m.Attributes.Where(a => a.Key.EndsWith("list", StringComparison.Ordinal)).Select(a => a.Key + ":" + a.Value))
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var condition in conditions)
+        foreach (var condition in _conditions)
         {
-            string? source = condition.Source;
+            var source = condition.Source;
             bool? forced = null;
-            if (!variables.ContainsKey(condition.Source))
+            if (!_variables.ContainsKey(condition.Source))
             {
-                if (condition.Fallback && !absent.IsAbsentVariable(condition.Source))
+                if (condition.Fallback && !_absent.IsAbsentVariable(condition.Source))
                 {
                     // EOLE: a missing source with fallback applies *_if_in and drops *_if_not_in.
                     forced = condition.Kind is ConditionKind.DisabledIfIn or ConditionKind.HiddenIfIn or ConditionKind.MandatoryIfIn
                         or ConditionKind.FrozenIfIn or ConditionKind.AutoFrozenIfIn;
                 }
-                else if (!absent.IsAbsentVariable(condition.Source))
+                else if (!_absent.IsAbsentVariable(condition.Source))
                 {
                     Error(condition.Location, Messages.FormatUnknownVariableReference("condition", condition.Source));
                     continue;
@@ -490,13 +490,13 @@ internal sealed class SchemaBuilder
                 switch (target.Kind)
                 {
                     case TargetKind.Variable:
-                        if (variables.TryGetValue(target.Name, out var variable))
+                        if (_variables.TryGetValue(target.Name, out var variable))
                         {
                             variable.Conditions.Add(resolved);
                             found = true;
                         }
 
-                        isAbsent = absent.IsAbsentVariable(target.Name);
+                        isAbsent = _absent.IsAbsentVariable(target.Name);
                         break;
                     case TargetKind.Family:
                         if (FindFamily(target.Name) is { } family)
@@ -505,7 +505,7 @@ internal sealed class SchemaBuilder
                             found = true;
                         }
 
-                        isAbsent = absent.IsAbsentFamily(target.Name);
+                        isAbsent = _absent.IsAbsentFamily(target.Name);
                         break;
                     case TargetKind.FileList:
                         foreach (var file in filesByList[target.Name])
@@ -520,7 +520,7 @@ internal sealed class SchemaBuilder
                             found = true;
                         }
 
-                        isAbsent = absent.IsAbsentFileList(target.Name);
+                        isAbsent = _absent.IsAbsentFileList(target.Name);
                         break;
                     case TargetKind.ServiceList:
                         foreach (var service in servicesByServiceList[target.Name])
@@ -529,7 +529,7 @@ internal sealed class SchemaBuilder
                             found = true;
                         }
 
-                        isAbsent = absent.IsAbsentServiceList(target.Name);
+                        isAbsent = _absent.IsAbsentServiceList(target.Name);
                         break;
                     case TargetKind.ActionList:
                         found = true;
@@ -551,12 +551,12 @@ internal sealed class SchemaBuilder
     /// <summary>Looks a referenced variable up; reports it unless it is an absent repeated instance.</summary>
     private VariableDraft? Variable(string name, string construct, SourceLocation location)
     {
-        if (variables.TryGetValue(name, out var variable))
+        if (_variables.TryGetValue(name, out var variable))
         {
             return variable;
         }
 
-        if (!absent.IsAbsentVariable(name))
+        if (!_absent.IsAbsentVariable(name))
         {
             Error(location, Messages.FormatUnknownVariableReference(construct, name));
         }
@@ -566,9 +566,9 @@ internal sealed class SchemaBuilder
 
     private Schema Freeze(IReadOnlyList<RepetitionState> repetitions)
     {
-        var frozenVariables = new List<SchemaVariable>(variables.Count);
-        var frozenFamilies = new List<SchemaFamily>(familyOrder.Count);
-        foreach (var family in familyOrder)
+        var frozenVariables = new List<SchemaVariable>(_variables.Count);
+        var frozenFamilies = new List<SchemaFamily>(_familyOrder.Count);
+        foreach (var family in _familyOrder)
         {
             frozenFamilies.Add(new SchemaFamily(
                 family.Name,
@@ -597,12 +597,12 @@ internal sealed class SchemaBuilder
             frozenVariables,
             frozenVariables.ToDictionary(v => v.Name, StringComparer.Ordinal),
             frozenFamilies.ToDictionary(f => f.Name, StringComparer.Ordinal),
-            files.Select(f => new SchemaFile(f.Declaration, f.Conditions, f.Instance, f.Disabled)).ToArray(),
-            services.Select(s => new SchemaService(s.Declaration, s.Conditions, s.Instance, s.Disabled)).ToArray(),
+            _files.Select(f => new SchemaFile(f.Declaration, f.Conditions, f.Instance, f.Disabled)).ToArray(),
+            _services.Select(s => new SchemaService(s.Declaration, s.Conditions, s.Instance, s.Disabled)).ToArray(),
             repetitions);
     }
 
-    private void Error(SourceLocation location, string message) => errors.Add(new Diagnostic(location.ToString(), message));
+    private void Error(SourceLocation location, string message) => _errors.Add(new Diagnostic(location.ToString(), message));
 
     private sealed class VariableDraft(VariableDeclaration declaration, string family, int? instance, bool disabledByRepetition)
     {

@@ -6,7 +6,7 @@ namespace Portique.Configuration;
 /// <param name="Name">The <c>&lt;param name='...'&gt;</c>, or null for a positional argument.</param>
 /// <param name="Items">The items (one for a single value; <see langword="null"/> items are Python's <c>None</c>).</param>
 /// <param name="IsList">Whether the value is a list (a multi variable, a Python list).</param>
-public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bool IsList)
+internal sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bool IsList)
 {
     /// <summary>The value as Python sees it: <see langword="null"/>, a text, or the list.</summary>
     internal object? Value => IsList ? Items : Items.Count == 0 ? null : Items[0];
@@ -36,7 +36,7 @@ public sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, bo
 /// Other functions (EOLE's machinery: <c>get_zone_name</c>, <c>calc_container</c>...) are not computed (<c>random_int</c> is drawn once and stored when config.eol is written, see <see cref="RandomRange"/>):
 /// the stored value, else the default applies. Values are compared as text.
 /// </summary>
-public static class EoleFillFunctions
+internal static class EoleFillFunctions
 {
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
@@ -227,7 +227,7 @@ public static class EoleFillFunctions
 
         var (match, mismatch) = outcomes;
 
-        object? param = parameter.Value;
+        var param = parameter.Value;
         if (param is string text && text.StartsWith('['))
         {
             if (!PythonLiteral.TryEvaluate(text, out param))

@@ -39,24 +39,24 @@ public sealed class EoleHost : IEoleHost
     private const int MaxBytes = 4 * 1024 * 1024;
 
     // ReadLines reads at most MaxBytes of a file: a huge or endless file (a FIFO, /dev/zero linked there) cannot exhaust Portique.
-    private readonly PortiqueRoot root;
-    private readonly Lazy<(IReadOnlyList<(string Interface, uint Destination, uint Gateway, uint Flags, uint Mask)> Routes, IReadOnlyList<uint> Locals)> state;
+    private readonly PortiqueRoot _root;
+    private readonly Lazy<(IReadOnlyList<(string Interface, uint Destination, uint Gateway, uint Flags, uint Mask)> Routes, IReadOnlyList<uint> Locals)> _state;
 
     /// <param name="root">The root the kernel files are read under (<c>/</c> on a server).</param>
     public EoleHost(PortiqueRoot root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        this.root = root;
-        state = new(() => (ReadRoutes(root.Resolve("/proc/net/route")), ReadLocals(root.Resolve("/proc/net/fib_trie"))));
+        this._root = root;
+        _state = new(() => (ReadRoutes(root.Resolve("/proc/net/route")), ReadLocals(root.Resolve("/proc/net/fib_trie"))));
     }
 
     /// <summary>EOLE's instance marker, written by EOLE's <c>instance</c>.</summary>
     public const string InstanceMarker = "/etc/eole/.instance";
 
     /// <inheritdoc/>
-    public bool IsInstantiated => instantiated ??= File.Exists(root.Resolve(InstanceMarker));
+    public bool IsInstantiated => _instantiated ??= File.Exists(_root.Resolve(InstanceMarker));
 
-    private bool? instantiated;
+    private bool? _instantiated;
 
     /// <summary>EOLE's release file: <c>EOLE_MODULE=amon</c>, <c>EOLE_VERSION=2.6</c>, <c>EOLE_RELEASE=2.6.2</c>...</summary>
     public const string ReleaseFile = "/etc/eole/release";
@@ -65,7 +65,7 @@ public sealed class EoleHost : IEoleHost
     public string? Release(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        foreach (var raw in ReadLines(root.Resolve(ReleaseFile)))
+        foreach (var raw in ReadLines(_root.Resolve(ReleaseFile)))
         {
             var line = raw.Trim();
             var equals = line.IndexOf('=', StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class EoleHost : IEoleHost
     public HostAddress? Address(string interfaceName)
     {
         ArgumentNullException.ThrowIfNull(interfaceName);
-        var (routes, locals) = state.Value;
+        var (routes, locals) = _state.Value;
         foreach (var route in routes.Where(r => r.Interface == interfaceName && (r.Flags & GatewayFlag) == 0 && r.Mask != 0))
         {
             foreach (var local in locals)
@@ -101,7 +101,7 @@ public sealed class EoleHost : IEoleHost
     /// <inheritdoc/>
     public string? DefaultGateway()
     {
-        var route = state.Value.Routes.FirstOrDefault(r => r.Destination == 0 && r.Mask == 0 && (r.Flags & GatewayFlag) != 0);
+        var route = _state.Value.Routes.FirstOrDefault(r => r.Destination == 0 && r.Mask == 0 && (r.Flags & GatewayFlag) != 0);
         return route.Interface is null ? null : EoleFillFunctions.FormatIpv4(route.Gateway);
     }
 

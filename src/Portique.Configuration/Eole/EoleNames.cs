@@ -4,7 +4,7 @@ using System.Text;
 namespace Portique.Configuration;
 
 /// <summary>EOLE's name normalisations.</summary>
-public static class EoleNames
+internal static class EoleNames
 {
     /// <summary>
     /// Creole's <c>normalize_family</c>: dashes and spaces become <c>_</c>, accents are dropped, letters are lower-cased

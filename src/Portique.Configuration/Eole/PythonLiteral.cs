@@ -10,7 +10,7 @@ namespace Portique.Configuration;
 /// the same kind. Anything else (names, calls, attributes, imports) is refused: nothing is ever executed.
 /// Values are <see cref="string"/>, <see cref="long"/>, <see cref="bool"/>, <see langword="null"/> or a list of them.
 /// </summary>
-public static class PythonLiteral
+internal static class PythonLiteral
 {
     private const int MaxRange = 100_000;
 
@@ -56,15 +56,15 @@ public static class PythonLiteral
 
     private sealed class Reader(string text)
     {
-        private int position;
+        private int _position;
 
-        public bool AtEnd => position >= text.Length;
+        public bool AtEnd => _position >= text.Length;
 
         public void SkipSpaces()
         {
-            while (position < text.Length && char.IsWhiteSpace(text[position]))
+            while (_position < text.Length && char.IsWhiteSpace(text[_position]))
             {
-                position++;
+                _position++;
             }
         }
 
@@ -109,10 +109,10 @@ public static class PythonLiteral
                 throw new FormatException();
             }
 
-            var c = text[position];
+            var c = text[_position];
             if (c is '[' or '(')
             {
-                position++;
+                _position++;
                 return Sequence(c == '[' ? ']' : ')');
             }
 
@@ -123,25 +123,25 @@ public static class PythonLiteral
 
             if (char.IsAsciiDigit(c))
             {
-                var start = position;
-                while (position < text.Length && char.IsAsciiDigit(text[position]))
+                var start = _position;
+                while (_position < text.Length && char.IsAsciiDigit(text[_position]))
                 {
-                    position++;
+                    _position++;
                 }
 
-                return long.Parse(text.AsSpan(start, position - start), NumberStyles.None, CultureInfo.InvariantCulture);
+                return long.Parse(text.AsSpan(start, _position - start), NumberStyles.None, CultureInfo.InvariantCulture);
             }
 
             if (char.IsAsciiLetter(c) || c == '_')
             {
-                var start = position;
-                while (position < text.Length && (char.IsAsciiLetterOrDigit(text[position]) || text[position] == '_'))
+                var start = _position;
+                while (_position < text.Length && (char.IsAsciiLetterOrDigit(text[_position]) || text[_position] == '_'))
                 {
-                    position++;
+                    _position++;
                 }
 
-                var name = text[start..position];
-                if (name is "u" or "U" or "r" or "R" or "ur" or "UR" && position < text.Length && text[position] is '\'' or '"')
+                var name = text[start.._position];
+                if (name is "u" or "U" or "r" or "R" or "ur" or "UR" && _position < text.Length && text[_position] is '\'' or '"')
                 {
                     return String(raw: name.Contains('r', StringComparison.OrdinalIgnoreCase));
                 }
@@ -228,14 +228,14 @@ public static class PythonLiteral
 
         private string String(bool raw)
         {
-            var quote = text[position++];
+            var quote = text[_position++];
             var builder = new StringBuilder();
-            while (position < text.Length && text[position] != quote)
+            while (_position < text.Length && text[_position] != quote)
             {
-                var c = text[position++];
-                if (c == '\\' && position < text.Length)
+                var c = text[_position++];
+                if (c == '\\' && _position < text.Length)
                 {
-                    var next = text[position++];
+                    var next = text[_position++];
                     if (raw)
                     {
                         builder.Append(c).Append(next);
@@ -268,9 +268,9 @@ public static class PythonLiteral
 
         private bool Take(char expected)
         {
-            if (position < text.Length && text[position] == expected)
+            if (_position < text.Length && text[_position] == expected)
             {
-                position++;
+                _position++;
                 return true;
             }
 

@@ -10,9 +10,8 @@ namespace Portique.Configuration;
 /// </summary>
 public sealed class EvaluatedConfiguration
 {
-    private readonly Dictionary<string, EvaluatedVariable> variablesByName;
-    private readonly Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)> validation;
-    private readonly IReadOnlyList<Diagnostic> unknownNames;
+    private readonly Dictionary<string, EvaluatedVariable> _variablesByName;
+    private readonly Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)> _validation;
 
     private EvaluatedConfiguration(
         DictionarySource dictionaries,
@@ -31,12 +30,12 @@ public sealed class EvaluatedConfiguration
         Variables = variables;
         Files = files;
         Services = services;
-        variablesByName = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
-        unknownNames = values.Names
-            .Where(name => !variablesByName.ContainsKey(name))
+        _variablesByName = variables.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        Warnings = values.Names
+            .Where(name => !_variablesByName.ContainsKey(name))
             .Select(name => new Diagnostic(name, Messages.UnknownVariableKept))
             .ToArray();
-        validation = new Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)>(() => ConfigurationValidator.Validate(this, checks));
+        _validation = new Lazy<(IReadOnlyList<Diagnostic> Problems, IReadOnlyList<Diagnostic> Warnings)>(() => ConfigurationValidator.Validate(this, checks));
     }
 
     /// <summary>The dictionaries evaluated.</summary>
@@ -61,7 +60,7 @@ public sealed class EvaluatedConfiguration
     public IReadOnlyList<EvaluatedService> Services { get; }
 
     /// <summary>config.eol entries no dictionary declares: kept in the file, reported, not errors.</summary>
-    public IReadOnlyList<Diagnostic> Warnings => [.. unknownNames, .. validation.Value.Warnings];
+    public IReadOnlyList<Diagnostic> Warnings => [.. field, .. _validation.Value.Warnings];
 
     /// <summary>Instantiates and evaluates <paramref name="dictionaries"/> with <paramref name="values"/>.</summary>
     /// <exception cref="DictionaryException">
@@ -112,14 +111,14 @@ public sealed class EvaluatedConfiguration
     }
 
     /// <summary>A variable by name, or <see langword="null"/>.</summary>
-    public EvaluatedVariable? Find(string name) => variablesByName.GetValueOrDefault(name);
+    public EvaluatedVariable? Find(string name) => _variablesByName.GetValueOrDefault(name);
 
     /// <summary>
     /// Every problem of the enabled variables, in dictionary order, subject = variable name: type, allowed
     /// values, range, mandatory, master/slave rows, several values for a single variable. Empty when valid.
     /// Unknown variables are <see cref="Warnings"/>, not problems.
     /// </summary>
-    public IReadOnlyList<Diagnostic> Validate() => validation.Value.Problems;
+    public IReadOnlyList<Diagnostic> Validate() => _validation.Value.Problems;
 
     /// <summary>Throws when <see cref="Validate"/> finds problems.</summary>
     /// <exception cref="ConfigurationInvalidException">All the problems.</exception>
@@ -177,7 +176,7 @@ public sealed class EvaluatedConfiguration
         }
 
         var items = values
-            .Select(v => v.Length == 0 ? null : variable.Type == VariableType.Number ? ConfigValues.NumberOrText(v) : (JsonNode)JsonValue.Create(v))
+            .Select(v => v.Length == 0 ? null : variable.Type == VariableType.Number ? ConfigValues.NumberOrText(v) : JsonValue.Create(v))
             .ToArray();
         return Values.Set(name, owner, items, asList: variable.Multi || values.Count > 1, byIndex: variable.IsSlave && Values.WritesSlavesByIndex);
     }
@@ -220,14 +219,14 @@ public sealed class EvaluatedConfiguration
     /// <summary>Computes effective values and states, each once (memoised), following fills and conditions.</summary>
     private sealed class Evaluator(Schema schema, ConfigValues values, IEoleHost? host)
     {
-        private readonly Dictionary<string, (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner)> effective = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, bool> disabledVariables = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, bool> disabledFamilies = new(StringComparer.Ordinal);
-        private readonly HashSet<string> inProgress = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner)> _effective = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, bool> _disabledVariables = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, bool> _disabledFamilies = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
 
         // Counts the times a state was read while being computed (a condition cycle). A result that
         // depended on such a provisional answer is not cached: it is recomputed once the cycle is closed.
-        private int provisionalAnswers;
+        private int _provisionalAnswers;
 
         public EvaluatedVariable Evaluate(SchemaVariable variable)
         {
@@ -268,24 +267,24 @@ public sealed class EvaluatedConfiguration
         public bool IsDisabled(SchemaFamily family)
         {
             var key = family.Name;
-            if (disabledFamilies.TryGetValue(key, out var known))
+            if (_disabledFamilies.TryGetValue(key, out var known))
             {
                 return known;
             }
 
             // A condition cycle (a family disabled by one of its own variables) is read as "enabled so far".
-            if (!inProgress.Add("family:" + key))
+            if (!_inProgress.Add("family:" + key))
             {
-                provisionalAnswers++;
+                _provisionalAnswers++;
                 return false;
             }
 
-            var before = provisionalAnswers;
+            var before = _provisionalAnswers;
             var disabled = family.DisabledByRepetition || AnyDisables(family.Conditions);
-            inProgress.Remove("family:" + key);
-            if (provisionalAnswers == before)
+            _inProgress.Remove("family:" + key);
+            if (_provisionalAnswers == before)
             {
-                disabledFamilies[key] = disabled;
+                _disabledFamilies[key] = disabled;
             }
 
             return disabled;
@@ -295,27 +294,27 @@ public sealed class EvaluatedConfiguration
 
         private bool IsDisabled(SchemaVariable variable)
         {
-            if (disabledVariables.TryGetValue(variable.Name, out var known))
+            if (_disabledVariables.TryGetValue(variable.Name, out var known))
             {
                 return known;
             }
 
-            if (!inProgress.Add(variable.Name))
+            if (!_inProgress.Add(variable.Name))
             {
-                provisionalAnswers++;
+                _provisionalAnswers++;
                 return false;
             }
 
-            var before = provisionalAnswers;
+            var before = _provisionalAnswers;
             var disabled = variable.DisabledByRepetition
                 || variable.DisabledByAttribute
                 || IsDisabled(schema.FamiliesByName[variable.Family])
                 || (variable.Master is not null && IsDisabled(schema.VariablesByName[variable.Master]))
                 || AnyDisables(variable.Conditions);
-            inProgress.Remove(variable.Name);
-            if (provisionalAnswers == before)
+            _inProgress.Remove(variable.Name);
+            if (_provisionalAnswers == before)
             {
-                disabledVariables[variable.Name] = disabled;
+                _disabledVariables[variable.Name] = disabled;
             }
 
             return disabled;
@@ -347,14 +346,14 @@ public sealed class EvaluatedConfiguration
 
         private (IReadOnlyList<string?> Items, ValueOrigin Origin, string? Owner) Value(string name)
         {
-            if (effective.TryGetValue(name, out var known))
+            if (_effective.TryGetValue(name, out var known))
             {
                 return known;
             }
 
             var variable = schema.VariablesByName[name];
             var result = Compute(variable);
-            effective[name] = result;
+            _effective[name] = result;
             return result;
         }
 
@@ -392,7 +391,7 @@ public sealed class EvaluatedConfiguration
                     : FillFunctions.Compute(fill.Kind, ConcatOrder(fill).Select(p => p.Items ?? (!p.IsVariable ? [p.Literal] : p.Variable is null ? [] : Value(p.Variable).Items)).ToArray(), fill.AllowNone);
                 if (computed is not null)
                 {
-                    IReadOnlyList<string?> items = rows is { } rowCount && computed.Count == 1 ? Enumerable.Repeat(computed[0], rowCount).ToArray()
+                    var items = rows is { } rowCount && computed.Count == 1 ? Enumerable.Repeat(computed[0], rowCount).ToArray()
                         : variable.Multi ? computed
                         : [computed[0]];
                     return (items, ValueOrigin.Fill, null);
@@ -404,8 +403,8 @@ public sealed class EvaluatedConfiguration
                 return (kept.Items, ValueOrigin.Stored, kept.Owner);
             }
 
-            string? rowDefault = variable.Defaults.Count > 0 ? variable.Defaults[0] : null;
-            IReadOnlyList<string?> defaults = rows is { } count ? Enumerable.Repeat(rowDefault, count).ToArray()
+            var rowDefault = variable.Defaults.Count > 0 ? variable.Defaults[0] : null;
+            var defaults = rows is { } count ? Enumerable.Repeat(rowDefault, count).ToArray()
                 : variable.Multi ? (IReadOnlyList<string?>)variable.Defaults
                 : rowDefault is null ? [] : [rowDefault];
             return (defaults, defaults.Any(d => d is not null) ? ValueOrigin.Default : ValueOrigin.None, null);

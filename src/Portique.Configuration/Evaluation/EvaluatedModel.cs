@@ -186,7 +186,7 @@ public sealed record RandomRange(long Minimum, long Maximum, long? Excluded)
     public string? Draw()
     {
         var count = Maximum - Minimum + 1 - (Excluded is { } e && e >= Minimum && e <= Maximum ? 1 : 0);
-        if (count <= 0 || count > int.MaxValue)
+        if (count is <= 0 or > int.MaxValue)
         {
             return null;
         }

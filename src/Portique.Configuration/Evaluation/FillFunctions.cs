@@ -24,7 +24,7 @@ namespace Portique.Configuration;
 /// </list>
 /// A fill on a slave gives one item per master row: a single item is repeated on every row.
 /// </summary>
-public static class FillFunctions
+internal static class FillFunctions
 {
     /// <summary>Computes a fill; <see langword="null"/> means "no value".</summary>
     /// <param name="kind">The function.</param>

@@ -61,6 +61,12 @@ public enum VariableType
     /// <summary><c>key_value</c> (Portique): <c>KEY=VALUE</c>, as for an environment variable.</summary>
     KeyValue,
 
+    /// <summary><c>memory_size</c> (Portique): bytes, or a number followed by K, M, G or T (powers of 1024), 6M to 1T.</summary>
+    MemorySize,
+
+    /// <summary><c>cpus</c> (Portique): a number of processors, a positive decimal with at most two decimals, 0.01 to 1024.</summary>
+    Cpus,
+
     // EOLE's other Creole types (issue 11), validated by EoleTypes.
 
     /// <summary><c>boolean</c>: <c>True</c> or <c>False</c>.</summary>

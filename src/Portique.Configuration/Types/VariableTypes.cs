@@ -29,6 +29,8 @@ public static partial class VariableTypes
         ("absolute_path", VariableType.AbsolutePath),
         ("host_path", VariableType.HostPath),
         ("key_value", VariableType.KeyValue),
+        ("memory_size", VariableType.MemorySize),
+        ("cpus", VariableType.Cpus),
         .. EoleTypes.Spellings,
         ("server_names", VariableType.ServerNames),
         ("plain_path", VariableType.PlainPath),
@@ -85,6 +87,8 @@ public static partial class VariableTypes
             VariableType.AbsolutePath => AbsolutePathProblem(value),
             VariableType.HostPath => AbsolutePathProblem(value) ?? HostPathProblem(value),
             VariableType.KeyValue => IsKeyValue(value) ? null : Messages.FormatTypeKeyValue(Messages.Shown(value)),
+            VariableType.MemorySize => TryParseMemorySize(value, out _) ? null : Messages.FormatTypeMemorySize(Messages.Shown(value)),
+            VariableType.Cpus => TryParseCpus(value, out _) ? null : Messages.FormatTypeCpus(Messages.Shown(value)),
             VariableType.ServerNames => AreServerNames(value) ? null : Messages.FormatTypeServerNames(Messages.Shown(value)),
             VariableType.PlainPath => AbsolutePathProblem(value) ?? PlainPathProblem(value),
             _ => EoleTypes.Validate(type, value),
@@ -103,6 +107,39 @@ public static partial class VariableTypes
         number = 0;
         return IntegerRegex().IsMatch(value)
             && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number);
+    }
+
+    /// <summary>The smallest memory limit every engine accepts (docker refuses less than 6 MiB).</summary>
+    public const long MinMemoryBytes = 6L << 20;
+
+    /// <summary>The largest memory limit accepted: 1 TiB.</summary>
+    public const long MaxMemoryBytes = 1L << 40;
+
+    /// <summary>The largest number of processors accepted (the host's count is checked where the spec is built).</summary>
+    public const decimal MaxCpus = 1024m;
+
+    /// <summary>
+    /// A <c>memory_size</c>: digits, then nothing (bytes) or one of K, M, G, T (either case, powers of 1024), from
+    /// <see cref="MinMemoryBytes"/> to <see cref="MaxMemoryBytes"/>.
+    /// </summary>
+    public static bool TryParseMemorySize(string value, out long bytes) =>
+        Portique.Core.MemorySize.TryParse(value, out bytes) && bytes is >= MinMemoryBytes and <= MaxMemoryBytes;
+
+    /// <summary>A <c>cpus</c>: a positive decimal with at most two decimals (point), 0.01 to <see cref="MaxCpus"/>; normalised (<c>1.50</c> is <c>1.5</c>).</summary>
+    public static bool TryParseCpus(string value, out decimal cpus)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        cpus = 0;
+        if (!CpusRegex().IsMatch(value)
+            || !decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed)
+            || parsed is <= 0 or > MaxCpus)
+        {
+            return false;
+        }
+
+        // Dividing by 1.000... drops the trailing zeros: one value, one text (and one hash).
+        cpus = parsed / 1.000000000000000000000000000000000m;
+        return true;
     }
 
     private static bool IsPort(string value) => TryParseInteger(value, out var port) && port is >= 1 and <= 65535;
@@ -276,4 +313,7 @@ public static partial class VariableTypes
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvironmentKeyRegex();
+
+    [GeneratedRegex(@"^[0-9]{1,4}(\.[0-9]{1,2})?\z")]
+    private static partial Regex CpusRegex();
 }

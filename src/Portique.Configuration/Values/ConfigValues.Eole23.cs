@@ -82,9 +82,9 @@ public sealed partial class ConfigValues
     private string ToEole23()
     {
         var text = new StringBuilder();
-        foreach (var (name, node) in document)
+        foreach (var (name, node) in _document)
         {
-            if (node is not JsonObject entry || !variables.TryGetValue(name, out var stored))
+            if (node is not JsonObject entry || !_variables.TryGetValue(name, out var stored))
             {
                 continue;
             }

@@ -59,27 +59,27 @@ public sealed partial class ConfigValues
     };
 
     // Never mutated once built: changes work on a deep copy.
-    private readonly JsonObject document;
-    private readonly Dictionary<string, StoredValue> variables;
+    private readonly JsonObject _document;
+    private readonly Dictionary<string, StoredValue> _variables;
 
-    private readonly bool eole23;
+    private readonly bool _eole23;
 
     private ConfigValues(JsonObject document, Dictionary<string, StoredValue> variables, bool eole23 = false)
     {
-        this.document = document;
-        this.variables = variables;
-        this.eole23 = eole23;
+        this._document = document;
+        this._variables = variables;
+        this._eole23 = eole23;
         Names = variables.Keys.ToArray();
     }
 
     /// <summary>No values (a server whose config.eol does not exist yet).</summary>
-    public static ConfigValues Empty { get; } = new(new JsonObject(), new Dictionary<string, StoredValue>(StringComparer.Ordinal));
+    public static ConfigValues Empty { get; } = new([], new Dictionary<string, StoredValue>(StringComparer.Ordinal));
 
     /// <summary>The variables with an entry, in file order.</summary>
     public IReadOnlyList<string> Names { get; }
 
     /// <summary>Every variable entry by name.</summary>
-    public IReadOnlyDictionary<string, StoredValue> Variables => variables;
+    public IReadOnlyDictionary<string, StoredValue> Variables => _variables;
 
     /// <summary>Reads config.eol text.</summary>
     /// <param name="json">The file's text.</param>
@@ -133,7 +133,7 @@ public sealed partial class ConfigValues
     }
 
     /// <summary>The entry of a variable, or <see langword="null"/>.</summary>
-    public StoredValue? Get(string name) => variables.GetValueOrDefault(name);
+    public StoredValue? Get(string name) => _variables.GetValueOrDefault(name);
 
     /// <summary>
     /// Returns values where <paramref name="name"/> holds <paramref name="items"/> written as text, as a JSON list
@@ -149,37 +149,37 @@ public sealed partial class ConfigValues
     /// <summary>Returns values without the entry of <paramref name="name"/> (its default or fill applies again).</summary>
     public ConfigValues Remove(string name)
     {
-        if (!document.ContainsKey(name))
+        if (!_document.ContainsKey(name))
         {
             return this;
         }
 
-        var copy = (JsonObject)document.DeepClone();
+        var copy = (JsonObject)_document.DeepClone();
         copy.Remove(name);
-        return FromTrustedDocument(copy, eole23);
+        return FromTrustedDocument(copy, _eole23);
     }
 
     /// <summary>
     /// The config.eol text: indented JSON, UTF-8 characters unescaped, ending with a newline; EOLE 2.3's format when
     /// the values were read from it.
     /// </summary>
-    public string ToJson() => eole23 ? ToEole23() : document.ToJsonString(WriteOptions) + "\n";
+    public string ToJson() => _eole23 ? ToEole23() : _document.ToJsonString(WriteOptions) + "\n";
 
     /// <summary>
     /// Whether a slave is written by row index, as EOLE 2.5+ (Tiramisu) writes it: the file says it is EOLE 2.5 or later
     /// (<c>___version___</c>), or already holds a slave written that way.
     /// </summary>
     internal bool WritesSlavesByIndex =>
-        variables.Values.Any(v => v.RowsByIndex is not null)
-        || (document["___version___"] is JsonValue version && version.GetValueKind() == JsonValueKind.String
+        _variables.Values.Any(v => v.RowsByIndex is not null)
+        || (_document["___version___"] is JsonValue version && version.GetValueKind() == JsonValueKind.String
             && Version.TryParse(version.GetValue<string>(), out var parsed) && parsed >= new Version(2, 5));
 
     internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList, bool byIndex = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        var copy = (JsonObject)document.DeepClone();
-        var entry = copy[name] as JsonObject ?? new JsonObject();
+        var copy = (JsonObject)_document.DeepClone();
+        var entry = copy[name] as JsonObject ?? [];
         if (asList && (byIndex || entry["val"] is JsonObject))
         {
             // A slave of an EOLE 2.5+ file is written by row index, as EOLE writes it, so that EOLE's tools read it as theirs.
@@ -195,13 +195,13 @@ public sealed partial class ConfigValues
             entry["owner"] = owners;
             entry["val"] = rows;
             copy[name] = entry;
-            return FromTrustedDocument(copy, eole23);
+            return FromTrustedDocument(copy, _eole23);
         }
 
         entry["owner"] = owner;
         entry["val"] = asList ? new JsonArray(items.ToArray()) : items.Count == 0 ? null : items[0];
         copy[name] = entry;
-        return FromTrustedDocument(copy, eole23);
+        return FromTrustedDocument(copy, _eole23);
     }
 
     private static ConfigValues FromTrustedDocument(JsonObject document, bool eole23)

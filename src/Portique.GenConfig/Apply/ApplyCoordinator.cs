@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Portique.Core;
 using Portique.Orchestration;
 using Portique.Planning;
@@ -13,18 +11,17 @@ namespace Portique.GenConfig.Apply;
 /// </summary>
 public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ApplyCoordinator> logger)
 {
-    private readonly Lock gate = new();
-    private ApplyRun? current;
-    private Task running = Task.CompletedTask;
+    private readonly Lock _gate = new();
+    private ApplyRun? _current;
 
     /// <summary>The running run, else the last one; null before the first.</summary>
     public ApplyRun? Current
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return current;
+                return _current;
             }
         }
     }
@@ -34,26 +31,28 @@ public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider tim
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return running;
+                return field;
             }
         }
-    }
+
+        private set;
+    } = Task.CompletedTask;
 
     /// <summary>Starts a run, or returns the one in progress (<c>Started</c> false).</summary>
     public (ApplyRun Run, bool Started) StartOrAttach(string user, bool refresh)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (current is { Completed: false })
+            if (_current is { Completed: false })
             {
-                return (current, false);
+                return (_current, false);
             }
 
             var run = new ApplyRun(Guid.NewGuid().ToString("N")[..12], user, refresh, time);
-            current = run;
-            running = Task.Run(() => ExecuteAsync(run));
+            _current = run;
+            Running = Task.Run(() => ExecuteAsync(run));
             return (run, true);
         }
     }
@@ -63,7 +62,7 @@ public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider tim
         var token = lifetime.ApplicationStopping;
         try
         {
-            var report = await backend.ApplyAsync(new ReconfigureOptions { Refresh = run.Refresh }, run, token).ConfigureAwait(false);
+            var report = await backend.ApplyAsync(new ReconfigureOptions { Refresh = run.Refresh }, run, token);
             run.Complete(new ApplyOutcome(
                 report.Succeeded,
                 report.Services.Outcomes,

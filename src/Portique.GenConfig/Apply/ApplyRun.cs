@@ -26,11 +26,11 @@ public sealed record ApplyOutcome(
 /// </summary>
 public sealed class ApplyRun : IProgress<ReconcileEvent>
 {
-    private readonly List<ApplyEvent> events = [];
-    private readonly Lock gate = new();
-    private readonly TimeProvider time;
-    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ApplyOutcome? outcome;
+    private readonly List<ApplyEvent> _events = [];
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ApplyOutcome? _outcome;
 
     public ApplyRun(string id, string startedBy, bool refresh, TimeProvider time)
     {
@@ -38,7 +38,7 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
         Id = id;
         StartedBy = startedBy;
         Refresh = refresh;
-        this.time = time;
+        this._time = time;
         Started = time.GetUtcNow();
     }
 
@@ -54,9 +54,9 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return outcome;
+                return _outcome;
             }
         }
     }
@@ -66,14 +66,14 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
     public void Report(ReconcileEvent value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        lock (gate)
+        lock (_gate)
         {
-            if (outcome is not null)
+            if (_outcome is not null)
             {
                 return;
             }
 
-            events.Add(new ApplyEvent(events.Count + 1, time.GetUtcNow(), value.Kind, value.Service, value.Message));
+            _events.Add(new ApplyEvent(_events.Count + 1, _time.GetUtcNow(), value.Kind, value.Service, value.Message));
             Signal();
         }
     }
@@ -81,9 +81,9 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
     public void Complete(ApplyOutcome result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        lock (gate)
+        lock (_gate)
         {
-            outcome ??= result;
+            _outcome ??= result;
             Signal();
         }
     }
@@ -91,17 +91,17 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
     /// <summary>The events after <paramref name="seen"/>, the outcome if the run ended, and a task that completes at the next change.</summary>
     public (IReadOnlyList<ApplyEvent> Events, ApplyOutcome? Outcome, Task Changed) Read(int seen)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var from = Math.Clamp(seen, 0, events.Count);
-            return (events.Skip(from).ToArray(), outcome, changed.Task);
+            var from = Math.Clamp(seen, 0, _events.Count);
+            return (_events.Skip(from).ToArray(), _outcome, _changed.Task);
         }
     }
 
     private void Signal()
     {
-        var previous = changed;
-        changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var previous = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         previous.TrySetResult();
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using Portique.Configuration;
 using Portique.Core;
 

@@ -33,30 +33,30 @@ public readonly record struct Markup(string? Value)
 [InterpolatedStringHandler]
 public ref struct HtmlInterpolation
 {
-    private readonly StringBuilder builder;
+    private readonly StringBuilder _builder;
 
     public HtmlInterpolation(int literalLength, int formattedCount)
     {
-        builder = new StringBuilder(literalLength + (formattedCount * 16));
+        _builder = new StringBuilder(literalLength + (formattedCount * 16));
     }
 
-    public readonly void AppendLiteral(string value) => builder.Append(value);
+    public readonly void AppendLiteral(string value) => _builder.Append(value);
 
-    public readonly void AppendFormatted(string? value) => builder.Append(Markup.Encode(value));
+    public readonly void AppendFormatted(string? value) => _builder.Append(Markup.Encode(value));
 
-    public readonly void AppendFormatted(Markup value) => builder.Append(value.Value);
+    public readonly void AppendFormatted(Markup value) => _builder.Append(value.Value);
 
     public readonly void AppendFormatted(IEnumerable<Markup> values)
     {
         foreach (var value in values)
         {
-            builder.Append(value.Value);
+            _builder.Append(value.Value);
         }
     }
 
-    public readonly void AppendFormatted(int value) => builder.Append(value.ToString(CultureInfo.InvariantCulture));
+    public readonly void AppendFormatted(int value) => _builder.Append(value.ToString(CultureInfo.InvariantCulture));
 
-    public readonly void AppendFormatted(long value) => builder.Append(value.ToString(CultureInfo.InvariantCulture));
+    public readonly void AppendFormatted(long value) => _builder.Append(value.ToString(CultureInfo.InvariantCulture));
 
-    public readonly Markup ToMarkup() => new(builder.ToString());
+    public readonly Markup ToMarkup() => new(_builder.ToString());
 }

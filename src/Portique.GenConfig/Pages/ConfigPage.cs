@@ -407,6 +407,8 @@ internal sealed class FieldRenderer(EvaluatedConfiguration configuration, IReadO
         var (inputMode, size) = variable.Type switch
         {
             VariableType.Number or VariableType.Port => ("numeric", "narrow"),
+            VariableType.MemorySize => ("text", "narrow"),
+            VariableType.Cpus => ("decimal", "narrow"),
             VariableType.Mail => ("email", "wide"),
             VariableType.WebAddress => ("url", "wide"),
             VariableType.Ip or VariableType.Netmask or VariableType.Network => ("decimal", "medium"),

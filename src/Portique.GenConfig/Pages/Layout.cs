@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http;
 using Portique.GenConfig.Html;
 
 namespace Portique.GenConfig.Pages;
@@ -17,7 +16,7 @@ internal enum Section
 /// <summary>What every page needs from the request: the anti-forgery token, who is logged in, where we are.</summary>
 internal sealed class PageContext
 {
-    private readonly AntiforgeryTokenSet tokens;
+    private readonly AntiforgeryTokenSet _tokens;
 
     public PageContext(HttpContext http, IAntiforgery antiforgery, GenConfigOptions options)
     {
@@ -26,7 +25,7 @@ internal sealed class PageContext
         ArgumentNullException.ThrowIfNull(options);
         Http = http;
         Options = options;
-        tokens = antiforgery.GetAndStoreTokens(http);
+        _tokens = antiforgery.GetAndStoreTokens(http);
     }
 
     public HttpContext Http { get; }
@@ -39,7 +38,7 @@ internal sealed class PageContext
 
     /// <summary>The hidden input every form carries.</summary>
     public Markup AntiforgeryField =>
-        Markup.Of($"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">");
+        Markup.Of($"<input type=\"hidden\" name=\"{_tokens.FormFieldName}\" value=\"{_tokens.RequestToken}\">");
 }
 
 /// <summary>The frame of every page: header with navigation, language and session; main content; footer.</summary>

@@ -96,9 +96,9 @@ internal static class PlanPage
 
         var rows = plan.Actions.Select(a =>
         {
-            var technology = a.Desired?.Technology.Name() ?? a.Observed?.Technology.Name() ?? "";
+            var technology = a.Desired?.Technology.Name ?? a.Observed?.Technology.Name ?? "";
             var kind = a.Kind.ToString().ToLowerInvariant();
-            var reasons = a.Reasons.Concat(a.Leftovers.Select(l => Ui.FormatLeftover(l.Name, l.Technology.Name()))).ToArray();
+            var reasons = a.Reasons.Concat(a.Leftovers.Select(l => Ui.FormatLeftover(l.Name, l.Technology.Name))).ToArray();
             return Markup.Of($"""
                 <tr class="action-{kind}">
                   <th scope="row">{a.Name}</th>

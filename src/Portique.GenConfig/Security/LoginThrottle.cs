@@ -5,7 +5,7 @@ namespace Portique.GenConfig;
 /// an exponentially growing delay (15 s, 30 s, 1 min... at most 15 min) after the last failure. A success forgets the client.
 /// Attempts refused for waiting are not checked at all and do not count.
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time)
+internal sealed class LoginThrottle(TimeProvider time)
 {
     public const int FreeFailures = 5;
 
@@ -13,23 +13,23 @@ public sealed class LoginThrottle(TimeProvider time)
     private static readonly TimeSpan MaximumDelay = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan Forget = TimeSpan.FromHours(24);
 
-    private readonly Dictionary<string, (int Failures, DateTimeOffset Last)> clients = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
+    private readonly Dictionary<string, (int Failures, DateTimeOffset Last)> _clients = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>How long <paramref name="client"/> must still wait before its next attempt; null: it may try now.</summary>
     public TimeSpan? RetryAfter(string client)
     {
-        lock (gate)
+        lock (_gate)
         {
             var now = time.GetUtcNow();
-            if (!clients.TryGetValue(client, out var entry))
+            if (!_clients.TryGetValue(client, out var entry))
             {
                 return null;
             }
 
             if (now - entry.Last > Forget)
             {
-                clients.Remove(client);
+                _clients.Remove(client);
                 return null;
             }
 
@@ -45,16 +45,16 @@ public sealed class LoginThrottle(TimeProvider time)
 
     public void Failed(string client)
     {
-        lock (gate)
+        lock (_gate)
         {
             var now = time.GetUtcNow();
-            var failures = clients.TryGetValue(client, out var entry) && now - entry.Last <= Forget ? entry.Failures : 0;
-            clients[client] = (failures + 1, now);
-            if (clients.Count > 10_000)
+            var failures = _clients.TryGetValue(client, out var entry) && now - entry.Last <= Forget ? entry.Failures : 0;
+            _clients[client] = (failures + 1, now);
+            if (_clients.Count > 10_000)
             {
-                foreach (var stale in clients.Where(c => now - c.Value.Last > Forget).Select(c => c.Key).ToList())
+                foreach (var stale in _clients.Where(c => now - c.Value.Last > Forget).Select(c => c.Key).ToList())
                 {
-                    clients.Remove(stale);
+                    _clients.Remove(stale);
                 }
             }
         }
@@ -62,9 +62,9 @@ public sealed class LoginThrottle(TimeProvider time)
 
     public void Succeeded(string client)
     {
-        lock (gate)
+        lock (_gate)
         {
-            clients.Remove(client);
+            _clients.Remove(client);
         }
     }
 

@@ -9,23 +9,23 @@ namespace Portique.GenConfig;
 /// </summary>
 internal sealed class SessionRegistry
 {
-    private readonly ConcurrentDictionary<string, byte> live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _live = new(StringComparer.Ordinal);
 
     /// <summary>A new session's id (128 random bits).</summary>
     public string Open()
     {
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        live[id] = 0;
+        _live[id] = 0;
         return id;
     }
 
-    public bool IsOpen(string? id) => id is not null && live.ContainsKey(id);
+    public bool IsOpen(string? id) => id is not null && _live.ContainsKey(id);
 
     public void Close(string? id)
     {
         if (id is not null)
         {
-            live.TryRemove(id, out _);
+            _live.TryRemove(id, out _);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Docker.DotNet;
-using Docker.DotNet.Models;
 using Version = System.Version;
 
 namespace Portique.Technologies.Shared;
@@ -36,7 +35,7 @@ public static class DockerEndpoint
         if (apiVersion is null)
         {
             using var probe = new DockerClientBuilder().WithEndpoint(endpoint).Build();
-            VersionResponse version = await probe.System.GetVersionAsync(cancellationToken);
+            var version = await probe.System.GetVersionAsync(cancellationToken);
             var server = ParseApiVersion(version.APIVersion);
             if (server < MinimumApiVersion)
             {
@@ -56,7 +55,7 @@ public static class DockerEndpoint
 }
 
 /// <summary>The daemon speaks an Engine API older than <see cref="DockerEndpoint.MinimumApiVersion"/>.</summary>
-public sealed class DockerApiVersionException(Version serverVersion)
+internal sealed class DockerApiVersionException(Version serverVersion)
     : Exception($"Docker API {serverVersion} < {DockerEndpoint.MinimumApiVersion}")
 {
     public Version ServerVersion { get; } = serverVersion;

@@ -30,6 +30,33 @@ internal sealed class DockerContainerOperations(DockerApiClient api)
         CreateContainerParameters parameters, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken) =>
         api.CreateAsync((client, ct) => client.Containers.CreateContainerAsync(parameters, ct), describe, nameTaken, cancellationToken);
 
+    /// <summary>
+    /// One sample of the container's use (not streamed): dockerd waits for a second reading so that the processor figures
+    /// have a previous one (about a second). Null when the container is gone.
+    /// </summary>
+    public async Task<ContainerStatsResponse?> TryStatsAsync(string id, Func<string, string> describe, CancellationToken cancellationToken)
+    {
+        var sample = new LastValue<ContainerStatsResponse>();
+        var found = await api.CallOrNullAsync(
+            async (client, ct) =>
+            {
+                await client.Containers.GetContainerStatsAsync(id, new ContainerStatsParameters { Stream = false }, sample, ct);
+                return sample;
+            },
+            describe,
+            cancellationToken);
+        return found?.Value;
+    }
+
+    /// <summary>Keeps the last value reported, synchronously (a <see cref="Progress{T}"/> would post it later).</summary>
+    private sealed class LastValue<T> : IProgress<T>
+        where T : class
+    {
+        public T? Value { get; private set; }
+
+        public void Report(T value) => Value = value;
+    }
+
     public Task StartAsync(string id, Func<string, string> describe, CancellationToken cancellationToken) =>
         api.CallAsync((client, ct) => client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct), describe, cancellationToken);
 

@@ -8,19 +8,19 @@ namespace Portique.Templating.Parsing;
 /// </summary>
 internal sealed class BlockBuilder(Action<ParseError> report)
 {
-    private readonly List<TemplateNode> root = [];
-    private readonly Stack<OpenBlock> open = new();
-    private int openLoops;
-    private bool nestingReported;
+    private readonly List<TemplateNode> _root = [];
+    private readonly Stack<OpenBlock> _open = new();
+    private int _openLoops;
+    private bool _nestingReported;
 
-    public void Add(TemplateNode node) => (open.Count > 0 ? open.Peek().Body : root).Add(node);
+    public void Add(TemplateNode node) => (_open.Count > 0 ? _open.Peek().Body : _root).Add(node);
 
     public void OpenIf(Expression condition, SourcePosition at, string keyword = "if") => Push(new IfUnderConstruction(at, condition, keyword));
 
     public void OpenFor(IReadOnlyList<string> targets, Expression iterable, SourcePosition at)
     {
         Push(new ForUnderConstruction(at, targets, iterable));
-        openLoops++;
+        _openLoops++;
     }
 
     /// <summary><c>%def name(params)</c>: its body is registered in <paramref name="definitions"/> when closed.</summary>
@@ -45,7 +45,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
     public void AddLoopControl(string keyword, Flow signal, SourcePosition at)
     {
-        if (openLoops == 0)
+        if (_openLoops == 0)
         {
             report(new ParseError(at, Messages.FormatLoopControlOutsideFor(keyword)));
             return;
@@ -61,14 +61,14 @@ internal sealed class BlockBuilder(Action<ParseError> report)
     /// </summary>
     public void Close(string keyword, SourcePosition at)
     {
-        if (open.Count == 0)
+        if (_open.Count == 0)
         {
             report(new ParseError(at, Messages.FormatEndWithoutBlock(keyword)));
             return;
         }
 
-        var innermost = open.Peek();
-        if (innermost.Keyword == keyword || !open.Any(block => block.Keyword == keyword))
+        var innermost = _open.Peek();
+        if (innermost.Keyword == keyword || !_open.Any(block => block.Keyword == keyword))
         {
             if (innermost.Keyword != keyword)
             {
@@ -90,32 +90,32 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
     public Block Finish(SourcePosition end)
     {
-        while (open.Count > 0)
+        while (_open.Count > 0)
         {
             var block = Pop();
             report(new ParseError(end, Messages.FormatBlockNotClosed(block.Keyword, block.OpenedAt.Line)));
         }
 
-        return new Block(root);
+        return new Block(_root);
     }
 
     private void Push(OpenBlock block)
     {
-        if (open.Count >= SyntaxLimits.MaxNesting && !nestingReported)
+        if (_open.Count >= SyntaxLimits.MaxNesting && !_nestingReported)
         {
-            nestingReported = true;
+            _nestingReported = true;
             report(new ParseError(block.OpenedAt, Messages.FormatTooManyNestedBlocks(SyntaxLimits.MaxNesting)));
         }
 
-        open.Push(block);
+        _open.Push(block);
     }
 
     private OpenBlock Pop()
     {
-        var block = open.Pop();
+        var block = _open.Pop();
         if (block is ForUnderConstruction)
         {
-            openLoops--;
+            _openLoops--;
         }
 
         Add(block.Close());
@@ -124,7 +124,7 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
     private IfUnderConstruction? CurrentIf(string keyword, SourcePosition at)
     {
-        if (open.Count == 0 || open.Peek() is not IfUnderConstruction block)
+        if (_open.Count == 0 || _open.Peek() is not IfUnderConstruction block)
         {
             report(new ParseError(at, Messages.FormatBranchWithoutIf(keyword)));
             return null;
@@ -152,8 +152,8 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
     private sealed class IfUnderConstruction(SourcePosition openedAt, Expression condition, string keyword = "if") : OpenBlock(openedAt)
     {
-        private readonly List<ConditionalBranch> branches = [];
-        private Expression currentCondition = condition;
+        private readonly List<ConditionalBranch> _branches = [];
+        private Expression _currentCondition = condition;
 
         public bool InElse { get; private set; }
 
@@ -161,21 +161,21 @@ internal sealed class BlockBuilder(Action<ParseError> report)
 
         public void StartBranch(Expression nextCondition)
         {
-            branches.Add(new ConditionalBranch(currentCondition, new Block(Body)));
-            currentCondition = nextCondition;
+            _branches.Add(new ConditionalBranch(_currentCondition, new Block(Body)));
+            _currentCondition = nextCondition;
             Body = [];
         }
 
         public void StartElse()
         {
-            branches.Add(new ConditionalBranch(currentCondition, new Block(Body)));
+            _branches.Add(new ConditionalBranch(_currentCondition, new Block(Body)));
             InElse = true;
             Body = [];
         }
 
         public override TemplateNode Close() => InElse
-            ? new IfNode(OpenedAt, branches, new Block(Body))
-            : new IfNode(OpenedAt, [.. branches, new ConditionalBranch(currentCondition, new Block(Body))], otherwise: null);
+            ? new IfNode(OpenedAt, _branches, new Block(Body))
+            : new IfNode(OpenedAt, [.. _branches, new ConditionalBranch(_currentCondition, new Block(Body))], otherwise: null);
     }
 
     private sealed class DefUnderConstruction(SourcePosition openedAt, string name, IReadOnlyList<string> parameters, TemplateDefinitions definitions)

@@ -13,19 +13,19 @@ internal sealed class ExpressionLexer(SourceText source, int start, int limit)
     private static readonly string[] TwoCharSymbols = ["==", "!=", "<=", ">=", "//"];
     private const string OneCharSymbols = "()[]{},.:<>+-*/%=";
 
-    private Token? peeked;
+    private Token? _peeked;
 
     /// <summary>The offset right after the last consumed token (no blanks skipped).</summary>
     public int Position { get; private set; } = start;
 
     public int Limit => limit;
 
-    public Token Peek() => peeked ??= Scan(Position);
+    public Token Peek() => _peeked ??= Scan(Position);
 
     public Token Next()
     {
         var token = Peek();
-        peeked = null;
+        _peeked = null;
         Position = token.End;
         return token;
     }

@@ -40,7 +40,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
 
     private static readonly HashSet<string> ReservedWords = new(StringComparer.Ordinal) { "and", "or", "not", "in", "is" };
 
-    private int nesting;
+    private int _nesting;
 
     public Token Peek() => lexer.Peek();
 
@@ -74,7 +74,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         }
         finally
         {
-            nesting--;
+            _nesting--;
         }
     }
 
@@ -106,7 +106,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
 
     private void Enter(int offset)
     {
-        if (++nesting > SyntaxLimits.MaxNesting)
+        if (++_nesting > SyntaxLimits.MaxNesting)
         {
             throw new TemplateSyntaxException(offset, Messages.FormatExpressionTooDeep(SyntaxLimits.MaxNesting));
         }
@@ -155,7 +155,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         }
         finally
         {
-            nesting--;
+            _nesting--;
         }
     }
 
@@ -253,7 +253,7 @@ internal sealed class ExpressionParser(SourceText source, ExpressionLexer lexer,
         }
         finally
         {
-            nesting--;
+            _nesting--;
         }
     }
 

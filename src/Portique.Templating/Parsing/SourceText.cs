@@ -3,14 +3,14 @@ namespace Portique.Templating.Parsing;
 /// <summary>The template text with its line starts, to turn offsets into positions and find line bounds.</summary>
 internal sealed class SourceText
 {
-    private readonly List<int> lineStarts = [0];
+    private readonly List<int> _lineStarts = [0];
 
     public SourceText(string text)
     {
         Text = text;
         for (var i = text.IndexOf('\n', StringComparison.Ordinal); i >= 0; i = text.IndexOf('\n', i + 1))
         {
-            lineStarts.Add(i + 1);
+            _lineStarts.Add(i + 1);
         }
     }
 
@@ -23,10 +23,10 @@ internal sealed class SourceText
     public SourcePosition PositionAt(int offset)
     {
         var line = LineIndexOf(offset);
-        return new SourcePosition(line + 1, offset - lineStarts[line] + 1);
+        return new SourcePosition(line + 1, offset - _lineStarts[line] + 1);
     }
 
-    public int LineStartOf(int offset) => lineStarts[LineIndexOf(offset)];
+    public int LineStartOf(int offset) => _lineStarts[LineIndexOf(offset)];
 
     /// <summary>The offset of the line's <c>\n</c>, or the end of the text on the last line.</summary>
     public int LineBreakOf(int offset)
@@ -77,7 +77,7 @@ internal sealed class SourceText
 
     private int LineIndexOf(int offset)
     {
-        var index = lineStarts.BinarySearch(offset);
+        var index = _lineStarts.BinarySearch(offset);
         return index >= 0 ? index : ~index - 1;
     }
 }

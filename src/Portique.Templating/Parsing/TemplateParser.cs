@@ -36,21 +36,21 @@ internal sealed partial class TemplateParser
 
     private static readonly char[] SpecialCharacters = ['%', '\\'];
 
-    private readonly SourceText source;
-    private readonly List<ParseError> errors = [];
-    private readonly NameUses names = new();
-    private readonly BlockBuilder blocks;
-    private readonly StringBuilder text = new();
-    private int textStart;
-    private int position;
+    private readonly SourceText _source;
+    private readonly List<ParseError> _errors = [];
+    private readonly NameUses _names = new();
+    private readonly BlockBuilder _blocks;
+    private readonly StringBuilder _text = new();
+    private int _textStart;
+    private int _position;
 
     private TemplateParser(string template)
     {
-        source = new SourceText(template);
-        blocks = new BlockBuilder(errors.Add);
+        _source = new SourceText(template);
+        _blocks = new BlockBuilder(_errors.Add);
         foreach (Match definition in DefinitionLine().Matches(template))
         {
-            names.DefinitionNames.Add(definition.Groups["name"].Value);
+            _names.DefinitionNames.Add(definition.Groups["name"].Value);
         }
     }
 
@@ -68,18 +68,18 @@ internal sealed partial class TemplateParser
 
     private ParsedTemplate Run()
     {
-        while (position < source.Length)
+        while (_position < _source.Length)
         {
-            var special = source.Text.IndexOfAny(SpecialCharacters, position);
-            var textEnd = special < 0 ? source.Length : special;
-            AppendText(position, textEnd);
-            position = textEnd;
+            var special = _source.Text.IndexOfAny(SpecialCharacters, _position);
+            var textEnd = special < 0 ? _source.Length : special;
+            AppendText(_position, textEnd);
+            _position = textEnd;
             if (special < 0)
             {
                 break;
             }
 
-            if (source.Text[position] == '\\')
+            if (_source.Text[_position] == '\\')
             {
                 ScanBackslashes();
             }
@@ -90,22 +90,22 @@ internal sealed partial class TemplateParser
         }
 
         FlushText();
-        var root = blocks.Finish(source.PositionAt(source.Length));
-        foreach (var unknown in names.UnknownBareReads())
+        var root = _blocks.Finish(_source.PositionAt(_source.Length));
+        foreach (var unknown in _names.UnknownBareReads())
         {
             Report(unknown.Offset, Messages.FormatUnknownName(unknown.Name));
         }
 
-        var sortedErrors = errors.OrderBy(error => error.Position.Line).ThenBy(error => error.Position.Column).ToList();
-        var references = names.GlobalReads()
-            .Select(read => (read.Name, At: source.PositionAt(read.Offset)))
+        var sortedErrors = _errors.OrderBy(error => error.Position.Line).ThenBy(error => error.Position.Column).ToList();
+        var references = _names.GlobalReads()
+            .Select(read => (read.Name, At: _source.PositionAt(read.Offset)))
             .Select(read => new VariableReference(read.Name, read.At.Line, read.At.Column));
         return new ParsedTemplate(root, sortedErrors, [.. references]);
     }
 
     private void ScanPercent()
     {
-        var next = source.At(position + 1);
+        var next = _source.At(_position + 1);
         switch (next)
         {
             case '%':
@@ -119,10 +119,10 @@ internal sealed partial class TemplateParser
                 return;
         }
 
-        var word = SourceText.IsNameStart(next) ? source.ReadName(position + 1) : string.Empty;
+        var word = SourceText.IsNameStart(next) ? _source.ReadName(_position + 1) : string.Empty;
         if (DirectiveKeywords.Contains(word))
         {
-            ScanDirective(position + 1, word);
+            ScanDirective(_position + 1, word);
         }
         else if (MisspelledDirectives.TryGetValue(word, out var correct))
         {
@@ -134,34 +134,34 @@ internal sealed partial class TemplateParser
         }
         else if (IsEndOfLineSlurp())
         {
-            position = source.NextLineStartOf(position);
+            _position = _source.NextLineStartOf(_position);
         }
         else
         {
-            AppendText(position, position + 1);
-            position++;
+            AppendText(_position, _position + 1);
+            _position++;
         }
     }
 
     /// <summary><c>%%</c>: a placeholder when a name or <c>{</c> follows, else literal text.</summary>
     private void ScanDoublePercent()
     {
-        var after = source.At(position + 2);
+        var after = _source.At(_position + 2);
         if (after == '{')
         {
             ScanPlaceholder(braced: true);
         }
         else if (!SourceText.IsNameStart(after))
         {
-            AppendText(position, position + 2);
-            position += 2;
+            AppendText(_position, _position + 2);
+            _position += 2;
         }
-        else if (source.ReadName(position + 2) is var name && DirectiveKeywords.Contains(name))
+        else if (_source.ReadName(_position + 2) is var name && DirectiveKeywords.Contains(name))
         {
             // The workshop's "%%set x=0": report it, then read the line as the directive that was meant.
-            var restStart = position + 2 + name.Length;
-            Report(position, Messages.FormatPlaceholderIsDirective(name, Suggestion(name, restStart)));
-            ScanDirective(position + 2, name);
+            var restStart = _position + 2 + name.Length;
+            Report(_position, Messages.FormatPlaceholderIsDirective(name, Suggestion(name, restStart)));
+            ScanDirective(_position + 2, name);
         }
         else
         {
@@ -171,7 +171,7 @@ internal sealed partial class TemplateParser
 
     private string Suggestion(string keyword, int restStart)
     {
-        var rest = source.Text[restStart..source.ContentEndOf(restStart)].Trim();
+        var rest = _source.Text[restStart.._source.ContentEndOf(restStart)].Trim();
         if (keyword == "set" && Assignment().Match(rest) is { Success: true } assignment)
         {
             return $"%set %%{assignment.Groups["name"].Value} = {assignment.Groups["value"].Value.Trim()}";
@@ -182,22 +182,22 @@ internal sealed partial class TemplateParser
 
     private void ScanPlaceholder(bool braced)
     {
-        var start = position;
-        var lexer = new ExpressionLexer(source, braced ? start + 3 : start, source.ContentEndOf(start));
-        var parser = new ExpressionParser(source, lexer, names);
-        var checkpoint = names.Checkpoint();
+        var start = _position;
+        var lexer = new ExpressionLexer(_source, braced ? start + 3 : start, _source.ContentEndOf(start));
+        var parser = new ExpressionParser(_source, lexer, _names);
+        var checkpoint = _names.Checkpoint();
         try
         {
             var expression = braced ? parser.ParseBracedPlaceholder() : parser.ParsePlaceholder(lexer.Next());
-            AddNode(new PlaceholderNode(source.PositionAt(start), expression));
-            position = lexer.Position;
+            AddNode(new PlaceholderNode(_source.PositionAt(start), expression));
+            _position = lexer.Position;
         }
         catch (TemplateSyntaxException error)
         {
             // Names read by a broken line would only add noise ("unknown name") to the real error.
-            names.Rollback(checkpoint);
+            _names.Rollback(checkpoint);
             Report(error.Offset, error.Message);
-            position = source.NextLineStartOf(start);
+            _position = _source.NextLineStartOf(start);
         }
     }
 
@@ -207,27 +207,27 @@ internal sealed partial class TemplateParser
     /// </summary>
     private void ScanDirective(int keywordStart, string keyword)
     {
-        var start = position;
-        var lineStart = source.LineStartOf(start);
-        var standalone = source.IsBlank(lineStart, start);
+        var start = _position;
+        var lineStart = _source.LineStartOf(start);
+        var standalone = _source.IsBlank(lineStart, start);
         if (standalone)
         {
-            text.Length -= start - lineStart;
+            _text.Length -= start - lineStart;
         }
 
         FlushText();
         var argumentsStart = keywordStart + keyword.Length;
-        var contentEnd = source.ContentEndOf(start);
-        var at = source.PositionAt(start);
-        var parser = new ExpressionParser(source, new ExpressionLexer(source, argumentsStart, contentEnd), names);
-        var checkpoint = names.Checkpoint();
+        var contentEnd = _source.ContentEndOf(start);
+        var at = _source.PositionAt(start);
+        var parser = new ExpressionParser(_source, new ExpressionLexer(_source, argumentsStart, contentEnd), _names);
+        var checkpoint = _names.Checkpoint();
         try
         {
             ApplyDirective(keyword, parser, at);
         }
         catch (TemplateSyntaxException error)
         {
-            names.Rollback(checkpoint);
+            _names.Rollback(checkpoint);
             Report(error.Offset, error.Message);
 
             // A one-line "%if x: text" opens no block: no knock-on "%end if expected".
@@ -237,7 +237,7 @@ internal sealed partial class TemplateParser
             }
         }
 
-        position = standalone || keyword == "slurp" ? source.NextLineStartOf(start) : contentEnd;
+        _position = standalone || keyword == "slurp" ? _source.NextLineStartOf(start) : contentEnd;
     }
 
     private void ApplyDirective(string keyword, ExpressionParser parser, SourcePosition at)
@@ -245,18 +245,18 @@ internal sealed partial class TemplateParser
         switch (keyword)
         {
             case "if":
-                blocks.OpenIf(ParseCondition(parser, keyword), at);
+                _blocks.OpenIf(ParseCondition(parser, keyword), at);
                 break;
             case "elif":
-                blocks.AddElif(ParseCondition(parser, keyword), at);
+                _blocks.AddElif(ParseCondition(parser, keyword), at);
                 break;
             case "else" when parser.Peek().IsKeyword("if"):
                 parser.Next();
-                blocks.AddElif(ParseCondition(parser, "else if"), at);
+                _blocks.AddElif(ParseCondition(parser, "else if"), at);
                 break;
             case "else":
                 ExpectBlockEnd(parser, keyword);
-                blocks.AddElse(at);
+                _blocks.AddElse(at);
                 break;
             case "end":
                 var kind = parser.Next();
@@ -266,27 +266,27 @@ internal sealed partial class TemplateParser
                 }
 
                 // Cheetah ignores what follows "%end if" on its line.
-                blocks.Close(kind.Text, at);
+                _blocks.Close(kind.Text, at);
                 break;
             case "for":
                 var targets = ParseLoopTargets(parser);
                 var iterable = parser.ParseExpression();
                 ExpectBlockEnd(parser, keyword);
-                blocks.OpenFor(targets, iterable, at);
+                _blocks.OpenFor(targets, iterable, at);
                 break;
             case "silent" or "echo":
                 var effect = parser.ParseExpression();
                 parser.ExpectEnd(keyword);
-                blocks.Add(new SilentNode(at, effect, echo: keyword == "echo"));
+                _blocks.Add(new SilentNode(at, effect, echo: keyword == "echo"));
                 break;
             case "include":
                 var included = parser.ParseExpression();
                 parser.ExpectEnd(keyword);
-                blocks.Add(new IncludeNode(at, included));
+                _blocks.Add(new IncludeNode(at, included));
                 break;
             case "def":
                 var (definition, parameters) = ParseDefinition(parser);
-                blocks.OpenDef(definition, parameters, names.Definitions, at);
+                _blocks.OpenDef(definition, parameters, _names.Definitions, at);
                 break;
             case "set":
                 var isGlobal = parser.Peek().IsKeyword("global");
@@ -312,21 +312,21 @@ internal sealed partial class TemplateParser
                 parser.Expect("=");
                 var value = parser.ParseExpression();
                 parser.ExpectEnd(keyword);
-                names.AddLocal(name);
+                _names.AddLocal(name);
                 if (augmented is not null)
                 {
                     value = new BinaryExpression(at, augmented, new VariableExpression(at, name, isPlaceholder: true), value);
                 }
 
-                blocks.Add(new SetNode(at, name, value, isGlobal));
+                _blocks.Add(new SetNode(at, name, value, isGlobal));
                 break;
             case "unless":
                 var unless = ParseCondition(parser, keyword);
-                blocks.OpenIf(new UnaryExpression(at, static v => !PythonValue.IsTrue(v), unless), at, "unless");
+                _blocks.OpenIf(new UnaryExpression(at, static v => !PythonValue.IsTrue(v), unless), at, "unless");
                 break;
             case "break" or "continue":
                 parser.ExpectEnd(keyword);
-                blocks.AddLoopControl(keyword, keyword == "break" ? Flow.Break : Flow.Continue, at);
+                _blocks.AddLoopControl(keyword, keyword == "break" ? Flow.Break : Flow.Continue, at);
                 break;
             default:
                 parser.ExpectEnd(keyword);
@@ -385,7 +385,7 @@ internal sealed partial class TemplateParser
         }
 
         ExpectBlockEnd(parser, "def");
-        parameters.ForEach(names.AddLocal);
+        parameters.ForEach(_names.AddLocal);
         return (name, parameters);
     }
 
@@ -405,7 +405,7 @@ internal sealed partial class TemplateParser
             throw new TemplateSyntaxException(inKeyword.Start, Messages.FormatExpectedButFound("in", parser.Describe(inKeyword)));
         }
 
-        targets.ForEach(names.AddLocal);
+        targets.ForEach(_names.AddLocal);
         return targets;
     }
 
@@ -424,78 +424,78 @@ internal sealed partial class TemplateParser
         switch (keyword)
         {
             case "if":
-                blocks.OpenIf(invalid, at);
+                _blocks.OpenIf(invalid, at);
                 break;
             case "for":
-                blocks.OpenFor([], invalid, at);
+                _blocks.OpenFor([], invalid, at);
                 break;
             case "def":
-                blocks.OpenDef(firstWord, [], names.Definitions, at);
+                _blocks.OpenDef(firstWord, [], _names.Definitions, at);
                 break;
             case "unless":
-                blocks.OpenIf(invalid, at, "unless");
+                _blocks.OpenIf(invalid, at, "unless");
                 break;
             case "elif":
             case "else" when firstWord == "if":
-                blocks.AddElif(invalid, at);
+                _blocks.AddElif(invalid, at);
                 break;
             case "else":
-                blocks.AddElse(at);
+                _blocks.AddElse(at);
                 break;
             case "end" when firstWord is "if" or "for" or "def" or "unless":
-                blocks.Close(firstWord, at);
+                _blocks.Close(firstWord, at);
                 break;
         }
     }
 
     private string FirstWordAt(int offset)
     {
-        while (SourceText.IsBlankChar(source.At(offset)))
+        while (SourceText.IsBlankChar(_source.At(offset)))
         {
             offset++;
         }
 
-        return source.ReadName(offset);
+        return _source.ReadName(offset);
     }
 
     /// <summary><c>%# ...</c>: to the end of the line; a line holding only the comment vanishes.</summary>
     private void ScanLineComment()
     {
-        var start = position;
-        var lineStart = source.LineStartOf(start);
-        if (source.IsBlank(lineStart, start))
+        var start = _position;
+        var lineStart = _source.LineStartOf(start);
+        if (_source.IsBlank(lineStart, start))
         {
-            text.Length -= start - lineStart;
-            position = source.NextLineStartOf(start);
+            _text.Length -= start - lineStart;
+            _position = _source.NextLineStartOf(start);
         }
         else
         {
-            position = source.ContentEndOf(start);
+            _position = _source.ContentEndOf(start);
         }
     }
 
     /// <summary><c>%* ... *%</c>, possibly over several lines; lines it fills alone vanish with their newline.</summary>
     private void ScanBlockComment()
     {
-        var start = position;
-        var close = source.Text.IndexOf("*%", start + 2, StringComparison.Ordinal);
+        var start = _position;
+        var close = _source.Text.IndexOf("*%", start + 2, StringComparison.Ordinal);
         if (close < 0)
         {
             Report(start, Messages.UnterminatedComment);
-            position = source.Length;
+            _position = _source.Length;
             return;
         }
 
         var end = close + 2;
-        var lineStart = source.LineStartOf(start);
-        if (source.IsBlank(lineStart, start) && source.IsBlank(end, source.ContentEndOf(end)))
+        var lineStart = _source.LineStartOf(start);
+        if (_source.IsBlank(lineStart, start) && _source.IsBlank(end, _source.ContentEndOf(end)))
         {
-            text.Length -= start - lineStart;
-            position = source.NextLineStartOf(end);
+            _text.Length -= start - lineStart;
+            _position = _source.NextLineStartOf(end);
         }
         else
         {
-            position = end;
+            _position = end;
         }
     }
 
@@ -503,8 +503,8 @@ internal sealed partial class TemplateParser
     /// Creole's EOL slurp token: a <c>%</c> ending a line that has output before it joins the next line.
     /// </summary>
     private bool IsEndOfLineSlurp() =>
-        source.IsBlank(position + 1, source.ContentEndOf(position))
-        && !source.IsBlank(source.LineStartOf(position), position);
+        _source.IsBlank(_position + 1, _source.ContentEndOf(_position))
+        && !_source.IsBlank(_source.LineStartOf(_position), _position);
 
     /// <summary>
     /// Backslashes before <c>%</c> escape: <c>\%</c> is a literal <c>%</c> (<c>\%%</c> a literal <c>%%</c>)
@@ -512,71 +512,71 @@ internal sealed partial class TemplateParser
     /// </summary>
     private void ScanBackslashes()
     {
-        var start = position;
+        var start = _position;
         var end = start;
-        while (source.At(end) == '\\')
+        while (_source.At(end) == '\\')
         {
             end++;
         }
 
-        if (source.At(end) != '%')
+        if (_source.At(end) != '%')
         {
             AppendText(start, end);
-            position = end;
+            _position = end;
             return;
         }
 
         var count = end - start;
         AppendLiteral(start, new string('\\', count / 2));
-        position = end;
+        _position = end;
         if (count % 2 == 1)
         {
-            var escaped = source.At(end + 1) == '%' ? "%%" : "%";
+            var escaped = _source.At(end + 1) == '%' ? "%%" : "%";
             AppendLiteral(start, escaped);
-            position += escaped.Length;
+            _position += escaped.Length;
         }
     }
 
     private void ReportAndSkipLine(string message)
     {
-        Report(position, message);
-        position = source.NextLineStartOf(position);
+        Report(_position, message);
+        _position = _source.NextLineStartOf(_position);
     }
 
-    private void Report(int offset, string message) => errors.Add(new ParseError(source.PositionAt(offset), message));
+    private void Report(int offset, string message) => _errors.Add(new ParseError(_source.PositionAt(offset), message));
 
     private void AppendText(int start, int end)
     {
-        if (text.Length == 0)
+        if (_text.Length == 0)
         {
-            textStart = start;
+            _textStart = start;
         }
 
-        text.Append(source.Text, start, end - start);
+        _text.Append(_source.Text, start, end - start);
     }
 
     private void AppendLiteral(int at, string literal)
     {
-        if (text.Length == 0)
+        if (_text.Length == 0)
         {
-            textStart = at;
+            _textStart = at;
         }
 
-        text.Append(literal);
+        _text.Append(literal);
     }
 
     private void AddNode(TemplateNode node)
     {
         FlushText();
-        blocks.Add(node);
+        _blocks.Add(node);
     }
 
     private void FlushText()
     {
-        if (text.Length > 0)
+        if (_text.Length > 0)
         {
-            blocks.Add(new TextNode(source.PositionAt(textStart), text.ToString()));
-            text.Clear();
+            _blocks.Add(new TextNode(_source.PositionAt(_textStart), _text.ToString()));
+            _text.Clear();
         }
     }
 }

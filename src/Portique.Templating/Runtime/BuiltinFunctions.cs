@@ -65,7 +65,7 @@ internal static class BuiltinFunctions
             throw new EvaluationException(Messages.RangeStepZero);
         }
 
-        Int128 span = step > 0 ? (Int128)stop - start : (Int128)start - stop;
+        var span = step > 0 ? (Int128)stop - start : (Int128)start - stop;
         var count = span <= 0 ? 0 : (span - 1) / Int128.Abs(step) + 1;
         RenderLimits.CheckSequenceLength(count > RenderLimits.MaxSequenceLength ? long.MaxValue : (long)count);
         var items = new object?[(int)count];

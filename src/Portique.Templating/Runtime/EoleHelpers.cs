@@ -28,14 +28,14 @@ internal static class EoleHelpers
         // Python builtins real EOLE templates call.
         new("sorted", 1, 1, (_, args) => Sorted(args[0])),
         new("reversed", 1, 1, (_, args) => PythonSequences.Iterate(args[0]).Reverse().ToList()),
-        new("list", 0, 1, (_, args) => args.Count == 0 ? new List<object?>() : PythonSequences.Iterate(args[0]).ToList()),
+        new("list", 0, 1, (_, args) => args.Count == 0 ? [] : PythonSequences.Iterate(args[0]).ToList()),
         new("tuple", 0, 1, (_, args) => new TupleValue(args.Count == 0 ? [] : [.. PythonSequences.Iterate(args[0])])),
         new("dict", 0, 0, (_, _) => new PythonDict()),
         new("sum", 1, 1, (_, args) => PythonSequences.Iterate(args[0]).Aggregate((object?)0L, PythonOperators.Add)),
         new("abs", 1, 1, (_, args) => PythonValue.Unwrap(args[0]) switch
         {
             long l => l == long.MinValue ? throw new EvaluationException(Messages.ArithmeticOverflow) : (object)Math.Abs(l),
-            double d => (object)Math.Abs(d),
+            double d => Math.Abs(d),
             _ => throw Arity.WrongType("abs", "int, float", args[0]),
         }),
         new("zip", 1, int.MaxValue, (_, args) => Zip(args)),

@@ -18,7 +18,7 @@ internal static class ListMethods
         {
             if (PythonOperators.AreEqual(list[i], args[0]))
             {
-                return (long)i;
+                return i;
             }
         }
 

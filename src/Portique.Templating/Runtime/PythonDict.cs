@@ -3,17 +3,17 @@ namespace Portique.Templating.Runtime;
 /// <summary>A Python dict (insertion-ordered, mutable): dict literals, <c>setdefault</c>, <c>get</c>, <c>items</c>...</summary>
 internal sealed class PythonDict
 {
-    private readonly OrderedDictionary<string, KeyValuePair<object?, object?>> entries = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, KeyValuePair<object?, object?>> _entries = new(StringComparer.Ordinal);
 
-    public int Count => entries.Count;
+    public int Count => _entries.Count;
 
-    public IEnumerable<object?> Keys => entries.Values.Select(e => e.Key);
+    public IEnumerable<object?> Keys => _entries.Values.Select(e => e.Key);
 
-    public IEnumerable<KeyValuePair<object?, object?>> Entries => entries.Values;
+    public IEnumerable<KeyValuePair<object?, object?>> Entries => _entries.Values;
 
     public bool TryGet(object? key, out object? value)
     {
-        if (entries.TryGetValue(KeyOf(key), out var entry))
+        if (_entries.TryGetValue(KeyOf(key), out var entry))
         {
             value = entry.Value;
             return true;
@@ -25,8 +25,8 @@ internal sealed class PythonDict
 
     public void Set(object? key, object? value)
     {
-        RenderLimits.CheckSequenceLength(entries.Count + 1);
-        entries[KeyOf(key)] = new(PythonValue.Unwrap(key), value);
+        RenderLimits.CheckSequenceLength(_entries.Count + 1);
+        _entries[KeyOf(key)] = new(PythonValue.Unwrap(key), value);
     }
 
     public object? Get(object? key) =>
@@ -58,10 +58,10 @@ internal sealed class PythonDict
                 return Keys.ToList();
             case "values":
                 Arity.Check(name, 0, 0, arguments);
-                return entries.Values.Select(e => e.Value).ToList();
+                return _entries.Values.Select(e => e.Value).ToList();
             case "items":
                 Arity.Check(name, 0, 0, arguments);
-                return entries.Values.Select(e => (object?)new TupleValue([e.Key, e.Value])).ToList();
+                return _entries.Values.Select(e => (object?)new TupleValue([e.Key, e.Value])).ToList();
             case "has_key":
                 Arity.Check(name, 1, 1, arguments);
                 return TryGet(arguments[0], out _);

@@ -5,8 +5,8 @@ namespace Portique.Templating.Runtime;
 /// <summary>The state of one render: the scope, the template's local variables and the output.</summary>
 internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
 {
-    private StringBuilder output = new(expectedLength);
-    private int loopIterations;
+    private StringBuilder _output = new(expectedLength);
+    private int _loopIterations;
 
     public ITemplateScope Scope => scope;
 
@@ -28,45 +28,45 @@ internal sealed class RenderContext(ITemplateScope scope, int expectedLength)
 
     public void Write(string text)
     {
-        if (output.Length + (long)text.Length > RenderLimits.MaxOutputLength)
+        if (_output.Length + (long)text.Length > RenderLimits.MaxOutputLength)
         {
             throw new EvaluationException(Messages.FormatOutputTooLarge(RenderLimits.MaxOutputLength));
         }
 
-        output.Append(text);
+        _output.Append(text);
     }
 
     public void CountLoopIteration()
     {
-        if (++loopIterations > RenderLimits.MaxLoopIterations)
+        if (++_loopIterations > RenderLimits.MaxLoopIterations)
         {
             throw new EvaluationException(Messages.FormatTooManyLoopIterations(RenderLimits.MaxLoopIterations));
         }
     }
 
-    public string Output() => output.ToString();
+    public string Output() => _output.ToString();
 
     // %def calls and %include render into their own buffer (EOLE compatibility).
-    private readonly Stack<StringBuilder> outer = new();
+    private readonly Stack<StringBuilder> _outer = new();
 
     /// <summary>The text the last <c>%def</c> call produced.</summary>
     public string? LastCallOutput { get; set; }
 
     public void BeginCall()
     {
-        if (outer.Count >= RenderLimits.MaxCallDepth)
+        if (_outer.Count >= RenderLimits.MaxCallDepth)
         {
             throw new EvaluationException(EoleMessages.FormatCallTooDeep(RenderLimits.MaxCallDepth));
         }
 
-        outer.Push(output);
-        output = new StringBuilder();
+        _outer.Push(_output);
+        _output = new StringBuilder();
     }
 
     public string EndCall()
     {
-        var text = output.ToString();
-        output = outer.Pop();
+        var text = _output.ToString();
+        _output = _outer.Pop();
         return text;
     }
 }

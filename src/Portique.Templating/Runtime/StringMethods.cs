@@ -109,7 +109,7 @@ internal static class StringMethods
             throw new EvaluationException(Messages.EmptySeparator);
         }
 
-        var pieces = maxSplit < 0 || maxSplit >= int.MaxValue ? int.MaxValue : (int)maxSplit + 1;
+        var pieces = maxSplit is < 0 or >= int.MaxValue ? int.MaxValue : (int)maxSplit + 1;
         return text.Split(separator, pieces);
     }
 

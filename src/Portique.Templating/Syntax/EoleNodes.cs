@@ -29,12 +29,12 @@ internal sealed class DefinitionNode(SourcePosition position) : TemplateNode(pos
 /// <summary>The <c>%def</c>s of a template, by name: filled while parsing, read-only once parsed.</summary>
 internal sealed class TemplateDefinitions
 {
-    private readonly Dictionary<string, (IReadOnlyList<string> Parameters, Block Body)> definitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IReadOnlyList<string> Parameters, Block Body)> _definitions = new(StringComparer.Ordinal);
 
-    public void Add(string name, IReadOnlyList<string> parameters, Block body) => definitions[name] = (parameters, body);
+    public void Add(string name, IReadOnlyList<string> parameters, Block body) => _definitions[name] = (parameters, body);
 
     public bool TryGet(string name, out (IReadOnlyList<string> Parameters, Block Body) definition) =>
-        definitions.TryGetValue(name, out definition);
+        _definitions.TryGetValue(name, out definition);
 }
 
 /// <summary><c>%%name(args)</c> or <c>%%name</c> naming a <c>%def</c>: its body's output, as a string.</summary>

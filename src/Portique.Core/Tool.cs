@@ -4,12 +4,11 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using CliWrap;
 using CliWrap.EventStream;
-using Portique.Core;
-
-namespace Portique.Technologies.Shared;
+using Portique.Core.Resources;
+namespace Portique.Core;
 
 /// <summary>What a finished command said.</summary>
-internal sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)
+public sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>The command as an administrator would type it (see <see cref="Tool.Display"/>).</summary>
     public string Command { get; init; } = "";
@@ -28,7 +27,7 @@ internal sealed record ToolResult(int ExitCode, string StandardOutput, string St
 /// A program Portique runs failed: the user's message (the caller's, localized), and for logs and callers the command
 /// (as displayed, see <see cref="Tool.Display"/>) and its exit code (null when it never finished: not started, timed out).
 /// </summary>
-internal class ToolFailureException(string message, string command, int? exitCode, Exception? inner = null)
+public class ToolFailureException(string message, string command, int? exitCode, Exception? inner = null)
     : RuntimeFailureException(message, inner)
 {
     public string Command { get; } = command;
@@ -37,7 +36,7 @@ internal class ToolFailureException(string message, string command, int? exitCod
 }
 
 /// <summary>A program Portique runs is not installed (or not executable).</summary>
-internal sealed class ToolMissingException(string executable, string command, string message, Exception inner)
+public sealed class ToolMissingException(string executable, string command, string message, Exception inner)
     : ToolFailureException(message, command, exitCode: null, inner)
 {
     public string Executable { get; } = executable;
@@ -46,14 +45,20 @@ internal sealed class ToolMissingException(string executable, string command, st
 /// <summary>The caller's (localized) texts for a program that outlived its timeout or could not be started.</summary>
 /// <param name="TimedOut">The message for a command (as displayed) that did not finish within the seconds given.</param>
 /// <param name="Missing">The message for an executable that cannot be run, with the system's reason.</param>
-internal sealed record ToolMessages(Func<string, string, string> TimedOut, Func<string, string, string> Missing);
+public sealed record ToolMessages(Func<string, string, string> TimedOut, Func<string, string, string> Missing)
+{
+    /// <summary>The plain texts, for a program that needs no advice on which package to install.</summary>
+    public static ToolMessages Default { get; } = new(Messages.FormatCommandTimedOut, Messages.FormatProgramMissing);
+}
 
 /// <summary>
 /// Runs a program with an argument list (CliWrap), never a command line: no shell ever sees a value. Every program the
-/// drivers run goes through here. A program that cannot be started is a <see cref="ToolMissingException"/>; one that
-/// outlives its timeout is killed and reported as a <see cref="ToolFailureException"/>.
+/// project runs goes through here (drivers, the private network, file ownership, EOLE hooks, nginx). A program that
+/// cannot be started is a <see cref="ToolMissingException"/>; one that outlives its timeout is killed and reported as a
+/// <see cref="ToolFailureException"/>. Public (with its result, messages and failures) because every project that runs
+/// a program uses it, and Core is the one project all of them reference.
 /// </summary>
-internal static class Tool
+public static class Tool
 {
     /// <param name="standardOutputLine">Also given each line of stdout as it arrives (progress), when set.</param>
     /// <param name="standardErrorLine">Also given each line of stderr as it arrives (progress), when set.</param>
