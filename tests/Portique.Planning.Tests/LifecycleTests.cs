@@ -196,15 +196,47 @@ public class LifecycleTests
     private async Task<(EngineHealth Health, TimeSpan Waited)> WaitAsync(ScriptedEngine engine)
     {
         var started = _time.GetUtcNow();
-        var waiting = engine.WaitForHealthAsync(Specs.Running(Specs.Web()), _time, CancellationToken.None);
-        for (var steps = 0; !waiting.IsCompleted && steps < 10_000; steps++)
+        var clock = new TimerCountingClock(_time);
+        // Off xUnit's synchronisation context, so that the wait's continuations never queue behind this loop.
+        var waiting = Task.Run(() => engine.WaitForHealthAsync(Specs.Running(Specs.Web()), clock, CancellationToken.None));
+        for (var steps = 0; steps < 10_000; steps++)
         {
+            // The clock moves only once the wait sleeps: moving it earlier would skip a poll under a loaded machine.
+            var sleeping = SpinWait.SpinUntil(() => waiting.IsCompleted || clock.TimersCreated > steps, TimeSpan.FromSeconds(30));
+            Assert.True(sleeping, "the wait neither ended nor slept");
+            if (waiting.IsCompleted)
+            {
+                break;
+            }
+
             _time.Advance(Timings.HealthPollInterval);
-            await Task.Yield();
         }
 
         Assert.True(waiting.IsCompleted, "the wait never ended");
         return (await waiting, _time.GetUtcNow() - started);
+    }
+
+    /// <summary>The fake clock, counting the timers the code under test starts (one per poll).</summary>
+    private sealed class TimerCountingClock(FakeTimeProvider time) : TimeProvider
+    {
+        private int _timersCreated;
+
+        public int TimersCreated => Volatile.Read(ref _timersCreated);
+
+        public override DateTimeOffset GetUtcNow() => time.GetUtcNow();
+
+        public override long GetTimestamp() => time.GetTimestamp();
+
+        public override long TimestampFrequency => time.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => time.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = time.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _timersCreated);
+            return timer;
+        }
     }
 
     /// <summary>An engine whose one instance looks, at each moment of the fake clock, as the script says (null: gone).</summary>
