@@ -21,7 +21,8 @@ public sealed class PortiqueServices : IDisposable
         var drivers = TechnologyModules.All.Select(m => m.CreateDriver(new DriverContext(root, readOnly))).ToArray();
         Drivers = drivers;
         _disposables = drivers.OfType<IDisposable>().ToArray();
-        Snapshots = new SnapshotStore(root, readOnly ? SnapshotStore.DefaultKeep : SnapshotRetention(Workspace));
+        // nombre_instantanes is read only when a snapshot is taken: plan and status do not pay for an evaluation.
+        Snapshots = new SnapshotStore(root, () => SnapshotRetention(Workspace));
         Reconciler = new Reconciler(
             Drivers,
             new SocketHostProbe(),
@@ -69,7 +70,9 @@ public sealed class PortiqueServices : IDisposable
 
     /// <summary>
     /// The host volumes of the instance about to be replaced (from its own spec; the new spec's when unreadable) and
-    /// that spec, into the store. Nothing to keep (no volume, no readable spec): no snapshot.
+    /// that spec, into the store. The reconciler calls it once the old instance is stopped and set aside, so the copy is
+    /// consistent; a failure stops the replacement and the old instance is restored. Nothing to keep (no volume, no
+    /// readable spec): no snapshot.
     /// </summary>
     public async Task SnapshotBeforeReplaceAsync(PlannedAction action, IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -80,14 +83,14 @@ public sealed class PortiqueServices : IDisposable
         }
 
         var old = action.Observed;
-        var volumes = SnapshotSpec.HostVolumes(old?.SpecJson) ?? action.Desired?.Volumes.Select(v => v.HostPath).ToArray() ?? [];
+        var volumes = SpecSchema.TryParse(old?.SpecJson, action.Name, 0)?.Volumes ?? action.Desired?.Volumes ?? [];
         if (volumes.Count == 0 && old?.SpecJson is null)
         {
             return;
         }
 
         var reason = Orchestration.Resources.Messages.FormatSnapshotReasonReplace(string.Join("; ", action.Reasons));
-        var taken = await Snapshots.TakeAsync(action.Name, reason, old?.ArtifactId, old?.SpecJson, volumes, progress, cancellationToken);
+        var taken = await Snapshots.TakeAsync(action.Name, reason, old?.ArtifactId, old?.SpecJson, volumes.Select(v => v.HostPath).ToArray(), progress, cancellationToken);
         progress.Report(Orchestration.Resources.Messages.FormatSnapshotTaken(taken.Id, reason));
     }
 

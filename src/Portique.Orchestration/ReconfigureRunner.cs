@@ -73,14 +73,24 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
-        var modeName = mode == ReconfigureMode.Instance ? "instance" : "reconfigure";
-        using var held = await ReconfigureLock.AcquireAsync(
+        using var held = await AcquireLockAsync(options, progress, cancellationToken);
+        return await RunLockedAsync(mode, options, progress, cancellationToken);
+    }
+
+    /// <summary>The root's reconfigure lock (<see cref="ReconfigureLock"/>), waiting up to <see cref="ReconfigureOptions.LockTimeout"/>, saying so.</summary>
+    internal Task<ReconfigureLock> AcquireLockAsync(ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
+        ReconfigureLock.AcquireAsync(
             workspace.Root,
             options.LockTimeout,
             options.Time,
             () => progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.WaitingForLock)),
             cancellationToken);
 
+    /// <summary><see cref="RunAsync"/> for a caller that already holds the lock (a rollback holds it from its first step to its last).</summary>
+    internal async Task<ReconfigureReport> RunLockedAsync(
+        ReconfigureMode mode, ReconfigureOptions options, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        var modeName = mode == ReconfigureMode.Instance ? "instance" : "reconfigure";
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating));
         var (configuration, report) = ValidateOrThrow();
         var files = workspace.RenderAll(configuration);

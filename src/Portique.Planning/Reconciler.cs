@@ -35,8 +35,9 @@ public sealed record ReconcilerOptions
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(45);
 
     /// <summary>
-    /// Runs before an existing instance is set aside for its replacement (the snapshot of docs/snapshots.md); a
-    /// <see cref="PortiqueException"/> stops that service's replacement, the previous instance keeps serving.
+    /// Runs once the instance about to be replaced is stopped and set aside, before its successor is created (the
+    /// snapshot of docs/snapshots.md); a <see cref="PortiqueException"/> stops that service's replacement: the previous
+    /// instance is restored and keeps serving.
     /// </summary>
     public Func<PlannedAction, IProgress<string>, CancellationToken, Task>? BeforeReplaceAsync { get; init; }
 }
@@ -364,21 +365,15 @@ public sealed class Reconciler
         ObservedService? created = null;
         string? failure;
         IReadOnlyList<string> logs = [];
-        if (_options.BeforeReplaceAsync is { } beforeReplace && aside is null)
-        {
-            try
-            {
-                await beforeReplace(action, new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, action.Name, line))), cancellationToken);
-            }
-            catch (PortiqueException e)
-            {
-                return Outcome(action, false, e.Message);
-            }
-        }
-
         try
         {
             aside ??= await oldDriver.SetAsideAsync(old, cancellationToken);
+            if (_options.BeforeReplaceAsync is { } beforeReplace)
+            {
+                // The old instance is stopped: its data is copied as it left it. A failure restores it below.
+                await beforeReplace(action, new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, action.Name, line))), cancellationToken);
+            }
+
             created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
             failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken);
         }
