@@ -386,8 +386,14 @@ internal static class Commands
         var command = new Command("snapshots", Text.HelpSnapshots) { name };
         command.SetAction(parse =>
         {
-            var store = new SnapshotStore(context.Root(parse));
-            var snapshots = store.List(parse.GetValue(name));
+            var service = parse.GetValue(name);
+            var snapshots = new SnapshotStore(context.Root(parse)).List(service);
+            if (snapshots.Count == 0)
+            {
+                context.Output.WriteLine(service is null ? Text.NoSnapshots : Text.FormatNoSnapshotsOf(service));
+                return 0;
+            }
+
             var table = new Table().AddColumns(Text.Service, Text.SnapshotId, Text.SnapshotDate, Text.SnapshotSize, Text.Reason);
             foreach (var snapshot in snapshots)
             {
@@ -395,7 +401,7 @@ internal static class Commands
                     Markup.Escape(snapshot.Service),
                     Markup.Escape(snapshot.Id),
                     Markup.Escape(snapshot.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
-                    Markup.Escape(Text.FormatSnapshotBytes(snapshot.Size)),
+                    Markup.Escape(UsageText.Approximate(snapshot.Size)),
                     Markup.Escape(snapshot.Reason));
             }
 
