@@ -94,6 +94,16 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             throw new PreflightException(problems);
         }
 
+        // The private network's addresses must be free on this host before anything is written (docs/network.md).
+        var privateNetwork = report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
+            ? PrivateNetwork.TryParse(cidr, out _)
+            : null;
+        if (network is not null && privateNetwork is not null
+            && await network.FindOverlappingRoutesAsync(privateNetwork, cancellationToken) is { Count: > 0 } overlapping)
+        {
+            throw new PreflightException([new Diagnostic("reseau_conteneurs", Messages.FormatNetworkOverlapsRoutes(privateNetwork.Cidr, string.Join(", ", overlapping)))]);
+        }
+
         foreach (var warning in report.Warnings.Select(w => w.ToString()).Concat(planWarnings))
         {
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning));
@@ -121,8 +131,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
-        if (network is not null && report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
-            && PrivateNetwork.TryParse(cidr, out _) is { } privateNetwork)
+        if (network is not null && privateNetwork is not null)
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
             var names = report.Desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();

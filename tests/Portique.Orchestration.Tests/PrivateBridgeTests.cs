@@ -84,6 +84,33 @@ public sealed class PrivateBridgeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_network_whose_addresses_another_interface_routes_is_found_before_anything_is_made()
+    {
+        // A bridge of nobody stands for a LAN, a VPN or another engine's network on the same addresses.
+        var other = "ptqt" + PrivateNetwork.RootTag(_temp.Root.Directory)[..8];
+        await Run("ip", "link", "add", "name", other, "type", "bridge");
+        try
+        {
+            await Run("ip", "addr", "add", Address(1) + "/25", "dev", other);
+            await Run("ip", "link", "set", "dev", other, "up");
+
+            var overlapping = await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None);
+
+            Assert.Equal([$"{PrivateNetwork.Text(_network.Network)}/25 ({other})"], overlapping);
+            Assert.False(await _bridge.ExistsAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await Run("ip", "link", "del", "dev", other);
+        }
+
+        Assert.Empty(await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None));
+        // Its own bridge's route is not a conflict.
+        await _bridge.EnsureAsync(_network, [], CancellationToken.None);
+        Assert.Empty(await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None));
+    }
+
     private string Tag => PrivateNetwork.RootTag(_temp.Root.Directory);
 
     private string Address(int host) => PrivateNetwork.Text(_network.Network + (uint)host);
