@@ -31,6 +31,7 @@ internal static class Commands
         yield return Status(context);
         yield return Logs(context);
         yield return GenConfigCommand.Create(context);
+        yield return NetworkCommand.Create(context);
     }
 
     private static Command Get(CommandContext context)
