@@ -84,7 +84,7 @@ manpage fr "héberge des services web en conteneurs, configurés à la manière 
     echo "complete -F _portique portique"
 } >"$stage/usr/share/bash-completion/completions/portique"
 
-install -m 0644 packaging/portique-genconfig.service "$stage/lib/systemd/system/"
+install -m 0644 packaging/portique-genconfig.service packaging/portique-network.service "$stage/lib/systemd/system/"
 install -m 0644 packaging/portique-genconfig.default "$stage/etc/default/portique-genconfig"
 install -m 0755 packaging/eole-postservice "$stage/usr/share/eole/postservice/90-portique"
 install -m 0755 packaging/postinst packaging/prerm packaging/postrm "$stage/DEBIAN/"

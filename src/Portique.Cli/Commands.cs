@@ -33,6 +33,7 @@ internal static class Commands
         yield return Snapshots(context);
         yield return RollbackCommand(context);
         yield return GenConfigCommand.Create(context);
+        yield return NetworkCommand.Create(context);
     }
 
     private static Command Get(CommandContext context)

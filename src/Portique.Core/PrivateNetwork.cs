@@ -125,6 +125,23 @@ public sealed record PrivateNetwork
     public bool Overlaps(uint network, int prefix) => Overlaps(Network, PrefixLength, network, prefix);
 
     /// <summary>
+    /// The routes among <paramref name="routes"/> (destination as <c>ip route</c> prints it: <c>a.b.c.d/p</c>, a host
+    /// address, or <c>default</c>) that share an address with this network and do not go through
+    /// <paramref name="ownDevice"/>: another interface, engine or root already uses those addresses. Default routes
+    /// never conflict. Each conflict is written <c>destination (device)</c>.
+    /// </summary>
+    public IReadOnlyList<string> OverlappingRoutes(IEnumerable<(string Destination, string Device)> routes, string ownDevice)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        return routes
+            .Where(route => route.Device != ownDevice && TryParseRoute(route.Destination, out var network, out var prefix)
+                && prefix > 0 && Overlaps(network, prefix))
+            .Select(route => route.Device.Length == 0 ? route.Destination : route.Destination + " (" + route.Device + ")")
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>
     /// The bridge of the root at <paramref name="rootPath"/>: <c>ptq-</c> and 8 hex digits of the sha256 of the path
     /// (12 characters, under the kernel's 15); one name per root, the same on every run.
     /// </summary>
@@ -163,6 +180,14 @@ public sealed record PrivateNetwork
     /// <summary>The dotted text of an address.</summary>
     public static string Text(uint address) =>
         string.Create(CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}");
+
+    private static bool TryParseRoute(string destination, out uint network, out int prefix)
+    {
+        var slash = destination.IndexOf('/', StringComparison.Ordinal);
+        prefix = 32;
+        return TryParseAddress(slash < 0 ? destination : destination[..slash], out network)
+            && (slash < 0 || (int.TryParse(destination.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) && prefix <= 32));
+    }
 
     private static uint Mask(int prefix) => prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
 

@@ -104,6 +104,23 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         }
     }
 
+    /// <summary>
+    /// The host's routes (main table) that overlap <paramref name="network"/> outside this root's bridge: an interface,
+    /// another engine's network or another root already uses some of its addresses. Read only, nothing changed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindOverlappingRoutesAsync(PrivateNetwork network, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var result = await RunAsync(_options.Ip, ["-j", "-4", "route", "show", "table", "main"], cancellationToken);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var routes = json.RootElement.EnumerateArray()
+            .Select(route => (
+                Destination: route.TryGetProperty("dst", out var destination) ? destination.GetString() ?? "" : "",
+                Device: route.TryGetProperty("dev", out var device) ? device.GetString() ?? "" : ""))
+            .ToArray();
+        return network.OverlappingRoutes(routes, Name);
+    }
+
     /// <summary>Whether this root's bridge exists.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await ReadLinkAsync(cancellationToken) is not null;
 

@@ -104,6 +104,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             throw new PreflightException(problems);
         }
 
+        // The private network's addresses must be free on this host before anything is written (docs/network.md).
+        var privateNetwork = PrivateNetworkOf(report.Desired);
+        await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
+
         foreach (var warning in report.Warnings.Select(w => w.ToString()).Concat(planWarnings))
         {
             progress.Report(new ReconcileEvent(EventKind.Warning, null, warning));
@@ -131,12 +135,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
-        if (network is not null && report.Desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr
-            && PrivateNetwork.TryParse(cidr, out _) is { } privateNetwork)
+        if (network is not null && privateNetwork is not null)
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
-            var names = report.Desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
-            await network.EnsureAsync(privateNetwork, names, cancellationToken);
+            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), cancellationToken);
         }
 
         // Each password in its root-only file before an instance binds it (docs/secrets.md).
@@ -188,6 +190,42 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         await AtomicFile.WriteAsync(marker, ReadOnlyMemory<byte>.Empty, AtomicFile.PublicMode, beforeReplace: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the root's private network up as the configuration says (bridge, rules, names), and nothing else: no
+    /// file, hook or service. What a boot does before the engines restart their instances (portique-network.service),
+    /// since neither the bridge nor the rules survive a reboot. Returns the network, or null when it is off.
+    /// </summary>
+    public async Task<PrivateNetwork?> EnsureNetworkAsync(ReconfigureOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var held = await ReconfigureLock.AcquireAsync(workspace.Root, options.LockTimeout, options.Time, () => { }, cancellationToken);
+        var (_, report) = ValidateOrThrow();
+        var privateNetwork = PrivateNetworkOf(report.Desired);
+        if (network is null || privateNetwork is null)
+        {
+            return null;
+        }
+
+        await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
+        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), cancellationToken);
+        return privateNetwork;
+    }
+
+    private static PrivateNetwork? PrivateNetworkOf(DesiredState desired) =>
+        desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr ? PrivateNetwork.TryParse(cidr, out _) : null;
+
+    private static (string Name, string Address)[] NamedAddresses(DesiredState desired) =>
+        desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
+
+    private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, CancellationToken cancellationToken)
+    {
+        if (network is not null && privateNetwork is not null
+            && await network.FindOverlappingRoutesAsync(privateNetwork, cancellationToken) is { Count: > 0 } overlapping)
+        {
+            throw new PreflightException([new Diagnostic("reseau_conteneurs", Messages.FormatNetworkOverlapsRoutes(privateNetwork.Cidr, string.Join(", ", overlapping)))]);
+        }
     }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()

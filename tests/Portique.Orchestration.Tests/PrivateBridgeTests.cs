@@ -41,16 +41,16 @@ public sealed class PrivateBridgeTests : IDisposable
         Assert.Contains($"-A PORTIQUE-{Tag} -o {_bridge.Name} -m comment --comment \"portique:{Tag}\" -j DROP", forward, StringComparison.Ordinal);
         Assert.Contains($"-A FORWARD -j PORTIQUE-{Tag}", forward, StringComparison.Ordinal);
         Assert.Contains($"-A PORTIQUE-NAT-{Tag} -s {_network.Cidr} ! -o {_bridge.Name}", await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
-        Assert.Equal(db, await ResolveAsync("db"));
-        Assert.Equal(web, await ResolveAsync("web"));
-        Assert.Null(await ResolveAsync("other"));
+        Assert.Equal(db, await TestNetworks.ResolveAsync(_network.Gateway, "db"));
+        Assert.Equal(web, await TestNetworks.ResolveAsync(_network.Gateway, "web"));
+        Assert.Null(await TestNetworks.ResolveAsync(_network.Gateway, "other"));
 
         // Idempotent: the same input changes nothing (no rule rewritten, dnsmasq not restarted).
         Assert.False(await _bridge.EnsureAsync(_network, [("web", web), ("db", db)], CancellationToken.None));
 
         // A new service is answered at once.
         Assert.True(await _bridge.EnsureAsync(_network, [("db", db), ("web", web), ("cache", Address(22))], CancellationToken.None));
-        Assert.Equal(Address(22), await ResolveAsync("cache"));
+        Assert.Equal(Address(22), await TestNetworks.ResolveAsync(_network.Gateway, "cache"));
     }
 
     [Fact]
@@ -84,39 +84,40 @@ public sealed class PrivateBridgeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_network_whose_addresses_another_interface_routes_is_found_before_anything_is_made()
+    {
+        // A bridge of nobody stands for a LAN, a VPN or another engine's network on the same addresses.
+        var other = "ptqt" + PrivateNetwork.RootTag(_temp.Root.Directory)[..8];
+        await Run("ip", "link", "add", "name", other, "type", "bridge");
+        try
+        {
+            await Run("ip", "addr", "add", Address(1) + "/25", "dev", other);
+            await Run("ip", "link", "set", "dev", other, "up");
+
+            var overlapping = await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None);
+
+            Assert.Equal([$"{PrivateNetwork.Text(_network.Network)}/25 ({other})"], overlapping);
+            Assert.False(await _bridge.ExistsAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await Run("ip", "link", "del", "dev", other);
+        }
+
+        Assert.Empty(await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None));
+        // Its own bridge's route is not a conflict.
+        await _bridge.EnsureAsync(_network, [], CancellationToken.None);
+        Assert.Empty(await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None));
+    }
+
     private string Tag => PrivateNetwork.RootTag(_temp.Root.Directory);
 
     private string Address(int host) => PrivateNetwork.Text(_network.Network + (uint)host);
 
-    /// <summary>A /24 in 10.252.0.0/16 that no route of this host uses (tests run in parallel, each takes its own).</summary>
-    internal static PrivateNetwork FreeNetwork()
-    {
-        var routes = File.ReadAllText("/proc/net/route");
-        while (true)
-        {
-            var third = Random.Shared.Next(0, 256);
-            // /proc/net/route writes destinations in little-endian hex: 10.252.X.0 is 00XXFC0A.
-            if (!routes.Contains($"00{third:X2}FC0A", StringComparison.Ordinal))
-            {
-                return PrivateNetwork.TryParse($"10.252.{third}.0/24", out _)!;
-            }
-        }
-    }
+    /// <summary>A /24 that no route of this host uses (<see cref="TestNetworks.Free"/>).</summary>
+    internal static PrivateNetwork FreeNetwork() => TestNetworks.Free();
 
     private static async Task<string> Run(string program, params string[] arguments) =>
         (await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync()).StandardOutput;
-
-    /// <summary>One A query to the root's DNS server; the first address answered, or null.</summary>
-    private async Task<string?> ResolveAsync(string name)
-    {
-        using var udp = new UdpClient();
-        var query = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, (byte)name.Length };
-        query.AddRange(System.Text.Encoding.ASCII.GetBytes(name));
-        query.AddRange([0, 0, 1, 0, 1]);
-        await udp.SendAsync(query.ToArray(), new IPEndPoint(IPAddress.Parse(_network.Gateway), 53));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var answer = (await udp.ReceiveAsync(timeout.Token)).Buffer;
-        var count = (answer[6] << 8) | answer[7];
-        return count == 0 ? null : new IPAddress(answer[^4..]).ToString();
-    }
 }

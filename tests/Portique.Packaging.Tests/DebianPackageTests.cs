@@ -29,6 +29,13 @@ public sealed partial class DebianPackageTests(PackageFixture fixture, ITestOutp
 
         await root.RunCheckedAsync(["portique", "--root", "/tmp/x", "set", "nombre_conteneur", "0"], Timeout);
         await root.RunCheckedAsync(["portique", "--root", "/tmp/x", "validate"], Timeout);
+
+        // The boot unit's command: with the private network off it has nothing to do, and says so.
+        var up = await root.RunCheckedAsync(["portique", "--root", "/tmp/x", "--lang", "en", "network", "up"], Timeout);
+        Assert.Contains("private network off", up.StandardOutput, StringComparison.Ordinal);
+        var unit = await root.RunCheckedAsync(["cat", "/lib/systemd/system/portique-network.service"], Timeout);
+        Assert.Contains("ExecStart=/usr/bin/portique network up", unit.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Before=docker.service", unit.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,7 +46,7 @@ public sealed partial class DebianPackageTests(PackageFixture fixture, ITestOutp
         Assert.Equal("/usr/share/man/man1/portique.1.gz", where.StandardOutput.Trim());
 
         var page = await root.RunCheckedAsync(["sh", "-c", "zcat /usr/share/man/man1/portique.1.gz"], Timeout);
-        foreach (var verb in new[] { "get", "set", "validate", "plan", "instance", "reconfigure", "status", "logs", "genconfig" })
+        foreach (var verb in new[] { "get", "set", "validate", "plan", "instance", "reconfigure", "status", "logs", "genconfig", "network" })
         {
             Assert.Contains($".SS {verb}\n", page.StandardOutput, StringComparison.Ordinal);
         }

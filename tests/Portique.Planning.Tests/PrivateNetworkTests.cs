@@ -86,4 +86,25 @@ public class PrivateNetworkTests
         Assert.Matches("^ptq-[0-9a-f]{8}$", first);
         Assert.True(first.Length <= 15);
     }
+
+    [Fact]
+    public void Routes_of_other_devices_that_share_an_address_overlap_and_the_default_route_and_its_own_bridge_do_not()
+    {
+        var network = Parse("10.231.0.0/16");
+        (string, string)[] routes =
+        [
+            ("default", "eth0"),
+            ("0.0.0.0/0", "eth1"),
+            ("10.231.0.0/16", "ptq-0123abcd"),
+            ("10.231.5.0/24", "eth0"),
+            ("10.0.0.0/8", "wg0"),
+            ("10.231.9.9", ""),
+            ("10.232.0.0/16", "docker0"),
+            ("172.17.0.0/16", "docker0"),
+            ("10.231.0.0/99", "odd"),
+            ("fe80::/64", "eth0"),
+        ];
+
+        Assert.Equal(["10.231.5.0/24 (eth0)", "10.0.0.0/8 (wg0)", "10.231.9.9"], network.OverlappingRoutes(routes, "ptq-0123abcd"));
+    }
 }
