@@ -85,33 +85,42 @@ public static class Rollback
             throw;
         }
 
-        // The replacement below needs no snapshot of its own: the one just taken holds the state it leaves.
+        // The replacement below needs no snapshot of its own: the one just taken holds the state it leaves. Set back
+        // before the lock is released: a long-lived PortiqueServices (genconfig) snapshots its next replacements.
+        var snapshotBeforeReplace = services.SnapshotBeforeReplace;
         services.SnapshotBeforeReplace = false;
-        ReconfigureReport result;
         try
         {
-            progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatRollbackConfig(Describe(target))));
-            services.Workspace.Set(assignments, Owners.Portique, cancellationToken: cancellationToken);
-            if (restoreData)
+            ReconfigureReport result;
+            try
             {
-                await services.Snapshots.RestoreVerifiedAsync(snapshot, detail, cancellationToken);
+                progress.Report(new ReconcileEvent(EventKind.Step, name, Messages.FormatRollbackConfig(Describe(target))));
+                services.Workspace.Set(assignments, Owners.Portique, cancellationToken: cancellationToken);
+                if (restoreData)
+                {
+                    await services.Snapshots.RestoreVerifiedAsync(snapshot, detail, cancellationToken);
+                }
+
+                result = await services.Runner.RunLockedAsync(ReconfigureMode.Reconfigure, options, progress, cancellationToken);
+            }
+            catch (PortiqueException failure)
+            {
+                await UndoAsync(services, name, VersionOf(spec.Index, spec), saved, restoreData, options, progress, failure.Message);
+                throw;
             }
 
-            result = await services.Runner.RunLockedAsync(ReconfigureMode.Reconfigure, options, progress, cancellationToken);
-        }
-        catch (PortiqueException failure)
-        {
-            await UndoAsync(services, name, VersionOf(spec.Index, spec), saved, restoreData, options, progress, failure.Message);
-            throw;
-        }
+            if (result.Services.Outcomes.Any(o => o.Name == name && !o.Succeeded))
+            {
+                var why = string.Join("; ", result.Services.Outcomes.Where(o => o.Name == name).Select(o => o.Message));
+                await UndoAsync(services, name, VersionOf(spec.Index, spec), saved, restoreData, options, progress, why);
+            }
 
-        if (result.Services.Outcomes.Any(o => o.Name == name && !o.Succeeded))
-        {
-            var why = string.Join("; ", result.Services.Outcomes.Where(o => o.Name == name).Select(o => o.Message));
-            await UndoAsync(services, name, VersionOf(spec.Index, spec), saved, restoreData, options, progress, why);
+            return (snapshot, saved, result);
         }
-
-        return (snapshot, saved, result);
+        finally
+        {
+            services.SnapshotBeforeReplace = snapshotBeforeReplace;
+        }
     }
 
     /// <summary>The variables that name a service's version: technology, url, tag, repository.</summary>

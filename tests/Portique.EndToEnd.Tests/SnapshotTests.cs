@@ -119,4 +119,26 @@ public sealed class SnapshotTests : IAsyncLifetime
         Assert.Contains("version 2.0", await _deployment.GetAsync($"/{_name}/"), StringComparison.Ordinal);
         Assert.Equal("2.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
     }
+
+    [Fact]
+    public async Task A_rollback_whose_old_version_no_longer_starts_exits_1_and_puts_config_eol_and_the_data_back()
+    {
+        var image = _deployment.Images.Name("snapfail");
+        await DeployAsync(image);
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        await _deployment.SucceedAsync("reconfigure");
+        var upgraded = Hashes();
+        // 1.0 is now a build that crashes at start, and only the registry has it.
+        await _deployment.Images.PublishAsync(image, "1.0", "1.0-broken", TestImageOptions.Crashing);
+
+        var rollback = await _deployment.RunAsync("rollback", _name, "--with-data");
+
+        Assert.True(rollback.ExitCode == 1, rollback.StandardOutput + rollback.StandardError);
+        Assert.Contains("putting the previous version and data back", rollback.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("2.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
+        Assert.Contains("version 2.0", await _deployment.GetAsync($"/{_name}/"), StringComparison.Ordinal);
+        Assert.Equal(upgraded, Hashes());
+        var plan = await _deployment.RunAsync("plan");
+        Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
+    }
 }
