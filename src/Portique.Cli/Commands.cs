@@ -422,8 +422,8 @@ internal static class Commands
         {
             using var services = new PortiqueServices(context.Root(parse));
             var progress = new ConsoleProgress(context.LineConsole);
-            var (restored, saved, report) = await Rollback.RunAsync(
-                services, parse.GetValue(name)!, parse.GetValue(snapshot), parse.GetValue(withData), progress, cancellationToken);
+            var (restored, saved, report) = await services.RollbackAsync(
+                parse.GetValue(name)!, parse.GetValue(snapshot), parse.GetValue(withData), progress, cancellationToken);
             foreach (var failed in report.Services.Outcomes.Where(o => !o.Succeeded))
             {
                 context.Error.WriteLine($"{failed.Name}: {failed.Message}");

@@ -94,6 +94,11 @@ public sealed class PortiqueServices : IDisposable
         progress.Report(Orchestration.Resources.Messages.FormatSnapshotTaken(taken.Id, reason));
     }
 
+    /// <summary><c>portique rollback</c> (<see cref="Rollback.RunAsync"/>): exit 2 for an unknown service or snapshot, 1 on a runtime failure.</summary>
+    public Task<(SnapshotManifest Restored, SnapshotManifest Saved, ReconfigureReport Report)> RollbackAsync(
+        string name, string? snapshotId, bool withData, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
+        Rollback.RunAsync(this, name, snapshotId, withData, progress, cancellationToken);
+
     public void Dispose()
     {
         foreach (var disposable in _disposables)

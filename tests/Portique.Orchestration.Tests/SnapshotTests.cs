@@ -228,6 +228,36 @@ public class SnapshotTests
     }
 
     [Fact]
+    public async Task A_long_archive_says_every_few_seconds_how_far_it_is()
+    {
+        using var sandbox = new Sandbox();
+        var volume = MakeVolume(sandbox, "web");
+        // A tar that takes its time: it waits for a file the test writes once it has seen progress.
+        var go = sandbox.Temp.PathOf("go");
+        var slowTar = sandbox.Temp.PathOf("slow-tar");
+        File.WriteAllText(slowTar, $"#!/bin/sh\nwhile [ ! -e '{go}' ]; do sleep 0.05; done\nexec tar \"$@\"\n");
+        File.SetUnixFileMode(slowTar, (UnixFileMode)0b111_101_101);
+        var clock = new FakeTimeProvider(Start);
+        var store = new SnapshotStore(sandbox.Temp.Root, 5, clock) { TarExecutable = slowTar };
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        var taking = store.TakeAsync("web", "r", null, null, [volume], new SynchronousProgress<string>(lines.Enqueue), CancellationToken.None);
+        static bool SaysHowFar(string line) => line.Contains("pour l'instant", StringComparison.Ordinal) || line.Contains("so far", StringComparison.Ordinal);
+        for (var i = 0; i < 200 && !lines.Any(SaysHowFar); i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(20);
+        }
+
+        File.WriteAllText(go, "");
+        await taking;
+
+        Assert.True(lines.Count >= 3, string.Join("\n", lines));
+        Assert.Contains(volume, lines.First());
+        Assert.Contains(lines, SaysHowFar);
+    }
+
+    [Fact]
     public async Task The_hook_snapshots_the_volumes_and_spec_of_the_instance_being_replaced_with_the_reasons()
     {
         using var sandbox = new Sandbox();
