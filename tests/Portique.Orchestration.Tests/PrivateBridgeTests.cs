@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using CliWrap;
 using CliWrap.Buffered;
 using Portique.Core;
