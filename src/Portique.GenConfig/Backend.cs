@@ -27,6 +27,12 @@ public interface IGenConfigBackend
 
     /// <summary>The last <paramref name="tail"/> log lines of a service's instance; empty when it has none.</summary>
     Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken);
+
+    /// <summary><c>portique snapshots</c>: every service's snapshots, newest first.</summary>
+    IReadOnlyList<SnapshotManifest> ListSnapshots();
+
+    /// <summary><c>portique rollback NAME SNAPSHOT [--with-data]</c>, progress reported as it happens; takes the reconfigure lock.</summary>
+    Task<ReconfigureReport> RollbackAsync(string name, string snapshotId, bool withData, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken);
 }
 
 /// <summary>The real engines, nginx and hooks of one root, through <see cref="PortiqueServices"/>.</summary>
@@ -63,6 +69,12 @@ internal sealed class PortiqueBackend : IGenConfigBackend, IDisposable
 
         return await driver.ReadLogsAsync(service.Name, tail, cancellationToken);
     }
+
+    public IReadOnlyList<SnapshotManifest> ListSnapshots() => _services.Snapshots.List();
+
+    public async Task<ReconfigureReport> RollbackAsync(
+        string name, string snapshotId, bool withData, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
+        (await _services.RollbackAsync(name, snapshotId, withData, progress, cancellationToken)).Report;
 
     public void Dispose() => _services.Dispose();
 }

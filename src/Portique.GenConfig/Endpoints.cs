@@ -45,6 +45,8 @@ internal static class Endpoints
         endpoints.MapGet("/apply/events", StreamApplyAsync);
 
         endpoints.MapGet("/status", (Delegate)ShowStatusAsync);
+        endpoints.MapGet("/rollback", ConfirmRollback);
+        endpoints.MapPost("/rollback", (Delegate)StartRollbackAsync).AddEndpointFilter(RequireAntiforgeryAsync);
     }
 
     private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
@@ -419,6 +421,57 @@ internal static class Endpoints
             error = e.Message;
         }
 
+        if (error is null)
+        {
+            var snapshots = backend.ListSnapshots().ToLookup(snapshot => snapshot.Service, StringComparer.Ordinal);
+            entries = entries.Select(entry => entry with { Snapshots = snapshots[entry.Service.Name].ToArray() }).ToList();
+        }
+
         return Html(StatusPage.Render(Page(http), entries, warnings, error));
+    }
+
+    /// <summary>The snapshot <paramref name="service"/> / <paramref name="snapshot"/>, or null when no such snapshot exists.</summary>
+    private static SnapshotManifest? FindSnapshot(HttpContext http, string? service, string? snapshot) =>
+        http.RequestServices.GetRequiredService<IGenConfigBackend>().ListSnapshots()
+            .FirstOrDefault(s => s.Service == service && s.Id == snapshot);
+
+    private static IResult ConfirmRollback(HttpContext http, string? service, string? snapshot)
+    {
+        var found = FindSnapshot(http, service, snapshot);
+        return found is null
+            ? Html(RollbackPage.Missing(Page(http), Ui.FormatNoSuchSnapshot(service ?? "", snapshot ?? "")), StatusCodes.Status404NotFound)
+            : Html(RollbackPage.Confirm(Page(http), found, withData: false, error: null));
+    }
+
+    /// <summary>
+    /// Starts the rollback once the service's name was typed again, as a run of the apply page (one change at a time:
+    /// while an apply or another rollback runs, nothing starts and the confirmation says so).
+    /// </summary>
+    private static async Task<IResult> StartRollbackAsync(HttpContext http)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var service = form["service"].FirstOrDefault();
+        var found = FindSnapshot(http, service, form["snapshot"].FirstOrDefault());
+        if (found is null)
+        {
+            return Html(RollbackPage.Missing(Page(http), Ui.FormatNoSuchSnapshot(service ?? "", form["snapshot"].FirstOrDefault() ?? "")), StatusCodes.Status404NotFound);
+        }
+
+        var withData = form["with_data"].FirstOrDefault() == "1";
+        if (!string.Equals(form[RollbackPage.ConfirmField].FirstOrDefault()?.Trim(), found.Service, StringComparison.Ordinal))
+        {
+            return Html(RollbackPage.Confirm(Page(http), found, withData, Ui.FormatRollbackNotConfirmed(found.Service)), StatusCodes.Status400BadRequest);
+        }
+
+        var coordinator = http.RequestServices.GetRequiredService<ApplyCoordinator>();
+        var user = http.User.Identity?.Name ?? PasswordStore.UserName;
+        var (run, started) = coordinator.StartOrAttach(user, refresh: false, new RollbackRequest(found.Service, found.Id, withData));
+        if (!started)
+        {
+            return Html(RollbackPage.Confirm(Page(http), found, withData, Ui.RollbackBusy), StatusCodes.Status409Conflict);
+        }
+
+        Logger(http).LogInformation("genconfig: rollback of {Service} to {Snapshot} (with data: {WithData}) started as run {Run}", found.Service, found.Id, withData, run.Id);
+        return SeeOther(http, "/apply");
     }
 }

@@ -51,6 +51,30 @@ public sealed class FakeBackend(Workspace workspace) : IGenConfigBackend
     public Task<IReadOnlyList<string>> ReadLogsAsync(ServiceStatus service, int tail, CancellationToken cancellationToken) =>
         Logs.TryGetValue(service.Name, out var lines) ? Task.FromResult(lines) : throw new RuntimeFailureException("no such container");
 
+    public List<SnapshotManifest> Snapshots { get; } = [];
+
+    /// <summary>Each rollback asked, in order.</summary>
+    public List<Apply.RollbackRequest> Rollbacks { get; } = [];
+
+    public Func<IProgress<ReconcileEvent>, CancellationToken, Task<ReconfigureReport>> Rollback { get; set; } =
+        (progress, _) =>
+        {
+            progress.Report(new ReconcileEvent(EventKind.Step, null, "restoring the data"));
+            return Task.FromResult(Report(true));
+        };
+
+    public IReadOnlyList<SnapshotManifest> ListSnapshots() => Snapshots;
+
+    public Task<ReconfigureReport> RollbackAsync(string name, string snapshotId, bool withData, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        lock (Rollbacks)
+        {
+            Rollbacks.Add(new Apply.RollbackRequest(name, snapshotId, withData));
+        }
+
+        return Rollback(progress, cancellationToken);
+    }
+
     public static ReconfigureReport Report(bool succeeded, params ServiceOutcome[] outcomes) =>
         new(new ReconcileResult(outcomes.Length > 0 ? outcomes : [new ServiceOutcome("web", ActionKind.Create, succeeded, succeeded ? "created" : "did not become healthy", ["not deployed yet"], succeeded ? [] : ["boom"])]),
             [],

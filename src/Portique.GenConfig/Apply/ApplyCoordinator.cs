@@ -40,8 +40,11 @@ public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider tim
         private set;
     } = Task.CompletedTask;
 
-    /// <summary>Starts a run, or returns the one in progress (<c>Started</c> false).</summary>
-    public (ApplyRun Run, bool Started) StartOrAttach(string user, bool refresh)
+    /// <summary>
+    /// Starts a run (an apply, or the <paramref name="rollback"/> when given), or returns the one in progress
+    /// (<c>Started</c> false): one change to the server at a time.
+    /// </summary>
+    public (ApplyRun Run, bool Started) StartOrAttach(string user, bool refresh, RollbackRequest? rollback = null)
     {
         lock (_gate)
         {
@@ -50,7 +53,7 @@ public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider tim
                 return (_current, false);
             }
 
-            var run = new ApplyRun(Guid.NewGuid().ToString("N")[..12], user, refresh, time);
+            var run = new ApplyRun(Guid.NewGuid().ToString("N")[..12], user, refresh, time, rollback);
             _current = run;
             Running = Task.Run(() => ExecuteAsync(run));
             return (run, true);
@@ -62,7 +65,9 @@ public sealed class ApplyCoordinator(IGenConfigBackend backend, TimeProvider tim
         var token = lifetime.ApplicationStopping;
         try
         {
-            var report = await backend.ApplyAsync(new ReconfigureOptions { Refresh = run.Refresh }, run, token);
+            var report = run.Rollback is { } rollback
+                ? await backend.RollbackAsync(rollback.Service, rollback.Snapshot, rollback.WithData, run, token)
+                : await backend.ApplyAsync(new ReconfigureOptions { Refresh = run.Refresh }, run, token);
             run.Complete(new ApplyOutcome(
                 report.Succeeded,
                 report.Services.Outcomes,

@@ -24,6 +24,9 @@ public sealed record ApplyOutcome(
 /// One "Appliquer": its progress log, kept whole so that any page (a second administrator, a reload) replays it from
 /// the start and then follows it live, and its outcome.
 /// </summary>
+/// <summary>A rollback asked from the status page (<c>portique rollback NAME SNAPSHOT [--with-data]</c>).</summary>
+public sealed record RollbackRequest(string Service, string Snapshot, bool WithData);
+
 public sealed class ApplyRun : IProgress<ReconcileEvent>
 {
     private readonly List<ApplyEvent> _events = [];
@@ -32,12 +35,13 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ApplyOutcome? _outcome;
 
-    public ApplyRun(string id, string startedBy, bool refresh, TimeProvider time)
+    public ApplyRun(string id, string startedBy, bool refresh, TimeProvider time, RollbackRequest? rollback = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         Id = id;
         StartedBy = startedBy;
         Refresh = refresh;
+        Rollback = rollback;
         this._time = time;
         Started = time.GetUtcNow();
     }
@@ -47,6 +51,9 @@ public sealed class ApplyRun : IProgress<ReconcileEvent>
     public string StartedBy { get; }
 
     public bool Refresh { get; }
+
+    /// <summary>Null for an apply; the rollback this run carries out otherwise.</summary>
+    public RollbackRequest? Rollback { get; }
 
     public DateTimeOffset Started { get; }
 

@@ -29,7 +29,7 @@ internal static class ApplyPage
             <div class="page-head">
               <div>
                 <h1>{Ui.ApplyTitle}</h1>
-                <p class="lead">{Ui.FormatRunStarted(run.StartedBy, PlanPage.Time(run.Started))}</p>
+                <p class="lead">{Ui.FormatRunStarted(run.StartedBy, PlanPage.Time(run.Started))}{Markup.If(run.Rollback is not null, Markup.Of($" {(run.Rollback is { } r ? (r.WithData ? Ui.FormatRunIsRollbackWithData(r.Service, r.Snapshot) : Ui.FormatRunIsRollback(r.Service, r.Snapshot)) : "")}"))}</p>
               </div>
             </div>
             {Markup.If(attached, Layout.Notice("info", Markup.Of($"<p>{Ui.AttachedToRun}</p>")))}

@@ -1,10 +1,15 @@
 using Portique.GenConfig.Html;
 using Portique.Orchestration;
+using Portique.Planning;
 
 namespace Portique.GenConfig.Pages;
 
 /// <summary>One service on the status page, with its last log lines.</summary>
-internal sealed record StatusEntry(ServiceStatus Service, IReadOnlyList<string> LogTail, string? LogError);
+internal sealed record StatusEntry(ServiceStatus Service, IReadOnlyList<string> LogTail, string? LogError)
+{
+    /// <summary>The service's snapshots, newest first, each with a way back to it (configured services only).</summary>
+    public IReadOnlyList<SnapshotManifest> Snapshots { get; init; } = [];
+}
 
 /// <summary>Each container: technology, state, image/version, ports, link to <c>/NAME/</c>, last log lines; and what Portique owns but no longer configures.</summary>
 internal static class StatusPage
@@ -62,7 +67,7 @@ internal static class StatusPage
                   <td>{(ports.Length == 0 ? "—" : ports)}</td>
                   <td>{link}</td>
                 </tr>
-                <tr class="log-row"><td colspan="6"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.FormatLastLogLinesOf(s.Name)}</summary>{logs}</details></td></tr>
+                <tr class="log-row"><td colspan="6"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.FormatLastLogLinesOf(s.Name)}</summary>{logs}</details>{Markup.If(withLink, SnapshotList(s.Name, entry.Snapshots))}</td></tr>
                 </tbody>
                 """);
         });
@@ -73,6 +78,21 @@ internal static class StatusPage
             </table>
             """);
     }
+
+    /// <summary>The snapshots of one service (<c>portique snapshots NAME</c>), each with a link to the rollback's confirmation.</summary>
+    private static Markup SnapshotList(string service, IReadOnlyList<SnapshotManifest> snapshots) => snapshots.Count == 0
+        ? Markup.Of($"<p class=\"hint\">{Ui.FormatNoSnapshotOf(service)}</p>")
+        : Markup.Of($"""
+            <details class="snapshots"><summary>{Ui.FormatSnapshotsOf(service, snapshots.Count)}</summary>
+            <table class="data">
+              <thead><tr><th scope="col">{Ui.SnapshotId}</th><th scope="col">{Ui.SnapshotDate}</th><th scope="col">{Ui.SnapshotSize}</th><th scope="col">{Ui.SnapshotReason}</th><th scope="col"></th></tr></thead>
+              <tbody>{snapshots.Select(snapshot => Markup.Of($"""
+                <tr><td><code>{snapshot.Id}</code></td><td>{snapshot.Created.ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}</td><td>{UsageText.Approximate(snapshot.Size)}</td><td>{snapshot.Reason}</td>
+                <td><a class="button secondary" href="/rollback?service={Uri.EscapeDataString(service)}&amp;snapshot={Uri.EscapeDataString(snapshot.Id)}">{Ui.RollbackTo}</a></td></tr>
+                """))}</tbody>
+            </table>
+            </details>
+            """);
 
     /// <summary>The <c>--updates</c> verdict under the image, with the digest or the registry's error as its title.</summary>
     private static Markup UpdateNotice(Planning.UpdateCheck? update) => update is null
