@@ -193,6 +193,11 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         }
 
+        if (spec.Address is not null && PrivateNetwork.TryParse(spec.Network, out _) is { } network)
+        {
+            _configuration.EnsureNetwork(NetworkName(Root.Directory), PrivateNetwork.BridgeName(Root.Directory), network);
+        }
+
         var arguments = CreateArguments(spec, artifactId, Root.Directory);
         foreach (var volume in spec.Volumes)
         {
@@ -393,6 +398,9 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     // ---------------------------------------------------------------- containers
 
+    /// <summary>The root's podman network, named as docker's: <c>portique-</c> and the root's tag.</summary>
+    internal static string NetworkName(string root) => "portique-" + PrivateNetwork.RootTag(root);
+
     /// <summary>The <c>podman create</c> arguments for <paramref name="spec"/>: one list, nothing to split or quote.</summary>
     internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root)
     {
@@ -448,6 +456,12 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             arguments.AddRange(source.Contains(',', StringComparison.Ordinal)
                 ? ["--volume", source + ":" + secret.ContainerPath + ":ro"]
                 : ["--mount", "type=bind,readonly=true,source=" + source + ",destination=" + secret.ContainerPath]);
+        }
+
+        if (spec.Address is not null && PrivateNetwork.TryParse(spec.Network, out _) is { } privateNetwork)
+        {
+            // The root's private network (docs/network.md): its address, and the root's DNS on the gateway.
+            arguments.AddRange(["--network", NetworkName(root), "--ip", spec.Address, "--dns", privateNetwork.Gateway]);
         }
 
         foreach (var port in spec.Ports)
