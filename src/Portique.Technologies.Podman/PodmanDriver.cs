@@ -17,7 +17,7 @@ namespace Portique.Technologies.Podman;
 /// (<c>ROOT/etc/portique/podman/</c>) in every podman process's environment. Containers carry the docker driver's
 /// labels; it lists, changes and removes no container without <c>portique.root=ROOT</c>.
 /// </summary>
-public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
+public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsageReader
 {
     /// <summary>podman's restart policy for services: the one podman-restart.service brings back at boot.</summary>
     public const string RestartPolicy = "always";
@@ -329,6 +329,22 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         if (!removed.Succeeded && !removed.SaysMissing)
         {
             throw new RuntimeFailureException(Messages.FormatRemoveFailed(container.Name, removed.Error));
+        }
+    }
+
+    /// <summary>Memory and processor use, from the cgroups of the container's init process (<see cref="CgroupUsage"/>); null when it is not running.</summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            Configure();
+            var container = await ResolveOwnedAsync(instance, cancellationToken);
+            return container.State.Running ? await new CgroupUsage().ReadAsync(container.State.Pid, cancellationToken) : null;
+        }
+        catch (PortiqueException)
+        {
+            return null;
         }
     }
 
