@@ -318,24 +318,8 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         }
     }
 
-    /// <summary><c>docker stats</c>' arithmetic: memory minus inactive file pages; processor delta over the system's, times its processors.</summary>
-    internal static ResourceUsage Usage(ContainerStatsResponse stats)
-    {
-        var memory = stats.MemoryStats;
-        var cache = memory?.Stats is { } details
-            ? details.TryGetValue("inactive_file", out var v2) ? v2 : details.TryGetValue("total_inactive_file", out var v1) ? v1 : 0
-            : 0;
-        var used = (long)Math.Max(0, (decimal)(memory?.Usage ?? 0) - cache);
-        decimal? percent = null;
-        if (stats.CPUStats is { } now && stats.PreCPUStats is { } before && now.CPUUsage is not null && before.CPUUsage is not null
-            && now.SystemUsage > before.SystemUsage && before.SystemUsage > 0)
-        {
-            var processors = now.OnlineCPUs > 0 ? now.OnlineCPUs : (uint)(now.CPUUsage.PercpuUsage?.Count ?? 1);
-            percent = (decimal)(now.CPUUsage.TotalUsage - before.CPUUsage.TotalUsage) / (now.SystemUsage - before.SystemUsage) * processors * 100m;
-        }
-
-        return new ResourceUsage(used, percent);
-    }
+    /// <summary><c>docker stats</c>' arithmetic (<see cref="DockerContainerOperations.Usage"/>).</summary>
+    internal static ResourceUsage Usage(ContainerStatsResponse stats) => DockerContainerOperations.Usage(stats);
 
     /// <summary>
     /// Compares the repository digests of the image the container runs with the registry's digest for the spec's tag,

@@ -23,7 +23,7 @@ namespace Portique.Technologies.Qemu;
 /// this driver does not assume systemd (EOLE test machines and this build machine run without it).
 /// </para>
 /// </summary>
-public sealed class QemuDriver : IServiceDriver, IDisposable
+public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
 {
     private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -337,6 +337,23 @@ public sealed class QemuDriver : IServiceDriver, IDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new RuntimeFailureException(Messages.FormatStateFailed(record.Name, exception.Message), exception);
+        }
+    }
+
+    /// <summary>The VM's use: qemu's resident memory (the guest's RAM it touched) and processor time; null without a live qemu.</summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            var (_, record, aside) = Resolve(instance);
+            return !aside && VmProcess.Find(_layout.PidFile(record.Name)) is { } pid
+                ? await new CgroupUsage().ReadProcessAsync(pid, cancellationToken)
+                : null;
+        }
+        catch (PortiqueException)
+        {
+            return null;
         }
     }
 

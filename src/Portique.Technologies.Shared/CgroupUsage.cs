@@ -47,6 +47,55 @@ public sealed class CgroupUsage(string procRoot = "/proc", string cgroupRoot = "
         }
     }
 
+    /// <summary>
+    /// The use of the process <paramref name="pid"/> alone (a VM's qemu, whose guest memory is its resident memory): its
+    /// resident set (<c>VmRSS</c>), and its user and system time over <see cref="SampleInterval"/>.
+    /// </summary>
+    public async Task<ResourceUsage?> ReadProcessAsync(int pid, CancellationToken cancellationToken)
+    {
+        var directory = Path.Join(procRoot, pid.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            if (pid <= 0 || ResidentBytes(directory) is not { } resident)
+            {
+                return null;
+            }
+
+            var before = ProcessorTicks(directory);
+            var started = _time.GetTimestamp();
+            await Task.Delay(SampleInterval, _time, cancellationToken);
+            var after = ProcessorTicks(directory);
+            var elapsed = _time.GetElapsedTime(started);
+            // /proc counts in clock ticks of 1/100 s on every Linux architecture Portique runs on (USER_HZ).
+            decimal? percent = after >= before && elapsed > TimeSpan.Zero ? Math.Round((after - before) * 10_000_000m / elapsed.Ticks, 1) : null;
+            return new ResourceUsage(resident, percent);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static long? ResidentBytes(string directory)
+    {
+        var status = Path.Join(directory, "status");
+        if (!File.Exists(status))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>utime + stime of <c>/proc/PID/stat</c>: fields 14 and 15, counted after the command's closing parenthesis.</summary>
+    private static long ProcessorTicks(string directory)
+    {
+        var stat = File.ReadAllText(Path.Join(directory, "stat"));
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
     private sealed record CgroupFiles(string Memory, string MemoryStat, string InactiveKey, string? Cpu, string? CpuKey, long CpuToNanoseconds);
 
     /// <summary>The files of the process's cgroup, from <c>/proc/PID/cgroup</c> (<c>0::/path</c> on v2, <c>N:memory:/path</c> on v1).</summary>

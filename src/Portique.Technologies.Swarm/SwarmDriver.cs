@@ -18,7 +18,7 @@ namespace Portique.Technologies.Swarm;
 /// on the <b>service</b>, never on its task containers, so the docker driver never takes a task container for its own.
 /// Swarm cannot rename a service: setting one aside records it in <see cref="AsideDirectory"/> and removes it.
 /// </summary>
-public sealed partial class SwarmDriver : IServiceDriver, IDisposable
+public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposable
 {
     /// <summary>The label dockerd puts on every task container: the id of its service.</summary>
     public const string ServiceIdLabel = "com.docker.swarm.service.id";
@@ -335,6 +335,39 @@ public sealed partial class SwarmDriver : IServiceDriver, IDisposable
     /// retry it. Healthy when every running task's container is; tasks not running yet are Starting. The running tasks
     /// identify the run; complete once the wanted replicas run.
     /// </summary>
+    /// <summary>
+    /// The use of the service's busiest running task on this node (the limits hold per task), from dockerd's stats of
+    /// its container; null when no task runs here.
+    /// </summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            if (instance.IsAside)
+            {
+                return null;
+            }
+
+            var service = await ResolveOwnedAsync(instance, cancellationToken);
+            var tasks = await _api.Tasks.ListAsync([service.ID], cancellationToken);
+            var usages = new List<ResourceUsage>();
+            foreach (var task in tasks.Where(IsRunning))
+            {
+                if (task.Status?.ContainerStatus?.ContainerID is { Length: > 0 } id && await _api.Containers.TryUsageAsync(id, cancellationToken) is { } usage)
+                {
+                    usages.Add(usage);
+                }
+            }
+
+            return usages.MaxBy(u => u.MemoryBytes);
+        }
+        catch (PortiqueException)
+        {
+            return null;
+        }
+    }
+
     public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);

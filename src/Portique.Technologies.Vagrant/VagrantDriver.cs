@@ -17,7 +17,7 @@ namespace Portique.Technologies.Vagrant;
 /// container is named <c>portique-vagrant.NAME</c> and carries no <c>portique.root</c> label (the docker driver would
 /// take it for its own); its state, health and logs are read through the Engine API.
 /// </summary>
-public sealed partial class VagrantDriver : IServiceDriver, IDisposable
+public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDisposable
 {
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
@@ -320,6 +320,23 @@ public sealed partial class VagrantDriver : IServiceDriver, IDisposable
     }
 
     /// <summary>The docker provider's container as dockerd reports it; a VM box: running or not, as vagrant says.</summary>
+    /// <summary>The docker provider's container use, from dockerd's stats; null for boxes (their hypervisor keeps it) or a stopped machine.</summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            var (folder, record) = ResolveOwned(instance);
+            return record.Provider == VagrantProvider.Docker && await ContainerAsync(folder, cancellationToken) is { State.Running: true } container
+                ? await _api.Containers.TryUsageAsync(container.ID, cancellationToken)
+                : null;
+        }
+        catch (PortiqueException)
+        {
+            return null;
+        }
+    }
+
     public async Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);

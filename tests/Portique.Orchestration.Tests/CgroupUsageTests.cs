@@ -49,6 +49,30 @@ public sealed class CgroupUsageTests : IDisposable
         Assert.Equal(0m, usage.CpuPercent);
     }
 
+    [Fact]
+    public async Task A_process_alone_is_read_from_its_resident_memory_and_its_processor_ticks()
+    {
+        // A command holding ") " must not shift the fields; utime and stime are the 14th and 15th.
+        Write("proc/9/status", "Name:\tqemu\nVmRSS:\t  262144 kB\n");
+        Write("proc/9/stat", "9 (qemu) x) S 1 9 9 0 -1 4194560 100 0 0 0 700 300 0 0 20 0 1 0 42 1000 10\n");
+
+        var usage = await new CgroupUsage(Path.Join(_temp.Root.Directory, "proc")).ReadProcessAsync(9, CancellationToken.None);
+
+        Assert.NotNull(usage);
+        Assert.Equal(256L << 20, usage.MemoryBytes);
+        Assert.Equal(0m, usage.CpuPercent);
+    }
+
+    [Fact]
+    public async Task This_test_process_uses_memory_and_its_figure_is_read_from_the_real_proc()
+    {
+        var usage = await new CgroupUsage().ReadProcessAsync(Environment.ProcessId, CancellationToken.None);
+
+        Assert.NotNull(usage);
+        Assert.InRange(usage.MemoryBytes, 10L << 20, 64L << 30);
+        Assert.NotNull(usage.CpuPercent);
+    }
+
     [Theory]
     [InlineData(99, "0::/web\n")] // no such process
     [InlineData(5, "9:memory:/../../../etc\n")] // a path leaving the mount

@@ -42,7 +42,12 @@ public sealed class QemuVmFixture : IAsyncLifetime
             Server.BaseUrl("images"),
             ports: [new PortMapping(Port, 8080)],
             volumes: [new VolumeMapping(DataFolder, "/data")],
-            environment: ["GREETING=bonjour", "MODE=test"]);
+            environment: ["GREETING=bonjour", "MODE=test"]) with
+        {
+            // Limits: the guest's memory and processors (more than the driver's defaults, so the command line proves them).
+            MemoryBytes = 320L << 20,
+            Cpus = 1.5m,
+        };
         var artifact = await Driver.FetchAsync(Spec, false, new RecordingProgress(), CancellationToken.None);
         Created = await Driver.CreateAsync(Spec, artifact, CancellationToken.None);
         Health = await Driver.WaitForHealthAsync(Created, CancellationToken.None);
@@ -115,7 +120,15 @@ public sealed class QemuVmTests(QemuVmFixture fixture)
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(folder, "environment")));
 
         var pid = int.Parse((await File.ReadAllTextAsync(fixture.Driver.PidFile("web"))).Trim(), CultureInfo.InvariantCulture);
-        Assert.Contains("qemu-system-x86_64", await File.ReadAllTextAsync($"/proc/{pid}/cmdline"));
+        var arguments = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Split('\0');
+        Assert.Contains("qemu-system-x86_64", arguments[0]);
+        Assert.Equal(("320", "2"), (arguments[Array.IndexOf(arguments, "-m") + 1], arguments[Array.IndexOf(arguments, "-smp") + 1]));
+
+        // status: qemu's resident memory (the guest's RAM it touched plus qemu itself), never beyond the guest's memory and qemu.
+        var usage = await fixture.Driver.ReadUsageAsync(listed, Ct);
+        Assert.NotNull(usage);
+        Assert.InRange(usage.MemoryBytes, 8L << 20, (320L + 512L) << 20);
+        Assert.NotNull(usage.CpuPercent);
     }
 
     [Fact]

@@ -60,7 +60,11 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
             fixture.Writer,
             ports: [new PortMapping(port, 8080)],
             volumes: [new VolumeMapping(data, "/data")],
-            environment: ["PORTIQUE_TEST_MESSAGE=it's \"quoted\" #{not interpolated} \\ here", "PORTIQUE_TEST_OUTPUT=/data/out.txt"]);
+            environment: ["PORTIQUE_TEST_MESSAGE=it's \"quoted\" #{not interpolated} \\ here", "PORTIQUE_TEST_OUTPUT=/data/out.txt"]) with
+        {
+            MemoryBytes = 64L << 20,
+            Cpus = 0.5m,
+        };
         var imageId = await driver.FetchAsync(spec, false, new RecordingProgress(), Ct);
 
         var created = await driver.CreateAsync(spec, imageId, Ct);
@@ -88,6 +92,11 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
         var binding = Assert.Single(container.HostConfig!.PortBindings!["8080/tcp"]!);
         Assert.Equal(("127.0.0.1", port.ToString(CultureInfo.InvariantCulture)), (binding.HostIP, binding.HostPort));
         Assert.Equal(RestartPolicyKind.UnlessStopped, container.HostConfig.RestartPolicy!.Name);
+        // Limits through the docker provider's create_args, and status reading the container's use under them.
+        Assert.Equal((64L << 20, 500_000_000L), (container.HostConfig.Memory, container.HostConfig.NanoCPUs));
+        var usage = await driver.ReadUsageAsync(created, Ct);
+        Assert.NotNull(usage);
+        Assert.InRange(usage.MemoryBytes, 1L, 64L << 20);
         using var docker = new DockerDriver(_root.Root, RequiredServices.DockerEndpoint);
         Assert.Empty(await docker.ListOwnedAsync(Ct));
 

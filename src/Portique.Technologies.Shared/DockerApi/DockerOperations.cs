@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portique.Core;
+using Portique.Planning;
 
 namespace Portique.Technologies.Shared;
 
@@ -29,6 +30,38 @@ internal sealed class DockerContainerOperations(DockerApiClient api)
     public Task<CreateContainerResponse> CreateAsync(
         CreateContainerParameters parameters, Func<string, string> describe, Func<string, string> nameTaken, CancellationToken cancellationToken) =>
         api.CreateAsync((client, ct) => client.Containers.CreateContainerAsync(parameters, ct), describe, nameTaken, cancellationToken);
+
+    /// <summary><c>docker stats</c>' arithmetic: memory minus inactive file pages; processor delta over the system's, times its processors.</summary>
+    public static ResourceUsage Usage(ContainerStatsResponse stats)
+    {
+        var memory = stats.MemoryStats;
+        var cache = memory?.Stats is { } details
+            ? details.TryGetValue("inactive_file", out var v2) ? v2 : details.TryGetValue("total_inactive_file", out var v1) ? v1 : 0
+            : 0;
+        var used = (long)Math.Max(0, (decimal)(memory?.Usage ?? 0) - cache);
+        decimal? percent = null;
+        if (stats.CPUStats is { } now && stats.PreCPUStats is { } before && now.CPUUsage is not null && before.CPUUsage is not null
+            && now.SystemUsage > before.SystemUsage && before.SystemUsage > 0)
+        {
+            var processors = now.OnlineCPUs > 0 ? now.OnlineCPUs : (uint)(now.CPUUsage.PercpuUsage?.Count ?? 1);
+            percent = (decimal)(now.CPUUsage.TotalUsage - before.CPUUsage.TotalUsage) / (now.SystemUsage - before.SystemUsage) * processors * 100m;
+        }
+
+        return new ResourceUsage(used, percent);
+    }
+
+    /// <summary>The container's use now (<see cref="TryStatsAsync"/>, <see cref="Usage"/>); null when it is gone or dockerd refuses.</summary>
+    public async Task<ResourceUsage?> TryUsageAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryStatsAsync(id, message => message, cancellationToken) is { } stats ? Usage(stats) : null;
+        }
+        catch (RuntimeFailureException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// One sample of the container's use (not streamed): dockerd waits for a second reading so that the processor figures
