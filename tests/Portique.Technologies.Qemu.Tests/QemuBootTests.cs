@@ -42,7 +42,12 @@ public sealed class QemuVmFixture : IAsyncLifetime
             Server.BaseUrl("images"),
             ports: [new PortMapping(Port, 8080)],
             volumes: [new VolumeMapping(DataFolder, "/data")],
-            environment: ["GREETING=bonjour", "MODE=test"]);
+            environment: ["GREETING=bonjour", "MODE=test"]) with
+        {
+            // conteneurN_memoire and conteneurN_cpu: rounded up to 193 MiB and 2 processors, not the options' 256 and 1.
+            MemoryBytes = (192L << 20) + 1,
+            Cpus = 1.5m,
+        };
         var artifact = await Driver.FetchAsync(Spec, false, new RecordingProgress(), CancellationToken.None);
         Created = await Driver.CreateAsync(Spec, artifact, CancellationToken.None);
         Health = await Driver.WaitForHealthAsync(Created, CancellationToken.None);
@@ -116,6 +121,16 @@ public sealed class QemuVmTests(QemuVmFixture fixture)
 
         var pid = int.Parse((await File.ReadAllTextAsync(fixture.Driver.PidFile("web"))).Trim(), CultureInfo.InvariantCulture);
         Assert.Contains("qemu-system-x86_64", await File.ReadAllTextAsync($"/proc/{pid}/cmdline"));
+    }
+
+    [Fact]
+    public async Task The_memory_and_cpu_limits_become_the_vm_memory_and_processor_count_rounded_up()
+    {
+        var pid = int.Parse((await File.ReadAllTextAsync(fixture.Driver.PidFile("web"), Ct)).Trim(), CultureInfo.InvariantCulture);
+        var arguments = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline", Ct)).Split('\0');
+
+        Assert.Equal("193", arguments[Array.IndexOf(arguments, "-m") + 1]);
+        Assert.Equal("2", arguments[Array.IndexOf(arguments, "-smp") + 1]);
     }
 
     [Fact]
