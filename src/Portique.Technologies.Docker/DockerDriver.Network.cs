@@ -12,6 +12,8 @@ namespace Portique.Technologies.Docker;
 /// </summary>
 public sealed partial class DockerDriver
 {
+    private readonly SemaphoreSlim _networkGate = new(1, 1);
+
     /// <summary>The docker network of the root: <c>portique-</c> and the root's tag.</summary>
     public string NetworkName => "portique-" + PrivateNetwork.RootTag(Root.Directory);
 
@@ -37,6 +39,20 @@ public sealed partial class DockerDriver
     }
 
     private async Task EnsureNetworkAsync(PrivateNetwork network, CancellationToken cancellationToken)
+    {
+        // Services are created concurrently: the first makes the network, the others then find it.
+        await _networkGate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureNetworkOnceAsync(network, cancellationToken);
+        }
+        finally
+        {
+            _networkGate.Release();
+        }
+    }
+
+    private async Task EnsureNetworkOnceAsync(PrivateNetwork network, CancellationToken cancellationToken)
     {
         var existing = await _api.CallOrNullAsync(
             (client, ct) => client.Networks.InspectNetworkAsync(NetworkName, ct), m => Messages.FormatNetworkFailed(NetworkName, m), cancellationToken);

@@ -371,7 +371,11 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         }
     }
 
-    public void Dispose() => _api.Dispose();
+    public void Dispose()
+    {
+        _api.Dispose();
+        _networkGate.Dispose();
+    }
 
     // ---------------------------------------------------------------- fetch: docker
 

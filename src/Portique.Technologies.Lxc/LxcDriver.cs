@@ -21,7 +21,7 @@ namespace Portique.Technologies.Lxc;
 /// container's <c>address:port_in</c>.</item>
 /// </list>
 /// </summary>
-public sealed class LxcDriver : IServiceDriver, IDisposable
+public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
 {
 
     private static readonly string[] LxcTools = ["lxc-execute", "lxc-info", "lxc-stop", "lxc-ls"];
@@ -323,6 +323,23 @@ public sealed class LxcDriver : IServiceDriver, IDisposable
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         await _images.PruneAsync(inUse, cancellationToken);
+    }
+
+    /// <summary>Memory and processor use, from the cgroups of the container's init process (<see cref="CgroupUsage"/>); null when it is not running.</summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            var (directory, _) = ResolveOwned(instance);
+            return await StateAsync(directory, cancellationToken) is { Running: true, Pid: int pid }
+                ? await new CgroupUsage().ReadAsync(pid, cancellationToken)
+                : null;
+        }
+        catch (PortiqueException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

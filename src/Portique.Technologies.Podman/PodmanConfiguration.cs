@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Portique.Core;
 
 namespace Portique.Technologies.Podman;
@@ -22,6 +24,12 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
 
     public string RegistriesConf => Path.Join(Directory, "registries.conf");
 
+    /// <summary>
+    /// Portique's own CNI folder (<c>network_config_dir</c>): the root's network is declared there, never in the
+    /// system's <c>/etc/cni/net.d</c>; podman still has its default network (made in memory when no file declares it).
+    /// </summary>
+    public string NetworksDirectory => Path.Join(Directory, "networks");
+
     /// <summary>What every podman process gets in its environment.</summary>
     public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>(StringComparer.Ordinal)
     {
@@ -34,15 +42,64 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
     /// lower: "error setting rlimit type 7"), and the k8s-file log driver so <c>podman logs</c> works with or without
     /// journald.
     /// </summary>
-    public static string ContainersConfContent() =>
-        """
+    public static string ContainersConfContent(string networksDirectory) =>
+        $"""
         # Written by Portique for the podman processes it starts (CONTAINERS_CONF); rewritten on every run.
         [containers]
         # runc refuses podman's default nofile limit where the host's hard limit is lower ("error setting rlimit type 7").
         default_ulimits = []
         log_driver = "k8s-file"
 
+        [network]
+        # The root's private network (docs/network.md) is declared in Portique's folder, not in /etc/cni/net.d.
+        network_config_dir = {TomlString(networksDirectory)}
+
         """;
+
+    /// <summary>
+    /// The CNI configuration of the root's private network (docs/network.md): the bridge plugin on the bridge Portique
+    /// made (no gateway address or masquerade of its own: Portique's chains do it), host-local addresses over the
+    /// whole network (Portique always passes <c>--ip</c>), portmap for the host ports. Serialised, never pasted.
+    /// </summary>
+    public static string NetworkConfigurationContent(string name, string bridge, PrivateNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var configuration = new JsonObject
+        {
+            ["cniVersion"] = "0.4.0",
+            ["name"] = name,
+            ["plugins"] = new JsonArray(
+                new JsonObject
+                {
+                    ["type"] = "bridge",
+                    ["bridge"] = bridge,
+                    ["isGateway"] = false,
+                    ["ipMasq"] = false,
+                    ["hairpinMode"] = true,
+                    ["ipam"] = new JsonObject
+                    {
+                        ["type"] = "host-local",
+                        ["routes"] = new JsonArray(new JsonObject { ["dst"] = "0.0.0.0/0" }),
+                        ["ranges"] = new JsonArray(new JsonArray(new JsonObject { ["subnet"] = network.Cidr, ["gateway"] = network.Gateway })),
+                    },
+                },
+                new JsonObject { ["type"] = "portmap", ["capabilities"] = new JsonObject { ["portMappings"] = true } },
+                new JsonObject { ["type"] = "tuning" }),
+        };
+        return configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    /// <summary>Declares the root's private network for podman (<see cref="NetworkConfigurationContent"/>), atomically, when it differs.</summary>
+    public void EnsureNetwork(string name, string bridge, PrivateNetwork network)
+    {
+        lock (_lock)
+        {
+            Write(Path.Join(NetworksDirectory, name + ".conflist"), NetworkConfigurationContent(name, bridge, network));
+        }
+    }
+
+    private static string TomlString(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>registries.conf: Docker Hub for short names (as dockerd), and the registries reachable over plain HTTP.</summary>
     public static string RegistriesConfContent(IEnumerable<string> insecure)
@@ -53,7 +110,7 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
         foreach (var registry in insecure.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             text.Append("\n[[registry]]\n")
-                .Append("location = \"").Append(registry.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"\n")
+                .Append("location = ").Append(TomlString(registry)).Append('\n')
                 .Append("insecure = true\n");
         }
 
@@ -71,7 +128,7 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
 
         lock (_lock)
         {
-            Write(ContainersConf, ContainersConfContent());
+            Write(ContainersConf, ContainersConfContent(NetworksDirectory));
             Write(RegistriesConf, RegistriesConfContent(insecure));
         }
     }
@@ -111,7 +168,7 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
         {
             if (!File.Exists(path) || File.ReadAllText(path) != content)
             {
-                System.IO.Directory.CreateDirectory(Directory);
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 AtomicFile.WriteText(path, content, AtomicFile.PublicMode);
             }
 

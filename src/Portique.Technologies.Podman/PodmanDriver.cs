@@ -17,7 +17,7 @@ namespace Portique.Technologies.Podman;
 /// (<c>ROOT/etc/portique/podman/</c>) in every podman process's environment. Containers carry the docker driver's
 /// labels; it lists, changes and removes no container without <c>portique.root=ROOT</c>.
 /// </summary>
-public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
+public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsageReader
 {
     /// <summary>podman's restart policy for services: the one podman-restart.service brings back at boot.</summary>
     public const string RestartPolicy = "always";
@@ -193,6 +193,11 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             throw new RuntimeFailureException(Messages.FormatImageMissing(reference));
         }
 
+        if (spec.Address is not null && PrivateNetwork.TryParse(spec.Network, out _) is { } network)
+        {
+            _configuration.EnsureNetwork(NetworkName(Root.Directory), PrivateNetwork.BridgeName(Root.Directory), network);
+        }
+
         var arguments = CreateArguments(spec, artifactId, Root.Directory);
         foreach (var volume in spec.Volumes)
         {
@@ -327,6 +332,22 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
         }
     }
 
+    /// <summary>Memory and processor use, from the cgroups of the container's init process (<see cref="CgroupUsage"/>); null when it is not running.</summary>
+    public async Task<ResourceUsage?> ReadUsageAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        try
+        {
+            Configure();
+            var container = await ResolveOwnedAsync(instance, cancellationToken);
+            return container.State.Running ? await new CgroupUsage().ReadAsync(container.State.Pid, cancellationToken) : null;
+        }
+        catch (PortiqueException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The container's health, start time and restart count. podman schedules health checks with systemd timers: with
     /// <see cref="PodmanDriverOptions.RunHealthChecks"/>, the driver runs the image's check itself, as that timer would:
@@ -393,6 +414,9 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
 
     // ---------------------------------------------------------------- containers
 
+    /// <summary>The root's podman network, named as docker's: <c>portique-</c> and the root's tag.</summary>
+    internal static string NetworkName(string root) => "portique-" + PrivateNetwork.RootTag(root);
+
     /// <summary>The <c>podman create</c> arguments for <paramref name="spec"/>: one list, nothing to split or quote.</summary>
     internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root)
     {
@@ -448,6 +472,12 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker
             arguments.AddRange(source.Contains(',', StringComparison.Ordinal)
                 ? ["--volume", source + ":" + secret.ContainerPath + ":ro"]
                 : ["--mount", "type=bind,readonly=true,source=" + source + ",destination=" + secret.ContainerPath]);
+        }
+
+        if (spec.Address is not null && PrivateNetwork.TryParse(spec.Network, out _) is { } privateNetwork)
+        {
+            // The root's private network (docs/network.md): its address, and the root's DNS on the gateway.
+            arguments.AddRange(["--network", NetworkName(root), "--ip", spec.Address, "--dns", privateNetwork.Gateway]);
         }
 
         foreach (var port in spec.Ports)

@@ -41,6 +41,9 @@ internal sealed record PodmanState
 
     public string StartedAt { get; init; } = "";
 
+    /// <summary>The container's init process, seen from the host (0 when not running).</summary>
+    public int Pid { get; init; }
+
     /// <summary>podman 4 and later.</summary>
     public PodmanHealth? Health { get; init; }
 

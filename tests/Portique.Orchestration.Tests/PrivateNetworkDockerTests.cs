@@ -2,6 +2,7 @@ using Portique.Core;
 using Portique.Planning;
 using Portique.Technologies.Docker;
 using Portique.Technologies.Lxc;
+using Portique.Technologies.Podman;
 using Portique.TestSupport;
 
 namespace Portique.Orchestration.Tests;
@@ -15,6 +16,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     private PrivateBridge? _bridge;
     private DockerDriver? _driver;
     private Technologies.Lxc.LxcDriver? _lxc;
+    private PodmanDriver? _podman;
 
     public async Task InitializeAsync()
     {
@@ -22,11 +24,12 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         _bridge = new PrivateBridge(_temp.Root);
         _driver = new DockerDriver(_temp.Root);
         _lxc = new Technologies.Lxc.LxcDriver(_temp.Root);
+        _podman = new PodmanDriver(_temp.Root);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var engine in new IServiceDriver[] { _driver!, _lxc! })
+        foreach (var engine in new IServiceDriver[] { _driver!, _lxc!, _podman! })
         {
             foreach (var instance in await engine.ListOwnedAsync(CancellationToken.None))
             {
@@ -110,6 +113,36 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         Assert.StartsWith(RequiredServices.Registry, published, StringComparison.Ordinal);
         Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(60)));
         Assert.Contains(TestImages.IndexPage("lxc-db-1"), await HttpProbe.GetStringAsync($"http://{dbSpec.Address}:8080/index.html"));
+    }
+
+    [Fact]
+    public async Task A_docker_service_fetches_a_podman_service_by_name_and_podman_publishes_no_host_port()
+    {
+        var db = _images.Name("pdb");
+        var web = _images.Name("pweb");
+        await _images.PublishAsync(_images.Name("pnet-db"), "1", "podman-db-1");
+        await _images.BuildAsync(_images.Name("net") + ":web", "web-1", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+        });
+        var dbSpec = TestSpecs.Create(db, PodmanModule.Podman, _images.Name("pnet-db"), "1", repository: RequiredServices.Registry) with
+        {
+            Address = _network.AddressFor(db),
+            Network = _network.Cidr,
+            InternalPorts = [8080],
+        };
+        var webSpec = Spec(web, "web", ["DB=" + db]) with { InternalPorts = [8080] };
+
+        await _bridge!.EnsureAsync(_network, [(db, dbSpec.Address!), (web, webSpec.Address!)], CancellationToken.None);
+        await _podman!.CreateAsync(dbSpec, await _podman.FetchAsync(dbSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+        await _driver!.CreateAsync(webSpec, await _driver.FetchAsync(webSpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+
+        Assert.Contains(TestImages.IndexPage("podman-db-1"), await HttpProbe.GetStringAsync($"http://{webSpec.Address}:8080/db.html", TimeSpan.FromSeconds(60)));
+        Assert.Contains(TestImages.IndexPage("podman-db-1"), await HttpProbe.GetStringAsync($"http://{dbSpec.Address}:8080/index.html"));
+        var ports = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+            CliWrap.Cli.Wrap("podman").WithArguments(["port", db]).WithValidation(CliWrap.CommandResultValidation.None));
+        Assert.Equal(0, ports.ExitCode);
+        Assert.Equal("", ports.StandardOutput.Trim());
     }
 
     private ServiceSpec Spec(string name, string tag, IReadOnlyList<string> environment) =>

@@ -116,6 +116,12 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
             .WithArguments(["-P", driver.ContainersDirectory, "-n", "bounded", unified ? "memory.max" : "memory.limit_in_bytes"])
             .ExecuteBufferedAsync(Ct);
         Assert.Equal("67108864", read.StandardOutput.Trim());
+
+        // status: what the container uses now, read from its init process's cgroup, under the limit.
+        var usage = await driver.ReadUsageAsync(created, Ct);
+        Assert.NotNull(usage);
+        Assert.InRange(usage.MemoryBytes, 64L << 10, 64L << 20);
+        Assert.NotNull(usage.CpuPercent);
     }
 
     [Fact]

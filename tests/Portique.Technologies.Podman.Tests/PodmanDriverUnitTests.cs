@@ -52,6 +52,38 @@ public sealed class PodmanDriverUnitTests
     }
 
     [Fact]
+    public void A_service_on_the_private_network_gets_the_roots_network_its_address_and_the_gateway_as_dns_and_one_off_it_none()
+    {
+        var spec = TestSpecs.Create("db", PodmanModule.Podman, "app", "v1", "") with { Address = "10.231.147.58", Network = "10.231.0.0/16", InternalPorts = [5432] };
+
+        var on = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root");
+        var off = PodmanDriver.CreateArguments(spec with { Address = null, Network = null }, "0123abcd", "/srv/root");
+
+        var network = "portique-" + PrivateNetwork.RootTag("/srv/root");
+        Assert.Equal(["--network", network, "--ip", "10.231.147.58", "--dns", "10.231.0.1"], on.Skip(on.IndexOf("--network")).Take(6));
+        Assert.DoesNotContain("--publish", on); // an internal port is never published on the host
+        Assert.DoesNotContain("--network", off);
+    }
+
+    [Fact]
+    public void The_cni_configuration_of_the_private_network_matches_its_golden_file_and_is_written_beside_containers_conf()
+    {
+        var network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
+
+        TestSupport.GoldenFiles.AssertMatches(
+            "tests/Portique.Technologies.Podman.Tests/Golden/portique-network.conflist",
+            Path.Join(AppContext.BaseDirectory, "Golden", "portique-network.conflist"),
+            PodmanConfiguration.NetworkConfigurationContent("portique-0123abcd", "ptq-0123abcd", network));
+
+        using var root = new TempRoot();
+        var configuration = new PodmanConfiguration(root.Root);
+        configuration.EnsureNetwork("portique-0123abcd", "ptq-0123abcd", network);
+        Assert.Equal(
+            PodmanConfiguration.NetworkConfigurationContent("portique-0123abcd", "ptq-0123abcd", network),
+            File.ReadAllText(Path.Join(configuration.NetworksDirectory, "portique-0123abcd.conflist")));
+    }
+
+    [Fact]
     public void Limits_become_podman_options_in_bytes_and_processors_and_none_without_limits()
     {
         var spec = TestSpecs.Create("web", PodmanModule.Podman, "app", "v1", "");
@@ -83,7 +115,8 @@ public sealed class PodmanDriverUnitTests
         Assert.Equal(2, text.Split("[[registry]]").Length - 1);
         Assert.Contains("[[registry]]\nlocation = \"127.0.0.1:5000\"\ninsecure = true\n", text);
         Assert.Contains("[[registry]]\nlocation = \"registry.lan:5000\"\ninsecure = true\n", text);
-        Assert.Contains("default_ulimits = []", PodmanConfiguration.ContainersConfContent());
+        Assert.Contains("default_ulimits = []", PodmanConfiguration.ContainersConfContent("/r/podman/networks"));
+        Assert.Contains("network_config_dir = \"/r/a\\\"b\\\\c\"", PodmanConfiguration.ContainersConfContent("/r/a\"b\\c"));
 
         Assert.True(PodmanConfiguration.IsLoopbackRegistry("127.0.0.1:5000"));
         Assert.True(PodmanConfiguration.IsLoopbackRegistry("127.0.0.2:5000/team"));
@@ -105,7 +138,8 @@ public sealed class PodmanDriverUnitTests
         Assert.Equal(root.PathOf("etc", "portique", "podman"), configuration.Directory);
         Assert.Equal(configuration.ContainersConf, configuration.Environment["CONTAINERS_CONF"]);
         Assert.Equal(configuration.RegistriesConf, configuration.Environment["CONTAINERS_REGISTRIES_CONF"]);
-        Assert.Equal(PodmanConfiguration.ContainersConfContent(), File.ReadAllText(configuration.ContainersConf));
+        Assert.Equal(PodmanConfiguration.ContainersConfContent(configuration.NetworksDirectory), File.ReadAllText(configuration.ContainersConf));
+        Assert.Equal(root.PathOf("etc", "portique", "podman", "networks"), configuration.NetworksDirectory);
         Assert.Equal(PodmanConfiguration.RegistriesConfContent(["registry.lan", "127.0.0.7:5000"]), File.ReadAllText(configuration.RegistriesConf));
     }
 

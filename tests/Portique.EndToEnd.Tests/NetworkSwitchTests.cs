@@ -1,0 +1,105 @@
+using CliWrap.Buffered;
+using Portique.TestSupport;
+
+namespace Portique.EndToEnd.Tests;
+
+/// <summary>
+/// Issue #12's proof through the CLI: on the root's private network, <c>web</c> (docker) shows what it fetches from
+/// <c>http://db:8080/</c>, and <c>db</c>, with only an internal port, moves docker → podman → lxc → docker by one
+/// variable each time, keeping its name, its address and its data, and listening on no host address.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class NetworkSwitchTests : IAsyncLifetime
+{
+    private readonly Deployment _deployment = new();
+    private readonly int _port = TestPorts.FreePort();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..6];
+
+    public Task InitializeAsync() => _deployment.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        // Turning the network off does not remove it yet (docs/network.md): the test removes docker's network and the bridge.
+        var dockerNetwork = "portique-" + Core.PrivateNetwork.RootTag(_deployment.Root.Directory);
+        var bridge = new Orchestration.PrivateBridge(_deployment.Root.Root);
+        await _deployment.DisposeAsync();
+        await CliWrap.Cli.Wrap("docker").WithArguments(["network", "rm", dockerNetwork]).WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
+        await bridge.RemoveAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_database_switched_across_technologies_keeps_its_name_address_and_data_for_the_service_that_reads_it()
+    {
+        var network = TestNetworks.Free();
+        var web = "web-" + _suffix;
+        var db = "db-" + _suffix;
+        var dbImage = _deployment.Images.Name("netdb");
+        var webImage = _deployment.Images.Name("netweb");
+        await _deployment.Images.PublishAsync(dbImage, "1.0", "db image");
+        // web's /db.html is what it last fetched from http://$DB:8080/ by name, renamed into place so it is never half written.
+        await _deployment.Images.PublishAsync(webImage, "1.0", "web image", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+        });
+        var data = _deployment.Root.PathOf("srv", db);
+        Directory.CreateDirectory(data);
+        await File.WriteAllTextAsync(Path.Join(data, "index.html"), "db data written before any switch\n");
+        await _deployment.ConfigureAsync(
+            "nombre_conteneur=2", "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + network.Cidr,
+            $"conteneur1_name={web}", "conteneur1_type=docker", $"conteneur1_url={webImage}", "conteneur1_tag=1.0",
+            $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=8080", $"conteneur1_port_out={_port}",
+            $"conteneur1_environnement=DB={db}",
+            $"conteneur2_name={db}", "conteneur2_type=docker", $"conteneur2_url={dbImage}", "conteneur2_tag=1.0",
+            $"conteneur2_repository={RequiredServices.Registry}", "conteneur2_port_in=8080",
+            "conteneur2_mountpoint_in=/www", $"conteneur2_mountpoint_out={data}");
+        // One row whose host port is empty: an internal port (`VAR=` alone would empty the whole list).
+        await _deployment.SucceedAsync("set", "conteneur2_port_out", "");
+        await _deployment.SucceedAsync("instance");
+        var address = (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim();
+        Assert.True(network.IsServiceAddress(address), address);
+        await WaitForPageAsync($"/{web}/db.html", "db data written before any switch");
+
+        var previous = "docker";
+        foreach (var technology in new[] { "podman", "lxc", "docker" })
+        {
+            var marker = $"db data written under {previous}, before the switch to {technology}";
+            await File.WriteAllTextAsync(Path.Join(data, "index.html"), marker + "\n");
+            await _deployment.SucceedAsync("set", "conteneur2_type", technology);
+            var plan = await _deployment.RunAsync("plan");
+            Assert.Contains($"type: {previous} → {technology}", plan.StandardOutput);
+
+            await _deployment.SucceedAsync("reconfigure");
+
+            await WaitForPageAsync($"/{web}/db.html", marker);
+            Assert.Equal(address, (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim());
+            Assert.Contains(marker, await HttpProbe.GetStringAsync($"http://{address}:8080/index.html"));
+            var status = await _deployment.SucceedAsync("status", "--json");
+            Assert.Contains($"\"technology\": \"{technology}\"", status.StandardOutput);
+            Assert.Contains($"\"address\": \"{address}\"", status.StandardOutput);
+            Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
+            // db has only an internal port: nothing of the host's own network namespace listens on 8080.
+            var listening = await CliWrap.Cli.Wrap("ss").WithArguments(["-ltnH"]).ExecuteBufferedAsync();
+            Assert.DoesNotContain(":8080 ", listening.StandardOutput, StringComparison.Ordinal);
+            previous = technology;
+        }
+    }
+
+    /// <summary>Waits (60 s at most) until the page at <paramref name="path"/> says <paramref name="expected"/>.</summary>
+    private async Task WaitForPageAsync(string path, string expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await _deployment.GetAsync(path);
+            if (last.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"{path} never said '{expected}'; last: {last}");
+    }
+}
