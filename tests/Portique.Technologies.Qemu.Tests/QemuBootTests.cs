@@ -44,8 +44,8 @@ public sealed class QemuVmFixture : IAsyncLifetime
             volumes: [new VolumeMapping(DataFolder, "/data")],
             environment: ["GREETING=bonjour", "MODE=test"]) with
         {
-            // Limits: the guest's memory and processors (more than the driver's defaults, so the command line proves them).
-            MemoryBytes = 320L << 20,
+            // conteneurN_memoire and conteneurN_cpu: rounded up to 193 MiB and 2 processors, not the options' 256 and 1.
+            MemoryBytes = (192L << 20) + 1,
             Cpus = 1.5m,
         };
         var artifact = await Driver.FetchAsync(Spec, false, new RecordingProgress(), CancellationToken.None);
@@ -120,15 +120,23 @@ public sealed class QemuVmTests(QemuVmFixture fixture)
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(folder, "environment")));
 
         var pid = int.Parse((await File.ReadAllTextAsync(fixture.Driver.PidFile("web"))).Trim(), CultureInfo.InvariantCulture);
-        var arguments = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline")).Split('\0');
-        Assert.Contains("qemu-system-x86_64", arguments[0]);
-        Assert.Equal(("320", "2"), (arguments[Array.IndexOf(arguments, "-m") + 1], arguments[Array.IndexOf(arguments, "-smp") + 1]));
+        Assert.Contains("qemu-system-x86_64", await File.ReadAllTextAsync($"/proc/{pid}/cmdline"));
 
         // status: qemu's resident memory (the guest's RAM it touched plus qemu itself), never beyond the guest's memory and qemu.
         var usage = await fixture.Driver.ReadUsageAsync(listed, Ct);
         Assert.NotNull(usage);
-        Assert.InRange(usage.MemoryBytes, 8L << 20, (320L + 512L) << 20);
+        Assert.InRange(usage.MemoryBytes, 8L << 20, (193L + 512L) << 20);
         Assert.NotNull(usage.CpuPercent);
+    }
+
+    [Fact]
+    public async Task The_memory_and_cpu_limits_become_the_vm_memory_and_processor_count_rounded_up()
+    {
+        var pid = int.Parse((await File.ReadAllTextAsync(fixture.Driver.PidFile("web"), Ct)).Trim(), CultureInfo.InvariantCulture);
+        var arguments = (await File.ReadAllTextAsync($"/proc/{pid}/cmdline", Ct)).Split('\0');
+
+        Assert.Equal("193", arguments[Array.IndexOf(arguments, "-m") + 1]);
+        Assert.Equal("2", arguments[Array.IndexOf(arguments, "-smp") + 1]);
     }
 
     [Fact]

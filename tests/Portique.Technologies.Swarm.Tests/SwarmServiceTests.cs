@@ -143,6 +143,27 @@ public sealed class SwarmServiceTests(SwarmFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Memory_and_cpu_limits_reach_the_service_spec_and_the_running_task_container()
+    {
+        using var driver = fixture.Driver(_root);
+        var spec = await fixture.PublishedSpecAsync("bounded", "bounded-1") with
+        {
+            MemoryBytes = 48L << 20,
+            Cpus = 0.5m,
+        };
+
+        var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, false, new RecordingProgress(), Ct), Ct);
+        Assert.Equal(EngineHealth.Running, await driver.WaitForHealthAsync(created, Ct));
+
+        var service = (await fixture.TryInspectServiceAsync(spec.Name))!;
+        var limits = service.Spec!.TaskTemplate!.Resources!.Limits!;
+        Assert.Equal((48L << 20, 500_000_000L), (limits.MemoryBytes, limits.NanoCPUs));
+        var task = Assert.Single(await fixture.TaskContainersAsync(service.ID), container => container.State == "running");
+        var inspected = await fixture.Images.Client.Containers.InspectContainerAsync(task.ID, Ct);
+        Assert.Equal((48L << 20, 500_000_000L), (inspected.HostConfig!.Memory, inspected.HostConfig.NanoCPUs));
+    }
+
+    [Fact]
     public async Task A_file_written_in_the_volume_is_still_there_after_the_service_is_recreated_on_the_same_port()
     {
         using var driver = fixture.Driver(_root);

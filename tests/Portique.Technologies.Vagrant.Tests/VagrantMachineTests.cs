@@ -108,6 +108,19 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_memory_and_cpu_limits_reach_the_docker_provider_container()
+    {
+        var driver = Driver();
+        var spec = fixture.Spec("bounded", fixture.Web) with { MemoryBytes = 48L << 20, Cpus = 0.5m };
+
+        var created = await CreateAsync(driver, spec);
+
+        Assert.Equal(InstanceState.Running, created.State);
+        var inspected = await InspectAsync("portique-vagrant." + spec.Name);
+        Assert.Equal((48L << 20, 48L << 20, 500_000_000L), (inspected.HostConfig!.Memory, inspected.HostConfig.MemorySwap, inspected.HostConfig.NanoCPUs));
+    }
+
+    [Fact]
     public async Task A_volume_file_written_before_a_recreation_is_served_by_the_new_machine()
     {
         var driver = Driver();
