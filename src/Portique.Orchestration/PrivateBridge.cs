@@ -121,6 +121,19 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         return network.OverlappingRoutes(routes, Name);
     }
 
+    /// <summary>
+    /// Forgets the host's link-layer entries on the bridge: a service replaced (another instance, another technology)
+    /// keeps its address but not its MAC, and the host (nginx) would otherwise send to the old one until the entry
+    /// goes stale, seconds of failed requests. The next packet asks again.
+    /// </summary>
+    public async Task ForgetNeighboursAsync(CancellationToken cancellationToken)
+    {
+        if (await ReadLinkAsync(cancellationToken) is not null)
+        {
+            await RunAsync(_options.Ip, ["neigh", "flush", "dev", Name], cancellationToken);
+        }
+    }
+
     /// <summary>Whether this root's bridge exists.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await ReadLinkAsync(cancellationToken) is not null;
 

@@ -145,6 +145,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         await SecretFiles.WriteAsync(workspace.Root, configuration, report.Desired, cancellationToken);
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
+        if (network is not null && privateNetwork is not null && plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate))
+        {
+            await network.ForgetNeighboursAsync(cancellationToken);
+        }
         if (services.Succeeded)
         {
             SecretFiles.Prune(workspace.Root, report.Desired);

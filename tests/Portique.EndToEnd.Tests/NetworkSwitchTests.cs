@@ -72,7 +72,8 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
 
             await WaitForPageAsync($"/{web}/db.html", marker);
             Assert.Equal(address, (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim());
-            Assert.Contains(marker, await HttpProbe.GetStringAsync($"http://{address}:8080/index.html"));
+            // From the host too (as nginx reaches it), within seconds: reconfigure made the host forget db's previous MAC.
+            Assert.Contains(marker, await HttpProbe.GetStringAsync($"http://{address}:8080/index.html", TimeSpan.FromSeconds(10)));
             var status = await _deployment.SucceedAsync("status", "--json");
             Assert.Contains($"\"technology\": \"{technology}\"", status.StandardOutput);
             Assert.Contains($"\"address\": \"{address}\"", status.StandardOutput);

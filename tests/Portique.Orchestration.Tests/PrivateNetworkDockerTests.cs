@@ -17,6 +17,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
     private DockerDriver? _driver;
     private Technologies.Lxc.LxcDriver? _lxc;
     private PodmanDriver? _podman;
+    private int _nextHost = 19;
 
     public async Task InitializeAsync()
     {
@@ -100,7 +101,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         });
         var dbSpec = TestSpecs.Create(db, LxcModule.Lxc, _images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
         {
-            Address = _network.AddressFor(db),
+            Address = NextAddress(),
             Network = _network.Cidr,
             InternalPorts = [8080],
         };
@@ -127,7 +128,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         });
         var dbSpec = TestSpecs.Create(db, PodmanModule.Podman, _images.Name("pnet-db"), "1", repository: RequiredServices.Registry) with
         {
-            Address = _network.AddressFor(db),
+            Address = NextAddress(),
             Network = _network.Cidr,
             InternalPorts = [8080],
         };
@@ -145,10 +146,16 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         Assert.Equal("", ports.StandardOutput.Trim());
     }
 
+    /// <summary>
+    /// A distinct address per service of the test: two random names may hash to one address of a /24 (validation
+    /// refuses that in a configuration; these tests build specs directly).
+    /// </summary>
+    private string NextAddress() => PrivateNetwork.Text(_network.Network + (uint)Interlocked.Increment(ref _nextHost));
+
     private ServiceSpec Spec(string name, string tag, IReadOnlyList<string> environment) =>
         TestSpecs.Create(name, DockerModule.Docker, _images.Name("net"), tag, environment: environment) with
         {
-            Address = _network.AddressFor(name),
+            Address = NextAddress(),
             Network = _network.Cidr,
         };
 }
