@@ -95,20 +95,10 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
     public async Task Status_reads_the_memory_a_process_holds_under_its_limit_from_the_containers_cgroup()
     {
         var driver = fixture.Driver(_root);
-        // 20 MiB in /dev/shm (memory, never file cache), then the usual server.
-        var filling = new TestImageOptions
-        {
-            Command = ["/bin/sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1048576 count=20 2>/dev/null; exec /bin/httpd -f -p 8080 -h /www"],
-        };
-        var spec = await fixture.PublishedSpecAsync("using", "using-1", filling) with { MemoryBytes = 64L << 20 };
+        var spec = await fixture.PublishedSpecAsync("using", "using-1", TestImageOptions.Holding20MiB) with { MemoryBytes = 64L << 20 };
         var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct), Ct);
 
-        ResourceUsage? usage = null;
-        for (var attempt = 0; attempt < 40 && usage is not { MemoryBytes: >= 20L << 20 }; attempt++)
-        {
-            usage = await driver.ReadUsageAsync(created, Ct);
-            await Task.Delay(250, Ct);
-        }
+        var usage = await UsageProbe.WaitForMemoryAsync(() => driver.ReadUsageAsync(created, Ct), 20L << 20);
 
         Assert.NotNull(usage);
         Assert.InRange(usage.MemoryBytes, 20L << 20, 64L << 20);

@@ -62,12 +62,7 @@ public sealed class SwarmServiceTests(SwarmFixture fixture) : IDisposable
     public async Task Limits_reach_the_swarm_service_and_its_task_and_status_reads_the_memory_the_task_holds()
     {
         using var driver = fixture.Driver(_root);
-        // 20 MiB in /dev/shm (memory, never file cache), then the usual server.
-        var filling = new TestImageOptions
-        {
-            Command = ["/bin/sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1048576 count=20 2>/dev/null; exec /bin/httpd -f -p 8080 -h /www"],
-        };
-        var spec = await fixture.PublishedSpecAsync("using", "using-1", filling) with { MemoryBytes = 64L << 20, Cpus = 0.5m };
+        var spec = await fixture.PublishedSpecAsync("using", "using-1", TestImageOptions.Holding20MiB) with { MemoryBytes = 64L << 20, Cpus = 0.5m };
 
         var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, false, new RecordingProgress(), Ct), Ct);
         Assert.Equal(EngineHealth.Running, await driver.WaitForHealthAsync(created, Ct));
@@ -75,12 +70,7 @@ public sealed class SwarmServiceTests(SwarmFixture fixture) : IDisposable
         var service = (await fixture.TryInspectServiceAsync(spec.Name))!;
         var limits = service.Spec!.TaskTemplate!.Resources!.Limits!;
         Assert.Equal((64L << 20, 500_000_000L), (limits.MemoryBytes, limits.NanoCPUs));
-        ResourceUsage? usage = null;
-        for (var attempt = 0; attempt < 40 && usage is not { MemoryBytes: >= 20L << 20 }; attempt++)
-        {
-            usage = await driver.ReadUsageAsync(created, Ct);
-            await Task.Delay(250, Ct);
-        }
+        var usage = await UsageProbe.WaitForMemoryAsync(() => driver.ReadUsageAsync(created, Ct), 20L << 20);
 
         Assert.NotNull(usage);
         Assert.InRange(usage.MemoryBytes, 20L << 20, 64L << 20);

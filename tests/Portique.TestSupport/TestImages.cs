@@ -52,6 +52,12 @@ public sealed record TestImageOptions
         Command = ["/bin/sh", "-c", "printf '%s\\n' \"$PORTIQUE_TEST_MESSAGE\" > \"$PORTIQUE_TEST_OUTPUT\" && exec /bin/httpd -f -p 8080 -h /www"],
     };
 
+    /// <summary>Holds 20 MiB in <c>/dev/shm</c> (memory, never file cache: a cgroup counts it as used), then serves HTTP.</summary>
+    public static TestImageOptions Holding20MiB { get; } = new()
+    {
+        Command = ["/bin/sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1048576 count=20 2>/dev/null; exec /bin/httpd -f -p 8080 -h /www"],
+    };
+
     /// <summary>Prints <c>error line</c> on stderr, then <c>line 1</c> ... <c>line 20</c> on stdout, then serves HTTP.</summary>
     public static TestImageOptions Logging { get; } = new()
     {
