@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
 using System.Text;
 using System.Text.Json;
 using CliWrap;
@@ -134,6 +136,65 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         }
     }
 
+    /// <summary>
+    /// Tells every service on the bridge where each of <paramref name="addresses"/> now is: asks who has it (from the
+    /// gateway), then broadcasts the answer as an ARP announcement (RFC 5227), twice. A replaced service keeps its
+    /// address but not its MAC; the services that talked to the previous instance (an engine's container keeps its own
+    /// neighbour table, which the host cannot flush) would send to a MAC that is gone until their entry fails, up to a
+    /// minute of refused connections. Returns each address with the MAC announced, or null when nothing answered within
+    /// <paramref name="timeout"/> (the instance is not up: nothing to announce).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Address, PhysicalAddress? Hardware)>> AnnounceAsync(
+        PrivateNetwork network, IReadOnlyCollection<string> addresses, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(addresses);
+        if (addresses.Count == 0 || await ReadLinkAsync(cancellationToken) is not { } link)
+        {
+            return [];
+        }
+
+        var gateway = IPAddress.Parse(network.Gateway);
+        var announced = new List<(string, PhysicalAddress?)>();
+        using var socket = new LinkLayerSocket(link.Index);
+        foreach (var text in addresses)
+        {
+            var address = IPAddress.Parse(text);
+            ArpPacket? reply = null;
+            for (var asked = TimeSpan.Zero; reply is null && asked < timeout; asked += AnswerWait)
+            {
+                await socket.SendAsync(ArpPacket.Request(link.Hardware, gateway, address), cancellationToken);
+                reply = await socket.ReceiveAsync(
+                    p => p.Operation == ArpOperation.Reply && p.SenderAddress.Equals(address), AnswerWait, cancellationToken);
+            }
+
+            if (reply is not null)
+            {
+                // Twice: one frame lost on the way would leave a neighbour on the previous MAC.
+                var announcement = ArpPacket.Announcement(reply.SenderHardware, address);
+                await socket.SendAsync(announcement, cancellationToken);
+                await Task.Delay(AnnouncementGap, cancellationToken);
+                await socket.SendAsync(announcement, cancellationToken);
+            }
+
+            announced.Add((text, reply?.SenderHardware));
+        }
+
+        return announced;
+    }
+
+    /// <summary>How long one "who has" waits for its answer before it is asked again.</summary>
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan AnnouncementGap = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The bridge's own MAC, fixed (locally administered, from the root's tag): without one, Linux gives a bridge the
+    /// lowest MAC of its ports, so the gateway's MAC changed whenever a service came or went, and every service's
+    /// entry for its gateway (DNS, the way out) pointed to a MAC that was gone.
+    /// </summary>
+    public PhysicalAddress Hardware => new([0x02, 0x70, .. Convert.FromHexString(Tag)]);
+
     /// <summary>Whether this root's bridge exists.</summary>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken) => await ReadLinkAsync(cancellationToken) is not null;
 
@@ -150,6 +211,13 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         }
 
         EnsureOurs(link);
+        var moved = !link.Hardware.Equals(Hardware);
+        if (moved)
+        {
+            await RunAsync(_options.Ip, ["link", "set", "dev", Name, "address", FormatHardware(Hardware)], cancellationToken);
+            changed = true;
+        }
+
         var wanted = (network.Gateway, network.PrefixLength);
         var addresses = await ReadAddressesAsync(cancellationToken);
         if (addresses.Count != 1 || addresses[0] != wanted)
@@ -164,6 +232,13 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         {
             await RunAsync(_options.Ip, ["link", "set", "dev", Name, "up"], cancellationToken);
             changed = true;
+        }
+
+        if (moved)
+        {
+            // A bridge made before its MAC was fixed: the services running on it learn the gateway's new one at once.
+            using var socket = new LinkLayerSocket(link.Index);
+            await socket.SendAsync(ArpPacket.Announcement(Hardware, IPAddress.Parse(network.Gateway)), cancellationToken);
         }
 
         return changed;
@@ -310,7 +385,11 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     private Task<ToolResult> IptablesAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         Tool.RunAsync(_options.Iptables, ["-w", .. arguments], _options.CommandTimeout, ToolTexts, cancellationToken);
 
-    private sealed record Link(string Alias, bool Up);
+    private sealed record Link(string Alias, bool Up, int Index, PhysicalAddress Hardware);
+
+    /// <summary>A MAC as ip reads it: lowercase pairs joined by ':'.</summary>
+    internal static string FormatHardware(PhysicalAddress hardware) =>
+        string.Join(':', hardware.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
 
     private async Task<Link?> ReadLinkAsync(CancellationToken cancellationToken)
     {
@@ -324,7 +403,8 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         var link = json.RootElement[0];
         var alias = link.TryGetProperty("ifalias", out var value) ? value.GetString() ?? "" : "";
         var up = link.TryGetProperty("flags", out var flags) && flags.EnumerateArray().Any(f => f.GetString() == "UP");
-        return new Link(alias, up);
+        var hardware = link.TryGetProperty("address", out var address) && PhysicalAddress.TryParse(address.GetString(), out var parsed) ? parsed : PhysicalAddress.None;
+        return new Link(alias, up, link.GetProperty("ifindex").GetInt32(), hardware);
     }
 
     private async Task<IReadOnlyList<(string Address, int Prefix)>> ReadAddressesAsync(CancellationToken cancellationToken)
@@ -337,7 +417,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
             .ToArray();
     }
 
-    private void EnsureOurs(Link? link)
+    private void EnsureOurs([System.Diagnostics.CodeAnalysis.NotNull] Link? link)
     {
         if (link is null || link.Alias != Alias)
         {

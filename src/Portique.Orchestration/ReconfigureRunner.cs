@@ -148,7 +148,9 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         if (network is not null && privateNetwork is not null && plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate))
         {
             await network.ForgetNeighboursAsync(cancellationToken);
+            await AnnounceAsync(network, privateNetwork, plan, progress, cancellationToken);
         }
+
         if (services.Succeeded)
         {
             SecretFiles.Prune(workspace.Root, report.Desired);
@@ -219,6 +221,28 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
     private static PrivateNetwork? PrivateNetworkOf(DesiredState desired) =>
         desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr ? PrivateNetwork.TryParse(cidr, out _) : null;
+
+    /// <summary>
+    /// The services created or replaced on the private network tell the others their new MAC (docs/network.md): the
+    /// address stayed, the MAC did not, and a service that talked to the previous instance would otherwise keep
+    /// sending to it for up to a minute.
+    /// </summary>
+    private static async Task AnnounceAsync(PrivateBridge network, PrivateNetwork privateNetwork, Plan plan, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        var changed = plan.Actions
+            .Where(a => a.Kind is ActionKind.Create or ActionKind.Recreate && a.Desired?.Address is not null)
+            .ToDictionary(a => a.Desired!.Address!, a => a.Name, StringComparer.Ordinal);
+        foreach (var (address, hardware) in await network.AnnounceAsync(privateNetwork, changed.Keys, AnnounceTimeout, cancellationToken))
+        {
+            if (hardware is not null)
+            {
+                progress.Report(new ReconcileEvent(EventKind.Detail, changed[address], Messages.FormatNeighbourAnnounced(changed[address], address, PrivateBridge.FormatHardware(hardware))));
+            }
+        }
+    }
+
+    /// <summary>How long a service just started has to answer for its address before it is not announced.</summary>
+    private static readonly TimeSpan AnnounceTimeout = TimeSpan.FromSeconds(2);
 
     private static (string Name, string Address)[] NamedAddresses(DesiredState desired) =>
         desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();

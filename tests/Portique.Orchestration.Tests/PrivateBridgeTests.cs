@@ -109,6 +109,73 @@ public sealed class PrivateBridgeTests : IDisposable
         Assert.Empty(await _bridge.FindOverlappingRoutesAsync(_network, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_gateway_keeps_its_MAC_when_a_service_with_a_lower_one_joins_the_bridge()
+    {
+        await _bridge.EnsureAsync(_network, [], CancellationToken.None);
+        var port = "ptqp" + Tag[..6];
+        await Run("ip", "link", "add", "name", port, "type", "veth", "peer", "name", port + "x");
+        try
+        {
+            // Linux gives a bridge without a MAC of its own the lowest of its ports'.
+            await Run("ip", "link", "set", "dev", port, "address", "02:00:00:00:00:01");
+            await Run("ip", "link", "set", "dev", port, "master", _bridge.Name, "up");
+
+            Assert.Equal(PrivateBridge.FormatHardware(_bridge.Hardware), await HardwareAsync(_bridge.Name, null));
+            Assert.False(await _bridge.EnsureAsync(_network, [], CancellationToken.None));
+        }
+        finally
+        {
+            await Run("ip", "link", "del", "dev", port);
+        }
+    }
+
+    [Fact]
+    public async Task A_replaced_service_is_announced_so_a_neighbour_that_knew_the_previous_MAC_learns_the_new_one()
+    {
+        await _bridge.EnsureAsync(_network, [], CancellationToken.None);
+        var web = await NamespaceAsync("w", Address(21));
+        var db = await NamespaceAsync("d", Address(20));
+        try
+        {
+            // web last talked to db's previous instance: its own table (not the host's) holds the MAC that is gone.
+            await Run("ip", "-n", web, "neigh", "replace", Address(20), "lladdr", "02:00:00:00:00:99", "dev", "eth0", "nud", "reachable");
+            var current = await HardwareAsync("eth0", db);
+
+            var announced = await _bridge.AnnounceAsync(_network, [Address(20), Address(30)], TimeSpan.FromSeconds(1), CancellationToken.None);
+
+            Assert.Equal(current, PrivateBridge.FormatHardware(announced[0].Hardware!));
+            Assert.Equal((Address(30), null), announced[1]);
+            Assert.Contains($"{Address(20)} dev eth0 lladdr {current} ", await Run("ip", "-n", web, "neigh", "show"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var name in new[] { web, db })
+            {
+                await Run("ip", "netns", "del", name);
+            }
+        }
+    }
+
+    /// <summary>A network namespace on the bridge, as an engine makes one: eth0 with <paramref name="address"/>.</summary>
+    private async Task<string> NamespaceAsync(string role, string address)
+    {
+        var name = "ptq" + role + Tag[..6];
+        await Run("ip", "netns", "add", name);
+        await Run("ip", "link", "add", "name", name, "type", "veth", "peer", "name", "eth0", "netns", name);
+        await Run("ip", "link", "set", "dev", name, "master", _bridge.Name, "up");
+        await Run("ip", "-n", name, "addr", "add", address + "/24", "dev", "eth0");
+        await Run("ip", "-n", name, "link", "set", "dev", "eth0", "up");
+        return name;
+    }
+
+    private static async Task<string> HardwareAsync(string device, string? space)
+    {
+        string[] show = ["-j", "link", "show", "dev", device];
+        using var json = System.Text.Json.JsonDocument.Parse(await Run("ip", space is null ? show : ["-n", space, .. show]));
+        return json.RootElement[0].GetProperty("address").GetString()!;
+    }
+
     private string Tag => PrivateNetwork.RootTag(_temp.Root.Directory);
 
     private string Address(int host) => PrivateNetwork.Text(_network.Network + (uint)host);
