@@ -283,6 +283,28 @@ public sealed class ApplyTests
     }
 
     [Fact]
+    public async Task With_the_private_network_on_status_shows_each_service_address_and_without_it_no_such_column()
+    {
+        using var factory = new GenConfigFactory();
+        factory.Backend.Statuses = () =>
+        [
+            new ServiceStatus("web", "docker", "running", "team/web:1", [], "http://127.0.0.1/web/", true, Address: "10.231.0.17"),
+            new ServiceStatus("blog", "snap", "running", "blog", [], "http://127.0.0.1/blog/", true),
+        ];
+        using var client = await factory.LoginAsync();
+
+        var text = HtmlText.Decode((await GenConfigFactory.GetFormAsync(client, "/status")).Item1);
+        Assert.Contains("<th scope=\"col\">Adresse privée</th>", text, StringComparison.Ordinal);
+        Assert.Contains("<td><code>10.231.0.17</code></td>", text, StringComparison.Ordinal);
+        Assert.Contains("<td colspan=\"7\">", text, StringComparison.Ordinal);
+
+        factory.Backend.Statuses = () => [new ServiceStatus("web", "docker", "running", "team/web:1", [], "http://127.0.0.1/web/", true)];
+        text = HtmlText.Decode((await GenConfigFactory.GetFormAsync(client, "/status")).Item1);
+        Assert.DoesNotContain("Adresse privée", text, StringComparison.Ordinal);
+        Assert.Contains("<td colspan=\"6\">", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_checks_updates_only_when_asked_and_shows_which_service_has_a_newer_build()
     {
         using var factory = new GenConfigFactory();

@@ -45,6 +45,9 @@ internal static class StatusPage
 
     private static Markup Table(IReadOnlyList<StatusEntry> entries, bool withLink)
     {
+        // The private network's column only when it is on (docs/network.md): each service's address, kept across switches.
+        var addresses = entries.Any(e => e.Service.Address is not null);
+        var columns = addresses ? "7" : "6";
         var rows = entries.Select(entry =>
         {
             var s = entry.Service;
@@ -64,16 +67,17 @@ internal static class StatusPage
                   <td>{s.Technology}</td>
                   <td><span class="pill state-{state}">{StateLabel(s.State)}</span></td>
                   <td><code>{s.Version ?? "—"}</code>{UpdateNotice(s.Update)}</td>
+                  {Markup.If(addresses, Markup.Of($"<td>{(s.Address is { } address ? Markup.Of($"<code>{address}</code>") : Markup.Of($"—"))}</td>"))}
                   <td>{(ports.Length == 0 ? "—" : ports)}</td>
                   <td>{link}</td>
                 </tr>
-                <tr class="log-row"><td colspan="6"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.FormatLastLogLinesOf(s.Name)}</summary>{logs}</details>{Markup.If(withLink, SnapshotList(s.Name, entry.Snapshots))}</td></tr>
+                <tr class="log-row"><td colspan="{columns}"><details{Markup.If(entry.LogTail.Count > 0, Markup.Of($" open"))}><summary>{Ui.FormatLastLogLinesOf(s.Name)}</summary>{logs}</details>{Markup.If(withLink, SnapshotList(s.Name, entry.Snapshots))}</td></tr>
                 </tbody>
                 """);
         });
         return Markup.Of($"""
             <table class="data status">
-              <thead><tr><th scope="col">{Ui.Service}</th><th scope="col">{Ui.Technology}</th><th scope="col">{Ui.State}</th><th scope="col">{Ui.ImageVersion}</th><th scope="col">{Ui.Ports}</th><th scope="col">{Ui.Link}</th></tr></thead>
+              <thead><tr><th scope="col">{Ui.Service}</th><th scope="col">{Ui.Technology}</th><th scope="col">{Ui.State}</th><th scope="col">{Ui.ImageVersion}</th>{Markup.If(addresses, Markup.Of($"<th scope=\"col\">{Ui.PrivateAddress}</th>"))}<th scope="col">{Ui.Ports}</th><th scope="col">{Ui.Link}</th></tr></thead>
               {rows}
             </table>
             """);
