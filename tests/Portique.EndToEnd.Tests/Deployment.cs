@@ -44,6 +44,11 @@ public sealed class Deployment : IAsyncLifetime
             }
 
             await new NginxFrontend(Root.Root).StopAsync(CancellationToken.None);
+            // Turning the network off does not remove it yet (docs/network.md): docker's network, then the bridge, its
+            // rules and its dnsmasq, while the pid file that names it still exists.
+            await CliWrap.Cli.Wrap("docker").WithArguments(["network", "rm", "portique-" + Core.PrivateNetwork.RootTag(Root.Directory)])
+                .WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
+            await new Orchestration.PrivateBridge(Root.Root).RemoveAsync(CancellationToken.None);
         }
         finally
         {

@@ -17,15 +17,7 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
 
     public Task InitializeAsync() => _deployment.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        // Turning the network off does not remove it yet (docs/network.md): the test removes docker's network and the bridge.
-        var dockerNetwork = "portique-" + Core.PrivateNetwork.RootTag(_deployment.Root.Directory);
-        var bridge = new Orchestration.PrivateBridge(_deployment.Root.Root);
-        await _deployment.DisposeAsync();
-        await CliWrap.Cli.Wrap("docker").WithArguments(["network", "rm", dockerNetwork]).WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
-        await bridge.RemoveAsync(CancellationToken.None);
-    }
+    public Task DisposeAsync() => _deployment.DisposeAsync();
 
     [Fact]
     public async Task A_database_switched_across_technologies_keeps_its_name_address_and_data_for_the_service_that_reads_it()

@@ -146,6 +146,91 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         Assert.Equal("", ports.StandardOutput.Trim());
     }
 
+    [Fact]
+    public async Task Two_roots_on_one_host_neither_resolve_nor_reach_each_other_services()
+    {
+        // Root A: db. Root B: its own db, and web, which tries B's db by name, then A's db by name and by address
+        // (busybox's `wget -T` crashes: `timeout` bounds each try).
+        var dbA = _images.Name("adb");
+        var dbB = _images.Name("bdb");
+        var webB = _images.Name("bweb");
+        await _images.BuildAsync(_images.Name("net") + ":db", "db-1");
+        await _images.BuildAsync(_images.Name("net") + ":probe", "probe-1", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", string.Join(' ',
+                "n=0; while true; do n=$((n+1));",
+                "timeout 3 wget -q -O /www/own.tmp \"http://$OWN:8080/index.html\" && mv /www/own.tmp /www/own.html;",
+                "timeout 3 wget -q -O /www/name.tmp \"http://$OTHER:8080/index.html\" && mv /www/name.tmp /www/other-by-name.html;",
+                "timeout 3 wget -q -O /www/address.tmp \"http://$OTHER_ADDRESS:8080/index.html\" && mv /www/address.tmp /www/other-by-address.html;",
+                "echo $n > /www/tries.tmp && mv /www/tries.tmp /www/tries.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www")],
+        });
+        var dbASpec = Spec(dbA, "db", []) with { InternalPorts = [8080] };
+        using var rootB = new TempRoot("portique-netd-b-");
+        var networkB = PrivateBridgeTests.FreeNetwork();
+        while (networkB.Cidr == _network.Cidr)
+        {
+            networkB = PrivateBridgeTests.FreeNetwork();
+        }
+
+        var bridgeB = new PrivateBridge(rootB.Root);
+        using var driverB = new DockerDriver(rootB.Root);
+        ServiceSpec OnB(string name, string tag, int host, IReadOnlyList<string> environment) =>
+            TestSpecs.Create(name, DockerModule.Docker, _images.Name("net"), tag, environment: environment) with
+            {
+                Address = PrivateNetwork.Text(networkB.Network + (uint)host),
+                Network = networkB.Cidr,
+                InternalPorts = [8080],
+            };
+        var dbBSpec = OnB(dbB, "db", 20, []);
+        var webBSpec = OnB(webB, "probe", 21, ["OWN=" + dbB, "OTHER=" + dbA, "OTHER_ADDRESS=" + dbASpec.Address]);
+        try
+        {
+            await _bridge!.EnsureAsync(_network, [(dbA, dbASpec.Address!)], CancellationToken.None);
+            await bridgeB.EnsureAsync(networkB, [(dbB, dbBSpec.Address!), (webB, webBSpec.Address!)], CancellationToken.None);
+            await _driver!.CreateAsync(dbASpec, await _driver.FetchAsync(dbASpec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+            foreach (var spec in new[] { dbBSpec, webBSpec })
+            {
+                await driverB.CreateAsync(spec, await driverB.FetchAsync(spec, refresh: false, new Progress<string>(), CancellationToken.None), CancellationToken.None);
+            }
+
+            // web reaches its own root's db by name (the probe works), and, after three tries, never the other root's.
+            var web = $"http://{webBSpec.Address}:8080";
+            Assert.Contains(TestImages.IndexPage("db-1"), await HttpProbe.GetStringAsync(web + "/own.html", TimeSpan.FromSeconds(30)));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (int.Parse("0" + (await HttpProbe.GetStringAsync(web + "/tries.html", TimeSpan.FromSeconds(10))).Trim(), System.Globalization.CultureInfo.InvariantCulture) < 3)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "web never made three tries");
+                await Task.Delay(500);
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(web + "/other-by-name.html")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync(web + "/other-by-address.html")).StatusCode);
+            // B's DNS does not know A's service; A's does, and A's db answers the host (so the refusals above are isolation).
+            Assert.Null(await TestNetworks.ResolveAsync(networkB.Gateway, dbA));
+            Assert.Equal(dbASpec.Address, await TestNetworks.ResolveAsync(_network.Gateway, dbA));
+            Assert.Contains(TestImages.IndexPage("db-1"), await HttpProbe.GetStringAsync($"http://{dbASpec.Address}:8080/index.html", TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            foreach (var instance in await driverB.ListOwnedAsync(CancellationToken.None))
+            {
+                await driverB.RemoveAsync(instance, CancellationToken.None);
+            }
+
+            try
+            {
+                await _images.Client.Networks.DeleteNetworkAsync(driverB.NetworkName);
+            }
+            catch (Docker.DotNet.DockerNetworkNotFoundException)
+            {
+                // Never made.
+            }
+
+            await bridgeB.RemoveAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>
     /// A distinct address per service of the test: two random names may hash to one address of a /24 (validation
     /// refuses that in a configuration; these tests build specs directly).
