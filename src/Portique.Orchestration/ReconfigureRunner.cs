@@ -154,6 +154,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         if (services.Succeeded)
         {
             SecretFiles.Prune(workspace.Root, report.Desired);
+            if (network is not null && privateNetwork is null && await network.ExistsAsync(cancellationToken))
+            {
+                await RemoveNetworkAsync(network, progress, cancellationToken);
+            }
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
@@ -221,6 +225,23 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
     private static PrivateNetwork? PrivateNetworkOf(DesiredState desired) =>
         desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr ? PrivateNetwork.TryParse(cidr, out _) : null;
+
+    /// <summary>
+    /// The network was turned off and every service has left it: docker's network, podman's declaration, then the
+    /// bridge, its rules and its dnsmasq go. What an engine still holds keeps it all, said as a warning.
+    /// </summary>
+    private async Task RemoveNetworkAsync(PrivateBridge network, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        var failures = await reconciler.LeavePrivateNetworkAsync(cancellationToken);
+        if (failures.Count > 0)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.FormatNetworkKept(network.Name, string.Join("; ", failures))));
+            return;
+        }
+
+        await network.RemoveAsync(cancellationToken);
+        progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatNetworkRemoved(network.Name)));
+    }
 
     /// <summary>
     /// The services created or replaced on the private network tell the others their new MAC (docs/network.md): the

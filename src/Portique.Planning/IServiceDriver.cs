@@ -82,6 +82,13 @@ public interface IServiceDriver
     Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Forgets what this driver made for the root's private network (docker's network, podman's CNI file), once the
+    /// network is turned off and no service of the root is on it any more. Nothing by default (lxc's and qemu's
+    /// settings live with each instance). Fails, keeping it, when something still uses it.
+    /// </summary>
+    Task LeavePrivateNetworkAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
     /// The log of the instance named <paramref name="name"/>, else of its set-aside instance (found by
     /// <see cref="ServiceLogs.FindInstanceAsync{T}"/>): the last <see cref="LogRequest.Tail"/> lines, then, to follow,
     /// every new one until the instance stops. Throws <see cref="InstanceMissingException"/> when neither exists.

@@ -69,6 +69,28 @@ public sealed class Reconciler
         this._time = time ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Every driver forgets what it made for the private network (<see cref="IServiceDriver.LeavePrivateNetworkAsync"/>);
+    /// returns what could not be removed, one message per driver (nothing: all is gone).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LeavePrivateNetworkAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        foreach (var driver in _drivers)
+        {
+            try
+            {
+                await driver.LeavePrivateNetworkAsync(cancellationToken);
+            }
+            catch (PortiqueException e)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        return failures;
+    }
+
     /// <summary>The driver for a technology, or null when Portique has none on this build.</summary>
     public IServiceDriver? DriverFor(Technology technology) => _drivers.FirstOrDefault(d => d.Technologies.Contains(technology));
 

@@ -38,6 +38,26 @@ public sealed partial class DockerDriver
         };
     }
 
+    /// <summary>
+    /// Removes the root's docker network (the network was turned off): only when dockerd answers and the network is
+    /// this root's; dockerd refuses while a container is still attached, which is said and keeps it.
+    /// </summary>
+    public async Task LeavePrivateNetworkAsync(CancellationToken cancellationToken)
+    {
+        if (await CheckAvailabilityAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var existing = await _api.CallOrNullAsync(
+            (client, ct) => client.Networks.InspectNetworkAsync(NetworkName, ct), m => Messages.FormatNetworkFailed(NetworkName, m), cancellationToken);
+        if (existing is not null && IsOwned(existing.Labels))
+        {
+            await _api.CallUnlessMissingAsync(
+                (client, ct) => client.Networks.DeleteNetworkAsync(NetworkName, ct), m => Messages.FormatNetworkFailed(NetworkName, m), cancellationToken);
+        }
+    }
+
     private async Task EnsureNetworkAsync(PrivateNetwork network, CancellationToken cancellationToken)
     {
         // Services are created concurrently: the first makes the network, the others then find it.

@@ -98,6 +98,17 @@ internal sealed class PodmanConfiguration(PortiqueRoot root, string? directory =
         }
     }
 
+    /// <summary>Removes the root's network declaration (the network was turned off); nothing when there is none.</summary>
+    public void RemoveNetwork(string name)
+    {
+        lock (_lock)
+        {
+            var path = Path.Join(NetworksDirectory, name + ".conflist");
+            File.Delete(path);
+            _written.Remove(path);
+        }
+    }
+
     private static string TomlString(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 

@@ -311,6 +311,13 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
     /// Force-removes the container. Bind-mounted host directories are never touched, nor anonymous volumes (no
     /// <c>--volumes</c>): they may hold data the administrator never knew was there.
     /// </summary>
+    /// <summary>Removes the root's CNI declaration (the network was turned off; docs/network.md).</summary>
+    public Task LeavePrivateNetworkAsync(CancellationToken cancellationToken)
+    {
+        _configuration.RemoveNetwork(NetworkName(Root.Directory));
+        return Task.CompletedTask;
+    }
+
     public async Task RemoveAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
