@@ -32,6 +32,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
             Options.ApiVersion,
             new DockerApiMessages(
                 Messages.FormatDaemonUnreachable, Messages.FormatDaemonRefused, Messages.FormatApiTooOld, Messages.FormatListFailed, Messages.FormatInspectFailed, Messages.FormatInspectImageFailed));
+        _network = new DockerPrivateNetwork(_api, root.Directory, Messages.FormatNetworkFailed);
     }
 
     public PortiqueRoot Root { get; }
@@ -358,7 +359,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
     public void Dispose()
     {
         _api.Dispose();
-        _networkGate.Dispose();
+        _network.Dispose();
     }
 
     // ---------------------------------------------------------------- fetch: docker

@@ -26,6 +26,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
     private static readonly ToolMessages ToolMessages = new(Messages.FormatCommandTimedOut, Messages.FormatProgramMissing);
 
     private readonly DockerApiClient _api;
+    private readonly DockerPrivateNetwork _network;
     private VagrantProvider? _provider;
 
     /// <param name="root">The Portique root this driver serves: it only touches the vagrant projects under its state directory.</param>
@@ -50,6 +51,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
                 Messages.FormatListFailed,
                 Messages.FormatInspectFailed,
                 Messages.FormatInspectFailed));
+        _network = new DockerPrivateNetwork(_api, root.Directory, Messages.FormatNetworkFailed);
     }
 
     public PortiqueRoot Root { get; }
@@ -197,15 +199,27 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
             Environment = LastWins(spec.Environment),
             MemoryBytes = spec.MemoryBytes,
             Cpus = spec.Cpus,
+            Address = spec.Address,
+            Network = spec.Address is null ? null : spec.Network,
             Created = Options.Time.GetUtcNow(),
         };
         Vagrantfile.Render(record, spec.Name); // checks every value before anything is made
+        if (record.Address is not null && provider != VagrantProvider.Docker)
+        {
+            throw new InvalidInputException(spec.Name, Messages.FormatBoxProviderNoNetwork(spec.Name, provider.ToString().ToLowerInvariant()));
+        }
 
         if (provider == VagrantProvider.Docker)
         {
             if (await _api.Images.TryInspectAsync(artifactId, cancellationToken) is null)
             {
                 throw new RuntimeFailureException(Messages.FormatImageMissing(record.Image));
+            }
+
+            if (PrivateNetwork.TryParse(record.Network, out _) is { } network)
+            {
+                // The root's docker network, as the docker driver makes it (docs/network.md).
+                await _network.EnsureAsync(network, cancellationToken);
             }
 
             if (await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(spec.Name), cancellationToken) is { } holder)
@@ -370,7 +384,11 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
         }
     }
 
-    public void Dispose() => _api.Dispose();
+    public void Dispose()
+    {
+        _api.Dispose();
+        _network.Dispose();
+    }
 
     // ---------------------------------------------------------------- projects
 

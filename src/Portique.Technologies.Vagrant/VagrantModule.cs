@@ -13,4 +13,7 @@ public sealed class VagrantModule : TechnologyModule
     public override IServiceDriver CreateDriver(DriverContext context) => new VagrantDriver(context.Root);
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
+
+    /// <summary>The docker provider's containers join the root's private network as docker's do; box providers refuse it at creation.</summary>
+    public override bool JoinsPrivateNetwork(Technology technology) => true;
 }

@@ -62,6 +62,12 @@ internal sealed record VagrantRecord
     /// <summary><c>conteneurN_cpu</c>, or null (no limit).</summary>
     public decimal? Cpus { get; init; }
 
+    /// <summary>The service's address on the root's private network, or null (off; records older than the network).</summary>
+    public string? Address { get; init; }
+
+    /// <summary>The private network's CIDR when <see cref="Address"/> is set.</summary>
+    public string? Network { get; init; }
+
     public DateTimeOffset Created { get; init; }
 
     public string Serialize() => JsonSerializer.Serialize(this, Json);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Portique.Core;
 using Portique.Planning;
+using Portique.Technologies.Shared;
 
 namespace Portique.Technologies.Vagrant;
 
@@ -80,6 +81,7 @@ internal static partial class Vagrantfile
                 "--label", RootLabel + "=" + record.Root,
                 "--label", NameLabel + "=" + record.Name,
                 .. record.Ports.SelectMany(p => new[] { "-p", PortBinding(record.PublishAddress, p.HostPort, p.ContainerPort) }),
+                .. NetworkArguments(record),
                 .. LimitArguments(record),
             ])).Append('\n');
             text.Append("  end\n");
@@ -182,8 +184,19 @@ internal static partial class Vagrantfile
         return host + ":" + Number(hostPort) + ":" + Number(containerPort);
     }
 
+    /// <summary>The root's private network (docs/network.md), as the docker driver's containers join it: the network, the address, the DNS.</summary>
+    private static IEnumerable<string> NetworkArguments(VagrantRecord record) =>
+        record.Address is not null && PrivateNetwork.TryParse(record.Network, out _) is { } network
+            ? ["--network", DockerPrivateNetwork.NameOf(record.Root), "--ip", record.Address, "--dns", network.Gateway]
+            : [];
+
     private static void Check(VagrantRecord record)
     {
+        if (record.Address is not null && (!PrivateNetwork.TryParseAddress(record.Address, out _) || PrivateNetwork.TryParse(record.Network, out _) is null))
+        {
+            throw new InvalidInputException(record.Name, Messages.FormatInvalidNetwork(record.Address, record.Network ?? "", record.Name));
+        }
+
         if (!IPAddress.TryParse(record.PublishAddress, out _))
         {
             throw new InvalidInputException(record.PublishAddress, Messages.FormatInvalidPublishAddress(record.PublishAddress));

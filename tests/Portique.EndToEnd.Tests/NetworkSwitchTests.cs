@@ -5,7 +5,7 @@ namespace Portique.EndToEnd.Tests;
 
 /// <summary>
 /// Issue #12's proof through the CLI: on the root's private network, <c>web</c> (docker) shows what it fetches from
-/// <c>http://db:8080/</c>, and <c>db</c>, with only an internal port, moves docker → podman → lxc → docker by one
+/// <c>http://db:8080/</c>, and <c>db</c>, with only an internal port, moves docker → podman → lxc → vagrant (docker provider) → docker by one
 /// variable each time, keeping its name, its address and its data, and listening on no host address.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
@@ -52,7 +52,7 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
         await WaitForPageAsync($"/{web}/db.html", "db data written before any switch", TimeSpan.FromSeconds(60));
 
         var previous = "docker";
-        foreach (var technology in new[] { "podman", "lxc", "docker" })
+        foreach (var technology in new[] { "podman", "lxc", "vagrant", "docker" })
         {
             var marker = $"db data written under {previous}, before the switch to {technology}";
             await File.WriteAllTextAsync(Path.Join(data, "index.html"), marker + "\n");

@@ -144,6 +144,23 @@ public sealed class VagrantfileTests : IDisposable
     }
 
     [Fact]
+    public async Task On_the_private_network_the_docker_providers_container_joins_the_roots_docker_network_with_its_address_and_dns()
+    {
+        var config = await EvaluateAsync(Vagrantfile.Render(Record() with { Address = "10.231.4.7", Network = "10.231.0.0/16" }, "web"));
+
+        var arguments = config["vm"]!["provider(docker)"]!["create_args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        var tag = Core.PrivateNetwork.RootTag("/srv/it's a root");
+        Assert.Equal(["--network", "portique-" + tag, "--ip", "10.231.4.7", "--dns", "10.231.0.1"], arguments.Skip(arguments.IndexOf("--network")));
+        Assert.DoesNotContain("--network", (await EvaluateAsync(Vagrantfile.Render(Record(), "web")))["vm"]!["provider(docker)"]!["create_args"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.231.4.7", "not a network")]
+    [InlineData("10.231.4.7; rm -rf /", "10.231.0.0/16")]
+    public void A_private_address_or_network_that_is_not_one_is_refused(string address, string network) =>
+        Assert.Throws<InvalidInputException>(() => Vagrantfile.Render(Record() with { Address = address, Network = network }, "web"));
+
+    [Fact]
     public async Task A_box_provider_file_names_the_box_and_its_version_and_forwards_ports_on_the_publish_address()
     {
         var config = await EvaluateAsync(Vagrantfile.Render(Record(VagrantProvider.Libvirt), "web"));
