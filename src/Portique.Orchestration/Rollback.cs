@@ -108,6 +108,13 @@ public static class Rollback
                 await UndoAsync(services, name, VersionOf(spec.Index, spec), saved, restoreData, options, progress, failure.Message);
                 throw;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C, SIGTERM: the run gave the previous instance its name back; config.eol and the data follow it,
+                // or the next reconfigure would replace it again with the version the administrator interrupted.
+                await UndoAsync(services, name, VersionOf(spec.Index, spec), saved, restoreData, options, progress, Messages.RollbackInterrupted);
+                throw;
+            }
 
             if (result.Services.Outcomes.Any(o => o.Name == name && !o.Succeeded))
             {

@@ -141,4 +141,49 @@ public sealed class SnapshotTests : IAsyncLifetime
         var plan = await _deployment.RunAsync("plan");
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
     }
+
+    [Fact]
+    public async Task A_rollback_interrupted_while_the_old_version_starts_puts_config_eol_and_the_data_back()
+    {
+        var image = _deployment.Images.Name("snapint");
+        await DeployAsync(image);
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        await _deployment.SucceedAsync("reconfigure");
+        var upgraded = Hashes();
+        // 1.0 now never becomes healthy (its check hangs): the rollback is waiting for it when the signal comes.
+        await _deployment.Images.PublishAsync(image, "1.0", "1.0-slow", ServingData with { HealthCheck = ["/bin/sleep", "3600"] });
+
+        using var run = _deployment.Start("rollback", _name, "--with-data");
+        var stderr = run.StandardError.ReadToEndAsync();
+        var lines = new List<string>();
+        while (await run.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("replacing", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        // config.eol says 1.0 and the data is 1.0's by now; let the new instance start, then interrupt.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal("1.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var drained = run.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await run.WaitForExitAsync(timeout.Token);
+        var output = string.Join('\n', lines) + await drained + await stderr;
+
+        Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{output}");
+        Assert.Contains("putting the previous version and data back", output, StringComparison.Ordinal);
+        Assert.Equal("2.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
+        Assert.Equal(upgraded, Hashes());
+        Assert.Contains("version 2.0", await _deployment.GetAsync($"/{_name}/"), StringComparison.Ordinal);
+        var plan = await _deployment.RunAsync("plan");
+        Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
+    }
 }
