@@ -60,6 +60,25 @@ public sealed class SnapshotTests : IAsyncLifetime
         return await _deployment.SucceedAsync("instance");
     }
 
+    /// <summary>Deploys 1.0, upgrades to 2.0 (which rewrites the data) and returns the data's hashes after it.</summary>
+    private async Task<SortedDictionary<string, string>> UpgradedAsync(string image)
+    {
+        await DeployAsync(image);
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        await _deployment.SucceedAsync("reconfigure");
+        return Hashes();
+    }
+
+    /// <summary>What must hold after a rollback that was put back: 2.0 configured and serving its data, nothing to do.</summary>
+    private async Task AssertPutBackAsync(SortedDictionary<string, string> upgraded)
+    {
+        Assert.Equal("2.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
+        Assert.Contains("version 2.0", await _deployment.GetAsync($"/{_name}/"), StringComparison.Ordinal);
+        Assert.Equal(upgraded, Hashes());
+        var plan = await _deployment.RunAsync("plan");
+        Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
+    }
+
     [Fact]
     public async Task A_new_tag_leaves_a_snapshot_whose_data_restores_byte_identical()
     {
@@ -124,10 +143,7 @@ public sealed class SnapshotTests : IAsyncLifetime
     public async Task A_rollback_whose_old_version_no_longer_starts_exits_1_and_puts_config_eol_and_the_data_back()
     {
         var image = _deployment.Images.Name("snapfail");
-        await DeployAsync(image);
-        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
-        await _deployment.SucceedAsync("reconfigure");
-        var upgraded = Hashes();
+        var upgraded = await UpgradedAsync(image);
         // 1.0 is now a build that crashes at start, and only the registry has it.
         await _deployment.Images.PublishAsync(image, "1.0", "1.0-broken", TestImageOptions.Crashing);
 
@@ -135,21 +151,14 @@ public sealed class SnapshotTests : IAsyncLifetime
 
         Assert.True(rollback.ExitCode == 1, rollback.StandardOutput + rollback.StandardError);
         Assert.Contains("putting the previous version and data back", rollback.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal("2.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
-        Assert.Contains("version 2.0", await _deployment.GetAsync($"/{_name}/"), StringComparison.Ordinal);
-        Assert.Equal(upgraded, Hashes());
-        var plan = await _deployment.RunAsync("plan");
-        Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
+        await AssertPutBackAsync(upgraded);
     }
 
     [Fact]
     public async Task A_rollback_interrupted_while_the_old_version_starts_puts_config_eol_and_the_data_back()
     {
         var image = _deployment.Images.Name("snapint");
-        await DeployAsync(image);
-        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
-        await _deployment.SucceedAsync("reconfigure");
-        var upgraded = Hashes();
+        var upgraded = await UpgradedAsync(image);
         // 1.0 now never becomes healthy (its check hangs): the rollback is waiting for it when the signal comes.
         await _deployment.Images.PublishAsync(image, "1.0", "1.0-slow", ServingData with { HealthCheck = ["/bin/sleep", "3600"] });
 
@@ -180,10 +189,6 @@ public sealed class SnapshotTests : IAsyncLifetime
 
         Assert.True(run.ExitCode == 1, $"exit {run.ExitCode}\n{output}");
         Assert.Contains("putting the previous version and data back", output, StringComparison.Ordinal);
-        Assert.Equal("2.0", (await _deployment.SucceedAsync("get", "conteneur1_tag")).StandardOutput.Trim());
-        Assert.Equal(upgraded, Hashes());
-        Assert.Contains("version 2.0", await _deployment.GetAsync($"/{_name}/"), StringComparison.Ordinal);
-        var plan = await _deployment.RunAsync("plan");
-        Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
+        await AssertPutBackAsync(upgraded);
     }
 }
