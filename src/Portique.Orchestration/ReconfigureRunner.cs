@@ -275,6 +275,17 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         {
             throw new PreflightException([new Diagnostic("reseau_conteneurs", Messages.FormatNetworkOverlapsRoutes(privateNetwork.Cidr, string.Join(", ", overlapping)))]);
         }
+
+        // The engines' own networks too: an overlay or a podman network without a container has no route on the host.
+        if (network is not null && privateNetwork is not null)
+        {
+            var engines = await reconciler.ListEngineNetworksAsync(cancellationToken);
+            var clashing = privateNetwork.OverlappingRoutes(engines.Select(n => (n.Subnet, n.Engine + " " + n.Name)), network.Name);
+            if (clashing.Count > 0)
+            {
+                throw new PreflightException([new Diagnostic("reseau_conteneurs", Messages.FormatNetworkOverlapsEngines(privateNetwork.Cidr, string.Join(", ", clashing)))]);
+            }
+        }
     }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()

@@ -89,6 +89,15 @@ public interface IServiceDriver
     Task LeavePrivateNetworkAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
+    /// The networks this driver's engine declares besides the root's own (docker's <c>bridge</c>, podman's
+    /// <c>podman</c>, a swarm's ingress...), with their IPv4 subnets: the private network must not overlap them, and
+    /// some have no host route to find them by (an overlay, a podman network with no container). Nothing by default,
+    /// and nothing when the engine does not answer.
+    /// </summary>
+    Task<IReadOnlyList<EngineNetwork>> ListEngineNetworksAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<EngineNetwork>>([]);
+
+    /// <summary>
     /// The log of the instance named <paramref name="name"/>, else of its set-aside instance (found by
     /// <see cref="ServiceLogs.FindInstanceAsync{T}"/>): the last <see cref="LogRequest.Tail"/> lines, then, to follow,
     /// every new one until the instance stops. Throws <see cref="InstanceMissingException"/> when neither exists.
@@ -96,3 +105,6 @@ public interface IServiceDriver
     /// </summary>
     IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken);
 }
+
+/// <summary>A network of an engine (<paramref name="Engine"/>: docker, podman) and one of its IPv4 subnets.</summary>
+public sealed record EngineNetwork(string Engine, string Name, string Subnet);

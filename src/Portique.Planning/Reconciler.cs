@@ -91,6 +91,25 @@ public sealed class Reconciler
         return failures;
     }
 
+    /// <summary>Every engine's networks besides the root's own (<see cref="IServiceDriver.ListEngineNetworksAsync"/>), once each (swarm, vagrant and docker share a dockerd).</summary>
+    public async Task<IReadOnlyList<EngineNetwork>> ListEngineNetworksAsync(CancellationToken cancellationToken)
+    {
+        var networks = new List<EngineNetwork>();
+        foreach (var driver in _drivers)
+        {
+            try
+            {
+                networks.AddRange(await driver.ListEngineNetworksAsync(cancellationToken));
+            }
+            catch (PortiqueException)
+            {
+                // An engine that does not answer declares nothing here; its own preflight says why when it is needed.
+            }
+        }
+
+        return networks.Distinct().ToArray();
+    }
+
     /// <summary>The driver for a technology, or null when Portique has none on this build.</summary>
     public IServiceDriver? DriverFor(Technology technology) => _drivers.FirstOrDefault(d => d.Technologies.Contains(technology));
 

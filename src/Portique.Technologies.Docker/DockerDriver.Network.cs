@@ -1,5 +1,6 @@
 using Docker.DotNet.Models;
 using Portique.Core;
+using Portique.Planning;
 using Portique.Technologies.Shared;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 
@@ -27,6 +28,24 @@ public sealed partial class DockerDriver
         {
             await _network.RemoveAsync(cancellationToken);
         }
+    }
+
+    /// <summary>dockerd's networks other than the root's (swarm's overlays included), with their IPv4 subnets; none when dockerd does not answer.</summary>
+    public async Task<IReadOnlyList<EngineNetwork>> ListEngineNetworksAsync(CancellationToken cancellationToken)
+    {
+        if (await CheckAvailabilityAsync(cancellationToken) is not null)
+        {
+            return [];
+        }
+
+        var networks = await _api.CallAsync(
+            (client, ct) => client.Networks.ListNetworksAsync(new NetworksListParameters(), ct), m => Messages.FormatNetworkFailed("*", m), cancellationToken);
+        return networks
+            .Where(n => n.Name != NetworkName)
+            .SelectMany(n => (n.IPAM?.Config ?? []).Select(c => c.Subnet)
+                .Where(subnet => subnet is not null && subnet.Contains('.', StringComparison.Ordinal))
+                .Select(subnet => new EngineNetwork("docker", n.Name, subnet!)))
+            .ToArray();
     }
 
     /// <summary>Adds the private network to <paramref name="parameters"/> when the spec has an address, making the docker network first.</summary>

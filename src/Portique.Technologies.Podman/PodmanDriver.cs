@@ -311,6 +311,27 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
     /// Force-removes the container. Bind-mounted host directories are never touched, nor anonymous volumes (no
     /// <c>--volumes</c>): they may hold data the administrator never knew was there.
     /// </summary>
+    /// <summary>podman's networks other than the root's (its default <c>podman</c> one included), with their IPv4 subnets.</summary>
+    public async Task<IReadOnlyList<EngineNetwork>> ListEngineNetworksAsync(CancellationToken cancellationToken)
+    {
+        if (await CheckAvailabilityAsync(cancellationToken) is not null)
+        {
+            return [];
+        }
+
+        var listed = await Cli.RunAsync(["network", "ls", "--format", "json"], Options.CommandTimeout, cancellationToken);
+        if (!listed.Succeeded)
+        {
+            return [];
+        }
+
+        var own = NetworkName(Root.Directory);
+        return PodmanJson.ParseArray<PodmanNetwork>(listed.StandardOutput)
+            .Where(n => n.Name != own)
+            .SelectMany(n => (n.Subnets ?? []).Where(s => s.Subnet?.Contains('.', StringComparison.Ordinal) == true).Select(s => new EngineNetwork("podman", n.Name, s.Subnet!)))
+            .ToArray();
+    }
+
     /// <summary>Removes the root's CNI declaration (the network was turned off; docs/network.md).</summary>
     public Task LeavePrivateNetworkAsync(CancellationToken cancellationToken)
     {

@@ -109,6 +109,19 @@ internal sealed record PodmanImage
     public List<string>? RepoDigests { get; init; }
 }
 
+/// <summary>One network of <c>podman network ls --format json</c>.</summary>
+internal sealed record PodmanNetwork
+{
+    public string Name { get; init; } = "";
+
+    public List<PodmanSubnet>? Subnets { get; init; }
+}
+
+internal sealed record PodmanSubnet
+{
+    public string? Subnet { get; init; }
+}
+
 internal static class PodmanJson
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };

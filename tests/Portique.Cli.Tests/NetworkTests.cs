@@ -94,6 +94,36 @@ public sealed class NetworkTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_private_network_that_an_engine_network_without_a_host_route_already_uses_is_refused_naming_it()
+    {
+        // A config-only docker network (what a swarm network is made from) holds its subnet without any bridge or route.
+        var third = Random.Shared.Next(0, 256);
+        var cidr = $"10.253.{third}.0/24";
+        var other = "ptqcfg-" + PrivateNetwork.RootTag(_root.Root.Directory);
+        var made = await RunAsync("docker", "network", "create", "--config-only", "--subnet", $"10.253.{third}.0/25", other);
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        try
+        {
+            var port = TestPorts.FreePort().ToString(CultureInfo.InvariantCulture);
+            var set = await CliTests.RunInProcessAsync(_root, "set", "nombre_conteneur=1", "conteneur1_name=web", "conteneur1_url=portique/none",
+                "conteneur1_port_in=8080", "conteneur1_port_out=" + port, "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + cidr);
+            Assert.True(set.Code == 0, set.Error);
+
+            var (code, output, error) = await CliTests.RunInProcessAsync(_root, "reconfigure");
+
+            Assert.True(code == 1, $"exit {code}\n{output}\n{error}");
+            Assert.Contains("reseau_conteneurs", error, StringComparison.Ordinal);
+            Assert.Contains($"10.253.{third}.0/25 (docker {other})", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+            Assert.False(await new Orchestration.PrivateBridge(_root.Root).ExistsAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await RunAsync("docker", "network", "rm", other);
+        }
+    }
+
     private static async Task<BufferedCommandResult> RunAsync(string program, params string[] arguments) =>
         await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
 }
