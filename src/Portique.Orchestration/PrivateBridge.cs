@@ -237,8 +237,15 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         if (moved)
         {
             // A bridge made before its MAC was fixed: the services running on it learn the gateway's new one at once.
-            using var socket = new LinkLayerSocket(link.Index);
-            await socket.SendAsync(ArpPacket.Announcement(Hardware, IPAddress.Parse(network.Gateway)), cancellationToken);
+            try
+            {
+                using var socket = new LinkLayerSocket(link.Index);
+                await socket.SendAsync(ArpPacket.Announcement(Hardware, IPAddress.Parse(network.Gateway)), cancellationToken);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Best effort: without it the services learn the gateway's MAC when their entry goes stale.
+            }
         }
 
         return changed;

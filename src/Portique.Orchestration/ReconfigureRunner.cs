@@ -253,7 +253,19 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var changed = plan.Actions
             .Where(a => a.Kind is ActionKind.Create or ActionKind.Recreate && a.Desired?.Address is not null)
             .ToDictionary(a => a.Desired!.Address!, a => a.Name, StringComparer.Ordinal);
-        foreach (var (address, hardware) in await network.AnnounceAsync(privateNetwork, changed.Keys, AnnounceTimeout, cancellationToken))
+        IReadOnlyList<(string Address, System.Net.NetworkInformation.PhysicalAddress? Hardware)> announced;
+        try
+        {
+            announced = await network.AnnounceAsync(privateNetwork, changed.Keys, AnnounceTimeout, cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // Without a packet socket (no CAP_NET_RAW) the services still learn the new MAC, only later: said, not fatal.
+            progress.Report(new ReconcileEvent(EventKind.Warning, null, Messages.FormatAnnounceFailed(e.Message)));
+            return;
+        }
+
+        foreach (var (address, hardware) in announced)
         {
             if (hardware is not null)
             {
