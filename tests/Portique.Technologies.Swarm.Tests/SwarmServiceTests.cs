@@ -154,6 +154,36 @@ public sealed class SwarmServiceTests(SwarmFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_task_over_its_memory_limit_is_killed_by_the_kernel_and_swarm_starts_another()
+    {
+        using var driver = fixture.Driver(_root);
+        var data = _root.PathOf("hungry-data");
+        // busybox dd holds a 64 MiB buffer: over a 16 MiB limit the kernel kills it at each start.
+        var hungry = new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "echo start >> /data/starts; dd if=/dev/zero of=/dev/null bs=64M count=1 && exec /bin/httpd -f -p 8080 -h /www"],
+        };
+        var published = await fixture.PublishedSpecAsync("hungry", "hungry-1", hungry, volumes: [new VolumeMapping(data, "/data")]);
+        var spec = published with { MemoryBytes = 16L << 20 };
+
+        await driver.CreateAsync(spec, await driver.FetchAsync(spec, false, new RecordingProgress(), Ct), Ct);
+
+        var starts = Path.Join(data, "starts");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && (!File.Exists(starts) || File.ReadAllLines(starts).Length < 2))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(File.Exists(starts) && File.ReadAllLines(starts).Length >= 2, "the task over its limit was not started again");
+        var service = (await fixture.TryInspectServiceAsync(spec.Name))!;
+        var killed = (await fixture.TaskContainersAsync(service.ID)).Where(c => c.State == "exited").ToList();
+        Assert.NotEmpty(killed);
+        var inspected = await fixture.Images.Client.Containers.InspectContainerAsync(killed[0].ID, Ct);
+        Assert.Equal((true, 137L), (inspected.State!.OOMKilled, inspected.State.ExitCode));
+    }
+
+    [Fact]
     public async Task A_file_written_in_the_volume_is_still_there_after_the_service_is_recreated_on_the_same_port()
     {
         using var driver = fixture.Driver(_root);
