@@ -7,18 +7,59 @@ namespace Portique.TestSupport;
 /// <summary>Private networks for tests on this machine's real kernel, and a one-question DNS client to check their names.</summary>
 public static class TestNetworks
 {
-    /// <summary>A /24 in 10.252.0.0/16 that no route of this host uses (tests run in parallel, each takes its own).</summary>
+    /// <summary>Where each test process marks the networks it took (one file per third octet).</summary>
+    private static readonly string Reservations = Path.Join(Path.GetTempPath(), "portique-test-networks");
+
+    /// <summary>How long a network taken by a test stays out of reach of the others.</summary>
+    private static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(20);
+
+    /// <summary>
+    /// A /24 in 10.252.0.0/16 that no route of this host uses and no other test took in the last 20 minutes: tests
+    /// run in parallel, in this process and in the end-to-end lane's, and a network picked but not made yet has no
+    /// route (two tests once drew the same one: "dnsmasq: Address already in use"). The mark is a file made with
+    /// CreateNew, so two processes cannot both take it.
+    /// </summary>
     public static PrivateNetwork Free()
     {
+        Directory.CreateDirectory(Reservations);
         var routes = File.ReadAllText("/proc/net/route");
-        while (true)
+        for (var attempt = 0; attempt < 4096; attempt++)
         {
             var third = Random.Shared.Next(0, 256);
             // /proc/net/route writes destinations in little-endian hex: 10.252.X.0 is 00XXFC0A.
-            if (!routes.Contains($"00{third:X2}FC0A", StringComparison.Ordinal))
+            if (routes.Contains($"00{third:X2}FC0A", StringComparison.Ordinal) || !TryReserve(third))
             {
-                return PrivateNetwork.TryParse($"10.252.{third}.0/24", out _)!;
+                continue;
             }
+
+            return PrivateNetwork.TryParse($"10.252.{third}.0/24", out _)!;
+        }
+
+        throw new InvalidOperationException("no free /24 left in 10.252.0.0/16 for a test network (see " + Reservations + ")");
+    }
+
+    private static bool TryReserve(int third)
+    {
+        var mark = Path.Join(Reservations, third.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            if (File.Exists(mark))
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(mark) < ReservationLifetime)
+                {
+                    return false;
+                }
+
+                File.Delete(mark);
+            }
+
+            using var created = new FileStream(mark, FileMode.CreateNew, FileAccess.Write);
+            return true;
+        }
+        catch (IOException)
+        {
+            // Another process took it between the two calls.
+            return false;
         }
     }
 
