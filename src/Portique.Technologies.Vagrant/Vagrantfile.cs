@@ -187,7 +187,7 @@ internal static partial class Vagrantfile
     /// <summary>The root's private network (docs/network.md), as the docker driver's containers join it: the network, the address, the DNS.</summary>
     private static IEnumerable<string> NetworkArguments(VagrantRecord record) =>
         record.Address is not null && PrivateNetwork.TryParse(record.Network, out _) is { } network
-            ? ["--network", DockerPrivateNetwork.NameOf(record.Root), "--ip", record.Address, "--dns", network.Gateway]
+            ? DockerPrivateNetwork.RunArguments(record.Root, network, record.Address)
             : [];
 
     private static void Check(VagrantRecord record)

@@ -59,9 +59,15 @@ internal sealed class DockerPrivateNetwork(DockerApiClient api, string rootDirec
         }
     }
 
-    /// <summary>What the container of a service at <paramref name="address"/> gets: the network, its address, the root's DNS on the gateway.</summary>
-    public IReadOnlyList<string> RunArguments(PrivateNetwork network, string address) =>
-        ["--network", Name, "--ip", address, "--dns", network.Gateway];
+    /// <summary>
+    /// The <c>docker run</c> options of a service at <paramref name="address"/> (vagrant's docker provider passes
+    /// options, not API parameters): the root's network, the address, the root's DNS on the gateway.
+    /// </summary>
+    public static IReadOnlyList<string> RunArguments(string rootDirectory, PrivateNetwork network, string address)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return ["--network", NameOf(rootDirectory), "--ip", address, "--dns", network.Gateway];
+    }
 
     private Task<NetworkResponse?> InspectAsync(CancellationToken cancellationToken) =>
         api.CallOrNullAsync((client, ct) => client.Networks.InspectNetworkAsync(Name, ct), m => failed(Name, m), cancellationToken);
