@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Installs, from Debian's archive only, what Portique needs on a fresh Debian 12 (root).
-#   scripts/install-deps.sh          what the demo uses: dockerd, nginx, a registry, busybox, git, and the
-#                                    tools scripts/package.sh builds the Debian package with
+#   scripts/install-deps.sh          what the demo uses: dockerd, nginx, a registry, busybox, git, mmdebstrap
+#                                    (the blog's images), and the tools scripts/package.sh builds the package with
 #   scripts/install-deps.sh --tests  also every engine and tool the tests drive (podman, lxc, vagrant, qemu
 #                                    with a kernel and syslinux for the test VMs, chromium for genconfig's
-#                                    browser tests, mmdebstrap and lintian for the package test, python3-cheetah
+#                                    browser tests, lintian for the package test, python3-cheetah
 #                                    for the EOLE compatibility tests...)
 # Idempotent: packages already present are not reinstalled. The .NET 10 SDK is not in Debian: see README.
 set -euo pipefail
 
 packages=(docker.io nginx libnginx-mod-stream docker-registry busybox-static git openssl ca-certificates curl iproute2 procps
-    iptables dnsmasq-base dpkg-dev binutils)
+    iptables dnsmasq-base dpkg-dev binutils mmdebstrap)
 case "${1:-}" in
     --tests)
         packages+=(chromium rsync qemu-system-x86 qemu-utils linux-image-amd64 syslinux syslinux-common mtools dosfstools
-            lxc skopeo umoci jq vagrant podman mmdebstrap lintian man-db python3-cheetah) ;;
+            lxc skopeo umoci jq vagrant podman lintian man-db python3-cheetah) ;;
     "") ;;
     *) echo "usage: $0 [--tests]" >&2; exit 2 ;;
 esac
