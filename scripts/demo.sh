@@ -100,7 +100,7 @@ portique set \
     conteneur3_environnement=WORDPRESS_DB_USER=blog conteneur3_secrets=WORDPRESS_DB_PASSWORD=mdp_blog \
     conteneur4_name=blog-db conteneur4_type=docker \
     conteneur4_url=portique-demo/mariadb conteneur4_tag=1.0 conteneur4_repository=127.0.0.1:5000 \
-    conteneur4_port_in=3306 \
+    conteneur4_port_in=3306 conteneur4_route_web=non \
     conteneur4_mountpoint_in=/var/lib/mysql conteneur4_mountpoint_out="$root/srv/blog-db" \
     conteneur4_environnement=MARIADB_DATABASE=blog conteneur4_environnement=MARIADB_USER=blog \
     conteneur4_secrets=MARIADB_PASSWORD=mdp_blog

@@ -48,7 +48,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 instance is null ? "absent" : instance.State.ToString().ToLowerInvariant(),
                 instance?.Version,
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
-                $"{baseUrl}/{spec.Name}/",
+                HasWebRoute(configuration, spec) ? $"{baseUrl}/{spec.Name}/" : null,
                 Configured: true,
                 Address: spec.Address,
                 Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null,
@@ -69,6 +69,14 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
 
         return (statuses, [.. invalid.Select(p => p.ToString()), .. problems.Select(p => p.ToString()), .. warnings]);
     }
+
+    /// <summary>
+    /// Whether nginx publishes <c>/name/</c> for the service, as <c>portique-service.conf</c> decides: a port to route
+    /// to (network on: a <c>port_in</c>; off: a <c>port_out</c>) and <c>conteneurN_route_web</c> not <c>non</c>.
+    /// </summary>
+    private static bool HasWebRoute(Configuration.EvaluatedConfiguration configuration, ServiceSpec spec) =>
+        (spec.Address is null ? spec.Ports.Count > 0 : spec.Ports.Count + spec.InternalPorts.Count > 0)
+        && configuration.Find($"conteneur{spec.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}_route_web")?.Values.FirstOrDefault() != "non";
 
     /// <summary>The instance's use when it runs, has limits and its engine reports use; else null (shown as —).</summary>
     private async Task<ResourceUsage?> UsageAsync(ServiceSpec spec, ObservedService? instance, CancellationToken cancellationToken) =>

@@ -42,6 +42,8 @@ public sealed class BlogTests : IAsyncLifetime
         var blogImage = await PublishRecipeAsync("wordpress", "1.0");
         var databaseImage = await PublishRecipeAsync("mariadb", "1.0");
         var db = "db-" + _suffix;
+        // The blog's path is its service name, as the frontend publishes it: WORDPRESS_PATH says it to the image.
+        var blog = "blog-" + _suffix;
         var databaseData = _deployment.Root.PathOf("srv", db);
         var uploads = _deployment.Root.PathOf("srv", "blog-uploads");
         PasswordDictionary.Install(_deployment.Root.Root, Path.Join(AppContext.BaseDirectory, "share"), "mdp_blog");
@@ -49,13 +51,13 @@ public sealed class BlogTests : IAsyncLifetime
         await _deployment.ConfigureAsync(
             "nombre_conteneur=2", "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + network.Cidr,
             "mdp_blog=Blog'pass\\word \"quoted\"",
-            "conteneur1_name=blog", "conteneur1_type=docker", $"conteneur1_url={blogImage}", "conteneur1_tag=1.0",
+            $"conteneur1_name={blog}", "conteneur1_type=docker", $"conteneur1_url={blogImage}", "conteneur1_tag=1.0",
             $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=80", "conteneur1_chemin_conserve=oui",
             "conteneur1_mountpoint_in=/var/lib/wordpress/wp-content/uploads", $"conteneur1_mountpoint_out={uploads}",
-            $"conteneur1_environnement=WORDPRESS_DB_HOST={db}", "conteneur1_environnement=WORDPRESS_DB_NAME=blog",
+            $"conteneur1_environnement=WORDPRESS_DB_HOST={db}", $"conteneur1_environnement=WORDPRESS_PATH=/{blog}", "conteneur1_environnement=WORDPRESS_DB_NAME=blog",
             "conteneur1_environnement=WORDPRESS_DB_USER=blog", "conteneur1_secrets=WORDPRESS_DB_PASSWORD=mdp_blog",
             $"conteneur2_name={db}", "conteneur2_type=docker", $"conteneur2_url={databaseImage}", "conteneur2_tag=1.0",
-            $"conteneur2_repository={RequiredServices.Registry}", "conteneur2_port_in=3306",
+            $"conteneur2_repository={RequiredServices.Registry}", "conteneur2_port_in=3306", "conteneur2_route_web=non",
             "conteneur2_mountpoint_in=/var/lib/mysql", $"conteneur2_mountpoint_out={databaseData}",
             "conteneur2_environnement=MARIADB_DATABASE=blog", "conteneur2_environnement=MARIADB_USER=blog",
             "conteneur2_secrets=MARIADB_PASSWORD=mdp_blog");
@@ -65,7 +67,7 @@ public sealed class BlogTests : IAsyncLifetime
         await _deployment.SucceedAsync("instance");
 
         // Installing: WordPress creates its tables in MariaDB, reached by the name db-XXXXXX.
-        var install = await PostFormAsync("/blog/wp-admin/install.php?step=2", new Dictionary<string, string>
+        var install = await PostFormAsync($"/{blog}/wp-admin/install.php?step=2", new Dictionary<string, string>
         {
             ["weblog_title"] = "Blog de Portique " + _suffix,
             ["user_name"] = Administrator,
@@ -76,11 +78,11 @@ public sealed class BlogTests : IAsyncLifetime
             ["blog_public"] = "0",
         });
         Assert.True(install.Contains("wp-login.php", StringComparison.Ordinal), "install.php?step=2 did not succeed:\n" + install);
-        Assert.Contains("Blog de Portique " + _suffix, await GetBlogAsync("/blog/"));
+        Assert.Contains("Blog de Portique " + _suffix, await GetBlogAsync($"/{blog}/"));
         Assert.True(Directory.EnumerateFileSystemEntries(databaseData).Any(), "MariaDB wrote nothing in its volume " + databaseData);
 
-        var postId = await NewPostAsync("Publié par Portique " + _suffix, "Ce billet survit au remplacement de l'image.");
-        Assert.Contains("Publié par Portique " + _suffix, await GetBlogAsync($"/blog/?p={postId}"));
+        var postId = await NewPostAsync(blog, "Publié par Portique " + _suffix, "Ce billet survit au remplacement de l'image.");
+        Assert.Contains("Publié par Portique " + _suffix, await GetBlogAsync($"/{blog}/?p={postId}"));
 
         // A new WordPress image (tag 2.0: the same recipe plus a file saying which image serves): one variable.
         await _deployment.Images.BuildAsync($"{RequiredServices.Registry}/{blogImage}:2.0", "2.0", new TestImageOptions
@@ -95,9 +97,18 @@ public sealed class BlogTests : IAsyncLifetime
         Assert.Contains("tag: 1.0 → 2.0", plan.StandardOutput);
         await _deployment.SucceedAsync("reconfigure");
 
-        Assert.Contains("wordpress image 2.0", await GetBlogAsync("/blog/portique-image.txt"));
-        Assert.Contains("Publié par Portique " + _suffix, await GetBlogAsync($"/blog/?p={postId}"));
+        Assert.Contains("wordpress image 2.0", await GetBlogAsync($"/{blog}/portique-image.txt"));
+        Assert.Contains("Publié par Portique " + _suffix, await GetBlogAsync($"/{blog}/?p={postId}"));
         Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
+        // The database has no web route (conteneur2_route_web=non): nginx does not know /db-XXXXXX/, status gives no URL.
+        using (var noRoute = await Http.GetAsync(Url($"/{db}/")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        }
+
+        var status = (await _deployment.SucceedAsync("status", "--json")).StandardOutput;
+        Assert.Contains($"\"url\": \"http://127.0.0.1:{_deployment.HttpPort}/{blog}/\"", status, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/{db}/", status, StringComparison.Ordinal);
         // The database listens on the private network only.
         var listening = await CliWrap.Cli.Wrap("ss").WithArguments(["-ltnH"]).ExecuteBufferedAsync();
         Assert.DoesNotContain(":3306 ", listening.StandardOutput, StringComparison.Ordinal);
@@ -163,13 +174,14 @@ public sealed class BlogTests : IAsyncLifetime
 
     private async Task<string> PostFormAsync(string path, IReadOnlyDictionary<string, string> fields)
     {
-        await GetBlogAsync("/blog/wp-admin/install.php");
+        // Once the installation page answers: the blog has started and reached its database.
+        await GetBlogAsync(path.Split('?')[0]);
         using var response = await Http.PostAsync(Url(path), new FormUrlEncodedContent(fields));
         return $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
     }
 
     /// <summary>Publishes a post through WordPress's XML-RPC API (wp.newPost) as the administrator; returns its id.</summary>
-    private async Task<int> NewPostAsync(string title, string content)
+    private async Task<int> NewPostAsync(string blog, string title, string content)
     {
         static XElement Value(XElement inner) => new("value", inner);
         static XElement Member(string name, string value) => new("member", new XElement("name", name), Value(new XElement("string", value)));
@@ -181,7 +193,7 @@ public sealed class BlogTests : IAsyncLifetime
                 new XElement("param", Value(new XElement("string", AdministratorPassword))),
                 new XElement("param", Value(new XElement("struct",
                     Member("post_title", title), Member("post_content", content), Member("post_status", "publish")))))));
-        using var response = await Http.PostAsync(Url("/blog/xmlrpc.php"), new StringContent(call.ToString(), System.Text.Encoding.UTF8, "text/xml"));
+        using var response = await Http.PostAsync(Url($"/{blog}/xmlrpc.php"), new StringContent(call.ToString(), System.Text.Encoding.UTF8, "text/xml"));
         var body = await response.Content.ReadAsStringAsync();
         var answer = XDocument.Parse(body);
         var id = answer.Descendants("params").Descendants("string").Select(e => e.Value).FirstOrDefault();

@@ -74,6 +74,20 @@ public class WorkspaceTests
     }
 
     [Fact]
+    public void A_service_with_route_web_non_gets_no_location_while_the_others_keep_theirs()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "wiki", 18081), .. Sandbox.Container(2, "base", 18082), ("conteneur2_route_web", ["non"])]);
+        var workspace = sandbox.Workspace;
+        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
+
+        Assert.Contains("location /wiki/ {", files["portique/services/conteneur1.conf"], StringComparison.Ordinal);
+        var database = files["portique/services/conteneur2.conf"];
+        Assert.DoesNotContain("location", database, StringComparison.Ordinal);
+        Assert.Contains("conteneur2_route_web = non", database, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_frontend_files_are_handed_over_keyed_under_etc_nginx()
     {
         using var sandbox = new Sandbox();
