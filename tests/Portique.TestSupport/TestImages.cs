@@ -141,6 +141,9 @@ public sealed class TestImages : IAsyncLifetime, IAsyncDisposable
                 Labels = new Dictionary<string, string> { [RunLabel] = RunId },
                 Remove = true,
                 ForceRemove = true,
+                // Never a cached layer: two tests building the same content (many build "version 2.0") would share one,
+                // and the first to clean up deletes it under the other's build (CI: "unable to find image sha256:…").
+                NoCache = true,
             },
             context,
             [],
