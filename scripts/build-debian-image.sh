@@ -36,6 +36,12 @@ key=$( {
 } | sha256sum | cut -c1-12)
 cached=portique-images/$name:$key
 
+# One build of a recipe at a time: a second caller (the test suite's prebuild and a test, two demos) waits for the
+# first, then finds its image.
+mkdir -p /run/lock
+exec 9>"/run/lock/portique-image-$name.lock"
+flock 9
+
 if docker image inspect "$cached" >/dev/null 2>&1; then
     echo "portique: $name image already built ($cached)" >&2
 else

@@ -25,12 +25,12 @@ mkdir -p "$results"
 echo "portique: building the Debian package, the Debian 12 test root and the blog's images"
 scripts/debian-rootfs.sh >"$results/rootfs.out" 2>"$results/rootfs.log" &
 rootfs_job=$!
-# The blog's images (WordPress, MariaDB from Debian packages) for BlogTests, built once beside the package;
-# the test builds them itself (and says why it failed) when this did not.
+# The blog's images (WordPress, MariaDB from Debian packages) for BlogTests, built in the background while the
+# package, the solution and the first tests run: BlogTests asks the same script, which waits for this build (a lock
+# per recipe) and then finds the image; it builds them itself, and says why it failed, when this did not.
 (for recipe in wordpress mariadb; do
     scripts/build-debian-image.sh "images/$recipe" "portique-images/$recipe:latest" || exit 1
 done) >"$results/images.log" 2>&1 &
-images_job=$!
 if package=$(scripts/package.sh 2>"$results/package.log" | tail -1) && [ -f "$package" ]; then
     export PORTIQUE_TEST_PACKAGE=$package
 else
@@ -41,8 +41,6 @@ if wait "$rootfs_job" && rootfs=$(tail -1 "$results/rootfs.out") && [ -f "$rootf
 else
     echo "portique: scripts/debian-rootfs.sh failed (see $results/rootfs.log); the packaging tests will say why" >&2
 fi
-
-wait "$images_job" || echo "portique: scripts/build-debian-image.sh failed (see $results/images.log); BlogTests will say why" >&2
 
 # Build once, then run the test projects in two lanes at once: the end-to-end project (about half of the
 # suite's time) beside every other project one after the other. `dotnet test Portique.sln` ran them one at a
