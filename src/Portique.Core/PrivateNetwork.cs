@@ -147,6 +147,29 @@ public sealed record PrivateNetwork
     /// </summary>
     public static string BridgeName(string rootPath) => "ptq-" + RootTag(rootPath);
 
+    /// <summary>
+    /// The MAC of a virtual machine's interface on the private network: QEMU's prefix <c>52:54:00</c> and 3 bytes of the
+    /// sha256 of the service's name, so the same name always gets the same MAC and dnsmasq's DHCP reservation
+    /// (<c>dhcp-host=MAC,ADDRESS</c>) gives the VM its address whatever instance runs.
+    /// </summary>
+    public static string GuestHardware(string serviceName)
+    {
+        ArgumentNullException.ThrowIfNull(serviceName);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(serviceName));
+        return string.Create(CultureInfo.InvariantCulture, $"52:54:00:{hash[0]:x2}:{hash[1]:x2}:{hash[2]:x2}");
+    }
+
+    /// <summary>
+    /// The tap device of a service's virtual machine: <c>ptqt</c> and 11 hex digits of the sha256 of the root's path and
+    /// the service's name (15 characters, the kernel's limit): one per service and root, the same on every run.
+    /// </summary>
+    public static string TapName(string rootPath, string serviceName)
+    {
+        ArgumentNullException.ThrowIfNull(rootPath);
+        ArgumentNullException.ThrowIfNull(serviceName);
+        return "ptqt" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rootPath + "\n" + serviceName)))[..11];
+    }
+
     /// <summary>8 hex digits of the sha256 of the root's path: names the root's bridge, networks and rules.</summary>
     public static string RootTag(string rootPath)
     {

@@ -139,6 +139,11 @@ public static partial class DesiredStateBuilder
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
+        if (address is not null && ports.Length > 0 && !module.PublishesHostPortsOnPrivateNetwork(technology))
+        {
+            problems.Add(new Diagnostic(Var("port_out"), Messages.FormatNoHostPortsOnNetwork(technology.Name, EnableNetworkVariable)));
+        }
+
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec

@@ -71,14 +71,26 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     /// their jumps; dnsmasq answering each of <paramref name="services"/> (name → address) and nothing else of the root.
     /// Returns whether anything changed.
     /// </summary>
-    public async Task<bool> EnsureAsync(PrivateNetwork network, IReadOnlyList<(string Name, string Address)> services, CancellationToken cancellationToken)
+    public Task<bool> EnsureAsync(PrivateNetwork network, IReadOnlyList<(string Name, string Address)> services, CancellationToken cancellationToken) =>
+        EnsureAsync(network, services, [], cancellationToken);
+
+    /// <summary>
+    /// As above, and dnsmasq also answers DHCP for each of <paramref name="dhcpHosts"/> (MAC → address) and nobody else:
+    /// virtual machines take their address by DHCP, as every cloud image does (docs/network.md).
+    /// </summary>
+    public async Task<bool> EnsureAsync(
+        PrivateNetwork network,
+        IReadOnlyList<(string Name, string Address)> services,
+        IReadOnlyList<(string Hardware, string Address)> dhcpHosts,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(dhcpHosts);
         var changed = await EnsureBridgeAsync(network, cancellationToken);
         changed |= await EnsureRulesAsync(network, cancellationToken);
         changed |= await EnsureForwardingAsync(cancellationToken);
-        changed |= await EnsureDnsAsync(network, services, cancellationToken);
+        changed |= await EnsureDnsAsync(network, services, dhcpHosts, cancellationToken);
         return changed;
     }
 
@@ -312,7 +324,11 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     /// as root before it drops privileges, so a root folder closed to others does not matter). Restarted only when the
     /// configuration changes (a service added, removed or renamed: rare; an address never moves on a replacement).
     /// </summary>
-    private async Task<bool> EnsureDnsAsync(PrivateNetwork network, IReadOnlyList<(string Name, string Address)> services, CancellationToken cancellationToken)
+    private async Task<bool> EnsureDnsAsync(
+        PrivateNetwork network,
+        IReadOnlyList<(string Name, string Address)> services,
+        IReadOnlyList<(string Hardware, string Address)> dhcpHosts,
+        CancellationToken cancellationToken)
     {
         var text = new StringBuilder()
             .Append("# Written by Portique: the names of the root ").Append(root.Directory.Replace('\n', ' ')).Append("'s services (docs/network.md).\n")
@@ -328,6 +344,24 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
             }
 
             text.Append("host-record=").Append(name).Append(',').Append(address).Append('\n');
+        }
+
+        if (dhcpHosts.Count > 0)
+        {
+            // DHCP on this bridge only (two roots' dnsmasq then share port 67), for the reserved MACs only ("static").
+            text.Append("interface=").Append(Name).Append('\n')
+                .Append("dhcp-range=").Append(PrivateNetwork.Text(network.Network)).Append(",static,")
+                .Append(PrivateNetwork.Text(network.PrefixLength == 0 ? 0 : uint.MaxValue << (32 - network.PrefixLength))).Append(",1h\n")
+                .Append("dhcp-leasefile=").Append(Path.Join(Directory, "dnsmasq.leases")).Append('\n');
+            foreach (var (hardware, address) in dhcpHosts.OrderBy(h => h.Hardware, StringComparer.Ordinal))
+            {
+                if (!PrivateNetwork.TryParseAddress(address, out _) || !PhysicalAddress.TryParse(hardware, out _) || hardware.Length != 17)
+                {
+                    throw new ArgumentException($"not a MAC and address: '{hardware}' '{address}'", nameof(dhcpHosts));
+                }
+
+                text.Append("dhcp-host=").Append(hardware).Append(',').Append(address).Append('\n');
+            }
         }
 
         var content = text.ToString();

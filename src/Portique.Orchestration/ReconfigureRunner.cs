@@ -138,7 +138,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         if (network is not null && privateNetwork is not null)
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
-            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), cancellationToken);
+            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), DhcpHosts(report.Desired), cancellationToken);
         }
 
         // Each password in its root-only file before an instance binds it (docs/secrets.md).
@@ -219,7 +219,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
-        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), cancellationToken);
+        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), DhcpHosts(report.Desired), cancellationToken);
         return privateNetwork;
     }
 
@@ -279,6 +279,13 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
     private static (string Name, string Address)[] NamedAddresses(DesiredState desired) =>
         desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
+
+    /// <summary>The DHCP reservations of the services whose technology takes its address by DHCP (qemu).</summary>
+    private static (string Hardware, string Address)[] DhcpHosts(DesiredState desired) =>
+        desired.Services
+            .Where(s => s.Address is not null && TechnologyModules.For(s.Technology).TakesAddressByDhcp(s.Technology))
+            .Select(s => (PrivateNetwork.GuestHardware(s.Name), s.Address!))
+            .ToArray();
 
     private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, CancellationToken cancellationToken)
     {

@@ -32,6 +32,9 @@ internal sealed record VmLaunch
 
     /// <summary>Guest processors (<c>-smp</c>), or null: <see cref="QemuDriverOptions.Processors"/>.</summary>
     public int? Processors { get; init; }
+
+    /// <summary>On the private network: the tap (made by the driver, on the root's bridge) and the NIC's MAC; null: user-mode networking.</summary>
+    public (string Tap, string Hardware)? PrivateNetwork { get; init; }
 }
 
 /// <summary>
@@ -78,13 +81,25 @@ internal static class QemuCommandLine
             "-drive", "file=" + Escape(launch.Disk) + ",format=qcow2,if=virtio",
         ]);
 
-        var network = new StringBuilder("user,id=net0");
-        foreach (var (hostPort, guestPort) in launch.Ports)
+        if (launch.PrivateNetwork is { } privateNetwork)
         {
-            network.Append(CultureInfo.InvariantCulture, $",hostfwd=tcp:{launch.PublishAddress}:{hostPort}-:{guestPort}");
+            // The tap Portique made on the root's bridge; qemu runs no script. The MAC is the one dnsmasq reserves the address for.
+            arguments.AddRange(
+            [
+                "-netdev", "tap,id=net0,script=no,downscript=no,ifname=" + Escape(privateNetwork.Tap),
+                "-device", "virtio-net-pci,netdev=net0,mac=" + Escape(privateNetwork.Hardware),
+            ]);
         }
+        else
+        {
+            var network = new StringBuilder("user,id=net0");
+            foreach (var (hostPort, guestPort) in launch.Ports)
+            {
+                network.Append(CultureInfo.InvariantCulture, $",hostfwd=tcp:{launch.PublishAddress}:{hostPort}-:{guestPort}");
+            }
 
-        arguments.AddRange(["-netdev", network.ToString(), "-device", "virtio-net-pci,netdev=net0"]);
+            arguments.AddRange(["-netdev", network.ToString(), "-device", "virtio-net-pci,netdev=net0"]);
+        }
 
         for (var i = 0; i < launch.HostFolders.Count; i++)
         {

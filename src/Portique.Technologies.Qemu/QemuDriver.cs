@@ -199,6 +199,16 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             CreatedAt = DateTimeOffset.UtcNow,
             MemoryMebibytes = spec.MemoryBytes is long memory ? ResourceLimits.Mebibytes(memory) : null,
             Processors = spec.Cpus is decimal cpus ? ResourceLimits.WholeCpus(cpus) : null,
+            PrivateNetwork = spec.Address is { } address
+                ? new VmPrivateNetwork
+                {
+                    Address = address,
+                    Bridge = Core.PrivateNetwork.BridgeName(Root.Directory),
+                    Tap = Core.PrivateNetwork.TapName(Root.Directory, spec.Name),
+                    Hardware = Core.PrivateNetwork.GuestHardware(spec.Name),
+                    HealthPort = spec.InternalPorts.Count > 0 ? spec.InternalPorts[0] : null,
+                }
+                : null,
         };
 
         // Assembled aside, then renamed into place: a folder with the service's name always holds a complete record.
@@ -378,6 +388,12 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             return new InstanceObservation(health);
         }
 
+        if (record.PrivateNetwork is { HealthPort: int guestPort } privateNetwork)
+        {
+            return new InstanceObservation(
+                await AnswersHttpAsync(privateNetwork.Address, guestPort, cancellationToken) ? EngineHealth.Healthy : EngineHealth.Starting);
+        }
+
         if (record.Ports.Length > 0)
         {
             return new InstanceObservation(
@@ -442,11 +458,19 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             HostFolders = record.Volumes.Select(v => v[0]).ToArray(),
             MemoryMebibytes = record.MemoryMebibytes,
             Processors = record.Processors,
+            PrivateNetwork = record.PrivateNetwork is { } privateNetwork ? (privateNetwork.Tap, privateNetwork.Hardware) : null,
         };
+        if (record.PrivateNetwork is { } onNetwork)
+        {
+            await EnsureTapAsync(name, onNetwork, cancellationToken);
+        }
+
         var kvm = await UseKvmAsync(cancellationToken);
         var result = await RunToolAsync(Options.QemuSystemExecutable, "qemu-system-x86", QemuCommandLine.Build(launch, kvm, Options), cancellationToken);
         if (result.ExitCode != 0)
         {
+            // A VM that did not start holds no tap.
+            await RemoveTapAsync(name, cancellationToken);
             throw new RuntimeFailureException(Messages.FormatLaunchFailed(name, DiskImageCache.LastLines(result.StandardError)));
         }
 
@@ -478,6 +502,8 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             }
         }
 
+        await RemoveTapAsync(name, cancellationToken);
+
         try
         {
             File.Delete(pidFile);
@@ -489,6 +515,44 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // Stale run files are replaced at the next start.
+        }
+    }
+
+    /// <summary>
+    /// The VM's tap on the root's bridge, made before qemu opens it (<c>ip tuntap add</c>, enslaved, up) and left as it
+    /// is when it already is. A missing bridge is a failure naming it: <c>reconfigure</c> makes it before any service.
+    /// </summary>
+    private async Task EnsureTapAsync(string name, VmPrivateNetwork network, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists("/sys/class/net/" + network.Bridge))
+        {
+            throw new RuntimeFailureException(Messages.FormatPrivateBridgeMissing(name, network.Bridge));
+        }
+
+        if (!Directory.Exists("/sys/class/net/" + network.Tap))
+        {
+            await RunIpAsync(name, ["tuntap", "add", "dev", network.Tap, "mode", "tap"], cancellationToken);
+        }
+
+        await RunIpAsync(name, ["link", "set", "dev", network.Tap, "master", network.Bridge, "up"], cancellationToken);
+    }
+
+    /// <summary>Deletes the service's tap, if any: a stopped VM holds none (the next start makes it again).</summary>
+    private async Task RemoveTapAsync(string name, CancellationToken cancellationToken)
+    {
+        var tap = Core.PrivateNetwork.TapName(Root.Directory, name);
+        if (Directory.Exists("/sys/class/net/" + tap))
+        {
+            await RunIpAsync(name, ["link", "del", "dev", tap], cancellationToken);
+        }
+    }
+
+    private async Task RunIpAsync(string name, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await RunToolAsync(Options.IpExecutable, "iproute2", arguments, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new RuntimeFailureException(Messages.FormatTapFailed(name, string.Join(' ', arguments), DiskImageCache.LastLines(result.StandardError)));
         }
     }
 

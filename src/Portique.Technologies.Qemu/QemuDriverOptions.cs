@@ -32,6 +32,9 @@ public sealed record QemuDriverOptions : LifecycleOptions
     /// <summary>The image tool (overlays, format checks).</summary>
     public string QemuImgExecutable { get; init; } = "qemu-img";
 
+    /// <summary>iproute2's <c>ip</c>: the VM's tap on the root's bridge (private network).</summary>
+    public string IpExecutable { get; init; } = "ip";
+
     public QemuAcceleration Acceleration { get; init; } = QemuAcceleration.Auto;
 
     /// <summary>The KVM device <see cref="QemuAcceleration.Auto"/> tries.</summary>

@@ -170,4 +170,32 @@ internal sealed record VmRecord
     /// <summary>The guest's processors from <c>conteneurN_cpu</c>, rounded up; null: the driver's default.</summary>
     [JsonPropertyName("processors")]
     public int? Processors { get; init; }
+
+    /// <summary>
+    /// On the root's private network: the VM's address (the guest takes it by DHCP, reserved for <see cref="Hardware"/>),
+    /// its tap on the root's bridge, and the guest port its health is checked on (the first <c>port_in</c>). Null: user-mode
+    /// networking with <see cref="Ports"/> forwarded.
+    /// </summary>
+    [JsonPropertyName("private_network")]
+    public VmPrivateNetwork? PrivateNetwork { get; init; }
+}
+
+/// <summary>A VM's place on the root's private network (docs/network.md).</summary>
+internal sealed record VmPrivateNetwork
+{
+    [JsonPropertyName("address")]
+    public required string Address { get; init; }
+
+    [JsonPropertyName("bridge")]
+    public required string Bridge { get; init; }
+
+    [JsonPropertyName("tap")]
+    public required string Tap { get; init; }
+
+    [JsonPropertyName("hardware")]
+    public required string Hardware { get; init; }
+
+    /// <summary>The first <c>port_in</c>, or null: no port to check (running is enough).</summary>
+    [JsonPropertyName("health_port")]
+    public int? HealthPort { get; init; }
 }

@@ -20,4 +20,12 @@ public sealed class QemuModule : TechnologyModule
     public override IServiceDriver CreateDriver(DriverContext context) => new QemuDriver(context.Root);
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => DiskImageRules;
+
+    /// <summary>A tap on the root's bridge instead of user-mode networking; the guest takes its address by DHCP.</summary>
+    public override bool JoinsPrivateNetwork(Technology technology) => true;
+
+    public override bool TakesAddressByDhcp(Technology technology) => true;
+
+    /// <summary>On the tap there is no <c>hostfwd</c>: host ports wait for the frontend's stream part (docs/network.md).</summary>
+    public override bool PublishesHostPortsOnPrivateNetwork(Technology technology) => false;
 }

@@ -157,14 +157,45 @@ public sealed class PrivateBridgeTests : IDisposable
         }
     }
 
-    /// <summary>A network namespace on the bridge, as an engine makes one: eth0 with <paramref name="address"/>.</summary>
-    private async Task<string> NamespaceAsync(string role, string address)
+    [Fact]
+    public async Task Dnsmasq_leases_the_reserved_address_to_its_MAC_and_nothing_to_another()
+    {
+        var reserved = "52:54:00:0a:0b:0c";
+        await _bridge.EnsureAsync(_network, [("vm", Address(40))], [(reserved, Address(40))], CancellationToken.None);
+        var guest = await NamespaceAsync("g", null);
+        var stranger = await NamespaceAsync("s", null);
+        try
+        {
+            await Run("ip", "-n", guest, "link", "set", "dev", "eth0", "address", reserved);
+
+            // busybox's DHCP client, as the test VM runs it; -s /bin/true: only the lease it prints matters.
+            var leased = await RunAll("ip", "netns", "exec", guest, "busybox", "udhcpc", "-i", "eth0", "-s", "/bin/true", "-n", "-q", "-t", "5", "-T", "1");
+            Assert.Contains($"lease of {Address(40)} obtained", leased, StringComparison.Ordinal);
+            var refused = await RunAll("ip", "netns", "exec", stranger, "busybox", "udhcpc", "-i", "eth0", "-s", "/bin/true", "-n", "-q", "-t", "3", "-T", "1");
+            Assert.DoesNotContain("obtained", refused, StringComparison.Ordinal);
+            Assert.Contains($"dhcp-host={reserved},{Address(40)}", await File.ReadAllTextAsync(Path.Join(_bridge.Directory, "dnsmasq.conf")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var name in new[] { guest, stranger })
+            {
+                await Run("ip", "netns", "del", name);
+            }
+        }
+    }
+
+    /// <summary>A network namespace on the bridge, as an engine makes one: eth0 with <paramref name="address"/> (none: DHCP's to give).</summary>
+    private async Task<string> NamespaceAsync(string role, string? address)
     {
         var name = "ptq" + role + Tag[..6];
         await Run("ip", "netns", "add", name);
         await Run("ip", "link", "add", "name", name, "type", "veth", "peer", "name", "eth0", "netns", name);
         await Run("ip", "link", "set", "dev", name, "master", _bridge.Name, "up");
-        await Run("ip", "-n", name, "addr", "add", address + "/24", "dev", "eth0");
+        if (address is not null)
+        {
+            await Run("ip", "-n", name, "addr", "add", address + "/24", "dev", "eth0");
+        }
+
         await Run("ip", "-n", name, "link", "set", "dev", "eth0", "up");
         return name;
     }
@@ -182,6 +213,13 @@ public sealed class PrivateBridgeTests : IDisposable
 
     /// <summary>A /24 that no route of this host uses (<see cref="TestNetworks.Free"/>).</summary>
     internal static PrivateNetwork FreeNetwork() => TestNetworks.Free();
+
+    /// <summary>Standard output and error together (busybox's udhcpc reports on stderr).</summary>
+    private static async Task<string> RunAll(string program, params string[] arguments)
+    {
+        var result = await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        return result.StandardOutput + result.StandardError;
+    }
 
     private static async Task<string> Run(string program, params string[] arguments) =>
         (await CliWrap.Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync()).StandardOutput;

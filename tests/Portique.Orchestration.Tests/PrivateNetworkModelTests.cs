@@ -48,11 +48,30 @@ public class PrivateNetworkModelTests
     public void With_the_network_on_a_technology_that_does_not_join_yet_is_refused_by_name()
     {
         using var sandbox = new Sandbox();
-        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["qemu"]), ("conteneur1_url", ["disk.qcow2"]),
-            ("conteneur1_repository", ["http://127.0.0.1:8000"])]);
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["snap"]), ("conteneur1_url", ["hello-world"]),
+            ("conteneur1_repository", [""])]);
         var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject == "conteneur1_type");
-        Assert.Contains("qemu", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("snap", problem.Message, StringComparison.Ordinal);
         Assert.Contains("activer_reseau_conteneurs", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_network_on_qemu_joins_with_internal_ports_and_its_host_ports_are_refused_naming_port_out()
+    {
+        (string, string[])[] Qemu(params string[] hostPorts) =>
+            [.. NetworkOn(), .. Sandbox.Container(1, "vm", 18081), ("conteneur1_type", ["qemu"]), ("conteneur1_url", ["disk.qcow2"]),
+                ("conteneur1_repository", ["http://127.0.0.1:8000"]), ("conteneur1_port_in", ["8080"]), ("conteneur1_port_out", hostPorts)];
+        using var joined = new Sandbox();
+        joined.Store(Qemu(""));
+        var (desired, problems) = Validate(joined);
+        Assert.Empty(problems);
+        Assert.Equal([8080], Assert.Single(desired.Services).InternalPorts);
+
+        using var published = new Sandbox();
+        published.Store(Qemu("18081"));
+        var problem = Assert.Single(Validate(published).Problems);
+        Assert.Equal("conteneur1_port_out", problem.Subject);
+        Assert.Contains("qemu", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

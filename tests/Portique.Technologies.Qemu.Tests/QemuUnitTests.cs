@@ -36,6 +36,27 @@ public sealed class QemuUnitTests
     }
 
     [Fact]
+    public void On_the_private_network_the_NIC_is_on_the_tap_with_the_names_MAC_and_no_port_is_forwarded()
+    {
+        var arguments = QemuCommandLine.Build(Launch() with { PrivateNetwork = ("ptqt0123456789a", "52:54:00:0a:0b:0c") }, kvm: false, new QemuDriverOptions());
+
+        Assert.Equal("tap,id=net0,script=no,downscript=no,ifname=ptqt0123456789a", After(arguments, "-netdev"));
+        Assert.Equal("virtio-net-pci,netdev=net0,mac=52:54:00:0a:0b:0c", After(arguments, "-device"));
+        Assert.DoesNotContain(arguments, a => a.Contains("hostfwd", StringComparison.Ordinal) || a.StartsWith("user,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_VMs_MAC_and_tap_come_from_its_name_are_stable_and_fit_the_kernels_limit()
+    {
+        Assert.Equal(Core.PrivateNetwork.GuestHardware("vm"), Core.PrivateNetwork.GuestHardware("vm"));
+        Assert.NotEqual(Core.PrivateNetwork.GuestHardware("vm"), Core.PrivateNetwork.GuestHardware("vm2"));
+        Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", Core.PrivateNetwork.GuestHardware("vm"));
+        var tap = Core.PrivateNetwork.TapName("/srv/root", "vm");
+        Assert.Matches("^ptqt[0-9a-f]{11}$", tap);
+        Assert.NotEqual(tap, Core.PrivateNetwork.TapName("/srv/other", "vm"));
+    }
+
+    [Fact]
     public void The_command_line_forwards_each_port_shares_each_folder_and_daemonizes_with_a_pid_file()
     {
         var arguments = QemuCommandLine.Build(Launch(), kvm: false, new QemuDriverOptions { MemoryMegabytes = 256 });

@@ -12,7 +12,7 @@ namespace Portique.Technologies.Qemu.Tests;
 public enum GuestBehaviour
 {
     /// <summary>
-    /// Brings eth0 up (10.0.2.15/24, qemu's user network), copies the fw_cfg environment to <c>/www/env.txt</c>, mounts
+    /// Brings eth0 up by DHCP (10.0.2.15 on qemu's user network, the reserved address on the private network), copies the fw_cfg environment to <c>/www/env.txt</c>, mounts
     /// every shared folder listed in fw_cfg at its guest path and writes <c>written-by-guest.txt</c> (its version) there,
     /// powers off on the ACPI power button, and serves <c>/www</c> with busybox httpd on port 8080.
     /// </summary>
@@ -125,7 +125,15 @@ public static class TestGuestImage
         script.Append("for m in ").Append(string.Join(' ', Modules)).Append("; do\n");
         script.Append("  insmod /lib/modules/$m.ko || echo \"portique-test-guest: insmod $m failed\"\ndone\n");
         script.Append("for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 1; done\n");
-        script.Append("ip link set lo up\nip link set eth0 up\nip addr add 10.0.2.15/24 dev eth0\nip route add default via 10.0.2.2\n");
+        // DHCP, as cloud images do: qemu's user network answers with 10.0.2.15, the root's dnsmasq with the address it
+        // reserved for the NIC's MAC on the private network.
+        script.Append("ip link set lo up\nip link set eth0 up\n");
+        script.Append("printf '%s\\n' '#!/bin/sh' 'case \"$1\" in bound|renew)' ")
+            .Append("'  ip addr flush dev $interface; ip addr add $ip/${mask:-24} dev $interface' ")
+            .Append("'  [ -n \"$router\" ] && ip route add default via ${router%% *}' ")
+            .Append("'  echo \"portique-test-guest: address $ip\" > /dev/console;; esac' > /bin/dhcp-event\n");
+        script.Append("chmod 755 /bin/dhcp-event\n");
+        script.Append("udhcpc -i eth0 -s /bin/dhcp-event -t 20 -T 1 -n -q || echo 'portique-test-guest: no DHCP answer'\n");
         script.Append("cfg=/sys/firmware/qemu_fw_cfg/by_name/opt/portique\n");
         script.Append("[ -r $cfg/environment/raw ] && cat $cfg/environment/raw > /www/env.txt\n");
         script.Append("if [ -r $cfg/volumes/raw ]; then\n");

@@ -1,0 +1,83 @@
+using CliWrap;
+using CliWrap.Buffered;
+using Portique.Orchestration;
+using Portique.Planning;
+using Portique.TestSupport;
+
+namespace Portique.Technologies.Qemu.Tests;
+
+/// <summary>
+/// A qemu service on the root's private network (docs/network.md), against the real kernel, bridge and dnsmasq: a tap on
+/// the bridge instead of user-mode networking, the address by DHCP from the root's dnsmasq (reserved for the MAC the
+/// service's name gives), health and traffic on that address, the tap gone once the VM is.
+/// </summary>
+[Collection(QemuVmCollection.Name)]
+public sealed class QemuPrivateNetworkTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempRoot _root = new("portique-qemu-net-");
+    private readonly ImageServer _server = new();
+    private readonly Core.PrivateNetwork _network = TestNetworks.Free();
+    private PrivateBridge _bridge = null!;
+    private QemuDriver _driver = null!;
+    private Reconciler _reconciler = null!;
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    public async Task InitializeAsync()
+    {
+        var images = await GuestImages.GetAsync();
+        _server.ServeFile("/images/guest.img", images.V1Raw);
+        _bridge = new PrivateBridge(_root.Root);
+        _driver = new QemuDriver(_root.Root, QemuTestOptions.Default);
+        _reconciler = new Reconciler([_driver], new SocketHostProbe(), new ReconcilerOptions { HealthTimeout = TimeSpan.FromSeconds(90) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await QemuCleanup.StopEverythingAsync(_driver);
+        await _bridge.RemoveAsync(Ct);
+    }
+
+    public void Dispose()
+    {
+        _driver.Dispose();
+        _server.Dispose();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public async Task A_VM_on_the_private_network_takes_its_reserved_address_by_DHCP_answers_there_and_leaves_no_tap()
+    {
+        var address = _network.AddressFor("vm");
+        await _bridge.EnsureAsync(_network, [("vm", address)], [(Core.PrivateNetwork.GuestHardware("vm"), address)], Ct);
+        var spec = QemuTestOptions.Spec("vm", "guest.img", "v1", _server.BaseUrl("images")) with
+        {
+            Address = address,
+            Network = _network.Cidr,
+            InternalPorts = [8080],
+        };
+
+        var created = await _reconciler.ApplyAsync(new DesiredState([spec]), refresh: false, new Progress<ReconcileEvent>(), Ct);
+
+        var outcome = Assert.Single(created.Outcomes);
+        Assert.True(outcome.Succeeded, $"{outcome.Message}\n  {string.Join("\n  ", outcome.LogTail)}");
+        // Healthy means the driver found the guest's page at the reserved address: DHCP gave it, nothing else could.
+        Assert.Equal(TestImages.IndexPage("v1"), await HttpProbe.GetStringAsync($"http://{address}:8080/index.html", TimeSpan.FromSeconds(10)));
+        Assert.Contains(await _driver.ReadLogsAsync("vm", 200, Ct), line => line.Contains($"address {address}", StringComparison.Ordinal));
+        var tap = Core.PrivateNetwork.TapName(_root.Directory, "vm");
+        Assert.Contains($"master {_bridge.Name}", await RunAsync("ip", "-o", "link", "show", "dev", tap), StringComparison.Ordinal);
+        Assert.Contains(Core.PrivateNetwork.GuestHardware("vm"), await RunAsync("ip", "neigh", "show", address), StringComparison.Ordinal);
+        // user-mode networking is gone: no hostfwd, nothing of the host listens for it.
+        Assert.Empty(spec.Ports);
+
+        var removed = await _reconciler.ApplyAsync(new DesiredState([]), refresh: false, new Progress<ReconcileEvent>(), Ct);
+        Assert.True(Assert.Single(removed.Outcomes).Succeeded);
+        Assert.False(Directory.Exists("/sys/class/net/" + tap), $"the tap {tap} outlived its VM");
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var result = await Cli.Wrap(program).WithArguments(arguments).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        return result.StandardOutput + result.StandardError;
+    }
+}
