@@ -49,6 +49,25 @@ public sealed class NetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Network_up_reserves_each_qemu_services_address_for_the_MAC_its_name_gives_and_no_other()
+    {
+        var network = TestNetworks.Free();
+        var set = await CliTests.RunInProcessAsync(_root, "set", "nombre_conteneur=2", "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + network.Cidr,
+            "conteneur1_name=vm", "conteneur1_type=qemu", "conteneur1_url=disk.qcow2", "conteneur1_repository=http://127.0.0.1:9/images",
+            "conteneur1_port_in=8080",
+            "conteneur2_name=web", "conteneur2_url=portique/none", "conteneur2_port_in=8080");
+        Assert.True(set.Code == 0, set.Error);
+        var vm = (await CliTests.RunInProcessAsync(_root, "get", "conteneur1_ip")).Output.Trim();
+
+        var (code, output, error) = await CliTests.RunInProcessAsync(_root, "--lang", "en", "network", "up");
+
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        var dnsmasq = (await File.ReadAllLinesAsync(Path.Join(new Orchestration.PrivateBridge(_root.Root).Directory, "dnsmasq.conf")))
+            .Where(line => line.StartsWith("dhcp-host=", StringComparison.Ordinal));
+        Assert.Equal([$"dhcp-host={PrivateNetwork.GuestHardware("vm")},{vm}"], dnsmasq);
+    }
+
+    [Fact]
     public async Task Network_up_with_the_network_off_says_so_and_makes_nothing()
     {
         Assert.Equal(0, (await CliTests.RunInProcessAsync(_root, "set", "nombre_conteneur=0")).Code);
