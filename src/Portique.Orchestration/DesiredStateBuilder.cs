@@ -144,7 +144,6 @@ public static partial class DesiredStateBuilder
             problems.Add(new Diagnostic(Var("port_out"), Messages.FormatNoHostPortsOnNetwork(technology.Name, EnableNetworkVariable)));
         }
 
-
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
         {
