@@ -30,6 +30,9 @@ public sealed record NginxFrontendOptions
     /// <summary>Null: the <c>pid</c> directive of the installed main configuration, else nginx's default <c>/run/nginx.pid</c>.</summary>
     public string? PidFile { get; init; }
 
+    /// <summary>Debian's stream module (<c>libnginx-mod-stream</c>), loaded by the test wrapper of <see cref="NginxLayout.System"/>.</summary>
+    public string StreamModule { get; init; } = "/usr/lib/nginx/modules/ngx_stream_module.so";
+
     /// <summary>How long one nginx command (<c>-t</c>, <c>-s</c>, start) may take.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -20,8 +20,15 @@ namespace Portique.Frontend.Nginx;
 /// (<c>conteneurN.conf</c>). Each must start with <see cref="ManagedMarker"/>: that line is how Portique recognises
 /// its own files, so that a service file no longer desired is removed and a file somebody else put there is never
 /// touched.</item>
+/// <item><c>portique/stream/NAME.conf</c>: included in the <c>stream</c> block (host ports the frontend publishes on
+/// the private network, docs/network.md), one per service, marked and removed like the service files. The private
+/// master's <c>nginx.conf</c> holds that block itself.</item>
 /// <item><see cref="NginxLayout.System"/> only: <c>sites-enabled/portique.conf</c>, written by the adapter itself,
-/// includes <c>/etc/nginx/portique/*.conf</c> from Debian's <c>http</c> block.</item>
+/// includes <c>/etc/nginx/portique/*.conf</c> from Debian's <c>http</c> block; and, only while some stream file
+/// publishes a port, <c>modules-enabled/90-portique-stream.conf</c>: a <c>stream</c> block including
+/// <c>/etc/nginx/portique/stream/*.conf</c> at the main level (after Debian's <c>50-mod-stream.conf</c> loads the
+/// module). An nginx that has a <c>stream</c> block of its own refuses a second one: <c>nginx -t</c> says so and
+/// nothing is installed.</item>
 /// </list>
 /// <para>State under <c>ROOT/var/lib/portique/</c>: <c>nginx-staging/</c> (the candidate configuration under test),
 /// <c>nginx-last-good/</c> (Portique's files as they were before the last change), <c>nginx-reload-pending</c>
@@ -35,8 +42,12 @@ public sealed class NginxFrontend : IFrontend
     /// <summary>The include file written in <see cref="NginxLayout.System"/>, relative to the configuration directory.</summary>
     public const string SystemIncludeFile = "sites-enabled/portique.conf";
 
+    /// <summary>The <c>stream</c> block written in <see cref="NginxLayout.System"/> while some service's port is published.</summary>
+    public const string SystemStreamIncludeFile = "modules-enabled/90-portique-stream.conf";
+
     private const string MainConfigKey = "nginx.conf";
     private const string ServicesPrefix = "portique/services/";
+    private const string StreamPrefix = "portique/stream/";
     private const string PortiquePrefix = "portique/";
     private const string WrapperName = "portique-test.conf";
     private const string DefaultPidFile = "/run/nginx.pid";
@@ -340,7 +351,7 @@ public sealed class NginxFrontend : IFrontend
             if (!IsWritableKey(key))
             {
                 throw new ArgumentException(
-                    $"'{key}' is not a file Portique writes: expected nginx.conf, portique/NAME.conf or portique/services/NAME.conf.",
+                    $"'{key}' is not a file Portique writes: expected nginx.conf, portique/NAME.conf, portique/services/NAME.conf or portique/stream/NAME.conf.",
                     nameof(desiredFiles));
             }
 
@@ -349,7 +360,8 @@ public sealed class NginxFrontend : IFrontend
                 continue;
             }
 
-            if (key.StartsWith(ServicesPrefix, StringComparison.Ordinal) && !IsMarked(content))
+            if ((key.StartsWith(ServicesPrefix, StringComparison.Ordinal) || key.StartsWith(StreamPrefix, StringComparison.Ordinal))
+                && !IsMarked(content))
             {
                 throw new ArgumentException(
                     $"'{key}' does not start with '{ManagedMarker}': Portique could not recognise it as its own to remove it later.",
@@ -364,6 +376,12 @@ public sealed class NginxFrontend : IFrontend
             files[SystemIncludeFile] = Utf8.GetBytes(
                 $"{ManagedMarker} - frontal Portique dans le nginx du système (fichier généré, ne pas modifier)\n" +
                 $"include {Path.Join(ConfigDirectory, "portique")}/*.conf;\n");
+            if (PublishesStream(files))
+            {
+                files[SystemStreamIncludeFile] = Utf8.GetBytes(
+                    $"{ManagedMarker} - ports publiés par le frontal Portique (réseau privé, fichier généré, ne pas modifier)\n" +
+                    $"stream {{\n    include {Path.Join(ConfigDirectory, "portique", "stream")}/*.conf;\n}}\n");
+            }
         }
 
         return files;
@@ -391,6 +409,11 @@ public sealed class NginxFrontend : IFrontend
         }
     }
 
+    /// <summary>Whether some stream file holds a directive (a published port), not only comments.</summary>
+    private static bool PublishesStream(SortedDictionary<string, byte[]> files) =>
+        files.Any(f => f.Key.StartsWith(StreamPrefix, StringComparison.Ordinal)
+            && Utf8.GetString(f.Value).Split('\n').Select(l => l.Trim()).Any(l => l.Length > 0 && !l.StartsWith('#')));
+
     private static bool IsWritableKey(string key)
     {
         if (key == MainConfigKey)
@@ -399,6 +422,7 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var name = key.StartsWith(ServicesPrefix, StringComparison.Ordinal) ? key[ServicesPrefix.Length..]
+            : key.StartsWith(StreamPrefix, StringComparison.Ordinal) ? key[StreamPrefix.Length..]
             : key.StartsWith(PortiquePrefix, StringComparison.Ordinal) ? key[PortiquePrefix.Length..]
             : null;
         return name is { Length: > 5 }
@@ -428,12 +452,17 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var removed = new List<string>();
-        var services = Path.Join(ConfigDirectory, ServicesPrefix);
-        if (Directory.Exists(services))
+        foreach (var prefix in new[] { ServicesPrefix, StreamPrefix })
         {
-            foreach (var path in Directory.EnumerateFiles(services, "*.conf").Order(StringComparer.Ordinal))
+            var folder = Path.Join(ConfigDirectory, prefix);
+            if (!Directory.Exists(folder))
             {
-                var key = ServicesPrefix + Path.GetFileName(path);
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(folder, "*.conf").Order(StringComparer.Ordinal))
+            {
+                var key = prefix + Path.GetFileName(path);
                 if (!files.ContainsKey(key) && IsMarked(await File.ReadAllTextAsync(path, cancellationToken)))
                 {
                     removed.Add(key);
@@ -441,6 +470,14 @@ public sealed class NginxFrontend : IFrontend
             }
         }
 
+        var streamInclude = Path.Join(ConfigDirectory, SystemStreamIncludeFile);
+        if (Layout == NginxLayout.System && !files.ContainsKey(SystemStreamIncludeFile) && File.Exists(streamInclude)
+            && IsMarked(await File.ReadAllTextAsync(streamInclude, cancellationToken)))
+        {
+            removed.Add(SystemStreamIncludeFile);
+        }
+
+        removed.Sort(StringComparer.Ordinal);
         return new FrontendChange(added, changed, removed);
     }
 
@@ -489,13 +526,13 @@ public sealed class NginxFrontend : IFrontend
 
         foreach (var (key, content) in files)
         {
-            if (key != SystemIncludeFile)
+            if (key is not SystemIncludeFile and not SystemStreamIncludeFile)
             {
                 AtomicFile.Write(Path.Join(StagingDirectory, key), content, AtomicFile.PublicMode);
             }
         }
 
-        foreach (var key in change.Removed)
+        foreach (var key in change.Removed.Where(k => k != SystemStreamIncludeFile))
         {
             File.Delete(Path.Join(StagingDirectory, key));
         }
@@ -509,9 +546,15 @@ public sealed class NginxFrontend : IFrontend
         var wrapper = Path.Join(StagingDirectory, WrapperName);
         var temp = Path.Join(StagingDirectory, "temp");
         var mimeTypes = new[] { Path.Join(ConfigDirectory, "mime.types"), "/etc/nginx/mime.types" }.FirstOrDefault(File.Exists);
+        var stream = files.ContainsKey(SystemStreamIncludeFile);
         var text = new StringBuilder()
-            .Append("# Portique : enveloppe de test (nginx -t) des fichiers du frontal.\n")
-            .Append(CultureInfo.InvariantCulture, $"pid {StagingDirectory}/nginx-test.pid;\n")
+            .Append("# Portique : enveloppe de test (nginx -t) des fichiers du frontal.\n");
+        if (stream)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"load_module {_options.StreamModule};\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"pid {StagingDirectory}/nginx-test.pid;\n")
             .Append("error_log stderr;\n")
             .Append("events {}\n")
             .Append("http {\n");
@@ -528,6 +571,11 @@ public sealed class NginxFrontend : IFrontend
         text.Append("    access_log off;\n")
             .Append("    include portique/*.conf;\n")
             .Append("}\n");
+        if (stream)
+        {
+            text.Append("stream {\n    include portique/stream/*.conf;\n}\n");
+        }
+
         Directory.CreateDirectory(temp);
         AtomicFile.Write(wrapper, Utf8.GetBytes(text.ToString()), AtomicFile.PublicMode);
         return wrapper;
@@ -560,13 +608,16 @@ public sealed class NginxFrontend : IFrontend
         DeleteDirectoryQuietly(LastGoodDirectory);
         Directory.CreateDirectory(LastGoodDirectory);
         CopyDirectory(Path.Join(ConfigDirectory, "portique"), Path.Join(LastGoodDirectory, "portique"));
-        var single = Layout == NginxLayout.Private ? MainConfigKey : SystemIncludeFile;
-        var source = Path.Join(ConfigDirectory, single);
-        if (File.Exists(source))
+        string[] singles = Layout == NginxLayout.Private ? [MainConfigKey] : [SystemIncludeFile, SystemStreamIncludeFile];
+        foreach (var single in singles)
         {
-            var target = Path.Join(LastGoodDirectory, single);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(source, target, overwrite: true);
+            var source = Path.Join(ConfigDirectory, single);
+            if (File.Exists(source))
+            {
+                var target = Path.Join(LastGoodDirectory, single);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(source, target, overwrite: true);
+            }
         }
     }
 

@@ -115,11 +115,13 @@ public static partial class DesiredStateBuilder
 
         // With the private network, a port_in row without port_out is an internal port: reachable on the network only.
         var internalPorts = new List<int>();
+        var protocols = Items(configuration, Var("port_proto"));
         var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems, network is null ? null : internalPorts)
-            .Select(row => (ContainerPort: Port(row.Slave), HostPort: Port(row.Master)))
+            .Select(row => (ContainerPort: Port(row.Slave), HostPort: Port(row.Master), Protocol: ProtocolOf(protocols, row.Index)))
             .Where(row => row.ContainerPort is not null && row.HostPort is not null) // the others are type errors, reported by the dictionaries' checks
-            .Select(row => new PortMapping(row.ContainerPort!.Value, row.HostPort!.Value))
+            .Select(row => new PortMapping(row.ContainerPort!.Value, row.HostPort!.Value, row.Protocol))
             .ToArray();
+        CheckProtocols(configuration, Var("port_in"), Var("port_out"), Var("port_proto"), network is not null, problems);
         var volumes = Rows(configuration, Var("mountpoint_in"), Var("mountpoint_out"), problems)
             .Select(row => new VolumeMapping(row.Slave, row.Master))
             .ToArray();
@@ -139,11 +141,6 @@ public static partial class DesiredStateBuilder
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
-        if (address is not null && ports.Length > 0 && !module.PublishesHostPortsOnPrivateNetwork(technology))
-        {
-            problems.Add(new Diagnostic(Var("port_out"), Messages.FormatNoHostPortsOnNetwork(technology.Name, EnableNetworkVariable)));
-        }
-
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
         {
@@ -383,7 +380,7 @@ public static partial class DesiredStateBuilder
     private static void CheckUnique(List<ServiceSpec> services, List<Diagnostic> problems, EvaluatedConfiguration configuration)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        var ports = new Dictionary<int, string>();
+        var ports = new Dictionary<(int, PortProtocol), string>();
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
         var frontend = new Dictionary<long, string>();
@@ -419,16 +416,17 @@ public static partial class DesiredStateBuilder
             foreach (var port in service.Ports)
             {
                 var subject = $"conteneur{service.Index}_port_out";
-                if (ports.TryGetValue(port.HostPort, out var holder))
+                // 53/tcp and 53/udp are two ports.
+                if (ports.TryGetValue((port.HostPort, port.Protocol), out var holder))
                 {
                     problems.Add(new Diagnostic(subject, Messages.FormatDuplicateHostPort(port.HostPort, holder)));
                 }
                 else
                 {
-                    ports[port.HostPort] = subject;
+                    ports[(port.HostPort, port.Protocol)] = subject;
                 }
 
-                if (frontend.TryGetValue(port.HostPort, out var frontendVariable))
+                if (port.Protocol == PortProtocol.Tcp && frontend.TryGetValue(port.HostPort, out var frontendVariable))
                 {
                     problems.Add(new Diagnostic(subject, Messages.FormatFrontendPort(port.HostPort, frontendVariable)));
                 }
@@ -467,12 +465,42 @@ public static partial class DesiredStateBuilder
     /// The complete master/slave rows. A row whose slave is empty is incomplete, unless <paramref name="masterOnly"/> is
     /// given: then its master's value is added there (an internal port: <c>port_in</c> without <c>port_out</c>).
     /// </summary>
-    private static IEnumerable<(string Master, string Slave)> Rows(
+    /// <summary>A row's <c>conteneurN_port_proto</c>: <c>udp</c>, else TCP (empty, missing, or a value its check refuses).</summary>
+    private static PortProtocol ProtocolOf(IReadOnlyList<string> protocols, int row) =>
+        row < protocols.Count && protocols[row] == "udp" ? PortProtocol.Udp : PortProtocol.Tcp;
+
+    /// <summary>
+    /// UDP is published by the frontend's stream part only, which publishes on the private network; and only a row that
+    /// publishes (an internal port is reachable on the network whatever its protocol).
+    /// </summary>
+    private static void CheckProtocols(EvaluatedConfiguration configuration, string master, string slave, string protocol, bool networkOn, List<Diagnostic> problems)
+    {
+        var protocols = Items(configuration, protocol);
+        var published = Items(configuration, slave);
+        for (var row = 0; row < Items(configuration, master).Count; row++)
+        {
+            if (ProtocolOf(protocols, row) != PortProtocol.Udp)
+            {
+                continue;
+            }
+
+            if (!networkOn)
+            {
+                problems.Add(new Diagnostic(protocol, Messages.FormatUdpNeedsNetwork(row + 1, EnableNetworkVariable)));
+            }
+            else if (row >= published.Count || published[row].Length == 0)
+            {
+                problems.Add(new Diagnostic(protocol, Messages.FormatUdpNeedsHostPort(row + 1, slave)));
+            }
+        }
+    }
+
+    private static IEnumerable<(string Master, string Slave, int Index)> Rows(
         EvaluatedConfiguration configuration, string master, string slave, List<Diagnostic> problems, List<int>? masterOnly = null)
     {
         var masters = Items(configuration, master);
         var slaves = Items(configuration, slave);
-        var rows = new List<(string, string)>();
+        var rows = new List<(string, string, int)>();
         for (var i = 0; i < Math.Max(masters.Count, slaves.Count); i++)
         {
             var m = i < masters.Count ? masters[i] : "";
@@ -494,7 +522,7 @@ public static partial class DesiredStateBuilder
             }
             else
             {
-                rows.Add((m, s));
+                rows.Add((m, s, i));
             }
         }
 

@@ -72,10 +72,10 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
 
     /// <summary>
     /// Whether nginx publishes <c>/name/</c> for the service, as <c>portique-service.conf</c> decides: a port to route
-    /// to (network on: a <c>port_in</c>; off: a <c>port_out</c>) and <c>conteneurN_route_web</c> not <c>non</c>.
+    /// to (network on: a <c>port_in</c>; off: a <c>port_out</c>; never a UDP one) and <c>conteneurN_route_web</c> not <c>non</c>.
     /// </summary>
     private static bool HasWebRoute(Configuration.EvaluatedConfiguration configuration, ServiceSpec spec) =>
-        (spec.Address is null ? spec.Ports.Count > 0 : spec.Ports.Count + spec.InternalPorts.Count > 0)
+        (spec.TcpPorts.Any() || (spec.Address is not null && spec.InternalPorts.Count > 0))
         && configuration.Find($"conteneur{spec.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}_route_web")?.Values.FirstOrDefault() != "non";
 
     /// <summary>The instance's use when it runs, has limits and its engine reports use; else null (shown as —).</summary>

@@ -3,7 +3,19 @@ using Portique.Core;
 namespace Portique.Planning;
 
 /// <summary>A host port published to a port inside the service.</summary>
-public sealed record PortMapping(int HostPort, int ContainerPort);
+/// <summary>
+/// A host port published to a service port (<c>conteneurN_port_out</c> → <c>conteneurN_port_in</c>). UDP
+/// (<c>conteneurN_port_proto</c>) is published by the frontend only, on the private network, where no engine publishes:
+/// it is not part of the canonical form, since it never changes what the engine is given.
+/// </summary>
+public sealed record PortMapping(int HostPort, int ContainerPort, PortProtocol Protocol = PortProtocol.Tcp);
+
+/// <summary>The transport of a published port.</summary>
+public enum PortProtocol
+{
+    Tcp,
+    Udp,
+}
 
 /// <summary>A host directory shared with the service. The host side survives every recreation.</summary>
 public sealed record VolumeMapping(string HostPath, string ContainerPath);
@@ -110,8 +122,27 @@ public sealed record ServiceSpec
     public IReadOnlyList<string> EnvironmentWithSecrets =>
         Secrets.Count == 0 ? Environment : [.. Environment, .. Secrets.Select(s => s.EnvironmentEntry)];
 
-    /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published host port.</summary>
-    public int? RoutedPort => Ports.Count > 0 ? Ports[0].HostPort : null;
+    /// <summary>The published TCP ports (<see cref="Ports"/> without the UDP ones).</summary>
+    public IEnumerable<PortMapping> TcpPorts => Ports.Where(p => p.Protocol == PortProtocol.Tcp);
+
+    /// <summary>The port nginx routes <c>/name/</c> to, on 127.0.0.1: the first published TCP host port.</summary>
+    public int? RoutedPort => TcpPorts.FirstOrDefault()?.HostPort;
+
+    /// <summary>
+    /// On the private network, the frontend (nginx <c>stream</c>) publishes <see cref="Ports"/> on the host and the engine
+    /// publishes nothing, the same for every technology (docs/network.md); off it, each engine publishes its own.
+    /// </summary>
+    public bool PortsPublishedByFrontend => Address is not null;
+
+    /// <summary>
+    /// Where the lifecycle checks that a started instance answers, once its engine says it runs: the first published
+    /// port's service side at <see cref="Address"/> on the private network (the frontend binds the host port only
+    /// after the instance is up), else the first published host port. Null: no port to check.
+    /// </summary>
+    public (string Host, int Port)? HealthEndpoint =>
+        TcpPorts.FirstOrDefault() is not { } first ? null
+        : PortsPublishedByFrontend ? (Address!, first.ContainerPort)
+        : (PublishAddress, first.HostPort);
 
     /// <summary>
     /// The fields that, when they change, need a new instance (<see cref="SpecSchema"/>). The frontend-only field

@@ -6,8 +6,8 @@ namespace Portique.Planning;
 /// <summary>The host's network as the reconciler needs it: is a port free, does a port answer.</summary>
 public interface IHostProbe
 {
-    /// <summary>True when nothing listens on <paramref name="address"/>:<paramref name="port"/> (TCP).</summary>
-    bool IsPortFree(string address, int port);
+    /// <summary>True when nothing listens on <paramref name="address"/>:<paramref name="port"/> (TCP, or UDP when asked).</summary>
+    bool IsPortFree(string address, int port, PortProtocol protocol = PortProtocol.Tcp);
 
     /// <summary>True when a TCP connection to the port succeeds within the timeout.</summary>
     Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken);
@@ -16,10 +16,17 @@ public interface IHostProbe
 /// <summary>The real host, through sockets.</summary>
 public sealed class SocketHostProbe : IHostProbe
 {
-    public bool IsPortFree(string address, int port)
+    public bool IsPortFree(string address, int port, PortProtocol protocol = PortProtocol.Tcp)
     {
         try
         {
+            if (protocol == PortProtocol.Udp)
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
+                return true;
+            }
+
             using var listener = new TcpListener(IPAddress.Parse(address), port);
             listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
             listener.Start();

@@ -297,7 +297,7 @@ public sealed class Reconciler
 
             foreach (var port in spec.Ports.Where(p => !ownedPorts.Contains(p.HostPort)))
             {
-                if (!_probe.IsPortFree(spec.PublishAddress, port.HostPort))
+                if (!_probe.IsPortFree(spec.PublishAddress, port.HostPort, port.Protocol))
                 {
                     problems.Add(new Diagnostic(spec.Name, Messages.FormatPortInUse(spec.PublishAddress, port.HostPort)));
                 }
@@ -503,13 +503,15 @@ public sealed class Reconciler
                 return Messages.HealthCheckTimeout;
         }
 
-        if (spec.RoutedPort is not { } port)
+        if (spec.HealthEndpoint is not { } endpoint)
         {
             return null;
         }
 
+        var (host, port) = endpoint;
+
         var deadline = _time.GetUtcNow() + _options.HealthTimeout;
-        while (!await _probe.AcceptsConnectionsAsync(spec.PublishAddress, port, TimeSpan.FromSeconds(1), cancellationToken))
+        while (!await _probe.AcceptsConnectionsAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken))
         {
             if (_time.GetUtcNow() >= deadline)
             {

@@ -147,6 +147,15 @@ internal sealed record SpecDocument
     [SpecField("reseau_conteneurs")]
     public string? Network { get; init; }
 
+    /// <summary>
+    /// <c>frontend</c> when the frontend publishes the host ports (network on, some <c>port_out</c>), else omitted. Derived,
+    /// but in the hash: an instance that published its ports itself is replaced by one that does not, or the
+    /// frontend could not bind them.
+    /// </summary>
+    [JsonPropertyName("ports_published_by")]
+    [SpecField("publication")]
+    public string? PortsPublishedBy { get; init; }
+
     [JsonPropertyName("environment")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     [JsonRequired]
@@ -226,6 +235,7 @@ internal sealed record SpecDocument
         Address = spec.Address,
         InternalPorts = spec.InternalPorts.Count == 0 ? null : spec.InternalPorts.ToArray(),
         Network = spec.Network,
+        PortsPublishedBy = spec.PortsPublishedByFrontend && spec.Ports.Count > 0 ? "frontend" : null,
         Environment = spec.Environment,
         Ports = spec.Ports.Select(p => new[] { p.HostPort, p.ContainerPort }).ToArray(),
         PublishAddress = spec.PublishAddress,

@@ -49,13 +49,6 @@ public abstract class TechnologyModule
     public virtual bool TakesAddressByDhcp(Technology technology) => false;
 
     /// <summary>
-    /// Whether the technology publishes <c>port_out</c> on the host while its instances are on the private network.
-    /// qemu does not yet (its tap replaces user-mode networking and its <c>hostfwd</c>): such a port is refused by
-    /// validation, until the frontend publishes host ports for every technology (docs/network.md).
-    /// </summary>
-    public virtual bool PublishesHostPortsOnPrivateNetwork(Technology technology) => true;
-
-    /// <summary>
     /// The settings only this technology has, read from <c>conteneurN_*</c> (swarm: <c>replicas</c>). The default keeps a
     /// <c>conteneurN_replicas</c> other than 1, which released versions put in the hash of every technology, so that an
     /// upgrade does not recreate such a container (see <see cref="UnusedReplicas"/>).

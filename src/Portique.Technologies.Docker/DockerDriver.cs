@@ -179,7 +179,8 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
                     .Select(v => new Mount { Type = "bind", Source = v.HostPath, Target = v.ContainerPath })
                     .Concat(spec.Secrets.Select(s => new Mount { Type = "bind", Source = s.HostPath(Root, spec.Name), Target = s.ContainerPath, ReadOnly = true }))
                     .ToList(),
-                PortBindings = spec.Ports
+                // On the private network the frontend publishes the host ports (nginx stream), not dockerd.
+                PortBindings = (spec.PortsPublishedByFrontend ? [] : spec.Ports)
                     .GroupBy(p => PortKey(p.ContainerPort), StringComparer.Ordinal)
                     .ToDictionary(
                         group => group.Key,

@@ -230,6 +230,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
                     Bridge = bridge.Name,
                     PublishAddress = publish.ToString(),
                     Ports = spec.Ports.ToArray(),
+                    PortsPublishedByFrontend = spec.PortsPublishedByFrontend,
                     Volumes = volumes,
                     Environment = environment,
                     Command = image.Command,
@@ -665,7 +666,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
     }
 
     private static IEnumerable<ProxyEntry> Entries(LxcRecord record) =>
-        record.Ports.Select(p => new ProxyEntry(record.Name, IPAddress.Parse(record.PublishAddress), p.HostPort, record.Address, p.ContainerPort));
+        (record.PortsPublishedByFrontend ? [] : record.Ports).Select(p => new ProxyEntry(record.Name, IPAddress.Parse(record.PublishAddress), p.HostPort, record.Address, p.ContainerPort));
 
     // ---------------------------------------------------------------- helpers
 

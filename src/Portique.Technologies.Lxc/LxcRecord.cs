@@ -55,6 +55,12 @@ internal sealed record LxcRecord
 
     public required IReadOnlyList<PortMapping> Ports { get; init; }
 
+    /// <summary>
+    /// True on the root's private network: Portique's frontend publishes <see cref="Ports"/> (nginx stream), and this
+    /// driver's own proxy leaves them alone. False in records older than the private network.
+    /// </summary>
+    public bool PortsPublishedByFrontend { get; init; }
+
     public required IReadOnlyList<VolumeMapping> Volumes { get; init; }
 
     /// <summary>The image's environment, then the service's (a service value wins).</summary>

@@ -508,7 +508,8 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             arguments.AddRange(["--network", NetworkName(root), "--ip", spec.Address, "--dns", privateNetwork.Gateway]);
         }
 
-        foreach (var port in spec.Ports)
+        // On the private network the frontend publishes the host ports (nginx stream), not podman.
+        foreach (var port in spec.PortsPublishedByFrontend ? [] : spec.Ports)
         {
             var address = spec.PublishAddress.Contains(':', StringComparison.Ordinal) ? "[" + spec.PublishAddress + "]" : spec.PublishAddress;
             arguments.AddRange(["--publish", string.Create(CultureInfo.InvariantCulture, $"{address}:{port.HostPort}:{port.ContainerPort}/tcp")]);
@@ -692,6 +693,14 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         var technology = labels.TryGetValue(DockerDriver.Labels.Technology, out var t) && Technology.TryFromName(t, out var parsed)
             ? parsed
             : PodmanModule.Podman;
+        var ports = PublishedPorts(container.HostConfig);
+        if (ports.Length == 0 && labels.TryGetValue(DockerDriver.Labels.Spec, out var recordedJson)
+            && SpecSchema.TryParse(recordedJson, ServiceName(container), 0) is { } recorded)
+        {
+            // Published by the frontend (private network): the ports are the instance's spec's.
+            ports = [.. recorded.Ports.OrderBy(p => p.HostPort)];
+        }
+
         return new ObservedService
         {
             Name = ServiceName(container),
@@ -700,7 +709,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             SpecHash = labels.TryGetValue(DockerDriver.Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(DockerDriver.Labels.Spec, out var json) ? json : null,
             IsAside = ServiceLifecycle.IsAsideName(container.Name, out _),
-            Ports = PublishedPorts(container.HostConfig),
+            Ports = ports,
             InstanceId = container.Id,
             ArtifactId = container.Image,
             Version = labels.TryGetValue(DockerDriver.Labels.Version, out var version) ? version : container.ImageName,

@@ -206,7 +206,9 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
                     Bridge = Core.PrivateNetwork.BridgeName(Root.Directory),
                     Tap = Core.PrivateNetwork.TapName(Root.Directory, spec.Name),
                     Hardware = Core.PrivateNetwork.GuestHardware(spec.Name),
-                    HealthPort = spec.InternalPorts.Count > 0 ? spec.InternalPorts[0] : null,
+                    // The first port_in, published (by the frontend) or internal.
+                    HealthPort = spec.Ports.Count > 0 ? spec.Ports[0].ContainerPort
+                        : spec.InternalPorts.Count > 0 ? spec.InternalPorts[0] : null,
                 }
                 : null,
         };

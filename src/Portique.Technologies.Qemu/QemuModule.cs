@@ -25,7 +25,4 @@ public sealed class QemuModule : TechnologyModule
     public override bool JoinsPrivateNetwork(Technology technology) => true;
 
     public override bool TakesAddressByDhcp(Technology technology) => true;
-
-    /// <summary>On the tap there is no <c>hostfwd</c>: host ports wait for the frontend's stream part (docs/network.md).</summary>
-    public override bool PublishesHostPortsOnPrivateNetwork(Technology technology) => false;
 }

@@ -80,7 +80,8 @@ internal static partial class Vagrantfile
                 "--restart", "unless-stopped",
                 "--label", RootLabel + "=" + record.Root,
                 "--label", NameLabel + "=" + record.Name,
-                .. record.Ports.SelectMany(p => new[] { "-p", PortBinding(record.PublishAddress, p.HostPort, p.ContainerPort) }),
+                // On the private network the frontend publishes the host ports (nginx stream), not the container.
+                .. (record.Address is null ? record.Ports : []).SelectMany(p => new[] { "-p", PortBinding(record.PublishAddress, p.HostPort, p.ContainerPort) }),
                 .. NetworkArguments(record),
                 .. LimitArguments(record),
             ])).Append('\n');

@@ -5,14 +5,16 @@ namespace Portique.EndToEnd.Tests;
 
 /// <summary>
 /// Issue #12's proof through the CLI: on the root's private network, <c>web</c> (docker) shows what it fetches from
-/// <c>http://db:8080/</c>, and <c>db</c>, with only an internal port, moves docker → podman → lxc → vagrant (docker provider) → docker by one
-/// variable each time, keeping its name, its address and its data, and listening on no host address.
+/// <c>http://db:8080/</c>, and <c>db</c>, with an internal port, moves docker → podman → lxc → vagrant (docker provider) → docker by one
+/// variable each time, keeping its name, its address and its data, and listening on no host address itself: its one
+/// host port is published by the frontend (nginx stream), whatever its technology.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class NetworkSwitchTests : IAsyncLifetime
 {
     private readonly Deployment _deployment = new();
     private readonly int _port = TestPorts.FreePort();
+    private readonly int _dbPort = TestPorts.FreePort();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..6];
 
     public Task InitializeAsync() => _deployment.InitializeAsync();
@@ -42,14 +44,17 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
             $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=8080", $"conteneur1_port_out={_port}",
             $"conteneur1_environnement=DB={db}",
             $"conteneur2_name={db}", "conteneur2_type=docker", $"conteneur2_url={dbImage}", "conteneur2_tag=1.0",
-            $"conteneur2_repository={RequiredServices.Registry}", "conteneur2_port_in=8080",
+            $"conteneur2_repository={RequiredServices.Registry}",
             "conteneur2_mountpoint_in=/www", $"conteneur2_mountpoint_out={data}");
-        // One row whose host port is empty: an internal port (`VAR=` alone would empty the whole list).
-        await _deployment.SucceedAsync("set", "conteneur2_port_out", "");
+        // A first row whose host port is empty (an internal port: `VAR=` alone would empty the whole list), and a
+        // second that publishes the same port on the host.
+        await _deployment.SucceedAsync("set", "conteneur2_port_in", "8080", "8080");
+        await _deployment.SucceedAsync("set", "conteneur2_port_out", "", _dbPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await _deployment.SucceedAsync("instance");
         var address = (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim();
         Assert.True(network.IsServiceAddress(address), address);
         await WaitForPageAsync($"/{web}/db.html", "db data written before any switch", TimeSpan.FromSeconds(60));
+        await AssertPublishedByTheFrontendAsync("db data written before any switch");
 
         var previous = "docker";
         foreach (var technology in new[] { "podman", "lxc", "vagrant", "docker" })
@@ -75,8 +80,21 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
             // db has only an internal port: nothing of the host's own network namespace listens on 8080.
             var listening = await CliWrap.Cli.Wrap("ss").WithArguments(["-ltnH"]).ExecuteBufferedAsync();
             Assert.DoesNotContain(":8080 ", listening.StandardOutput, StringComparison.Ordinal);
+            await AssertPublishedByTheFrontendAsync(marker);
             previous = technology;
         }
+    }
+
+    /// <summary>db's host port answers with its data, and what holds it on the host is nginx, not the engine.</summary>
+    private async Task AssertPublishedByTheFrontendAsync(string expected)
+    {
+        Assert.Contains(expected, await HttpProbe.GetStringAsync($"http://127.0.0.1:{_dbPort}/index.html", TimeSpan.FromSeconds(10)));
+        var holders = await CliWrap.Cli.Wrap("ss").WithArguments(["-ltnpH", "sport", "=", ":" + _dbPort.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            .ExecuteBufferedAsync();
+        Assert.Contains("\"nginx\"", holders.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("docker-proxy", holders.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("conmon", holders.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("rootlessport", holders.StandardOutput, StringComparison.Ordinal);
     }
 
     /// <summary>Waits (<paramref name="within"/> at most) until the page at <paramref name="path"/> says <paramref name="expected"/>.</summary>

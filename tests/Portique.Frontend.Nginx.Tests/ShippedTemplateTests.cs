@@ -61,7 +61,8 @@ public sealed class ShippedTemplateTests
 
     /// <summary>
     /// Values as the workspace gives them to templates: strings, multi variables as lists, a master's values as rows
-    /// carrying their slaves (<c>conteneurN_port_in</c> → <c>conteneurN_port_out</c>).
+    /// carrying their slaves (<c>conteneurN_port_in</c> → <c>conteneurN_port_out</c>, <c>conteneurN_port_proto</c>: empty
+    /// when values.json leaves it out, as in a configuration that never set it).
     /// </summary>
     private static DictionaryTemplateScope Scope(JsonElement variables)
     {
@@ -76,9 +77,15 @@ public sealed class ShippedTemplateTests
         foreach (var master in values.Keys.Where(k => k.EndsWith("_port_in", StringComparison.Ordinal)).ToList())
         {
             var slave = master[..^"_in".Length] + "_out";
+            var protocol = master[..^"_in".Length] + "_proto";
             var masters = (List<object?>)values[master]!;
             var slaves = values.GetValueOrDefault(slave) as List<object?> ?? [];
-            values[master] = masters.Select((value, i) => (object?)new CreoleRow(value, new Dictionary<string, object?> { [slave] = i < slaves.Count ? slaves[i] : null })).ToList();
+            var protocols = values.GetValueOrDefault(protocol) as List<object?> ?? [];
+            values[master] = masters.Select((value, i) => (object?)new CreoleRow(value, new Dictionary<string, object?>
+            {
+                [slave] = i < slaves.Count ? slaves[i] : null,
+                [protocol] = i < protocols.Count ? protocols[i] : null,
+            })).ToList();
         }
 
         return new DictionaryTemplateScope(values);

@@ -56,7 +56,7 @@ public class PrivateNetworkModelTests
     }
 
     [Fact]
-    public void With_the_network_on_qemu_joins_with_internal_ports_and_its_host_ports_are_refused_naming_port_out()
+    public void With_the_network_on_qemu_joins_with_internal_ports_and_the_frontend_publishes_its_host_ports()
     {
         (string, string[])[] Qemu(params string[] hostPorts) =>
             [.. NetworkOn(), .. Sandbox.Container(1, "vm", 18081), ("conteneur1_type", ["qemu"]), ("conteneur1_url", ["disk.qcow2"]),
@@ -69,9 +69,109 @@ public class PrivateNetworkModelTests
 
         using var published = new Sandbox();
         published.Store(Qemu("18081"));
-        var problem = Assert.Single(Validate(published).Problems);
-        Assert.Equal("conteneur1_port_out", problem.Subject);
-        Assert.Contains("qemu", problem.Message, StringComparison.Ordinal);
+        var (publishedState, publishedProblems) = Validate(published);
+        Assert.Empty(publishedProblems);
+        var spec = Assert.Single(publishedState.Services);
+        Assert.True(spec.PortsPublishedByFrontend);
+        Assert.Equal((spec.Address!, 8080), spec.HealthEndpoint);
+        var stream = StreamFile(published, 1);
+        Assert.Contains($"proxy_pass {spec.Address}:8080;", stream, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_network_on_the_frontend_publishes_each_host_port_to_the_private_address_and_internal_ports_stay_private()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "db", 18081), ("conteneur_ip_publication", ["127.0.0.1"]),
+            ("conteneur1_port_in", ["8080", "5432", "9000"]), ("conteneur1_port_out", ["18081", "", "19000"])]);
+        var (desired, problems) = Validate(sandbox);
+
+        Assert.Empty(problems);
+        var address = Assert.Single(desired.Services).Address;
+        var stream = StreamFile(sandbox, 1);
+        Assert.Equal(2, stream.Split("server {").Length - 1);
+        Assert.Contains($"listen 127.0.0.1:18081;\n    proxy_pass {address}:8080;", stream, StringComparison.Ordinal);
+        Assert.Contains($"listen 127.0.0.1:19000;\n    proxy_pass {address}:9000;", stream, StringComparison.Ordinal);
+        Assert.DoesNotContain("5432", stream, StringComparison.Ordinal);
+        // The private master loads the stream module and includes the files.
+        var main = sandbox.Workspace.FrontendFiles(sandbox.Workspace.RenderAll(sandbox.Workspace.Evaluate()), sandbox.Workspace.Evaluate())["nginx.conf"];
+        Assert.Contains("load_module /usr/lib/nginx/modules/ngx_stream_module.so;", main, StringComparison.Ordinal);
+        Assert.Contains("include portique/stream/*.conf;", main, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_network_off_each_engine_publishes_its_ports_and_the_stream_file_publishes_nothing()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "wiki", 18081)]);
+        var spec = Assert.Single(Validate(sandbox).Desired.Services);
+
+        Assert.False(spec.PortsPublishedByFrontend);
+        Assert.Equal(("0.0.0.0", 18081), spec.HealthEndpoint);
+        Assert.DoesNotContain("server", StreamFile(sandbox, 1), StringComparison.Ordinal);
+        var main = sandbox.Workspace.FrontendFiles(sandbox.Workspace.RenderAll(sandbox.Workspace.Evaluate()), sandbox.Workspace.Evaluate())["nginx.conf"];
+        Assert.DoesNotContain("stream {", main, StringComparison.Ordinal);
+        Assert.DoesNotContain("load_module", main, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_udp_port_is_published_by_the_frontend_beside_the_tcp_port_of_the_same_number_and_never_receives_the_web_route()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "dns", 18081), ("conteneur_ip_publication", ["127.0.0.1"]),
+            ("conteneur1_port_in", ["53", "53", "8080"]), ("conteneur1_port_out", ["5353", "5353", "18081"]), ("conteneur1_port_proto", ["udp", "tcp", ""])]);
+        var (desired, problems) = Validate(sandbox);
+
+        Assert.Empty(problems);
+        var spec = Assert.Single(desired.Services);
+        Assert.Equal([PortProtocol.Udp, PortProtocol.Tcp, PortProtocol.Tcp], spec.Ports.Select(p => p.Protocol));
+        var stream = StreamFile(sandbox, 1);
+        Assert.Contains($"listen 127.0.0.1:5353 udp;\n    proxy_pass {spec.Address}:53;", stream, StringComparison.Ordinal);
+        Assert.Contains($"listen 127.0.0.1:5353;\n    proxy_pass {spec.Address}:53;", stream, StringComparison.Ordinal);
+        // The web route and the health check take the first TCP row, never the UDP one.
+        var workspace = sandbox.Workspace;
+        var route = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()))["portique/services/conteneur1.conf"];
+        Assert.Contains($"proxy_pass http://{spec.Address}:53/;", route, StringComparison.Ordinal);
+        Assert.Equal((spec.Address!, 53), spec.HealthEndpoint);
+    }
+
+    [Fact]
+    public void Udp_is_refused_naming_port_proto_with_the_network_off_and_on_an_internal_port()
+    {
+        using var off = new Sandbox();
+        off.Store([.. Sandbox.Container(1, "dns", 18081), ("conteneur1_port_proto", ["udp"])]);
+        var refused = Assert.Single(Validate(off).Problems);
+        Assert.Equal("conteneur1_port_proto", refused.Subject);
+        Assert.Contains("activer_reseau_conteneurs=oui", refused.Message, StringComparison.Ordinal);
+
+        using var internalPort = new Sandbox();
+        internalPort.Store([.. NetworkOn(), .. Sandbox.Container(1, "dns", 18081),
+            ("conteneur1_port_in", ["8080", "53"]), ("conteneur1_port_out", ["18081", ""]), ("conteneur1_port_proto", ["", "udp"])]);
+        var problem = Assert.Single(Validate(internalPort).Problems);
+        Assert.Equal("conteneur1_port_proto", problem.Subject);
+        Assert.Contains("conteneur1_port_out", problem.Message, StringComparison.Ordinal);
+
+        using var unknown = new Sandbox();
+        unknown.Store([.. NetworkOn(), .. Sandbox.Container(1, "dns", 18081), ("conteneur1_port_proto", ["sctp"])]);
+        Assert.Contains(Validate(unknown).Problems, p => p.Subject == "conteneur1_port_proto");
+    }
+
+    [Fact]
+    public void The_same_host_port_twice_in_one_protocol_is_refused_naming_the_holder()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. NetworkOn(), .. Sandbox.Container(1, "a", 18081), .. Sandbox.Container(2, "b", 18082),
+            ("conteneur1_port_in", ["8080", "53"]), ("conteneur1_port_out", ["18081", "5353"]), ("conteneur1_port_proto", ["", "udp"]),
+            ("conteneur2_port_in", ["8080", "53"]), ("conteneur2_port_out", ["18082", "5353"]), ("conteneur2_port_proto", ["", "udp"])]);
+        var problem = Assert.Single(Validate(sandbox).Problems);
+        Assert.Equal("conteneur2_port_out", problem.Subject);
+        Assert.Contains("conteneur1_port_out", problem.Message, StringComparison.Ordinal);
+    }
+
+    private static string StreamFile(Sandbox sandbox, int n)
+    {
+        var workspace = sandbox.Workspace;
+        return Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()))[$"portique/stream/conteneur{n}.conf"];
     }
 
     [Fact]
@@ -138,7 +238,7 @@ public class PrivateNetworkModelTests
         sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_port_out", [""])]);
         var workspace = sandbox.Workspace;
         var configuration = workspace.Evaluate();
-        var route = workspace.RenderAll(configuration).Single(f => f.Declaration.Name.EndsWith("/conteneur1.conf", StringComparison.Ordinal)).Content!;
+        var route = workspace.RenderAll(configuration).Single(f => f.Declaration.Name.EndsWith("/services/conteneur1.conf", StringComparison.Ordinal)).Content!;
 
         var address = PrivateNetwork.TryParse("10.231.0.0/16", out _)!.AddressFor("web");
         Assert.Contains($"proxy_pass http://{address}:8080/;", route, StringComparison.Ordinal);

@@ -94,7 +94,7 @@ public class WorkspaceTests
         sandbox.Store(Sandbox.Container(1, "wiki", 18081));
         var workspace = sandbox.Workspace;
         var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
-        Assert.Equal(["portique/frontend.conf", "portique/services/conteneur1.conf"], files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["portique/frontend.conf", "portique/services/conteneur1.conf", "portique/stream/conteneur1.conf"], files.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -192,7 +192,7 @@ internal sealed class FakeHost : IHostProbe
     /// <summary>Every port probed for connections, in order.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<int> Probed { get; } = new();
 
-    public bool IsPortFree(string address, int port) => !BusyPorts.Contains(port);
+    public bool IsPortFree(string address, int port, PortProtocol protocol = PortProtocol.Tcp) => !BusyPorts.Contains(port);
 
     public Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -184,7 +184,7 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Joining_the_private_network_recreates_the_service_saying_its_address_and_network()
+    public void Joining_the_private_network_recreates_the_service_saying_its_address_network_and_who_publishes_its_ports()
     {
         var before = Specs.Web();
         var after = before with { Address = "10.231.4.7", Network = "10.231.0.0/16", InternalPorts = [5432] };
@@ -192,7 +192,8 @@ public class PlannerTests
         var action = Assert.Single(Planner.Diff(new DesiredState([after]), [Specs.Running(before)]).Actions);
 
         Assert.Equal(ActionKind.Recreate, action.Kind);
-        Assert.Equal(["ip: (none) → 10.231.4.7", "port_in: (none) → [5432]", "reseau_conteneurs: (none) → 10.231.0.0/16"], action.Reasons);
+        // The frontend now publishes the host ports: an instance that published them itself must go.
+        Assert.Equal(["ip: (none) → 10.231.4.7", "port_in: (none) → [5432]", "reseau_conteneurs: (none) → 10.231.0.0/16", "publication: (none) → frontend"], action.Reasons);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class EventLog : IProgress<ReconcileEvent>
 /// <summary>The host probe of a snap test: every port is free and answers (snaps bind their own ports; the fake binds none).</summary>
 public sealed class AnsweringProbe : IHostProbe
 {
-    public bool IsPortFree(string address, int port) => true;
+    public bool IsPortFree(string address, int port, PortProtocol protocol = PortProtocol.Tcp) => true;
 
     public Task<bool> AcceptsConnectionsAsync(string address, int port, TimeSpan timeout, CancellationToken cancellationToken) => Task.FromResult(true);
 }
