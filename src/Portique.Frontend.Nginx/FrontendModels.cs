@@ -114,6 +114,9 @@ public interface IFrontend
     /// <inheritdoc cref="NginxFrontend.EnsureSelfSignedCertificateAsync"/>
     Task<SelfSignedCertificate> EnsureSelfSignedCertificateAsync(string? serverName, CancellationToken cancellationToken);
 
+    /// <inheritdoc cref="NginxFrontend.PublishesStreamPorts"/>
+    bool PublishesStreamPorts();
+
     /// <inheritdoc cref="NginxFrontend.IsRunningAsync"/>
     Task<bool> IsRunningAsync(CancellationToken cancellationToken);
 

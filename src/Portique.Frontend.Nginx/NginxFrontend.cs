@@ -409,6 +409,16 @@ public sealed class NginxFrontend : IFrontend
         }
     }
 
+    /// <summary>Whether an installed stream file publishes a host port (a <c>server</c>): nginx then holds that port.</summary>
+    public bool PublishesStreamPorts()
+    {
+        var folder = Path.Join(ConfigDirectory, StreamPrefix);
+        return Directory.Exists(folder)
+            && PublishesStream(new SortedDictionary<string, byte[]>(
+                Directory.EnumerateFiles(folder, "*.conf").ToDictionary(f => StreamPrefix + Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal),
+                StringComparer.Ordinal));
+    }
+
     /// <summary>Whether some stream file holds a directive (a published port), not only comments.</summary>
     private static bool PublishesStream(SortedDictionary<string, byte[]> files) =>
         files.Any(f => f.Key.StartsWith(StreamPrefix, StringComparison.Ordinal)

@@ -113,19 +113,21 @@ public static partial class DesiredStateBuilder
         var repository = Text(configuration, Var("repository")) ?? "";
         CheckTechnologyValues(technology, n, url, ref tag, repository, problems);
 
-        // With the private network, a port_in row without port_out is an internal port: reachable on the network only.
+        // With the private network, a port_in row without port_out is an internal port: reachable on the network only
+        // (not for a service on the host's network, which has no private address: there every row publishes).
+        var module = TechnologyModules.For(technology);
+        var onBridge = network is not null && !module.RunsOnHostNetwork(technology);
         var internalPorts = new List<int>();
         var protocols = Items(configuration, Var("port_proto"));
-        var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems, network is null ? null : internalPorts)
+        var ports = Rows(configuration, Var("port_in"), Var("port_out"), problems, onBridge ? internalPorts : null)
             .Select(row => (ContainerPort: Port(row.Slave), HostPort: Port(row.Master), Protocol: ProtocolOf(protocols, row.Index)))
             .Where(row => row.ContainerPort is not null && row.HostPort is not null) // the others are type errors, reported by the dictionaries' checks
             .Select(row => new PortMapping(row.ContainerPort!.Value, row.HostPort!.Value, row.Protocol))
             .ToArray();
-        CheckProtocols(configuration, Var("port_in"), Var("port_out"), Var("port_proto"), network is not null, problems);
+        CheckProtocols(configuration, Var("port_in"), Var("port_out"), Var("port_proto"), onBridge, problems);
         var volumes = Rows(configuration, Var("mountpoint_in"), Var("mountpoint_out"), problems)
             .Select(row => new VolumeMapping(row.Slave, row.Master))
             .ToArray();
-        var module = TechnologyModules.For(technology);
         if (!module.AllowsVolumes(technology) && volumes.Length > 0)
         {
             // Strict confinement: a snap writes only $SNAP_DATA / $SNAP_COMMON, no host folder can be bound.
@@ -140,7 +142,7 @@ public static partial class DesiredStateBuilder
             : null;
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
-        var address = network is null ? null : ServiceAddress(configuration, n, name, technology, module, network, problems);
+        var address = network is not null && onBridge ? ServiceAddress(configuration, n, name, technology, module, network, problems) : null;
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
         {

@@ -138,11 +138,22 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         if (network is not null && privateNetwork is not null)
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
-            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), DhcpHosts(report.Desired), cancellationToken);
+            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork), DhcpHosts(report.Desired), cancellationToken);
         }
 
         // Each password in its root-only file before an instance binds it (docs/secrets.md).
         await SecretFiles.WriteAsync(workspace.Root, configuration, report.Desired, cancellationToken);
+
+        // Host ports moving from the frontend to an engine (the network turned off, a switch to snap): nginx lets go of
+        // them before the engine binds them, so the frontend's new files go first; routes answer again once the
+        // instances are up.
+        if (plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate && a.Desired is { PortsPublishedByFrontend: false, Ports.Count: > 0 })
+            && frontend.PublishesStreamPorts())
+        {
+            progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontendReleasesPorts));
+            await ApplyFrontendAsync(files, configuration, progress, cancellationToken);
+        }
+
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
         var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
         if (network is not null && privateNetwork is not null && plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate))
@@ -161,20 +172,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
-        var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
-        var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken);
-        if (certificate.Created)
-        {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
-        }
-
-        var frontendResult = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken);
-        progress.Report(new ReconcileEvent(EventKind.Detail, null, frontendResult.Action switch
-        {
-            FrontendAction.Reloaded => Messages.FormatNginxReloaded(string.Join(", ", frontendResult.Change.All)),
-            FrontendAction.Started => Messages.NginxStarted,
-            _ => Messages.NginxUnchanged,
-        }));
+        var frontendResult = await ApplyFrontendAsync(files, configuration, progress, cancellationToken);
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken);
         if (mode == ReconfigureMode.Instance && services.Succeeded)
@@ -183,6 +181,26 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
+    }
+
+    private async Task<FrontendResult> ApplyFrontendAsync(
+        IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
+        var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken);
+        if (certificate.Created)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
+        }
+
+        var result = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken);
+        progress.Report(new ReconcileEvent(EventKind.Detail, null, result.Action switch
+        {
+            FrontendAction.Reloaded => Messages.FormatNginxReloaded(string.Join(", ", result.Change.All)),
+            FrontendAction.Started => Messages.NginxStarted,
+            _ => Messages.NginxUnchanged,
+        }));
+        return result;
     }
 
     /// <summary>
@@ -219,7 +237,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
-        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired), DhcpHosts(report.Desired), cancellationToken);
+        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork), DhcpHosts(report.Desired), cancellationToken);
         return privateNetwork;
     }
 
@@ -277,8 +295,15 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     /// <summary>How long a service just started has to answer for its address before it is not announced.</summary>
     private static readonly TimeSpan AnnounceTimeout = TimeSpan.FromSeconds(2);
 
-    private static (string Name, string Address)[] NamedAddresses(DesiredState desired) =>
-        desired.Services.Where(s => s.Address is not null).Select(s => (s.Name, s.Address!)).ToArray();
+    /// <summary>
+    /// The root's DNS records: each service on the bridge at its address, and each service on the host's network (snap)
+    /// at the bridge's gateway, where its own port_out is reached.
+    /// </summary>
+    internal static (string Name, string Address)[] NamedAddresses(DesiredState desired, PrivateNetwork privateNetwork) =>
+        desired.Services
+            .Where(s => s.Address is not null || (s.Name.Length > 0 && TechnologyModules.For(s.Technology).RunsOnHostNetwork(s.Technology)))
+            .Select(s => (s.Name, s.Address ?? privateNetwork.Gateway))
+            .ToArray();
 
     /// <summary>The DHCP reservations of the services whose technology takes its address by DHCP (qemu).</summary>
     private static (string Hardware, string Address)[] DhcpHosts(DesiredState desired) =>

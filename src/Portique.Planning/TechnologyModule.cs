@@ -38,9 +38,17 @@ public abstract class TechnologyModule
     /// <summary>
     /// Whether this technology's driver puts its instances on the root's private network (docs/network.md): gives them
     /// <see cref="ServiceSpec.Address"/> and the root's DNS. With the network on, a service of a technology that does not
-    /// join is refused by validation, by name.
+    /// join is refused by validation, by name, unless it <see cref="RunsOnHostNetwork"/>.
     /// </summary>
     public virtual bool JoinsPrivateNetwork(Technology technology) => false;
+
+    /// <summary>
+    /// Whether the technology's instances share the host's network namespace and cannot be moved off it (snap: strict
+    /// confinement). With the private network on, such a service gets no address and is not refused: it publishes its
+    /// own <c>port_out</c>, nginx routes <c>/name/</c> to <c>127.0.0.1:port_out</c>, and the root's DNS answers its name
+    /// with the bridge's gateway, where the other services reach it at <c>port_out</c> (docs/network.md).
+    /// </summary>
+    public virtual bool RunsOnHostNetwork(Technology technology) => false;
 
     /// <summary>
     /// Whether the technology's instances take their private address by DHCP (virtual machines): the root's dnsmasq

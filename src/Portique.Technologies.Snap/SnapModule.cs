@@ -26,4 +26,7 @@ public sealed class SnapModule : TechnologyModule
     public override bool AllowsVolumes(Technology technology) => false;
 
     public override bool AppliesLimits(Technology technology) => false;
+
+    /// <summary>snapd runs snaps in the host's network namespace: reached at the gateway and <c>port_out</c> (docs/network.md).</summary>
+    public override bool RunsOnHostNetwork(Technology technology) => true;
 }

@@ -48,10 +48,9 @@ public class PrivateNetworkModelTests
     public void With_the_network_on_a_technology_that_does_not_join_yet_is_refused_by_name()
     {
         using var sandbox = new Sandbox();
-        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["snap"]), ("conteneur1_url", ["hello-world"]),
-            ("conteneur1_repository", [""])]);
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["swarm"])]);
         var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject == "conteneur1_type");
-        Assert.Contains("snap", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("swarm", problem.Message, StringComparison.Ordinal);
         Assert.Contains("activer_reseau_conteneurs", problem.Message, StringComparison.Ordinal);
     }
 
@@ -166,6 +165,40 @@ public class PrivateNetworkModelTests
         var problem = Assert.Single(Validate(sandbox).Problems);
         Assert.Equal("conteneur2_port_out", problem.Subject);
         Assert.Contains("conteneur1_port_out", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_network_on_a_snap_stays_on_the_host_network_routed_at_its_own_port_and_its_name_answers_with_the_gateway()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. NetworkOn(), .. Sandbox.Container(1, "notes", 18081), ("conteneur1_type", ["snap"]),
+            ("conteneur1_url", ["hello-world"]), ("conteneur1_repository", [""]), .. Sandbox.Container(2, "web", 18082)]);
+        var (desired, problems) = Validate(sandbox);
+
+        Assert.Empty(problems);
+        var snap = desired.Services.Single(s => s.Name == "notes");
+        Assert.Null(snap.Address);
+        Assert.False(snap.PortsPublishedByFrontend);
+        Assert.Equal([new PortMapping(18081, 8080)], snap.Ports);
+        var workspace = sandbox.Workspace;
+        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
+        Assert.Contains("proxy_pass http://127.0.0.1:18081/;", files["portique/services/conteneur1.conf"], StringComparison.Ordinal);
+        Assert.DoesNotContain("server", files["portique/stream/conteneur1.conf"], StringComparison.Ordinal);
+        Assert.Contains("listen 0.0.0.0:18082;", files["portique/stream/conteneur2.conf"], StringComparison.Ordinal);
+
+        var network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
+        Assert.Equal(
+            [("notes", network.Gateway), ("web", network.AddressFor("web"))],
+            ReconfigureRunner.NamedAddresses(desired, network));
+    }
+
+    [Fact]
+    public void With_the_network_on_a_snap_port_row_without_host_port_is_incomplete_not_internal()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "notes", 18081), ("conteneur1_type", ["snap"]),
+            ("conteneur1_url", ["hello-world"]), ("conteneur1_repository", [""]), ("conteneur1_port_out", [""])]);
+        Assert.Contains(Validate(sandbox).Problems, p => p.Subject == "conteneur1_port_out");
     }
 
     private static string StreamFile(Sandbox sandbox, int n)
