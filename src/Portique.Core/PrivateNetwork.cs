@@ -61,6 +61,9 @@ public sealed record PrivateNetwork
     /// <summary>The canonical CIDR text (<c>10.231.0.0/16</c>).</summary>
     public string Cidr => Text(Network) + "/" + PrefixLength.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The netmask in dotted form (<c>255.255.0.0</c>), as dnsmasq's <c>dhcp-range</c> takes it.</summary>
+    public string Netmask => Text(Mask(PrefixLength));
+
     /// <summary>The gateway: the bridge's own address and the root's DNS server.</summary>
     public string Gateway => Text(Network + 1);
 

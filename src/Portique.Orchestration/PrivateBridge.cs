@@ -351,7 +351,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
             // DHCP on this bridge only (two roots' dnsmasq then share port 67), for the reserved MACs only ("static").
             text.Append("interface=").Append(Name).Append('\n')
                 .Append("dhcp-range=").Append(PrivateNetwork.Text(network.Network)).Append(",static,")
-                .Append(PrivateNetwork.Text(network.PrefixLength == 0 ? 0 : uint.MaxValue << (32 - network.PrefixLength))).Append(",1h\n")
+                .Append(network.Netmask).Append(",1h\n")
                 .Append("dhcp-leasefile=").Append(Path.Join(Directory, "dnsmasq.leases")).Append('\n');
             foreach (var (hardware, address) in dhcpHosts.OrderBy(h => h.Hardware, StringComparer.Ordinal))
             {

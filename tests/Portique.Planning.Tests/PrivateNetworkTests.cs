@@ -8,13 +8,14 @@ public class PrivateNetworkTests
         PrivateNetwork.TryParse(text, out var problem) ?? throw new InvalidOperationException(problem.ToString());
 
     [Theory]
-    [InlineData("10.231.0.0/16", "10.231.0.1", 49150u)]
-    [InlineData("192.0.2.0/24", "192.0.2.1", 190u)]
-    [InlineData("172.31.255.192/26", "172.31.255.193", 46u)]
-    public void A_network_in_CIDR_form_gives_its_gateway_and_the_addresses_services_may_have(string cidr, string gateway, uint services)
+    [InlineData("10.231.0.0/16", "10.231.0.1", 49150u, "255.255.0.0")]
+    [InlineData("192.0.2.0/24", "192.0.2.1", 190u, "255.255.255.0")]
+    [InlineData("172.31.255.192/26", "172.31.255.193", 46u, "255.255.255.192")]
+    [InlineData("10.0.0.0/8", "10.0.0.1", 12582910u, "255.0.0.0")]
+    public void A_network_in_CIDR_form_gives_its_gateway_netmask_and_the_addresses_services_may_have(string cidr, string gateway, uint services, string netmask)
     {
         var network = Parse(cidr);
-        Assert.Equal((cidr, gateway, services), (network.Cidr, network.Gateway, network.ServiceCount));
+        Assert.Equal((cidr, gateway, services, netmask), (network.Cidr, network.Gateway, network.ServiceCount, network.Netmask));
     }
 
     [Theory]
