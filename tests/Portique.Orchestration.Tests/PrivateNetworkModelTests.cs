@@ -93,7 +93,7 @@ public class PrivateNetworkModelTests
         Assert.Contains($"listen 127.0.0.1:19000;\n    proxy_pass {address}:9000;", stream, StringComparison.Ordinal);
         Assert.DoesNotContain("5432", stream, StringComparison.Ordinal);
         // The private master loads the stream module and includes the files.
-        var main = sandbox.Workspace.FrontendFiles(sandbox.Workspace.RenderAll(sandbox.Workspace.Evaluate()), sandbox.Workspace.Evaluate())["nginx.conf"];
+        var main = PrivateMasterConfiguration(sandbox);
         Assert.Contains("load_module /usr/lib/nginx/modules/ngx_stream_module.so;", main, StringComparison.Ordinal);
         Assert.Contains("include portique/stream/*.conf;", main, StringComparison.Ordinal);
     }
@@ -108,7 +108,7 @@ public class PrivateNetworkModelTests
         Assert.False(spec.PortsPublishedByFrontend);
         Assert.Equal(("0.0.0.0", 18081), spec.HealthEndpoint);
         Assert.DoesNotContain("server", StreamFile(sandbox, 1), StringComparison.Ordinal);
-        var main = sandbox.Workspace.FrontendFiles(sandbox.Workspace.RenderAll(sandbox.Workspace.Evaluate()), sandbox.Workspace.Evaluate())["nginx.conf"];
+        var main = PrivateMasterConfiguration(sandbox);
         Assert.DoesNotContain("stream {", main, StringComparison.Ordinal);
         Assert.DoesNotContain("load_module", main, StringComparison.Ordinal);
     }
@@ -199,6 +199,14 @@ public class PrivateNetworkModelTests
         sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "notes", 18081), ("conteneur1_type", ["snap"]),
             ("conteneur1_url", ["hello-world"]), ("conteneur1_repository", [""]), ("conteneur1_port_out", [""])]);
         Assert.Contains(Validate(sandbox).Problems, p => p.Subject == "conteneur1_port_out");
+    }
+
+    /// <summary>The private nginx master's <c>nginx.conf</c>, as reconfigure hands it to the frontend.</summary>
+    private static string PrivateMasterConfiguration(Sandbox sandbox)
+    {
+        var workspace = sandbox.Workspace;
+        var configuration = workspace.Evaluate();
+        return workspace.FrontendFiles(workspace.RenderAll(configuration), configuration)["nginx.conf"];
     }
 
     private static string StreamFile(Sandbox sandbox, int n)
