@@ -67,9 +67,9 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
 
             await _deployment.SucceedAsync("reconfigure");
 
-            // Within seconds: reconfigure announced db's new MAC, which web's own neighbour table would otherwise keep
-            // pointing to the previous instance for up to a minute.
-            await WaitForPageAsync($"/{web}/db.html", marker, TimeSpan.FromSeconds(15));
+            // Reconfigure announced db's new MAC, which web's own neighbour table would otherwise keep pointing to the
+            // previous instance for up to a minute; 15 s was once too short under the CI's load (podman → lxc).
+            await WaitForPageAsync($"/{web}/db.html", marker, TimeSpan.FromSeconds(45));
             Assert.Equal(address, (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim());
             // From the host too (as nginx reaches it), within seconds: reconfigure made the host forget db's previous MAC.
             Assert.Contains(marker, await HttpProbe.GetStringAsync($"http://{address}:8080/index.html", TimeSpan.FromSeconds(10)));
