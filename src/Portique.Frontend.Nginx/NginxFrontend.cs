@@ -413,16 +413,16 @@ public sealed class NginxFrontend : IFrontend
     public bool PublishesStreamPorts()
     {
         var folder = Path.Join(ConfigDirectory, StreamPrefix);
-        return Directory.Exists(folder)
-            && PublishesStream(new SortedDictionary<string, byte[]>(
-                Directory.EnumerateFiles(folder, "*.conf").ToDictionary(f => StreamPrefix + Path.GetFileName(f), File.ReadAllBytes, StringComparer.Ordinal),
-                StringComparer.Ordinal));
+        return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.conf").Any(f => HasDirective(File.ReadAllBytes(f)));
     }
 
-    /// <summary>Whether some stream file holds a directive (a published port), not only comments.</summary>
+    /// <summary>Whether some desired stream file publishes a port.</summary>
     private static bool PublishesStream(SortedDictionary<string, byte[]> files) =>
-        files.Any(f => f.Key.StartsWith(StreamPrefix, StringComparison.Ordinal)
-            && Utf8.GetString(f.Value).Split('\n').Select(l => l.Trim()).Any(l => l.Length > 0 && !l.StartsWith('#')));
+        files.Any(f => f.Key.StartsWith(StreamPrefix, StringComparison.Ordinal) && HasDirective(f.Value));
+
+    /// <summary>A line other than a comment: a stream file with only its marker publishes nothing.</summary>
+    private static bool HasDirective(byte[] content) =>
+        Utf8.GetString(content).Split('\n').Select(l => l.Trim()).Any(l => l.Length > 0 && !l.StartsWith('#'));
 
     private static bool IsWritableKey(string key)
     {

@@ -143,6 +143,7 @@ public static partial class DesiredStateBuilder
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is not null && onBridge ? ServiceAddress(configuration, n, name, technology, module, network, problems) : null;
+
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
         {
