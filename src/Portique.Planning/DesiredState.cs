@@ -92,6 +92,21 @@ public sealed record ServiceSpec
     /// </summary>
     public string? Address { get; init; }
 
+    /// <summary>
+    /// The second address of a service replaced without interruption (<see cref="ReplacementOrder.StartFirst"/>): the new
+    /// instance starts there beside the old one, and the two addresses alternate from one replacement to the next
+    /// (docs/replacement.md). Null when the service is replaced by stopping first. Not part of the canonical form: an
+    /// instance at either address matches (<see cref="AtAlternateAddress"/>).
+    /// </summary>
+    public string? AlternateAddress { get; init; }
+
+    /// <summary>How the instance is replaced (<c>conteneurN_remplacement</c>, once defaults and the network are applied).</summary>
+    public ReplacementOrder Replacement => AlternateAddress is not null && Address is not null ? ReplacementOrder.StartFirst : ReplacementOrder.StopFirst;
+
+    /// <summary>The same service at its other address (<see cref="AlternateAddress"/>); itself when it has none.</summary>
+    public ServiceSpec AtAlternateAddress() =>
+        AlternateAddress is { } alternate ? this with { Address = alternate, AlternateAddress = Address } : this;
+
     /// <summary>The root's private network in CIDR form (<c>reseau_conteneurs</c>) when <see cref="Address"/> is set, else null.</summary>
     public string? Network { get; init; }
 
@@ -154,5 +169,25 @@ public sealed record ServiceSpec
     public string SpecHash() => SpecSchema.Hash(this);
 }
 
+/// <summary>How an instance is replaced when its spec changes (<c>conteneurN_remplacement</c>, docs/replacement.md).</summary>
+public enum ReplacementOrder
+{
+    /// <summary><c>arret_prealable</c>: the old instance stops and is set aside, then the new one starts (restored on failure).</summary>
+    StopFirst,
+
+    /// <summary>
+    /// <c>sans_coupure</c>: the new instance starts beside the old one at the other address, is checked, the name and the
+    /// frontend switch to it, the old one drains and goes. A new instance that fails is removed; the old one never stopped.
+    /// </summary>
+    StartFirst,
+}
+
 /// <summary>Everything the configuration asks for, validated.</summary>
-public sealed record DesiredState(IReadOnlyList<ServiceSpec> Services);
+public sealed record DesiredState(IReadOnlyList<ServiceSpec> Services)
+{
+    /// <summary>
+    /// Where the root's names point now, by service (the DNS records of the private network): of two live instances of
+    /// a service (a replacement without interruption that was interrupted), the one the name points to is the one serving.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Routed { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}

@@ -56,6 +56,26 @@ public interface IServiceDriver
     /// <summary>Creates and starts the instance named <c>spec.Name</c> from the fetched artifact, labelled as owned.</summary>
     Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether <see cref="CreateBesideAsync"/> works: a new instance can run beside the one holding the service's name
+    /// (a replacement without interruption, <see cref="ReplacementOrder.StartFirst"/>).
+    /// </summary>
+    bool StartsBeside => false;
+
+    /// <summary>
+    /// Creates and starts a new instance of <c>spec.Name</c> while this engine's current one keeps running: under the
+    /// service's name when it is free, else under <see cref="ServiceLifecycle.NextName"/> (its
+    /// <see cref="ObservedService.InstanceName"/>). Only when <see cref="StartsBeside"/>.
+    /// </summary>
+    Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this engine cannot start an instance beside another");
+
+    /// <summary>
+    /// Once the old instance is gone, gives an instance started beside it the service's own name where the engine can
+    /// rename a running instance; returns it as it then is. Nothing by default: the next name stays until the next replacement.
+    /// </summary>
+    Task<ObservedService> TakeServiceNameAsync(ObservedService instance, CancellationToken cancellationToken) => Task.FromResult(instance);
+
     /// <summary>This engine's timings (health timeout, grace period, poll interval, stop timeout...).</summary>
     LifecycleOptions Lifecycle { get; }
 

@@ -82,6 +82,26 @@ public static class ServiceLifecycle
     /// <summary>What an instance set aside during a replacement has after its service's name (the one aside-name rule).</summary>
     public const string AsideSuffix = ".portique-aside";
 
+    /// <summary>What a new instance started beside the old one has after its service's name, while the old one holds the name.</summary>
+    public const string NextSuffix = ".portique-next";
+
+    /// <summary>The engine name of <paramref name="name"/>'s new instance started beside the one holding the name.</summary>
+    public static string NextName(string name) => name + NextSuffix;
+
+    /// <summary>True when <paramref name="instanceName"/> is a next name; <paramref name="name"/> is then the service's.</summary>
+    public static bool IsNextName(string instanceName, out string name)
+    {
+        ArgumentNullException.ThrowIfNull(instanceName);
+        if (instanceName.EndsWith(NextSuffix, StringComparison.Ordinal))
+        {
+            name = instanceName[..^NextSuffix.Length];
+            return true;
+        }
+
+        name = instanceName;
+        return false;
+    }
+
     /// <summary>The name of <paramref name="name"/>'s instance while it is set aside.</summary>
     public static string AsideName(string name) => name + AsideSuffix;
 

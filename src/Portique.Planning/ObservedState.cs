@@ -33,6 +33,15 @@ public sealed record ObservedService
     /// <summary>Published host ports as the engine reports them, for conflict checks and <c>status</c>.</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
+    /// <summary>
+    /// The instance's own name in its engine when it is not the service's (<see cref="ServiceLifecycle.NextName"/>: a new
+    /// instance started beside the old one); null otherwise.
+    /// </summary>
+    public string? InstanceName { get; init; }
+
+    /// <summary>The private address recorded in the instance's spec, or null (off the network, or unreadable).</summary>
+    public string? Address => SpecSchema.TryParse(SpecJson, Name, 0)?.Address;
+
     /// <summary>Engine identifier (container id, VM pid...): lets tests prove an instance was kept.</summary>
     public string? InstanceId { get; init; }
 

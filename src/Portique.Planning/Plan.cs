@@ -31,6 +31,14 @@ public sealed record PlannedAction(
 {
     /// <summary>Leftover instances of the same name (set aside by an interrupted run, or in another engine).</summary>
     public IReadOnlyList<ObservedService> Leftovers { get; init; } = [];
+
+    /// <summary>
+    /// How a recreate replaces the instance (what <c>plan</c> shows): without interruption only when the spec asks for it
+    /// and the old instance serves; null for other actions.
+    /// </summary>
+    public ReplacementOrder? Replacement => Kind != ActionKind.Recreate ? null
+        : Desired?.Replacement == ReplacementOrder.StartFirst && Observed is { IsAside: false, State: InstanceState.Running } ? ReplacementOrder.StartFirst
+        : ReplacementOrder.StopFirst;
 }
 
 public sealed record Plan(IReadOnlyList<PlannedAction> Actions)
@@ -58,7 +66,7 @@ internal static class Planner
         {
             var instances = byName.GetValueOrDefault(spec.Name) ?? [];
             byName.Remove(spec.Name);
-            actions.Add(PlanDesired(spec, instances));
+            actions.Add(PlanDesired(spec, instances, desired.Routed.GetValueOrDefault(spec.Name)));
         }
 
         foreach (var (name, instances) in byName.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -73,13 +81,20 @@ internal static class Planner
         return new Plan(actions);
     }
 
-    private static PlannedAction PlanDesired(ServiceSpec spec, List<ObservedService> instances)
+    private static PlannedAction PlanDesired(ServiceSpec spec, List<ObservedService> instances, string? routed)
     {
-        var primary = PickPrimary(instances, spec.Technology);
+        var primary = PickPrimary(instances, spec.Technology, routed);
         var leftovers = instances.Where(i => !ReferenceEquals(i, primary)).ToArray();
         if (primary is null)
         {
             return new PlannedAction(spec.Name, ActionKind.Create, [Messages.NotDeployedYet], spec, null) { Leftovers = leftovers };
+        }
+
+        // Replaced without interruption, an instance lives at either of its two addresses: the one at the other address
+        // matches the spec at that address, which is then what is kept (and what the frontend and the name point to).
+        if (spec.AlternateAddress is { } alternate && primary.Address == alternate)
+        {
+            spec = spec.AtAlternateAddress();
         }
 
         var reasons = DescribeDifferences(spec, primary);
@@ -94,14 +109,16 @@ internal static class Planner
     }
 
     /// <summary>
-    /// The live instance to compare with: one not set aside, preferably of the desired technology.
-    /// When only aside instances exist (a crash between set-aside and create), the newest aside is the
-    /// candidate, so its spec decides whether it can simply be restored.
+    /// The live instance to compare with: one not set aside, the one the service's name points to (<paramref name="routed"/>)
+    /// when two live (a replacement without interruption interrupted before or after its switch), else preferably of
+    /// the desired technology. When only aside instances exist (a crash between set-aside and create), the newest aside
+    /// is the candidate, so its spec decides whether it can simply be restored.
     /// </summary>
-    private static ObservedService? PickPrimary(List<ObservedService> instances, Technology? preferred)
+    private static ObservedService? PickPrimary(List<ObservedService> instances, Technology? preferred, string? routed = null)
     {
         var live = instances.Where(i => !i.IsAside).ToList();
-        return live.FirstOrDefault(i => i.Technology == preferred)
+        return (live.Count > 1 && routed is not null ? live.FirstOrDefault(i => i.Address == routed) : null)
+            ?? live.FirstOrDefault(i => i.Technology == preferred)
             ?? live.FirstOrDefault()
             ?? instances.FirstOrDefault(i => i.Technology == preferred)
             ?? instances.FirstOrDefault();

@@ -40,6 +40,12 @@ public sealed record ReconcilerOptions
     /// instance is restored and keeps serving.
     /// </summary>
     public Func<PlannedAction, IProgress<string>, CancellationToken, Task>? BeforeReplaceAsync { get; init; }
+
+    /// <summary>
+    /// How long the old instance keeps running once nothing new is sent to it (after the switch): requests and
+    /// connections already open to it finish. It then gets its stop timeout (<c>conteneurN_delai_arret</c>) on top.
+    /// </summary>
+    public TimeSpan DrainPeriod { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Raised before anything changes when the host is not fit for the plan (ports, names, engines).</summary>
@@ -212,7 +218,18 @@ public sealed class Reconciler
     /// starts and checks of kept services, then creations; within each phase, up to
     /// <see cref="ReconcilerOptions.MaxParallelism"/> services at once (each service's own steps stay in order).
     /// </summary>
-    public async Task<ReconcileResult> ApplyAsync(Plan plan, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    public Task<ReconcileResult> ApplyAsync(Plan plan, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
+        ApplyAsync(plan, refresh, switchAsync: null, progress, cancellationToken);
+
+    /// <inheritdoc cref="ApplyAsync(Plan, bool, IProgress{ReconcileEvent}, CancellationToken)"/>
+    /// <param name="switchAsync">
+    /// Points the service's name and the frontend at a new instance checked healthy beside the old one (the DNS record,
+    /// nginx's route and stream servers, then a graceful reload): the switch of a replacement without interruption
+    /// (<see cref="ReplacementOrder.StartFirst"/>). Null: every replacement stops first. A <see cref="PortiqueException"/>
+    /// keeps the old instance serving. Called for one service at a time.
+    /// </param>
+    public async Task<ReconcileResult> ApplyAsync(
+        Plan plan, bool refresh, Func<ServiceSpec, CancellationToken, Task>? switchAsync, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(progress);
@@ -236,7 +253,7 @@ public sealed class Reconciler
                     var outcome = action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
                         && local.TryGetValue(action.Name, out var present) && present == running
                         ? Outcome(action, true, Messages.Unchanged)
-                        : await ExecuteAsync(action, refresh, progress, token);
+                        : await ExecuteAsync(action, refresh, switchAsync, progress, token);
                     outcomes[index] = outcome;
                     progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
                 });
@@ -307,7 +324,8 @@ public sealed class Reconciler
         return problems;
     }
 
-    private async Task<ServiceOutcome> ExecuteAsync(PlannedAction action, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> ExecuteAsync(
+        PlannedAction action, bool refresh, Func<ServiceSpec, CancellationToken, Task>? switchAsync, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         var name = action.Name;
         try
@@ -354,7 +372,7 @@ public sealed class Reconciler
                 ActionKind.Keep => Outcome(action, true, Messages.Unchanged),
                 ActionKind.Start => await StartAsync(action, driver, progress, cancellationToken),
                 ActionKind.Create => await CreateAsync(action, driver, artifact, progress, cancellationToken),
-                _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, progress, cancellationToken),
+                _ => await ReplaceAsync(action with { Kind = kind, Reasons = reasons }, driver, artifact, switchAsync, progress, cancellationToken),
             };
             return outcome;
         }
@@ -395,12 +413,19 @@ public sealed class Reconciler
     /// mid-way (Ctrl+C, SIGTERM), the step is rolled back before the cancellation goes on, within
     /// <see cref="ReconcilerOptions.InterruptGrace"/>: the new instance is removed, the old one gets its name back and starts.
     /// </summary>
-    private async Task<ServiceOutcome> ReplaceAsync(PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    private async Task<ServiceOutcome> ReplaceAsync(
+        PlannedAction action, IServiceDriver driver, string artifact, Func<ServiceSpec, CancellationToken, Task>? switchAsync, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         var old = action.Observed!;
         var oldDriver = DriverFor(old.Technology)
             ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name));
         _options.Ledger?.MarkUsed(action.Desired!.Technology);
+        if (action.Desired!.Replacement == ReplacementOrder.StartFirst && driver.StartsBeside && switchAsync is not null
+            && !old.IsAside && old.State == InstanceState.Running)
+        {
+            return await ReplaceBesideAsync(action, driver, oldDriver, artifact, switchAsync, progress, cancellationToken);
+        }
+
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.FormatReplacing(string.Join("; ", action.Reasons))));
         var aside = old.IsAside ? old : null;
         ObservedService? created = null;
@@ -447,6 +472,104 @@ public sealed class Reconciler
 
         await oldDriver.RestoreAsync(aside!, rollback.Token);
         return Outcome(action, false, Messages.FormatRolledBack(failure), logs);
+    }
+
+    /// <summary>
+    /// A replacement without interruption (<see cref="ReplacementOrder.StartFirst"/>): the new instance starts beside the
+    /// running old one, at the service's other address; once healthy, the name and the frontend switch to it, the old one
+    /// drains for <see cref="ReconcilerOptions.DrainPeriod"/> and goes. A new instance that fails, or a switch that fails,
+    /// is removed and the old one, never stopped, keeps serving. Cancelled before the switch, the new instance goes;
+    /// after it, the old one is left for the next run to remove (the name points to the new one, which it keeps).
+    /// </summary>
+    private async Task<ServiceOutcome> ReplaceBesideAsync(
+        PlannedAction action,
+        IServiceDriver driver,
+        IServiceDriver oldDriver,
+        string artifact,
+        Func<ServiceSpec, CancellationToken, Task> switchAsync,
+        IProgress<ReconcileEvent> progress,
+        CancellationToken cancellationToken)
+    {
+        var old = action.Observed!;
+        var desired = action.Desired!;
+        var target = old.Address == desired.Address ? desired.AtAlternateAddress() : desired;
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.FormatReplacingBeside(string.Join("; ", action.Reasons), target.Address)));
+        ObservedService? created = null;
+        string? failure;
+        try
+        {
+            if (_options.BeforeReplaceAsync is { } beforeReplace)
+            {
+                // The old instance still runs: its data is copied live (a service with volumes stops first by default).
+                await beforeReplace(action, new SynchronousProgress<string>(line => progress.Report(new ReconcileEvent(EventKind.Detail, action.Name, line))), cancellationToken);
+            }
+
+            created = await driver.CreateBesideAsync(target, artifact, cancellationToken);
+            failure = await WaitHealthyAsync(driver, created, target, cancellationToken);
+            if (failure is null)
+            {
+                await switchAsync(target, cancellationToken);
+                progress.Report(new ReconcileEvent(EventKind.Detail, action.Name, Messages.FormatSwitched(target.Address)));
+            }
+        }
+        catch (PortiqueException e)
+        {
+            failure = e.Message;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not switched yet (the switch is the last step of the try): the old instance serves, the new one goes.
+            progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.RollingBackInterrupted));
+            using var grace = new CancellationTokenSource(_options.InterruptGrace);
+            await RemoveQuietlyAsync(driver, created, grace.Token);
+            throw;
+        }
+
+        if (failure is not null)
+        {
+            progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, Messages.FormatBesideFailed(failure)));
+            using var rollback = new CancellationTokenSource(_options.InterruptGrace);
+            IReadOnlyList<string> logs = [];
+            if (created is not null)
+            {
+                logs = await TailAsync(driver, created.InstanceName ?? action.Name, rollback.Token);
+                await driver.RemoveAsync(created, rollback.Token);
+            }
+
+            return Outcome(action, false, Messages.FormatBesideRolledBack(failure), logs);
+        }
+
+        // Switched: what was sent to the old instance finishes, then it stops within its own stop timeout.
+        await Task.Delay(_options.DrainPeriod, _time, cancellationToken);
+        await oldDriver.RemoveAsync(old, cancellationToken);
+        try
+        {
+            await driver.TakeServiceNameAsync(created!, cancellationToken);
+        }
+        catch (PortiqueException e)
+        {
+            // The instance serves under its next name; the next replacement starts under the service's own.
+            progress.Report(new ReconcileEvent(EventKind.Warning, action.Name, e.Message));
+        }
+
+        return Outcome(action, true, Messages.RecreatedBeside);
+    }
+
+    private static async Task RemoveQuietlyAsync(IServiceDriver driver, ObservedService? instance, CancellationToken cancellationToken)
+    {
+        if (instance is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await driver.RemoveAsync(instance, cancellationToken);
+        }
+        catch (Exception e) when (e is PortiqueException or OperationCanceledException)
+        {
+            // The name still points to the old instance: the next run removes this one as a leftover.
+        }
     }
 
     /// <summary>

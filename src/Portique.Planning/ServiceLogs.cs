@@ -86,7 +86,8 @@ public static class ServiceLogs
     }
 
     /// <summary>
-    /// The one lookup of a log's instance: the instance named <paramref name="name"/>, else its set-aside instance
+    /// The one lookup of a log's instance: the instance named <paramref name="name"/>, else one started beside it
+    /// (<see cref="ServiceLifecycle.NextName"/>), else its set-aside instance
     /// (a failed replacement leaves the previous run's log there). <paramref name="find"/> returns null when there is
     /// none under that instance name (and throws when one exists that this root does not own).
     /// </summary>
@@ -98,7 +99,7 @@ public static class ServiceLogs
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(find);
         ArgumentNullException.ThrowIfNull(missing);
-        foreach (var candidate in new[] { name, ServiceLifecycle.AsideName(name) })
+        foreach (var candidate in new[] { name, ServiceLifecycle.NextName(name), ServiceLifecycle.AsideName(name) })
         {
             if (await find(candidate, cancellationToken) is { } found)
             {
@@ -116,7 +117,7 @@ public static class ServiceLogs
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(find);
         ArgumentNullException.ThrowIfNull(missing);
-        return find(name) ?? find(ServiceLifecycle.AsideName(name)) ?? throw new InstanceMissingException(missing());
+        return find(name) ?? find(ServiceLifecycle.NextName(name)) ?? find(ServiceLifecycle.AsideName(name)) ?? throw new InstanceMissingException(missing());
     }
 
     /// <summary>

@@ -51,6 +51,13 @@ public abstract class TechnologyModule
     public virtual bool RunsOnHostNetwork(Technology technology) => false;
 
     /// <summary>
+    /// Whether a new instance can start beside the old one on the private network, under a second name and address, so
+    /// a replacement never interrupts the service (<see cref="ReplacementOrder.StartFirst"/>); its driver then implements
+    /// <see cref="IServiceDriver.CreateBesideAsync"/>.
+    /// </summary>
+    public virtual bool ReplacesWithoutInterruption(Technology technology) => false;
+
+    /// <summary>
     /// Whether the technology's instances take their private address by DHCP (virtual machines): the root's dnsmasq
     /// then reserves it for the MAC <see cref="Core.PrivateNetwork.GuestHardware"/> gives the service's name.
     /// </summary>

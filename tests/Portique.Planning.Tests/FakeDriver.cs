@@ -99,6 +99,40 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
+    /// <summary>Whether the fake can start a new instance beside the running one (<see cref="IServiceDriver.StartsBeside"/>).</summary>
+    public bool Beside { get; set; }
+
+    public bool StartsBeside => Beside;
+
+    /// <summary>Recorded as "create beside NAME at ADDRESS"; the instance is named NAME.portique-next while NAME is taken.</summary>
+    public Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Calls.Add($"create beside {spec.Name} at {spec.Address}");
+            var taken = Instances.Any(i => i.Name == spec.Name && i.InstanceName is null && !i.IsAside);
+            var instance = Specs.Running(spec, id: $"new{++_nextId}", artifact: artifactId) with
+            {
+                State = CrashingTags.Contains(spec.Tag) ? InstanceState.Stopped : InstanceState.Running,
+                InstanceName = taken ? ServiceLifecycle.NextName(spec.Name) : null,
+            };
+            Instances.Add(instance);
+            return Task.FromResult(instance);
+        }
+    }
+
+    /// <summary>Recorded as "take name NAME".</summary>
+    public Task<ObservedService> TakeServiceNameAsync(ObservedService instance, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Calls.Add($"take name {instance.Name}");
+            var named = instance with { InstanceName = null };
+            Replace(instance, named);
+            return Task.FromResult(named);
+        }
+    }
+
     public Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
     {
         lock (_gate)

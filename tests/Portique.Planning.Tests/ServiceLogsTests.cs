@@ -111,7 +111,7 @@ public class ServiceLogsTests
     }
 
     [Fact]
-    public async Task The_instance_is_looked_up_under_its_name_first_then_under_its_aside_name()
+    public async Task The_instance_is_looked_up_under_its_name_first_then_under_its_next_name_then_under_its_aside_name()
     {
         var asked = new List<string>();
 
@@ -126,7 +126,7 @@ public class ServiceLogsTests
             Ct);
 
         Assert.Equal("aside instance", found);
-        Assert.Equal(["web", "web.portique-aside"], asked);
+        Assert.Equal(["web", "web.portique-next", "web.portique-aside"], asked);
         Assert.Equal("web", ServiceLogs.FindInstance("web", candidate => candidate == "web" ? "web" : null, () => "no web"));
     }
 
