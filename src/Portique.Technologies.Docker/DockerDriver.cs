@@ -130,9 +130,28 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
             : PullAsync(spec, refresh, progress, cancellationToken);
     }
 
-    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return CreateNamedAsync(spec, artifactId, spec.Name, cancellationToken);
+    }
+
+    public bool StartsBeside => true;
+
+    /// <summary>The container is named after the service when no container holds that name, else <c>NAME.portique-next</c>.</summary>
+    public async Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var taken = await _api.Containers.FindByExactNameAsync(spec.Name, cancellationToken) is not null;
+        return await CreateNamedAsync(spec, artifactId, taken ? ServiceLifecycle.NextName(spec.Name) : spec.Name, cancellationToken);
+    }
+
+    /// <summary>dockerd renames a running container: the instance started beside takes its service's name without stopping.</summary>
+    public Task<ObservedService> TakeServiceNameAsync(ObservedService instance, CancellationToken cancellationToken) =>
+        RenameAsync(instance, aside: false, cancellationToken);
+
+    private async Task<ObservedService> CreateNamedAsync(ServiceSpec spec, string artifactId, string containerName, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         ValidateServiceName(spec.Name);
@@ -153,7 +172,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
 
         var parameters = new CreateContainerParameters
         {
-            Name = spec.Name,
+            Name = containerName,
             Image = image.ID,
             Env = spec.EnvironmentWithSecrets.ToList(),
             // `docker stop` by hand waits as long as Portique does.
@@ -218,7 +237,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
             throw;
         }
 
-        var inspected = await InspectOwnedAsync(created.ID, spec.Name, cancellationToken);
+        var inspected = await InspectOwnedAsync(created.ID, containerName, cancellationToken);
         return ToObserved(inspected);
     }
 
@@ -552,6 +571,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
             SpecHash = labels.TryGetValue(Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(Labels.Spec, out var json) ? json : null,
             IsAside = ServiceLifecycle.IsAsideName(containerName, out _),
+            InstanceName = ServiceLifecycle.IsNextName(containerName, out _) ? containerName : null,
             Ports = PublishedPorts(container.HostConfig),
             InstanceId = container.ID,
             ArtifactId = container.Image,
@@ -616,6 +636,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
             SpecHash = labels.TryGetValue(Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = json,
             IsAside = asideOf,
+            InstanceName = ServiceLifecycle.IsNextName(containerName, out _) ? containerName : null,
             Ports = ports,
             InstanceId = container.ID,
             ArtifactId = container.ImageID,

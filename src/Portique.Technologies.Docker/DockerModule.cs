@@ -18,6 +18,8 @@ public sealed class DockerModule : TechnologyModule
     /// <summary>docker and docker+git containers join the root's private network (<see cref="DockerDriver.NetworkName"/>).</summary>
     public override bool JoinsPrivateNetwork(Technology technology) => true;
 
+    public override bool ReplacesWithoutInterruption(Technology technology) => true;
+
     /// <summary>Read-only binds of the root-only files at <c>/run/secrets/KEY</c> (docs/secrets.md).</summary>
     public override bool AllowsSecrets(Technology technology) => true;
 

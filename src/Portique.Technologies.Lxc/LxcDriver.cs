@@ -116,11 +116,11 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
 
         var running = await RunningAsync(cancellationToken);
         var owned = new List<ObservedService>();
-        foreach (var (directory, name, isAside) in OwnedDirectories())
+        foreach (var (directory, name, isAside, isNext) in OwnedDirectories())
         {
             var record = LxcRecord.TryRead(directory);
             var isRunning = running.Contains(Path.GetFileName(directory));
-            owned.Add(ToObserved(name, isAside, record, isRunning && (isAside || record is null || _proxy.Serves(Entries(record)))));
+            owned.Add(ToObserved(name, isAside, record, isRunning && (isAside || record is null || _proxy.Serves(Entries(record))), isNext ? Path.GetFileName(directory) : null));
         }
 
         return owned;
@@ -152,9 +152,28 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
         return digest;
     }
 
-    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return CreateNamedAsync(spec, artifactId, spec.Name, cancellationToken);
+    }
+
+    public bool StartsBeside => true;
+
+    /// <summary>
+    /// The container is named after the service when no container holds that name, else <c>NAME.portique-next</c>, a
+    /// name it keeps (lxc cannot rename a running container: its folder is its name) until its own replacement.
+    /// </summary>
+    public Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Validation.ServiceName(spec.Name);
+        var taken = Directory.Exists(Path.Join(ContainersDirectory, spec.Name));
+        return CreateNamedAsync(spec, artifactId, taken ? ServiceLifecycle.NextName(spec.Name) : spec.Name, cancellationToken);
+    }
+
+    private async Task<ObservedService> CreateNamedAsync(ServiceSpec spec, string artifactId, string containerName, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         Validation.ServiceName(spec.Name);
@@ -169,7 +188,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
         var volumes = spec.Volumes
             .Select(v => new VolumeMapping(Validation.AbsolutePath(v.HostPath, spec.Name), Validation.AbsolutePath(v.ContainerPath, spec.Name)))
             .ToList();
-        var directory = Path.Join(ContainersDirectory, spec.Name);
+        var directory = Path.Join(ContainersDirectory, containerName);
         if (Directory.Exists(directory) || File.Exists(directory))
         {
             throw new RuntimeFailureException(Messages.FormatContainerNameTaken(spec.Name, directory));
@@ -246,7 +265,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
             }
 
             await SyncProxyAsync(cancellationToken);
-            return ToObserved(record.Name, false, record, await StateAsync(directory, cancellationToken) is { Running: true });
+            return ToObserved(record.Name, false, record, await StateAsync(directory, cancellationToken) is { Running: true }, containerName == spec.Name ? null : containerName);
         }
         catch (Exception exception) when (exception is RuntimeFailureException or InvalidInputException or IOException
             or UnauthorizedAccessException or OperationCanceledException)
@@ -367,7 +386,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
         var directory = ServiceLogs.FindInstance(name, LogDirectory, () => Messages.FormatContainerNotFound(name, Root.Directory));
 
         // A set-aside or restore moves the directory: follow it.
-        string? Locate() => LogDirectory(name) ?? LogDirectory(ServiceLifecycle.AsideName(name));
+        string? Locate() => LogDirectory(name) ?? LogDirectory(ServiceLifecycle.NextName(name)) ?? LogDirectory(ServiceLifecycle.AsideName(name));
         var source = new TextLogSource(() => ConsoleLogPath(directory = Locate() ?? directory), reason => Messages.FormatLogsFailed(name, reason))
         {
             WithRotated = true,
@@ -403,7 +422,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
 
     /// <summary>Container directories of this root that Portique made (they hold a <c>portique.json</c>).</summary>
-    private IEnumerable<(string Directory, string Name, bool IsAside)> OwnedDirectories()
+    private IEnumerable<(string Directory, string Name, bool IsAside, bool IsNext)> OwnedDirectories()
     {
         if (!Directory.Exists(ContainersDirectory))
         {
@@ -415,7 +434,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
             if (Validation.ParseDirectoryName(Path.GetFileName(directory)) is { } parsed
                 && File.Exists(Path.Join(directory, LxcRecord.FileName)))
             {
-                yield return (directory, parsed.Name, parsed.IsAside);
+                yield return (directory, parsed.Name, parsed.IsAside, parsed.IsNext);
             }
         }
     }
@@ -425,8 +444,10 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
     {
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
-            ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
+            ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name, ServiceLifecycle.NextName(instance.Name) }
+            : instance.InstanceName is { } next
+                ? [next, instance.Name, ServiceLifecycle.AsideName(instance.Name)]
+                : [instance.Name, ServiceLifecycle.NextName(instance.Name), ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var directory = Path.Join(ContainersDirectory, candidate);
@@ -670,10 +691,11 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
 
     // ---------------------------------------------------------------- helpers
 
-    private static ObservedService ToObserved(string name, bool isAside, LxcRecord? record, bool running) =>
+    private static ObservedService ToObserved(string name, bool isAside, LxcRecord? record, bool running, string? instanceName = null) =>
         new()
         {
             Name = name,
+            InstanceName = instanceName,
             Technology = LxcModule.Lxc,
             State = running ? InstanceState.Running : InstanceState.Stopped,
             SpecHash = record?.SpecHash,

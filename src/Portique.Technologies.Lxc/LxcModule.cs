@@ -16,4 +16,6 @@ public sealed class LxcModule : TechnologyModule
 
     /// <summary>lxc containers join the root's private network: a veth on Portique's bridge, the spec's address, the gateway's DNS.</summary>
     public override bool JoinsPrivateNetwork(Technology technology) => true;
+
+    public override bool ReplacesWithoutInterruption(Technology technology) => true;
 }

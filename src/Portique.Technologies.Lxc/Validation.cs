@@ -21,11 +21,16 @@ internal static partial class Validation
 
     public static bool IsServiceName(string name) => ServiceNamePattern().IsMatch(name);
 
-    /// <summary>The service name a container directory stands for (<c>web</c> or <c>web.portique-aside</c>), or null.</summary>
-    public static (string Name, bool IsAside)? ParseDirectoryName(string directoryName)
+    /// <summary>
+    /// The service name a container directory stands for (<c>web</c>, <c>web.portique-aside</c>, or <c>web.portique-next</c>
+    /// for an instance started beside the one holding the name), or null.
+    /// </summary>
+    public static (string Name, bool IsAside, bool IsNext)? ParseDirectoryName(string directoryName)
     {
+        ArgumentNullException.ThrowIfNull(directoryName);
         var aside = ServiceLifecycle.IsAsideName(directoryName, out var name);
-        return IsServiceName(name) ? (name, aside) : null;
+        var next = !aside && ServiceLifecycle.IsNextName(directoryName, out name);
+        return IsServiceName(name) ? (name, aside, next) : null;
     }
 
     /// <summary><c>[registry/]image:tag</c> from validated parts (the same image the docker technology runs).</summary>

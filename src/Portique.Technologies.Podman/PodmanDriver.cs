@@ -180,9 +180,29 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         return id;
     }
 
-    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return CreateNamedAsync(spec, artifactId, spec.Name, cancellationToken);
+    }
+
+    public bool StartsBeside => true;
+
+    /// <summary>The container is named after the service when no container holds that name, else <c>NAME.portique-next</c>.</summary>
+    public async Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Configure();
+        var taken = await TryInspectByNameAsync(spec.Name, cancellationToken) is not null;
+        return await CreateNamedAsync(spec, artifactId, taken ? ServiceLifecycle.NextName(spec.Name) : spec.Name, cancellationToken);
+    }
+
+    /// <summary>podman renames a running container: the instance started beside takes its service's name without stopping.</summary>
+    public Task<ObservedService> TakeServiceNameAsync(ObservedService instance, CancellationToken cancellationToken) =>
+        RenameAsync(instance, aside: false, cancellationToken);
+
+    private async Task<ObservedService> CreateNamedAsync(ServiceSpec spec, string artifactId, string containerName, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         ValidateServiceName(spec.Name);
@@ -198,7 +218,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             _configuration.EnsureNetwork(NetworkName(Root.Directory), PrivateNetwork.BridgeName(Root.Directory), network);
         }
 
-        var arguments = CreateArguments(spec, artifactId, Root.Directory);
+        var arguments = CreateArguments(spec, artifactId, Root.Directory, containerName);
         foreach (var volume in spec.Volumes)
         {
             HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
@@ -446,9 +466,9 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
     internal static string NetworkName(string root) => "portique-" + PrivateNetwork.RootTag(root);
 
     /// <summary>The <c>podman create</c> arguments for <paramref name="spec"/>: one list, nothing to split or quote.</summary>
-    internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root)
+    internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root, string? containerName = null)
     {
-        var arguments = new List<string> { "create", "--name", spec.Name, "--restart", RestartPolicy, "--pull", "never" };
+        var arguments = new List<string> { "create", "--name", containerName ?? spec.Name, "--restart", RestartPolicy, "--pull", "never" };
         if (spec.StopTimeoutSeconds is int stopTimeout)
         {
             // `podman stop` by hand waits as long as Portique does.
@@ -709,6 +729,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             SpecHash = labels.TryGetValue(DockerDriver.Labels.SpecHash, out var hash) ? hash : null,
             SpecJson = labels.TryGetValue(DockerDriver.Labels.Spec, out var json) ? json : null,
             IsAside = ServiceLifecycle.IsAsideName(container.Name, out _),
+            InstanceName = ServiceLifecycle.IsNextName(container.Name, out _) ? container.Name : null,
             Ports = ports,
             InstanceId = container.Id,
             ArtifactId = container.Image,

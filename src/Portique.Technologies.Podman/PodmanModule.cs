@@ -19,6 +19,8 @@ public sealed class PodmanModule : TechnologyModule
     /// <summary>A CNI network of Portique's own on the root's bridge, <c>--ip</c> and <c>--dns</c> (docs/network.md).</summary>
     public override bool JoinsPrivateNetwork(Technology technology) => true;
 
+    public override bool ReplacesWithoutInterruption(Technology technology) => true;
+
     /// <summary>Read-only binds of the root-only files at <c>/run/secrets/KEY</c> (docs/secrets.md).</summary>
     public override bool AllowsSecrets(Technology technology) => true;
 

@@ -100,16 +100,20 @@ public sealed class LxcUnitTests : IDisposable
         Assert.Throws<InvalidInputException>(() => LxcConfiguration.Render(Record(volumes: [new VolumeMapping(path, "/data")]), "/r/web", new LxcDriverOptions()));
 
     [Theory]
-    [InlineData("web", "web", false)]
-    [InlineData("web.portique-aside", "web", true)]
-    [InlineData("Web", null, false)]
-    [InlineData("web.other", null, false)]
-    [InlineData(".portique-aside", null, false)]
-    public void Only_directories_named_like_a_service_or_its_aside_are_containers(string directory, string? name, bool aside)
+    [InlineData("web", "web", false, false)]
+    [InlineData("web.portique-aside", "web", true, false)]
+    [InlineData("web.portique-next", "web", false, true)]
+    [InlineData("Web", null, false, false)]
+    [InlineData("web.other", null, false, false)]
+    [InlineData(".portique-aside", null, false, false)]
+    [InlineData(".portique-next", null, false, false)]
+    [InlineData("web.portique-next.portique-aside", null, true, false)]
+    public void Only_directories_named_like_a_service_its_next_or_its_aside_are_containers(string directory, string? name, bool aside, bool next)
     {
         var parsed = Validation.ParseDirectoryName(directory);
         Assert.Equal(name, parsed?.Name);
-        Assert.Equal(aside, parsed?.IsAside ?? false);
+        Assert.Equal(aside, parsed?.IsAside ?? aside);
+        Assert.Equal(next, parsed?.IsNext ?? false);
     }
 
     [Theory]
