@@ -205,7 +205,19 @@ internal static class Commands
                 context.Output.WriteLine(JsonSerializer.Serialize(new
                 {
                     changes = report.HasChanges,
-                    services = report.Plan.Actions.Select(a => new { name = a.Name, action = a.Kind, reasons = a.Reasons, technology = a.Desired?.Technology.Name ?? a.Observed?.Technology.Name }),
+                    services = report.Plan.Actions.Select(a => new
+                    {
+                        name = a.Name,
+                        action = a.Kind,
+                        reasons = a.Reasons,
+                        technology = a.Desired?.Technology.Name ?? a.Observed?.Technology.Name,
+                        replacement = a.Replacement switch
+                        {
+                            ReplacementOrder.StartFirst => "sans_coupure",
+                            ReplacementOrder.StopFirst => "arret_prealable",
+                            _ => null,
+                        },
+                    }),
                     frontend = new { added = report.Frontend.Added, changed = report.Frontend.Changed, removed = report.Frontend.Removed },
                     problems = report.Problems.Select(p => p.ToString()),
                     warnings = report.Warnings,
@@ -219,7 +231,12 @@ internal static class Commands
                     table.AddRow(
                         Markup.Escape(action.Name),
                         Markup.Escape(action.Desired?.Technology.Name ?? action.Observed?.Technology.Name ?? ""),
-                        Markup.Escape(Text.ActionName(action.Kind)),
+                        Markup.Escape(action.Replacement switch
+                        {
+                            ReplacementOrder.StartFirst => Text.FormatActionWithOrder(Text.ActionName(action.Kind), Text.OrderStartFirst),
+                            ReplacementOrder.StopFirst => Text.FormatActionWithOrder(Text.ActionName(action.Kind), Text.OrderStopFirst),
+                            _ => Text.ActionName(action.Kind),
+                        }),
                         Markup.Escape(string.Join("; ", action.Reasons)));
                 }
 

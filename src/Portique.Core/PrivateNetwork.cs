@@ -120,6 +120,13 @@ public sealed record PrivateNetwork
         return Text(FirstService + (uint)offset);
     }
 
+    /// <summary>
+    /// The second address of the service named <paramref name="name"/>, where its new instance starts beside the old one
+    /// in a replacement without interruption (docs/replacement.md): the address of its next instance's name,
+    /// <c>NAME.portique-next</c>, computed as <see cref="AddressFor"/> does.
+    /// </summary>
+    public string ReplacementAddressFor(string name) => AddressFor(name + ".portique-next");
+
     /// <summary>Whether <paramref name="address"/> is one a service may have (in the network, not the gateway, not the pool).</summary>
     public bool IsServiceAddress(string? address) =>
         TryParseAddress(address, out var value) && value >= FirstService && value < PoolStart;

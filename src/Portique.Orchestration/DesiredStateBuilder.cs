@@ -143,6 +143,7 @@ public static partial class DesiredStateBuilder
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is not null && onBridge ? ServiceAddress(configuration, n, name, technology, module, network, problems) : null;
+        var alternateAddress = ReplacementAddress(configuration, n, name, technology, module, network, address, volumes.Length > 0, problems);
 
         // Kept even when its own values have problems, so the cross-service rules still report theirs.
         return new ServiceSpec
@@ -162,6 +163,7 @@ public static partial class DesiredStateBuilder
             MemoryBytes = memory,
             Cpus = cpus,
             Address = address,
+            AlternateAddress = alternateAddress,
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
@@ -271,6 +273,62 @@ public static partial class DesiredStateBuilder
     }
 
     private const int SecretDigestIterations = 100_000;
+
+    /// <summary>
+    /// The second address of a service replaced without interruption (<c>conteneurN_remplacement</c>, docs/replacement.md):
+    /// <c>conteneurN_ip_remplacement</c>, computed from the name unless pinned (<see cref="PrivateNetwork.ReplacementAddressFor"/>). Null when the service stops first: asked for, or by default with volumes
+    /// (two instances writing the same files can corrupt them), off the network, or with a technology that cannot.
+    /// Asking for <c>sans_coupure</c> where it cannot work is refused, naming the variable.
+    /// </summary>
+    private static string? ReplacementAddress(
+        EvaluatedConfiguration configuration, int n, string name, Technology technology, TechnologyModule module, PrivateNetwork? network,
+        string? address, bool hasVolumes, List<Diagnostic> problems)
+    {
+        var asked = Text(configuration, $"conteneur{n}_remplacement");
+        var startFirst = asked == StartFirstValue || (asked is null && !hasVolumes);
+        if (!startFirst)
+        {
+            return null;
+        }
+
+        if (network is null)
+        {
+            if (asked is not null)
+            {
+                problems.Add(new Diagnostic($"conteneur{n}_remplacement", Messages.FormatStartFirstNeedsNetwork(EnableNetworkVariable)));
+            }
+
+            return null;
+        }
+
+        if (!module.ReplacesWithoutInterruption(technology) || module.RunsOnHostNetwork(technology))
+        {
+            if (asked is not null)
+            {
+                problems.Add(new Diagnostic($"conteneur{n}_remplacement", Messages.FormatStartFirstUnsupported(technology.Name, TechnologyModules.StartFirstNames)));
+            }
+
+            return null;
+        }
+
+        var alternate = Text(configuration, $"conteneur{n}_ip_remplacement") ?? (name.Length > 0 ? network.ReplacementAddressFor(name) : null);
+        if (address is null || alternate is null || !PrivateNetwork.TryParseAddress(alternate, out _))
+        {
+            return null;
+        }
+
+        if (!network.IsServiceAddress(alternate))
+        {
+            problems.Add(new Diagnostic($"conteneur{n}_ip_remplacement", Messages.FormatAddressOutsideNetwork(
+                alternate, network.Cidr, PrivateNetwork.Text(network.FirstService), PrivateNetwork.Text(network.PoolStart - 1))));
+            return null;
+        }
+
+        return alternate;
+    }
+
+    /// <summary>The value of <c>conteneurN_remplacement</c> that starts the new instance first.</summary>
+    private const string StartFirstValue = "sans_coupure";
 
     /// <summary><c>conteneurN_ip</c> (computed from the name unless pinned), checked against the network; null when unusable.</summary>
     private static string? ServiceAddress(
@@ -435,9 +493,13 @@ public static partial class DesiredStateBuilder
                 }
             }
 
-            if (service.Address is { } address)
+            foreach (var (address, subject) in new[] { (service.Address, $"conteneur{service.Index}_ip"), (service.AlternateAddress, $"conteneur{service.Index}_ip_remplacement") })
             {
-                var subject = $"conteneur{service.Index}_ip";
+                if (address is null)
+                {
+                    continue;
+                }
+
                 if (addresses.TryGetValue(address, out var holder))
                 {
                     // Two names may hash to one address: say so and how to pin one, never move one silently.

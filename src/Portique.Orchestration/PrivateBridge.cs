@@ -379,6 +379,34 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
         return true;
     }
 
+    /// <summary>
+    /// Where each name of the root points now: the <c>host-record</c> lines of its dnsmasq configuration (empty before
+    /// the network's first run). Of two live instances of a service, the one its name points to is the one serving.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ReadRecords()
+    {
+        var records = new Dictionary<string, string>(StringComparer.Ordinal);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(ConfigPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return records;
+        }
+
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("host-record=", StringComparison.Ordinal) && line["host-record=".Length..].Split(',') is [var name, var address])
+            {
+                records[name] = address;
+            }
+        }
+
+        return records;
+    }
+
     /// <summary>The pid of this root's dnsmasq: the pid file names a live dnsmasq started on this configuration.</summary>
     private int? FindDns()
     {

@@ -62,9 +62,9 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
     {
         var (configuration, report) = ValidateOrThrow();
-        var (plan, problems, warnings) = await reconciler.PlanAsync(report.Desired, cancellationToken);
+        var (plan, problems, warnings) = await reconciler.PlanAsync(WithRoutes(report.Desired), cancellationToken);
         var files = workspace.RenderAll(configuration);
-        var frontendChange = await frontend.PlanAsync(workspace.FrontendFiles(files, configuration), cancellationToken);
+        var frontendChange = await frontend.PlanAsync(RoutedFrontendFiles(files, configuration, report.Desired, InitialRoutes(plan)), cancellationToken);
         return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
     }
 
@@ -98,7 +98,8 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken);
         // Observed and planned once when no hook runs: the preflight's plan is the one applied, so a run that changes
         // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.
-        var (plan, problems, planWarnings) = await reconciler.PlanAsync(report.Desired, cancellationToken);
+        var desired = WithRoutes(report.Desired);
+        var (plan, problems, planWarnings) = await reconciler.PlanAsync(desired, cancellationToken);
         if (problems.Count > 0)
         {
             throw new PreflightException(problems);
@@ -127,18 +128,22 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         hooksRun += await hooks.RunAsync("posttemplate", modeName, hookProgress, cancellationToken);
         if (hooksRun > 0)
         {
-            (plan, problems, _) = await reconciler.PlanAsync(report.Desired, cancellationToken);
+            (plan, problems, _) = await reconciler.PlanAsync(desired, cancellationToken);
             if (problems.Count > 0)
             {
                 throw new PreflightException(problems);
             }
         }
 
+        // Where each name points during the run: the instance serving it. A replacement without interruption moves its
+        // service's entry when it switches (docs/replacement.md).
+        using var routes = new Routes(InitialRoutes(plan));
+
         // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
         if (network is not null && privateNetwork is not null)
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
-            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork), DhcpHosts(report.Desired), cancellationToken);
+            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired), cancellationToken);
         }
 
         // Each password in its root-only file before an instance binds it (docs/secrets.md).
@@ -151,15 +156,29 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             && frontend.PublishesStreamPorts())
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontendReleasesPorts));
-            await ApplyFrontendAsync(files, configuration, progress, cancellationToken);
+            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot()), configuration, progress, cancellationToken);
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
-        var services = await reconciler.ApplyAsync(plan, options.Refresh, progress, cancellationToken);
+        async Task SwitchAsync(ServiceSpec target, CancellationToken token)
+        {
+            // One switch at a time: each one writes the whole DNS configuration and the whole frontend.
+            using var turn = await routes.TakeTurnAsync(token);
+            routes.Point(target.Name, target.Address!);
+            var now = routes.Snapshot();
+            if (network is not null && privateNetwork is not null)
+            {
+                await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, now), DhcpHosts(report.Desired), token);
+            }
+
+            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, now), configuration, progress, token);
+        }
+
+        var services = await reconciler.ApplyAsync(plan, options.Refresh, SwitchAsync, progress, cancellationToken);
         if (network is not null && privateNetwork is not null && plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate))
         {
             await network.ForgetNeighboursAsync(cancellationToken);
-            await AnnounceAsync(network, privateNetwork, plan, progress, cancellationToken);
+            await AnnounceAsync(network, privateNetwork, plan, routes.Snapshot(), progress, cancellationToken);
         }
 
         if (services.Succeeded)
@@ -172,7 +191,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
-        var frontendResult = await ApplyFrontendAsync(files, configuration, progress, cancellationToken);
+        var frontendResult = await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot()), configuration, progress, cancellationToken);
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken);
         if (mode == ReconfigureMode.Instance && services.Succeeded)
@@ -183,8 +202,53 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         return new ReconfigureReport(services, changedFiles, frontendResult, report.Warnings.Select(w => w.ToString()).ToArray());
     }
 
+    /// <summary>The desired state with where the root's names point now (<see cref="DesiredState.Routed"/>).</summary>
+    private DesiredState WithRoutes(DesiredState desired) =>
+        network is null ? desired : desired with { Routed = network.ReadRecords() };
+
+    /// <summary>
+    /// Where each service on the private network is reached at the start of a run: the address of the instance the plan
+    /// keeps (either of its two addresses), the old instance's for a replacement without interruption (until it
+    /// switches), else the one the new instance gets.
+    /// </summary>
+    internal static Dictionary<string, string> InitialRoutes(Plan plan) =>
+        plan.Actions
+            .Where(a => a.Desired?.Address is not null)
+            .ToDictionary(
+                a => a.Name,
+                a => a.Replacement == ReplacementOrder.StartFirst && a.Observed?.Address is { } serving ? serving : a.Desired!.Address!,
+                StringComparer.Ordinal);
+
+    /// <summary>
+    /// The frontend's files with every service routed where <paramref name="routes"/> says: rendered again with
+    /// <c>conteneurN_ip</c> set to the address of the instance serving, when it lives at its second address.
+    /// </summary>
+    private TemplatedNginxDictionary RoutedFrontendFiles(
+        IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration, DesiredState desired, IReadOnlyDictionary<string, string> routes)
+    {
+        var moved = desired.Services
+            .Where(s => s.Address is not null && routes.TryGetValue(s.Name, out var address) && address != s.Address)
+            .ToList();
+        if (moved.Count == 0)
+        {
+            return workspace.FrontendFiles(files, configuration);
+        }
+
+        var values = configuration.Values;
+        foreach (var service in moved)
+        {
+            values = values.Set($"conteneur{service.Index}_ip", RoutedOwner, [routes[service.Name]], asList: false);
+        }
+
+        var routed = workspace.Evaluate(values);
+        return workspace.FrontendFiles(workspace.RenderAll(routed), routed);
+    }
+
+    /// <summary>The owner of the addresses set only to render the frontend (never saved).</summary>
+    private const string RoutedOwner = "portique";
+
     private async Task<FrontendResult> ApplyFrontendAsync(
-        IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+        TemplatedNginxDictionary frontendFiles, Configuration.EvaluatedConfiguration configuration, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
         var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken);
@@ -193,7 +257,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
         }
 
-        var result = await frontend.ApplyAsync(workspace.FrontendFiles(files, configuration), cancellationToken);
+        var result = await frontend.ApplyAsync(frontendFiles, cancellationToken);
         progress.Report(new ReconcileEvent(EventKind.Detail, null, result.Action switch
         {
             FrontendAction.Reloaded => Messages.FormatNginxReloaded(string.Join(", ", result.Change.All)),
@@ -237,7 +301,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
-        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork), DhcpHosts(report.Desired), cancellationToken);
+        await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, network.ReadRecords()), DhcpHosts(report.Desired), cancellationToken);
         return privateNetwork;
     }
 
@@ -266,11 +330,12 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     /// address stayed, the MAC did not, and a service that talked to the previous instance would otherwise keep
     /// sending to it for up to a minute.
     /// </summary>
-    private static async Task AnnounceAsync(PrivateBridge network, PrivateNetwork privateNetwork, Plan plan, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    private static async Task AnnounceAsync(
+        PrivateBridge network, PrivateNetwork privateNetwork, Plan plan, IReadOnlyDictionary<string, string> routes, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
         var changed = plan.Actions
-            .Where(a => a.Kind is ActionKind.Create or ActionKind.Recreate && a.Desired?.Address is not null)
-            .ToDictionary(a => a.Desired!.Address!, a => a.Name, StringComparer.Ordinal);
+            .Where(a => a.Kind is ActionKind.Create or ActionKind.Recreate && routes.ContainsKey(a.Name))
+            .ToDictionary(a => routes[a.Name], a => a.Name, StringComparer.Ordinal);
         IReadOnlyList<(string Address, System.Net.NetworkInformation.PhysicalAddress? Hardware)> announced;
         try
         {
@@ -299,10 +364,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     /// The root's DNS records: each service on the bridge at its address, and each service on the host's network (snap)
     /// at the bridge's gateway, where its own port_out is reached.
     /// </summary>
-    internal static (string Name, string Address)[] NamedAddresses(DesiredState desired, PrivateNetwork privateNetwork) =>
+    internal static (string Name, string Address)[] NamedAddresses(DesiredState desired, PrivateNetwork privateNetwork, IReadOnlyDictionary<string, string>? routes = null) =>
         desired.Services
             .Where(s => s.Address is not null || (s.Name.Length > 0 && TechnologyModules.For(s.Technology).RunsOnHostNetwork(s.Technology)))
-            .Select(s => (s.Name, s.Address ?? privateNetwork.Gateway))
+            .Select(s => (s.Name, routes?.GetValueOrDefault(s.Name) ?? s.Address ?? privateNetwork.Gateway))
             .ToArray();
 
     /// <summary>The DHCP reservations of the services whose technology takes its address by DHCP (qemu).</summary>

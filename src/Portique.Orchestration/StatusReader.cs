@@ -4,7 +4,7 @@ using Portique.Planning;
 
 namespace Portique.Orchestration;
 
-/// <summary>One line of <c>portique status</c>; <see cref="Address"/> is the private address (network on), omitted from JSON otherwise.</summary>
+/// <summary>One line of <c>portique status</c>; <see cref="Address"/> is the private address of the instance serving (network on: either of its two addresses, docs/replacement.md), omitted from JSON otherwise.</summary>
 public sealed record ServiceStatus(
     string Name,
     string Technology,
@@ -50,7 +50,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 instance?.Ports.Count > 0 ? instance.Ports : spec.Ports,
                 HasWebRoute(configuration, spec) ? $"{baseUrl}/{spec.Name}/" : null,
                 Configured: true,
-                Address: spec.Address,
+                Address: instance?.Address ?? spec.Address,
                 Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null,
                 Limits: UsageText.Of(spec, usage)));
         }

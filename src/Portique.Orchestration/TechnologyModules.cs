@@ -35,6 +35,10 @@ public static class TechnologyModules
     /// <summary>The canonical names an administrator may write, in <see cref="All"/>'s order (aliases left out).</summary>
     public static IReadOnlyList<string> Names { get; } = Technologies.Select(t => t.Name).ToArray();
 
+    /// <summary>The technologies replaced without interruption (<see cref="TechnologyModule.ReplacesWithoutInterruption"/>), comma-separated.</summary>
+    public static string StartFirstNames { get; } =
+        string.Join(", ", Technologies.Where(t => For(t).ReplacesWithoutInterruption(t)).Select(t => t.Name));
+
     /// <summary>The module serving <paramref name="technology"/>.</summary>
     public static TechnologyModule For(Technology technology) =>
         All.FirstOrDefault(m => m.Technologies.Contains(technology))

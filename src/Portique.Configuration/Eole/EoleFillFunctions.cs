@@ -29,6 +29,7 @@ internal sealed record FillArgument(string? Name, IReadOnlyList<string?> Items, 
 /// <item><c>auto_eth</c>, <c>auto_netmask</c>, <c>auto_broadcast(nom_carte, parametre, condition)</c>: when <c>parametre</c>
 /// equals <c>condition</c> (an interface configured by DHCP), the host's address, netmask or broadcast of <c>nom_carte</c>;
 /// <item><c>calc_ip_conteneur(nom, reseau)</c> (Portique's own): a service's private address in the network <c>reseau</c>, from its name (docs/network.md).</item>
+/// <item><c>calc_ip_remplacement(nom, reseau)</c> (Portique's own): its second address, for replacements without interruption (docs/replacement.md).</item>
 /// <c>calc_or_auto_network</c>, <c>calc_or_auto_broadcast(nom_carte, parametre, condition, ip, netmask)</c>: the host's
 /// then, else computed from <c>ip</c> and <c>netmask</c>; <c>auto_defaultgw_ip(method)</c>: the host's default gateway
 /// unless <c>method</c> is <c>statique</c>; <c>is_instanciate()</c>: <c>oui</c> once the server is instantiated
@@ -42,7 +43,7 @@ internal static class EoleFillFunctions
     {
         "calc_network", "calc_broadcast", "calc_classe", "calc_val_first_value", "auto_copy_val", "calc_val_test", "calc_multi_condition", "list_len_gt",
         "auto_eth", "auto_netmask", "auto_broadcast", "calc_or_auto_network", "calc_or_auto_broadcast", "auto_defaultgw_ip",
-        "is_instanciate", "get_version", "calc_ip_conteneur",
+        "is_instanciate", "get_version", "calc_ip_conteneur", "calc_ip_remplacement",
     };
 
     /// <summary>The functions Portique computes.</summary>
@@ -84,7 +85,8 @@ internal static class EoleFillFunctions
             "calc_or_auto_broadcast" => Applies() ? FromHost(a => Network(a.Address, a.Netmask, broadcast: true)?[0]) : Network(Text("ip", 3), Text("netmask", 4), broadcast: true),
             "is_instanciate" => host is null ? null : [host.IsInstantiated ? "oui" : "non"],
             "get_version" => Text("name", 0) is { } key && host?.Release(key) is { } release ? [release] : null,
-            "calc_ip_conteneur" => ServiceAddress(Text("nom", 0), Text("reseau", 1)),
+            "calc_ip_conteneur" => ServiceAddress(Text("nom", 0), Text("reseau", 1), replacement: false),
+            "calc_ip_remplacement" => ServiceAddress(Text("nom", 0), Text("reseau", 1), replacement: true),
             "auto_defaultgw_ip" => Text("method", 0) is { } method && method != "statique" && host?.DefaultGateway() is { } gateway ? [gateway] : null,
             _ => null,
         };
@@ -135,8 +137,13 @@ internal static class EoleFillFunctions
     /// network <c>reseau</c> (CIDR), derived from the name (<see cref="Core.PrivateNetwork.AddressFor"/>); no value when
     /// either is missing or the network is not usable (validation says why).
     /// </summary>
-    private static string?[]? ServiceAddress(string? name, string? network) =>
-        string.IsNullOrEmpty(name) || Core.PrivateNetwork.TryParse(network, out _) is not { } parsed ? null : [parsed.AddressFor(name)];
+    /// <remarks>
+    /// <c>calc_ip_remplacement(nom, reseau)</c>, <paramref name="replacement"/> true: its second address, where a new
+    /// instance starts beside the old one (<see cref="Core.PrivateNetwork.ReplacementAddressFor"/>, docs/replacement.md).
+    /// </remarks>
+    private static string?[]? ServiceAddress(string? name, string? network, bool replacement) =>
+        string.IsNullOrEmpty(name) || Core.PrivateNetwork.TryParse(network, out _) is not { } parsed ? null
+        : [replacement ? parsed.ReplacementAddressFor(name) : parsed.AddressFor(name)];
 
     private static IReadOnlyList<string?>? NoneIfEmpty(IReadOnlyList<string?> items) => items.Any(i => i is not null) ? items : null;
 

@@ -1,0 +1,182 @@
+using System.Globalization;
+using Portique.TestSupport;
+using Xunit.Abstractions;
+
+namespace Portique.EndToEnd.Tests;
+
+/// <summary>
+/// Issue #13's proof through the CLI: on the private network, a service without volumes is replaced without interruption
+/// (<c>conteneurN_remplacement</c> defaults to <c>sans_coupure</c>). A loop of requests through nginx, to its
+/// <c>/name/</c> and to its <c>port_out</c>, runs during a tag change and during a change to an image that crashes: not
+/// one request fails, and the crashing image leaves the previous version serving.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly Deployment _deployment = new();
+    private readonly int _port = TestPorts.FreePort();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..6];
+
+    public Task InitializeAsync() => _deployment.InitializeAsync();
+
+    public Task DisposeAsync() => _deployment.DisposeAsync();
+
+    [Theory]
+    [InlineData("docker")]
+    [InlineData("podman")]
+    [InlineData("lxc")]
+    public async Task A_tag_change_and_a_crashing_image_fail_not_one_request_through_the_route_and_the_published_port(string technology)
+    {
+        var network = TestNetworks.Free();
+        var web = "web-" + _suffix;
+        var image = _deployment.Images.Name("zero");
+        await _deployment.Images.PublishAsync(image, "1.0", "1.0");
+        await _deployment.Images.PublishAsync(image, "2.0", "2.0");
+        await _deployment.Images.PublishAsync(image, "bad", "bad", TestImageOptions.Crashing);
+        await _deployment.ConfigureAsync(
+            "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + network.Cidr,
+            $"conteneur1_name={web}", $"conteneur1_type={technology}", $"conteneur1_url={image}", "conteneur1_tag=1.0",
+            $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=8080", $"conteneur1_port_out={_port}");
+        await _deployment.SucceedAsync("instance");
+        var route = $"http://127.0.0.1:{_deployment.HttpPort}/{web}/index.html";
+        var published = $"http://127.0.0.1:{_port}/index.html";
+        Assert.Contains("version 1.0", await HttpProbe.GetStringAsync(route));
+
+        // A tag change: the new instance starts beside the old one, at the second address.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        var plan = await _deployment.RunAsync("plan", "--json");
+        Assert.Contains("\"replacement\": \"sans_coupure\"", plan.StandardOutput, StringComparison.Ordinal);
+        var table = (await _deployment.RunAsync("plan")).StandardOutput;
+        Assert.Contains("recreate (without interruption)", table, StringComparison.Ordinal);
+        var first = (await _deployment.SucceedAsync("get", "conteneur1_ip")).StandardOutput.Trim();
+        var second = (await _deployment.SucceedAsync("get", "conteneur1_ip_remplacement")).StandardOutput.Trim();
+        Assert.True(network.IsServiceAddress(second) && second != first, second);
+
+        await using (var load = RequestLoop.Start(route, published))
+        {
+            var replaced = await _deployment.SucceedAsync("reconfigure");
+            Assert.Contains("recreated without interruption", replaced.StandardOutput, StringComparison.Ordinal);
+            await load.StopAsync();
+            load.AssertNoneFailed(atLeast: 20);
+            output.WriteLine($"{technology}, tag change: {load.Succeeded} requests, none failed");
+        }
+
+        Assert.Contains("version 2.0", await HttpProbe.GetStringAsync(route));
+        Assert.Contains("version 2.0", await HttpProbe.GetStringAsync(published));
+        var status = await _deployment.SucceedAsync("status", "--json");
+        Assert.Contains($"\"address\": \"{second}\"", status.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
+
+        // An image that crashes: removed, and the previous version never stopped serving.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=bad");
+        await using (var load = RequestLoop.Start(route, published))
+        {
+            var failed = await _deployment.RunAsync("reconfigure");
+            Assert.NotEqual(0, failed.ExitCode);
+            Assert.Contains("crashing on purpose", failed.StandardOutput + failed.StandardError, StringComparison.Ordinal);
+            await load.StopAsync();
+            load.AssertNoneFailed(atLeast: 10);
+            output.WriteLine($"{technology}, crashing image: {load.Succeeded} requests, none failed");
+        }
+
+        Assert.Contains("version 2.0", await HttpProbe.GetStringAsync(route));
+
+        // Back to a good tag: the replacement goes back to the first address.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=1.0");
+        await using (var load = RequestLoop.Start(route, published))
+        {
+            await _deployment.SucceedAsync("reconfigure");
+            await load.StopAsync();
+            load.AssertNoneFailed(atLeast: 20);
+        }
+
+        Assert.Contains("version 1.0", await HttpProbe.GetStringAsync(published));
+        Assert.Contains($"\"address\": \"{first}\"", (await _deployment.SucceedAsync("status", "--json")).StandardOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>Requests in a loop, each on a new connection, to every URL in turn, until stopped: counts what failed and why.</summary>
+    private sealed class RequestLoop : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<string> _failures = [];
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+        private Task? _loop;
+        private int _succeeded;
+
+        public int Succeeded => _succeeded;
+
+        public static RequestLoop Start(params string[] urls)
+        {
+            var loop = new RequestLoop();
+            loop._loop = loop.RunAsync(urls);
+            return loop;
+        }
+
+        private async Task RunAsync(string[] urls)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                foreach (var url in urls)
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                        request.Headers.ConnectionClose = true;
+                        using var response = await _http.SendAsync(request, CancellationToken.None);
+                        var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+                        if (response.IsSuccessStatusCode && body.Contains("Portique test image", StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref _succeeded);
+                        }
+                        else
+                        {
+                            Fail($"{url}: {(int)response.StatusCode} {body.Trim()}");
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                    {
+                        Fail($"{url}: {e.Message}");
+                    }
+                }
+
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }
+
+        private void Fail(string why)
+        {
+            lock (_failures)
+            {
+                _failures.Add(DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) + " " + why);
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop!;
+        }
+
+        public void AssertNoneFailed(int atLeast)
+        {
+            lock (_failures)
+            {
+                Assert.True(_failures.Count == 0, $"{_failures.Count} requests failed ({_succeeded} succeeded):\n" + string.Join("\n", _failures.Take(20)));
+            }
+
+            Assert.True(_succeeded >= atLeast, $"only {_succeeded} requests were made");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            if (_loop is not null)
+            {
+                await _loop;
+            }
+
+            _http.Dispose();
+            _stop.Dispose();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Portique.Core;
+using Portique.Planning;
+
+namespace Portique.Orchestration.Tests;
+
+/// <summary>conteneurN_remplacement and conteneurN_ip_remplacement as the desired state reads them (docs/replacement.md).</summary>
+public class ReplacementModelTests
+{
+    private static readonly PrivateNetwork Network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
+
+    private static (DesiredState Desired, IReadOnlyList<Diagnostic> Problems) Validate(params (string, string[])[] values)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store(values);
+        var report = sandbox.Workspace.Validate(sandbox.Workspace.Evaluate());
+        return (report.Desired, report.Problems);
+    }
+
+    private static readonly (string, string[])[] NetworkOn = [("activer_reseau_conteneurs", ["oui"]), ("reseau_conteneurs", ["10.231.0.0/16"])];
+
+    private static readonly (string, string[])[] Volume = [("conteneur1_mountpoint_in", ["/data"]), ("conteneur1_mountpoint_out", ["/srv/web"])];
+
+    [Fact]
+    public void On_the_network_a_service_without_volumes_is_replaced_without_interruption_at_a_second_address_computed_from_its_name()
+    {
+        var (desired, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081)]);
+
+        Assert.Empty(problems);
+        var spec = Assert.Single(desired.Services);
+        Assert.Equal(ReplacementOrder.StartFirst, spec.Replacement);
+        Assert.Equal(Network.AddressFor("web.portique-next"), spec.AlternateAddress);
+        Assert.NotEqual(spec.Address, spec.AlternateAddress);
+        // Either address is the same service: the hash does not depend on it being the first or the second.
+        Assert.Equal(spec.SpecHash(), spec.AtAlternateAddress().AtAlternateAddress().SpecHash());
+    }
+
+    [Fact]
+    public void A_service_with_volumes_stops_first_by_default_and_starts_first_only_when_asked()
+    {
+        var (byDefault, _) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), .. Volume]);
+        Assert.Equal((ReplacementOrder.StopFirst, null), (byDefault.Services[0].Replacement, byDefault.Services[0].AlternateAddress));
+
+        var (asked, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), .. Volume, ("conteneur1_remplacement", ["sans_coupure"])]);
+        Assert.Empty(problems);
+        Assert.Equal(ReplacementOrder.StartFirst, asked.Services[0].Replacement);
+
+        var (refused, _) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_remplacement", ["arret_prealable"])]);
+        Assert.Equal(ReplacementOrder.StopFirst, refused.Services[0].Replacement);
+    }
+
+    [Fact]
+    public void Off_the_network_the_default_stops_first_and_asking_for_sans_coupure_is_refused_naming_the_network_variable()
+    {
+        var (byDefault, none) = Validate(Sandbox.Container(1, "web", 18081));
+        Assert.Empty(none);
+        Assert.Equal(ReplacementOrder.StopFirst, byDefault.Services[0].Replacement);
+
+        var (_, problems) = Validate([.. Sandbox.Container(1, "web", 18081), ("conteneur1_remplacement", ["sans_coupure"])]);
+        var problem = Assert.Single(problems);
+        Assert.Equal("conteneur1_remplacement", problem.Subject);
+        Assert.Contains("activer_reseau_conteneurs=oui", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_technology_that_cannot_start_beside_stops_first_by_default_and_is_refused_when_asked()
+    {
+        var (byDefault, none) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["vagrant"])]);
+        Assert.Empty(none);
+        Assert.Equal(ReplacementOrder.StopFirst, byDefault.Services[0].Replacement);
+
+        var (_, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["vagrant"]), ("conteneur1_remplacement", ["sans_coupure"])]);
+        var problem = Assert.Single(problems);
+        Assert.Equal("conteneur1_remplacement", problem.Subject);
+        Assert.Contains("vagrant", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("docker, docker+git, lxc, podman", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sometimes")]
+    [InlineData("SANS_COUPURE")]
+    [InlineData("sans coupure")]
+    public void A_value_outside_the_two_orders_is_refused_naming_the_variable(string value)
+    {
+        var (_, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_remplacement", [value])]);
+        var problem = Assert.Single(problems);
+        Assert.Equal("conteneur1_remplacement", problem.Subject);
+        Assert.Contains("arret_prealable", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_second_address_another_service_already_has_is_refused_and_a_pinned_one_is_taken_as_is()
+    {
+        var alternate = Network.AddressFor("web.portique-next");
+        var (_, problems) = Validate([("nombre_conteneur", ["2"]), .. NetworkOn, .. Sandbox.Container(1, "web", 18081), .. Sandbox.Container(2, "db", 18082),
+            ("conteneur2_ip", [alternate])]);
+        var problem = Assert.Single(problems);
+        Assert.Contains(alternate, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("conteneur1_ip_remplacement", problem.Subject + problem.Message, StringComparison.Ordinal);
+
+        var (pinned, none) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_ip_remplacement", ["10.231.7.7"])]);
+        Assert.Empty(none);
+        Assert.Equal("10.231.7.7", pinned.Services[0].AlternateAddress);
+
+        var (_, outside) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_ip_remplacement", ["10.232.0.1"])]);
+        Assert.Equal("conteneur1_ip_remplacement", Assert.Single(outside).Subject);
+    }
+}
