@@ -311,20 +311,12 @@ public static partial class DesiredStateBuilder
             return null;
         }
 
-        var alternate = Text(configuration, $"conteneur{n}_ip_remplacement") ?? (name.Length > 0 ? network.ReplacementAddressFor(name) : null);
-        if (address is null || alternate is null || !PrivateNetwork.TryParseAddress(alternate, out _))
-        {
-            return null;
-        }
-
-        if (!network.IsServiceAddress(alternate))
-        {
-            problems.Add(new Diagnostic($"conteneur{n}_ip_remplacement", Messages.FormatAddressOutsideNetwork(
-                alternate, network.Cidr, PrivateNetwork.Text(network.FirstService), PrivateNetwork.Text(network.PoolStart - 1))));
-            return null;
-        }
-
-        return alternate;
+        var alternate = CheckedAddress(
+            Text(configuration, $"conteneur{n}_ip_remplacement") ?? (name.Length > 0 ? network.ReplacementAddressFor(name) : null),
+            $"conteneur{n}_ip_remplacement",
+            network,
+            problems);
+        return address is null ? null : alternate;
     }
 
     /// <summary>The value of <c>conteneurN_remplacement</c> that starts the new instance first.</summary>
@@ -339,7 +331,12 @@ public static partial class DesiredStateBuilder
             problems.Add(new Diagnostic($"conteneur{n}_type", Messages.FormatTechnologyNotOnNetwork(technology.Name, EnableNetworkVariable)));
         }
 
-        var address = Text(configuration, $"conteneur{n}_ip") ?? (name.Length > 0 ? network.AddressFor(name) : null);
+        return CheckedAddress(Text(configuration, $"conteneur{n}_ip") ?? (name.Length > 0 ? network.AddressFor(name) : null), $"conteneur{n}_ip", network, problems);
+    }
+
+    /// <summary><paramref name="address"/> when a service may have it in <paramref name="network"/>; else null, and said against <paramref name="variable"/>.</summary>
+    private static string? CheckedAddress(string? address, string variable, PrivateNetwork network, List<Diagnostic> problems)
+    {
         if (address is null || !PrivateNetwork.TryParseAddress(address, out _))
         {
             // Not an address: the variable's type (ip) says so.
@@ -348,7 +345,7 @@ public static partial class DesiredStateBuilder
 
         if (!network.IsServiceAddress(address))
         {
-            problems.Add(new Diagnostic($"conteneur{n}_ip", Messages.FormatAddressOutsideNetwork(
+            problems.Add(new Diagnostic(variable, Messages.FormatAddressOutsideNetwork(
                 address, network.Cidr, PrivateNetwork.Text(network.FirstService), PrivateNetwork.Text(network.PoolStart - 1))));
             return null;
         }

@@ -89,34 +89,21 @@ public static class ServiceLifecycle
     public static string NextName(string name) => name + NextSuffix;
 
     /// <summary>True when <paramref name="instanceName"/> is a next name; <paramref name="name"/> is then the service's.</summary>
-    public static bool IsNextName(string instanceName, out string name)
-    {
-        ArgumentNullException.ThrowIfNull(instanceName);
-        if (instanceName.EndsWith(NextSuffix, StringComparison.Ordinal))
-        {
-            name = instanceName[..^NextSuffix.Length];
-            return true;
-        }
-
-        name = instanceName;
-        return false;
-    }
+    public static bool IsNextName(string instanceName, out string name) => EndsWith(instanceName, NextSuffix, out name);
 
     /// <summary>The name of <paramref name="name"/>'s instance while it is set aside.</summary>
     public static string AsideName(string name) => name + AsideSuffix;
 
     /// <summary>True when <paramref name="instanceName"/> is an aside name; <paramref name="name"/> is then the service's.</summary>
-    public static bool IsAsideName(string instanceName, out string name)
+    public static bool IsAsideName(string instanceName, out string name) => EndsWith(instanceName, AsideSuffix, out name);
+
+    /// <summary>True when <paramref name="instanceName"/> ends with <paramref name="suffix"/>; <paramref name="name"/> is what comes before it.</summary>
+    private static bool EndsWith(string instanceName, string suffix, out string name)
     {
         ArgumentNullException.ThrowIfNull(instanceName);
-        if (instanceName.EndsWith(AsideSuffix, StringComparison.Ordinal))
-        {
-            name = instanceName[..^AsideSuffix.Length];
-            return true;
-        }
-
-        name = instanceName;
-        return false;
+        var has = instanceName.EndsWith(suffix, StringComparison.Ordinal);
+        name = has ? instanceName[..^suffix.Length] : instanceName;
+        return has;
     }
 
     /// <inheritdoc cref="WaitForHealthAsync(IServiceDriver, ObservedService, TimeProvider, CancellationToken)"/>
