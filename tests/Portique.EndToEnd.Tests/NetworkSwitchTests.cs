@@ -31,9 +31,11 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
         var webImage = _deployment.Images.Name("netweb");
         await _deployment.Images.PublishAsync(dbImage, "1.0", "db image");
         // web's /db.html is what it last fetched from http://$DB:8080/ by name, renamed into place so it is never half written.
+        // Each fetch gives up after 3 s, as a real client's would: one begun while db was stopped would otherwise wait in
+        // TCP's SYN back-off (up to 63 s between tries) long after db's next instance serves.
         await _deployment.Images.PublishAsync(webImage, "1.0", "web image", new TestImageOptions
         {
-            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+            Command = ["/bin/sh", "-c", "while true; do timeout 3 wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var data = _deployment.Root.PathOf("srv", db);
         Directory.CreateDirectory(data);

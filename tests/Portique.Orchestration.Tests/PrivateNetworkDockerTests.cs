@@ -69,7 +69,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         // place, never rewritten in place, so httpd never serves it half written (an empty page).
         await _images.BuildAsync(reference + ":web", "web-1", new TestImageOptions
         {
-            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+            Command = ["/bin/sh", "-c", "while true; do timeout 3 wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var dbSpec = Spec(db, "db", []) with { InternalPorts = [8080] };
         var webSpec = Spec(web, "web", ["DB=" + db]) with { InternalPorts = [8080] };
@@ -97,7 +97,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         var published = await _images.PublishAsync(_images.Name("lnet-db"), "1", "lxc-db-1");
         await _images.BuildAsync(_images.Name("net") + ":web", "web-1", new TestImageOptions
         {
-            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+            Command = ["/bin/sh", "-c", "while true; do timeout 3 wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var dbSpec = TestSpecs.Create(db, LxcModule.Lxc, _images.Name("lnet-db"), "1", repository: RequiredServices.Registry) with
         {
@@ -124,7 +124,7 @@ public sealed class PrivateNetworkDockerTests : IAsyncLifetime, IDisposable
         await _images.PublishAsync(_images.Name("pnet-db"), "1", "podman-db-1");
         await _images.BuildAsync(_images.Name("net") + ":web", "web-1", new TestImageOptions
         {
-            Command = ["/bin/sh", "-c", "while true; do wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
+            Command = ["/bin/sh", "-c", "while true; do timeout 3 wget -q -O /www/db.tmp \"http://$DB:8080/index.html\" && mv /www/db.tmp /www/db.html; sleep 1; done & exec /bin/httpd -f -p 8080 -h /www"],
         });
         var dbSpec = TestSpecs.Create(db, PodmanModule.Podman, _images.Name("pnet-db"), "1", repository: RequiredServices.Registry) with
         {
