@@ -8,7 +8,8 @@ namespace Portique.EndToEnd.Tests;
 /// Issue #13's proof through the CLI: on the private network, a service without volumes is replaced without interruption
 /// (<c>conteneurN_remplacement</c> defaults to <c>sans_coupure</c>). A loop of requests through nginx, to its
 /// <c>/name/</c> and to its <c>port_out</c>, runs during a tag change and during a change to an image that crashes: not
-/// one request fails, and the crashing image leaves the previous version serving.
+/// one request fails, and the crashing image leaves the previous version serving. A run killed (SIGKILL) before or
+/// after the switch converges on the next run, and not one request fails across it.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
@@ -93,6 +94,103 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("version 1.0", await HttpProbe.GetStringAsync(published));
         Assert.Contains($"\"address\": \"{first}\"", (await _deployment.SucceedAsync("status", "--json")).StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_run_killed_before_or_after_the_switch_converges_on_the_next_run_and_not_one_request_fails()
+    {
+        var network = TestNetworks.Free();
+        var web = "web-" + _suffix;
+        var image = _deployment.Images.Name("zerokill");
+        // Each version takes 4 s to listen: the kill before the switch finds the new instance created, not yet serving.
+        var slow = new TestImageOptions { Command = ["/bin/sh", "-c", "sleep 4; exec /bin/httpd -f -p 8080 -h /www"] };
+        await _deployment.Images.PublishAsync(image, "1.0", "1.0", slow);
+        await _deployment.Images.PublishAsync(image, "2.0", "2.0", slow);
+        await _deployment.ConfigureAsync(
+            "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + network.Cidr,
+            $"conteneur1_name={web}", "conteneur1_type=docker", $"conteneur1_url={image}", "conteneur1_tag=1.0",
+            $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=8080", $"conteneur1_port_out={_port}");
+        await _deployment.SucceedAsync("instance");
+        var route = $"http://127.0.0.1:{_deployment.HttpPort}/{web}/index.html";
+        var published = $"http://127.0.0.1:{_port}/index.html";
+
+        await using var load = RequestLoop.Start(route, published);
+
+        // Killed before the switch: the new instance exists beside the old one, which never stopped serving.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        var before = await KillWhenAsync(async () => (await WebContainersAsync(web)).Any(c => c.Names.Contains($"/{web}.portique-next")));
+        Assert.Contains("version 1.0", await HttpProbe.GetStringAsync(route));
+        output.WriteLine($"killed before the switch; left: {Describe(await WebContainersAsync(web))}\n{before}");
+        await ConvergesOnAsync(web, "2.0", route, published);
+
+        // Killed after the switch, while the old instance drains: the name and the frontend already point to the new one.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=1.0");
+        var switched = new TaskCompletionSource();
+        var after = await KillWhenAsync(() => Task.FromResult(switched.Task.IsCompleted), line =>
+        {
+            if (line.Contains("point to the new instance", StringComparison.Ordinal))
+            {
+                switched.TrySetResult();
+            }
+        });
+        Assert.Equal(2, (await WebContainersAsync(web)).Count(c => c.State == "running"));
+        output.WriteLine($"killed after the switch; left: {Describe(await WebContainersAsync(web))}\n{after}");
+        await ConvergesOnAsync(web, "1.0", route, published);
+
+        await load.StopAsync();
+        load.AssertNoneFailed(atLeast: 50);
+        output.WriteLine($"{load.Succeeded} requests across both kills and the runs after them, none failed");
+    }
+
+    /// <summary>Starts <c>reconfigure</c> and kills it (SIGKILL, the whole tree) as soon as <paramref name="caught"/> holds; returns what it printed.</summary>
+    private async Task<string> KillWhenAsync(Func<Task<bool>> caught, Action<string>? onLine = null)
+    {
+        var printed = new System.Text.StringBuilder();
+        using var run = _deployment.Start("reconfigure");
+        run.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lock (printed)
+                {
+                    printed.AppendLine(line);
+                }
+
+                onLine?.Invoke(line);
+            }
+        };
+        run.BeginOutputReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!await caught())
+        {
+            Assert.False(run.HasExited, $"reconfigure ended before the state was caught:\n{printed}");
+            Assert.True(DateTime.UtcNow < deadline, $"the state was never caught:\n{printed}");
+            await Task.Delay(20);
+        }
+
+        run.Kill(entireProcessTree: true);
+        await run.WaitForExitAsync();
+        lock (printed)
+        {
+            return printed.ToString();
+        }
+    }
+
+    /// <summary>The next run leaves one running instance of <paramref name="web"/>, at <paramref name="version"/>, and nothing left to do.</summary>
+    private async Task ConvergesOnAsync(string web, string version, string route, string published)
+    {
+        await _deployment.SucceedAsync("reconfigure");
+        var left = await WebContainersAsync(web);
+        Assert.True(left.Count == 1 && left[0].State == "running", Describe(left));
+        Assert.Contains("version " + version, await HttpProbe.GetStringAsync(route));
+        Assert.Contains("version " + version, await HttpProbe.GetStringAsync(published));
+        Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
+    }
+
+    private async Task<IReadOnlyList<Docker.DotNet.Models.ContainerListResponse>> WebContainersAsync(string web) =>
+        (await _deployment.ContainersAsync()).Where(c => c.Labels["portique.name"] == web).ToList();
+
+    private static string Describe(IEnumerable<Docker.DotNet.Models.ContainerListResponse> containers) =>
+        string.Join("; ", containers.Select(c => $"{string.Join(",", c.Names)} {c.State}"));
 
     /// <summary>Requests in a loop, each on a new connection, to every URL in turn, until stopped: counts what failed and why.</summary>
     private sealed class RequestLoop : IAsyncDisposable
