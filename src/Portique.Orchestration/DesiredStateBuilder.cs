@@ -19,6 +19,9 @@ public static partial class DesiredStateBuilder
 
     /// <summary><c>conteneurN_delai_arret</c>'s default, the engines' own stop timeout.</summary>
     private const long DefaultStopTimeoutSeconds = 10;
+
+    /// <summary><c>conteneurN_delai_vidange</c>'s default, <see cref="ReconcilerOptions.DrainPeriod"/>'s.</summary>
+    private const long DefaultDrainSeconds = 5;
     /// <summary><c>oui</c>: every service gets an address on the root's private network (docs/network.md).</summary>
     public const string EnableNetworkVariable = "activer_reseau_conteneurs";
 
@@ -140,6 +143,9 @@ public static partial class DesiredStateBuilder
         var stopTimeout = Number(configuration, Var("delai_arret")) is long seconds and >= 1 and <= 600 and not DefaultStopTimeoutSeconds
             ? (int?)seconds
             : null;
+        var drain = Number(configuration, Var("delai_vidange")) is long drainSeconds and >= 0 and <= 3600 and not DefaultDrainSeconds
+            ? (int?)drainSeconds
+            : null;
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is not null && onBridge ? ServiceAddress(configuration, n, name, technology, module, network, problems) : null;
@@ -164,6 +170,7 @@ public static partial class DesiredStateBuilder
             Cpus = cpus,
             Address = address,
             AlternateAddress = alternateAddress,
+            DrainSeconds = alternateAddress is null ? null : drain,
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),

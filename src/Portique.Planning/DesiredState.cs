@@ -100,6 +100,13 @@ public sealed record ServiceSpec
     /// </summary>
     public string? AlternateAddress { get; init; }
 
+    /// <summary>
+    /// Seconds the old instance keeps running after the switch of a replacement without interruption
+    /// (<c>conteneurN_delai_vidange</c>), so that connections open to it finish; null: <see cref="ReconcilerOptions.DrainPeriod"/>.
+    /// Not part of the canonical form: changing it replaces nothing, it applies to the next replacement.
+    /// </summary>
+    public int? DrainSeconds { get; init; }
+
     /// <summary>How the instance is replaced (<c>conteneurN_remplacement</c>, once defaults and the network are applied).</summary>
     public ReplacementOrder Replacement => AlternateAddress is not null && Address is not null ? ReplacementOrder.StartFirst : ReplacementOrder.StopFirst;
 

@@ -44,6 +44,7 @@ public sealed record ReconcilerOptions
     /// <summary>
     /// How long the old instance keeps running once nothing new is sent to it (after the switch): requests and
     /// connections already open to it finish. It then gets its stop timeout (<c>conteneurN_delai_arret</c>) on top.
+    /// A service's own <c>conteneurN_delai_vidange</c> (<see cref="ServiceSpec.DrainSeconds"/>) takes precedence.
     /// </summary>
     public TimeSpan DrainPeriod { get; init; } = TimeSpan.FromSeconds(5);
 }
@@ -540,7 +541,7 @@ public sealed class Reconciler
         }
 
         // Switched: what was sent to the old instance finishes, then it stops within its own stop timeout.
-        await Task.Delay(_options.DrainPeriod, _time, cancellationToken);
+        await Task.Delay(desired.DrainSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : _options.DrainPeriod, _time, cancellationToken);
         await oldDriver.RemoveAsync(old, cancellationToken);
         try
         {

@@ -65,6 +65,26 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
+    public void A_drain_period_reaches_a_service_replaced_without_interruption_outside_its_hash_and_a_value_out_of_range_is_refused()
+    {
+        using var sandbox = new Sandbox();
+        (string, string[])[] network = [("activer_reseau_conteneurs", ["oui"]), ("reseau_conteneurs", ["10.231.0.0/16"])];
+        sandbox.Store([("nombre_conteneur", ["3"]), .. network,
+            .. Sandbox.Container(1, "plain", 18081),
+            .. Sandbox.Container(2, "websockets", 18082), ("conteneur2_delai_vidange", ["120"]),
+            .. Sandbox.Container(3, "stops-first", 18083), ("conteneur3_delai_vidange", ["120"]), ("conteneur3_remplacement", ["arret_prealable"])]);
+        var report = sandbox.Workspace.Validate(sandbox.Workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        // The default stays null (ReconcilerOptions.DrainPeriod); a service stopped first has nothing to drain.
+        Assert.Equal([null, 120, null], report.Desired.Services.Select(s => s.DrainSeconds));
+        Assert.Equal((report.Desired.Services[1] with { DrainSeconds = null }).SpecHash(), report.Desired.Services[1].SpecHash());
+
+        sandbox.Store([("nombre_conteneur", ["1"]), .. network, .. Sandbox.Container(1, "plain", 18081), ("conteneur1_delai_vidange", ["3601"])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_delai_vidange");
+    }
+
+    [Fact]
     public void Limits_reach_the_spec_normalised_and_a_service_without_limits_keeps_its_canonical_form()
     {
         using var sandbox = new Sandbox();

@@ -63,6 +63,44 @@ public class StartFirstTests
     }
 
     [Fact]
+    public async Task The_old_instance_drains_for_the_service_own_period_when_it_has_one_else_for_the_default()
+    {
+        var time = new RecordingTime();
+        var reconciler = new Reconciler([_docker], _host, new ReconcilerOptions
+        {
+            HealthTimeout = TimeSpan.FromSeconds(5),
+            HealthPollInterval = TimeSpan.FromMilliseconds(1),
+            DrainPeriod = TimeSpan.FromSeconds(7),
+        }, time);
+
+        async Task ReplaceAsync(ServiceSpec spec)
+        {
+            var (plan, problems, _) = await reconciler.PlanAsync(new DesiredState([spec]), CancellationToken.None);
+            Assert.Empty(problems);
+            var result = await reconciler.ApplyAsync(plan, refresh: false, SwitchAsync, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), CancellationToken.None);
+            Assert.True(result.Succeeded, string.Join("\n", result.Outcomes.Select(o => o.Message)));
+        }
+
+        await ReplaceAsync(Web());
+        await ReplaceAsync(Web("2.0"));
+        Assert.Contains(TimeSpan.FromSeconds(7), time.Delays);
+        await ReplaceAsync(Web("3.0") with { DrainSeconds = 120 });
+        Assert.Contains(TimeSpan.FromSeconds(120), time.Delays);
+    }
+
+    /// <summary>The system clock, except that every timer fires at once; records the delays asked for.</summary>
+    private sealed class RecordingTime : TimeProvider
+    {
+        public System.Collections.Concurrent.ConcurrentBag<TimeSpan> Delays { get; } = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Delays.Add(dueTime);
+            return System.CreateTimer(callback, state, TimeSpan.Zero, period);
+        }
+    }
+
+    [Fact]
     public async Task An_instance_at_its_second_address_is_kept_and_the_next_replacement_goes_back_to_the_first()
     {
         await ApplyAsync(Web());
