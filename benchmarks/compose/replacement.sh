@@ -10,6 +10,7 @@
 # Usage: benchmarks/compose/replacement.sh [--runs N] [--portique DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/compose/common.sh
 repo=$PWD
 runs=3 build=""
 while [ $# -gt 0 ]; do
@@ -41,22 +42,14 @@ cleanup() {
     compose down -t 1 >/dev/null 2>&1 || true
     for r in "$work/start" "$work/stop"; do
         portique "$r" set nombre_conteneur=0 activer_reseau_conteneurs=non >/dev/null 2>&1 && portique "$r" reconfigure >/dev/null 2>&1 || true
-        ids=$(docker ps -aq --filter "label=portique.root=$r")
-        [ -z "$ids" ] || docker rm -f $ids >/dev/null
-        [ -f "$r/run/portique-nginx.pid" ] && nginx -c "$r/etc/nginx/nginx.conf" -s quit 2>/dev/null || true
+        forget_root "$r"
     done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-for tag in 1 2; do
-    echo "<h1>bench $tag</h1>" >"$work/index-$tag.html"
-    scripts/build-busybox-image.sh "$image:$tag" "$work/index-$tag.html" >/dev/null
-    docker push -q "$image:$tag" >/dev/null
-done
+build_bench_images "$image" "$work"
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-round() { LC_ALL=C printf '%.2f' "$1"; }
 now() { date +%s.%N; }
 
 # One replacement under load: $1 label, $2 new tag, $3 the apply command (a function name), $4... URLs to load.

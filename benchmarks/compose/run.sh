@@ -12,6 +12,7 @@
 #   --portique DIR   use the build already published in DIR (default: `dotnet publish src/Portique.Cli -c Release`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. benchmarks/compose/common.sh
 repo=$PWD
 quick=false build=""
 while [ $# -gt 0 ]; do
@@ -51,25 +52,17 @@ cleanup() {
     (cd "$work" && docker-compose -p "$project" down -t 1 >/dev/null 2>&1) || true
     (cd "$work/scale" 2>/dev/null && docker-compose -p "$scale_project" down -t 1 >/dev/null 2>&1) || true
     for r in "$root" "$scale_root"; do
-        ids=$(docker ps -aq --filter "label=portique.root=$r")
-        [ -z "$ids" ] || docker rm -f $ids >/dev/null
-        [ -f "$r/run/portique-nginx.pid" ] && nginx -c "$r/etc/nginx/nginx.conf" -s quit 2>/dev/null || true
+        forget_root "$r"
     done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-for tag in 1 2; do
-    echo "<h1>bench $tag</h1>" >"$work/index-$tag.html"
-    scripts/build-busybox-image.sh "$image:$tag" "$work/index-$tag.html" >/dev/null
-    docker push -q "$image:$tag" >/dev/null
-done
+build_bench_images "$image" "$work"
 
 seconds() { local start; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; echo "$(date +%s.%N) - $start" | bc; }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 median_of() { local runs=() _; for _ in $(seq 1 "$reps"); do runs+=("$(seconds "$@")"); done; round "$(median "${runs[@]}")"; }
 ratio() { LC_ALL=C printf '%.2f' "$(echo "scale=3; $1 / $2" | bc)"; }
-round() { LC_ALL=C printf '%.2f' "$1"; }
 per_service_ms() { echo "scale=1; 1000 * $1 / $2" | bc; }
 compose() { (cd "$work" && docker-compose -p "$project" "$@"); }
 scale_compose() { (cd "$work/scale" && docker-compose -p "$scale_project" "$@"); }
