@@ -167,14 +167,36 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
             : await AddBoxAsync(spec, provider, refresh, progress, cancellationToken);
     }
 
-    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return CreateNamedAsync(spec, artifactId, spec.Name, cancellationToken);
+    }
+
+    /// <summary>With the docker provider only: a machine beside another needs the private network, which box providers cannot join.</summary>
+    public bool StartsBeside => true;
+
+    /// <summary>
+    /// The project folder (and its container) is named after the service when that folder is free, else
+    /// <c>NAME.portique-next</c>, a name it keeps until its own replacement: vagrant's machine state lives in the folder,
+    /// which cannot move while its machine runs.
+    /// </summary>
+    public Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Validation.ServiceName(spec.Name);
+        var folder = Path.Join(ProjectsDirectory, spec.Name);
+        var taken = Directory.Exists(folder) || File.Exists(folder);
+        return CreateNamedAsync(spec, artifactId, taken ? ServiceLifecycle.NextName(spec.Name) : spec.Name, cancellationToken);
+    }
+
+    private async Task<ObservedService> CreateNamedAsync(ServiceSpec spec, string artifactId, string folderName, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         Validation.ServiceName(spec.Name);
         var provider = await ProviderAsync(cancellationToken);
-        var folder = Path.Join(ProjectsDirectory, spec.Name);
+        var folder = Path.Join(ProjectsDirectory, folderName);
         if (Directory.Exists(folder) || File.Exists(folder))
         {
             throw new RuntimeFailureException(Messages.FormatNameTaken(spec.Name, folder));
@@ -203,7 +225,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
             Network = spec.Address is null ? null : spec.Network,
             Created = Options.Time.GetUtcNow(),
         };
-        Vagrantfile.Render(record, spec.Name); // checks every value before anything is made
+        Vagrantfile.Render(record, folderName); // checks every value before anything is made
         if (record.Address is not null && provider != VagrantProvider.Docker)
         {
             throw new InvalidInputException(spec.Name, Messages.FormatBoxProviderNoNetwork(spec.Name, provider.ToString().ToLowerInvariant()));
@@ -222,9 +244,9 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
                 await _network.EnsureAsync(network, cancellationToken);
             }
 
-            if (await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(spec.Name), cancellationToken) is { } holder)
+            if (await _api.Containers.FindByExactNameAsync(Vagrantfile.ContainerName(folderName), cancellationToken) is { } holder)
             {
-                throw new RuntimeFailureException(Messages.FormatContainerNameTaken(Vagrantfile.ContainerName(spec.Name), DockerInspect.ShortId(holder.ID)));
+                throw new RuntimeFailureException(Messages.FormatContainerNameTaken(Vagrantfile.ContainerName(folderName), DockerInspect.ShortId(holder.ID)));
             }
         }
 
@@ -413,8 +435,10 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
     {
         Validation.ServiceName(instance.Name);
         var candidates = instance.IsAside
-            ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name }
-            : [instance.Name, ServiceLifecycle.AsideName(instance.Name)];
+            ? new[] { ServiceLifecycle.AsideName(instance.Name), instance.Name, ServiceLifecycle.NextName(instance.Name) }
+            : instance.InstanceName is { } next
+                ? [next, instance.Name, ServiceLifecycle.AsideName(instance.Name)]
+                : [instance.Name, ServiceLifecycle.NextName(instance.Name), ServiceLifecycle.AsideName(instance.Name)];
         foreach (var candidate in candidates)
         {
             var folder = Path.Join(ProjectsDirectory, candidate);
@@ -536,6 +560,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
         return new ObservedService
         {
             Name = name,
+            InstanceName = ServiceLifecycle.IsNextName(Path.GetFileName(folder), out _) ? Path.GetFileName(folder) : null,
             Technology = VagrantModule.Vagrant,
             State = state,
 

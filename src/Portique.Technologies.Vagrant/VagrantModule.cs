@@ -16,4 +16,7 @@ public sealed class VagrantModule : TechnologyModule
 
     /// <summary>The docker provider's containers join the root's private network as docker's do; box providers refuse it at creation.</summary>
     public override bool JoinsPrivateNetwork(Technology technology) => true;
+
+    /// <summary>The docker provider's machine starts beside the running one in a folder of its own (<c>NAME.portique-next</c>).</summary>
+    public override bool ReplacesWithoutInterruption(Technology technology) => true;
 }

@@ -15,11 +15,16 @@ internal static partial class Validation
         }
     }
 
-    /// <summary>The service a folder stands for (<c>web</c> or <c>web.portique-aside</c>), or null.</summary>
-    public static (string Name, bool IsAside)? ParseFolderName(string folderName)
+    /// <summary>
+    /// The service a folder stands for (<c>web</c>, <c>web.portique-aside</c>, or <c>web.portique-next</c> for a machine
+    /// started beside the one holding the name), or null.
+    /// </summary>
+    public static (string Name, bool IsAside, bool IsNext)? ParseFolderName(string folderName)
     {
+        ArgumentNullException.ThrowIfNull(folderName);
         var aside = ServiceLifecycle.IsAsideName(folderName, out var name);
-        return ServiceNamePattern().IsMatch(name) ? (name, aside) : null;
+        var next = !aside && ServiceLifecycle.IsNextName(folderName, out name);
+        return ServiceNamePattern().IsMatch(name) ? (name, aside, next) : null;
     }
 
     /// <summary><c>[registry/]image:tag</c>, the image the docker technology would run.</summary>

@@ -26,6 +26,7 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
     [InlineData("docker")]
     [InlineData("podman")]
     [InlineData("lxc")]
+    [InlineData("vagrant")]
     public async Task A_tag_change_and_a_crashing_image_fail_not_one_request_through_the_route_and_the_published_port(string technology)
     {
         var network = TestNetworks.Free();

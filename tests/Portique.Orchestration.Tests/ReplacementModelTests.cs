@@ -64,15 +64,27 @@ public class ReplacementModelTests
     [Fact]
     public void A_technology_that_cannot_start_beside_stops_first_by_default_and_is_refused_when_asked()
     {
-        var (byDefault, none) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["vagrant"])]);
+        // A virtual machine with an internal port (a qemu service on the network publishes no port_out).
+        (string, string[])[] vm = [.. NetworkOn, .. Sandbox.Container(1, "vm", 18081), ("conteneur1_type", ["qemu"]), ("conteneur1_url", ["vm.qcow2"]),
+            ("conteneur1_repository", ["http://127.0.0.1:8000/"]), ("conteneur1_port_out", [""])];
+        var (byDefault, none) = Validate(vm);
         Assert.Empty(none);
         Assert.Equal(ReplacementOrder.StopFirst, byDefault.Services[0].Replacement);
 
-        var (_, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["vagrant"]), ("conteneur1_remplacement", ["sans_coupure"])]);
+        var (_, problems) = Validate([.. vm, ("conteneur1_remplacement", ["sans_coupure"])]);
         var problem = Assert.Single(problems);
         Assert.Equal("conteneur1_remplacement", problem.Subject);
-        Assert.Contains("vagrant", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("docker, docker+git, lxc, podman", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("qemu", problem.Message, StringComparison.Ordinal);
+        Assert.All(["docker", "docker+git", "lxc", "podman", "vagrant"], t => Assert.Contains(t, problem.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_vagrant_service_on_the_network_is_replaced_without_interruption_by_default()
+    {
+        var (desired, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["vagrant"])]);
+
+        Assert.Empty(problems);
+        Assert.Equal(ReplacementOrder.StartFirst, desired.Services[0].Replacement);
     }
 
     [Theory]

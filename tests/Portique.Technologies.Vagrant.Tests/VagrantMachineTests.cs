@@ -176,6 +176,36 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_machine_started_beside_the_running_one_takes_the_next_name_and_is_the_service_once_the_first_is_gone()
+    {
+        var driver = Driver();
+        var first = await CreateAsync(driver, fixture.Spec("beside", fixture.Web));
+        var next = fixture.Spec("beside", fixture.Web, tag: "2");
+
+        var beside = await driver.CreateBesideAsync(next, await driver.FetchAsync(next, false, new RecordingProgress(), Ct), Ct);
+
+        var nextName = ServiceLifecycle.NextName(next.Name);
+        Assert.Equal(nextName, beside.InstanceName);
+        Assert.Equal(InstanceState.Running, beside.State);
+        Assert.True((await InspectAsync(Vagrantfile.ContainerName(next.Name))).State?.Running);
+        Assert.True((await InspectAsync(Vagrantfile.ContainerName(nextName))).State?.Running);
+        var listed = await driver.ListOwnedAsync(Ct);
+        Assert.Equal([(null, first.InstanceId), (nextName, beside.InstanceId)], listed.Select(o => (o.InstanceName, o.InstanceId)).Order());
+
+        await driver.RemoveAsync(first, Ct);
+        Assert.Same(beside, await ((IServiceDriver)driver).TakeServiceNameAsync(beside, Ct)); // a running machine's folder cannot move
+        var left = Assert.Single(await driver.ListOwnedAsync(Ct));
+        Assert.Equal((next.Name, nextName, beside.InstanceId, InstanceState.Running), (left.Name, left.InstanceName, left.InstanceId, left.State));
+        Assert.Equal(EngineHealth.Running, (await driver.ObserveAsync(left, Ct)).Health);
+
+        // The next replacement goes back to the service's own name, which is free again.
+        var again = await driver.CreateBesideAsync(next, await driver.FetchAsync(next, false, new RecordingProgress(), Ct), Ct);
+        Assert.Null(again.InstanceName);
+        await driver.RemoveAsync(left, Ct);
+        Assert.Equal(again.InstanceId, Assert.Single(await driver.ListOwnedAsync(Ct)).InstanceId);
+    }
+
+    [Fact]
     public async Task Set_aside_then_restore_keeps_the_same_container_and_its_data_even_across_driver_instances()
     {
         var driver = Driver();

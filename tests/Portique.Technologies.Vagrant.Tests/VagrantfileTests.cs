@@ -224,4 +224,19 @@ public sealed class VagrantfileTests : IDisposable
         Assert.Throws<InvalidInputException>(() => Validation.ImageReference("app';", "1", ""));
         Assert.Throws<InvalidInputException>(() => Validation.ImageReference("app", "1", "bad registry"));
     }
+
+    [Theory]
+    [InlineData("web", "web", false, false)]
+    [InlineData("web.portique-aside", "web", true, false)]
+    [InlineData("web.portique-next", "web", false, true)]
+    public void A_project_folder_name_says_which_service_it_holds_and_whether_it_is_set_aside_or_started_beside(string folder, string name, bool aside, bool next) =>
+        Assert.Equal((name, aside, next), Validation.ParseFolderName(folder));
+
+    [Theory]
+    [InlineData("Web")]
+    [InlineData(".portique-next")]
+    [InlineData("web.portique-next.portique-next")]
+    [InlineData("../web")]
+    public void A_folder_no_service_name_stands_for_is_not_a_project(string folder) =>
+        Assert.Null(Validation.ParseFolderName(folder));
 }
