@@ -21,3 +21,21 @@ forget_root() {
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
     [ -f "$r/run/portique-nginx.pid" ] && nginx -c "$r/etc/nginx/nginx.conf" -s quit 2>/dev/null || true
 }
+
+# prepare_bench BUILD TOOL...: Portique's dependencies, the Debian packages of the given tools, the services; then
+# prints the build to measure: BUILD when given, else a fresh `dotnet publish` (the project file makes it
+# self-contained and ReadyToRun, as shipped).
+prepare_bench() {
+    local build=$1 tool
+    shift
+    scripts/install-deps.sh >/dev/null
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    done
+    scripts/start-services.sh >/dev/null
+    if [ -z "$build" ]; then
+        build=$PWD/artifacts/portique
+        dotnet publish src/Portique.Cli -c Release -o "$build" --nologo -v quiet -clp:ErrorsOnly >&2
+    fi
+    echo "$build"
+}

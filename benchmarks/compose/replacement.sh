@@ -11,7 +11,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . benchmarks/compose/common.sh
-repo=$PWD
 runs=3 build=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -28,13 +27,7 @@ image=127.0.0.1:5000/portique-bench/web
 http_port=18890 https_port=18853 start_port=19890 stop_port=19891 compose_port=19892
 network=10.250.0.0/24
 
-scripts/install-deps.sh >/dev/null
-for tool in docker-compose bc curl; do command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; done
-scripts/start-services.sh >/dev/null
-if [ -z "$build" ]; then
-    build=$repo/artifacts/portique
-    dotnet publish src/Portique.Cli -c Release -o "$build" --nologo -v quiet -clp:ErrorsOnly
-fi
+build=$(prepare_bench "$build" docker-compose bc curl)
 portique() { local r=$1; shift; "$build/portique" --root "$r" "$@"; }
 compose() { (cd "$work" && docker-compose -p "$project" "$@"); }
 

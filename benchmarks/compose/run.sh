@@ -13,7 +13,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . benchmarks/compose/common.sh
-repo=$PWD
 quick=false build=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -32,14 +31,7 @@ project=portiquebench scale_project=portiquebenchscale
 image=127.0.0.1:5000/portique-bench/web
 http_port=18880 https_port=18843 scale_http=18881 scale_https=18844
 
-scripts/install-deps.sh >/dev/null
-for tool in docker-compose bc python3; do command -v $tool >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; done
-scripts/start-services.sh >/dev/null
-if [ -z "$build" ]; then
-    # The shipped build: the project file makes it self-contained and ReadyToRun.
-    build=$repo/artifacts/portique
-    dotnet publish src/Portique.Cli -c Release -o "$build" --nologo -v quiet -clp:ErrorsOnly
-fi
+build=$(prepare_bench "$build" docker-compose bc python3)
 portique_in() { local r=$1; shift; "$build/portique" --root "$r" "$@"; }
 portique() { portique_in "$root" "$@"; }
 
