@@ -370,11 +370,17 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             .Select(s => (s.Name, routes?.GetValueOrDefault(s.Name) ?? s.Address ?? privateNetwork.Gateway))
             .ToArray();
 
-    /// <summary>The DHCP reservations of the services whose technology takes its address by DHCP (qemu).</summary>
-    private static (string Hardware, string Address)[] DhcpHosts(DesiredState desired) =>
+    /// <summary>
+    /// The DHCP reservations of the services whose technology takes its address by DHCP (qemu): the service's MAC at its
+    /// address and, replaced without interruption, the MAC of <c>NAME.portique-next</c> at its second address (a VM never
+    /// renames, so each name keeps its address: the kernel starts NAME whenever that name is free).
+    /// </summary>
+    public static (string Hardware, string Address)[] DhcpHosts(DesiredState desired) =>
         desired.Services
             .Where(s => s.Address is not null && TechnologyModules.For(s.Technology).TakesAddressByDhcp(s.Technology))
-            .Select(s => (PrivateNetwork.GuestHardware(s.Name), s.Address!))
+            .SelectMany(s => s.AlternateAddress is { } alternate
+                ? new[] { (PrivateNetwork.GuestHardware(s.Name), s.Address!), (PrivateNetwork.GuestHardware(ServiceLifecycle.NextName(s.Name)), alternate) }
+                : [(PrivateNetwork.GuestHardware(s.Name), s.Address!)])
             .ToArray();
 
     private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, CancellationToken cancellationToken)

@@ -113,7 +113,12 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var folder = Path.GetFileName(directory);
             var aside = ServiceLifecycle.IsAsideName(folder, out var name);
-            if (QemuLayout.IsServiceName(name) && ReadOwnedRecord(directory, name) is { } record)
+            if (!aside)
+            {
+                ServiceLifecycle.IsNextName(folder, out name);
+            }
+
+            if (QemuLayout.IsServiceName(name) && ReadOwnedRecord(directory, name) is { } record && (aside || record.InstanceName == folder))
             {
                 owned.Add(ToObserved(record, aside));
             }
@@ -157,9 +162,29 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         return image.ArtifactId;
     }
 
-    public async Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return CreateNamedAsync(spec, artifactId, spec.Name, cancellationToken);
+    }
+
+    public bool StartsBeside => true;
+
+    /// <summary>
+    /// The VM is named after the service when no VM holds that name, else <c>NAME.portique-next</c>, a name it keeps
+    /// (its folder, run files, tap and MAC; the root's dnsmasq reserves the second address for that MAC) until its own
+    /// replacement: a running VM's tap and MAC cannot be renamed.
+    /// </summary>
+    public Task<ObservedService> CreateBesideAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ValidateServiceName(spec.Name);
+        var taken = Directory.Exists(_layout.VmDirectory(spec.Name, aside: false));
+        return CreateNamedAsync(spec, artifactId, taken ? ServiceLifecycle.NextName(spec.Name) : spec.Name, cancellationToken);
+    }
+
+    private async Task<ObservedService> CreateNamedAsync(ServiceSpec spec, string artifactId, string instanceName, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(artifactId);
         EnsureTechnology(spec);
         ValidateSpec(spec);
@@ -170,15 +195,15 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             throw new RuntimeFailureException(Messages.FormatImageMissing(spec.Url, spec.Tag));
         }
 
-        var directory = _layout.VmDirectory(spec.Name, aside: false);
+        var directory = _layout.InstanceDirectory(instanceName);
         if (Directory.Exists(directory))
         {
             throw new RuntimeFailureException(Messages.FormatVmNameTaken(spec.Name, directory));
         }
 
-        if (VmProcess.Find(_layout.PidFile(spec.Name)) is { } stray)
+        if (VmProcess.Find(_layout.PidFile(instanceName)) is { } stray)
         {
-            throw new RuntimeFailureException(Messages.FormatForeignProcess(stray, _layout.PidFile(spec.Name)));
+            throw new RuntimeFailureException(Messages.FormatForeignProcess(stray, _layout.PidFile(instanceName)));
         }
 
         var record = new VmRecord
@@ -204,17 +229,18 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
                 {
                     Address = address,
                     Bridge = Core.PrivateNetwork.BridgeName(Root.Directory),
-                    Tap = Core.PrivateNetwork.TapName(Root.Directory, spec.Name),
-                    Hardware = Core.PrivateNetwork.GuestHardware(spec.Name),
+                    Tap = Core.PrivateNetwork.TapName(Root.Directory, instanceName),
+                    Hardware = Core.PrivateNetwork.GuestHardware(instanceName),
                     // The first port_in, published (by the frontend) or internal.
                     HealthPort = spec.Ports.Count > 0 ? spec.Ports[0].ContainerPort
                         : spec.InternalPorts.Count > 0 ? spec.InternalPorts[0] : null,
                 }
                 : null,
+            Instance = instanceName == spec.Name ? null : instanceName,
         };
 
         // Assembled aside, then renamed into place: a folder with the service's name always holds a complete record.
-        var creating = _layout.CreatingDirectory(spec.Name);
+        var creating = _layout.CreatingDirectory(instanceName);
         try
         {
             DeleteDirectory(creating);
@@ -281,7 +307,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             throw new RuntimeFailureException(Messages.FormatVmIsAside(record.Name));
         }
 
-        if (VmProcess.Find(_layout.PidFile(record.Name)) is null)
+        if (VmProcess.Find(_layout.PidFile(record.InstanceName)) is null)
         {
             await LaunchAsync(directory, record, cancellationToken);
         }
@@ -294,7 +320,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         var (_, record, aside) = Resolve(instance);
         if (!aside)
         {
-            await StopAsync(record.Name, cancellationToken);
+            await StopAsync(record.InstanceName, cancellationToken);
         }
     }
 
@@ -305,7 +331,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         var (directory, record, isAside) = Resolve(instance);
         if (isAside != aside)
         {
-            var target = _layout.VmDirectory(record.Name, aside);
+            var target = aside ? _layout.VmDirectory(record.Name, aside: true) : _layout.InstanceDirectory(record.InstanceName);
             if (Directory.Exists(target))
             {
                 throw new RuntimeFailureException(aside ? Messages.FormatAsideExists(record.Name, target) : Messages.FormatVmNameTaken(record.Name, target));
@@ -335,7 +361,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
 
         if (!aside)
         {
-            await StopAsync(record.Name, cancellationToken);
+            await StopAsync(record.InstanceName, cancellationToken);
         }
 
         try
@@ -359,7 +385,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         try
         {
             var (_, record, aside) = Resolve(instance);
-            return !aside && VmProcess.Find(_layout.PidFile(record.Name)) is { } pid
+            return !aside && VmProcess.Find(_layout.PidFile(record.InstanceName)) is { } pid
                 ? await new CgroupUsage().ReadProcessAsync(pid, cancellationToken)
                 : null;
         }
@@ -384,7 +410,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             return new InstanceObservation(EngineHealth.NotRunning);
         }
 
-        var health = await ProcessHealthAsync(record.Name, cancellationToken);
+        var health = await ProcessHealthAsync(record.InstanceName, cancellationToken);
         if (health is EngineHealth.NotRunning or EngineHealth.Unhealthy)
         {
             return new InstanceObservation(health);
@@ -402,7 +428,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
                 await AnswersHttpAsync(record.PublishAddress, record.Ports[0][0], cancellationToken) ? EngineHealth.Healthy : EngineHealth.Starting);
         }
 
-        return VmProcess.Find(_layout.PidFile(record.Name)) is { } pid
+        return VmProcess.Find(_layout.PidFile(record.InstanceName)) is { } pid
             ? new InstanceObservation(EngineHealth.Running) { StartedAt = pid.ToString(CultureInfo.InvariantCulture) }
             : new InstanceObservation(EngineHealth.Starting);
     }
@@ -429,7 +455,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
 
     private async Task LaunchAsync(string directory, VmRecord record, CancellationToken cancellationToken)
     {
-        var name = record.Name;
+        var name = record.InstanceName;
         var qmp = _layout.QmpSocket(name) ?? throw new RuntimeFailureException(Messages.FormatRootTooDeep(Root.Directory));
         var pidFile = _layout.PidFile(name);
         try
@@ -734,13 +760,19 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
             throw new InstanceMissingException(Messages.FormatVmNotFound(instance.Name, Root.Directory));
         }
 
-        foreach (var aside in instance.IsAside ? new[] { true, false } : [false, true])
+        var aside = (_layout.VmDirectory(instance.Name, aside: true), true);
+        var named = (_layout.InstanceDirectory(instance.Name), false);
+        var next = (_layout.InstanceDirectory(ServiceLifecycle.NextName(instance.Name)), false);
+        var candidates = instance.IsAside ? new[] { aside, named, next }
+            : instance.InstanceName is not null ? [next, named, aside]
+            : [named, next, aside];
+        foreach (var (directory, isAside) in candidates)
         {
-            var directory = _layout.VmDirectory(instance.Name, aside);
             if (ReadOwnedRecord(directory, instance.Name) is { } record
+                && (isAside || record.InstanceName == Path.GetFileName(directory))
                 && (instance.InstanceId is null || instance.InstanceId == record.InstanceId))
             {
-                return (directory, record, aside);
+                return (directory, record, isAside);
             }
         }
 
@@ -765,8 +797,9 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
     private ObservedService ToObserved(VmRecord record, bool aside) => new()
     {
         Name = record.Name,
+        InstanceName = aside ? null : record.Instance,
         Technology = QemuModule.Qemu,
-        State = !aside && VmProcess.Find(_layout.PidFile(record.Name)) is not null ? InstanceState.Running : InstanceState.Stopped,
+        State = !aside && VmProcess.Find(_layout.PidFile(record.InstanceName)) is not null ? InstanceState.Running : InstanceState.Stopped,
         SpecHash = record.SpecHash,
         SpecJson = record.Spec,
         IsAside = aside,
@@ -777,10 +810,13 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
     };
 
     /// <summary>The serial console log of <paramref name="name"/>'s VM, set aside or not; null when this root has none.</summary>
-    private string? ConsoleLogOf(string name) => ConsoleLogOf(name, aside: false) ?? ConsoleLogOf(name, aside: true);
+    private string? ConsoleLogOf(string name) =>
+        ConsoleLogOf(name, _layout.InstanceDirectory(name))
+        ?? ConsoleLogOf(name, _layout.InstanceDirectory(ServiceLifecycle.NextName(name)))
+        ?? ConsoleLogOf(name, _layout.VmDirectory(name, aside: true));
 
-    private string? ConsoleLogOf(string name, bool aside) =>
-        _layout.VmDirectory(name, aside) is var directory && ReadOwnedRecord(directory, name) is not null ? QemuLayout.ConsoleLogPath(directory) : null;
+    private string? ConsoleLogOf(string name, string directory) =>
+        ReadOwnedRecord(directory, name) is not null ? QemuLayout.ConsoleLogPath(directory) : null;
 
     private static async Task WriteRecordAsync(string directory, VmRecord record, CancellationToken cancellationToken) =>
         await WritePrivateAsync(QemuLayout.RecordPath(directory), JsonSerializer.Serialize(record, VmRecord.Json), cancellationToken);

@@ -37,6 +37,9 @@ internal sealed partial class QemuLayout(PortiqueRoot root)
 
     public string VmDirectory(string name, bool aside) => Path.Join(VmsDirectory, aside ? ServiceLifecycle.AsideName(name) : name);
 
+    /// <summary>The state folder of a VM that is not set aside: its instance name (<c>NAME</c> or <c>NAME.portique-next</c>).</summary>
+    public string InstanceDirectory(string instanceName) => Path.Join(VmsDirectory, instanceName);
+
     /// <summary>A folder being assembled by a create; renamed to <see cref="VmDirectory"/> once complete.</summary>
     public string CreatingDirectory(string name) => Path.Join(VmsDirectory, "." + name + ".creating");
 
@@ -178,6 +181,17 @@ internal sealed record VmRecord
     /// </summary>
     [JsonPropertyName("private_network")]
     public VmPrivateNetwork? PrivateNetwork { get; init; }
+
+    /// <summary>
+    /// The VM's own name when it was started beside the one holding the service's (<c>NAME.portique-next</c>): its state
+    /// folder, run files, tap and MAC, for its whole life (a running VM's tap and MAC cannot change). Null: the service's name.
+    /// </summary>
+    [JsonPropertyName("instance")]
+    public string? Instance { get; init; }
+
+    /// <summary>The name the VM's folder (when not set aside), run files, tap and MAC are derived from.</summary>
+    [JsonIgnore]
+    public string InstanceName => Instance ?? Name;
 }
 
 /// <summary>A VM's place on the root's private network (docs/network.md).</summary>

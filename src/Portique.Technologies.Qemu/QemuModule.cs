@@ -25,4 +25,7 @@ public sealed class QemuModule : TechnologyModule
     public override bool JoinsPrivateNetwork(Technology technology) => true;
 
     public override bool TakesAddressByDhcp(Technology technology) => true;
+
+    /// <summary>A second VM starts beside the running one as <c>NAME.portique-next</c>, its MAC reserved the second address.</summary>
+    public override bool ReplacesWithoutInterruption(Technology technology) => true;
 }

@@ -49,7 +49,7 @@ public sealed class NetworkTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Network_up_reserves_each_qemu_services_address_for_the_MAC_its_name_gives_and_no_other()
+    public async Task Network_up_reserves_each_qemu_services_two_addresses_for_the_MACs_its_names_give_and_no_other()
     {
         var network = TestNetworks.Free();
         var set = await CliTests.RunInProcessAsync(_root, "set", "nombre_conteneur=2", "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + network.Cidr,
@@ -58,13 +58,16 @@ public sealed class NetworkTests : IAsyncLifetime, IDisposable
             "conteneur2_name=web", "conteneur2_url=portique/none", "conteneur2_port_in=8080");
         Assert.True(set.Code == 0, set.Error);
         var vm = (await CliTests.RunInProcessAsync(_root, "get", "conteneur1_ip")).Output.Trim();
+        var next = (await CliTests.RunInProcessAsync(_root, "get", "conteneur1_ip_remplacement")).Output.Trim();
 
         var (code, output, error) = await CliTests.RunInProcessAsync(_root, "--lang", "en", "network", "up");
 
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         var dnsmasq = (await File.ReadAllLinesAsync(Path.Join(new Orchestration.PrivateBridge(_root.Root).Directory, "dnsmasq.conf")))
             .Where(line => line.StartsWith("dhcp-host=", StringComparison.Ordinal));
-        Assert.Equal([$"dhcp-host={PrivateNetwork.GuestHardware("vm")},{vm}"], dnsmasq);
+        // The second address, where a replacement without interruption starts the next VM (NAME.portique-next).
+        string[] expected = [$"dhcp-host={PrivateNetwork.GuestHardware("vm")},{vm}", $"dhcp-host={PrivateNetwork.GuestHardware("vm.portique-next")},{next}"];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), dnsmasq.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -18,6 +18,10 @@ public class ReplacementModelTests
 
     private static readonly (string, string[])[] NetworkOn = [("activer_reseau_conteneurs", ["oui"]), ("reseau_conteneurs", ["10.231.0.0/16"])];
 
+    /// <summary>A qemu service: a disk image from a download server, and no port_out on the network (an internal port).</summary>
+    private static readonly (string, string[])[] QemuVm =
+        [.. Sandbox.Container(1, "vm", 18081), ("conteneur1_url", ["vm.qcow2"]), ("conteneur1_repository", ["http://127.0.0.1:8000/"]), ("conteneur1_port_out", [""])];
+
     private static readonly (string, string[])[] Volume = [("conteneur1_mountpoint_in", ["/data"]), ("conteneur1_mountpoint_out", ["/srv/web"])];
 
     [Fact]
@@ -61,30 +65,25 @@ public class ReplacementModelTests
         Assert.Contains("activer_reseau_conteneurs=oui", problem.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_technology_that_cannot_start_beside_stops_first_by_default_and_is_refused_when_asked()
+    [Theory]
+    [InlineData("vagrant")]
+    [InlineData("qemu")]
+    public void Every_technology_on_the_network_is_replaced_without_interruption_by_default(string technology)
     {
-        // A virtual machine with an internal port (a qemu service on the network publishes no port_out).
-        (string, string[])[] vm = [.. NetworkOn, .. Sandbox.Container(1, "vm", 18081), ("conteneur1_type", ["qemu"]), ("conteneur1_url", ["vm.qcow2"]),
-            ("conteneur1_repository", ["http://127.0.0.1:8000/"]), ("conteneur1_port_out", [""])];
-        var (byDefault, none) = Validate(vm);
-        Assert.Empty(none);
-        Assert.Equal(ReplacementOrder.StopFirst, byDefault.Services[0].Replacement);
-
-        var (_, problems) = Validate([.. vm, ("conteneur1_remplacement", ["sans_coupure"])]);
-        var problem = Assert.Single(problems);
-        Assert.Equal("conteneur1_remplacement", problem.Subject);
-        Assert.Contains("qemu", problem.Message, StringComparison.Ordinal);
-        Assert.All(["docker", "docker+git", "lxc", "podman", "vagrant"], t => Assert.Contains(t, problem.Message, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_vagrant_service_on_the_network_is_replaced_without_interruption_by_default()
-    {
-        var (desired, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["vagrant"])]);
+        var (desired, problems) = Validate([.. NetworkOn, .. technology == "qemu" ? QemuVm : Sandbox.Container(1, "web", 18081), ("conteneur1_type", [technology])]);
 
         Assert.Empty(problems);
         Assert.Equal(ReplacementOrder.StartFirst, desired.Services[0].Replacement);
+    }
+
+    [Fact]
+    public void A_technology_that_cannot_start_beside_is_refused_naming_the_variable_when_asked()
+    {
+        // Off the network, swarm and snap run; asking them for sans_coupure there is refused for the network first.
+        var (_, problems) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["swarm"]), ("conteneur1_remplacement", ["sans_coupure"])]);
+        var problem = Assert.Single(problems, p => p.Subject == "conteneur1_remplacement");
+        Assert.Contains("swarm", problem.Message, StringComparison.Ordinal);
+        Assert.All(["docker", "docker+git", "lxc", "podman", "vagrant", "qemu"], t => Assert.Contains(t, problem.Message, StringComparison.Ordinal));
     }
 
     [Theory]
