@@ -112,20 +112,32 @@ public sealed record PrivateNetwork
     /// The address a service named <paramref name="name"/> gets when none is pinned: the first 8 bytes of the sha256
     /// of its name, modulo the service addresses. The same name in the same network always gets the same address.
     /// </summary>
-    public string AddressFor(string name)
+    public string AddressFor(string name) => Text(FirstService + (uint)Offset(name));
+
+    /// <summary>Where <paramref name="name"/> lands among the service addresses (a hash of it).</summary>
+    private ulong Offset(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
-        var offset = BinaryPrimitives.ReadUInt64BigEndian(hash) % ServiceCount;
-        return Text(FirstService + (uint)offset);
+        return BinaryPrimitives.ReadUInt64BigEndian(hash) % ServiceCount;
     }
 
     /// <summary>
     /// The second address of the service named <paramref name="name"/>, where its new instance starts beside the old one
     /// in a replacement without interruption (docs/replacement.md): the address of its next instance's name,
-    /// <c>NAME.portique-next</c>, computed as <see cref="AddressFor"/> does.
+    /// <c>NAME.portique-next</c>, computed as <see cref="AddressFor"/> does; when both names land on the same address
+    /// (about one name in 190 on a /24), the next service address after it, so that a service never clashes with itself.
     /// </summary>
-    public string ReplacementAddressFor(string name) => AddressFor(name + ".portique-next");
+    public string ReplacementAddressFor(string name)
+    {
+        var next = Offset(name + ".portique-next");
+        if (next == Offset(name) && ServiceCount > 1)
+        {
+            next = (next + 1) % ServiceCount;
+        }
+
+        return Text(FirstService + (uint)next);
+    }
 
     /// <summary>Whether <paramref name="address"/> is one a service may have (in the network, not the gateway, not the pool).</summary>
     public bool IsServiceAddress(string? address) =>

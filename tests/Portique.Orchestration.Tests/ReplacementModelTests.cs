@@ -86,6 +86,24 @@ public class ReplacementModelTests
         Assert.All(["docker", "docker+git", "lxc", "podman", "vagrant", "qemu"], t => Assert.Contains(t, problem.Message, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_name_whose_two_computed_addresses_coincide_gets_the_next_address_as_its_second()
+    {
+        // Found by the end-to-end tests: on 10.252.178.0/24 "web-703bee" and "web-703bee.portique-next" hash alike.
+        var network = PrivateNetwork.TryParse("10.252.178.0/24", out _)!;
+        Assert.Equal(network.AddressFor("web-703bee"), network.AddressFor("web-703bee.portique-next"));
+
+        var second = network.ReplacementAddressFor("web-703bee");
+        Assert.NotEqual(network.AddressFor("web-703bee"), second);
+        Assert.True(network.IsServiceAddress(second), second);
+        // Names that do not coincide keep the address they always had.
+        Assert.Equal(network.AddressFor("web.portique-next"), network.ReplacementAddressFor("web"));
+
+        var (desired, problems) = Validate([("activer_reseau_conteneurs", ["oui"]), ("reseau_conteneurs", ["10.252.178.0/24"]), .. Sandbox.Container(1, "web-703bee", 18081)]);
+        Assert.Empty(problems);
+        Assert.Equal(second, desired.Services[0].AlternateAddress);
+    }
+
     [Theory]
     [InlineData("sometimes")]
     [InlineData("SANS_COUPURE")]
