@@ -223,22 +223,39 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         };
 
         await JoinNetworkAsync(spec, parameters, cancellationToken);
-        var created = await _api.Containers.CreateAsync(
-            parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
+        CreateContainerResponse created;
         try
         {
-            await _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), cancellationToken);
+            created = await _api.Containers.CreateAsync(
+                parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
         }
-        catch (RuntimeFailureException)
+        catch (OperationCanceledException)
         {
-            // "Creates and starts": a container that cannot start (port already allocated...) would hold the name
-            // and make the next attempt fail on a conflict, so it goes. Nothing else of the service is touched.
-            await _api.Containers.RemoveQuietlyAsync(created.ID);
+            // Interrupted (Ctrl+C) while dockerd made it: a container of this root now holding the name, which no
+            // container held, was made by this call and is unknown to the caller.
+            if (await _api.Containers.FindByExactNameAsync(containerName, CancellationToken.None) is { } made
+                && made.Labels is not null && made.Labels.TryGetValue(Labels.Root, out var root) && root == Root.Directory
+                && made.Labels.TryGetValue(Labels.SpecHash, out var hash) && hash == spec.SpecHash())
+            {
+                await _api.Containers.RemoveQuietlyAsync(made.ID);
+            }
+
             throw;
         }
 
-        var inspected = await InspectOwnedAsync(created.ID, containerName, cancellationToken);
-        return ToObserved(inspected);
+        try
+        {
+            await _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), cancellationToken);
+            return ToObserved(await InspectOwnedAsync(created.ID, containerName, cancellationToken));
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or OperationCanceledException)
+        {
+            // "Creates and starts": a container that cannot start (port already allocated...) would hold the name
+            // and make the next attempt fail on a conflict, so it goes; so does one whose start was interrupted (Ctrl+C),
+            // which the caller never got to know. Nothing else of the service is touched.
+            await _api.Containers.RemoveQuietlyAsync(created.ID);
+            throw;
+        }
     }
 
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)

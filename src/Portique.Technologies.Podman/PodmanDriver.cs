@@ -233,16 +233,24 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         }
 
         var id = created.StandardOutput.Trim().Split('\n')[^1].Trim();
-        var started = await Cli.RunAsync(["start", id], Options.CommandTimeout, cancellationToken);
-        if (!started.Succeeded)
+        try
         {
-            // "Creates and starts": a container that cannot start (port already in use...) would hold the name.
-            await Cli.RunAsync(["rm", "--force", "--time", "0", id], Options.CommandTimeout, CancellationToken.None);
-            throw new RuntimeFailureException(Messages.FormatStartFailed(spec.Name, started.Error));
-        }
+            var started = await Cli.RunAsync(["start", id], Options.CommandTimeout, cancellationToken);
+            if (!started.Succeeded)
+            {
+                throw new RuntimeFailureException(Messages.FormatStartFailed(spec.Name, started.Error));
+            }
 
-        return ToObserved(await TryInspectAsync(id, cancellationToken)
-            ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(spec.Name, Root.Directory)));
+            return ToObserved(await TryInspectAsync(id, cancellationToken)
+                ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(spec.Name, Root.Directory)));
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or OperationCanceledException)
+        {
+            // "Creates and starts": a container that cannot start (port already in use...) would hold the name; so
+            // would one whose start was interrupted (Ctrl+C), which the caller never got to know.
+            await Cli.RunAsync(["rm", "--force", "--time", "0", id], Options.CommandTimeout, CancellationToken.None);
+            throw;
+        }
     }
 
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Portique.TestSupport;
 using Xunit.Abstractions;
@@ -9,7 +10,8 @@ namespace Portique.EndToEnd.Tests;
 /// (<c>conteneurN_remplacement</c> defaults to <c>sans_coupure</c>). A loop of requests through nginx, to its
 /// <c>/name/</c> and to its <c>port_out</c>, runs during a tag change and during a change to an image that crashes: not
 /// one request fails, and the crashing image leaves the previous version serving. A run killed (SIGKILL) before or
-/// after the switch converges on the next run, and not one request fails across it.
+/// after the switch converges on the next run, a Ctrl+C before the switch removes the new instance at once, and not one
+/// request fails across it all.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
@@ -137,13 +139,26 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"killed after the switch; left: {Describe(await WebContainersAsync(web))}\n{after}");
         await ConvergesOnAsync(web, "1.0", route, published);
 
+        // Ctrl+C (SIGINT) before the switch, once the new instance exists: the run itself removes it, the old one serves on.
+        // (The instance kept above may hold either name: the new one is whichever container is not it.)
+        var serving = Assert.Single(await WebContainersAsync(web)).ID;
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        var interrupted = await KillWhenAsync(async () => (await WebContainersAsync(web)).Any(c => c.ID != serving), signal: "-INT");
+        var left = await WebContainersAsync(web);
+        Assert.True(left.Count == 1 && left[0].ID == serving && left[0].State == "running", $"{Describe(left)}\n{interrupted}");
+        Assert.Contains("version 1.0", await HttpProbe.GetStringAsync(route));
+        await ConvergesOnAsync(web, "2.0", route, published);
+
         await load.StopAsync();
         load.AssertNoneFailed(atLeast: 50);
-        output.WriteLine($"{load.Succeeded} requests across both kills and the runs after them, none failed");
+        output.WriteLine($"{load.Succeeded} requests across both kills, the Ctrl+C and the runs after them, none failed");
     }
 
-    /// <summary>Starts <c>reconfigure</c> and kills it (SIGKILL, the whole tree) as soon as <paramref name="caught"/> holds; returns what it printed.</summary>
-    private async Task<string> KillWhenAsync(Func<Task<bool>> caught, Action<string>? onLine = null)
+    /// <summary>
+    /// Starts <c>reconfigure</c> and, as soon as <paramref name="caught"/> holds, kills it (SIGKILL, the whole tree) or
+    /// sends it <paramref name="signal"/> and waits for it to end; returns what it printed.
+    /// </summary>
+    private async Task<string> KillWhenAsync(Func<Task<bool>> caught, Action<string>? onLine = null, string? signal = null)
     {
         var printed = new System.Text.StringBuilder();
         using var run = _deployment.Start("reconfigure");
@@ -168,8 +183,26 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(20);
         }
 
-        run.Kill(entireProcessTree: true);
-        await run.WaitForExitAsync();
+        if (signal is null)
+        {
+            run.Kill(entireProcessTree: true);
+        }
+        else
+        {
+            using var kill = Process.Start("kill", [signal, run.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
+        {
+            await run.WaitForExitAsync(timeout.Token);
+        }
+
+        if (signal is not null)
+        {
+            Assert.True(run.ExitCode != 0, $"reconfigure ended with 0 after {signal}:\n{printed}");
+        }
+
         lock (printed)
         {
             return printed.ToString();
