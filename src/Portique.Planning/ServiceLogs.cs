@@ -88,7 +88,8 @@ public static class ServiceLogs
     /// <summary>
     /// The one lookup of a log's instance: the instance named <paramref name="name"/>, else one started beside it
     /// (<see cref="ServiceLifecycle.NextName"/>), else its set-aside instance
-    /// (a failed replacement leaves the previous run's log there). <paramref name="find"/> returns null when there is
+    /// (a failed replacement leaves the previous run's log there); a next name, only that instance
+    /// (<see cref="InstanceCandidates"/>). <paramref name="find"/> returns null when there is
     /// none under that instance name (and throws when one exists that this root does not own).
     /// </summary>
     /// <exception cref="InstanceMissingException"><paramref name="missing"/>'s message, when neither exists.</exception>
@@ -99,7 +100,7 @@ public static class ServiceLogs
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(find);
         ArgumentNullException.ThrowIfNull(missing);
-        foreach (var candidate in new[] { name, ServiceLifecycle.NextName(name), ServiceLifecycle.AsideName(name) })
+        foreach (var candidate in InstanceCandidates(name))
         {
             if (await find(candidate, cancellationToken) is { } found)
             {
@@ -117,8 +118,33 @@ public static class ServiceLogs
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(find);
         ArgumentNullException.ThrowIfNull(missing);
-        return find(name) ?? find(ServiceLifecycle.NextName(name)) ?? find(ServiceLifecycle.AsideName(name)) ?? throw new InstanceMissingException(missing());
+        foreach (var candidate in InstanceCandidates(name))
+        {
+            if (find(candidate) is { } found)
+            {
+                return found;
+            }
+        }
+
+        throw new InstanceMissingException(missing());
     }
+
+    /// <summary>
+    /// The instance names a log of <paramref name="name"/> is looked for under, in order: a service's name, then its
+    /// next and set-aside instances; a next name (a new instance started beside, whose failure the rollback reports)
+    /// only itself, never the old instance still serving under the service's name.
+    /// </summary>
+    public static IReadOnlyList<string> InstanceCandidates(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return ServiceLifecycle.IsNextName(name, out _)
+            ? [name]
+            : [name, ServiceLifecycle.NextName(name), ServiceLifecycle.AsideName(name)];
+    }
+
+    /// <summary>The service an instance name belongs to: <paramref name="instanceName"/> itself, or what a next name was made from.</summary>
+    public static string ServiceNameOf(string instanceName) =>
+        ServiceLifecycle.IsNextName(instanceName, out var name) ? name : instanceName;
 
     /// <summary>
     /// Every line of <paramref name="source"/>; a failure <paramref name="translate"/> knows becomes its exception

@@ -382,11 +382,11 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
     /// </summary>
     public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
-        Validation.ServiceName(name);
+        Validation.ServiceName(ServiceLogs.ServiceNameOf(name));
         var directory = ServiceLogs.FindInstance(name, LogDirectory, () => Messages.FormatContainerNotFound(name, Root.Directory));
 
         // A set-aside or restore moves the directory: follow it.
-        string? Locate() => LogDirectory(name) ?? LogDirectory(ServiceLifecycle.NextName(name)) ?? LogDirectory(ServiceLifecycle.AsideName(name));
+        string? Locate() => ServiceLogs.InstanceCandidates(name).Select(LogDirectory).FirstOrDefault(d => d is not null);
         var source = new TextLogSource(() => ConsoleLogPath(directory = Locate() ?? directory), reason => Messages.FormatLogsFailed(name, reason))
         {
             WithRotated = true,
@@ -466,7 +466,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
         throw new InstanceMissingException(Messages.FormatContainerNotFound(instance.InstanceId ?? instance.Name, Root.Directory));
     }
 
-    /// <summary>The directory of the container <paramref name="candidate"/> (a service's or aside name), or null.</summary>
+    /// <summary>The directory of the container <paramref name="candidate"/> (a service's, next or aside name), or null.</summary>
     private string? LogDirectory(string candidate) =>
         Path.Join(ContainersDirectory, candidate) is var directory && File.Exists(Path.Join(directory, LxcRecord.FileName)) ? directory : null;
 

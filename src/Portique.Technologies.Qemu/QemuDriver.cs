@@ -436,7 +436,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
     /// <summary>The VM's serial console; following ends only when cancelled (a VM's console outlives a reboot).</summary>
     public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
-        ValidateServiceName(name);
+        ValidateServiceName(ServiceLogs.ServiceNameOf(name));
         var path = ConsoleLogOf(name) ?? throw new InstanceMissingException(Messages.FormatVmNotFound(name, Root.Directory));
         var source = new TextLogSource(() => path = ConsoleLogOf(name) ?? path, reason => Messages.FormatLogsFailed(name, reason))
         {
@@ -810,10 +810,16 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
     };
 
     /// <summary>The serial console log of <paramref name="name"/>'s VM, set aside or not; null when this root has none.</summary>
-    private string? ConsoleLogOf(string name) =>
-        ConsoleLogOf(name, _layout.InstanceDirectory(name))
-        ?? ConsoleLogOf(name, _layout.InstanceDirectory(ServiceLifecycle.NextName(name)))
-        ?? ConsoleLogOf(name, _layout.VmDirectory(name, aside: true));
+    /// <summary>The console log of the VM <paramref name="name"/> names: a service's (then its next or set-aside VM), or a next name's only.</summary>
+    private string? ConsoleLogOf(string name)
+    {
+        var service = ServiceLogs.ServiceNameOf(name);
+        return name != service
+            ? ConsoleLogOf(service, _layout.InstanceDirectory(name))
+            : ConsoleLogOf(name, _layout.InstanceDirectory(name))
+              ?? ConsoleLogOf(name, _layout.InstanceDirectory(ServiceLifecycle.NextName(name)))
+              ?? ConsoleLogOf(name, _layout.VmDirectory(name, aside: true));
+    }
 
     private string? ConsoleLogOf(string name, string directory) =>
         ReadOwnedRecord(directory, name) is not null ? QemuLayout.ConsoleLogPath(directory) : null;

@@ -131,6 +131,28 @@ public class ServiceLogsTests
     }
 
     [Fact]
+    public async Task A_next_name_is_looked_up_under_itself_only_never_under_the_old_instance_still_serving()
+    {
+        var asked = new List<string>();
+
+        var missing = await Assert.ThrowsAsync<InstanceMissingException>(() => ServiceLogs.FindInstanceAsync(
+            "web.portique-next",
+            (candidate, _) =>
+            {
+                asked.Add(candidate);
+                return Task.FromResult(candidate == "web" ? "old instance" : null);
+            },
+            () => "no web.portique-next",
+            Ct));
+
+        Assert.Equal("no web.portique-next", missing.Message);
+        Assert.Equal(["web.portique-next"], asked);
+        Assert.Equal("web", ServiceLogs.ServiceNameOf("web.portique-next"));
+        Assert.Equal("web", ServiceLogs.ServiceNameOf("web"));
+        Assert.Equal(["web", "web.portique-next", "web.portique-aside"], ServiceLogs.InstanceCandidates("web"));
+    }
+
+    [Fact]
     public async Task An_instance_found_under_neither_name_is_missing_with_the_drivers_own_message()
     {
         var missing = await Assert.ThrowsAsync<InstanceMissingException>(

@@ -290,6 +290,24 @@ public sealed class LxcContainerTests(LxcFixture fixture) : IAsyncLifetime, IDis
     }
 
     [Fact]
+    public async Task A_crashing_instance_started_beside_has_its_own_logs_under_its_next_name()
+    {
+        var driver = Driver();
+        await CreateAsync(driver, LxcFixture.Spec("beside", fixture.Web));
+        var crashing = LxcFixture.Spec("beside", fixture.Crash);
+
+        var next = await driver.CreateBesideAsync(crashing, await driver.FetchAsync(crashing, false, new RecordingProgress(), Ct), Ct);
+
+        // What a failed replacement's rollback reports: the new instance's last lines, not the old one's.
+        Assert.Equal(ServiceLifecycle.NextName("beside"), next.InstanceName);
+        Assert.Equal(EngineHealth.NotRunning, await driver.WaitForHealthAsync(next, Ct));
+        Assert.Contains("crashing on purpose", await driver.ReadLogsAsync(next.InstanceName!, 10, Ct));
+        Assert.DoesNotContain("crashing on purpose", await driver.ReadLogsAsync("beside", 10, Ct));
+        await driver.RemoveAsync(next, Ct);
+        await Assert.ThrowsAsync<InstanceMissingException>(() => driver.ReadLogsAsync(next.InstanceName!, 10, Ct));
+    }
+
+    [Fact]
     public async Task Logs_return_the_last_lines_and_follow_streams_new_ones_until_cancelled()
     {
         var driver = Driver();

@@ -91,6 +91,10 @@ public sealed class QemuPrivateNetworkTests : IAsyncLifetime, IDisposable
             switches.Add(target.Address!);
             Assert.Equal(TestImages.IndexPage("v1"), await HttpProbe.GetStringAsync($"http://{first}:8080/index.html", TimeSpan.FromSeconds(10), cancellationToken));
             Assert.Equal(TestImages.IndexPage("v2"), await HttpProbe.GetStringAsync($"http://{second}:8080/index.html", TimeSpan.FromSeconds(10), cancellationToken));
+
+            // Each VM's console is read under its own instance name (what a failed switch's rollback reports).
+            Assert.Contains(await _driver.ReadLogsAsync("vm.portique-next", 200, cancellationToken), line => line.Contains($"address {second}", StringComparison.Ordinal));
+            Assert.DoesNotContain(await _driver.ReadLogsAsync("vm", 200, cancellationToken), line => line.Contains($"address {second}", StringComparison.Ordinal));
         }
 
         await ApplyAsync(desired, SwitchAsync);

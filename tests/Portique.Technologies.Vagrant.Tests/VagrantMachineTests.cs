@@ -206,6 +206,22 @@ public sealed class VagrantMachineTests(VagrantFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_crashing_machine_started_beside_has_its_own_logs_under_its_next_name()
+    {
+        var driver = Driver();
+        await CreateAsync(driver, fixture.Spec("besidelog", fixture.Web));
+        var crashing = fixture.Spec("besidelog", fixture.Crash);
+
+        var next = await driver.CreateBesideAsync(crashing, await driver.FetchAsync(crashing, false, new RecordingProgress(), Ct), Ct);
+
+        // What a failed replacement's rollback reports: the new machine's last lines, not the old one's.
+        Assert.Equal(ServiceLifecycle.NextName(crashing.Name), next.InstanceName);
+        Assert.Equal(EngineHealth.NotRunning, await driver.WaitForHealthAsync(next, Ct));
+        Assert.Contains("crashing on purpose", await driver.ReadLogsAsync(next.InstanceName!, 10, Ct));
+        Assert.DoesNotContain("crashing on purpose", await driver.ReadLogsAsync(crashing.Name, 10, Ct));
+    }
+
+    [Fact]
     public async Task Set_aside_then_restore_keeps_the_same_container_and_its_data_even_across_driver_instances()
     {
         var driver = Driver();
