@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh --tests  also every engine and tool the tests drive (podman, lxc, vagrant, qemu
 #                                    with a kernel and syslinux for the test VMs, chromium for genconfig's
 #                                    browser tests, lintian for the package test, python3-cheetah
-#                                    for the EOLE compatibility tests...)
+#                                    for the EOLE compatibility tests, socat for a UDP service...)
 # Idempotent: packages already present are not reinstalled. The .NET 10 SDK is not in Debian: see README.
 set -euo pipefail
 
@@ -14,7 +14,7 @@ packages=(docker.io nginx libnginx-mod-stream docker-registry busybox-static git
 case "${1:-}" in
     --tests)
         packages+=(chromium rsync qemu-system-x86 qemu-utils linux-image-amd64 syslinux syslinux-common mtools dosfstools
-            lxc skopeo umoci jq vagrant podman lintian man-db python3-cheetah) ;;
+            lxc skopeo umoci jq vagrant podman lintian man-db python3-cheetah socat) ;;
     "") ;;
     *) echo "usage: $0 [--tests]" >&2; exit 2 ;;
 esac

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using CliWrap.Buffered;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +25,12 @@ public sealed record TestImageOptions
 
     /// <summary>Extra files: absolute path in the image → content.</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Files of the host copied into the image at the same path, with their content (a symbolic link is followed):
+    /// a program and its libraries (<see cref="TestImages.ProgramWithLibrariesAsync"/>), for what busybox lacks.
+    /// </summary>
+    public IReadOnlyList<string> HostFiles { get; init; } = [];
 
     /// <summary>Null: <c>FROM scratch</c> with busybox. Else the image to start from (only the files are added).</summary>
     public string? BaseImage { get; init; }
@@ -102,6 +109,33 @@ public sealed class TestImages : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>The page every test image serves at <c>/index.html</c> for <paramref name="version"/>.</summary>
     public static string IndexPage(string version) => $"Portique test image, version {version}\n";
+
+    /// <summary>
+    /// <paramref name="program"/> and every shared library it loads, as <c>ldd</c> lists them (the dynamic loader
+    /// included): what <see cref="TestImageOptions.HostFiles"/> needs to run a host program in a busybox image.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ProgramWithLibrariesAsync(string program, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(program))
+        {
+            throw new InvalidOperationException($"{program} is missing: scripts/install-deps.sh --tests installs it");
+        }
+
+        var ldd = await CliWrap.Cli.Wrap("ldd").WithArguments([program]).ExecuteBufferedAsync(cancellationToken);
+        var files = new List<string> { program };
+        foreach (var line in ldd.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)", "linux-vdso.so.1 (0x...)"
+            var path = line.Contains("=>", StringComparison.Ordinal) ? line[(line.IndexOf("=>", StringComparison.Ordinal) + 2)..].Trim() : line;
+            path = path.Split(' ')[0];
+            if (path.StartsWith('/'))
+            {
+                files.Add(path);
+            }
+        }
+
+        return files;
+    }
 
     /// <summary>A name unique to this run: <c>RUNID-suffix</c>.</summary>
     public string Name(string suffix) => RunId + "-" + suffix;
@@ -363,6 +397,18 @@ public sealed class TestImages : IAsyncLifetime, IAsyncDisposable
             }
 
             AddFile(tar, relative, content, (UnixFileMode)0b111_101_101);
+        }
+
+        foreach (var path in options.HostFiles)
+        {
+            var relative = "rootfs/" + path.TrimStart('/');
+            for (var parent = Path.GetDirectoryName(relative); !string.IsNullOrEmpty(parent) && directories.Add(parent); parent = Path.GetDirectoryName(parent))
+            {
+                AddDirectory(tar, parent, DirectoryMode);
+            }
+
+            using var content = File.OpenRead(path);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, relative) { Mode = (UnixFileMode)0b111_101_101, DataStream = content });
         }
 
         dockerfile.Append("COPY rootfs/ /\n");
