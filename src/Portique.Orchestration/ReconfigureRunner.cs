@@ -175,6 +175,22 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         var services = await reconciler.ApplyAsync(plan, options.Refresh, SwitchAsync, progress, cancellationToken);
+        if (!services.Succeeded && network is not null && privateNetwork is not null)
+        {
+            // A failed replacement put the previous instance back where it lived: maybe its second address, while the
+            // routes say where the new one was to be. Names and routes follow the instances that serve now.
+            var (observed, _, _) = await reconciler.ObserveAsync(report.Desired, cancellationToken);
+            var restored = RestoredRoutes(report.Desired, observed, routes.Snapshot());
+            if (restored.Count > 0)
+            {
+                foreach (var (name, address) in restored)
+                {
+                    routes.Point(name, address);
+                }
+
+                await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired), cancellationToken);
+            }
+        }
         if (network is not null && privateNetwork is not null && plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate))
         {
             await network.ForgetNeighboursAsync(cancellationToken);
@@ -218,6 +234,29 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
                 a => a.Name,
                 a => a.Replacement == ReplacementOrder.StartFirst && a.Observed?.Address is { } serving ? serving : a.Desired!.Address!,
                 StringComparer.Ordinal);
+
+    /// <summary>
+    /// The services whose one running instance lives at another address than <paramref name="routes"/> says (a previous
+    /// instance put back by a rollback), with that address. A service with no running instance, or with two, keeps its route.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, string Address)> RestoredRoutes(
+        DesiredState desired, IReadOnlyList<ObservedService> observed, IReadOnlyDictionary<string, string> routes)
+    {
+        var restored = new List<(string, string)>();
+        foreach (var service in desired.Services.Where(s => s.Address is not null))
+        {
+            var serving = observed
+                .Where(o => o.Name == service.Name && !o.IsAside && o.State == InstanceState.Running && o.Address is not null)
+                .Select(o => o.Address!)
+                .ToList();
+            if (serving.Count == 1 && routes.GetValueOrDefault(service.Name) != serving[0])
+            {
+                restored.Add((service.Name, serving[0]));
+            }
+        }
+
+        return restored;
+    }
 
     /// <summary>
     /// The frontend's files with every service routed where <paramref name="routes"/> says: rendered again with

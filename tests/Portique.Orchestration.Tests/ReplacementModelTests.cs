@@ -133,4 +133,33 @@ public class ReplacementModelTests
         var (_, outside) = Validate([.. NetworkOn, .. Sandbox.Container(1, "web", 18081), ("conteneur1_ip_remplacement", ["10.232.0.1"])]);
         Assert.Equal("conteneur1_ip_remplacement", Assert.Single(outside).Subject);
     }
+    [Fact]
+    public void After_a_rollback_a_name_follows_the_one_running_instance_wherever_it_lives_and_nothing_else_moves()
+    {
+        var (desired, problems) = Validate([.. NetworkOn, ("nombre_conteneur", ["3"]), .. Sandbox.Container(1, "web", 18081), .. Sandbox.Container(2, "api", 18082), .. Sandbox.Container(3, "db", 18083)]);
+        Assert.Empty(problems);
+        var (web, api, db) = (desired.Services[0], desired.Services[1], desired.Services[2]);
+        static ObservedService Instance(ServiceSpec spec, InstanceState state, bool aside = false) => new()
+        {
+            Name = spec.Name,
+            Technology = spec.Technology,
+            State = state,
+            IsAside = aside,
+            SpecHash = spec.SpecHash(),
+            SpecJson = spec.CanonicalJson(),
+        };
+        var routes = desired.Services.ToDictionary(s => s.Name, s => s.Address!);
+
+        var restored = ReconfigureRunner.RestoredRoutes(
+            desired,
+            [
+                Instance(web.AtAlternateAddress(), InstanceState.Running), // put back at its second address
+                Instance(api.AtAlternateAddress(), InstanceState.Stopped), // not serving: its route stays
+                Instance(db, InstanceState.Running), // where its route already points
+                Instance(db.AtAlternateAddress(), InstanceState.Running, aside: true),
+            ],
+            routes);
+
+        Assert.Equal([("web", web.AlternateAddress!)], restored);
+    }
 }
