@@ -179,8 +179,18 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         {
             // A failed replacement put the previous instance back where it lived: maybe its second address, while the
             // routes say where the new one was to be. Names and routes follow the instances that serve now.
-            var (observed, _, _) = await reconciler.ObserveAsync(report.Desired, cancellationToken);
-            var restored = RestoredRoutes(report.Desired, observed, routes.Snapshot());
+            IReadOnlyList<(string Name, string Address)> restored = [];
+            try
+            {
+                var (observed, _, _) = await reconciler.ObserveAsync(report.Desired, cancellationToken);
+                restored = RestoredRoutes(report.Desired, observed, routes.Snapshot());
+            }
+            catch (PortiqueException e)
+            {
+                // An engine that stopped answering: the routes stay as they are, the run's outcome says what failed.
+                progress.Report(new ReconcileEvent(EventKind.Warning, null, e.Message));
+            }
+
             if (restored.Count > 0)
             {
                 foreach (var (name, address) in restored)
@@ -191,6 +201,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
                 await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired), cancellationToken);
             }
         }
+
         if (network is not null && privateNetwork is not null && plan.Actions.Any(a => a.Kind is ActionKind.Create or ActionKind.Recreate))
         {
             await network.ForgetNeighboursAsync(cancellationToken);
