@@ -143,7 +143,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         if (network is not null && privateNetwork is not null)
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.FormatStepNetwork(privateNetwork.Cidr)));
-            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired), cancellationToken);
+            await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired, InstancesOf(plan)), cancellationToken);
         }
 
         // Each password in its root-only file before an instance binds it (docs/secrets.md).
@@ -168,7 +168,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             var now = routes.Snapshot();
             if (network is not null && privateNetwork is not null)
             {
-                await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, now), DhcpHosts(report.Desired), token);
+                await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, now), DhcpHosts(report.Desired, InstancesOf(plan)), token);
             }
 
             await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, now), configuration, progress, token);
@@ -180,9 +180,10 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             // A failed replacement put the previous instance back where it lived: maybe its second address, while the
             // routes say where the new one was to be. Names and routes follow the instances that serve now.
             IReadOnlyList<(string Name, string Address)> restored = [];
+            IReadOnlyList<ObservedService> observed = [];
             try
             {
-                var (observed, _, _) = await reconciler.ObserveAsync(report.Desired, cancellationToken);
+                (observed, _, _) = await reconciler.ObserveAsync(report.Desired, cancellationToken);
                 restored = RestoredRoutes(report.Desired, observed, routes.Snapshot());
             }
             catch (PortiqueException e)
@@ -198,7 +199,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
                     routes.Point(name, address);
                 }
 
-                await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired), cancellationToken);
+                await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, routes.Snapshot()), DhcpHosts(report.Desired, observed), cancellationToken);
             }
         }
 
@@ -425,13 +426,38 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     /// address and, replaced without interruption, the MAC of <c>NAME.portique-next</c> at its second address (a VM never
     /// renames, so each name keeps its address: the kernel starts NAME whenever that name is free).
     /// </summary>
-    public static (string Hardware, string Address)[] DhcpHosts(DesiredState desired) =>
-        desired.Services
+    /// <remarks>
+    /// <paramref name="instances"/>: the instances the run knows of. A VM that runs keeps its reservation at the address
+    /// it recorded even when the service no longer asks for that address (a VM put back by a rollback as
+    /// <c>NAME.portique-next</c> after its service turned to <c>arret_prealable</c>): without it, dnsmasq would not
+    /// renew its lease and the VM would lose its address, an hour later, while it serves.
+    /// </remarks>
+    public static (string Hardware, string Address)[] DhcpHosts(DesiredState desired, IEnumerable<ObservedService>? instances = null)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var reserved = desired.Services
             .Where(s => s.Address is not null && TechnologyModules.For(s.Technology).TakesAddressByDhcp(s.Technology))
             .SelectMany(s => s.AlternateAddress is { } alternate
                 ? new[] { (PrivateNetwork.GuestHardware(s.Name), s.Address!), (PrivateNetwork.GuestHardware(ServiceLifecycle.NextName(s.Name)), alternate) }
                 : [(PrivateNetwork.GuestHardware(s.Name), s.Address!)])
-            .ToArray();
+            .ToList();
+        foreach (var instance in instances ?? [])
+        {
+            if (instance is { IsAside: false, State: InstanceState.Running, Address: { } address }
+                && TechnologyModules.For(instance.Technology).TakesAddressByDhcp(instance.Technology)
+                && PrivateNetwork.GuestHardware(instance.InstanceName ?? instance.Name) is var hardware
+                && !reserved.Any(r => r.Item1 == hardware || r.Item2 == address))
+            {
+                reserved.Add((hardware, address));
+            }
+        }
+
+        return [.. reserved];
+    }
+
+    /// <summary>Every instance a plan compared with or found left over.</summary>
+    private static IEnumerable<ObservedService> InstancesOf(Plan plan) =>
+        plan.Actions.SelectMany(a => a.Observed is { } observed ? [observed, .. a.Leftovers] : a.Leftovers);
 
     private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, CancellationToken cancellationToken)
     {

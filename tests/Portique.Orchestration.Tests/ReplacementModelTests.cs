@@ -162,4 +162,31 @@ public class ReplacementModelTests
 
         Assert.Equal([("web", web.AlternateAddress!)], restored);
     }
+    [Fact]
+    public void A_running_vm_keeps_its_dhcp_reservation_where_it_lives_even_when_its_service_no_longer_asks_for_that_address()
+    {
+        var (desired, problems) = Validate([.. NetworkOn, .. QemuVm, ("conteneur1_type", ["qemu"]), ("conteneur1_remplacement", ["arret_prealable"])]);
+        Assert.Empty(problems);
+        var spec = Assert.Single(desired.Services);
+        Assert.Null(spec.AlternateAddress);
+        var second = Network.ReplacementAddressFor("vm");
+        // Put back by a rollback: the VM started beside earlier, still NAME.portique-next at the second address.
+        var restored = new ObservedService
+        {
+            Name = "vm",
+            InstanceName = "vm.portique-next",
+            Technology = spec.Technology,
+            State = InstanceState.Running,
+            SpecHash = spec.SpecHash(),
+            SpecJson = (spec with { Address = second }).CanonicalJson(),
+        };
+        (string, string) Reservation(string name, string address) => (PrivateNetwork.GuestHardware(name), address);
+
+        Assert.Equal([Reservation("vm", spec.Address!)], ReconfigureRunner.DhcpHosts(desired));
+        Assert.Equal([Reservation("vm", spec.Address!), Reservation("vm.portique-next", second)], ReconfigureRunner.DhcpHosts(desired, [restored]));
+        // Stopped, set aside, or at an address already reserved: nothing more.
+        Assert.Equal(
+            [Reservation("vm", spec.Address!)],
+            ReconfigureRunner.DhcpHosts(desired, [restored with { State = InstanceState.Stopped }, restored with { IsAside = true }, restored with { SpecJson = spec.CanonicalJson() }]));
+    }
 }
