@@ -435,18 +435,19 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     public static (string Hardware, string Address)[] DhcpHosts(DesiredState desired, IEnumerable<ObservedService>? instances = null)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        var reserved = desired.Services
-            .Where(s => s.Address is not null && TechnologyModules.For(s.Technology).TakesAddressByDhcp(s.Technology))
+        static bool TakesAddressByDhcp(Technology technology) => TechnologyModules.For(technology).TakesAddressByDhcp(technology);
+        List<(string Hardware, string Address)> reserved = [.. desired.Services
+            .Where(s => s.Address is not null && TakesAddressByDhcp(s.Technology))
             .SelectMany(s => s.AlternateAddress is { } alternate
                 ? new[] { (PrivateNetwork.GuestHardware(s.Name), s.Address!), (PrivateNetwork.GuestHardware(ServiceLifecycle.NextName(s.Name)), alternate) }
-                : [(PrivateNetwork.GuestHardware(s.Name), s.Address!)])
-            .ToList();
+                : [(PrivateNetwork.GuestHardware(s.Name), s.Address!)])];
         foreach (var instance in instances ?? [])
         {
-            if (instance is { IsAside: false, State: InstanceState.Running, Address: { } address }
-                && TechnologyModules.For(instance.Technology).TakesAddressByDhcp(instance.Technology)
+            // The technology first: an instance's address is read from its recorded spec.
+            if (TakesAddressByDhcp(instance.Technology)
+                && instance is { IsAside: false, State: InstanceState.Running, Address: { } address }
                 && PrivateNetwork.GuestHardware(instance.InstanceName ?? instance.Name) is var hardware
-                && !reserved.Any(r => r.Item1 == hardware || r.Item2 == address))
+                && !reserved.Any(r => r.Hardware == hardware || r.Address == address))
             {
                 reserved.Add((hardware, address));
             }

@@ -91,6 +91,9 @@ public static class ServiceLifecycle
     /// <summary>True when <paramref name="instanceName"/> is a next name; <paramref name="name"/> is then the service's.</summary>
     public static bool IsNextName(string instanceName, out string name) => EndsWith(instanceName, NextSuffix, out name);
 
+    /// <summary>The service an instance name belongs to: <paramref name="instanceName"/> itself, or what a next name was made from.</summary>
+    public static string ServiceNameOf(string instanceName) => IsNextName(instanceName, out var name) ? name : instanceName;
+
     /// <summary>The name of <paramref name="name"/>'s instance while it is set aside.</summary>
     public static string AsideName(string name) => name + AsideSuffix;
 

@@ -142,10 +142,6 @@ public static class ServiceLogs
             : [name, ServiceLifecycle.NextName(name), ServiceLifecycle.AsideName(name)];
     }
 
-    /// <summary>The service an instance name belongs to: <paramref name="instanceName"/> itself, or what a next name was made from.</summary>
-    public static string ServiceNameOf(string instanceName) =>
-        ServiceLifecycle.IsNextName(instanceName, out var name) ? name : instanceName;
-
     /// <summary>
     /// Every line of <paramref name="source"/>; a failure <paramref name="translate"/> knows becomes its exception
     /// (the driver's "logs failed" message), any other goes on as it is.

@@ -382,7 +382,7 @@ public sealed class LxcDriver : IServiceDriver, IUsageReader, IDisposable
     /// </summary>
     public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
-        Validation.ServiceName(ServiceLogs.ServiceNameOf(name));
+        Validation.ServiceName(ServiceLifecycle.ServiceNameOf(name));
         var directory = ServiceLogs.FindInstance(name, LogDirectory, () => Messages.FormatContainerNotFound(name, Root.Directory));
 
         // A set-aside or restore moves the directory: follow it.

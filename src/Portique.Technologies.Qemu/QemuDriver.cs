@@ -436,7 +436,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
     /// <summary>The VM's serial console; following ends only when cancelled (a VM's console outlives a reboot).</summary>
     public IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, CancellationToken cancellationToken)
     {
-        ValidateServiceName(ServiceLogs.ServiceNameOf(name));
+        ValidateServiceName(ServiceLifecycle.ServiceNameOf(name));
         var path = ConsoleLogOf(name) ?? throw new InstanceMissingException(Messages.FormatVmNotFound(name, Root.Directory));
         var source = new TextLogSource(() => path = ConsoleLogOf(name) ?? path, reason => Messages.FormatLogsFailed(name, reason))
         {
@@ -809,16 +809,16 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         Version = record.Version,
     };
 
-    /// <summary>The serial console log of <paramref name="name"/>'s VM, set aside or not; null when this root has none.</summary>
-    /// <summary>The console log of the VM <paramref name="name"/> names: a service's (then its next or set-aside VM), or a next name's only.</summary>
+    /// <summary>
+    /// The serial console log of the VM <paramref name="name"/> names, looked for under
+    /// <see cref="ServiceLogs.InstanceCandidates"/> (a set-aside VM's folder is its aside name); null when this root has none.
+    /// </summary>
     private string? ConsoleLogOf(string name)
     {
-        var service = ServiceLogs.ServiceNameOf(name);
-        return name != service
-            ? ConsoleLogOf(service, _layout.InstanceDirectory(name))
-            : ConsoleLogOf(name, _layout.InstanceDirectory(name))
-              ?? ConsoleLogOf(name, _layout.InstanceDirectory(ServiceLifecycle.NextName(name)))
-              ?? ConsoleLogOf(name, _layout.VmDirectory(name, aside: true));
+        var service = ServiceLifecycle.ServiceNameOf(name);
+        return ServiceLogs.InstanceCandidates(name)
+            .Select(candidate => ConsoleLogOf(service, _layout.InstanceDirectory(candidate)))
+            .FirstOrDefault(path => path is not null);
     }
 
     private string? ConsoleLogOf(string name, string directory) =>

@@ -392,7 +392,7 @@ public sealed partial class VagrantDriver : IServiceDriver, IUsageReader, IDispo
     /// <summary>The docker provider's container log as dockerd keeps it; a VM box has none that Portique reads.</summary>
     public async IAsyncEnumerable<LogLine> OpenLogAsync(string name, LogRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Validation.ServiceName(ServiceLogs.ServiceNameOf(name));
+        Validation.ServiceName(ServiceLifecycle.ServiceNameOf(name));
         var id = await ServiceLogs.FindInstanceAsync(name, LogSourceAsync, () => Messages.FormatMachineNotFound(name, Root.Directory), cancellationToken);
         var lines = LogLines.ReadAsync(
             _api,

@@ -147,8 +147,8 @@ public class ServiceLogsTests
 
         Assert.Equal("no web.portique-next", missing.Message);
         Assert.Equal(["web.portique-next"], asked);
-        Assert.Equal("web", ServiceLogs.ServiceNameOf("web.portique-next"));
-        Assert.Equal("web", ServiceLogs.ServiceNameOf("web"));
+        Assert.Equal("web", ServiceLifecycle.ServiceNameOf("web.portique-next"));
+        Assert.Equal("web", ServiceLifecycle.ServiceNameOf("web"));
         Assert.Equal(["web", "web.portique-next", "web.portique-aside"], ServiceLogs.InstanceCandidates("web"));
     }
 
