@@ -23,6 +23,9 @@ public sealed class Deployment : IAsyncLifetime
 
     public int HttpsPort { get; } = TestPorts.FreePort();
 
+    /// <summary>Variables given to every <c>portique</c> run besides the test's own (<c>DOCKER_HOST</c> of another dockerd).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         await RequiredServices.RegistryAsync();
@@ -75,6 +78,7 @@ public sealed class Deployment : IAsyncLifetime
     public CliWrap.Command Command(IReadOnlyList<string> args) =>
         CliWrap.Cli.Wrap("dotnet")
             .WithArguments([Executable, "--root", Root.Directory, "--lang", "en", .. args])
+            .WithEnvironmentVariables(Environment)
             .WithValidation(CliWrap.CommandResultValidation.None);
 
     /// <summary>Starts the executable as a plain process (for kill -9).</summary>
@@ -84,6 +88,11 @@ public sealed class Deployment : IAsyncLifetime
         foreach (var argument in new[] { Executable, "--root", Root.Directory, "--lang", "en" }.Concat(args))
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
         }
 
         return Process.Start(info)!;
