@@ -317,6 +317,13 @@ internal static class Commands
                 table.AddColumn(Text.LimitsColumn);
             }
 
+            // The tasks column appears only when a swarm of several nodes runs a service (docs/multi-host.md).
+            var tasks = statuses.Any(s => s.Tasks is not null);
+            if (tasks)
+            {
+                table.AddColumn(Text.TasksColumn);
+            }
+
             if (checkUpdates)
             {
                 table.AddColumn(Text.UpdateColumn);
@@ -337,6 +344,7 @@ internal static class Commands
                 [
                     .. addresses ? [Markup.Escape(status.Address ?? "")] : Array.Empty<string>(),
                     .. limits ? [Markup.Escape(status.Limits ?? "")] : Array.Empty<string>(),
+                    .. tasks ? [Markup.Escape(status.TasksText ?? "")] : Array.Empty<string>(),
                     .. checkUpdates ? [Markup.Escape(UpdateText(status.Update))] : Array.Empty<string>(),
                 ];
                 table.AddRow([.. cells, .. extra]);

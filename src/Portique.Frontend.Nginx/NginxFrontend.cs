@@ -20,6 +20,8 @@ namespace Portique.Frontend.Nginx;
 /// (<c>conteneurN.conf</c>). Each must start with <see cref="ManagedMarker"/>: that line is how Portique recognises
 /// its own files, so that a service file no longer desired is removed and a file somebody else put there is never
 /// touched.</item>
+/// <item><c>portique/amont/NAME.conf</c>: included in the <c>http</c> block by <c>frontend.conf</c>, one per swarm
+/// service: the upstream of its nodes when the swarm has several (docs/multi-host.md). Marked and removed like the others.</item>
 /// <item><c>portique/stream/NAME.conf</c>: included in the <c>stream</c> block (host ports the frontend publishes on
 /// the private network, docs/network.md), one per service, marked and removed like the service files. The private
 /// master's <c>nginx.conf</c> holds that block itself.</item>
@@ -48,6 +50,9 @@ public sealed class NginxFrontend : IFrontend
     private const string MainConfigKey = "nginx.conf";
     private const string ServicesPrefix = "portique/services/";
     private const string StreamPrefix = "portique/stream/";
+
+    /// <summary>Upstreams of services served by several machines (a swarm of several nodes), at the <c>http</c> level.</summary>
+    private const string UpstreamsPrefix = "portique/amont/";
     private const string PortiquePrefix = "portique/";
     private const string WrapperName = "portique-test.conf";
     private const string DefaultPidFile = "/run/nginx.pid";
@@ -109,7 +114,8 @@ public sealed class NginxFrontend : IFrontend
 
     /// <summary>
     /// Which files applying <paramref name="desiredFiles"/> would add, change or remove. Reads only: no side effect.
-    /// Only files of <c>portique/services/</c> starting with <see cref="ManagedMarker"/> are ever removed.
+    /// Only files of <c>portique/services/</c>, <c>portique/stream/</c> and <c>portique/amont/</c> starting with
+    /// <see cref="ManagedMarker"/> are ever removed.
     /// </summary>
     /// <exception cref="ArgumentException">A key is not a path Portique may write, or a service file lacks the marker.</exception>
     public async Task<FrontendChange> PlanAsync(IReadOnlyDictionary<string, string> desiredFiles, CancellationToken cancellationToken)
@@ -351,7 +357,7 @@ public sealed class NginxFrontend : IFrontend
             if (!IsWritableKey(key))
             {
                 throw new ArgumentException(
-                    $"'{key}' is not a file Portique writes: expected nginx.conf, portique/NAME.conf, portique/services/NAME.conf or portique/stream/NAME.conf.",
+                    $"'{key}' is not a file Portique writes: expected nginx.conf, portique/NAME.conf, portique/services/NAME.conf, portique/stream/NAME.conf or portique/amont/NAME.conf.",
                     nameof(desiredFiles));
             }
 
@@ -360,8 +366,7 @@ public sealed class NginxFrontend : IFrontend
                 continue;
             }
 
-            if ((key.StartsWith(ServicesPrefix, StringComparison.Ordinal) || key.StartsWith(StreamPrefix, StringComparison.Ordinal))
-                && !IsMarked(content))
+            if (OwnedPrefixes.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)) && !IsMarked(content))
             {
                 throw new ArgumentException(
                     $"'{key}' does not start with '{ManagedMarker}': Portique could not recognise it as its own to remove it later.",
@@ -433,6 +438,7 @@ public sealed class NginxFrontend : IFrontend
 
         var name = key.StartsWith(ServicesPrefix, StringComparison.Ordinal) ? key[ServicesPrefix.Length..]
             : key.StartsWith(StreamPrefix, StringComparison.Ordinal) ? key[StreamPrefix.Length..]
+            : key.StartsWith(UpstreamsPrefix, StringComparison.Ordinal) ? key[UpstreamsPrefix.Length..]
             : key.StartsWith(PortiquePrefix, StringComparison.Ordinal) ? key[PortiquePrefix.Length..]
             : null;
         return name is { Length: > 5 }
@@ -440,6 +446,9 @@ public sealed class NginxFrontend : IFrontend
             && char.IsAsciiLetterOrDigit(name[0])
             && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
     }
+
+    /// <summary>The folders whose files are one per service: each must carry <see cref="ManagedMarker"/>, and is removed once no longer desired.</summary>
+    private static readonly string[] OwnedPrefixes = [ServicesPrefix, StreamPrefix, UpstreamsPrefix];
 
     private static bool IsMarked(string content) =>
         content.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0)?.StartsWith(ManagedMarker, StringComparison.Ordinal) == true;
@@ -462,7 +471,7 @@ public sealed class NginxFrontend : IFrontend
         }
 
         var removed = new List<string>();
-        foreach (var prefix in new[] { ServicesPrefix, StreamPrefix })
+        foreach (var prefix in OwnedPrefixes)
         {
             var folder = Path.Join(ConfigDirectory, prefix);
             if (!Directory.Exists(folder))

@@ -6,7 +6,8 @@ namespace Portique.Orchestration;
 
 /// <summary>
 /// What templates see: the enabled variables (a master's value as rows carrying its slaves) plus
-/// <c>portique_root</c>, the root folder (empty for <c>/</c>) that private paths are written under.
+/// <c>portique_root</c>, the root folder (empty for <c>/</c>) that private paths are written under, and
+/// <c>portique_noeuds_swarm</c>, the addresses of a swarm's nodes when it has several (<see cref="RenderFacts"/>).
 /// With <c>safeValues</c>, every text that could carry the syntax of a generated file (<c>; { } " ' # \</c>, control
 /// characters) is replaced by a plain word: the templates' own structure for the same configuration.
 /// </summary>
@@ -20,7 +21,7 @@ internal sealed class ConfigurationScope : ITemplateScope
     /// <summary>What a value carrying file syntax becomes in a safe rendering.</summary>
     public const string SafeWord = "portique-safe-value";
 
-    public ConfigurationScope(TemplateValues values, PortiqueRoot root, string? templatesDirectory = null, bool safeValues = false)
+    public ConfigurationScope(TemplateValues values, PortiqueRoot root, string? templatesDirectory = null, bool safeValues = false, RenderFacts? facts = null)
     {
         this._root = root;
         this._templatesDirectory = templatesDirectory;
@@ -53,8 +54,17 @@ internal sealed class ConfigurationScope : ITemplateScope
             }
         }
 
-        _variables["portique_root"] = root.IsSystemRoot ? "" : root.Directory.TrimEnd('/');
+        _variables[RootVariable] = root.IsSystemRoot ? "" : root.Directory.TrimEnd('/');
+
+        // Read from the engine, never from the configuration: addresses, each checked as one by the driver.
+        _variables[SwarmNodesVariable] = (facts ?? RenderFacts.None).SwarmNodes.Select(a => (object?)a).ToArray();
     }
+
+    /// <summary>The root folder, empty for <c>/</c>.</summary>
+    public const string RootVariable = "portique_root";
+
+    /// <summary>The addresses of the swarm's nodes when the swarm has several, else empty (docs/multi-host.md).</summary>
+    public const string SwarmNodesVariable = "portique_noeuds_swarm";
 
     private static object? Safe(object? value) => value switch
     {
@@ -64,7 +74,7 @@ internal sealed class ConfigurationScope : ITemplateScope
         _ => value,
     };
 
-    public static bool IsBuiltIn(string name) => name == "portique_root";
+    public static bool IsBuiltIn(string name) => name is RootVariable or SwarmNodesVariable;
 
     private const string EoleDistrib = "/usr/share/eole/creole/distrib/";
 

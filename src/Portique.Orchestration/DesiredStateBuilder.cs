@@ -116,9 +116,18 @@ public static partial class DesiredStateBuilder
         var repository = Text(configuration, Var("repository")) ?? "";
         CheckTechnologyValues(technology, n, url, ref tag, repository, problems);
 
+        var module = TechnologyModules.For(technology);
+        foreach (var (suffix, readers) in TechnologyModules.OwnVariables)
+        {
+            // A value the technology would ignore is refused: the administrator believes it applies.
+            if (!module.OwnVariables(technology).Contains(suffix) && Items(configuration, Var(suffix)).Any(v => v.Trim().Length > 0))
+            {
+                problems.Add(new Diagnostic(Var(suffix), Messages.FormatVariableNotUsed(technology.Name, readers)));
+            }
+        }
+
         // With the private network, a port_in row without port_out is an internal port: reachable on the network only
         // (not for a service on the host's network, which has no private address: there every row publishes).
-        var module = TechnologyModules.For(technology);
         var onBridge = network is not null && !module.RunsOnHostNetwork(technology);
         var internalPorts = new List<int>();
         var protocols = Items(configuration, Var("port_proto"));
@@ -440,6 +449,9 @@ public static partial class DesiredStateBuilder
         public string? Text(string suffix) => DesiredStateBuilder.Text(configuration, $"conteneur{n}_{suffix}");
 
         public long? Number(string suffix) => DesiredStateBuilder.Number(configuration, $"conteneur{n}_{suffix}");
+
+        public IReadOnlyList<string> Texts(string suffix) =>
+            Items(configuration, $"conteneur{n}_{suffix}").Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
     }
 
     private static void CheckUnique(List<ServiceSpec> services, List<Diagnostic> problems, EvaluatedConfiguration configuration)

@@ -64,7 +64,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var (configuration, report) = ValidateOrThrow();
         var (plan, problems, warnings) = await reconciler.PlanAsync(WithRoutes(report.Desired), cancellationToken);
         var files = workspace.RenderAll(configuration);
-        var frontendChange = await frontend.PlanAsync(RoutedFrontendFiles(files, configuration, report.Desired, InitialRoutes(plan)), cancellationToken);
+        var frontendChange = await frontend.PlanAsync(RoutedFrontendFiles(files, configuration, report.Desired, InitialRoutes(plan), plan), cancellationToken);
         return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
     }
 
@@ -156,7 +156,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             && frontend.PublishesStreamPorts())
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontendReleasesPorts));
-            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot()), configuration, progress, cancellationToken);
+            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot(), plan), configuration, progress, cancellationToken);
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
@@ -171,7 +171,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
                 await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, now), DhcpHosts(report.Desired, InstancesOf(plan)), token);
             }
 
-            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, now), configuration, progress, token);
+            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, now, plan), configuration, progress, token);
         }
 
         var services = await reconciler.ApplyAsync(plan, options.Refresh, SwitchAsync, progress, cancellationToken);
@@ -219,7 +219,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
-        var frontendResult = await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot()), configuration, progress, cancellationToken);
+        var frontendResult = await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot(), plan), configuration, progress, cancellationToken);
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken);
         if (mode == ReconfigureMode.Instance && services.Succeeded)
@@ -272,15 +272,17 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
     /// <summary>
     /// The frontend's files with every service routed where <paramref name="routes"/> says: rendered again with
-    /// <c>conteneurN_ip</c> set to the address of the instance serving, when it lives at its second address.
+    /// <c>conteneurN_ip</c> set to the address of the instance serving, when it lives at its second address, and with
+    /// the nodes that serve a swarm of several nodes (<see cref="Plan.ServingNodes"/>, docs/multi-host.md).
     /// </summary>
     private TemplatedNginxDictionary RoutedFrontendFiles(
-        IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration, DesiredState desired, IReadOnlyDictionary<string, string> routes)
+        IReadOnlyList<RenderedFile> files, Configuration.EvaluatedConfiguration configuration, DesiredState desired, IReadOnlyDictionary<string, string> routes, Plan plan)
     {
         var moved = desired.Services
             .Where(s => s.Address is not null && routes.TryGetValue(s.Name, out var address) && address != s.Address)
             .ToList();
-        if (moved.Count == 0)
+        var facts = FactsOf(plan);
+        if (moved.Count == 0 && facts.SwarmNodes.Count == 0)
         {
             return workspace.FrontendFiles(files, configuration);
         }
@@ -291,9 +293,13 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             values = values.Set($"conteneur{service.Index}_ip", RoutedOwner, [routes[service.Name]], asList: false);
         }
 
-        var routed = workspace.Evaluate(values);
-        return workspace.FrontendFiles(workspace.RenderAll(routed), routed);
+        var routed = moved.Count == 0 ? configuration : workspace.Evaluate(values);
+        return workspace.FrontendFiles(workspace.RenderAll(routed, facts: facts), routed, facts);
     }
+
+    /// <summary>What the templates are given from the engines: the nodes of a swarm of several nodes, in a stable order.</summary>
+    internal static RenderFacts FactsOf(Plan plan) =>
+        new(plan.ServingNodes.Values.SelectMany(nodes => nodes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>The owner of the addresses set only to render the frontend (never saved).</summary>
     private const string RoutedOwner = "portique";

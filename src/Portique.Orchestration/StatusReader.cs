@@ -4,7 +4,11 @@ using Portique.Planning;
 
 namespace Portique.Orchestration;
 
-/// <summary>One line of <c>portique status</c>; <see cref="Address"/> is the private address of the instance serving (network on: either of its two addresses, docs/replacement.md), omitted from JSON otherwise.</summary>
+/// <summary>
+/// One line of <c>portique status</c>; <see cref="Address"/> is the private address of the instance serving (network on:
+/// either of its two addresses, docs/replacement.md), omitted from JSON otherwise; <see cref="Tasks"/>, where a swarm of
+/// several nodes runs the service's tasks (docs/multi-host.md), omitted otherwise.
+/// </summary>
 public sealed record ServiceStatus(
     string Name,
     string Technology,
@@ -15,7 +19,12 @@ public sealed record ServiceStatus(
     bool Configured,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Address = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] UpdateCheck? Update = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Limits = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Limits = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TaskPlacement>? Tasks = null)
+{
+    /// <summary>The tasks as one text, <c>node: state</c> each (a swarm of several nodes), else null.</summary>
+    public string? TasksText => Tasks is { Count: > 0 } tasks ? string.Join(", ", tasks.Select(t => $"{t.Node}: {t.State}")) : null;
+}
 
 /// <summary>Reads what runs against what is configured; never changes anything.</summary>
 public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
@@ -52,7 +61,8 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 Configured: true,
                 Address: instance?.Address ?? spec.Address,
                 Update: updates ? await CheckUpdateAsync(spec, instance, cancellationToken) : null,
-                Limits: UsageText.Of(spec, usage)));
+                Limits: UsageText.Of(spec, usage),
+                Tasks: instance?.Tasks is { Count: > 0 } tasks ? tasks : null));
         }
 
         foreach (var instance in observed.Where(o => desired.Services.All(s => s.Name != o.Name)))
@@ -64,7 +74,8 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
                 instance.Version,
                 instance.Ports,
                 null,
-                Configured: false));
+                Configured: false,
+                Tasks: instance.Tasks is { Count: > 0 } tasks ? tasks : null));
         }
 
         return (statuses, [.. invalid.Select(p => p.ToString()), .. problems.Select(p => p.ToString()), .. warnings]);

@@ -39,6 +39,12 @@ public static class TechnologyModules
     public static string StartFirstNames { get; } =
         string.Join(", ", Technologies.Where(t => For(t).ReplacesWithoutInterruption(t)).Select(t => t.Name));
 
+    /// <summary>Each <c>conteneurN_SUFFIX</c> only some technologies read (<see cref="TechnologyModule.OwnVariables"/>), with their names.</summary>
+    public static IReadOnlyDictionary<string, string> OwnVariables { get; } = Technologies
+        .SelectMany(t => For(t).OwnVariables(t).Select(suffix => (Suffix: suffix, t.Name)))
+        .GroupBy(p => p.Suffix, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => string.Join(", ", g.Select(p => p.Name)), StringComparer.Ordinal);
+
     /// <summary>The module serving <paramref name="technology"/>.</summary>
     public static TechnologyModule For(Technology technology) =>
         All.FirstOrDefault(m => m.Technologies.Contains(technology))

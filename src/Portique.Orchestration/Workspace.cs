@@ -201,10 +201,10 @@ public sealed class Workspace
     /// <paramref name="safeValues"/>: every value that could carry a file's syntax is replaced by a plain word (the
     /// reference the nginx frontend compares the real rendering's structure with).
     /// </summary>
-    public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration, bool safeValues = false)
+    public IReadOnlyList<RenderedFile> RenderAll(EvaluatedConfiguration configuration, bool safeValues = false, RenderFacts? facts = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, Folders[0].Templates, safeValues);
+        var scope = new ConfigurationScope(configuration.GetTemplateValues(), Root, Folders[0].Templates, safeValues, facts);
         var rendered = new List<RenderedFile>();
         var errors = new List<Diagnostic>();
         foreach (var file in OwnFiles(configuration))
@@ -268,9 +268,9 @@ public sealed class Workspace
     /// <c>nginx.conf</c> too), with the same templates rendered for safe values, so that the frontend refuses any file
     /// whose structure a value changed.
     /// </summary>
-    public TemplatedNginxDictionary FrontendFiles(IReadOnlyList<RenderedFile> files, EvaluatedConfiguration configuration)
+    public TemplatedNginxDictionary FrontendFiles(IReadOnlyList<RenderedFile> files, EvaluatedConfiguration configuration, RenderFacts? facts = null)
     {
-        return new TemplatedNginxDictionary(Collect(files, safeValues: false), Collect(RenderAll(configuration, safeValues: true), safeValues: true));
+        return new TemplatedNginxDictionary(Collect(files, safeValues: false), Collect(RenderAll(configuration, safeValues: true, facts), safeValues: true));
 
         Dictionary<string, string> Collect(IReadOnlyList<RenderedFile> rendered, bool safeValues)
         {
@@ -361,3 +361,13 @@ public sealed record ValidationReport(DesiredState Desired, IReadOnlyList<Diagno
 
 /// <summary>A dictionary file rendered in memory. <see cref="Content"/> is null for a disabled file.</summary>
 public sealed record RenderedFile(EvaluatedFile Declaration, string Destination, string? Content);
+
+/// <summary>
+/// What templates are given from the engines rather than from the configuration: read once per run, never saved.
+/// </summary>
+/// <param name="SwarmNodes">The addresses of the swarm's nodes when it has several (<c>portique_noeuds_swarm</c>), else empty.</param>
+public sealed record RenderFacts(IReadOnlyList<string> SwarmNodes)
+{
+    /// <summary>Nothing read from the engines: what <c>validate</c> and a run without engines render.</summary>
+    public static RenderFacts None { get; } = new([]);
+}

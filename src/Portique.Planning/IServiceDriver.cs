@@ -118,6 +118,28 @@ public interface IServiceDriver
         Task.FromResult<IReadOnlyList<EngineNetwork>>([]);
 
     /// <summary>
+    /// The addresses of the machines whose published ports serve this engine's services when they are more than this
+    /// host (the nodes of a swarm of several nodes: a task publishes its ports on the node it runs on). Empty by default:
+    /// the services are reached on this host. Read once per run; the frontend routes to every address it gives.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListServingNodesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
+    /// Where the lifecycle checks that a started instance accepts connections: <see cref="ServiceSpec.HealthEndpoint"/>
+    /// (this host, or the service's private address) by default; a swarm of several nodes gives a node its tasks run on.
+    /// </summary>
+    Task<(string Host, int Port)?> HealthEndpointAsync(ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken) =>
+        Task.FromResult(spec?.HealthEndpoint);
+
+    /// <summary>
+    /// What stops <paramref name="spec"/> from running on this engine as it is now, found before any change (an image only
+    /// one node can pull): one message per problem. Nothing by default.
+    /// </summary>
+    Task<IReadOnlyList<string>> CheckPlacementAsync(ServiceSpec spec, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
     /// The log of the instance named <paramref name="name"/>, else of its set-aside instance (found by
     /// <see cref="ServiceLogs.FindInstanceAsync{T}"/>): the last <see cref="LogRequest.Tail"/> lines, then, to follow,
     /// every new one until the instance stops. Throws <see cref="InstanceMissingException"/> when neither exists.

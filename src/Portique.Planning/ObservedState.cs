@@ -50,4 +50,13 @@ public sealed record ObservedService
 
     /// <summary>Free-form: image reference and version for <c>status</c>.</summary>
     public string? Version { get; init; }
+
+    /// <summary>
+    /// Where the instance's tasks run when its engine spreads it over several machines (a swarm service): each task's
+    /// node and state, for <c>status</c>. Empty for an instance that is one process on this host.
+    /// </summary>
+    public IReadOnlyList<TaskPlacement> Tasks { get; init; } = [];
 }
+
+/// <summary>One task of a service spread over machines: the node it is on (its host name) and its state (<c>running</c>, <c>pending</c>...).</summary>
+public sealed record TaskPlacement(string Node, string State);

@@ -44,6 +44,12 @@ public sealed record PlannedAction(
 public sealed record Plan(IReadOnlyList<PlannedAction> Actions)
 {
     public bool HasChanges => Actions.Any(a => a.Kind != ActionKind.Keep || a.Leftovers.Count > 0);
+
+    /// <summary>
+    /// Per technology whose services publish on several machines (a swarm of several nodes), the addresses the frontend
+    /// routes to (<see cref="IServiceDriver.ListServingNodesAsync"/>); absent: this host.
+    /// </summary>
+    public IReadOnlyDictionary<Technology, IReadOnlyList<string>> ServingNodes { get; init; } = new Dictionary<Technology, IReadOnlyList<string>>();
 }
 
 /// <summary>

@@ -191,9 +191,25 @@ public sealed class Reconciler
         if (problems.Count == 0)
         {
             problems = await PreflightAsync(plan, observed, cancellationToken);
+            plan = plan with { ServingNodes = await ListServingNodesAsync(desired, cancellationToken) };
         }
 
         return (plan, problems, warnings);
+    }
+
+    /// <summary>The machines that serve each configured technology's services, for the technologies served by more than this host.</summary>
+    private async Task<IReadOnlyDictionary<Technology, IReadOnlyList<string>>> ListServingNodesAsync(DesiredState desired, CancellationToken cancellationToken)
+    {
+        var nodes = new Dictionary<Technology, IReadOnlyList<string>>();
+        foreach (var technology in desired.Services.Select(s => s.Technology).Distinct())
+        {
+            if (DriverFor(technology) is { } driver && await driver.ListServingNodesAsync(cancellationToken) is { Count: > 0 } addresses)
+            {
+                nodes[technology] = addresses;
+            }
+        }
+
+        return nodes;
     }
 
     public async Task<ReconcileResult> ApplyAsync(
@@ -312,6 +328,8 @@ public sealed class Reconciler
             {
                 problems.Add(new Diagnostic(spec.Name, Messages.FormatNameHeldByForeign(holder)));
             }
+
+            problems.AddRange((await driver.CheckPlacementAsync(spec, cancellationToken)).Select(problem => new Diagnostic(spec.Name, problem)));
 
             foreach (var port in spec.Ports.Where(p => !ownedPorts.Contains(p.HostPort)))
             {
@@ -627,7 +645,7 @@ public sealed class Reconciler
                 return Messages.HealthCheckTimeout;
         }
 
-        if (spec.HealthEndpoint is not { } endpoint)
+        if (await driver.HealthEndpointAsync(instance, spec, cancellationToken) is not { } endpoint)
         {
             return null;
         }

@@ -64,6 +64,12 @@ public abstract class TechnologyModule
     public virtual bool TakesAddressByDhcp(Technology technology) => false;
 
     /// <summary>
+    /// The <c>conteneurN_SUFFIX</c> variables only this technology reads (swarm: <c>contraintes</c>): a value given to a
+    /// service of another technology is refused by validation, naming the variable and the technologies that read it.
+    /// </summary>
+    public virtual IReadOnlyList<string> OwnVariables(Technology technology) => [];
+
+    /// <summary>
     /// The settings only this technology has, read from <c>conteneurN_*</c> (swarm: <c>replicas</c>). The default keeps a
     /// <c>conteneurN_replicas</c> other than 1, which released versions put in the hash of every technology, so that an
     /// upgrade does not recreate such a container (see <see cref="UnusedReplicas"/>).
@@ -88,6 +94,9 @@ public interface ISettingsSource
 
     /// <summary>The integer value of <c>conteneurN_SUFFIX</c>, null when empty or not a number.</summary>
     long? Number(string suffix);
+
+    /// <summary>The trimmed, non-empty values of the multi variable <c>conteneurN_SUFFIX</c>; empty when none or disabled.</summary>
+    IReadOnlyList<string> Texts(string suffix) => Text(suffix) is { } text ? [text] : [];
 }
 
 public static class SettingsSourceExtensions

@@ -83,6 +83,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
             return Messages.FormatNotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
         }
 
+        // Kept for this run: whether tasks may be elsewhere than on this node, and which node this is.
+        _nodeCount = info.Swarm?.Nodes;
+        _selfNodeId = info.Swarm?.NodeID;
         return info.Swarm is { ControlAvailable: true } ? null : Messages.FormatNotManager(Endpoint);
     }
 
@@ -92,7 +95,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
         var owned = services.Where(s => IsOwned(s.Spec?.Labels)).OrderBy(s => s.CreatedAt).ToList();
         var tasks = owned.Count == 0 ? [] : await _api.Tasks.ListAsync(owned.Select(s => s.ID), cancellationToken);
 
-        var observed = owned.Select(s => ToObserved(s, tasks.Where(t => t.ServiceID == s.ID))).ToList();
+        // On several nodes, status says where each task runs (one more list: the nodes' names).
+        var nodes = tasks.Count > 0 && _nodeCount > 1 ? await ListNodesAsync(cancellationToken) : [];
+        var observed = owned
+            .Select(s => ToObserved(s, tasks.Where(t => t.ServiceID == s.ID)) with { Tasks = Placements(tasks.Where(t => t.ServiceID == s.ID), nodes) })
+            .ToList();
         observed.AddRange(ReadAsideRecords().Select(ToObserved));
         return observed;
     }
@@ -439,7 +446,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
         }
 
         var created = await _api.Services.CreateAsync(
-            new ServiceCreateParameters { Service = BuildServiceSpec(spec, image, labels) },
+            new ServiceCreateParameters
+            {
+                // Host directories exist on this host only: their tasks stay on its node (docs/multi-host.md).
+                Service = BuildServiceSpec(spec, image, labels, spec.Volumes.Count > 0 || spec.Secrets.Count > 0 ? PinningConstraint(spec, await SelfNodeIdAsync(cancellationToken)) : null),
+            },
             m => Messages.FormatCreateFailed(spec.Name, m),
             m => Messages.FormatServiceNameTaken(spec.Name, m),
             cancellationToken);
@@ -450,8 +461,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
         return ToObserved(service, []) with { State = InstanceState.Running };
     }
 
-    /// <summary>The swarm service for <paramref name="spec"/>: labels on the service only, binds, host-mode ports, restart always.</summary>
-    internal SwarmSpec BuildServiceSpec(ServiceSpec spec, string image, IDictionary<string, string> labels) => new()
+    /// <summary>
+    /// The swarm service for <paramref name="spec"/>: labels on the service only, binds, host-mode ports, restart always;
+    /// <paramref name="pinning"/> (<see cref="PinningConstraint"/>) keeps its tasks on one node.
+    /// </summary>
+    internal SwarmSpec BuildServiceSpec(ServiceSpec spec, string image, IDictionary<string, string> labels, string? pinning = null) => new()
     {
         Name = spec.Name,
         Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
@@ -478,6 +492,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
                 ? null
                 : new ResourceRequirements { Limits = new SwarmLimit { MemoryBytes = spec.MemoryBytes ?? 0, NanoCPUs = spec.NanoCpus ?? 0 } },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = Options.RestartDelay, MaxAttempts = 0 },
+            Placement = PlacementOf(spec, pinning),
         },
         Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(SwarmSettings.Of(spec).Replicas, 0) } },
         EndpointSpec = new EndpointSpec

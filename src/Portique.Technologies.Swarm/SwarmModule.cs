@@ -17,7 +17,14 @@ public sealed class SwarmModule : TechnologyModule
 
     public override IReadOnlyList<ValueRule> Rules(Technology technology) => ValueRule.OciImage;
 
-    /// <summary><c>conteneurN_replicas</c>.</summary>
-    public override TechnologySettings? ReadSettings(Technology technology, ISettingsSource source) =>
-        new SwarmSettings { Replicas = source.Replicas() };
+    /// <summary><c>conteneurN_contraintes</c>: placement over the swarm's nodes.</summary>
+    public override IReadOnlyList<string> OwnVariables(Technology technology) => ["contraintes"];
+
+    /// <summary><c>conteneurN_replicas</c> and <c>conteneurN_contraintes</c> (checked by the dictionary's <c>valid_regexp</c>).</summary>
+    public override TechnologySettings? ReadSettings(Technology technology, ISettingsSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var constraints = source.Texts("contraintes").Select(c => c.Replace(" ", "", StringComparison.Ordinal)).ToArray();
+        return new SwarmSettings { Replicas = source.Replicas(), Constraints = constraints.Length == 0 ? null : constraints };
+    }
 }

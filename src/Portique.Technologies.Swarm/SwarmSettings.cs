@@ -4,7 +4,7 @@ using Portique.Planning;
 
 namespace Portique.Technologies.Swarm;
 
-/// <summary>What only swarm has: <c>conteneurN_replicas</c>, the number of tasks the service runs.</summary>
+/// <summary>What only swarm has: <c>conteneurN_replicas</c>, the number of tasks the service runs, and its placement constraints.</summary>
 internal sealed record SwarmSettings : TechnologySettings
 {
     public static SwarmSettings Default { get; } = new();
@@ -16,6 +16,13 @@ internal sealed record SwarmSettings : TechnologySettings
     [JsonPropertyName("replicas")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public int Replicas { get; init; } = 1;
+
+    /// <summary>
+    /// <c>conteneurN_contraintes</c>: swarm placement constraints (<c>node.hostname==noeud2</c>, <c>node.labels.zone!=a</c>),
+    /// spaces removed; null when none, so a service without constraints keeps the hash it had before they existed.
+    /// </summary>
+    [JsonPropertyName("constraints")]
+    public IReadOnlyList<string>? Constraints { get; init; }
 
     [JsonIgnore]
     public override JsonTypeInfo Contract => SwarmJsonContext.Default.SwarmSettings;

@@ -164,4 +164,22 @@ public sealed class OfflineTests : IDisposable
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Frontend().PlanAsync(desired, CancellationToken.None));
         Assert.Contains(NginxFrontend.ManagedMarker, error.Message);
     }
+
+    [Fact]
+    public async Task An_upstream_file_must_carry_the_marker_and_is_removed_once_no_longer_desired()
+    {
+        var unmarked = new Dictionary<string, string> { ["portique/amont/conteneur1.conf"] = "upstream x { server 10.0.0.1:80; }\n" };
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Frontend().PlanAsync(unmarked, CancellationToken.None));
+        Assert.Contains(NginxFrontend.ManagedMarker, error.Message);
+
+        var folder = Path.Join(_directory, "etc", "nginx", "portique", "amont");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Join(folder, "conteneur1.conf"), NginxFrontend.ManagedMarker + " - conteneur1\n");
+        await File.WriteAllTextAsync(Path.Join(folder, "hand-written.conf"), "upstream mine { server 10.0.0.2:80; }\n");
+
+        var plan = await Frontend().PlanAsync(NginxSandbox.RawGolden("exemple"), CancellationToken.None);
+
+        // Portique's own file goes; a file an administrator wrote there stays.
+        Assert.Equal(["portique/amont/conteneur1.conf"], plan.Removed);
+    }
 }

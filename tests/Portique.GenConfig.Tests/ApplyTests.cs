@@ -305,6 +305,28 @@ public sealed class ApplyTests
     }
 
     [Fact]
+    public async Task On_a_swarm_of_several_nodes_status_shows_where_each_task_runs_and_otherwise_no_such_column()
+    {
+        using var factory = new GenConfigFactory();
+        factory.Backend.Statuses = () =>
+        [
+            new ServiceStatus("chat", "swarm", "running", "team/chat:1", [], "http://127.0.0.1/chat/", true, Tasks: [new("alpha", "running"), new("<b>", "pending")]),
+            new ServiceStatus("web", "docker", "running", "team/web:1", [], "http://127.0.0.1/web/", true),
+        ];
+        using var client = await factory.LoginAsync();
+
+        var (html, _) = await GenConfigFactory.GetFormAsync(client, "/status");
+        var text = HtmlText.Decode(html);
+        Assert.Contains("<th scope=\"col\">Tâches (nœud : état)</th>", text, StringComparison.Ordinal);
+        Assert.Contains("<td>alpha: running, &lt;b&gt;: pending</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td colspan=\"7\">", text, StringComparison.Ordinal);
+
+        factory.Backend.Statuses = () => [new ServiceStatus("web", "docker", "running", "team/web:1", [], "http://127.0.0.1/web/", true)];
+        text = HtmlText.Decode((await GenConfigFactory.GetFormAsync(client, "/status")).Item1);
+        Assert.DoesNotContain("Tâches", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_checks_updates_only_when_asked_and_shows_which_service_has_a_newer_build()
     {
         using var factory = new GenConfigFactory();

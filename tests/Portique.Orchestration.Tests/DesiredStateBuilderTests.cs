@@ -46,6 +46,29 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
+    public void Placement_constraints_reach_a_swarm_service_and_are_refused_elsewhere_or_when_malformed()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]),
+            .. Sandbox.Container(1, "plain", 18081),
+            .. Sandbox.Container(2, "spread", 18082), ("conteneur2_type", ["swarm"]),
+            ("conteneur2_contraintes", ["node.labels.zone != a", "node.role==worker"])]);
+        var report = sandbox.Workspace.Validate(sandbox.Workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        Assert.Equal(["node.labels.zone!=a", "node.role==worker"], Assert.IsType<Technologies.Swarm.SwarmSettings>(report.Desired.Services[1].Settings).Constraints);
+        // Without constraints the canonical form is what it was before they existed: no recreation on upgrade.
+        Assert.DoesNotContain("constraints", report.Desired.Services[0].CanonicalJson(), StringComparison.Ordinal);
+
+        sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "plain", 18081), ("conteneur1_contraintes", ["node.role==worker"])]);
+        var ignored = Assert.Single(Problems(sandbox), p => p.Subject == "conteneur1_contraintes");
+        Assert.Contains("swarm", ignored.Message, StringComparison.Ordinal);
+
+        sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "x", 18081), ("conteneur1_type", ["swarm"]), ("conteneur1_contraintes", ["node.hostname==a;b"])]);
+        Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_contraintes");
+    }
+
+    [Fact]
     public void A_stop_timeout_reaches_the_spec_only_when_it_differs_from_the_default_and_a_value_out_of_range_is_refused()
     {
         using var sandbox = new Sandbox();

@@ -84,6 +84,88 @@ public sealed class SwarmDriverUnitTests : IDisposable
         Assert.Equal("ingress", Assert.Single(ingress.BuildServiceSpec(spec, "img", labels).EndpointSpec!.Ports!).PublishMode);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:5000", true)]
+    [InlineData("127.3.4.5:5000", true)]
+    [InlineData("localhost:5000", true)]
+    [InlineData("LOCALHOST", true)]
+    [InlineData("[::1]:5000", true)]
+    [InlineData("10.249.0.1:5000", false)]
+    [InlineData("registry.example.org", false)]
+    [InlineData("[2001:db8::1]:5000", false)]
+    [InlineData(null, false)]
+    public void A_registry_only_this_host_reaches_is_told_apart(string? registry, bool loopback) =>
+        Assert.Equal(loopback, SwarmDriver.IsLoopbackRegistry(registry));
+
+    [Fact]
+    public void The_registry_of_an_image_is_its_first_component_when_docker_would_read_it_so()
+    {
+        Assert.Equal("127.0.0.1:5000", SwarmDriver.RegistryHost(TestSpecs.Create("app", SwarmModule.Swarm, "app", "v1", "127.0.0.1:5000")));
+        Assert.Equal("localhost", SwarmDriver.RegistryHost(TestSpecs.Create("app", SwarmModule.Swarm, "localhost/app", "v1")));
+        Assert.Equal("registry.example", SwarmDriver.RegistryHost(TestSpecs.Create("app", SwarmModule.Swarm, "team/app", "v1", "registry.example/")));
+        // Docker Hub: a name with a slash whose first part is neither a host nor localhost.
+        Assert.Null(SwarmDriver.RegistryHost(TestSpecs.Create("app", SwarmModule.Swarm, "team/app", "v1")));
+        Assert.Null(SwarmDriver.RegistryHost(TestSpecs.Create("web", SwarmModule.Swarm, "nginx", "1.25")));
+    }
+
+    [Fact]
+    public void A_node_is_reached_at_its_advertised_address_else_at_its_manager_address_and_never_at_anything_else()
+    {
+        Assert.Equal("10.249.0.12", SwarmDriver.NodeAddress(new NodeListResponse { Status = new NodeStatus { Addr = "10.249.0.12" } }));
+        Assert.Equal("10.249.0.11", SwarmDriver.NodeAddress(new NodeListResponse
+        {
+            Status = new NodeStatus { Addr = "0.0.0.0" },
+            ManagerStatus = new ManagerStatus { Addr = "10.249.0.11:2377" },
+        }));
+        Assert.Null(SwarmDriver.NodeAddress(new NodeListResponse { Status = new NodeStatus { Addr = "0.0.0.0" } }));
+        Assert.Null(SwarmDriver.NodeAddress(new NodeListResponse { Status = new NodeStatus { Addr = "10.0.0.1; return 200" } }));
+        Assert.Null(SwarmDriver.NodeAddress(new NodeListResponse()));
+    }
+
+    [Fact]
+    public void A_service_with_host_directories_is_pinned_to_the_node_portique_talks_to_and_others_are_free()
+    {
+        using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));
+        var withVolume = TestSpecs.Create("app", SwarmModule.Swarm, "app", "v1", volumes: [new VolumeMapping("/srv/app", "/data")]);
+        var without = TestSpecs.Create("web", SwarmModule.Swarm, "web", "v1", ports: [new PortMapping(8081, 80)]);
+        var labels = new Dictionary<string, string>();
+
+        Assert.Equal("node.id==n1", SwarmDriver.PinningConstraint(withVolume, "n1"));
+        Assert.Null(SwarmDriver.PinningConstraint(without, "n1"));
+        Assert.Null(SwarmDriver.PinningConstraint(withVolume, null));
+        Assert.Equal(["node.id==n1"], driver.BuildServiceSpec(withVolume, "img", labels, "node.id==n1").TaskTemplate!.Placement!.Constraints);
+        Assert.Null(driver.BuildServiceSpec(without, "img", labels).TaskTemplate!.Placement);
+
+        // conteneurN_contraintes and the pinning must all be met.
+        var constrained = withVolume with { Settings = new SwarmSettings { Constraints = ["node.role==manager"] } };
+        Assert.Equal(["node.role==manager", "node.id==n1"], driver.BuildServiceSpec(constrained, "img", labels, "node.id==n1").TaskTemplate!.Placement!.Constraints);
+    }
+
+    [Fact]
+    public void Status_tells_each_task_meant_to_run_by_its_node_name_and_nothing_on_a_single_node()
+    {
+        var nodes = new[]
+        {
+            new NodeListResponse { ID = "n1", Description = new NodeDescription { Hostname = "alpha" } },
+            new NodeListResponse { ID = "n2", Description = new NodeDescription { Hostname = "beta" } },
+        };
+        TaskResponse Task(string? node, TaskState desired, TaskState state) =>
+            new() { NodeID = node, DesiredState = desired, Status = new global::Docker.DotNet.Models.TaskStatus { State = state } };
+        var tasks = new[]
+        {
+            Task("n2", TaskState.Running, TaskState.Running),
+            Task("n1", TaskState.Running, TaskState.Running),
+            Task("n2", TaskState.Shutdown, TaskState.Shutdown),
+            Task(null, TaskState.Running, TaskState.Pending),
+            Task("n9abcdefghijklmnop", TaskState.Running, TaskState.Preparing),
+        };
+
+        Assert.Equal(
+            [new TaskPlacement("alpha", "running"), new TaskPlacement("beta", "running"), new TaskPlacement("n9abcdefghij", "preparing"), new TaskPlacement("—", "pending")],
+            SwarmDriver.Placements(tasks, nodes));
+        Assert.Empty(SwarmDriver.Placements(tasks, []));
+    }
+
     [Fact]
     public void An_aside_record_reads_back_and_anything_else_is_no_record()
     {

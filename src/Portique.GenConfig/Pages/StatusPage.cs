@@ -47,7 +47,9 @@ internal static class StatusPage
     {
         // The private network's column only when it is on (docs/network.md): each service's address, kept across switches.
         var addresses = entries.Any(e => e.Service.Address is not null);
-        var columns = addresses ? "7" : "6";
+        // Where each task runs, only when a swarm of several nodes runs a service (docs/multi-host.md).
+        var tasks = entries.Any(e => e.Service.Tasks is not null);
+        var columns = (6 + (addresses ? 1 : 0) + (tasks ? 1 : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var rows = entries.Select(entry =>
         {
             var s = entry.Service;
@@ -68,6 +70,7 @@ internal static class StatusPage
                   <td><span class="pill state-{state}">{StateLabel(s.State)}</span></td>
                   <td><code>{s.Version ?? "—"}</code>{UpdateNotice(s.Update)}</td>
                   {Markup.If(addresses, Markup.Of($"<td>{(s.Address is { } address ? Markup.Of($"<code>{address}</code>") : Markup.Of($"—"))}</td>"))}
+                  {Markup.If(tasks, Markup.Of($"<td>{s.TasksText ?? "—"}</td>"))}
                   <td>{(ports.Length == 0 ? "—" : ports)}</td>
                   <td>{link}</td>
                 </tr>
@@ -77,7 +80,7 @@ internal static class StatusPage
         });
         return Markup.Of($"""
             <table class="data status">
-              <thead><tr><th scope="col">{Ui.Service}</th><th scope="col">{Ui.Technology}</th><th scope="col">{Ui.State}</th><th scope="col">{Ui.ImageVersion}</th>{Markup.If(addresses, Markup.Of($"<th scope=\"col\">{Ui.PrivateAddress}</th>"))}<th scope="col">{Ui.Ports}</th><th scope="col">{Ui.Link}</th></tr></thead>
+              <thead><tr><th scope="col">{Ui.Service}</th><th scope="col">{Ui.Technology}</th><th scope="col">{Ui.State}</th><th scope="col">{Ui.ImageVersion}</th>{Markup.If(addresses, Markup.Of($"<th scope=\"col\">{Ui.PrivateAddress}</th>"))}{Markup.If(tasks, Markup.Of($"<th scope=\"col\">{Ui.Tasks}</th>"))}<th scope="col">{Ui.Ports}</th><th scope="col">{Ui.Link}</th></tr></thead>
               {rows}
             </table>
             """);

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net;
+using Docker.DotNet.Models;
+using Portique.Planning;
+using ServiceSpec = Portique.Planning.ServiceSpec;
+
+namespace Portique.Technologies.Swarm;
+
+/// <summary>A swarm of several nodes (docs/multi-host.md): where tasks are reached, what every node must be able to do.</summary>
+public sealed partial class SwarmDriver
+{
+    /// <summary>The swarm's nodes, read once per driver (one run): each run sees the swarm as it was when it started.</summary>
+    private IReadOnlyList<NodeListResponse>? _nodes;
+
+    /// <summary>The node this driver's dockerd runs (the manager Portique talks to), read with the nodes.</summary>
+    private string? _selfNodeId;
+
+    /// <summary>How many nodes the swarm had when its availability was checked (null: not checked yet).</summary>
+    private long? _nodeCount;
+
+    /// <summary>
+    /// Every node's address when the swarm has more than one node, sorted; empty for a single node (its tasks are reached
+    /// on this host, as before). Drained and unreachable nodes are kept: a task may come back to them, and nginx passes
+    /// over a node that refuses or does not answer.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListServingNodesAsync(CancellationToken cancellationToken)
+    {
+        var nodes = await ListNodesAsync(cancellationToken);
+        return nodes.Count < 2
+            ? []
+            : nodes.Select(NodeAddress).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// On a swarm of several nodes, an image from a registry only this host reaches (<c>localhost</c>, <c>127.0.0.0/8</c>,
+    /// <c>::1</c>) is refused: the other nodes would never pull it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckPlacementAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!IsLoopbackRegistry(RegistryHost(spec)))
+        {
+            return [];
+        }
+
+        var nodes = await ListNodesAsync(cancellationToken);
+        return nodes.Count < 2
+            ? []
+            : [Messages.FormatRegistryOnlyHere(nodes.Count, ImageReference(spec), RegistryHost(spec), spec.Index)];
+    }
+
+    /// <summary>
+    /// On a swarm of several nodes, the first published port at the address of a node one of the service's tasks runs on
+    /// (the tasks publish on their own node, not on this host); else <see cref="ServiceSpec.HealthEndpoint"/>.
+    /// </summary>
+    public async Task<(string Host, int Port)?> HealthEndpointAsync(ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.HealthEndpoint is not { } here || instance.InstanceId is not { } serviceId)
+        {
+            return spec.HealthEndpoint;
+        }
+
+        var nodes = await ListNodesAsync(cancellationToken);
+        if (nodes.Count < 2)
+        {
+            return here;
+        }
+
+        var tasks = await _api.Tasks.ListAsync([serviceId], cancellationToken);
+        var address = tasks.Where(IsRunning)
+            .Select(task => nodes.FirstOrDefault(node => node.ID == task.NodeID))
+            .OfType<NodeListResponse>()
+            .Select(NodeAddress)
+            .OfType<string>()
+            .FirstOrDefault();
+        return address is null ? here : (address, here.Port);
+    }
+
+    /// <summary>The host part of the registry an image is pulled from, null for Docker Hub.</summary>
+    internal static string? RegistryHost(ServiceSpec spec)
+    {
+        var name = RepositoryName(spec);
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return null;
+        }
+
+        // docker's rule: the first component is a registry when it has a dot or a port, or is localhost.
+        var first = name[..slash];
+        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost" ? first : null;
+    }
+
+    internal static bool IsLoopbackRegistry(string? registry)
+    {
+        if (registry is null)
+        {
+            return false;
+        }
+
+        var host = registry.StartsWith('[') ? registry[1..registry.IndexOf(']', StringComparison.Ordinal)]
+            : registry.Count(c => c == ':') == 1 ? registry[..registry.IndexOf(':', StringComparison.Ordinal)]
+            : registry;
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address);
+    }
+
+    /// <summary>
+    /// A node's address: the one it advertises, else (a manager may report <c>0.0.0.0</c>) its manager address; null when
+    /// neither is an IP address (never given to nginx).
+    /// </summary>
+    internal static string? NodeAddress(NodeListResponse node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (IPAddress.TryParse(node.Status?.Addr, out var advertised) && !advertised.Equals(IPAddress.Any) && !advertised.Equals(IPAddress.IPv6Any))
+        {
+            return advertised.ToString();
+        }
+
+        var manager = node.ManagerStatus?.Addr;
+        var colon = manager?.LastIndexOf(':') ?? -1;
+        return colon > 0 && IPAddress.TryParse(manager![..colon].Trim('[', ']'), out var address) && !address.Equals(IPAddress.Any) ? address.ToString() : null;
+    }
+
+    /// <summary>
+    /// The constraint that keeps a service's tasks on the node whose host directories it binds (its volumes and secrets
+    /// exist on this host only): <c>node.id==ID</c> of the node Portique talks to; null without such binds.
+    /// </summary>
+    internal static string? PinningConstraint(ServiceSpec spec, string? selfNodeId) =>
+        selfNodeId is { Length: > 0 } && (spec.Volumes.Count > 0 || spec.Secrets.Count > 0)
+            ? string.Create(CultureInfo.InvariantCulture, $"node.id=={selfNodeId}")
+            : null;
+
+    /// <summary>The service's constraints (<c>conteneurN_contraintes</c>) and the pinning, all to be met; null when none.</summary>
+    internal static Placement? PlacementOf(ServiceSpec spec, string? pinning)
+    {
+        var constraints = (SwarmSettings.Of(spec).Constraints ?? []).Concat(pinning is null ? [] : [pinning]).ToList();
+        return constraints.Count == 0 ? null : new Placement { Constraints = constraints };
+    }
+
+    private async Task<IReadOnlyList<NodeListResponse>> ListNodesAsync(CancellationToken cancellationToken)
+    {
+        if (_nodes is null)
+        {
+            if (_selfNodeId is null)
+            {
+                var info = await _api.CallAsync((client, ct) => client.System.GetSystemInfoAsync(ct), Messages.FormatNodesListFailed, cancellationToken);
+                _selfNodeId = info.Swarm?.NodeID;
+            }
+
+            _nodes = (await _api.CallAsync((client, ct) => client.Swarm.ListNodesAsync(ct), Messages.FormatNodesListFailed, cancellationToken)).ToArray();
+        }
+
+        return _nodes;
+    }
+
+    /// <summary>
+    /// The tasks meant to run (and those running), each with its node's host name (its id when the node is unknown) and
+    /// its state, by node; empty without <paramref name="nodes"/> (a single node: nothing to tell).
+    /// </summary>
+    internal static IReadOnlyList<TaskPlacement> Placements(IEnumerable<TaskResponse> tasks, IReadOnlyList<NodeListResponse> nodes) =>
+        nodes.Count == 0
+            ? []
+            : tasks
+                .Where(t => t.DesiredState == TaskState.Running || t.Status?.State == TaskState.Running)
+                .Select(t => new TaskPlacement(
+                    nodes.FirstOrDefault(n => n.ID == t.NodeID)?.Description?.Hostname is { Length: > 0 } host ? host
+                        : string.IsNullOrEmpty(t.NodeID) ? "—" : t.NodeID[..Math.Min(12, t.NodeID.Length)],
+                    (t.Status?.State ?? TaskState.New).ToString().ToLowerInvariant()))
+                .OrderBy(p => p.Node, StringComparer.Ordinal)
+                .ThenBy(p => p.State, StringComparer.Ordinal)
+                .ToArray();
+
+    /// <summary>The id of the node Portique talks to (null when the engine does not say).</summary>
+    private async Task<string?> SelfNodeIdAsync(CancellationToken cancellationToken)
+    {
+        await ListNodesAsync(cancellationToken);
+        return _selfNodeId;
+    }
+}

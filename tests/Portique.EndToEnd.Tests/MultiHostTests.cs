@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Portique.TestSupport;
+using Xunit.Abstractions;
+
+namespace Portique.EndToEnd.Tests;
+
+/// <summary>
+/// Issue #17's proof through the CLI, on a real swarm of three nodes (<see cref="SwarmNodes"/>): Portique talks to the
+/// manager; a service of 3 replicas is served at <c>/name/</c> by tasks on the three nodes; draining one node, then
+/// losing another (every process of it killed, its link down), keeps it served without a failed request; an image from
+/// a registry only this host reaches is refused before anything is made; a service with a host volume stays on the
+/// manager's node, and one with <c>conteneurN_contraintes</c> on the node it names.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly Deployment _deployment = new() { Environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = SwarmNodes.ManagerEndpoint } };
+    private readonly int _port = TestPorts.FreePort();
+    private readonly string _web = "mh-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _data = "mhv-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _placed = "mhp-" + Guid.NewGuid().ToString("N")[..6];
+    private SwarmNodes? _nodes;
+
+    public async Task InitializeAsync()
+    {
+        _nodes = await SwarmNodes.StartAsync();
+        await _deployment.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            await _deployment.DisposeAsync();
+        }
+        finally
+        {
+            await _nodes!.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_service_on_three_nodes_stays_served_while_one_node_is_drained_and_another_is_lost()
+    {
+        var image = _deployment.Images.Name("multi");
+        // Each task writes its host name (its container's id) where the page is served: which task answered can be told.
+        await _deployment.Images.PublishAsync(image, "1.0", "multi 1.0", new TestImageOptions
+        {
+            Command = ["/bin/sh", "-c", "hostname > /www/node.txt && exec /bin/httpd -f -p 8080 -h /www"],
+        });
+        var volume = _deployment.Root.PathOf("srv", _data);
+        await _deployment.ConfigureAsync(
+            "nombre_conteneur=3",
+            $"conteneur1_name={_web}", "conteneur1_type=swarm", $"conteneur1_url={image}", "conteneur1_tag=1.0",
+            $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=8080", $"conteneur1_port_out={_port}",
+            "conteneur1_replicas=3",
+            $"conteneur2_name={_data}", "conteneur2_type=swarm", $"conteneur2_url={image}", "conteneur2_tag=1.0",
+            $"conteneur2_repository={RequiredServices.Registry}", "conteneur2_replicas=3",
+            "conteneur2_mountpoint_in=/data", $"conteneur2_mountpoint_out={volume}",
+            $"conteneur3_name={_placed}", "conteneur3_type=swarm", $"conteneur3_url={image}", "conteneur3_tag=1.0",
+            $"conteneur3_repository={SwarmNodes.Registry}", "conteneur3_replicas=2", $"conteneur3_contraintes=node.hostname=={SwarmNodes.HostName(3)}");
+
+        // 127.0.0.1:5000 is this host's registry: the other nodes could never pull from it. Refused, nothing made.
+        var refused = await _deployment.RunAsync("instance");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("conteneur1_repository", refused.StandardError + refused.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("conteneur2_repository", refused.StandardError + refused.StandardOutput, StringComparison.Ordinal);
+        Assert.Empty((await SwarmNodes.DockerAsync(1, "service", "ls", "-q")).Trim());
+
+        await _deployment.SucceedAsync("set", $"conteneur1_repository={SwarmNodes.Registry}", $"conteneur2_repository={SwarmNodes.Registry}");
+        await _deployment.SucceedAsync("instance");
+
+        // Three tasks, one per node (each publishes the port on its own node), and nginx reaches all three.
+        Assert.Equal([SwarmNodes.HostName(1), SwarmNodes.HostName(2), SwarmNodes.HostName(3)], await SwarmNodes.RunningTaskNodesAsync(_web));
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 30 && answered.Count < 3; i++)
+        {
+            answered.Add((await _deployment.GetAsync($"/{_web}/node.txt")).Trim());
+        }
+
+        Assert.Equal(await TaskHostsByNodeAsync([1, 2, 3]), answered.Order(StringComparer.Ordinal).ToList());
+
+        // Host directories exist on one node: every task of the service with a volume stays on the manager's.
+        Assert.Equal([SwarmNodes.HostName(1), SwarmNodes.HostName(1), SwarmNodes.HostName(1)], await SwarmNodes.RunningTaskNodesAsync(_data));
+        // conteneurN_contraintes: both tasks where the constraint says.
+        Assert.Equal([SwarmNodes.HostName(3), SwarmNodes.HostName(3)], await SwarmNodes.RunningTaskNodesAsync(_placed));
+        Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
+
+        // status says where each task runs.
+        var status = (await _deployment.SucceedAsync("status")).StandardOutput;
+        Assert.Contains("Tasks (node: state)", status, StringComparison.Ordinal);
+        Assert.All([1, 2, 3], node => Assert.Contains($"{SwarmNodes.HostName(node)}: running", status, StringComparison.Ordinal));
+        using (var json = System.Text.Json.JsonDocument.Parse((await _deployment.SucceedAsync("status", "--json")).StandardOutput))
+        {
+            var web = json.RootElement.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("name").GetString() == _web);
+            Assert.Equal(
+                [SwarmNodes.HostName(1), SwarmNodes.HostName(2), SwarmNodes.HostName(3)],
+                web.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("node").GetString()!).ToList());
+        }
+
+        var route = $"http://127.0.0.1:{_deployment.HttpPort}/{_web}/";
+        await MoveAsync("node 2 drained", route, () => SwarmNodes.DockerAsync(1, "node", "update", "--availability", "drain", SwarmNodes.HostName(2)));
+        Assert.DoesNotContain(SwarmNodes.HostName(2), await SwarmNodes.RunningTaskNodesAsync(_web));
+        // The drained node's task is gone from status; its replacement waits for a node with the port free.
+        var drained = (await _deployment.SucceedAsync("status")).StandardOutput;
+        Assert.DoesNotContain($"{SwarmNodes.HostName(2)}: running", drained, StringComparison.Ordinal);
+        Assert.Contains(": pending", drained, StringComparison.Ordinal);
+
+        await MoveAsync("node 3 lost", route, () => SwarmNodes.LoseAsync(3));
+        Assert.Contains((await _deployment.GetAsync($"/{_web}/node.txt")).Trim(), await TaskHostsByNodeAsync([1]));
+    }
+
+    /// <summary>Requests through nginx for 5 s before and 10 s after <paramref name="move"/>: none may fail.</summary>
+    private async Task MoveAsync(string what, string route, Func<Task> move)
+    {
+        await using var load = RequestLoop.Start(route);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var moved = Stopwatch.StartNew();
+        await move();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await load.StopAsync();
+        output.WriteLine($"{what}: {load.Succeeded} requests ok, {load.Failed} failed, slowest {load.Slowest.TotalMilliseconds:0} ms ({moved.Elapsed.TotalSeconds:0.0} s watched after the move)");
+        load.AssertNoneFailed(atLeast: 20);
+    }
+
+    /// <summary>The host names of the web service's running task containers on the given nodes (a container's host name is its short id).</summary>
+    private async Task<IReadOnlyList<string>> TaskHostsByNodeAsync(IEnumerable<int> nodes)
+    {
+        var hosts = new List<string>();
+        foreach (var node in nodes)
+        {
+            var ids = await SwarmNodes.DockerAsync(node, "ps", "--filter", "label=com.docker.swarm.service.name=" + _web, "--format", "{{.ID}}");
+            hosts.AddRange(ids.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(id => id.Trim()));
+        }
+
+        return hosts.Order(StringComparer.Ordinal).ToList();
+    }
+}
