@@ -126,6 +126,20 @@ public interface IServiceDriver
         Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>
+    /// Whether the engine itself replaces <paramref name="old"/> by <paramref name="desired"/>, task by task, rolling back
+    /// on failure (a swarm of several nodes): the lifecycle then calls <see cref="UpdateInPlaceAsync"/> instead of setting
+    /// the old instance aside and creating a new one. False by default.
+    /// </summary>
+    bool UpdatesInPlace(ObservedService old, ServiceSpec desired) => false;
+
+    /// <summary>
+    /// Replaces <paramref name="old"/> by <paramref name="desired"/> in place (<see cref="UpdatesInPlace"/>) and returns it
+    /// updated; throws <see cref="Core.RuntimeFailureException"/> when the engine rolled back (the previous version serves).
+    /// </summary>
+    Task<ObservedService> UpdateInPlaceAsync(ObservedService old, ServiceSpec desired, string artifactId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this engine cannot update an instance in place");
+
+    /// <summary>
     /// Where the lifecycle checks that a started instance accepts connections: <see cref="ServiceSpec.HealthEndpoint"/>
     /// (this host, or the service's private address) by default; a swarm of several nodes gives a node its tasks run on.
     /// </summary>

@@ -439,6 +439,11 @@ public sealed class Reconciler
         var oldDriver = DriverFor(old.Technology)
             ?? throw new RuntimeFailureException(Messages.FormatNoDriver(action.Name, old.Technology.Name));
         _options.Ledger?.MarkUsed(action.Desired!.Technology);
+        if (ReferenceEquals(driver, oldDriver) && driver.UpdatesInPlace(old, action.Desired!))
+        {
+            return await ReplaceInPlaceAsync(action, driver, artifact, progress, cancellationToken);
+        }
+
         if (action.Desired!.Replacement == ReplacementOrder.StartFirst && driver.StartsBeside && switchAsync is not null
             && !old.IsAside && old.State == InstanceState.Running)
         {
@@ -491,6 +496,29 @@ public sealed class Reconciler
 
         await oldDriver.RestoreAsync(aside!, rollback.Token);
         return Outcome(action, false, Messages.FormatRolledBack(failure), logs);
+    }
+
+    /// <summary>
+    /// A replacement the engine makes itself, task by task (<see cref="IServiceDriver.UpdatesInPlace"/>: a swarm of several
+    /// nodes): the engine rolls back a failed update on its own, so a failure leaves the previous version serving. Cancelled
+    /// mid-way, the engine carries on; the next run sees where it stands.
+    /// </summary>
+    private async Task<ServiceOutcome> ReplaceInPlaceAsync(
+        PlannedAction action, IServiceDriver driver, string artifact, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+    {
+        progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.FormatReplacingInPlace(string.Join("; ", action.Reasons))));
+        try
+        {
+            var updated = await driver.UpdateInPlaceAsync(action.Observed!, action.Desired!, artifact, cancellationToken);
+            var failure = await WaitHealthyAsync(driver, updated, action.Desired!, cancellationToken);
+            return failure is null
+                ? Outcome(action, true, Messages.Recreated)
+                : Outcome(action, false, Messages.FormatUpdatedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken));
+        }
+        catch (PortiqueException e)
+        {
+            return Outcome(action, false, e.Message, await TailAsync(driver, action.Name, cancellationToken));
+        }
     }
 
     /// <summary>

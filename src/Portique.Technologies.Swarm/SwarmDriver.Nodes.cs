@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Docker.DotNet.Models;
+using Portique.Core;
 using Portique.Planning;
 using ServiceSpec = Portique.Planning.ServiceSpec;
 
@@ -131,6 +132,75 @@ public sealed partial class SwarmDriver
         selfNodeId is { Length: > 0 } && (spec.Volumes.Count > 0 || spec.Secrets.Count > 0)
             ? string.Create(CultureInfo.InvariantCulture, $"node.id=={selfNodeId}")
             : null;
+
+    /// <summary>
+    /// On a swarm of several nodes, a running swarm service without host directories is replaced by swarm itself, task by
+    /// task (<see cref="UpdateInPlaceAsync"/>): nginx sends each request to the nodes whose task is not being replaced.
+    /// </summary>
+    public bool UpdatesInPlace(ObservedService old, ServiceSpec desired)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentNullException.ThrowIfNull(desired);
+        return _nodeCount > 1 && !old.IsAside && old.State == InstanceState.Running && old.InstanceId is { Length: > 0 }
+            && old.Technology == SwarmModule.Swarm && desired.Technology == SwarmModule.Swarm
+            && desired.Volumes.Count == 0 && desired.Secrets.Count == 0;
+    }
+
+    /// <summary>
+    /// Swarm's own rolling update: one task at a time, each stopped then started again on its node (a host port cannot be
+    /// bound twice on a node, so not start-first), watched for <see cref="SwarmDriverOptions.UpdateMonitor"/>; a task that
+    /// fails rolls the whole service back to its previous spec, which swarm restores task by task. Waits for the update to
+    /// end: completed, the service as it now is; rolled back or paused, a <see cref="RuntimeFailureException"/> with
+    /// swarm's reason (the previous version serves).
+    /// </summary>
+    public async Task<ObservedService> UpdateInPlaceAsync(ObservedService old, ServiceSpec desired, string artifactId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentNullException.ThrowIfNull(desired);
+        var service = await ResolveOwnedAsync(old, cancellationToken);
+        var previous = service.UpdateStatus?.StartedAt;
+        var spec = BuildServiceSpec(desired, artifactId, OwnershipLabels(desired));
+        spec.TaskTemplate!.ForceUpdate = (service.Spec?.TaskTemplate?.ForceUpdate ?? 0) + 1;
+        spec.UpdateConfig = new SwarmUpdateConfig
+        {
+            Parallelism = 1,
+            Order = "stop-first",
+            FailureAction = "rollback",
+            Monitor = Options.UpdateMonitor,
+            MaxFailureRatio = 0,
+        };
+        spec.RollbackConfig = new SwarmUpdateConfig { Parallelism = 1, Order = "stop-first", FailureAction = "pause", Monitor = Options.UpdateMonitor };
+        await _api.Services.UpdateAsync(
+            service.ID,
+            new ServiceUpdateParameters { Service = spec, Version = (long)(service.Version?.Index ?? 0) },
+            m => Messages.FormatUpdateFailed(desired.Name, m),
+            cancellationToken);
+
+        var deadline = Options.Time.GetUtcNow() + Options.UpdateTimeout;
+        while (true)
+        {
+            await Task.Delay(Options.HealthPollInterval, Options.Time, cancellationToken);
+            var now = await _api.Services.TryInspectAsync(service.ID, cancellationToken)
+                ?? throw new InstanceMissingException(Messages.FormatServiceNotFound(service.ID, Root.Directory));
+            var status = now.UpdateStatus;
+            var ours = status is not null && status.StartedAt != previous;
+            switch (ours ? status!.State : null)
+            {
+                case "completed":
+                    var tasks = await _api.Tasks.ListAsync([now.ID], cancellationToken);
+                    return ToObserved(now, tasks) with { State = InstanceState.Running };
+                case "rollback_completed":
+                    throw new RuntimeFailureException(Messages.FormatUpdateRolledBack(desired.Name, status!.Message ?? "?"));
+                case "paused" or "rollback_paused":
+                    throw new RuntimeFailureException(Messages.FormatUpdatePaused(desired.Name, status!.State, status.Message ?? "?"));
+            }
+
+            if (Options.Time.GetUtcNow() >= deadline)
+            {
+                throw new RuntimeFailureException(Messages.FormatUpdateTimeout(desired.Name, Options.UpdateTimeout.TotalSeconds, status?.State ?? "?"));
+            }
+        }
+    }
 
     /// <summary>The service's constraints (<c>conteneurN_contraintes</c>) and the pinning, all to be met; null when none.</summary>
     internal static Placement? PlacementOf(ServiceSpec spec, string? pinning)

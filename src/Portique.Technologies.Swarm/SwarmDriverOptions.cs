@@ -26,6 +26,15 @@ public sealed record SwarmDriverOptions : LifecycleOptions
     /// <summary>Delay between a task's exit and its replacement (swarm's restart policy, condition <c>any</c>).</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A rolling update on a swarm of several nodes (<see cref="SwarmDriver.UpdateInPlaceAsync"/>): how long swarm watches
+    /// each new task before the next one (a task that fails within it rolls the whole update back).
+    /// </summary>
+    public TimeSpan UpdateMonitor { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a rolling update may take, every task included, before Portique stops waiting and says so.</summary>
+    public TimeSpan UpdateTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a ping may take before <see cref="SwarmDriver.CheckAvailabilityAsync"/> gives up.</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

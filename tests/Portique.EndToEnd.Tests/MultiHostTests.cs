@@ -6,7 +6,8 @@ namespace Portique.EndToEnd.Tests;
 
 /// <summary>
 /// Issue #17's proof through the CLI, on a real swarm of three nodes (<see cref="SwarmNodes"/>): Portique talks to the
-/// manager; a service of 3 replicas is served at <c>/name/</c> by tasks on the three nodes; draining one node, then
+/// manager; a service of 3 replicas is served at <c>/name/</c> by tasks on the three nodes; a new tag is rolled out task
+/// by task and an image that crashes is rolled back by swarm, neither failing a request; draining one node, then
 /// losing another (every process of it killed, its link down), keeps it served without a failed request; an image from
 /// a registry only this host reaches is refused before anything is made; a service with a host volume stays on the
 /// manager's node, and one with <c>conteneurN_contraintes</c> on the node it names.
@@ -44,10 +45,13 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var image = _deployment.Images.Name("multi");
         // Each task writes its host name (its container's id) where the page is served: which task answered can be told.
-        await _deployment.Images.PublishAsync(image, "1.0", "multi 1.0", new TestImageOptions
+        var writingItsHostName = new TestImageOptions
         {
             Command = ["/bin/sh", "-c", "hostname > /www/node.txt && exec /bin/httpd -f -p 8080 -h /www"],
-        });
+        };
+        await _deployment.Images.PublishAsync(image, "1.0", "multi 1.0", writingItsHostName);
+        await _deployment.Images.PublishAsync(image, "2.0", "multi 2.0", writingItsHostName);
+        await _deployment.Images.PublishAsync(image, "3.0", "multi 3.0", TestImageOptions.Crashing);
         var volume = _deployment.Root.PathOf("srv", _data);
         await _deployment.ConfigureAsync(
             "nombre_conteneur=3",
@@ -99,6 +103,28 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         var route = $"http://127.0.0.1:{_deployment.HttpPort}/{_web}/";
+
+        // A new tag: swarm replaces the tasks one at a time, nginx sends each request to a node whose task is not being replaced.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        await MoveAsync("rolling update to 2.0", route, async () =>
+        {
+            var updated = await _deployment.SucceedAsync("reconfigure");
+            Assert.Contains("task by task", updated.StandardOutput, StringComparison.Ordinal);
+        });
+        Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+        Assert.Equal([SwarmNodes.HostName(1), SwarmNodes.HostName(2), SwarmNodes.HostName(3)], await SwarmNodes.RunningTaskNodesAsync(_web));
+
+        // An image that crashes: swarm rolls the update back by itself, the run says so, 2.0 never stops serving.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=3.0");
+        await MoveAsync("update to a crashing 3.0, rolled back", route, async () =>
+        {
+            var failed = await _deployment.RunAsync("reconfigure");
+            Assert.True(failed.ExitCode == 1, $"exit {failed.ExitCode}\n{failed.StandardOutput}\n{failed.StandardError}");
+            Assert.Contains("rolled the update", failed.StandardOutput + failed.StandardError, StringComparison.Ordinal);
+        });
+        Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
         await MoveAsync("node 2 drained", route, () => SwarmNodes.DockerAsync(1, "node", "update", "--availability", "drain", SwarmNodes.HostName(2)));
         Assert.DoesNotContain(SwarmNodes.HostName(2), await SwarmNodes.RunningTaskNodesAsync(_web));
         // The drained node's task is gone from status; its replacement waits for a node with the port free.
@@ -121,6 +147,17 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         await load.StopAsync();
         output.WriteLine($"{what}: {load.Succeeded} requests ok, {load.Failed} failed, slowest {load.Slowest.TotalMilliseconds:0} ms ({moved.Elapsed.TotalSeconds:0.0} s watched after the move)");
         load.AssertNoneFailed(atLeast: 20);
+    }
+
+    private static async Task<IReadOnlyList<string>> GetManyAsync(string url, int count)
+    {
+        var pages = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            pages.Add(await HttpProbe.GetStringAsync(url, TimeSpan.FromSeconds(10)));
+        }
+
+        return pages;
     }
 
     /// <summary>The host names of the web service's running task containers on the given nodes (a container's host name is its short id).</summary>

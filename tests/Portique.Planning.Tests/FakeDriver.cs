@@ -121,6 +121,28 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
+    /// <summary>Whether the fake updates its instances in place, as a swarm of several nodes does (<see cref="IServiceDriver.UpdatesInPlace"/>).</summary>
+    public bool InPlace { get; set; }
+
+    public bool UpdatesInPlace(ObservedService old, ServiceSpec desired) => InPlace;
+
+    /// <summary>Recorded as "update NAME in place"; a crashing tag is rolled back by the engine: the old instance stays as it was.</summary>
+    public Task<ObservedService> UpdateInPlaceAsync(ObservedService old, ServiceSpec desired, string artifactId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Calls.Add($"update {desired.Name} in place");
+            if (CrashingTags.Contains(desired.Tag))
+            {
+                throw new RuntimeFailureException($"the engine rolled {desired.Name} back");
+            }
+
+            var updated = Specs.Running(desired, id: old.InstanceId ?? "c1", artifact: artifactId);
+            Replace(old, updated);
+            return Task.FromResult(updated);
+        }
+    }
+
     /// <summary>Recorded as "take name NAME".</summary>
     public Task<ObservedService> TakeServiceNameAsync(ObservedService instance, CancellationToken cancellationToken)
     {

@@ -26,6 +26,40 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task An_engine_that_updates_in_place_replaces_the_service_itself_without_setting_it_aside()
+    {
+        await ApplyAsync(Specs.Web());
+        _docker.InPlace = true;
+        _docker.Calls.Clear();
+
+        var result = await ApplyAsync(Specs.Web(tag: "2.0"));
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(ActionKind.Recreate, outcome.Action);
+        Assert.Equal(["fetch web", "update web in place"], _docker.Calls);
+        Assert.Equal(Specs.Web(tag: "2.0").SpecHash(), Assert.Single(_docker.Instances).SpecHash);
+    }
+
+    [Fact]
+    public async Task An_update_in_place_the_engine_rolled_back_fails_and_leaves_the_previous_instance()
+    {
+        await ApplyAsync(Specs.Web());
+        var before = Assert.Single(_docker.Instances);
+        _docker.InPlace = true;
+        _docker.CrashingTags.Add("bad");
+        _docker.Calls.Clear();
+
+        var result = await ApplyAsync(Specs.Web(tag: "bad"));
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("rolled web back", outcome.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_docker.Calls, c => c.StartsWith("aside", StringComparison.Ordinal) || c.StartsWith("remove", StringComparison.Ordinal));
+        Assert.Equal(before, Assert.Single(_docker.Instances));
+    }
+
+    [Fact]
     public async Task A_second_run_over_the_same_configuration_changes_nothing()
     {
         await ApplyAsync(Specs.Web());
