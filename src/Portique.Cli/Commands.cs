@@ -215,8 +215,10 @@ internal static class Commands
                         {
                             ReplacementOrder.StartFirst => "sans_coupure",
                             ReplacementOrder.StopFirst => "arret_prealable",
+                            ReplacementOrder.Rolling => "tache_par_tache",
                             _ => null,
                         },
+                        tasks = a.Observed?.Tasks is { Count: > 0 } tasks ? tasks : null,
                     }),
                     frontend = new { added = report.Frontend.Added, changed = report.Frontend.Changed, removed = report.Frontend.Removed },
                     problems = report.Problems.Select(p => p.ToString()),
@@ -226,18 +228,32 @@ internal static class Commands
             else
             {
                 var table = new Table().AddColumns(Text.Service, Text.Technology, Text.Action, Text.Reason);
+                // Where the tasks run now, only when a swarm of several nodes runs a service (docs/multi-host.md).
+                var tasks = report.Plan.Actions.Any(a => a.Observed?.Tasks.Count > 0);
+                if (tasks)
+                {
+                    table.AddColumn(Text.TasksColumn);
+                }
+
                 foreach (var action in report.Plan.Actions)
                 {
+                    string[] taskCell = tasks
+                        ? [Markup.Escape(string.Join(", ", (action.Observed?.Tasks ?? []).Select(t => $"{t.Node}: {t.State}")))]
+                        : [];
                     table.AddRow(
+                    [
                         Markup.Escape(action.Name),
                         Markup.Escape(action.Desired?.Technology.Name ?? action.Observed?.Technology.Name ?? ""),
                         Markup.Escape(action.Replacement switch
                         {
                             ReplacementOrder.StartFirst => Text.FormatActionWithOrder(Text.ActionName(action.Kind), Text.OrderStartFirst),
                             ReplacementOrder.StopFirst => Text.FormatActionWithOrder(Text.ActionName(action.Kind), Text.OrderStopFirst),
+                            ReplacementOrder.Rolling => Text.FormatActionWithOrder(Text.ActionName(action.Kind), Text.OrderRolling),
                             _ => Text.ActionName(action.Kind),
                         }),
-                        Markup.Escape(string.Join("; ", action.Reasons)));
+                        Markup.Escape(string.Join("; ", action.Reasons)),
+                        .. taskCell,
+                    ]);
                 }
 
                 context.Console.Write(table);

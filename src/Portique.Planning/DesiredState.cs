@@ -187,6 +187,12 @@ public enum ReplacementOrder
     /// frontend switch to it, the old one drains and goes. A new instance that fails is removed; the old one never stopped.
     /// </summary>
     StartFirst,
+
+    /// <summary>
+    /// Never asked for: what <c>plan</c> shows when the engine replaces the service's tasks one at a time itself, rolling
+    /// back on failure (<see cref="IServiceDriver.UpdatesInPlace"/>: a swarm of several nodes).
+    /// </summary>
+    Rolling,
 }
 
 /// <summary>Everything the configuration asks for, validated.</summary>

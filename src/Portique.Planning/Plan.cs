@@ -32,11 +32,15 @@ public sealed record PlannedAction(
     /// <summary>Leftover instances of the same name (set aside by an interrupted run, or in another engine).</summary>
     public IReadOnlyList<ObservedService> Leftovers { get; init; } = [];
 
+    /// <summary>Whether the engine replaces the instance itself, task by task (<see cref="IServiceDriver.UpdatesInPlace"/>), as the plan was made.</summary>
+    public bool InPlace { get; init; }
+
     /// <summary>
-    /// How a recreate replaces the instance (what <c>plan</c> shows): without interruption only when the spec asks for it
-    /// and the old instance serves; null for other actions.
+    /// How a recreate replaces the instance (what <c>plan</c> shows): by the engine, task by task, when it can; without
+    /// interruption only when the spec asks for it and the old instance serves; null for other actions.
     /// </summary>
     public ReplacementOrder? Replacement => Kind != ActionKind.Recreate ? null
+        : InPlace ? ReplacementOrder.Rolling
         : Desired?.Replacement == ReplacementOrder.StartFirst && Observed is { IsAside: false, State: InstanceState.Running } ? ReplacementOrder.StartFirst
         : ReplacementOrder.StopFirst;
 }

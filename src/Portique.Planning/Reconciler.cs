@@ -191,11 +191,22 @@ public sealed class Reconciler
         if (problems.Count == 0)
         {
             problems = await PreflightAsync(plan, observed, cancellationToken);
-            plan = plan with { ServingNodes = await ListServingNodesAsync(desired, cancellationToken) };
+            plan = plan with
+            {
+                ServingNodes = await ListServingNodesAsync(desired, cancellationToken),
+                Actions = plan.Actions.Select(a => a with { InPlace = UpdatesInPlace(a) }).ToArray(),
+            };
         }
 
         return (plan, problems, warnings);
     }
+
+    /// <summary>Whether a recreate will be made by the engine itself, task by task (same engine before and after).</summary>
+    private bool UpdatesInPlace(PlannedAction action) =>
+        action is { Kind: ActionKind.Recreate, Observed: { } old, Desired: { } desired }
+        && DriverFor(desired.Technology) is { } driver
+        && ReferenceEquals(driver, DriverFor(old.Technology))
+        && driver.UpdatesInPlace(old, desired);
 
     /// <summary>The machines that serve each configured technology's services, for the technologies served by more than this host.</summary>
     private async Task<IReadOnlyDictionary<Technology, IReadOnlyList<string>>> ListServingNodesAsync(DesiredState desired, CancellationToken cancellationToken)

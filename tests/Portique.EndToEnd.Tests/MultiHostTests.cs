@@ -106,6 +106,10 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
 
         // A new tag: swarm replaces the tasks one at a time, nginx sends each request to a node whose task is not being replaced.
         await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        var plan = await _deployment.RunAsync("plan");
+        Assert.Equal(3, plan.ExitCode);
+        Assert.Contains("task by task, by swarm", plan.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"{SwarmNodes.HostName(2)}: running", plan.StandardOutput, StringComparison.Ordinal);
         await MoveAsync("rolling update to 2.0", route, async () =>
         {
             var updated = await _deployment.SucceedAsync("reconfigure");

@@ -30,6 +30,8 @@ public class ReconcilerTests
     {
         await ApplyAsync(Specs.Web());
         _docker.InPlace = true;
+        var (plan, _, _) = await Reconciler.PlanAsync(new DesiredState([Specs.Web(tag: "2.0")]), CancellationToken.None);
+        Assert.Equal(ReplacementOrder.Rolling, Assert.Single(plan.Actions).Replacement);
         _docker.Calls.Clear();
 
         var result = await ApplyAsync(Specs.Web(tag: "2.0"));
