@@ -147,8 +147,9 @@ public sealed partial class SwarmDriver
     }
 
     /// <summary>
-    /// Swarm's own rolling update: one task at a time, each stopped then started again on its node (a host port cannot be
-    /// bound twice on a node, so not start-first), watched for <see cref="SwarmDriverOptions.UpdateMonitor"/>; a task that
+    /// Swarm's own rolling update: one task at a time, a new one started before the old one stops when a node is free for
+    /// it (<see cref="UpdateOrder"/>), else each stopped then started again on its node, watched for
+    /// <see cref="SwarmDriverOptions.UpdateMonitor"/>; a task that
     /// fails rolls the whole service back to its previous spec, which swarm restores task by task. Waits for the update to
     /// end: completed, the service as it now is; rolled back or paused, a <see cref="RuntimeFailureException"/> with
     /// swarm's reason (the previous version serves).
@@ -161,10 +162,11 @@ public sealed partial class SwarmDriver
         var previous = service.UpdateStatus?.StartedAt;
         var spec = BuildServiceSpec(desired, artifactId, OwnershipLabels(desired));
         spec.TaskTemplate!.ForceUpdate = (service.Spec?.TaskTemplate?.ForceUpdate ?? 0) + 1;
+        var order = await UpdateOrderAsync(desired, cancellationToken);
         spec.UpdateConfig = new SwarmUpdateConfig
         {
             Parallelism = 1,
-            Order = "stop-first",
+            Order = order,
             FailureAction = "rollback",
             Monitor = Options.UpdateMonitor,
             MaxFailureRatio = 0,
@@ -201,6 +203,30 @@ public sealed partial class SwarmDriver
             }
         }
     }
+
+    /// <summary>
+    /// <c>start-first</c> when a new task can always start before an old one stops: the service publishes no host port, or
+    /// it has fewer replicas than there are active, ready nodes and no constraint that could exclude the free one. Else
+    /// <c>stop-first</c>: a host port cannot be bound twice on a node, and a start-first update would wait forever.
+    /// </summary>
+    internal static string UpdateOrder(ServiceSpec desired, IReadOnlyList<NodeListResponse> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (desired.Ports.Count == 0)
+        {
+            return StartFirst;
+        }
+
+        var usable = nodes.Count(n => n.Spec?.Availability == "active" && n.Status?.State == "ready");
+        return SwarmSettings.Of(desired).Constraints is null && SwarmSettings.Of(desired).Replicas < usable ? StartFirst : StopFirst;
+    }
+
+    private const string StartFirst = "start-first";
+    private const string StopFirst = "stop-first";
+
+    private async Task<string> UpdateOrderAsync(ServiceSpec desired, CancellationToken cancellationToken) =>
+        UpdateOrder(desired, await ListNodesAsync(cancellationToken));
 
     /// <summary>The service's constraints (<c>conteneurN_contraintes</c>) and the pinning, all to be met; null when none.</summary>
     internal static Placement? PlacementOf(ServiceSpec spec, string? pinning)

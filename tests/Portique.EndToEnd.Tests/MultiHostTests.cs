@@ -20,6 +20,8 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly string _web = "mh-" + Guid.NewGuid().ToString("N")[..6];
     private readonly string _data = "mhv-" + Guid.NewGuid().ToString("N")[..6];
     private readonly string _placed = "mhp-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _pair = "mh2-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly int _pairPort = TestPorts.FreePort();
     private SwarmNodes? _nodes;
 
     public async Task InitializeAsync()
@@ -54,7 +56,7 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         await _deployment.Images.PublishAsync(image, "3.0", "multi 3.0", TestImageOptions.Crashing);
         var volume = _deployment.Root.PathOf("srv", _data);
         await _deployment.ConfigureAsync(
-            "nombre_conteneur=3",
+            "nombre_conteneur=4",
             $"conteneur1_name={_web}", "conteneur1_type=swarm", $"conteneur1_url={image}", "conteneur1_tag=1.0",
             $"conteneur1_repository={RequiredServices.Registry}", "conteneur1_port_in=8080", $"conteneur1_port_out={_port}",
             "conteneur1_replicas=3",
@@ -62,7 +64,9 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
             $"conteneur2_repository={RequiredServices.Registry}", "conteneur2_replicas=3",
             "conteneur2_mountpoint_in=/data", $"conteneur2_mountpoint_out={volume}",
             $"conteneur3_name={_placed}", "conteneur3_type=swarm", $"conteneur3_url={image}", "conteneur3_tag=1.0",
-            $"conteneur3_repository={SwarmNodes.Registry}", "conteneur3_replicas=2", $"conteneur3_contraintes=node.hostname=={SwarmNodes.HostName(3)}");
+            $"conteneur3_repository={SwarmNodes.Registry}", "conteneur3_replicas=2", $"conteneur3_contraintes=node.hostname=={SwarmNodes.HostName(3)}",
+            $"conteneur4_name={_pair}", "conteneur4_type=swarm", $"conteneur4_url={image}", "conteneur4_tag=1.0",
+            $"conteneur4_repository={SwarmNodes.Registry}", "conteneur4_port_in=8080", $"conteneur4_port_out={_pairPort}", "conteneur4_replicas=2");
 
         // 127.0.0.1:5000 is this host's registry: the other nodes could never pull from it. Refused, nothing made.
         var refused = await _deployment.RunAsync("instance");
@@ -105,17 +109,23 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         var route = $"http://127.0.0.1:{_deployment.HttpPort}/{_web}/";
 
         // A new tag: swarm replaces the tasks one at a time, nginx sends each request to a node whose task is not being replaced.
-        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
+        // Three replicas on three nodes: each task stops first (its node holds the port). Two: a new task starts first on
+        // the free node, then the old one stops.
+        var pairRoute = $"http://127.0.0.1:{_deployment.HttpPort}/{_pair}/";
+        await _deployment.SucceedAsync("set", "conteneur1_tag=2.0", "conteneur4_tag=2.0");
         var plan = await _deployment.RunAsync("plan");
         Assert.Equal(3, plan.ExitCode);
         Assert.Contains("task by task, by swarm", plan.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"{SwarmNodes.HostName(2)}: running", plan.StandardOutput, StringComparison.Ordinal);
-        await MoveAsync("rolling update to 2.0", route, async () =>
+        await MoveAsync("rolling update to 2.0 (3 replicas stop-first, 2 replicas start-first)", [route, pairRoute], async () =>
         {
             var updated = await _deployment.SucceedAsync("reconfigure");
             Assert.Contains("task by task", updated.StandardOutput, StringComparison.Ordinal);
         });
         Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+        Assert.All(await GetManyAsync(pairRoute, 6), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+        Assert.Equal("stop-first", (await SwarmNodes.DockerAsync(1, "service", "inspect", _web, "--format", "{{.Spec.UpdateConfig.Order}}")).Trim());
+        Assert.Equal("start-first", (await SwarmNodes.DockerAsync(1, "service", "inspect", _pair, "--format", "{{.Spec.UpdateConfig.Order}}")).Trim());
         Assert.Equal([SwarmNodes.HostName(1), SwarmNodes.HostName(2), SwarmNodes.HostName(3)], await SwarmNodes.RunningTaskNodesAsync(_web));
 
         // An image that crashes: swarm rolls the update back by itself, the run says so, 2.0 never stops serving.
@@ -141,9 +151,11 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>Requests through nginx for 5 s before and 10 s after <paramref name="move"/>: none may fail.</summary>
-    private async Task MoveAsync(string what, string route, Func<Task> move)
+    private Task MoveAsync(string what, string route, Func<Task> move) => MoveAsync(what, [route], move);
+
+    private async Task MoveAsync(string what, string[] routes, Func<Task> move)
     {
-        await using var load = RequestLoop.Start(route);
+        await using var load = RequestLoop.Start(routes);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var moved = Stopwatch.StartNew();
         await move();

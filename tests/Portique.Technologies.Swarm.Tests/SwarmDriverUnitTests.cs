@@ -167,6 +167,28 @@ public sealed class SwarmDriverUnitTests : IDisposable
     }
 
     [Fact]
+    public void A_rolling_update_starts_the_new_task_first_only_when_a_node_is_sure_to_be_free_for_it()
+    {
+        NodeListResponse Node(string availability, string state) =>
+            new() { Spec = new NodeUpdateParameters { Availability = availability }, Status = new NodeStatus { State = state } };
+        var three = new[] { Node("active", "ready"), Node("active", "ready"), Node("active", "ready") };
+        var oneDrained = new[] { Node("active", "ready"), Node("drain", "ready"), Node("active", "down") };
+        Planning.ServiceSpec Web(int replicas, IReadOnlyList<string>? constraints = null, bool ports = true)
+        {
+            var spec = TestSpecs.Create("web", SwarmModule.Swarm, "web", "1", ports: ports ? [new PortMapping(8081, 80)] : []);
+            return spec with { Settings = new SwarmSettings { Replicas = replicas, Constraints = constraints } };
+        }
+
+
+        Assert.Equal("start-first", SwarmDriver.UpdateOrder(Web(2), three));
+        Assert.Equal("stop-first", SwarmDriver.UpdateOrder(Web(3), three));
+        Assert.Equal("stop-first", SwarmDriver.UpdateOrder(Web(2), oneDrained));
+        Assert.Equal("stop-first", SwarmDriver.UpdateOrder(Web(1, ["node.role==manager"]), three));
+        // No host port: nothing for two tasks to share on a node.
+        Assert.Equal("start-first", SwarmDriver.UpdateOrder(Web(3, ports: false), three));
+    }
+
+    [Fact]
     public void An_aside_record_reads_back_and_anything_else_is_no_record()
     {
         var record = new AsideRecord
