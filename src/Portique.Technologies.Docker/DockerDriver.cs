@@ -177,16 +177,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
             Env = spec.EnvironmentWithSecrets.ToList(),
             // `docker stop` by hand waits as long as Portique does.
             StopTimeout = spec.StopTimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null,
-            Labels = new Dictionary<string, string>
-            {
-                [Labels.Root] = Root.Directory,
-                [Labels.Name] = spec.Name,
-                [Labels.Technology] = spec.Technology.Name,
-                [Labels.SpecHash] = spec.SpecHash(),
-                [Labels.Spec] = spec.CanonicalJson(),
-                [Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
-                [Labels.Version] = version,
-            },
+            Labels = Labels.Of(Root.Directory, spec, version),
             ExposedPorts = spec.Ports
                 .Select(p => PortKey(p.ContainerPort))
                 .Distinct(StringComparer.Ordinal)
@@ -726,6 +717,25 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         public const string Spec = "portique.spec";
         public const string Index = "portique.index";
         public const string Version = "portique.version";
+
+        /// <summary>
+        /// The labels that make an instance Portique's (docker container, podman container, swarm service): root, name,
+        /// technology, canonical spec and its hash, index, and the version shown by <c>status</c>.
+        /// </summary>
+        public static Dictionary<string, string> Of(string root, ServiceSpec spec, string version)
+        {
+            ArgumentNullException.ThrowIfNull(spec);
+            return new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [Root] = root,
+                [Name] = spec.Name,
+                [Technology] = spec.Technology.Name,
+                [SpecHash] = spec.SpecHash(),
+                [Spec] = spec.CanonicalJson(),
+                [Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
+                [Version] = version,
+            };
+        }
 
         /// <summary>On images built by docker+git: the commit built.</summary>
         public const string GitCommit = "portique.git-commit";

@@ -495,16 +495,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             arguments.AddRange(["--cpus", cpus.ToString(CultureInfo.InvariantCulture)]);
         }
 
-        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            [DockerDriver.Labels.Root] = root,
-            [DockerDriver.Labels.Name] = spec.Name,
-            [DockerDriver.Labels.Technology] = spec.Technology.Name,
-            [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
-            [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
-            [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
-            [DockerDriver.Labels.Version] = ImageReference(spec),
-        };
+        var labels = new SortedDictionary<string, string>(DockerDriver.Labels.Of(root, spec, ImageReference(spec)), StringComparer.Ordinal);
         foreach (var (key, value) in labels)
         {
             arguments.AddRange(["--label", key + "=" + value]);

@@ -170,16 +170,7 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
     }
 
     /// <summary>The labels that make a service Portique's: root, name, technology, spec and its hash, index, version.</summary>
-    private Dictionary<string, string> OwnershipLabels(ServiceSpec spec) => new(StringComparer.Ordinal)
-    {
-        [DockerDriver.Labels.Root] = Root.Directory,
-        [DockerDriver.Labels.Name] = spec.Name,
-        [DockerDriver.Labels.Technology] = spec.Technology.Name,
-        [DockerDriver.Labels.SpecHash] = spec.SpecHash(),
-        [DockerDriver.Labels.Spec] = spec.CanonicalJson(),
-        [DockerDriver.Labels.Index] = spec.Index.ToString(CultureInfo.InvariantCulture),
-        [DockerDriver.Labels.Version] = ImageReference(spec),
-    };
+    private Dictionary<string, string> OwnershipLabels(ServiceSpec spec) => DockerDriver.Labels.Of(Root.Directory, spec, ImageReference(spec));
 
     /// <summary>Scales a service scaled to zero back to its replicas, and re-deploys its tasks when none runs.</summary>
     public async Task StartAsync(ObservedService instance, CancellationToken cancellationToken)
