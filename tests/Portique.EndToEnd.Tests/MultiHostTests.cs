@@ -7,7 +7,7 @@ namespace Portique.EndToEnd.Tests;
 /// <summary>
 /// Issue #17's proof through the CLI, on a real swarm of three nodes (<see cref="SwarmNodes"/>): Portique talks to the
 /// manager; a service of 3 replicas is served at <c>/name/</c> by tasks on the three nodes; a new tag is rolled out task
-/// by task and an image that crashes is rolled back by swarm, neither failing a request; draining one node, then
+/// by task, and an image that crashes or fails its health check is rolled back by swarm, none failing a request; draining one node, then
 /// losing another (every process of it killed, its link down), keeps it served without a failed request; an image from
 /// a registry only this host reaches is refused before anything is made; a service with a host volume stays on the
 /// manager's node, and one with <c>conteneurN_contraintes</c> on the node it names.
@@ -54,6 +54,7 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         await _deployment.Images.PublishAsync(image, "1.0", "multi 1.0", writingItsHostName);
         await _deployment.Images.PublishAsync(image, "2.0", "multi 2.0", writingItsHostName);
         await _deployment.Images.PublishAsync(image, "3.0", "multi 3.0", TestImageOptions.Crashing);
+        await _deployment.Images.PublishAsync(image, "4.0", "multi 4.0", TestImageOptions.FailingHealthCheck);
         var volume = _deployment.Root.PathOf("srv", _data);
         await _deployment.ConfigureAsync(
             "nombre_conteneur=4",
@@ -131,6 +132,16 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         // An image that crashes: swarm rolls the update back by itself, the run says so, 2.0 never stops serving.
         await _deployment.SucceedAsync("set", "conteneur1_tag=3.0");
         await MoveAsync("update to a crashing 3.0, rolled back", route, async () =>
+        {
+            var failed = await _deployment.RunAsync("reconfigure");
+            Assert.True(failed.ExitCode == 1, $"exit {failed.ExitCode}\n{failed.StandardOutput}\n{failed.StandardError}");
+            Assert.Contains("rolled the update", failed.StandardOutput + failed.StandardError, StringComparison.Ordinal);
+        });
+        Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+
+        // An image that serves but whose HEALTHCHECK fails: its task never counts as running, swarm rolls back too.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=4.0");
+        await MoveAsync("update to an unhealthy 4.0, rolled back", route, async () =>
         {
             var failed = await _deployment.RunAsync("reconfigure");
             Assert.True(failed.ExitCode == 1, $"exit {failed.ExitCode}\n{failed.StandardOutput}\n{failed.StandardError}");
