@@ -10,7 +10,7 @@ namespace Portique.Technologies.Swarm;
 /// <summary>A swarm of several nodes (docs/multi-host.md): where tasks are reached, what every node must be able to do.</summary>
 public sealed partial class SwarmDriver
 {
-    /// <summary>The swarm's nodes, read once per driver (one run): each run sees the swarm as it was when it started.</summary>
+    /// <summary>The swarm's nodes, read once per run (forgotten at each <see cref="CheckAvailabilityAsync"/>, which starts every run).</summary>
     private IReadOnlyList<NodeListResponse>? _nodes;
 
     /// <summary>The node this driver's dockerd runs (the manager Portique talks to), read with the nodes.</summary>

@@ -83,9 +83,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
             return Messages.FormatNotInSwarm(Endpoint, string.IsNullOrEmpty(state) ? "inactive" : state);
         }
 
-        // Kept for this run: whether tasks may be elsewhere than on this node, and which node this is.
+        // Kept for this run: whether tasks may be elsewhere than on this node, and which node this is. The node list is
+        // read again from here on (genconfig keeps one driver for its lifetime: each run sees the swarm as it then is).
         _nodeCount = info.Swarm?.Nodes;
         _selfNodeId = info.Swarm?.NodeID;
+        _nodes = null;
         return info.Swarm is { ControlAvailable: true } ? null : Messages.FormatNotManager(Endpoint);
     }
 

@@ -26,6 +26,9 @@ public sealed class FakeDockerd : IAsyncDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>The answer to <c>GET /nodes</c> (a JSON array); may be changed between calls.</summary>
+    public string NodesJson { get; set; } = "[]";
+
     public Uri Endpoint => new("unix://" + SocketPath);
 
     public async ValueTask DisposeAsync()
@@ -81,7 +84,9 @@ public sealed class FakeDockerd : IAsyncDisposable
                     var path = text.Split(' ')[1];
                     var body = path.EndsWith("/version", StringComparison.Ordinal)
                         ? "{\"Version\":\"20.10.24\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.12\"}"
-                        : path.EndsWith("/info", StringComparison.Ordinal) ? _info : "OK";
+                        : path.EndsWith("/info", StringComparison.Ordinal) ? _info
+                        : path.EndsWith("/nodes", StringComparison.Ordinal) ? NodesJson
+                        : "OK";
                     var bytes = Encoding.UTF8.GetBytes(body);
                     var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\nContent-Length: {bytes.Length}\r\n\r\n";
                     await connection.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, _stop.Token);

@@ -461,6 +461,32 @@ public sealed class SwarmServiceTests(SwarmFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task On_several_nodes_the_frontend_is_given_every_node_read_again_at_each_run()
+    {
+        static string Node(string id, string address) =>
+            $$$"""{"ID":"{{{id}}}","Description":{"Hostname":"{{{id}}}"},"Status":{"State":"ready","Addr":"{{{address}}}"},"Spec":{"Availability":"active"}}""";
+        await using var manager = new FakeDockerd(_root.Directory, "{\"LocalNodeState\":\"active\",\"ControlAvailable\":true,\"NodeID\":\"a\",\"Nodes\":2}")
+        {
+            NodesJson = $"[{Node("a", "10.0.0.1")},{Node("b", "0.0.0.0")},{Node("c", "10.0.0.3")}]",
+        };
+        using var driver = new SwarmDriver(_root.Root, manager.Endpoint);
+
+        Assert.Null(await driver.CheckAvailabilityAsync(CancellationToken.None));
+        // A node without a usable address is left out rather than given to nginx.
+        Assert.Equal(["10.0.0.1", "10.0.0.3"], await driver.ListServingNodesAsync(CancellationToken.None));
+
+        manager.NodesJson = $"[{Node("a", "10.0.0.1")},{Node("d", "10.0.0.4")}]";
+        Assert.Equal(["10.0.0.1", "10.0.0.3"], await driver.ListServingNodesAsync(CancellationToken.None));
+        Assert.Null(await driver.CheckAvailabilityAsync(CancellationToken.None));
+        Assert.Equal(["10.0.0.1", "10.0.0.4"], await driver.ListServingNodesAsync(CancellationToken.None));
+
+        // A loopback registry is refused on several nodes, naming the variable.
+        var local = TestSpecs.Create("web", SwarmModule.Swarm, "web", "1", "127.0.0.1:5000") with { Index = 4 };
+        Assert.Contains("conteneur4_repository", Assert.Single(await driver.CheckPlacementAsync(local, CancellationToken.None)), StringComparison.Ordinal);
+        Assert.Empty(await driver.CheckPlacementAsync(TestSpecs.Create("web", SwarmModule.Swarm, "web", "1", "10.0.0.1:5000"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Availability_is_null_on_a_swarm_manager_and_says_what_is_missing_otherwise()
     {
         using var driver = fixture.Driver(_root);
