@@ -129,25 +129,20 @@ public sealed class MultiHostTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("start-first", (await SwarmNodes.DockerAsync(1, "service", "inspect", _pair, "--format", "{{.Spec.UpdateConfig.Order}}")).Trim());
         Assert.Equal([SwarmNodes.HostName(1), SwarmNodes.HostName(2), SwarmNodes.HostName(3)], await SwarmNodes.RunningTaskNodesAsync(_web));
 
-        // An image that crashes: swarm rolls the update back by itself, the run says so, 2.0 never stops serving.
-        await _deployment.SucceedAsync("set", "conteneur1_tag=3.0");
-        await MoveAsync("update to a crashing 3.0, rolled back", route, async () =>
+        // An image that crashes, then one that serves but whose HEALTHCHECK fails (its task never counts as running):
+        // swarm rolls each update back by itself, the run says so, 2.0 never stops serving.
+        foreach (var (tag, what) in new[] { ("3.0", "update to a crashing 3.0, rolled back"), ("4.0", "update to an unhealthy 4.0, rolled back") })
         {
-            var failed = await _deployment.RunAsync("reconfigure");
-            Assert.True(failed.ExitCode == 1, $"exit {failed.ExitCode}\n{failed.StandardOutput}\n{failed.StandardError}");
-            Assert.Contains("rolled the update", failed.StandardOutput + failed.StandardError, StringComparison.Ordinal);
-        });
-        Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+            await _deployment.SucceedAsync("set", "conteneur1_tag=" + tag);
+            await MoveAsync(what, route, async () =>
+            {
+                var failed = await _deployment.RunAsync("reconfigure");
+                Assert.True(failed.ExitCode == 1, $"exit {failed.ExitCode}\n{failed.StandardOutput}\n{failed.StandardError}");
+                Assert.Contains("rolled the update", failed.StandardOutput + failed.StandardError, StringComparison.Ordinal);
+            });
+            Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
+        }
 
-        // An image that serves but whose HEALTHCHECK fails: its task never counts as running, swarm rolls back too.
-        await _deployment.SucceedAsync("set", "conteneur1_tag=4.0");
-        await MoveAsync("update to an unhealthy 4.0, rolled back", route, async () =>
-        {
-            var failed = await _deployment.RunAsync("reconfigure");
-            Assert.True(failed.ExitCode == 1, $"exit {failed.ExitCode}\n{failed.StandardOutput}\n{failed.StandardError}");
-            Assert.Contains("rolled the update", failed.StandardOutput + failed.StandardError, StringComparison.Ordinal);
-        });
-        Assert.All(await GetManyAsync(route, 9), page => Assert.Contains("multi 2.0", page, StringComparison.Ordinal));
         await _deployment.SucceedAsync("set", "conteneur1_tag=2.0");
         Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
         await MoveAsync("node 2 drained", route, () => SwarmNodes.DockerAsync(1, "node", "update", "--availability", "drain", SwarmNodes.HostName(2)));
