@@ -37,11 +37,13 @@ public sealed record PlannedAction(
 
     /// <summary>
     /// How a recreate replaces the instance (what <c>plan</c> shows): by the engine, task by task, when it can; without
-    /// interruption only when the spec asks for it and the old instance serves; null for other actions.
+    /// interruption only when the spec asks for it and the old instance serves on the private network (one that
+    /// publishes its own host ports, a snap's or a swarm service's, would hold them against the frontend); null for
+    /// other actions.
     /// </summary>
     public ReplacementOrder? Replacement => Kind != ActionKind.Recreate ? null
         : InPlace ? ReplacementOrder.Rolling
-        : Desired?.Replacement == ReplacementOrder.StartFirst && Observed is { IsAside: false, State: InstanceState.Running } ? ReplacementOrder.StartFirst
+        : Desired?.Replacement == ReplacementOrder.StartFirst && Observed is { IsAside: false, State: InstanceState.Running, Address: not null } ? ReplacementOrder.StartFirst
         : ReplacementOrder.StopFirst;
 }
 

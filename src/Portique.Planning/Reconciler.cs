@@ -456,7 +456,7 @@ public sealed class Reconciler
         }
 
         if (action.Desired!.Replacement == ReplacementOrder.StartFirst && driver.StartsBeside && switchAsync is not null
-            && !old.IsAside && old.State == InstanceState.Running)
+            && !old.IsAside && old.State == InstanceState.Running && old.Address is not null)
         {
             return await ReplaceBesideAsync(action, driver, oldDriver, artifact, switchAsync, progress, cancellationToken);
         }

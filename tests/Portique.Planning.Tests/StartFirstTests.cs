@@ -200,5 +200,22 @@ public class StartFirstTests
         Assert.Equal(ReplacementOrder.StopFirst, (startFirst with { Desired = Web("2.0") with { AlternateAddress = null } }).Replacement);
         Assert.Equal(ReplacementOrder.StopFirst, (startFirst with { Observed = running with { State = InstanceState.Stopped } }).Replacement);
         Assert.Null((startFirst with { Kind = ActionKind.Keep }).Replacement);
+        // An old instance off the bridge (a snap, a swarm service) publishes its own host ports: the new one's, published
+        // by the frontend, could not bind beside it.
+        var offBridge = Specs.Running(Web() with { Address = null, AlternateAddress = null, Network = null });
+        Assert.Equal(ReplacementOrder.StopFirst, (startFirst with { Observed = offBridge }).Replacement);
+    }
+
+    [Fact]
+    public async Task A_service_coming_onto_the_bridge_from_an_instance_that_published_its_own_ports_stops_that_one_first()
+    {
+        await ApplyAsync(Web() with { Address = null, AlternateAddress = null, Network = null });
+        _docker.Calls.Clear();
+
+        var result = await ApplyAsync(Web("2.0"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Outcomes.Select(o => o.Message)));
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web"], _docker.Calls);
+        Assert.Empty(_switches);
     }
 }
