@@ -170,6 +170,12 @@ public sealed record PrivateNetwork
     public static string BridgeName(string rootPath) => "ptq-" + RootTag(rootPath);
 
     /// <summary>
+    /// The root's second bridge, where swarm's tasks live (a swarm service cannot use the root's docker network nor a
+    /// fixed address: docs/network.md): <c>ptqs</c> and the root's tag, made by dockerd from Portique's config-only network.
+    /// </summary>
+    public static string SwarmBridgeName(string rootPath) => "ptqs" + RootTag(rootPath);
+
+    /// <summary>
     /// The MAC of a virtual machine's interface on the private network: QEMU's prefix <c>52:54:00</c> and 3 bytes of the
     /// sha256 of the service's name, so the same name always gets the same MAC and dnsmasq's DHCP reservation
     /// (<c>dhcp-host=MAC,ADDRESS</c>) gives the VM its address whatever instance runs.

@@ -5,6 +5,7 @@ using Portique.Orchestration.Resources;
 using Portique.Planning;
 using Portique.Technologies.Docker;
 using Portique.Technologies.Shared;
+using Portique.Technologies.Swarm;
 
 namespace Portique.Orchestration;
 
@@ -27,6 +28,9 @@ public static partial class DesiredStateBuilder
 
     /// <summary>The root's private network, CIDR.</summary>
     public const string NetworkVariable = "reseau_conteneurs";
+
+    /// <summary>The block of swarm's tasks, on a second bridge of the root (docs/network.md).</summary>
+    public const string SwarmNetworkVariable = SwarmModule.SwarmNetworkVariable;
 
     /// <summary>Dictionaries that declare each container by hand never declare more than this.</summary>
     private const int MaxUnrepeatedCount = 1000;
@@ -53,6 +57,11 @@ public static partial class DesiredStateBuilder
         }
 
         CheckUnique(services, problems, configuration);
+        if (network is not null && services.Any(s => s.Technology == SwarmModule.Swarm))
+        {
+            CheckSwarmBlock(configuration, network, problems);
+        }
+
         return (new DesiredState(services), problems);
     }
 
@@ -83,6 +92,34 @@ public static partial class DesiredStateBuilder
         }
 
         return network;
+    }
+
+    /// <summary>
+    /// <c>reseau_conteneurs_swarm</c>, the block swarm's tasks take their addresses from on the root's second bridge
+    /// (docs/network.md): checked only when a swarm service uses it, since no other technology does.
+    /// </summary>
+    private static void CheckSwarmBlock(EvaluatedConfiguration configuration, PrivateNetwork network, List<Diagnostic> problems)
+    {
+        var text = Text(configuration, SwarmNetworkVariable);
+        if (text is null)
+        {
+            // Mandatory while the network is on: the dictionaries report it missing.
+            return;
+        }
+
+        var block = PrivateNetwork.TryParse(text, out var problem);
+        if (problem is PrivateNetworkProblem.PrefixOutOfRange)
+        {
+            problems.Add(new Diagnostic(SwarmNetworkVariable, Messages.FormatNetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
+        }
+        else if (problem is PrivateNetworkProblem.Reserved)
+        {
+            problems.Add(new Diagnostic(SwarmNetworkVariable, Messages.FormatNetworkReserved(text)));
+        }
+        else if (block is not null && block.Overlaps(network.Network, network.PrefixLength))
+        {
+            problems.Add(new Diagnostic(SwarmNetworkVariable, Messages.FormatSwarmBlockOverlaps(block.Cidr, network.Cidr, NetworkVariable)));
+        }
     }
 
     private static ServiceSpec? BuildService(EvaluatedConfiguration configuration, int n, string publishAddress, PrivateNetwork? network, List<Diagnostic> problems)
@@ -182,7 +219,7 @@ public static partial class DesiredStateBuilder
             DrainSeconds = alternateAddress is null ? null : drain,
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
-            Settings = module.ReadSettings(technology, new SettingsSource(configuration, n)),
+            Settings = module.ReadSettings(technology, new SettingsSource(configuration, n, network)),
             Secrets = secrets,
         };
     }
@@ -444,8 +481,12 @@ public static partial class DesiredStateBuilder
     };
 
     /// <summary>One service's <c>conteneurN_*</c> variables, for its module's settings.</summary>
-    private sealed class SettingsSource(EvaluatedConfiguration configuration, int n) : ISettingsSource
+    private sealed class SettingsSource(EvaluatedConfiguration configuration, int n, PrivateNetwork? network) : ISettingsSource
     {
+        public PrivateNetwork? Network => network;
+
+        public string? Root(string variable) => DesiredStateBuilder.Text(configuration, variable);
+
         public string? Text(string suffix) => DesiredStateBuilder.Text(configuration, $"conteneur{n}_{suffix}");
 
         public long? Number(string suffix) => DesiredStateBuilder.Number(configuration, $"conteneur{n}_{suffix}");

@@ -98,6 +98,14 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
         StopDns();
+        foreach (var rule in CrossBridgeRules())
+        {
+            while ((await IptablesAsync(["-D", DockerUserChain, .. rule], cancellationToken)).Succeeded)
+            {
+                // Inserted twice by a crash between check and insert: removed twice.
+            }
+        }
+
         foreach (var (table, parent, chain) in new[] { ("filter", "FORWARD", FilterChain), ("nat", "POSTROUTING", NatChain) })
         {
             while ((await IptablesAsync(["-t", table, "-D", parent, "-j", chain], cancellationToken)).Succeeded)
@@ -125,14 +133,19 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     public async Task<IReadOnlyList<string>> FindOverlappingRoutesAsync(PrivateNetwork network, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
+        return network.OverlappingRoutes(await ListRoutesAsync(cancellationToken), Name);
+    }
+
+    /// <summary>The host's routes (main table): destination as <c>ip route</c> prints it, and device. Read only.</summary>
+    public async Task<IReadOnlyList<(string Destination, string Device)>> ListRoutesAsync(CancellationToken cancellationToken)
+    {
         var result = await RunAsync(_options.Ip, ["-j", "-4", "route", "show", "table", "main"], cancellationToken);
         using var json = JsonDocument.Parse(result.StandardOutput);
-        var routes = json.RootElement.EnumerateArray()
+        return json.RootElement.EnumerateArray()
             .Select(route => (
                 Destination: route.TryGetProperty("dst", out var destination) ? destination.GetString() ?? "" : "",
                 Device: route.TryGetProperty("dev", out var device) ? device.GetString() ?? "" : ""))
             .ToArray();
-        return network.OverlappingRoutes(routes, Name);
     }
 
     /// <summary>
@@ -273,7 +286,7 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
             // Replies to what they opened, and what an engine published (DNAT) reach them...
             $"-A {FilterChain} -o {Name} -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment {Comment} -j ACCEPT",
             $"-A {FilterChain} -o {Name} -m conntrack --ctstate DNAT -m comment --comment {Comment} -j ACCEPT",
-            // ...nothing else does: not the LAN, not another root's services.
+            // ...nothing else does: not the LAN, not another root's services (its swarm tasks: see CrossBridgeRules).
             $"-A {FilterChain} -o {Name} -m comment --comment {Comment} -j DROP",
             // Outbound.
             $"-A {FilterChain} -i {Name} -m comment --comment {Comment} -j ACCEPT",
@@ -300,6 +313,46 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
             if (!(await IptablesAsync(["-t", table, "-C", parent, "-j", chain], cancellationToken)).Succeeded)
             {
                 await RunAsync(_options.Iptables, ["-w", "-t", table, "-I", parent, "1", "-j", chain], cancellationToken);
+                changed = true;
+            }
+        }
+
+        changed |= await EnsureCrossBridgeRulesAsync(cancellationToken);
+        return changed;
+    }
+
+    /// <summary>
+    /// The root's two bridges talk to each other: its swarm tasks, on the second bridge (docs/network.md), reach the
+    /// services of the first by address, and those reach the tasks through the ports swarm publishes (DNAT). Both are
+    /// dockerd's networks, and dockerd's isolation chains drop traffic between its bridges before any chain of ours
+    /// runs (dockerd puts its jumps first again whenever it makes a network): only <c>DOCKER-USER</c>, which dockerd
+    /// promises to run first, can let it through.
+    /// </summary>
+    private IEnumerable<string[]> CrossBridgeRules()
+    {
+        var swarmBridge = PrivateNetwork.SwarmBridgeName(root.Directory);
+        yield return ["-i", swarmBridge, "-o", Name, "-m", "comment", "--comment", Comment.Trim('"'), "-j", "ACCEPT"];
+        yield return ["-i", Name, "-o", swarmBridge, "-m", "comment", "--comment", Comment.Trim('"'), "-j", "ACCEPT"];
+    }
+
+    private const string DockerUserChain = "DOCKER-USER";
+
+    private async Task<bool> EnsureCrossBridgeRulesAsync(CancellationToken cancellationToken)
+    {
+        var changed = false;
+        if (!(await IptablesAsync(["-S", DockerUserChain], cancellationToken)).Succeeded)
+        {
+            // At boot Portique's network comes up before dockerd (portique-network.service), which keeps the rules of
+            // a DOCKER-USER chain it finds and only adds its jump to it; without dockerd nothing jumps to it.
+            await RunAsync(_options.Iptables, ["-w", "-N", DockerUserChain], cancellationToken);
+            changed = true;
+        }
+
+        foreach (var rule in CrossBridgeRules())
+        {
+            if (!(await IptablesAsync(["-C", DockerUserChain, .. rule], cancellationToken)).Succeeded)
+            {
+                await RunAsync(_options.Iptables, ["-w", "-I", DockerUserChain, "1", .. rule], cancellationToken);
                 changed = true;
             }
         }

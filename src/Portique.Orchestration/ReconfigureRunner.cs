@@ -107,7 +107,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
         // The private network's addresses must be free on this host before anything is written (docs/network.md).
         var privateNetwork = PrivateNetworkOf(report.Desired);
-        await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
+        await EnsureNetworkIsFreeAsync(privateNetwork, SwarmBlockOf(configuration, report.Desired, privateNetwork), cancellationToken);
 
         foreach (var warning in report.Warnings.Select(w => w.ToString()).Concat(planWarnings))
         {
@@ -350,17 +350,24 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     {
         ArgumentNullException.ThrowIfNull(options);
         using var held = await ReconfigureLock.AcquireAsync(workspace.Root, options.LockTimeout, options.Time, () => { }, cancellationToken);
-        var (_, report) = ValidateOrThrow();
+        var (configuration, report) = ValidateOrThrow();
         var privateNetwork = PrivateNetworkOf(report.Desired);
         if (network is null || privateNetwork is null)
         {
             return null;
         }
 
-        await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
+        await EnsureNetworkIsFreeAsync(privateNetwork, SwarmBlockOf(configuration, report.Desired, privateNetwork), cancellationToken);
         await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, network.ReadRecords()), DhcpHosts(report.Desired), cancellationToken);
         return privateNetwork;
     }
+
+    /// <summary>The block of the root's swarm tasks (<c>reseau_conteneurs_swarm</c>) when the network is on and a swarm service uses it.</summary>
+    private static PrivateNetwork? SwarmBlockOf(Configuration.EvaluatedConfiguration configuration, DesiredState desired, PrivateNetwork? privateNetwork) =>
+        privateNetwork is not null && desired.Services.Any(s => s.Technology == Technologies.Swarm.SwarmModule.Swarm)
+            && configuration.Find(DesiredStateBuilder.SwarmNetworkVariable) is { Disabled: false, Values: [var text, ..] }
+            ? PrivateNetwork.TryParse(text, out _)
+            : null;
 
     private static PrivateNetwork? PrivateNetworkOf(DesiredState desired) =>
         desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr ? PrivateNetwork.TryParse(cidr, out _) : null;
@@ -465,6 +472,32 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     /// <summary>Every instance a plan compared with or found left over.</summary>
     private static IEnumerable<ObservedService> InstancesOf(Plan plan) =>
         plan.Actions.SelectMany(a => a.Observed is { } observed ? [observed, .. a.Leftovers] : a.Leftovers);
+
+    private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, PrivateNetwork? swarmBlock, CancellationToken cancellationToken)
+    {
+        await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
+        if (network is null || swarmBlock is null)
+        {
+            return;
+        }
+
+        // The swarm block lives on the root's second bridge, made by dockerd from the root's own swarm networks.
+        var swarmBridge = PrivateNetwork.SwarmBridgeName(workspace.Root.Directory);
+        var routes = await network.ListRoutesAsync(cancellationToken);
+        if (swarmBlock.OverlappingRoutes(routes, swarmBridge) is { Count: > 0 } overlapping)
+        {
+            throw new PreflightException([new Diagnostic(DesiredStateBuilder.SwarmNetworkVariable, Messages.FormatNetworkOverlapsRoutes(swarmBlock.Cidr, string.Join(", ", overlapping)))]);
+        }
+
+        var ownNames = Technologies.Swarm.SwarmDriver.SwarmNetworkNameOf(workspace.Root.Directory);
+        var engines = await reconciler.ListEngineNetworksAsync(cancellationToken);
+        var clashing = swarmBlock.OverlappingRoutes(
+            engines.Where(n => !n.Name.StartsWith(ownNames, StringComparison.Ordinal)).Select(n => (n.Subnet, n.Engine + " " + n.Name)), swarmBridge);
+        if (clashing.Count > 0)
+        {
+            throw new PreflightException([new Diagnostic(DesiredStateBuilder.SwarmNetworkVariable, Messages.FormatNetworkOverlapsEngines(swarmBlock.Cidr, string.Join(", ", clashing)))]);
+        }
+    }
 
     private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, CancellationToken cancellationToken)
     {

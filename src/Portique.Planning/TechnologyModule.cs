@@ -97,6 +97,12 @@ public interface ISettingsSource
 
     /// <summary>The trimmed, non-empty values of the multi variable <c>conteneurN_SUFFIX</c>; empty when none or disabled.</summary>
     IReadOnlyList<string> Texts(string suffix) => Text(suffix) is { } text ? [text] : [];
+
+    /// <summary>The root's private network when it is on and usable (<c>activer_reseau_conteneurs</c>), else null.</summary>
+    PrivateNetwork? Network => null;
+
+    /// <summary>The trimmed value of a root-level variable (not <c>conteneurN_</c>), null when empty or disabled.</summary>
+    string? Root(string variable) => null;
 }
 
 public static class SettingsSourceExtensions

@@ -125,11 +125,18 @@ public sealed partial class SwarmDriver
     }
 
     /// <summary>
+    /// Whether the service's tasks must stay on the node Portique talks to: they bind host directories (volumes,
+    /// secrets), or they join the root's private network, whose second bridge exists on this host only.
+    /// </summary>
+    internal static bool IsPinned(ServiceSpec spec) =>
+        spec.Volumes.Count > 0 || spec.Secrets.Count > 0 || SwarmSettings.Of(spec).Network is not null;
+
+    /// <summary>
     /// The constraint that keeps a service's tasks on the node whose host directories it binds (its volumes and secrets
     /// exist on this host only): <c>node.id==ID</c> of the node Portique talks to; null without such binds.
     /// </summary>
     internal static string? PinningConstraint(ServiceSpec spec, string? selfNodeId) =>
-        selfNodeId is { Length: > 0 } && (spec.Volumes.Count > 0 || spec.Secrets.Count > 0)
+        selfNodeId is { Length: > 0 } && IsPinned(spec)
             ? string.Create(CultureInfo.InvariantCulture, $"node.id=={selfNodeId}")
             : null;
 
@@ -143,7 +150,7 @@ public sealed partial class SwarmDriver
         ArgumentNullException.ThrowIfNull(desired);
         return _nodeCount > 1 && !old.IsAside && old.State == InstanceState.Running && old.InstanceId is { Length: > 0 }
             && old.Technology == SwarmModule.Swarm && desired.Technology == SwarmModule.Swarm
-            && desired.Volumes.Count == 0 && desired.Secrets.Count == 0;
+            && !IsPinned(desired);
     }
 
     /// <summary>

@@ -428,7 +428,11 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
         }
     }
 
-    public void Dispose() => _api.Dispose();
+    public void Dispose()
+    {
+        _api.Dispose();
+        _networkGate.Dispose();
+    }
 
     // ---------------------------------------------------------------- services
 
@@ -440,11 +444,13 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
             HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
+        await EnsureSwarmNetworkAsync(SwarmSettings.Of(spec), cancellationToken);
         var created = await _api.Services.CreateAsync(
             new ServiceCreateParameters
             {
-                // Host directories exist on this host only: their tasks stay on its node (docs/multi-host.md).
-                Service = BuildServiceSpec(spec, image, labels, spec.Volumes.Count > 0 || spec.Secrets.Count > 0 ? PinningConstraint(spec, await SelfNodeIdAsync(cancellationToken)) : null),
+                // Host directories and the private network's second bridge exist on this host only: their tasks stay
+                // on its node (docs/multi-host.md).
+                Service = BuildServiceSpec(spec, image, labels, IsPinned(spec) ? PinningConstraint(spec, await SelfNodeIdAsync(cancellationToken)) : null),
             },
             m => Messages.FormatCreateFailed(spec.Name, m),
             m => Messages.FormatServiceNameTaken(spec.Name, m),
@@ -460,7 +466,14 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
     /// The swarm service for <paramref name="spec"/>: labels on the service only, binds, host-mode ports, restart always;
     /// <paramref name="pinning"/> (<see cref="PinningConstraint"/>) keeps its tasks on one node.
     /// </summary>
-    internal SwarmSpec BuildServiceSpec(ServiceSpec spec, string image, IDictionary<string, string> labels, string? pinning = null) => new()
+    internal SwarmSpec BuildServiceSpec(ServiceSpec spec, string image, IDictionary<string, string> labels, string? pinning = null)
+    {
+        var service = BareServiceSpec(spec, image, labels, pinning);
+        JoinNetwork(service, spec);
+        return service;
+    }
+
+    private SwarmSpec BareServiceSpec(ServiceSpec spec, string image, IDictionary<string, string> labels, string? pinning) => new()
     {
         Name = spec.Name,
         Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),

@@ -24,6 +24,18 @@ internal sealed record SwarmSettings : TechnologySettings
     [JsonPropertyName("constraints")]
     public IReadOnlyList<string>? Constraints { get; init; }
 
+    /// <summary>
+    /// With the root's private network on (<c>activer_reseau_conteneurs</c>), the swarm block its tasks live on
+    /// (<c>reseau_conteneurs_swarm</c>, CIDR) on a second bridge of the root, routed to the first (docs/network.md); null
+    /// when the network is off, so such a service keeps the hash it had before swarm could join it.
+    /// </summary>
+    [JsonPropertyName("network")]
+    public string? Network { get; init; }
+
+    /// <summary>The root's DNS (the private network's gateway) the tasks ask for the other services' names; null with <see cref="Network"/>.</summary>
+    [JsonPropertyName("dns")]
+    public string? Dns { get; init; }
+
     [JsonIgnore]
     public override JsonTypeInfo Contract => SwarmJsonContext.Default.SwarmSettings;
 

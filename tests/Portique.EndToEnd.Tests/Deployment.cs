@@ -49,7 +49,10 @@ public sealed class Deployment : IAsyncLifetime
             await new NginxFrontend(Root.Root).StopAsync(CancellationToken.None);
             // Turning the network off does not remove it yet (docs/network.md): docker's network, then the bridge, its
             // rules and its dnsmasq, while the pid file that names it still exists.
-            await CliWrap.Cli.Wrap("docker").WithArguments(["network", "rm", "portique-" + Core.PrivateNetwork.RootTag(Root.Directory)])
+            var network = "portique-" + Core.PrivateNetwork.RootTag(Root.Directory);
+            await CliWrap.Cli.Wrap("docker").WithArguments(["network", "rm", network, network + "-swarm"])
+                .WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
+            await CliWrap.Cli.Wrap("docker").WithArguments(["network", "rm", network + "-swarm-config"])
                 .WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
             await new Orchestration.PrivateBridge(Root.Root).RemoveAsync(CancellationToken.None);
         }

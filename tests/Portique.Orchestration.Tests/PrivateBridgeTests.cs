@@ -38,6 +38,10 @@ public sealed class PrivateBridgeTests : IDisposable
         var forward = await Run("iptables", "-w", "-S");
         Assert.Contains($"-A PORTIQUE-{Tag} -o {_bridge.Name} -m comment --comment \"portique:{Tag}\" -j DROP", forward, StringComparison.Ordinal);
         Assert.Contains($"-A FORWARD -j PORTIQUE-{Tag}", forward, StringComparison.Ordinal);
+        // The root's two bridges (its swarm tasks on the second) talk both ways, before dockerd's isolation chains.
+        var swarmBridge = PrivateNetwork.SwarmBridgeName(_temp.Root.Directory);
+        Assert.Contains($"-A DOCKER-USER -i {swarmBridge} -o {_bridge.Name} -m comment --comment \"portique:{Tag}\" -j ACCEPT", forward, StringComparison.Ordinal);
+        Assert.Contains($"-A DOCKER-USER -i {_bridge.Name} -o {swarmBridge} -m comment --comment \"portique:{Tag}\" -j ACCEPT", forward, StringComparison.Ordinal);
         Assert.Contains($"-A PORTIQUE-NAT-{Tag} -s {_network.Cidr} ! -o {_bridge.Name}", await Run("iptables", "-w", "-t", "nat", "-S"), StringComparison.Ordinal);
         Assert.Equal(db, await TestNetworks.ResolveAsync(_network.Gateway, "db"));
         Assert.Equal(web, await TestNetworks.ResolveAsync(_network.Gateway, "web"));

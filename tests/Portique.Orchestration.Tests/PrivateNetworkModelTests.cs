@@ -45,13 +45,59 @@ public class PrivateNetworkModelTests
     }
 
     [Fact]
-    public void With_the_network_on_a_technology_that_does_not_join_yet_is_refused_by_name()
+    public void With_the_network_on_a_swarm_service_is_reached_at_the_gateway_and_its_tasks_get_the_swarm_block_and_the_root_dns()
     {
         using var sandbox = new Sandbox();
-        sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "web", 18081), ("conteneur1_type", ["swarm"])]);
-        var problem = Assert.Single(Validate(sandbox).Problems, p => p.Subject == "conteneur1_type");
-        Assert.Contains("swarm", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("activer_reseau_conteneurs", problem.Message, StringComparison.Ordinal);
+        sandbox.Store([("nombre_conteneur", ["2"]), .. NetworkOn(), .. Sandbox.Container(1, "chat", 18081), ("conteneur1_type", ["swarm"]),
+            .. Sandbox.Container(2, "db", 18082)]);
+        var (desired, problems) = Validate(sandbox);
+
+        Assert.Empty(problems);
+        var swarm = desired.Services.Single(s => s.Name == "chat");
+        // No private address (tasks change theirs): published by swarm itself at port_out, routed at 127.0.0.1.
+        Assert.Null(swarm.Address);
+        Assert.False(swarm.PortsPublishedByFrontend);
+        Assert.Equal([new PortMapping(18081, 8080)], swarm.Ports);
+        // The block of its tasks and the DNS they ask are in its spec, hence in its hash: joining recreates it.
+        Assert.Contains("\"network\":\"10.232.0.0/24\"", swarm.CanonicalJson(), StringComparison.Ordinal);
+        Assert.Contains("\"dns\":\"10.231.0.1\"", swarm.CanonicalJson(), StringComparison.Ordinal);
+        var workspace = sandbox.Workspace;
+        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
+        Assert.Contains("proxy_pass http://127.0.0.1:18081/;", files["portique/services/conteneur1.conf"], StringComparison.Ordinal);
+        Assert.DoesNotContain("server", files["portique/stream/conteneur1.conf"], StringComparison.Ordinal);
+        Assert.Contains("listen 0.0.0.0:18082;", files["portique/stream/conteneur2.conf"], StringComparison.Ordinal);
+        var network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
+        Assert.Equal([("chat", network.Gateway), ("db", network.AddressFor("db"))], ReconfigureRunner.NamedAddresses(desired, network));
+    }
+
+    [Fact]
+    public void With_the_network_off_a_swarm_spec_has_no_block_and_keeps_its_hash()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. Sandbox.Container(1, "chat", 18081), ("conteneur1_type", ["swarm"])]);
+        var spec = Assert.Single(Validate(sandbox).Desired.Services);
+        Assert.DoesNotContain("network", spec.CanonicalJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain("dns", spec.CanonicalJson(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.231.7.0/24", "10.231.0.0/16")]
+    [InlineData("10.0.0.0/8", "10.231.0.0/16")]
+    public void A_swarm_block_overlapping_the_private_network_is_refused_by_name(string block, string cidr)
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn(cidr), ("reseau_conteneurs_swarm", [block]), .. Sandbox.Container(1, "chat", 18081), ("conteneur1_type", ["swarm"])]);
+        var problem = Assert.Single(Validate(sandbox).Problems);
+        Assert.Equal("reseau_conteneurs_swarm", problem.Subject);
+        Assert.Contains(cidr, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_swarm_block_is_not_read_without_a_swarm_service()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([.. NetworkOn("10.0.0.0/8"), .. Sandbox.Container(1, "web", 18081)]);
+        Assert.Empty(Validate(sandbox).Problems);
     }
 
     [Fact]

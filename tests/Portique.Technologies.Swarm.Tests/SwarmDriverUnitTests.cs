@@ -142,6 +142,46 @@ public sealed class SwarmDriverUnitTests : IDisposable
     }
 
     [Fact]
+    public void On_the_private_network_the_tasks_join_the_roots_swarm_network_ask_the_roots_dns_and_stay_on_this_node()
+    {
+        using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));
+        var off = TestSpecs.Create("chat", SwarmModule.Swarm, "chat", "v1", ports: [new PortMapping(18081, 8080)]);
+        var on = off with { Settings = new SwarmSettings { Network = "10.232.0.0/24", Dns = "10.231.0.1" } };
+
+        var joined = driver.BuildServiceSpec(on, "img", new Dictionary<string, string>(), SwarmDriver.PinningConstraint(on, "n1"));
+        Assert.Equal(driver.SwarmNetworkName, Assert.Single(joined.TaskTemplate!.Networks!).Target);
+        Assert.Equal(["10.231.0.1"], joined.TaskTemplate.ContainerSpec!.DNSConfig!.Nameservers);
+        Assert.Equal("dnsrr", joined.EndpointSpec!.Mode);
+        // Still published by swarm itself, in host mode: the others reach it at the gateway and port_out.
+        Assert.Equal(("host", 18081u), (Assert.Single(joined.EndpointSpec.Ports!).PublishMode, joined.EndpointSpec.Ports![0].PublishedPort));
+        // The second bridge exists on this host only.
+        Assert.Equal(["node.id==n1"], joined.TaskTemplate.Placement!.Constraints);
+        Assert.True(SwarmDriver.IsPinned(on));
+        Assert.False(SwarmDriver.IsPinned(off));
+
+        var alone = driver.BuildServiceSpec(off, "img", new Dictionary<string, string>());
+        Assert.Null(alone.TaskTemplate!.Networks);
+        Assert.Null(alone.TaskTemplate.ContainerSpec!.DNSConfig);
+        Assert.Null(alone.EndpointSpec!.Mode);
+    }
+
+    [Fact]
+    public void The_swarm_network_is_made_from_a_config_only_network_on_the_roots_second_bridge_labelled_with_the_root()
+    {
+        using var driver = new SwarmDriver(_root.Root, new Uri("unix:///nonexistent/docker.sock"));
+        var config = driver.ConfigParameters(PrivateNetwork.TryParse("10.232.0.0/24", out _)!);
+        Assert.True(config.ConfigOnly);
+        Assert.Equal(("10.232.0.0/24", "10.232.0.1"), (Assert.Single(config.IPAM!.Config!).Subnet, config.IPAM.Config[0].Gateway));
+        Assert.Equal(PrivateNetwork.SwarmBridgeName(_root.Root.Directory), config.Options!["com.docker.network.bridge.name"]);
+        Assert.Equal(_root.Root.Directory, config.Labels!["portique.root"]);
+
+        var swarm = driver.SwarmParameters();
+        Assert.Equal(("swarm", "bridge", driver.SwarmNetworkConfigName), (swarm.Scope, swarm.Driver, swarm.ConfigFrom!.Network));
+        Assert.StartsWith("ptqs", PrivateNetwork.SwarmBridgeName(_root.Root.Directory), StringComparison.Ordinal);
+        Assert.True(PrivateNetwork.SwarmBridgeName(_root.Root.Directory).Length <= 15, "the kernel's limit on interface names");
+    }
+
+    [Fact]
     public void Status_tells_each_task_meant_to_run_by_its_node_name_and_nothing_on_a_single_node()
     {
         var nodes = new[]
