@@ -130,12 +130,38 @@ public sealed class NetworkTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_swarm_block_that_an_engine_network_already_uses_is_refused_naming_the_swarm_variable()
+    {
+        var third = Random.Shared.Next(0, 256);
+        var other = "ptqcfs-" + PrivateNetwork.RootTag(_root.Root.Directory);
+        var made = await RunAsync("docker", "network", "create", "--config-only", "--subnet", $"10.254.{third}.0/25", other);
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        try
+        {
+            var port = TestPorts.FreePort().ToString(CultureInfo.InvariantCulture);
+            var error = await ReconfigureRefusedAsync(
+                $"10.253.{third}.0/24",
+                "nombre_conteneur=2", "conteneur2_name=sw", "conteneur2_type=swarm", "conteneur2_url=portique/none",
+                "conteneur2_port_in=8080", "conteneur2_port_out=" + port, $"reseau_conteneurs_swarm=10.254.{third}.0/24");
+
+            Assert.Contains("reseau_conteneurs_swarm", error, StringComparison.Ordinal);
+            Assert.Contains($"10.254.{third}.0/25 (docker {other})", error, StringComparison.Ordinal);
+            Assert.False(await new Orchestration.PrivateBridge(_root.Root).ExistsAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await RunAsync("docker", "network", "rm", other);
+        }
+    }
+
     /// <summary>One web service on <paramref name="cidr"/>, then <c>reconfigure</c>: exit 1 naming the variable, no stack trace; returns its error text.</summary>
-    private async Task<string> ReconfigureRefusedAsync(string cidr)
+    private async Task<string> ReconfigureRefusedAsync(string cidr, params string[] more)
     {
         var port = TestPorts.FreePort().ToString(CultureInfo.InvariantCulture);
-        var set = await CliTests.RunInProcessAsync(_root, "set", "nombre_conteneur=1", "conteneur1_name=web", "conteneur1_url=portique/none",
-            "conteneur1_port_in=8080", "conteneur1_port_out=" + port, "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + cidr);
+        var count = more.Any(m => m.StartsWith("nombre_conteneur=", StringComparison.Ordinal)) ? [] : new[] { "nombre_conteneur=1" };
+        var set = await CliTests.RunInProcessAsync(_root, ["set", .. count, "conteneur1_name=web", "conteneur1_url=portique/none",
+            "conteneur1_port_in=8080", "conteneur1_port_out=" + port, "activer_reseau_conteneurs=oui", "reseau_conteneurs=" + cidr, .. more]);
         Assert.True(set.Code == 0, set.Error);
 
         var (code, output, error) = await CliTests.RunInProcessAsync(_root, "reconfigure");
