@@ -119,6 +119,25 @@ public sealed class Deployment : IAsyncLifetime
         $"conteneur{n}_mountpoint_out={Root.PathOf("srv", name)}",
     ];
 
+    /// <summary>Waits (<paramref name="within"/> at most) until the page at <paramref name="path"/> says <paramref name="expected"/>.</summary>
+    public async Task WaitForPageAsync(string path, string expected, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await GetAsync(path);
+            if (last.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"{path} did not say '{expected}' within {within.TotalSeconds} s; last: {last}");
+    }
+
     public async Task<string> GetAsync(string path) =>
         await HttpProbe.GetStringAsync($"http://127.0.0.1:{HttpPort}{path}", TimeSpan.FromSeconds(10));
 

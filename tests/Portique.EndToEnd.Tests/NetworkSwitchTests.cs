@@ -55,7 +55,7 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
         await _deployment.SucceedAsync("instance");
         var address = (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim();
         Assert.True(network.IsServiceAddress(address), address);
-        await WaitForPageAsync($"/{web}/db.html", "db data written before any switch", TimeSpan.FromSeconds(60));
+        await _deployment.WaitForPageAsync($"/{web}/db.html", "db data written before any switch", TimeSpan.FromSeconds(60));
         await AssertPublishedByTheFrontendAsync("db data written before any switch");
 
         var previous = "docker";
@@ -71,7 +71,7 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
 
             // Reconfigure announced db's new MAC, which web's own neighbour table would otherwise keep pointing to the
             // previous instance for up to a minute; 15 s was once too short under the CI's load (podman → lxc).
-            await WaitForPageAsync($"/{web}/db.html", marker, TimeSpan.FromSeconds(45));
+            await _deployment.WaitForPageAsync($"/{web}/db.html", marker, TimeSpan.FromSeconds(45));
             Assert.Equal(address, (await _deployment.SucceedAsync("get", "conteneur2_ip")).StandardOutput.Trim());
             // From the host too (as nginx reaches it), within seconds: reconfigure made the host forget db's previous MAC.
             Assert.Contains(marker, await HttpProbe.GetStringAsync($"http://{address}:8080/index.html", TimeSpan.FromSeconds(10)));
@@ -97,24 +97,5 @@ public sealed class NetworkSwitchTests : IAsyncLifetime
         Assert.DoesNotContain("docker-proxy", holders.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("conmon", holders.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("rootlessport", holders.StandardOutput, StringComparison.Ordinal);
-    }
-
-    /// <summary>Waits (<paramref name="within"/> at most) until the page at <paramref name="path"/> says <paramref name="expected"/>.</summary>
-    private async Task WaitForPageAsync(string path, string expected, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await _deployment.GetAsync(path);
-            if (last.Contains(expected, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"{path} did not say '{expected}' within {within.TotalSeconds} s; last: {last}");
     }
 }

@@ -56,8 +56,8 @@ public sealed class SwarmNetworkTests : IAsyncLifetime
         await _deployment.SucceedAsync("instance");
 
         // sw's task fetched db by name (the root's DNS, across the two bridges), and web fetched sw by name.
-        await WaitForPageAsync($"/{sw}/got.html", "db data before any switch", TimeSpan.FromSeconds(60));
-        await WaitForPageAsync($"/{web}/got.html", "db data before any switch", TimeSpan.FromSeconds(60));
+        await _deployment.WaitForPageAsync($"/{sw}/got.html", "db data before any switch", TimeSpan.FromSeconds(60));
+        await _deployment.WaitForPageAsync($"/{web}/got.html", "db data before any switch", TimeSpan.FromSeconds(60));
         // The task is on the root's second bridge, in the swarm block; no address of the private network is sw's.
         var bridge = Core.PrivateNetwork.SwarmBridgeName(_deployment.Root.Directory);
         var link = await CliWrap.Cli.Wrap("ip").WithArguments(["-4", "-br", "addr", "show", "dev", bridge]).ExecuteBufferedAsync();
@@ -75,7 +75,7 @@ public sealed class SwarmNetworkTests : IAsyncLifetime
             Assert.Contains($"type: {previous} → {technology}", (await _deployment.RunAsync("plan")).StandardOutput, StringComparison.Ordinal);
             await _deployment.SucceedAsync("reconfigure");
 
-            await WaitForPageAsync($"/{web}/got.html", marker, TimeSpan.FromSeconds(60));
+            await _deployment.WaitForPageAsync($"/{web}/got.html", marker, TimeSpan.FromSeconds(60));
             Assert.Contains(marker, await _deployment.GetAsync($"/{sw}/got.html"), StringComparison.Ordinal);
             Assert.Equal(0, (await _deployment.RunAsync("plan")).ExitCode);
             previous = technology;
@@ -87,24 +87,5 @@ public sealed class SwarmNetworkTests : IAsyncLifetime
         await _deployment.SucceedAsync("reconfigure");
         var networks = await CliWrap.Cli.Wrap("docker").WithArguments(["network", "ls", "--format", "{{.Name}}"]).ExecuteBufferedAsync();
         Assert.DoesNotContain(Technologies.Swarm.SwarmDriver.SwarmNetworkNameOf(_deployment.Root.Directory), networks.StandardOutput, StringComparison.Ordinal);
-    }
-
-    /// <summary>Waits (<paramref name="within"/> at most) until the page at <paramref name="path"/> says <paramref name="expected"/>.</summary>
-    private async Task WaitForPageAsync(string path, string expected, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await _deployment.GetAsync(path);
-            if (last.Contains(expected, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"{path} did not say '{expected}' within {within.TotalSeconds} s; last: {last}");
     }
 }

@@ -61,11 +61,7 @@ public class PrivateNetworkModelTests
         // The block of its tasks and the DNS they ask are in its spec, hence in its hash: joining recreates it.
         Assert.Contains("\"network\":\"10.232.0.0/24\"", swarm.CanonicalJson(), StringComparison.Ordinal);
         Assert.Contains("\"dns\":\"10.231.0.1\"", swarm.CanonicalJson(), StringComparison.Ordinal);
-        var workspace = sandbox.Workspace;
-        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
-        Assert.Contains("proxy_pass http://127.0.0.1:18081/;", files["portique/services/conteneur1.conf"], StringComparison.Ordinal);
-        Assert.DoesNotContain("server", files["portique/stream/conteneur1.conf"], StringComparison.Ordinal);
-        Assert.Contains("listen 0.0.0.0:18082;", files["portique/stream/conteneur2.conf"], StringComparison.Ordinal);
+        AssertFirstRoutedAtItsOwnPortAndSecondPublishedByTheFrontend(sandbox);
         var network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
         Assert.Equal([("chat", network.Gateway), ("db", network.AddressFor("db"))], ReconfigureRunner.NamedAddresses(desired, network));
     }
@@ -226,11 +222,7 @@ public class PrivateNetworkModelTests
         Assert.Null(snap.Address);
         Assert.False(snap.PortsPublishedByFrontend);
         Assert.Equal([new PortMapping(18081, 8080)], snap.Ports);
-        var workspace = sandbox.Workspace;
-        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
-        Assert.Contains("proxy_pass http://127.0.0.1:18081/;", files["portique/services/conteneur1.conf"], StringComparison.Ordinal);
-        Assert.DoesNotContain("server", files["portique/stream/conteneur1.conf"], StringComparison.Ordinal);
-        Assert.Contains("listen 0.0.0.0:18082;", files["portique/stream/conteneur2.conf"], StringComparison.Ordinal);
+        AssertFirstRoutedAtItsOwnPortAndSecondPublishedByTheFrontend(sandbox);
 
         var network = PrivateNetwork.TryParse("10.231.0.0/16", out _)!;
         Assert.Equal(
@@ -245,6 +237,19 @@ public class PrivateNetworkModelTests
         sandbox.Store([.. NetworkOn(), .. Sandbox.Container(1, "notes", 18081), ("conteneur1_type", ["snap"]),
             ("conteneur1_url", ["hello-world"]), ("conteneur1_repository", [""]), ("conteneur1_port_out", [""])]);
         Assert.Contains(Validate(sandbox).Problems, p => p.Subject == "conteneur1_port_out");
+    }
+
+    /// <summary>
+    /// Container 1 (off the bridge) is routed at 127.0.0.1 and its own port 18081, its stream file empty; container 2
+    /// (on the bridge) has its host port 18082 published by the frontend.
+    /// </summary>
+    private static void AssertFirstRoutedAtItsOwnPortAndSecondPublishedByTheFrontend(Sandbox sandbox)
+    {
+        var workspace = sandbox.Workspace;
+        var files = Workspace.FrontendFiles(workspace.RenderAll(workspace.Evaluate()));
+        Assert.Contains("proxy_pass http://127.0.0.1:18081/;", files["portique/services/conteneur1.conf"], StringComparison.Ordinal);
+        Assert.DoesNotContain("server", files["portique/stream/conteneur1.conf"], StringComparison.Ordinal);
+        Assert.Contains("listen 0.0.0.0:18082;", files["portique/stream/conteneur2.conf"], StringComparison.Ordinal);
     }
 
     /// <summary>The private nginx master's <c>nginx.conf</c>, as reconfigure hands it to the frontend.</summary>
