@@ -62,7 +62,7 @@ public static partial class DesiredStateBuilder
             CheckSwarmBlock(configuration, network, problems);
         }
 
-        return (new DesiredState(services), problems);
+        return (new DesiredState(services) { Network = network?.Cidr }, problems);
     }
 
     /// <summary>The root's private network when <c>activer_reseau_conteneurs</c> is <c>oui</c> and it is usable, else null (docs/network.md).</summary>

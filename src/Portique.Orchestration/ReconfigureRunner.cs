@@ -369,8 +369,11 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             ? PrivateNetwork.TryParse(text, out _)
             : null;
 
+    /// <summary>The root's private network when it is on and some service is configured (on the bridge or not), else null.</summary>
     private static PrivateNetwork? PrivateNetworkOf(DesiredState desired) =>
-        desired.Services.FirstOrDefault(s => s.Network is not null)?.Network is { } cidr ? PrivateNetwork.TryParse(cidr, out _) : null;
+        (desired.Services.FirstOrDefault(s => s.Network is not null)?.Network ?? (desired.Services.Count > 0 ? desired.Network : null)) is { } cidr
+            ? PrivateNetwork.TryParse(cidr, out _)
+            : null;
 
     /// <summary>
     /// The network was turned off and every service has left it: docker's network, podman's declaration, then the

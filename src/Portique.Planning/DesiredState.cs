@@ -203,4 +203,10 @@ public sealed record DesiredState(IReadOnlyList<ServiceSpec> Services)
     /// a service (a replacement without interruption that was interrupted), the one the name points to is the one serving.
     /// </summary>
     public IReadOnlyDictionary<string, string> Routed { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The root's private network in CIDR form when it is on (<c>activer_reseau_conteneurs</c>), else null: a root whose
+    /// services all stay off the bridge (swarm, snap) still needs the bridge's gateway, rules and DNS.
+    /// </summary>
+    public string? Network { get; init; }
 }

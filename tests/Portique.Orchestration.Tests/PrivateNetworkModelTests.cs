@@ -53,6 +53,8 @@ public class PrivateNetworkModelTests
         var (desired, problems) = Validate(sandbox);
 
         Assert.Empty(problems);
+        // The root's network is on even for a root whose services all stay off the bridge: the gateway, rules and DNS.
+        Assert.Equal("10.231.0.0/16", desired.Network);
         var swarm = desired.Services.Single(s => s.Name == "chat");
         // No private address (tasks change theirs): published by swarm itself at port_out, routed at 127.0.0.1.
         Assert.Null(swarm.Address);
@@ -71,7 +73,9 @@ public class PrivateNetworkModelTests
     {
         using var sandbox = new Sandbox();
         sandbox.Store([.. Sandbox.Container(1, "chat", 18081), ("conteneur1_type", ["swarm"])]);
-        var spec = Assert.Single(Validate(sandbox).Desired.Services);
+        var desired = Validate(sandbox).Desired;
+        Assert.Null(desired.Network);
+        var spec = Assert.Single(desired.Services);
         Assert.DoesNotContain("network", spec.CanonicalJson(), StringComparison.Ordinal);
         Assert.DoesNotContain("dns", spec.CanonicalJson(), StringComparison.Ordinal);
     }
