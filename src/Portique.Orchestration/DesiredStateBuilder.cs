@@ -57,12 +57,10 @@ public static partial class DesiredStateBuilder
         }
 
         CheckUnique(services, problems, configuration);
-        if (network is not null && services.Any(s => s.Technology == SwarmModule.Swarm))
-        {
-            CheckSwarmBlock(configuration, network, problems);
-        }
-
-        return (new DesiredState(services) { Network = network?.Cidr }, problems);
+        var swarmBlock = network is not null && services.Any(s => s.Technology == SwarmModule.Swarm)
+            ? ReadSwarmBlock(configuration, network, problems)
+            : null;
+        return (new DesiredState(services) { Network = network?.Cidr, SwarmNetwork = swarmBlock?.Cidr }, problems);
     }
 
     /// <summary>The root's private network when <c>activer_reseau_conteneurs</c> is <c>oui</c> and it is usable, else null (docs/network.md).</summary>
@@ -80,15 +78,21 @@ public static partial class DesiredStateBuilder
             return null;
         }
 
+        return ParseNetwork(text, NetworkVariable, problems);
+    }
+
+    /// <summary><paramref name="text"/> as a usable network, else null and, past its type's own check, said against <paramref name="variable"/>.</summary>
+    private static PrivateNetwork? ParseNetwork(string text, string variable, List<Diagnostic> problems)
+    {
         var network = PrivateNetwork.TryParse(text, out var problem);
         // Not CIDR, or host bits set: the variable's type (network_cidr) says so already, once.
         if (problem is PrivateNetworkProblem.PrefixOutOfRange)
         {
-            problems.Add(new Diagnostic(NetworkVariable, Messages.FormatNetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
+            problems.Add(new Diagnostic(variable, Messages.FormatNetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
         }
         else if (problem is PrivateNetworkProblem.Reserved)
         {
-            problems.Add(new Diagnostic(NetworkVariable, Messages.FormatNetworkReserved(text)));
+            problems.Add(new Diagnostic(variable, Messages.FormatNetworkReserved(text)));
         }
 
         return network;
@@ -96,30 +100,23 @@ public static partial class DesiredStateBuilder
 
     /// <summary>
     /// <c>reseau_conteneurs_swarm</c>, the block swarm's tasks take their addresses from on the root's second bridge
-    /// (docs/network.md): checked only when a swarm service uses it, since no other technology does.
+    /// (docs/network.md): read only when a swarm service uses it, since no other technology does. Null when unusable.
     /// </summary>
-    private static void CheckSwarmBlock(EvaluatedConfiguration configuration, PrivateNetwork network, List<Diagnostic> problems)
+    private static PrivateNetwork? ReadSwarmBlock(EvaluatedConfiguration configuration, PrivateNetwork network, List<Diagnostic> problems)
     {
-        var text = Text(configuration, SwarmNetworkVariable);
-        if (text is null)
+        // Mandatory while the network is on: the dictionaries report it missing.
+        if (Text(configuration, SwarmNetworkVariable) is not { } text || ParseNetwork(text, SwarmNetworkVariable, problems) is not { } block)
         {
-            // Mandatory while the network is on: the dictionaries report it missing.
-            return;
+            return null;
         }
 
-        var block = PrivateNetwork.TryParse(text, out var problem);
-        if (problem is PrivateNetworkProblem.PrefixOutOfRange)
-        {
-            problems.Add(new Diagnostic(SwarmNetworkVariable, Messages.FormatNetworkPrefix(text, PrivateNetwork.MinPrefix, PrivateNetwork.MaxPrefix)));
-        }
-        else if (problem is PrivateNetworkProblem.Reserved)
-        {
-            problems.Add(new Diagnostic(SwarmNetworkVariable, Messages.FormatNetworkReserved(text)));
-        }
-        else if (block is not null && block.Overlaps(network.Network, network.PrefixLength))
+        if (block.Overlaps(network.Network, network.PrefixLength))
         {
             problems.Add(new Diagnostic(SwarmNetworkVariable, Messages.FormatSwarmBlockOverlaps(block.Cidr, network.Cidr, NetworkVariable)));
+            return null;
         }
+
+        return block;
     }
 
     private static ServiceSpec? BuildService(EvaluatedConfiguration configuration, int n, string publishAddress, PrivateNetwork? network, List<Diagnostic> problems)

@@ -107,7 +107,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
         // The private network's addresses must be free on this host before anything is written (docs/network.md).
         var privateNetwork = PrivateNetworkOf(report.Desired);
-        await EnsureNetworkIsFreeAsync(privateNetwork, SwarmBlockOf(configuration, report.Desired, privateNetwork), cancellationToken);
+        await EnsureNetworkIsFreeAsync(privateNetwork, report.Desired, cancellationToken);
 
         foreach (var warning in report.Warnings.Select(w => w.ToString()).Concat(planWarnings))
         {
@@ -350,30 +350,21 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     {
         ArgumentNullException.ThrowIfNull(options);
         using var held = await ReconfigureLock.AcquireAsync(workspace.Root, options.LockTimeout, options.Time, () => { }, cancellationToken);
-        var (configuration, report) = ValidateOrThrow();
+        var (_, report) = ValidateOrThrow();
         var privateNetwork = PrivateNetworkOf(report.Desired);
         if (network is null || privateNetwork is null)
         {
             return null;
         }
 
-        await EnsureNetworkIsFreeAsync(privateNetwork, SwarmBlockOf(configuration, report.Desired, privateNetwork), cancellationToken);
+        await EnsureNetworkIsFreeAsync(privateNetwork, report.Desired, cancellationToken);
         await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, network.ReadRecords()), DhcpHosts(report.Desired), cancellationToken);
         return privateNetwork;
     }
 
-    /// <summary>The block of the root's swarm tasks (<c>reseau_conteneurs_swarm</c>) when the network is on and a swarm service uses it.</summary>
-    private static PrivateNetwork? SwarmBlockOf(Configuration.EvaluatedConfiguration configuration, DesiredState desired, PrivateNetwork? privateNetwork) =>
-        privateNetwork is not null && desired.Services.Any(s => s.Technology == Technologies.Swarm.SwarmModule.Swarm)
-            && configuration.Find(DesiredStateBuilder.SwarmNetworkVariable) is { Disabled: false, Values: [var text, ..] }
-            ? PrivateNetwork.TryParse(text, out _)
-            : null;
-
     /// <summary>The root's private network when it is on and some service is configured (on the bridge or not), else null.</summary>
     private static PrivateNetwork? PrivateNetworkOf(DesiredState desired) =>
-        (desired.Services.FirstOrDefault(s => s.Network is not null)?.Network ?? (desired.Services.Count > 0 ? desired.Network : null)) is { } cidr
-            ? PrivateNetwork.TryParse(cidr, out _)
-            : null;
+        desired.Services.Count > 0 && desired.Network is { } cidr ? PrivateNetwork.TryParse(cidr, out _) : null;
 
     /// <summary>
     /// The network was turned off and every service has left it: docker's network, podman's declaration, then the
@@ -476,48 +467,46 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     private static IEnumerable<ObservedService> InstancesOf(Plan plan) =>
         plan.Actions.SelectMany(a => a.Observed is { } observed ? [observed, .. a.Leftovers] : a.Leftovers);
 
-    private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, PrivateNetwork? swarmBlock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The private network's addresses, and the swarm block's when a swarm service uses it, are free on this host: no
+    /// route of another interface and no engine network holds them (an overlay or a podman network without a container
+    /// has no route). The routes and the engines' networks are read once; each clash is said against its variable.
+    /// </summary>
+    private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, DesiredState desired, CancellationToken cancellationToken)
     {
-        await EnsureNetworkIsFreeAsync(privateNetwork, cancellationToken);
-        if (network is null || swarmBlock is null)
+        if (network is null || privateNetwork is null)
         {
             return;
         }
 
-        // The swarm block lives on the root's second bridge, made by dockerd from the root's own swarm networks.
-        var swarmBridge = PrivateNetwork.SwarmBridgeName(workspace.Root.Directory);
+        var root = workspace.Root.Directory;
+        var swarmBlock = PrivateNetwork.TryParse(desired.SwarmNetwork, out _);
+        // Each block, the variable that sets it, its own bridge and the engine networks that are its own.
+        var blocks = new List<(PrivateNetwork Block, string Variable, string Bridge, string? OwnNetworks)>
+        {
+            (privateNetwork, DesiredStateBuilder.NetworkVariable, network.Name, null),
+        };
+        if (swarmBlock is not null)
+        {
+            blocks.Add((swarmBlock, DesiredStateBuilder.SwarmNetworkVariable, PrivateNetwork.SwarmBridgeName(root), Technologies.Swarm.SwarmDriver.SwarmNetworkNameOf(root)));
+        }
+
         var routes = await network.ListRoutesAsync(cancellationToken);
-        if (swarmBlock.OverlappingRoutes(routes, swarmBridge) is { Count: > 0 } overlapping)
+        foreach (var (block, variable, bridge, _) in blocks)
         {
-            throw new PreflightException([new Diagnostic(DesiredStateBuilder.SwarmNetworkVariable, Messages.FormatNetworkOverlapsRoutes(swarmBlock.Cidr, string.Join(", ", overlapping)))]);
-        }
-
-        var ownNames = Technologies.Swarm.SwarmDriver.SwarmNetworkNameOf(workspace.Root.Directory);
-        var engines = await reconciler.ListEngineNetworksAsync(cancellationToken);
-        var clashing = swarmBlock.OverlappingRoutes(
-            engines.Where(n => !n.Name.StartsWith(ownNames, StringComparison.Ordinal)).Select(n => (n.Subnet, n.Engine + " " + n.Name)), swarmBridge);
-        if (clashing.Count > 0)
-        {
-            throw new PreflightException([new Diagnostic(DesiredStateBuilder.SwarmNetworkVariable, Messages.FormatNetworkOverlapsEngines(swarmBlock.Cidr, string.Join(", ", clashing)))]);
-        }
-    }
-
-    private async Task EnsureNetworkIsFreeAsync(PrivateNetwork? privateNetwork, CancellationToken cancellationToken)
-    {
-        if (network is not null && privateNetwork is not null
-            && await network.FindOverlappingRoutesAsync(privateNetwork, cancellationToken) is { Count: > 0 } overlapping)
-        {
-            throw new PreflightException([new Diagnostic("reseau_conteneurs", Messages.FormatNetworkOverlapsRoutes(privateNetwork.Cidr, string.Join(", ", overlapping)))]);
-        }
-
-        // The engines' own networks too: an overlay or a podman network without a container has no route on the host.
-        if (network is not null && privateNetwork is not null)
-        {
-            var engines = await reconciler.ListEngineNetworksAsync(cancellationToken);
-            var clashing = privateNetwork.OverlappingRoutes(engines.Select(n => (n.Subnet, n.Engine + " " + n.Name)), network.Name);
-            if (clashing.Count > 0)
+            if (block.OverlappingRoutes(routes, bridge) is { Count: > 0 } overlapping)
             {
-                throw new PreflightException([new Diagnostic("reseau_conteneurs", Messages.FormatNetworkOverlapsEngines(privateNetwork.Cidr, string.Join(", ", clashing)))]);
+                throw new PreflightException([new Diagnostic(variable, Messages.FormatNetworkOverlapsRoutes(block.Cidr, string.Join(", ", overlapping)))]);
+            }
+        }
+
+        var engines = await reconciler.ListEngineNetworksAsync(cancellationToken);
+        foreach (var (block, variable, bridge, ownNetworks) in blocks)
+        {
+            var others = engines.Where(n => ownNetworks is null || !n.Name.StartsWith(ownNetworks, StringComparison.Ordinal));
+            if (block.OverlappingRoutes(others.Select(n => (n.Subnet, n.Engine + " " + n.Name)), bridge) is { Count: > 0 } clashing)
+            {
+                throw new PreflightException([new Diagnostic(variable, Messages.FormatNetworkOverlapsEngines(block.Cidr, string.Join(", ", clashing)))]);
             }
         }
     }

@@ -209,4 +209,7 @@ public sealed record DesiredState(IReadOnlyList<ServiceSpec> Services)
     /// services all stay off the bridge (swarm, snap) still needs the bridge's gateway, rules and DNS.
     /// </summary>
     public string? Network { get; init; }
+
+    /// <summary>The block of the root's swarm tasks (<c>reseau_conteneurs_swarm</c>) when the network is on and a swarm service uses it, else null.</summary>
+    public string? SwarmNetwork { get; init; }
 }

@@ -132,8 +132,8 @@ public sealed partial class SwarmDriver
         spec.Volumes.Count > 0 || spec.Secrets.Count > 0 || SwarmSettings.Of(spec).Network is not null;
 
     /// <summary>
-    /// The constraint that keeps a service's tasks on the node whose host directories it binds (its volumes and secrets
-    /// exist on this host only): <c>node.id==ID</c> of the node Portique talks to; null without such binds.
+    /// The constraint that keeps a <see cref="IsPinned"/> service's tasks on the node Portique talks to:
+    /// <c>node.id==ID</c>; null for the others.
     /// </summary>
     internal static string? PinningConstraint(ServiceSpec spec, string? selfNodeId) =>
         selfNodeId is { Length: > 0 } && IsPinned(spec)

@@ -54,7 +54,7 @@ public class PrivateNetworkModelTests
 
         Assert.Empty(problems);
         // The root's network is on even for a root whose services all stay off the bridge: the gateway, rules and DNS.
-        Assert.Equal("10.231.0.0/16", desired.Network);
+        Assert.Equal(("10.231.0.0/16", "10.232.0.0/24"), (desired.Network, desired.SwarmNetwork));
         var swarm = desired.Services.Single(s => s.Name == "chat");
         // No private address (tasks change theirs): published by swarm itself at port_out, routed at 127.0.0.1.
         Assert.Null(swarm.Address);
@@ -87,8 +87,10 @@ public class PrivateNetworkModelTests
     {
         using var sandbox = new Sandbox();
         sandbox.Store([.. NetworkOn(cidr), ("reseau_conteneurs_swarm", [block]), .. Sandbox.Container(1, "chat", 18081), ("conteneur1_type", ["swarm"])]);
-        var problem = Assert.Single(Validate(sandbox).Problems);
+        var (desired, problems) = Validate(sandbox);
+        var problem = Assert.Single(problems);
         Assert.Equal("reseau_conteneurs_swarm", problem.Subject);
+        Assert.Null(desired.SwarmNetwork);
         Assert.Contains(cidr, problem.Message, StringComparison.Ordinal);
     }
 
@@ -97,7 +99,9 @@ public class PrivateNetworkModelTests
     {
         using var sandbox = new Sandbox();
         sandbox.Store([.. NetworkOn("10.0.0.0/8"), .. Sandbox.Container(1, "web", 18081)]);
-        Assert.Empty(Validate(sandbox).Problems);
+        var (desired, problems) = Validate(sandbox);
+        Assert.Empty(problems);
+        Assert.Null(desired.SwarmNetwork);
     }
 
     [Fact]
