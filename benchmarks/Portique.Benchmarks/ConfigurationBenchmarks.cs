@@ -30,10 +30,14 @@ public class ConfigurationBenchmarks
     public void Cleanup() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>A config.eol with 100 valid docker containers, each with two ports and a volume.</summary>
-    public static ConfigValues HundredContainers(Workspace workspace)
+    public static ConfigValues HundredContainers(Workspace workspace) =>
+        workspace.Evaluate(ConfigValues.Empty).SetValues(HundredContainersAssignments(), Owners.Portique);
+
+    /// <summary>What <c>portique set</c> receives to create <see cref="HundredContainers"/> in one command.</summary>
+    public static IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> HundredContainersAssignments()
     {
-        var values = ConfigValues.Empty;
-        void Set(string name, params string[] items) => values = workspace.Evaluate(values).SetValue(name, items, Owners.Portique);
+        var assignments = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+        void Set(string name, params string[] items) => assignments.Add(new(name, items));
         Set("nombre_conteneur", Containers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         for (var n = 1; n <= Containers; n++)
         {
@@ -48,7 +52,19 @@ public class ConfigurationBenchmarks
             Set($"conteneur{n}_mountpoint_out", $"/srv/service{n}");
         }
 
-        return values;
+        return assignments;
+    }
+
+    /// <summary>
+    /// <c>portique set</c> of 100 new containers (801 variables) on an empty configuration, as checked before saving:
+    /// the configuration is evaluated when a variable is not declared yet, not once per variable (12.7 s before, for
+    /// the 601 variables of the compose benchmark's 100 containers).
+    /// </summary>
+    [Benchmark]
+    public int SetAHundredNewContainersInOneCommand()
+    {
+        var (_, report, refused) = _workspace.Check(_workspace.Evaluate(ConfigValues.Empty), HundredContainersAssignments(), Owners.Portique);
+        return report.Problems.Count + refused.Count;
     }
 
     [Benchmark]

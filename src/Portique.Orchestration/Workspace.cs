@@ -152,11 +152,7 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(assignments);
-        var evaluated = before;
-        foreach (var (name, values) in assignments)
-        {
-            evaluated = EvaluatedConfiguration.Evaluate(evaluated.Dictionaries, evaluated.SetValue(name, values, owner));
-        }
+        var evaluated = EvaluatedConfiguration.Evaluate(before.Dictionaries, before.SetValues(assignments, owner));
 
         // EOLE's random_int: drawn once, when config.eol is first written, then stored.
         var updated = evaluated.Values;

@@ -219,6 +219,44 @@ public sealed class RepetitionTests
     }
 
     [Fact]
+    public void Setting_new_containers_in_one_batch_stores_what_setting_them_one_at_a_time_stores()
+    {
+        var source = Source();
+        var before = source.Evaluate(("nombre_conteneur", "1"));
+        var assignments = new List<KeyValuePair<string, IReadOnlyList<string>>> { new("nombre_conteneur", ["3"]) };
+        for (var n = 1; n <= 3; n++)
+        {
+            assignments.Add(new($"conteneur{n}_name", [$"app{n}"]));
+            assignments.Add(new($"conteneur{n}_port_in", ["80", "443"]));
+            assignments.Add(new($"conteneur{n}_port_out", ["8080", "8443"]));
+            assignments.Add(new($"conteneur{n}_image", [""]));
+        }
+
+        var batch = before.SetValues(assignments, Owners.Portique);
+        var oneAtATime = before.Values;
+        foreach (var (name, values) in assignments)
+        {
+            oneAtATime = EvaluatedConfiguration.Evaluate(source, oneAtATime).SetValue(name, values, Owners.Portique);
+        }
+
+        Assert.Equal(oneAtATime.ToJson(), batch.ToJson());
+        Assert.Equal(new StoredValue(Owners.Portique, ["8080", "8443"], true), batch.Get("conteneur3_port_out"));
+        Assert.DoesNotContain(EvaluatedConfiguration.Evaluate(source, batch).Validate(), d => !d.IsIncomplete);
+    }
+
+    [Fact]
+    public void A_batch_naming_an_unknown_variable_is_refused_whole()
+    {
+        var before = Source().Evaluate(("nombre_conteneur", "1"));
+
+        var error = Assert.Throws<ConfigurationInvalidException>(() => before.SetValues(
+            [new("nombre_conteneur", ["2"]), new("conteneur2_name", ["wiki"]), new("conteneur2_nom", ["x"])], Owners.Portique));
+
+        Assert.Equal("conteneur2_nom", Assert.Single(error.Diagnostics).Subject);
+        Assert.Null(before.Values.Get("conteneur2_name"));
+    }
+
+    [Fact]
     public void A_hundred_containers_load_expand_and_validate_into_a_hundred_families_and_masters()
     {
         var values = new List<(string, object)> { ("nombre_conteneur", "100") };

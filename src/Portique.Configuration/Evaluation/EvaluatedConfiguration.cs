@@ -158,27 +158,51 @@ public sealed class EvaluatedConfiguration
     /// A variable of a repeated file instance that does not exist yet (<c>conteneur7_name</c>) may be set: it is created, disabled until its count allows it.
     /// </summary>
     /// <exception cref="ConfigurationInvalidException">No dictionary declares <paramref name="name"/>.</exception>
-    public ConfigValues SetValue(string name, IReadOnlyList<string> values, string owner)
+    public ConfigValues SetValue(string name, IReadOnlyList<string> values, string owner) =>
+        SetValues([new(name, values)], owner);
+
+    /// <summary>
+    /// <see cref="SetValue"/> for several variables, in order, onto <see cref="Values"/>. The configuration is evaluated
+    /// again only when a variable is not declared yet (a repeated instance the values set so far create), never once
+    /// per variable: a whole new container, or a hundred, costs one or two evaluations.
+    /// </summary>
+    /// <exception cref="ConfigurationInvalidException">No dictionary declares one of the variables.</exception>
+    public ConfigValues SetValues(IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> assignments, string owner)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(assignments);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        var variable = Find(name);
-        if (variable is null && Dictionaries.IsRepeatedVariableName(name))
+        var declarations = this;
+        var result = Values;
+        // Stored in one copy of the document at the end (or before an evaluation), not one copy per variable.
+        var pending = new List<ConfigValues.ValueChange>();
+        var byIndex = result.WritesSlavesByIndex;
+        foreach (var (name, values) in assignments)
         {
-            // Storing a value instantiates the repeated file up to its N: evaluate that to learn the variable.
-            variable = Evaluate(Dictionaries, Values.Set(name, owner, values.ToArray(), asList: values.Count != 1)).Find(name);
+            ArgumentException.ThrowIfNullOrEmpty(name);
+            ArgumentNullException.ThrowIfNull(values);
+            var variable = declarations.Find(name);
+            if (variable is null && Dictionaries.IsRepeatedVariableName(name))
+            {
+                // Storing a value instantiates the repeated file up to its N: evaluate that to learn the variable.
+                result = result.SetAll(pending);
+                pending.Clear();
+                declarations = Evaluate(Dictionaries, result.Set(name, owner, values.ToArray(), asList: values.Count != 1));
+                variable = declarations.Find(name);
+            }
+
+            if (variable is null)
+            {
+                throw new ConfigurationInvalidException([new Diagnostic(name, Messages.UnknownVariable)]);
+            }
+
+            var items = values
+                .Select(v => v.Length == 0 ? null : variable.Type == VariableType.Number ? ConfigValues.NumberOrText(v) : JsonValue.Create(v))
+                .ToArray();
+            // Only a slave already written by index, or an EOLE 2.5+ file, writes by index: a pending change never turns it on.
+            pending.Add(new(name, owner, items, AsList: variable.Multi || values.Count > 1, ByIndex: variable.IsSlave && byIndex));
         }
 
-        if (variable is null)
-        {
-            throw new ConfigurationInvalidException([new Diagnostic(name, Messages.UnknownVariable)]);
-        }
-
-        var items = values
-            .Select(v => v.Length == 0 ? null : variable.Type == VariableType.Number ? ConfigValues.NumberOrText(v) : JsonValue.Create(v))
-            .ToArray();
-        return Values.Set(name, owner, items, asList: variable.Multi || values.Count > 1, byIndex: variable.IsSlave && Values.WritesSlavesByIndex);
+        return pending.Count > 0 ? result.SetAll(pending) : result;
     }
 
     /// <summary>

@@ -174,12 +174,30 @@ public sealed partial class ConfigValues
         || (_document["___version___"] is JsonValue version && version.GetValueKind() == JsonValueKind.String
             && Version.TryParse(version.GetValue<string>(), out var parsed) && parsed >= new Version(2, 5));
 
-    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList, bool byIndex = false)
+    internal ConfigValues Set(string name, string owner, IReadOnlyList<JsonNode?> items, bool asList, bool byIndex = false) =>
+        SetAll([new ValueChange(name, owner, items, asList, byIndex)]);
+
+    /// <summary>One value to store (<see cref="SetAll"/>).</summary>
+    internal sealed record ValueChange(string Name, string Owner, IReadOnlyList<JsonNode?> Items, bool AsList, bool ByIndex);
+
+    /// <summary>Several <see cref="Set"/>s in order, copying the document once rather than once per value.</summary>
+    internal ConfigValues SetAll(IReadOnlyList<ValueChange> changes)
     {
+        var copy = (JsonObject)_document.DeepClone();
+        foreach (var change in changes)
+        {
+            Apply(copy, change);
+        }
+
+        return FromTrustedDocument(copy, _eole23);
+    }
+
+    private static void Apply(JsonObject document, ValueChange change)
+    {
+        var (name, owner, items, asList, byIndex) = change;
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        var copy = (JsonObject)_document.DeepClone();
-        var entry = copy[name] as JsonObject ?? [];
+        var entry = document[name] as JsonObject ?? [];
         if (asList && (byIndex || entry["val"] is JsonObject))
         {
             // A slave of an EOLE 2.5+ file is written by row index, as EOLE writes it, so that EOLE's tools read it as theirs.
@@ -188,20 +206,19 @@ public sealed partial class ConfigValues
             for (var index = 0; index < items.Count; index++)
             {
                 var key = index.ToString(CultureInfo.InvariantCulture);
-                rows[key] = items[index];
+                rows[key] = items[index]?.DeepClone();
                 owners[key] = owner;
             }
 
             entry["owner"] = owners;
             entry["val"] = rows;
-            copy[name] = entry;
-            return FromTrustedDocument(copy, _eole23);
+            document[name] = entry;
+            return;
         }
 
         entry["owner"] = owner;
-        entry["val"] = asList ? new JsonArray(items.ToArray()) : items.Count == 0 ? null : items[0];
-        copy[name] = entry;
-        return FromTrustedDocument(copy, _eole23);
+        entry["val"] = asList ? new JsonArray(items.Select(i => i?.DeepClone()).ToArray()) : items.Count == 0 ? null : items[0]?.DeepClone();
+        document[name] = entry;
     }
 
     private static ConfigValues FromTrustedDocument(JsonObject document, bool eole23)
