@@ -62,8 +62,9 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
     {
         var (configuration, report) = ValidateOrThrow();
-        var (plan, problems, warnings) = await reconciler.PlanAsync(WithRoutes(report.Desired), cancellationToken);
-        var files = workspace.RenderAll(configuration);
+        var planning = PlanBesideAsync(WithRoutes(report.Desired), cancellationToken);
+        var files = RenderBeside(planning, configuration);
+        var (plan, problems, warnings) = await planning;
         var frontendChange = await frontend.PlanAsync(RoutedFrontendFiles(files, configuration, report.Desired, InitialRoutes(plan), plan), cancellationToken);
         return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
     }
@@ -93,13 +94,14 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         var modeName = mode == ReconfigureMode.Instance ? "instance" : "reconfigure";
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating));
         var (configuration, report) = ValidateOrThrow();
-        var files = workspace.RenderAll(configuration);
-        // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
-        await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken);
         // Observed and planned once when no hook runs: the preflight's plan is the one applied, so a run that changes
         // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.
         var desired = WithRoutes(report.Desired);
-        var (plan, problems, planWarnings) = await reconciler.PlanAsync(desired, cancellationToken);
+        var planning = PlanBesideAsync(desired, cancellationToken);
+        var files = RenderBeside(planning, configuration);
+        // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
+        await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken);
+        var (plan, problems, planWarnings) = await planning;
         if (problems.Count > 0)
         {
             throw new PreflightException(problems);
@@ -508,6 +510,29 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             {
                 throw new PreflightException([new Diagnostic(variable, Messages.FormatNetworkOverlapsEngines(block.Cidr, string.Join(", ", clashing)))]);
             }
+        }
+    }
+
+    /// <summary>
+    /// The engines' observation and the plan, started on the thread pool: it reads the engines while this thread renders
+    /// the files (<see cref="RenderBeside"/>), the two costs of a run that changes nothing. Only reads: nothing is changed
+    /// before the plan is awaited.
+    /// </summary>
+    private Task<(Plan Plan, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Warnings)> PlanBesideAsync(
+        DesiredState desired, CancellationToken cancellationToken) =>
+        Task.Run(() => reconciler.PlanAsync(desired, cancellationToken), cancellationToken);
+
+    /// <summary>Renders every file while <paramref name="planning"/> runs; a template error still wins (exit 2), the plan's fate is then ignored.</summary>
+    private IReadOnlyList<RenderedFile> RenderBeside(Task planning, Configuration.EvaluatedConfiguration configuration)
+    {
+        try
+        {
+            return workspace.RenderAll(configuration);
+        }
+        catch
+        {
+            _ = planning.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
         }
     }
 

@@ -34,9 +34,11 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
     {
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
+        // The engines are read on the thread pool while this thread validates: the two costs of a status.
+        var observing = Task.Run(() => reconciler.ObserveAsync(desired, cancellationToken), cancellationToken);
         // What the configuration gets wrong is said too (status still shows what runs): never a silent bad value.
-        var invalid = workspace.Validate(configuration).Problems.Where(p => !p.IsIncomplete);
-        var (observed, problems, warnings) = await reconciler.ObserveAsync(desired, cancellationToken);
+        var invalid = workspace.Validate(configuration).Problems.Where(p => !p.IsIncomplete).ToArray();
+        var (observed, problems, warnings) = await observing;
         var host = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault() is { Length: > 0 } name && name != "_" ? name : "127.0.0.1";
         var port = configuration.Find("frontal_port_http")?.Values.FirstOrDefault() ?? "80";
         var baseUrl = port == "80" ? $"http://{host}" : $"http://{host}:{port}";
