@@ -323,8 +323,12 @@ public sealed class Workspace
             text = text.Replace("{N}", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
-        return CreoleTemplate.Parse(text, file.Source);
+        // Validation parses every template, rendering needs them again: parsed once per text (a template edited on disk
+        // is a new text, parsed again).
+        return _parsedTemplates.GetOrAdd((file.Source, text), static key => CreoleTemplate.Parse(key.Text, key.Source));
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, string Text), CreoleTemplate> _parsedTemplates = new();
 
     /// <summary>Parses every enabled template and checks that the variables it names exist.</summary>
     private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
