@@ -61,6 +61,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 {
     public async Task<PlanReport> PlanAsync(CancellationToken cancellationToken)
     {
+        reconciler.ConnectAhead(cancellationToken);
         var (configuration, report) = ValidateOrThrow();
         var planning = PlanBesideAsync(WithRoutes(report.Desired), cancellationToken);
         var files = RenderBeside(planning, configuration);
@@ -93,6 +94,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     {
         var modeName = mode == ReconfigureMode.Instance ? "instance" : "reconfigure";
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepValidating));
+        reconciler.ConnectAhead(cancellationToken);
         var (configuration, report) = ValidateOrThrow();
         // Observed and planned once when no hook runs: the preflight's plan is the one applied, so a run that changes
         // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.

@@ -32,6 +32,7 @@ public sealed class StatusReader(Workspace workspace, Reconciler reconciler)
     /// <param name="updates">Also compare each running image with its registry's digest for the same tag (<c>--updates</c>).</param>
     public async Task<(IReadOnlyList<ServiceStatus> Services, IReadOnlyList<string> Warnings)> ReadAsync(CancellationToken cancellationToken, bool updates = false)
     {
+        reconciler.ConnectAhead(cancellationToken);
         var configuration = workspace.Evaluate();
         var (desired, _) = DesiredStateBuilder.Build(configuration);
         // The engines are read on the thread pool while this thread validates: the two costs of a status.

@@ -32,6 +32,12 @@ public interface IServiceDriver
     /// <summary>Null when the engine is installed and answering; otherwise what is missing, for <c>plan</c>.</summary>
     Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens what observing will need (a connection, the API version) while the caller still validates: started early,
+    /// never awaited for its result. Never throws: a failure is met again, and said, by <see cref="CheckAvailabilityAsync"/>.
+    /// </summary>
+    Task ConnectAheadAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Every instance this root owns, including instances set aside by an interrupted replacement.</summary>
     Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken);
 

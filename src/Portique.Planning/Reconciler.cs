@@ -121,6 +121,19 @@ public sealed class Reconciler
     public IServiceDriver? DriverFor(Technology technology) => _drivers.FirstOrDefault(d => d.Technologies.Contains(technology));
 
     /// <summary>
+    /// Lets the engines this root used connect (<see cref="IServiceDriver.ConnectAheadAsync"/>) on the thread pool while
+    /// the caller validates and renders; <see cref="ObserveAsync"/> then finds them ready.
+    /// </summary>
+    public void ConnectAhead(CancellationToken cancellationToken)
+    {
+        var used = _options.Ledger?.UsedTechnologies();
+        foreach (var driver in _drivers.Where(d => used is not null && d.Technologies.Overlaps(used)))
+        {
+            _ = Task.Run(() => driver.ConnectAheadAsync(cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Everything this root owns in every engine that answers. Engines that the desired state needs must answer
     /// (else a preflight problem); others that do not answer are skipped with a warning.
     /// </summary>

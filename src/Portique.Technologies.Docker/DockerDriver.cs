@@ -68,6 +68,9 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         return Path.Join(Root.StateDirectory, "git", name);
     }
 
+    /// <inheritdoc/>
+    public Task ConnectAheadAsync(CancellationToken cancellationToken) => _api.ConnectAheadAsync(cancellationToken);
+
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken) =>
         await _api.ProbeAsync((client, ct) => client.System.PingAsync(ct), Options.PingTimeout, cancellationToken);
 

@@ -69,6 +69,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
         return string.IsNullOrEmpty(spec.Tag) ? name : name + ":" + spec.Tag;
     }
 
+    /// <inheritdoc/>
+    public Task ConnectAheadAsync(CancellationToken cancellationToken) => _api.ConnectAheadAsync(cancellationToken);
+
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
         var (info, problem) = await _api.ProbeAsync((client, ct) => client.System.GetSystemInfoAsync(ct), Options.PingTimeout, cancellationToken);

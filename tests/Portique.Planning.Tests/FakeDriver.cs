@@ -33,6 +33,15 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
     /// <summary>Called while waiting for a new instance's health (e.g. to cancel the run at that moment).</summary>
     public Action? WhileWaitingForHealth { get; set; }
 
+    /// <summary>Completed when <see cref="ConnectAheadAsync"/> is called.</summary>
+    public TaskCompletionSource ConnectedAhead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task ConnectAheadAsync(CancellationToken cancellationToken)
+    {
+        ConnectedAhead.TrySetResult();
+        return Task.CompletedTask;
+    }
+
     public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

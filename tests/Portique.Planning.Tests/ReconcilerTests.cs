@@ -275,6 +275,32 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task Only_the_engines_the_root_used_connect_ahead_of_observation()
+    {
+        var ledger = new MemoryLedger();
+        ledger.MarkUsed(TestTechnologies.Docker);
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions { Ledger = ledger });
+
+        reconciler.ConnectAhead(CancellationToken.None);
+
+        await _docker.ConnectedAhead.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(50);
+        Assert.False(_podman.ConnectedAhead.Task.IsCompleted);
+        Assert.Equal(0, _podman.AvailabilityChecks);
+    }
+
+    [Fact]
+    public async Task A_root_whose_engines_are_unknown_connects_nothing_ahead()
+    {
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions { Ledger = new MemoryLedger { Known = false } });
+
+        reconciler.ConnectAhead(CancellationToken.None);
+
+        await Task.Delay(200);
+        Assert.False(_docker.ConnectedAhead.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_root_older_than_the_ledger_records_only_the_engines_that_answered_as_used()
     {
         var ledger = new MemoryLedger { Known = false };

@@ -382,6 +382,9 @@ public sealed class DockerContainerTests(DockerFixture fixture) : IDisposable
         var missing = new Uri("unix:///nonexistent/docker.sock");
         using var nowhere = new DockerDriver(_root.Root, missing);
 
+        // Connecting ahead never throws: the probe says what is wrong.
+        await driver.ConnectAheadAsync(Ct);
+        await nowhere.ConnectAheadAsync(Ct);
         Assert.Null(await driver.CheckAvailabilityAsync(Ct));
 
         var previous = CultureInfo.CurrentUICulture;

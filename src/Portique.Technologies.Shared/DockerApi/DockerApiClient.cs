@@ -105,6 +105,19 @@ internal sealed class DockerApiClient : IDisposable
         return (await ProbeAsync(Returning(probe), timeout, cancellationToken)).Problem;
     }
 
+    /// <summary>Connects now (<see cref="Planning.IServiceDriver.ConnectAheadAsync"/>); a failure is left for the first real call to report.</summary>
+    public async Task ConnectAheadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ClientAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is RuntimeFailureException or OperationCanceledException)
+        {
+            // Met again by the probe, which says it.
+        }
+    }
+
     /// <summary>The client, connected on first use; a daemon that cannot be reached or is too old is a <see cref="RuntimeFailureException"/>.</summary>
     public async Task<DockerClient> ClientAsync(CancellationToken cancellationToken)
     {
