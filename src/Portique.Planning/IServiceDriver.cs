@@ -29,6 +29,12 @@ public interface IServiceDriver
     /// <summary>The technologies this driver runs (the docker driver runs docker and docker+git).</summary>
     IReadOnlySet<Technology> Technologies { get; }
 
+    /// <summary>
+    /// How many of this engine's services are changed at once (each one's steps stay in order). Most of a change is
+    /// waiting (a pull, a start, the startup grace): containers take many at once well; a virtual machine's boot takes a core.
+    /// </summary>
+    int ConcurrentChanges => 8;
+
     /// <summary>Null when the engine is installed and answering; otherwise what is missing, for <c>plan</c>.</summary>
     Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken);
 

@@ -19,8 +19,11 @@ public sealed record ReconcilerOptions
     /// </summary>
     public bool ReportUnusedEngines { get; init; }
 
-    /// <summary>Services changed at once. Each service's steps stay in order; the engines handle several in parallel well.</summary>
-    public int MaxParallelism { get; init; } = 8;
+    /// <summary>
+    /// Services changed at once, all engines together; each engine also keeps to its own
+    /// <see cref="IServiceDriver.ConcurrentChanges"/>. Each service's steps stay in order.
+    /// </summary>
+    public int MaxParallelism { get; init; } = 32;
 
     /// <summary>
     /// The technologies this root has ever created instances with; null: ask every engine on every run.
@@ -257,7 +260,8 @@ public sealed class Reconciler
     /// <summary>
     /// Carries out a plan whose preflight passed. Removals first (they free ports and names), then replacements,
     /// starts and checks of kept services, then creations; within each phase, up to
-    /// <see cref="ReconcilerOptions.MaxParallelism"/> services at once (each service's own steps stay in order).
+    /// <see cref="ReconcilerOptions.MaxParallelism"/> services at once, and up to each engine's
+    /// <see cref="IServiceDriver.ConcurrentChanges"/> of its own (each service's own steps stay in order).
     /// </summary>
     public Task<ReconcileResult> ApplyAsync(Plan plan, bool refresh, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken) =>
         ApplyAsync(plan, refresh, switchAsync: null, progress, cancellationToken);
@@ -282,22 +286,54 @@ public sealed class Reconciler
             [ActionKind.Recreate, ActionKind.Start, ActionKind.Keep],
             [ActionKind.Create],
         };
-        foreach (var phase in phases)
+        var gates = _drivers.ToDictionary(d => d, d => new SemaphoreSlim(Math.Max(1, d.ConcurrentChanges)));
+        try
         {
-            var indexes = Enumerable.Range(0, plan.Actions.Count).Where(i => phase.Contains(plan.Actions[i].Kind));
-            await Parallel.ForEachAsync(
-                indexes,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
-                async (index, token) =>
-                {
-                    var action = plan.Actions[index];
-                    var outcome = action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
-                        && local.TryGetValue(action.Name, out var present) && present == running
-                        ? Outcome(action, true, Messages.Unchanged)
-                        : await ExecuteAsync(action, refresh, switchAsync, progress, token);
-                    outcomes[index] = outcome;
-                    progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
-                });
+            foreach (var phase in phases)
+            {
+                var indexes = Enumerable.Range(0, plan.Actions.Count).Where(i => phase.Contains(plan.Actions[i].Kind));
+                await Parallel.ForEachAsync(
+                    indexes,
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
+                    async (index, token) =>
+                    {
+                        var action = plan.Actions[index];
+                        if (action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
+                            && local.TryGetValue(action.Name, out var present) && present == running)
+                        {
+                            outcomes[index] = Outcome(action, true, Messages.Unchanged);
+                        }
+                        else
+                        {
+                            // The engine the service goes to (a technology switch counts against the new one).
+                            var gate = (action.Desired?.Technology ?? action.Observed?.Technology) is { } technology
+                                && DriverFor(technology) is { } engine ? gates[engine] : null;
+                            if (gate is not null)
+                            {
+                                await gate.WaitAsync(token);
+                            }
+
+                            try
+                            {
+                                outcomes[index] = await ExecuteAsync(action, refresh, switchAsync, progress, token);
+                            }
+                            finally
+                            {
+                                gate?.Release();
+                            }
+                        }
+
+                        var outcome = outcomes[index]!;
+                        progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
+                    });
+            }
+        }
+        finally
+        {
+            foreach (var gate in gates.Values)
+            {
+                gate.Dispose();
+            }
         }
 
         var serving = plan.Actions

@@ -45,6 +45,9 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { DockerModule.Docker, DockerModule.DockerGit }.ToFrozenSet();
 
+    /// <summary>Containers: most of a change is waiting on the engine, which takes many at once (README, Performance).</summary>
+    public int ConcurrentChanges => 32;
+
     /// <summary>
     /// The image a service runs: <c>repository/url:tag</c> (or <c>url:tag</c>) for docker; <c>url:tag</c> for docker+git,
     /// the git ref made a valid docker tag (characters outside <c>[A-Za-z0-9_.-]</c> become <c>-</c>).

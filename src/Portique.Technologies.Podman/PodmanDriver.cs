@@ -49,6 +49,9 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { PodmanModule.Podman }.ToFrozenSet();
 
+    /// <summary>Containers: most of a change is waiting on the engine, which takes many at once (README, Performance).</summary>
+    public int ConcurrentChanges => 32;
+
     /// <summary>Portique's containers.conf for podman (<c>CONTAINERS_CONF</c>).</summary>
     public string ContainersConfPath => _configuration.ContainersConf;
 

@@ -51,6 +51,9 @@ public sealed partial class SwarmDriver : IServiceDriver, IUsageReader, IDisposa
 
     public IReadOnlySet<Technology> Technologies { get; } = new[] { SwarmModule.Swarm }.ToFrozenSet();
 
+    /// <summary>Containers: most of a change is waiting on the engine, which takes many at once (README, Performance).</summary>
+    public int ConcurrentChanges => 32;
+
     /// <summary>Where set-aside services are recorded: <c>ROOT/var/lib/portique/swarm</c>.</summary>
     public string AsideDirectory => Path.Join(Root.StateDirectory, "swarm");
 

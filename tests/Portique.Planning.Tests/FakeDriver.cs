@@ -79,11 +79,36 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         return Task.FromResult<IReadOnlyDictionary<string, string>>(specs.ToDictionary(s => s.Name, s => Artifacts.GetValueOrDefault(s.Tag, "sha256:aaaa")));
     }
 
-    public Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
+    public int ConcurrentChanges { get; set; } = 8;
+
+    /// <summary>How long a fetch takes (0: at once); <see cref="MostFetchesAtOnce"/> counts the fetches that overlapped.</summary>
+    public TimeSpan FetchDuration { get; set; }
+
+    public int MostFetchesAtOnce { get; private set; }
+
+    private int _fetching;
+
+    public async Task<string> FetchAsync(ServiceSpec spec, bool refresh, IProgress<string> progress, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Calls.Add($"fetch {spec.Name}");
+            MostFetchesAtOnce = Math.Max(MostFetchesAtOnce, ++_fetching);
+        }
+
+        try
+        {
+            if (FetchDuration > TimeSpan.Zero)
+            {
+                await Task.Delay(FetchDuration, cancellationToken);
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _fetching--;
+            }
         }
 
         if (FailingFetches.Contains(spec.Tag))
@@ -91,7 +116,7 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
             throw new RuntimeFailureException($"pull of {spec.Url}:{spec.Tag} failed");
         }
 
-        return Task.FromResult(Artifacts.GetValueOrDefault(spec.Tag, "sha256:aaaa"));
+        return Artifacts.GetValueOrDefault(spec.Tag, "sha256:aaaa");
     }
 
     public Task<ObservedService> CreateAsync(ServiceSpec spec, string artifactId, CancellationToken cancellationToken)

@@ -275,6 +275,24 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task Each_engine_changes_no_more_services_at_once_than_it_takes()
+    {
+        _docker.ConcurrentChanges = 5;
+        _podman.ConcurrentChanges = 1;
+        _docker.FetchDuration = _podman.FetchDuration = TimeSpan.FromMilliseconds(100);
+        var services = Enumerable.Range(1, 12).Select(n => Specs.Web($"web{n}", hostPort: 9000 + n))
+            .Concat(Enumerable.Range(1, 3).Select(n => Specs.Web($"pod{n}", hostPort: 9100 + n, technology: TestTechnologies.Podman)))
+            .ToArray();
+        var reconciler = new Reconciler([_docker, _podman], _host, new ReconcilerOptions { HealthPollInterval = TimeSpan.FromMilliseconds(1) });
+
+        var result = await reconciler.ApplyAsync(new DesiredState(services), refresh: false, new SynchronousProgress<ReconcileEvent>(_ => { }), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(5, _docker.MostFetchesAtOnce);
+        Assert.Equal(1, _podman.MostFetchesAtOnce);
+    }
+
+    [Fact]
     public async Task Only_the_engines_the_root_used_connect_ahead_of_observation()
     {
         var ledger = new MemoryLedger();
