@@ -64,7 +64,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         reconciler.ConnectAhead(cancellationToken);
         var (configuration, report) = ValidateOrThrow();
         var planning = PlanBesideAsync(WithRoutes(report.Desired), cancellationToken);
-        var files = RenderBeside(planning, configuration);
+        var files = workspace.RenderAll(configuration);
         var (plan, problems, warnings) = await planning;
         var frontendChange = await frontend.PlanAsync(RoutedFrontendFiles(files, configuration, report.Desired, InitialRoutes(plan), plan), cancellationToken);
         return new PlanReport(plan, frontendChange, problems, [.. report.Warnings.Select(w => w.ToString()), .. warnings]);
@@ -100,7 +100,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         // nothing asks each engine for one list only. A hook may stop or remove instances: then the engines are observed again.
         var desired = WithRoutes(report.Desired);
         var planning = PlanBesideAsync(desired, cancellationToken);
-        var files = RenderBeside(planning, configuration);
+        var files = workspace.RenderAll(configuration);
         // Unknown owners or groups stop the run before any hook or file: exit 2, nothing touched.
         await FileWriter.CheckAccountsAsync(files.Where(f => !Workspace.IsFrontendFile(f.Declaration)), cancellationToken);
         var (plan, problems, planWarnings) = await planning;
@@ -517,26 +517,12 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
 
     /// <summary>
     /// The engines' observation and the plan, started on the thread pool: it reads the engines while this thread renders
-    /// the files (<see cref="RenderBeside"/>), the two costs of a run that changes nothing. Only reads: nothing is changed
-    /// before the plan is awaited.
+    /// the files, the two costs of a run that changes nothing. Only reads: nothing is changed before the plan is awaited,
+    /// and a template error or an unknown owner still stops the run first (exit 2).
     /// </summary>
     private Task<(Plan Plan, IReadOnlyList<Diagnostic> Problems, IReadOnlyList<string> Warnings)> PlanBesideAsync(
         DesiredState desired, CancellationToken cancellationToken) =>
         Task.Run(() => reconciler.PlanAsync(desired, cancellationToken), cancellationToken);
-
-    /// <summary>Renders every file while <paramref name="planning"/> runs; a template error still wins (exit 2), the plan's fate is then ignored.</summary>
-    private IReadOnlyList<RenderedFile> RenderBeside(Task planning, Configuration.EvaluatedConfiguration configuration)
-    {
-        try
-        {
-            return workspace.RenderAll(configuration);
-        }
-        catch
-        {
-            _ = planning.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw;
-        }
-    }
 
     private (Configuration.EvaluatedConfiguration Configuration, ValidationReport Report) ValidateOrThrow()
     {

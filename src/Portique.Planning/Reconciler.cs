@@ -129,8 +129,12 @@ public sealed class Reconciler
     /// </summary>
     public void ConnectAhead(CancellationToken cancellationToken)
     {
-        var used = _options.Ledger?.UsedTechnologies();
-        foreach (var driver in _drivers.Where(d => used is not null && d.Technologies.Overlaps(used)))
+        if (_options.Ledger?.UsedTechnologies() is not { } used)
+        {
+            return;
+        }
+
+        foreach (var driver in _drivers.Where(d => d.Technologies.Overlaps(used)))
         {
             _ = Task.Run(() => driver.ConnectAheadAsync(cancellationToken), cancellationToken);
         }
@@ -298,32 +302,11 @@ public sealed class Reconciler
                     async (index, token) =>
                     {
                         var action = plan.Actions[index];
-                        if (action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
-                            && local.TryGetValue(action.Name, out var present) && present == running)
-                        {
-                            outcomes[index] = Outcome(action, true, Messages.Unchanged);
-                        }
-                        else
-                        {
-                            // The engine the service goes to (a technology switch counts against the new one).
-                            var gate = (action.Desired?.Technology ?? action.Observed?.Technology) is { } technology
-                                && DriverFor(technology) is { } engine ? gates[engine] : null;
-                            if (gate is not null)
-                            {
-                                await gate.WaitAsync(token);
-                            }
-
-                            try
-                            {
-                                outcomes[index] = await ExecuteAsync(action, refresh, switchAsync, progress, token);
-                            }
-                            finally
-                            {
-                                gate?.Release();
-                            }
-                        }
-
-                        var outcome = outcomes[index]!;
+                        var outcome = action.Kind == ActionKind.Keep && action.Leftovers.Count == 0 && action.Observed?.ArtifactId is { } running
+                            && local.TryGetValue(action.Name, out var present) && present == running
+                            ? Outcome(action, true, Messages.Unchanged)
+                            : await ExecuteWithinEngineLimitAsync(action, gates, refresh, switchAsync, progress, token);
+                        outcomes[index] = outcome;
                         progress.Report(new ReconcileEvent(outcome.Succeeded ? EventKind.Done : EventKind.Error, action.Name, outcome.Message));
                     });
             }
@@ -341,6 +324,37 @@ public sealed class Reconciler
             .Select(action => action.Name)
             .ToArray();
         return new ReconcileResult(outcomes.Select(o => o!).ToArray()) { Serving = serving };
+    }
+
+    /// <summary>
+    /// <see cref="ExecuteAsync"/> once the engine the service goes to (a technology switch counts against the new one)
+    /// has room among its <see cref="IServiceDriver.ConcurrentChanges"/>.
+    /// </summary>
+    private async Task<ServiceOutcome> ExecuteWithinEngineLimitAsync(
+        PlannedAction action,
+        IReadOnlyDictionary<IServiceDriver, SemaphoreSlim> gates,
+        bool refresh,
+        Func<ServiceSpec, CancellationToken, Task>? switchAsync,
+        IProgress<ReconcileEvent> progress,
+        CancellationToken cancellationToken)
+    {
+        var gate = (action.Desired?.Technology ?? action.Observed?.Technology) is { } technology && DriverFor(technology) is { } engine
+            ? gates[engine]
+            : null;
+        if (gate is null)
+        {
+            return await ExecuteAsync(action, refresh, switchAsync, progress, cancellationToken);
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ExecuteAsync(action, refresh, switchAsync, progress, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>
