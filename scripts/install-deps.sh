@@ -10,7 +10,7 @@
 set -euo pipefail
 
 packages=(docker.io nginx libnginx-mod-stream docker-registry busybox-static git openssl ca-certificates curl iproute2 procps
-    iptables dnsmasq-base dpkg-dev binutils mmdebstrap)
+    iptables dnsmasq-base dpkg-dev binutils clang mmdebstrap)
 case "${1:-}" in
     --tests)
         packages+=(chromium rsync qemu-system-x86 qemu-utils linux-image-amd64 syslinux syslinux-common mtools dosfstools

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds artifacts/portique_<version>_amd64.deb: a self-contained, ReadyToRun build of the `portique`
-# command (the server needs no .NET runtime) with the shipped dictionaries and templates, a man page and
+# Builds artifacts/portique_<version>_amd64.deb: the `portique` command compiled ahead of time (Native AOT: one
+# executable, the server needs no .NET runtime) with the shipped dictionaries and templates, a man page and
 # a bash completion generated from the command's own --help, the portique-genconfig systemd unit and
 # EOLE's postservice hook. Needs the .NET 10 SDK, dpkg-dev and git; run as root or under fakeroot-free
 # dpkg-deb --root-owner-group (no root needed). Layout (see docs/installation.md):
@@ -20,11 +20,11 @@ stage=$out/root
 rm -rf "$out"
 mkdir -p "$stage/DEBIAN"
 
-echo "portique: publishing $version ($commit), self-contained, ReadyToRun" >&2
+echo "portique: publishing $version ($commit), compiled ahead of time (Native AOT)" >&2
 # No XML documentation in the package; without it the compiler cannot check unused usings, so the house style (checked by
 # every development build) is not checked again here.
 dotnet publish src/Portique.Cli -c Release -r linux-x64 --self-contained true \
-    -p:PublishReadyToRun=true -p:SourceRevisionId="$commit" -p:DebugType=none \
+    -p:SourceRevisionId="$commit" -p:DebugType=none \
     -p:GenerateDocumentationFile=false -p:EnforceCodeStyleInBuild=false \
     -o "$out/publish" --nologo -v quiet -clp:ErrorsOnly >&2
 
@@ -36,8 +36,9 @@ mkdir -p "$lib" "$share" "$doc" "$stage/usr/bin" "$stage/usr/share/man/man1" "$s
     "$stage/usr/share/eole/postservice" "$stage/usr/share/lintian/overrides"
 cp -a "$out/publish/." "$lib/"
 rm -rf "$lib/share"
-# LTTng tracing provider: optional for the runtime, and it would pull liblttng-ust.
-rm -f "$lib/libcoreclrtraceptprovider.so"
+# The native executable holds everything, the English texts included: the satellite assemblies and the native
+# symbols (portique.dbg, kept in artifacts/package/publish for a crash's stack) stay out of the package.
+rm -rf "$lib/en" "$lib/portique.dbg"
 cp -a share/. "$share/"
 ln -s ../../share/portique "$lib/share"
 ln -s ../lib/portique/portique "$stage/usr/bin/portique"

@@ -24,7 +24,7 @@ forget_root() {
 
 # prepare_bench BUILD TOOL...: Portique's dependencies, the Debian packages of the given tools, the services; then
 # prints the build to measure: BUILD when given, else a fresh `dotnet publish` (the project file makes it
-# self-contained and ReadyToRun, as shipped).
+# a native executable compiled ahead of time, as shipped).
 prepare_bench() {
     local build=$1 tool
     shift

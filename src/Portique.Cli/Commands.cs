@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Portique.Configuration;
 using Portique.Core;
 using Portique.Orchestration;
@@ -11,13 +10,6 @@ namespace Portique.Cli;
 
 internal static class Commands
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     public static IEnumerable<Command> All(CommandContext context)
     {
         yield return Get(context);
@@ -202,28 +194,26 @@ internal static class Commands
             var report = await services.Runner.PlanAsync(cancellationToken);
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(new
-                {
-                    changes = report.HasChanges,
-                    services = report.Plan.Actions.Select(a => new
-                    {
-                        name = a.Name,
-                        action = a.Kind,
-                        reasons = a.Reasons,
-                        technology = a.Desired?.Technology.Name ?? a.Observed?.Technology.Name,
-                        replacement = a.Replacement switch
-                        {
-                            ReplacementOrder.StartFirst => "sans_coupure",
-                            ReplacementOrder.StopFirst => "arret_prealable",
-                            ReplacementOrder.Rolling => "tache_par_tache",
-                            _ => null,
-                        },
-                        tasks = a.Observed?.Tasks is { Count: > 0 } tasks ? tasks : null,
-                    }),
-                    frontend = new { added = report.Frontend.Added, changed = report.Frontend.Changed, removed = report.Frontend.Removed },
-                    problems = report.Problems.Select(p => p.ToString()),
-                    warnings = report.Warnings,
-                }, Json));
+                context.Output.WriteLine(JsonSerializer.Serialize(
+                    new PlanDocument(
+                        report.HasChanges,
+                        [.. report.Plan.Actions.Select(a => new PlannedServiceDocument(
+                            a.Name,
+                            a.Kind,
+                            a.Reasons,
+                            a.Desired?.Technology.Name ?? a.Observed?.Technology.Name,
+                            a.Replacement switch
+                            {
+                                ReplacementOrder.StartFirst => "sans_coupure",
+                                ReplacementOrder.StopFirst => "arret_prealable",
+                                ReplacementOrder.Rolling => "tache_par_tache",
+                                _ => null,
+                            },
+                            a.Observed?.Tasks is { Count: > 0 } tasks ? tasks : null))],
+                        new FrontendDocument(report.Frontend.Added, report.Frontend.Changed, report.Frontend.Removed),
+                        [.. report.Problems.Select(p => p.ToString())],
+                        report.Warnings),
+                    CliJsonContext.Default.PlanDocument));
             }
             else
             {
@@ -314,7 +304,7 @@ internal static class Commands
             var exitCode = statuses.Any(s => s.Update?.State == UpdateState.Unknown) ? (int)ExitCode.RuntimeFailure : 0;
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(new { services = statuses, warnings }, Json));
+                context.Output.WriteLine(JsonSerializer.Serialize(new StatusDocument(statuses, warnings), CliJsonContext.Default.StatusDocument));
                 return exitCode;
             }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -24,8 +25,6 @@ internal static class Endpoints
 {
     /// <summary>Log lines shown per service on the status page.</summary>
     public const int StatusLogLines = 12;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -348,14 +347,14 @@ internal static class Endpoints
                 var (events, outcome, changed) = current.Read(seen);
                 foreach (var e in events)
                 {
-                    var data = JsonSerializer.Serialize(new { html = ApplyPage.Line(e).ToString() }, Json);
+                    var data = JsonSerializer.Serialize(new ApplyLineEvent(ApplyPage.Line(e).ToString()), GenConfigJsonContext.Default.ApplyLineEvent);
                     await WriteAsync(http, $"id: {e.Sequence.ToString(CultureInfo.InvariantCulture)}\nevent: progress\ndata: {data}\n\n", token);
                     seen = e.Sequence;
                 }
 
                 if (outcome is not null)
                 {
-                    var data = JsonSerializer.Serialize(new { succeeded = outcome.Succeeded, html = ApplyPage.Outcome(outcome).ToString() }, Json);
+                    var data = JsonSerializer.Serialize(new ApplyOutcomeEvent(outcome.Succeeded, ApplyPage.Outcome(outcome).ToString()), GenConfigJsonContext.Default.ApplyOutcomeEvent);
                     await WriteAsync(http, $"event: outcome\ndata: {data}\n\n", token);
                     return;
                 }
@@ -475,3 +474,15 @@ internal static class Endpoints
         return SeeOther(http, "/apply");
     }
 }
+
+/// <summary>An apply's progress line, sent to the page as a server-sent event.</summary>
+internal sealed record ApplyLineEvent(string Html);
+
+/// <summary>An apply's end, sent to the page as a server-sent event.</summary>
+internal sealed record ApplyOutcomeEvent(bool Succeeded, string Html);
+
+/// <summary>The events' JSON (the web's camel case), generated at build time: the shipped command is compiled ahead of time.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ApplyLineEvent))]
+[JsonSerializable(typeof(ApplyOutcomeEvent))]
+internal sealed partial class GenConfigJsonContext : JsonSerializerContext;

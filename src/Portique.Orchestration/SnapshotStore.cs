@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Portique.Core;
 using Portique.Orchestration.Resources;
@@ -50,8 +51,6 @@ public sealed record SnapshotManifest
 public sealed partial class SnapshotStore
 {
     public const int DefaultKeep = 5;
-
-    private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>How often a long archive or restore says how far it is.</summary>
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
@@ -158,7 +157,7 @@ public sealed partial class SnapshotStore
                 SpecJson = specJson,
                 Volumes = volumes,
             };
-            await File.WriteAllTextAsync(Path.Join(partial, "manifest.json"), JsonSerializer.Serialize(manifest, ManifestJson), cancellationToken);
+            await File.WriteAllTextAsync(Path.Join(partial, "manifest.json"), JsonSerializer.Serialize(manifest, SnapshotJsonContext.Default.SnapshotManifest), cancellationToken);
             System.IO.Directory.Move(partial, Path.Join(serviceDirectory, id));
             Prune(service);
             return manifest;
@@ -343,7 +342,7 @@ public sealed partial class SnapshotStore
     {
         try
         {
-            var manifest = JsonSerializer.Deserialize<SnapshotManifest>(File.ReadAllText(Path.Join(directory, "manifest.json")), ManifestJson);
+            var manifest = JsonSerializer.Deserialize(File.ReadAllText(Path.Join(directory, "manifest.json")), SnapshotJsonContext.Default.SnapshotManifest);
             return manifest is not null && manifest.Id == Path.GetFileName(directory) && Path.Join(Directory, manifest.Service) == Path.GetDirectoryName(directory)
                 ? manifest
                 : null;
@@ -391,3 +390,8 @@ public sealed partial class SnapshotStore
         }
     }
 }
+
+/// <summary>The manifest's JSON, generated at build time (no reflection: the shipped command is compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SnapshotManifest))]
+internal sealed partial class SnapshotJsonContext : JsonSerializerContext;

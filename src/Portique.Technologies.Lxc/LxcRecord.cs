@@ -13,13 +13,6 @@ internal sealed record LxcRecord
 {
     public const string FileName = "portique.json";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public int FormatVersion { get; init; } = 1;
 
     public required string Name { get; init; }
@@ -83,7 +76,7 @@ internal sealed record LxcRecord
 
     public DateTimeOffset Created { get; init; }
 
-    public string Serialize() => JsonSerializer.Serialize(this, Json);
+    public string Serialize() => JsonSerializer.Serialize(this, LxcRecordJsonContext.Default.LxcRecord);
 
     /// <summary>The record in <paramref name="directory"/>, or null when missing or unreadable.</summary>
     public static LxcRecord? TryRead(string directory)
@@ -91,7 +84,7 @@ internal sealed record LxcRecord
         var path = Path.Join(directory, FileName);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<LxcRecord>(File.ReadAllText(path), Json) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), LxcRecordJsonContext.Default.LxcRecord) : null;
         }
         catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -99,3 +92,8 @@ internal sealed record LxcRecord
         }
     }
 }
+
+/// <summary>The record's JSON, generated at build time (no reflection: the shipped command is compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(LxcRecord))]
+internal sealed partial class LxcRecordJsonContext : JsonSerializerContext;

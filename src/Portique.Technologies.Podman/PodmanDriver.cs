@@ -104,7 +104,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             throw new RuntimeFailureException(Messages.FormatListFailed(listed.Error));
         }
 
-        var ids = PodmanJson.ParseArray<PodmanListed>(listed.StandardOutput).Where(c => IsOwned(c.Labels)).Select(c => c.Id).ToList();
+        var ids = PodmanJson.ParseArray(listed.StandardOutput, PodmanJsonContext.Default.ListPodmanListed).Where(c => IsOwned(c.Labels)).Select(c => c.Id).ToList();
         if (ids.Count == 0)
         {
             return [];
@@ -114,7 +114,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         List<PodmanContainer> containers;
         if (inspected.Succeeded)
         {
-            containers = PodmanJson.ParseArray<PodmanContainer>(inspected.StandardOutput);
+            containers = PodmanJson.ParseArray(inspected.StandardOutput, PodmanJsonContext.Default.ListPodmanContainer);
         }
         else
         {
@@ -357,7 +357,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         }
 
         var own = NetworkName(Root.Directory);
-        return PodmanJson.ParseArray<PodmanNetwork>(listed.StandardOutput)
+        return PodmanJson.ParseArray(listed.StandardOutput, PodmanJsonContext.Default.ListPodmanNetwork)
             .Where(n => n.Name != own)
             .SelectMany(n => (n.Subnets ?? []).Where(s => s.Subnet?.Contains('.', StringComparison.Ordinal) == true).Select(s => new EngineNetwork("podman", n.Name, s.Subnet!)))
             .ToArray();
@@ -618,7 +618,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
 
         try
         {
-            return PodmanJson.ParseArray<PodmanContainer>(result.StandardOutput).FirstOrDefault();
+            return PodmanJson.ParseArray(result.StandardOutput, PodmanJsonContext.Default.ListPodmanContainer).FirstOrDefault();
         }
         catch (JsonException exception)
         {
@@ -644,7 +644,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
                 return new UpdateCheck(UpdateState.Unknown, Messages.FormatInspectImageFailed(reference, inspected.Error));
             }
 
-            var image = PodmanJson.ParseArray<PodmanImage>(inspected.StandardOutput).FirstOrDefault();
+            var image = PodmanJson.ParseArray(inspected.StandardOutput, PodmanJsonContext.Default.ListPodmanImage).FirstOrDefault();
             List<string> local = [.. image?.RepoDigests ?? [], .. image?.Digest is { Length: > 0 } d ? [d] : Array.Empty<string>()];
             if (local.Count == 0)
             {
@@ -701,7 +701,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
 
         try
         {
-            return PodmanJson.ParseArray<PodmanImage>(result.StandardOutput).FirstOrDefault()?.Id is { Length: > 0 } id ? id : null;
+            return PodmanJson.ParseArray(result.StandardOutput, PodmanJsonContext.Default.ListPodmanImage).FirstOrDefault()?.Id is { Length: > 0 } id ? id : null;
         }
         catch (JsonException exception)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Portique.Technologies.Podman;
 
@@ -124,12 +125,20 @@ internal sealed record PodmanSubnet
 
 internal static class PodmanJson
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
-
     /// <summary>podman prints arrays (<c>inspect</c>, <c>ps</c>); an empty output is an empty array.</summary>
-    public static List<T> ParseArray<T>(string text)
+    /// <param name="text">podman's output.</param>
+    /// <param name="contract">The array's generated contract (<see cref="PodmanJsonContext"/>).</param>
+    public static List<T> ParseArray<T>(string text, JsonTypeInfo<List<T>> contract)
     {
         var trimmed = text.Trim();
-        return trimmed.Length == 0 || trimmed == "null" ? [] : JsonSerializer.Deserialize<List<T>>(trimmed, Options) ?? [];
+        return trimmed.Length == 0 || trimmed == "null" ? [] : JsonSerializer.Deserialize(trimmed, contract) ?? [];
     }
 }
+
+/// <summary>podman's JSON, read without reflection (the shipped command is compiled ahead of time); names as podman writes them, any case.</summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(List<PodmanListed>))]
+[JsonSerializable(typeof(List<PodmanContainer>))]
+[JsonSerializable(typeof(List<PodmanNetwork>))]
+[JsonSerializable(typeof(List<PodmanImage>))]
+internal sealed partial class PodmanJsonContext : JsonSerializerContext;

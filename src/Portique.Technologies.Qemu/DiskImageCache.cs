@@ -33,7 +33,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
         try
         {
             await using var stream = File.OpenRead(metadataPath);
-            var metadata = await JsonSerializer.DeserializeAsync<ImageMetadata>(stream, cancellationToken: cancellationToken);
+            var metadata = await JsonSerializer.DeserializeAsync(stream, QemuJsonContext.Default.ImageMetadata, cancellationToken);
             return metadata is not null && Sha256Hex().IsMatch(metadata.Sha256) && metadata.Format is "qcow2" or "raw" ? metadata : null;
         }
         catch (JsonException)
@@ -274,7 +274,7 @@ internal sealed partial class DiskImageCache(QemuLayout layout, QemuDriverOption
 
     private static async Task WriteMetadataAsync(string image, ImageMetadata metadata, CancellationToken cancellationToken)
     {
-        await AtomicFile.WriteTextAsync(QemuLayout.ImageMetadataPath(image), JsonSerializer.Serialize(metadata, VmRecord.Json), AtomicFile.PublicMode, cancellationToken);
+        await AtomicFile.WriteTextAsync(QemuLayout.ImageMetadataPath(image), JsonSerializer.Serialize(metadata, QemuJsonContext.Default.ImageMetadata), AtomicFile.PublicMode, cancellationToken);
     }
 
     private static string Status(HttpResponseMessage response) =>

@@ -785,7 +785,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         var path = QemuLayout.RecordPath(directory);
         try
         {
-            var record = JsonSerializer.Deserialize<VmRecord>(File.ReadAllText(path));
+            var record = JsonSerializer.Deserialize(File.ReadAllText(path), QemuJsonContext.Default.VmRecord);
             return record is not null && record.Root == Root.Directory && record.Name == name ? record : null;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
@@ -825,7 +825,7 @@ public sealed class QemuDriver : IServiceDriver, IUsageReader, IDisposable
         ReadOwnedRecord(directory, name) is not null ? QemuLayout.ConsoleLogPath(directory) : null;
 
     private static async Task WriteRecordAsync(string directory, VmRecord record, CancellationToken cancellationToken) =>
-        await WritePrivateAsync(QemuLayout.RecordPath(directory), JsonSerializer.Serialize(record, VmRecord.Json), cancellationToken);
+        await WritePrivateAsync(QemuLayout.RecordPath(directory), JsonSerializer.Serialize(record, QemuJsonContext.Default.VmRecord), cancellationToken);
 
     /// <summary>Written 0600 from the start (environment values may be secrets), atomically.</summary>
     private static Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken) =>

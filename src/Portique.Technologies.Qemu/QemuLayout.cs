@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Portique.Core;
@@ -119,8 +118,6 @@ internal sealed record ImageMetadata
 /// </summary>
 internal sealed record VmRecord
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     [JsonPropertyName("root")]
     public required string Root { get; init; }
 
@@ -213,3 +210,14 @@ internal sealed record VmPrivateNetwork
     [JsonPropertyName("health_port")]
     public int? HealthPort { get; init; }
 }
+
+/// <summary>The VM record and image metadata as JSON, generated at build time (no reflection: the shipped command is
+/// compiled ahead of time), indented for an administrator reading them.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(VmRecord))]
+[JsonSerializable(typeof(ImageMetadata))]
+internal sealed partial class QemuJsonContext : JsonSerializerContext;
+
+/// <summary>QMP's commands: one JSON object per line, never indented.</summary>
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class QmpJsonContext : JsonSerializerContext;

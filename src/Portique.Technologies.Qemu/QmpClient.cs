@@ -36,7 +36,7 @@ internal static class QmpClient
 
     private static async Task<JsonElement> SendAsync(StreamWriter writer, StreamReader reader, string command, CancellationToken cancellationToken)
     {
-        await writer.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["execute"] = command }).AsMemory(), cancellationToken);
+        await writer.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["execute"] = command }, QmpJsonContext.Default.DictionaryStringString).AsMemory(), cancellationToken);
         while (true)
         {
             using var reply = await ReadObjectAsync(reader, cancellationToken);

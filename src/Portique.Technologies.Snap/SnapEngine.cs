@@ -199,7 +199,7 @@ internal sealed partial class SnapEngine : IDisposable
 
         if (info is { Active: false })
         {
-            await ActAsync(snap, new { action = "enable" }, cancellationToken);
+            await ActAsync(snap, Action("enable"), cancellationToken);
         }
 
         await InstallAsync(snap, source, refreshing: info is not null, cancellationToken);
@@ -250,7 +250,7 @@ internal sealed partial class SnapEngine : IDisposable
         var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatSnapMissing(record.Snap));
         if (!info.Active)
         {
-            await ActAsync(record.Snap, new { action = "enable" }, cancellationToken);
+            await ActAsync(record.Snap, Action("enable"), cancellationToken);
         }
     }
 
@@ -267,7 +267,7 @@ internal sealed partial class SnapEngine : IDisposable
         var info = await FindInstalledAsync(record.Snap, cancellationToken) ?? throw new RuntimeFailureException(Messages.FormatSnapMissing(record.Snap));
         if (info.Active)
         {
-            await ActAsync(record.Snap, new { action = "disable" }, cancellationToken);
+            await ActAsync(record.Snap, Action("disable"), cancellationToken);
         }
     }
 
@@ -364,7 +364,7 @@ internal sealed partial class SnapEngine : IDisposable
 
         try
         {
-            await ActAsync(record.Snap, new { action = "remove" }, cancellationToken);
+            await ActAsync(record.Snap, Action("remove"), cancellationToken);
         }
         catch (SnapdErrorException exception) when (exception.StatusCode == 404 || exception.Kind is "snap-not-installed" or "snap-not-found")
         {
@@ -390,17 +390,17 @@ internal sealed partial class SnapEngine : IDisposable
         await ConfigureAsync(aside.Snap, aside.Environment(), failed.Environment(), cancellationToken);
         if ((await FindInstalledAsync(aside.Snap, cancellationToken))?.Active == true)
         {
-            await ActAsync(aside.Snap, new { action = "disable" }, cancellationToken);
+            await ActAsync(aside.Snap, Action("disable"), cancellationToken);
         }
     }
 
     /// <summary>Back to the recorded revision; for a store snap, back on the recorded channel too.</summary>
     private async Task RevertAsync(SnapRecord record, CancellationToken cancellationToken)
     {
-        await ActAsync(record.Snap, new { action = "revert", revision = record.Revision }, cancellationToken);
+        await ActAsync(record.Snap, Action("revert", ("revision", record.Revision)), cancellationToken);
         if (record.TrackingChannel is { Length: > 0 } channel && record.Technology == SnapModule.Snap.Name)
         {
-            await ActAsync(record.Snap, new { action = "switch", channel }, cancellationToken);
+            await ActAsync(record.Snap, Action("switch", ("channel", channel)), cancellationToken);
         }
     }
 
@@ -415,7 +415,7 @@ internal sealed partial class SnapEngine : IDisposable
             return;
         }
 
-        var body = new Dictionary<string, string> { ["action"] = refreshing ? "refresh" : "install" };
+        var body = Action(refreshing ? "refresh" : "install");
         if (source.Revision is { } revision)
         {
             body["revision"] = revision;
@@ -434,7 +434,7 @@ internal sealed partial class SnapEngine : IDisposable
             // Already the newest revision of that channel: only the tracked channel may differ.
             if (source.Channel is { } channel)
             {
-                await ActAsync(snap, new { action = "switch", channel }, cancellationToken);
+                await ActAsync(snap, Action("switch", ("channel", channel)), cancellationToken);
             }
         }
     }
@@ -463,7 +463,19 @@ internal sealed partial class SnapEngine : IDisposable
         }
     }
 
-    private Task<JsonElement> ActAsync(string snap, object body, CancellationToken cancellationToken) =>
+    /// <summary>A snapd action's body: <c>{"action": ..., name: value...}</c>.</summary>
+    private static Dictionary<string, string?> Action(string action, params (string Name, string? Value)[] parameters)
+    {
+        var body = new Dictionary<string, string?>(StringComparer.Ordinal) { ["action"] = action };
+        foreach (var (name, value) in parameters)
+        {
+            body[name] = value;
+        }
+
+        return body;
+    }
+
+    private Task<JsonElement> ActAsync(string snap, Dictionary<string, string?> body, CancellationToken cancellationToken) =>
         ChangeAsync(() => Client.PostAsync("/v2/snaps/" + snap, body, cancellationToken), cancellationToken);
 
     /// <summary>Starts a change and waits for it; a change refused because another one is running is retried for a while.</summary>

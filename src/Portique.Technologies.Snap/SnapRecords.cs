@@ -83,8 +83,6 @@ internal sealed record SnapRecord
 /// </summary>
 internal sealed partial class SnapRecordStore(PortiqueRoot root)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public PortiqueRoot Root { get; } = root;
 
     public string Directory => Path.Join(Root.StateDirectory, "snap");
@@ -96,7 +94,7 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
     {
         try
         {
-            var record = JsonSerializer.Deserialize<SnapRecord>(File.ReadAllText(PathOf(name, aside)));
+            var record = JsonSerializer.Deserialize(File.ReadAllText(PathOf(name, aside)), SnapRecordJsonContext.Default.SnapRecord);
             return record is not null && record.Root == Root.Directory && record.Name == name ? record : null;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
@@ -140,7 +138,7 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
                 System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            AtomicFile.WriteText(PathOf(record.Name, aside), JsonSerializer.Serialize(record, Json), AtomicFile.PrivateMode);
+            AtomicFile.WriteText(PathOf(record.Name, aside), JsonSerializer.Serialize(record, SnapRecordJsonContext.Default.SnapRecord), AtomicFile.PrivateMode);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -165,3 +163,12 @@ internal sealed partial class SnapRecordStore(PortiqueRoot root)
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceName();
 }
+
+/// <summary>The record's JSON, generated at build time (no reflection: the shipped command is compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(SnapRecord))]
+internal sealed partial class SnapRecordJsonContext : JsonSerializerContext;
+
+/// <summary>snapd's request bodies and the build's <c>build.json</c>: flat objects of texts, on one line.</summary>
+[JsonSerializable(typeof(Dictionary<string, string?>))]
+internal sealed partial class SnapdJsonContext : JsonSerializerContext;

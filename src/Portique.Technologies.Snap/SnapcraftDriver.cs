@@ -251,14 +251,14 @@ public sealed partial class SnapcraftDriver : IServiceDriver, IDisposable
             var digest = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
             await File.WriteAllTextAsync(
                 Path.Join(build, "build.json"),
-                JsonSerializer.Serialize(new Dictionary<string, string>
+                JsonSerializer.Serialize(new Dictionary<string, string?>
                 {
                     ["commit"] = commit,
                     ["repository"] = spec.Repository,
                     ["file"] = Path.GetFileName(ours[0]),
                     ["sha256"] = digest,
                     ["built_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-                }),
+                }, SnapdJsonContext.Default.DictionaryStringString),
                 cancellationToken);
             progress.Report(Messages.FormatBuilt(spec.Url, commit[..12], digest[..12]));
         }

@@ -68,10 +68,10 @@ internal sealed class SnapdClient : IDisposable
     public Task<SnapdResponse> GetAsync(string path, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         SendAsync(HttpMethod.Get, path, null, cancellationToken, timeout);
 
-    public Task<SnapdResponse> PostAsync(string path, object body, CancellationToken cancellationToken) =>
+    public Task<SnapdResponse> PostAsync(string path, Dictionary<string, string?> body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, Json(body), cancellationToken);
 
-    public Task<SnapdResponse> PutAsync(string path, object body, CancellationToken cancellationToken) =>
+    public Task<SnapdResponse> PutAsync(string path, Dictionary<string, string?> body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Put, path, Json(body), cancellationToken);
 
     /// <summary><c>POST /v2/snaps</c> with a snap file (multipart: form fields, then the file as part <c>snap</c>).</summary>
@@ -217,7 +217,8 @@ internal sealed class SnapdClient : IDisposable
         }
     }
 
-    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+    private static StringContent Json(Dictionary<string, string?> body) =>
+        new(JsonSerializer.Serialize(body, SnapdJsonContext.Default.DictionaryStringString), Encoding.UTF8, "application/json");
 
     private SnapdUnreachableException Unreachable(Exception exception) =>
         new(Messages.FormatSnapdNotAnswering(SocketPath, Describe(exception)), exception);

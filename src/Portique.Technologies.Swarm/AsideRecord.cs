@@ -16,13 +16,6 @@ internal sealed record AsideRecord
 {
     public const string Extension = ".aside.json";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public required string Root { get; init; }
 
     public required string Name { get; init; }
@@ -38,14 +31,14 @@ internal sealed record AsideRecord
 
     public required DateTimeOffset SetAsideAt { get; init; }
 
-    public string Serialize() => JsonSerializer.Serialize(this, Json);
+    public string Serialize() => JsonSerializer.Serialize(this, AsideRecordJsonContext.Default.AsideRecord);
 
     /// <summary>The record in <paramref name="text"/>, or null when it is not one.</summary>
     public static AsideRecord? TryParse(string text)
     {
         try
         {
-            var record = JsonSerializer.Deserialize<AsideRecord>(text, Json);
+            var record = JsonSerializer.Deserialize(text, AsideRecordJsonContext.Default.AsideRecord);
             return record is { Root.Length: > 0, Name.Length: > 0, Image.Length: > 0, Labels: not null } ? record : null;
         }
         catch (JsonException)
@@ -65,3 +58,8 @@ internal static class CanonicalSpec
     public static int Index(IDictionary<string, string> labels, string key) =>
         labels.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : 0;
 }
+
+/// <summary>The record's JSON, generated at build time (no reflection: the shipped command is compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(AsideRecord))]
+internal sealed partial class AsideRecordJsonContext : JsonSerializerContext;

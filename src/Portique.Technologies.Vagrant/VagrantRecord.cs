@@ -12,13 +12,6 @@ internal sealed record VagrantRecord
 {
     public const string FileName = "portique.json";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     public int FormatVersion { get; init; } = 1;
 
     public required string Name { get; init; }
@@ -70,14 +63,14 @@ internal sealed record VagrantRecord
 
     public DateTimeOffset Created { get; init; }
 
-    public string Serialize() => JsonSerializer.Serialize(this, Json);
+    public string Serialize() => JsonSerializer.Serialize(this, VagrantRecordJsonContext.Default.VagrantRecord);
 
     public static VagrantRecord? TryRead(string directory)
     {
         var path = Path.Join(directory, FileName);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<VagrantRecord>(File.ReadAllText(path), Json) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), VagrantRecordJsonContext.Default.VagrantRecord) : null;
         }
         catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -85,3 +78,14 @@ internal sealed record VagrantRecord
         }
     }
 }
+
+/// <summary>The record's JSON, generated at build time (no reflection: the shipped command is compiled ahead of time).
+/// Enums are written as camel-case names (<c>"libvirt"</c>, <c>"tcp"</c>), as records written before were.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    Converters = [typeof(CamelCaseEnum<VagrantProvider>), typeof(CamelCaseEnum<PortProtocol>)])]
+[JsonSerializable(typeof(VagrantRecord))]
+internal sealed partial class VagrantRecordJsonContext : JsonSerializerContext;
+
+/// <summary>An enum written as its camel-case name.</summary>
+internal sealed class CamelCaseEnum<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase)
+    where TEnum : struct, Enum;

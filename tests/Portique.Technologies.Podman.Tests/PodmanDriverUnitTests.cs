@@ -172,13 +172,13 @@ public sealed class PodmanDriverUnitTests
               "HostConfig":{"PortBindings":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"18081"}]}}}]
             """;
 
-        var container = Assert.Single(PodmanJson.ParseArray<PodmanContainer>(Json));
+        var container = Assert.Single(PodmanJson.ParseArray(Json, PodmanJsonContext.Default.ListPodmanContainer));
 
         Assert.Equal(("ba71", "web", "f946", 3L), (container.Id, container.Name, container.Image, container.RestartCount));
         Assert.Equal("healthy", container.State.Health!.Status);
         Assert.Equal(1_000_000_000L, container.Config.Healthcheck!.Interval);
         Assert.Equal("18081", container.HostConfig.PortBindings!["8080/tcp"]![0].HostPort);
-        Assert.Empty(PodmanJson.ParseArray<PodmanContainer>(""));
+        Assert.Empty(PodmanJson.ParseArray("", PodmanJsonContext.Default.ListPodmanContainer));
     }
 
     [Fact]

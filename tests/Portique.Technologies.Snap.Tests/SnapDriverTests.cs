@@ -297,7 +297,7 @@ public sealed class SnapDriverTests : IAsyncLifetime, IDisposable
         // An administrator runs "snap remove hello": the record alone proves nothing.
         using (var administrator = new SnapdClient(Snapd.SocketPath, TimeSpan.FromSeconds(5)))
         {
-            var response = await administrator.PostAsync("/v2/snaps/hello", new { action = "remove" }, Ct);
+            var response = await administrator.PostAsync("/v2/snaps/hello", new Dictionary<string, string?> { ["action"] = "remove" }, Ct);
             await administrator.WaitForChangeAsync(response.Change!, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20), Ct);
         }
 
