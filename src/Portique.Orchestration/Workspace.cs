@@ -330,6 +330,48 @@ public sealed class Workspace
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, string Text), CreoleTemplate> _parsedTemplates = new();
 
+    /// <summary>
+    /// Stands for <c>{N}</c> in <see cref="RepeatedTemplateReferences"/>. Every instance number is a run of digits not
+    /// starting with 0, and so is this: a template parses the same way whatever the number, and a name holding this
+    /// run holds it because of <c>{N}</c> (a template already containing it is parsed per instance).
+    /// </summary>
+    private const string InstanceSentinel = "9081726354";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, string Text), IReadOnlyList<string>?> _repeatedReferences = new();
+
+    /// <summary>
+    /// The configuration names a repeated dictionary's template reads, <c>{N}</c> written <see cref="InstanceSentinel"/>;
+    /// parsed once per template text, not once per instance. Null when the template has no <c>{N}</c>, is missing or
+    /// does not parse: the instance's own parse then reports it.
+    /// </summary>
+    private IReadOnlyList<string>? RepeatedTemplateReferences(EvaluatedFile file)
+    {
+        var path = Path.Join(TemplatesFor(file), file.Source);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(path);
+        return !text.Contains("{N}", StringComparison.Ordinal) || text.Contains(InstanceSentinel, StringComparison.Ordinal)
+            ? null
+            : _repeatedReferences.GetOrAdd((file.Source, text), static key =>
+            {
+                try
+                {
+                    return CreoleTemplate.Parse(key.Text.Replace("{N}", InstanceSentinel, StringComparison.Ordinal), key.Source)
+                        .ReferencedVariables.Select(r => r.Name).Distinct(StringComparer.Ordinal).ToArray();
+                }
+                catch (InvalidInputException)
+                {
+                    return null;
+                }
+            });
+    }
+
+    private static bool IsKnown(EvaluatedConfiguration configuration, string name) =>
+        configuration.Find(name) is not null || ConfigurationScope.IsBuiltIn(name);
+
     /// <summary>Parses every enabled template and checks that the variables it names exist.</summary>
     private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
     {
@@ -338,9 +380,20 @@ public sealed class Workspace
         {
             try
             {
+                // A repeated dictionary's template is checked once for all its instances when every name it reads exists;
+                // otherwise this instance's own parse below says exactly where.
+                if (file.Instance is { } instance && RepeatedTemplateReferences(file) is { } references)
+                {
+                    var number = instance.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (references.All(name => IsKnown(configuration, name.Replace(InstanceSentinel, number, StringComparison.Ordinal))))
+                    {
+                        continue;
+                    }
+                }
+
                 foreach (var reference in ParseTemplate(file).ReferencedVariables)
                 {
-                    if (configuration.Find(reference.Name) is null && !ConfigurationScope.IsBuiltIn(reference.Name))
+                    if (!IsKnown(configuration, reference.Name))
                     {
                         problems.Add(new Diagnostic($"{file.Source}:{reference.Line}:{reference.Column}", Messages.FormatTemplateUnknownVariable(reference.Name)));
                     }

@@ -120,6 +120,63 @@ public class WorkspaceTests
     }
 
     [Fact]
+    public void A_repeated_template_checked_once_still_reports_the_instance_whose_variable_is_unknown_where_it_is()
+    {
+        using var sandbox = new Sandbox();
+        var root = sandbox.Temp.Root;
+        Directory.CreateDirectory(root.DictionariesDirectory);
+        Directory.CreateDirectory(root.TemplatesDirectory);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_count.xml"), """
+            <creole>
+              <variables><family name='g'>
+                <variable name='count' type='number'><value>3</value></variable>
+                <variable name='extra1' type='string'><value>x</value></variable>
+                <variable name='extra3' type='string'><value>z</value></variable>
+              </family></variables>
+            </creole>
+            """);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "20_item.xml"), """
+            <creole repeat='count'>
+              <files><file name='/etc/item{N}.conf' source='item.conf'/></files>
+              <variables><family name='item-{N}'><variable name='item{N}_name' type='string'><value>n</value></variable></family></variables>
+            </creole>
+            """);
+        // {N} before the unknown name on its line: the column is the instance's own (1 digit here).
+        File.WriteAllText(Path.Join(root.TemplatesDirectory, "item.conf"), "NAME=%%item{N}_name\n{N} X=%%extra{N}\n");
+        var workspace = sandbox.Workspace;
+
+        var problem = Assert.Single(workspace.Validate(workspace.Evaluate()).Problems);
+
+        Assert.Equal("item.conf:2:5", problem.Subject);
+        Assert.Contains("extra2", problem.Message);
+    }
+
+    [Fact]
+    public void A_repeated_template_that_does_not_parse_is_reported_for_each_instance()
+    {
+        using var sandbox = new Sandbox();
+        var root = sandbox.Temp.Root;
+        Directory.CreateDirectory(root.DictionariesDirectory);
+        Directory.CreateDirectory(root.TemplatesDirectory);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_count.xml"), """
+            <creole><variables><family name='g'><variable name='count' type='number'><value>2</value></variable></family></variables></creole>
+            """);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "20_item.xml"), """
+            <creole repeat='count'>
+              <files><file name='/etc/item{N}.conf' source='item.conf'/></files>
+              <variables><family name='item-{N}'><variable name='item{N}_name' type='string'><value>n</value></variable></family></variables>
+            </creole>
+            """);
+        File.WriteAllText(Path.Join(root.TemplatesDirectory, "item.conf"), "%if %%item{N}_name == 'n'\nyes\n");
+        var workspace = sandbox.Workspace;
+
+        var problems = workspace.Validate(workspace.Evaluate()).Problems;
+
+        Assert.Equal(2, problems.Count);
+        Assert.All(problems, p => Assert.StartsWith("item.conf:", p.Subject, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_workshops_invalid_template_is_rejected_with_file_line_and_problem()
     {
         using var sandbox = new Sandbox();
