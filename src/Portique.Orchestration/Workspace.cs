@@ -344,16 +344,18 @@ public sealed class Workspace
     /// parsed once per template text, not once per instance. Null when the template has no <c>{N}</c>, is missing or
     /// does not parse: the instance's own parse then reports it.
     /// </summary>
-    private IReadOnlyList<string>? RepeatedTemplateReferences(EvaluatedFile file)
+    /// <param name="file">An instance's file.</param>
+    /// <param name="texts">The template texts this check has read, by path (null: missing), so that it reads each once.</param>
+    private IReadOnlyList<string>? RepeatedTemplateReferences(EvaluatedFile file, Dictionary<string, string?> texts)
     {
         var path = Path.Join(TemplatesFor(file), file.Source);
-        if (!File.Exists(path))
+        if (!texts.TryGetValue(path, out var text))
         {
-            return null;
+            text = File.Exists(path) ? File.ReadAllText(path) : null;
+            texts[path] = text;
         }
 
-        var text = File.ReadAllText(path);
-        return !text.Contains("{N}", StringComparison.Ordinal) || text.Contains(InstanceSentinel, StringComparison.Ordinal)
+        return text is null || !text.Contains("{N}", StringComparison.Ordinal) || text.Contains(InstanceSentinel, StringComparison.Ordinal)
             ? null
             : _repeatedReferences.GetOrAdd((file.Source, text), static key =>
             {
@@ -376,13 +378,14 @@ public sealed class Workspace
     private List<Diagnostic> CheckTemplates(EvaluatedConfiguration configuration)
     {
         var problems = new List<Diagnostic>();
+        var repeatedTexts = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var file in OwnFiles(configuration).Where(f => f.Enabled && f.Templating))
         {
             try
             {
                 // A repeated dictionary's template is checked once for all its instances when every name it reads exists;
                 // otherwise this instance's own parse below says exactly where.
-                if (file.Instance is { } instance && RepeatedTemplateReferences(file) is { } references)
+                if (file.Instance is { } instance && RepeatedTemplateReferences(file, repeatedTexts) is { } references)
                 {
                     var number = instance.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     if (references.All(name => IsKnown(configuration, name.Replace(InstanceSentinel, number, StringComparison.Ordinal))))

@@ -884,6 +884,12 @@ internal sealed partial class DictionaryParser
     /// <summary>The trimmed, instantiated text of a leaf element; reports child elements.</summary>
     private string Text(XElement element)
     {
+        // The usual case, one text node: no copy (a repeated dictionary is read once per instance).
+        if (element.FirstNode is XText only && only.NextNode is null)
+        {
+            return Instantiate(only.Value.Trim());
+        }
+
         var text = new System.Text.StringBuilder();
         foreach (var node in element.Nodes())
         {
