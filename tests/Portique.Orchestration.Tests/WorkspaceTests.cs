@@ -119,30 +119,33 @@ public class WorkspaceTests
         Assert.Contains("unknown_thing", problem.Message);
     }
 
-    [Fact]
-    public void A_repeated_template_checked_once_still_reports_the_instance_whose_variable_is_unknown_where_it_is()
+    /// <summary>A root whose own dictionaries are <paramref name="globals"/> (variables of family g) and a dictionary repeated
+    /// <c>count</c> times declaring <c>item{N}_name</c>, rendered from <c>item.conf</c> = <paramref name="template"/>.</summary>
+    private static void WriteRepeatedItems(Sandbox sandbox, string globals, string template)
     {
-        using var sandbox = new Sandbox();
         var root = sandbox.Temp.Root;
         Directory.CreateDirectory(root.DictionariesDirectory);
         Directory.CreateDirectory(root.TemplatesDirectory);
-        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_count.xml"), """
-            <creole>
-              <variables><family name='g'>
-                <variable name='count' type='number'><value>3</value></variable>
-                <variable name='extra1' type='string'><value>x</value></variable>
-                <variable name='extra3' type='string'><value>z</value></variable>
-              </family></variables>
-            </creole>
-            """);
+        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_count.xml"), $"<creole><variables><family name='g'>{globals}</family></variables></creole>");
         File.WriteAllText(Path.Join(root.DictionariesDirectory, "20_item.xml"), """
             <creole repeat='count'>
               <files><file name='/etc/item{N}.conf' source='item.conf'/></files>
               <variables><family name='item-{N}'><variable name='item{N}_name' type='string'><value>n</value></variable></family></variables>
             </creole>
             """);
-        // {N} before the unknown name on its line: the column is the instance's own (1 digit here).
-        File.WriteAllText(Path.Join(root.TemplatesDirectory, "item.conf"), "NAME=%%item{N}_name\n{N} X=%%extra{N}\n");
+        File.WriteAllText(Path.Join(root.TemplatesDirectory, "item.conf"), template);
+    }
+
+    [Fact]
+    public void A_repeated_template_checked_once_still_reports_the_instance_whose_variable_is_unknown_where_it_is()
+    {
+        using var sandbox = new Sandbox();
+        WriteRepeatedItems(
+            sandbox,
+            "<variable name='count' type='number'><value>3</value></variable>"
+                + "<variable name='extra1' type='string'><value>x</value></variable><variable name='extra3' type='string'><value>z</value></variable>",
+            // {N} before the unknown name on its line: the column is the instance's own (1 digit here).
+            "NAME=%%item{N}_name\n{N} X=%%extra{N}\n");
         var workspace = sandbox.Workspace;
 
         var problem = Assert.Single(workspace.Validate(workspace.Evaluate()).Problems);
@@ -155,19 +158,7 @@ public class WorkspaceTests
     public void A_repeated_template_that_does_not_parse_is_reported_for_each_instance()
     {
         using var sandbox = new Sandbox();
-        var root = sandbox.Temp.Root;
-        Directory.CreateDirectory(root.DictionariesDirectory);
-        Directory.CreateDirectory(root.TemplatesDirectory);
-        File.WriteAllText(Path.Join(root.DictionariesDirectory, "10_count.xml"), """
-            <creole><variables><family name='g'><variable name='count' type='number'><value>2</value></variable></family></variables></creole>
-            """);
-        File.WriteAllText(Path.Join(root.DictionariesDirectory, "20_item.xml"), """
-            <creole repeat='count'>
-              <files><file name='/etc/item{N}.conf' source='item.conf'/></files>
-              <variables><family name='item-{N}'><variable name='item{N}_name' type='string'><value>n</value></variable></family></variables>
-            </creole>
-            """);
-        File.WriteAllText(Path.Join(root.TemplatesDirectory, "item.conf"), "%if %%item{N}_name == 'n'\nyes\n");
+        WriteRepeatedItems(sandbox, "<variable name='count' type='number'><value>2</value></variable>", "%if %%item{N}_name == 'n'\nyes\n");
         var workspace = sandbox.Workspace;
 
         var problems = workspace.Validate(workspace.Evaluate()).Problems;

@@ -17,29 +17,11 @@ public sealed class LxcRecordJsonTests
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    private static LxcRecord Sample() => new()
+    // The unit tests' record, with every optional field set.
+    private static LxcRecord Sample() => LxcUnitTests.Record(["A=1", "B=two words"], [new VolumeMapping("/srv/data", "/data")]) with
     {
-        Name = "web",
-        Root = "/srv/root",
-        InstanceId = "0123456789abcdef0123456789abcdef",
-        Spec = "{\"name\":\"web\"}",
-        SpecHash = "abc123",
-        Index = 3,
-        Image = "127.0.0.1:5000/web:1",
-        Digest = "sha256:" + new string('a', 64),
-        Address = "10.0.3.17",
-        PrefixLength = 24,
-        Gateway = "10.0.3.1",
-        Bridge = "ptq0",
-        PublishAddress = "0.0.0.0",
         Ports = [new PortMapping(8080, 80), new PortMapping(5353, 53, PortProtocol.Udp)],
         PortsPublishedByFrontend = true,
-        Volumes = [new VolumeMapping("/srv/data", "/data")],
-        Environment = ["A=1", "B=two words"],
-        Command = ["/bin/httpd", "-f"],
-        WorkingDirectory = "/",
-        Uid = 33,
-        Gid = 33,
         MemoryBytes = 256L * 1024 * 1024,
         Cpus = 1.5m,
         Created = new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero),

@@ -12,7 +12,7 @@ public sealed class LxcUnitTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private static LxcRecord Record(IReadOnlyList<string>? environment = null, IReadOnlyList<VolumeMapping>? volumes = null) => new()
+    internal static LxcRecord Record(IReadOnlyList<string>? environment = null, IReadOnlyList<VolumeMapping>? volumes = null) => new()
     {
         Name = "web",
         Root = "/",

@@ -18,23 +18,10 @@ public sealed class VagrantRecordJsonTests
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private static VagrantRecord Sample(VagrantProvider provider) => new()
+    // The Vagrantfile tests' record, with every optional field set.
+    private static VagrantRecord Sample(VagrantProvider provider) => VagrantfileTests.Record(provider) with
     {
-        Name = "vm",
-        Root = "/srv/root",
-        InstanceId = "0123456789abcdef0123456789abcdef",
-        Spec = "{\"name\":\"vm\"}",
-        SpecHash = "abc123",
-        Index = 2,
-        Provider = provider,
-        Image = "debian/bookworm64",
-        BoxVersion = "12.1",
-        BoxServer = "",
-        Artifact = "debian/bookworm64@12.1",
-        PublishAddress = "127.0.0.1",
         Ports = [new PortMapping(8080, 80), new PortMapping(5353, 53, PortProtocol.Udp)],
-        Volumes = [new VolumeMapping("/srv/data", "/data")],
-        Environment = ["A=1"],
         MemoryBytes = 512L * 1024 * 1024,
         Cpus = 2m,
         Address = provider == VagrantProvider.Docker ? "10.0.3.9" : null,

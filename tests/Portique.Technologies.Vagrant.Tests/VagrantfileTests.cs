@@ -50,7 +50,7 @@ public sealed class VagrantfileTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private static VagrantRecord Record(VagrantProvider provider = VagrantProvider.Docker, IReadOnlyList<string>? environment = null, IReadOnlyList<VolumeMapping>? volumes = null) => new()
+    internal static VagrantRecord Record(VagrantProvider provider = VagrantProvider.Docker, IReadOnlyList<string>? environment = null, IReadOnlyList<VolumeMapping>? volumes = null) => new()
     {
         Name = "web",
         Root = "/srv/it's a root",
