@@ -36,17 +36,14 @@ mkdir -p "$lib" "$share" "$doc" "$stage/usr/bin" "$stage/usr/share/man/man1" "$s
     "$stage/usr/share/eole/postservice" "$stage/usr/share/lintian/overrides"
 cp -a "$out/publish/." "$lib/"
 rm -rf "$lib/share"
-# The native executable holds everything, the English texts included: the satellite assemblies and the native
-# symbols (portique.dbg, kept in artifacts/package/publish for a crash's stack) stay out of the package.
-rm -rf "$lib/en" "$lib/portique.dbg"
+# The native executable holds everything, the English texts included: the satellite assemblies stay out.
+rm -rf "$lib/en"
 cp -a share/. "$share/"
 ln -s ../../share/portique "$lib/share"
 ln -s ../lib/portique/portique "$stage/usr/bin/portique"
 find "$stage/usr" -type d -exec chmod 0755 {} +
 find "$lib" "$share" -type f -exec chmod 0644 {} +
 chmod 0755 "$lib/portique"
-# Native libraries the runtime ships: not stripped by the SDK.
-find "$lib" -name '*.so' -exec strip --strip-unneeded {} +
 
 # The man page and the completion come from the built command's own help text.
 help() { LANG=C.UTF-8 "$lib/portique" "$@" --help; }
@@ -99,9 +96,9 @@ install -m 0644 packaging/lintian-overrides "$stage/usr/share/lintian/overrides/
 chmod 0644 "$doc/changelog.gz" "$stage/usr/share/man/man1/portique.1.gz" "$stage/usr/share/man/fr/man1/portique.1.gz" \
     "$stage/usr/share/bash-completion/completions/portique"
 
-# Depends: the shared libraries the runtime loads (dpkg-shlibdeps), plus the engines' packages (control.in).
+# Depends: the shared libraries the executable links (dpkg-shlibdeps), plus the engines' packages (control.in).
 shlibs=$(cd "$out" && mkdir -p debian && touch debian/control && \
-    dpkg-shlibdeps -O -e"root/usr/lib/portique/portique" $(find root/usr/lib/portique -name '*.so' -printf ' -e%p') 2> >(grep -v 'warning:' >&2) \
+    dpkg-shlibdeps -O -e"root/usr/lib/portique/portique" 2> >(grep -v 'warning:' >&2) \
     | sed -n 's/^shlibs:Depends=//p')
 # libicu (globalization) and libssl3 (TLS, hashes) are loaded by name at run time, not linked: dpkg-shlibdeps cannot see them.
 shlibs="${shlibs:+$shlibs, }libicu72, libssl3"

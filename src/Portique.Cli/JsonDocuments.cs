@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portique.Core;
 using Portique.Orchestration;
@@ -34,11 +33,7 @@ internal sealed record StatusDocument(IReadOnlyList<ServiceStatus> Services, IRe
 /// indented, camel-case names, enums as camel-case names (<c>"recreate"</c>, <c>"upToDate"</c>, <c>"tcp"</c>).
 /// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    Converters = [typeof(CamelCaseEnum<ActionKind>), typeof(CamelCaseEnum<UpdateState>), typeof(CamelCaseEnum<PortProtocol>), typeof(CamelCaseEnum<ProblemKind>)])]
+    Converters = [typeof(CamelCaseEnumConverter<ActionKind>), typeof(CamelCaseEnumConverter<UpdateState>), typeof(CamelCaseEnumConverter<PortProtocol>), typeof(CamelCaseEnumConverter<ProblemKind>)])]
 [JsonSerializable(typeof(PlanDocument))]
 [JsonSerializable(typeof(StatusDocument))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
-
-/// <summary>An enum written as its camel-case name.</summary>
-internal sealed class CamelCaseEnum<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase)
-    where TEnum : struct, Enum;

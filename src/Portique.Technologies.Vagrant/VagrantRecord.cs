@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Portique.Core;
 using Portique.Planning;
 
 namespace Portique.Technologies.Vagrant;
@@ -82,10 +83,6 @@ internal sealed record VagrantRecord
 /// <summary>The record's JSON, generated at build time (no reflection: the shipped command is compiled ahead of time).
 /// Enums are written as camel-case names (<c>"libvirt"</c>, <c>"tcp"</c>), as records written before were.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    Converters = [typeof(CamelCaseEnum<VagrantProvider>), typeof(CamelCaseEnum<PortProtocol>)])]
+    Converters = [typeof(CamelCaseEnumConverter<VagrantProvider>), typeof(CamelCaseEnumConverter<PortProtocol>)])]
 [JsonSerializable(typeof(VagrantRecord))]
 internal sealed partial class VagrantRecordJsonContext : JsonSerializerContext;
-
-/// <summary>An enum written as its camel-case name.</summary>
-internal sealed class CamelCaseEnum<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase)
-    where TEnum : struct, Enum;
