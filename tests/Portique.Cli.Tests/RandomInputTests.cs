@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using CliWrap;
 using CliWrap.Buffered;
 using FsCheck;
 using FsCheck.Xunit;
@@ -19,7 +18,6 @@ namespace Portique.Cli.Tests;
 [Collection("cli")]
 public sealed class RandomInputTests
 {
-    private static readonly string Executable = Path.Join(AppContext.BaseDirectory, "portique.dll");
 
     private static readonly TimeSpan InProcessLimit = TimeSpan.FromSeconds(10);
 
@@ -165,10 +163,8 @@ public sealed class RandomInputTests
     private static BufferedCommandResult RunExecutable(TempRoot root, (string Name, string Value) environment, params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([Executable, "--root", root.Directory, .. args])
+        return PortiqueExecutable.Command(["--root", root.Directory, .. args])
             .WithEnvironmentVariables(e => e.Set(environment.Name, environment.Value).Set("LC_ALL", null).Set("LC_MESSAGES", null))
-            .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token)
             .GetAwaiter().GetResult();
     }

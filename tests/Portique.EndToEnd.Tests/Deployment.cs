@@ -13,8 +13,6 @@ namespace Portique.EndToEnd.Tests;
 /// </summary>
 public sealed class Deployment : IAsyncLifetime
 {
-    private static readonly string Executable = Path.Join(AppContext.BaseDirectory, "portique.dll");
-
     public TempRoot Root { get; } = new("portique-e2e-");
 
     public TestImages Images { get; } = new();
@@ -79,20 +77,14 @@ public sealed class Deployment : IAsyncLifetime
     }
 
     public CliWrap.Command Command(IReadOnlyList<string> args) =>
-        CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([Executable, "--root", Root.Directory, "--lang", "en", .. args])
-            .WithEnvironmentVariables(Environment)
-            .WithValidation(CliWrap.CommandResultValidation.None);
+        PortiqueExecutable.Command(["--root", Root.Directory, "--lang", "en", .. args]).WithEnvironmentVariables(Environment);
 
     /// <summary>Starts the executable as a plain process (for kill -9).</summary>
     public Process Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Executable, "--root", Root.Directory, "--lang", "en" }.Concat(args))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
+        var info = PortiqueExecutable.StartInfo(["--root", Root.Directory, "--lang", "en", .. args]);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         foreach (var (name, value) in Environment)
         {
             info.Environment[name] = value;

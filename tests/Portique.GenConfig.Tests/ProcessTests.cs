@@ -13,24 +13,16 @@ namespace Portique.GenConfig.Tests;
 public sealed class ProcessTests : IDisposable
 {
     private const string Password = "process test password";
-    private static readonly string Executable = Path.Join(AppContext.BaseDirectory, "portique.dll");
     private readonly TempRoot _root = new("portique-genconfig-process-");
 
     public void Dispose() => _root.Dispose();
 
     private ProcessStartInfo Portique(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { Executable, "--root", _root.Directory, "--lang", "en" }.Concat(args))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
+        var info = PortiqueExecutable.StartInfo(["--root", _root.Directory, "--lang", "en", .. args]);
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         return info;
     }
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using CliWrap;
 using CliWrap.Buffered;
 using Portique.TestSupport;
 
@@ -29,9 +28,7 @@ public sealed class EoleRealServerTests : IDisposable
     private async Task<BufferedCommandResult> PortiqueAsync(params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var result = await CliWrap.Cli.Wrap("dotnet")
-            .WithArguments([Path.Join(AppContext.BaseDirectory, "portique.dll"), "--root", _temp.Directory, "--lang", "en", .. args])
-            .WithValidation(CommandResultValidation.None)
+        var result = await PortiqueExecutable.Command(["--root", _temp.Directory, "--lang", "en", .. args])
             .ExecuteBufferedAsync(Encoding.UTF8, timeout.Token);
         Assert.True(result.ExitCode == 0, $"portique {string.Join(' ', args)} exited {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
         return result;
