@@ -104,7 +104,7 @@ run_project() {
     fi
 }
 
-# A lane: its part of the end-to-end project (none when the caller gave arguments), then projects from the queue.
+# A lane: the part of the end-to-end project it is given (none: only the queue), then projects from the queue.
 run_lane() {
     local project
     if (($# > 0)); then
