@@ -91,8 +91,10 @@ echo "20 services: first apply ($reps runs each)" >&2
 firsts_p=() firsts_c=()
 for rep in $(seq 1 "$reps"); do
     trial=$work/first-$rep
-    portique_in "$trial" set "${assignments[@]}" "frontal_port_http=$((http_port + 10 + rep))" \
-        "frontal_port_https=$((https_port + 10 + rep))" >/dev/null
+    # The same services as the measured root, behind nginx ports of their own (the first three assignments are
+    # nombre_conteneur and the root's ports).
+    portique_in "$trial" set "nombre_conteneur=$services" "frontal_port_http=$((http_port + 10 + rep))" \
+        "frontal_port_https=$((https_port + 10 + rep))" "${assignments[@]:3}" >/dev/null
     if ((rep % 2 == 1)); then
         firsts_p+=("$(seconds portique_in "$trial" instance)")
         forget_root "$trial"

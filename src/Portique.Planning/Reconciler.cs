@@ -162,22 +162,31 @@ public sealed class Reconciler
         }
 
         var used = _options.Ledger?.UsedTechnologies();
-        foreach (var driver in _drivers)
+        // Every engine is asked at once (podman, lxc and qemu answer through programs that each take a while to start);
+        // the answers are read in the drivers' order, so problems, warnings and the failure reported are those of
+        // asking one after the other.
+        var asked = _drivers.Select(driver => AskAsync(driver, needed, used, cancellationToken)).ToArray();
+        try
         {
-            var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
-            // An engine this root never used owns nothing of it: asking it (podman info, lxc, vagrant...) would
-            // only cost time on every run.
-            if (users.Count == 0 && used is not null && !driver.Technologies.Overlaps(used))
+            await Task.WhenAll(asked);
+        }
+        catch (Exception) when (asked.All(task => task.IsCompleted))
+        {
+            // Every engine has answered: the first failure in the drivers' order is thrown below, none is left running.
+        }
+
+        foreach (var task in asked)
+        {
+            if (await task is not { } answer)
             {
                 continue;
             }
 
-            var unavailable = await driver.CheckAvailabilityAsync(cancellationToken);
-            if (unavailable is not null)
+            if (answer.Unavailable is { } unavailable)
             {
-                if (users.Count > 0)
+                if (answer.Users.Count > 0)
                 {
-                    problems.AddRange(users.Select(name => new Diagnostic(name, unavailable)));
+                    problems.AddRange(answer.Users.Select(name => new Diagnostic(name, unavailable)));
                 }
                 else if (_options.ReportUnusedEngines && (_options.Ledger is null || used is not null))
                 {
@@ -189,7 +198,7 @@ public sealed class Reconciler
                 continue;
             }
 
-            observed.AddRange(await driver.ListOwnedAsync(cancellationToken));
+            observed.AddRange(answer.Owned);
         }
 
         if (used is null && _options.Ledger is { } ledger)
@@ -200,6 +209,25 @@ public sealed class Reconciler
         }
 
         return (observed, problems, warnings);
+    }
+
+    /// <summary>One engine's answer: null when it was not asked, else who needs it, why it cannot answer, or what it owns.</summary>
+    private sealed record EngineAnswer(IReadOnlyList<string> Users, string? Unavailable, IReadOnlyList<ObservedService> Owned);
+
+    private static async Task<EngineAnswer?> AskAsync(
+        IServiceDriver driver, Dictionary<Technology, List<string>> needed, IReadOnlySet<Technology>? used, CancellationToken cancellationToken)
+    {
+        var users = driver.Technologies.Where(needed.ContainsKey).SelectMany(t => needed[t]).ToList();
+        // An engine this root never used owns nothing of it: asking it (podman, lxc, vagrant...) would
+        // only cost time on every run.
+        if (users.Count == 0 && used is not null && !driver.Technologies.Overlaps(used))
+        {
+            return null;
+        }
+
+        return await driver.CheckAvailabilityAsync(cancellationToken) is { } unavailable
+            ? new EngineAnswer(users, unavailable, [])
+            : new EngineAnswer(users, null, await driver.ListOwnedAsync(cancellationToken));
     }
 
     /// <summary>What <see cref="ApplyAsync"/> would do, without fetching anything.</summary>

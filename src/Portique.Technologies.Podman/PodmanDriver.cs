@@ -73,8 +73,10 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
     }
 
     /// <summary>
-    /// Null when <c>podman info</c> answers with Portique's configuration. A podman that is not installed is said so
+    /// Null when <c>podman version</c> answers with Portique's configuration. A podman that is not installed is said so
     /// before anything is written under the root (a server that runs no podman service gets no podman files).
+    /// Not <c>podman info</c>: on Debian it asks dpkg which packages hold runc and conmon, 0.9 s of every run here
+    /// against 0.08 s; a podman that cannot list its containers says so at the list that follows.
     /// </summary>
     public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
@@ -86,7 +88,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         try
         {
             _configuration.Ensure(Options.InsecureRegistries);
-            var result = await Cli.RunAsync(["info", "--format", "json"], Options.AvailabilityTimeout, cancellationToken);
+            var result = await Cli.RunAsync(["version", "--format", "json"], Options.AvailabilityTimeout, cancellationToken);
             return result.Succeeded ? null : Messages.FormatNotAnswering(Options.Executable, result.Error);
         }
         catch (RuntimeFailureException exception)

@@ -42,6 +42,6 @@ public sealed record PodmanDriverOptions : LifecycleOptions
     /// <summary>The longest a pull may take.</summary>
     public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>How long <c>podman info</c> may take before <see cref="PodmanDriver.CheckAvailabilityAsync"/> gives up.</summary>
+    /// <summary>How long <c>podman version</c> may take before <see cref="PodmanDriver.CheckAvailabilityAsync"/> gives up.</summary>
     public TimeSpan AvailabilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -42,17 +42,37 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         return Task.CompletedTask;
     }
 
-    public Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
+    /// <summary>Awaited at the start of each availability check (an engine slow to answer).</summary>
+    public Func<CancellationToken, Task>? BeforeAvailability { get; set; }
+
+    /// <summary>Completed when the availability check starts.</summary>
+    public TaskCompletionSource AvailabilityAsked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>When set, listing fails with this message.</summary>
+    public string? FailingList { get; set; }
+
+    public async Task<string?> CheckAvailabilityAsync(CancellationToken cancellationToken)
     {
+        AvailabilityAsked.TrySetResult();
+        if (BeforeAvailability is { } before)
+        {
+            await before(cancellationToken);
+        }
+
         lock (_gate)
         {
             AvailabilityChecks++;
-            return Task.FromResult(Unavailable);
+            return Unavailable;
         }
     }
 
     public Task<IReadOnlyList<ObservedService>> ListOwnedAsync(CancellationToken cancellationToken)
     {
+        if (FailingList is { } failure)
+        {
+            throw new RuntimeFailureException(failure);
+        }
+
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<ObservedService>>(Instances.ToList());

@@ -275,6 +275,38 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task Engines_are_asked_at_once_not_one_after_the_other()
+    {
+        // Docker answers only once podman has been asked: one engine after the other would never get there.
+        _docker.BeforeAvailability = token => _podman.AvailabilityAsked.Task.WaitAsync(TimeSpan.FromSeconds(10), token);
+
+        var (observed, problems, _) = await Reconciler.ObserveAsync(new DesiredState([Specs.Web()]), CancellationToken.None);
+
+        Assert.Empty(problems);
+        Assert.Empty(observed);
+        Assert.Equal(1, _docker.AvailabilityChecks);
+        Assert.Equal(1, _podman.AvailabilityChecks);
+    }
+
+    [Fact]
+    public async Task Engines_asked_at_once_report_the_first_engines_failure_and_problems_in_the_drivers_order()
+    {
+        _docker.FailingList = "docker cannot list";
+        _podman.FailingList = "podman cannot list";
+        // Podman fails first in time; docker comes first in the drivers' order, and its failure is the one reported.
+        _docker.BeforeAvailability = token => Task.Delay(TimeSpan.FromMilliseconds(50), token);
+        var failure = await Assert.ThrowsAsync<Core.RuntimeFailureException>(() => Reconciler.ObserveAsync(new DesiredState([Specs.Web()]), CancellationToken.None));
+        Assert.Equal("docker cannot list", failure.Message);
+
+        _docker.FailingList = _podman.FailingList = null;
+        _docker.Unavailable = "dockerd is not answering";
+        _podman.Unavailable = "podman is not installed";
+        var (_, problems, _) = await Reconciler.ObserveAsync(
+            new DesiredState([Specs.Web("pod", technology: TestTechnologies.Podman), Specs.Web("web", hostPort: 9001)]), CancellationToken.None);
+        Assert.Equal(["web: dockerd is not answering", "pod: podman is not installed"], problems.Select(p => $"{p.Subject}: {p.Message}"));
+    }
+
+    [Fact]
     public async Task Each_engine_changes_no_more_services_at_once_than_it_takes()
     {
         _docker.ConcurrentChanges = 5;
