@@ -18,7 +18,7 @@ public sealed class BlogTests : IAsyncLifetime
     private const string AdministratorPassword = "Portique-test-Admin-1";
 
     private readonly Deployment _deployment = new();
-    private readonly string _suffix = Guid.NewGuid().ToString("N")[..6];
+    private readonly string _suffix = TestNetworks.SuffixWithDistinctAddresses("blog-", "db-");
     private static readonly HttpClient Http = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
 
     public Task InitializeAsync() => _deployment.InitializeAsync();

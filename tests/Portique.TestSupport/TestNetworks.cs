@@ -38,6 +38,27 @@ public static class TestNetworks
         throw new InvalidOperationException("no free /24 left in 10.252.0.0/16 for a test network (see " + Reservations + ")");
     }
 
+    /// <summary>
+    /// A random six-hex-digit suffix with which the services named PREFIX + suffix get distinct addresses and
+    /// replacement addresses in any /24 <see cref="Free"/> gives. Two names can hash to one address, which Portique
+    /// refuses by design (docs/network.md, "pin another address"): a test must not fail on that about one run in 250.
+    /// </summary>
+    public static string SuffixWithDistinctAddresses(params string[] prefixes)
+    {
+        var sample = PrivateNetwork.TryParse("10.252.0.0/24", out _)!;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var suffix = Guid.NewGuid().ToString("N")[..6];
+            var addresses = prefixes.SelectMany(p => new[] { sample.AddressFor(p + suffix), sample.ReplacementAddressFor(p + suffix) }).ToList();
+            if (addresses.Distinct(StringComparer.Ordinal).Count() == addresses.Count)
+            {
+                return suffix;
+            }
+        }
+
+        throw new InvalidOperationException($"no suffix gives {prefixes.Length} services distinct addresses in a /24");
+    }
+
     private static bool TryReserve(int third)
     {
         var mark = Path.Join(Reservations, third.ToString(System.Globalization.CultureInfo.InvariantCulture));
