@@ -18,7 +18,6 @@ namespace Portique.Cli.Tests;
 [Collection("cli")]
 public sealed class RandomInputTests
 {
-
     private static readonly TimeSpan InProcessLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>Every variable of the shipped dictionaries with one container, plus one of a container beyond the count.</summary>
