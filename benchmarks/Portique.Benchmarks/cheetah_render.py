@@ -28,19 +28,28 @@ class Row(str):
         return row
 
 
+def shell_quote(value):
+    """Portique's template helper: one single-quoted shell word (None is the empty word)."""
+    text = '' if value is None else str(value)
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
 def values(n):
     ports = [20000 + n * 2, 20000 + n * 2 + 1]
-    return {
+    names = {
         f'conteneur{n}_name': f'service{n}',
         f'conteneur{n}_type': 'docker',
         f'conteneur{n}_url': f'team/app{n}',
         f'conteneur{n}_tag': '1.0',
         f'conteneur{n}_repository': '127.0.0.1:5000',
         f'conteneur{n}_mountpoint_in': [Row('/data', {f'conteneur{n}_mountpoint_out': f'/srv/service{n}'})],
-        f'conteneur{n}_port_in': [Row(str(p), {f'conteneur{n}_port_out': ports[i]}) for i, p in enumerate([8080, 8443])],
+        f'conteneur{n}_port_in': [Row(str(p), {f'conteneur{n}_port_out': ports[i], f'conteneur{n}_port_proto': 'tcp'})
+                                   for i, p in enumerate([8080, 8443])],
         f'conteneur{n}_chemin_conserve': 'non',
         'portique_root': '',
     }
+    # Portique's helpers, as its engine gives them to every template: is_defined asks the values above.
+    return {**names, 'shell_quote': shell_quote, 'is_defined': lambda name: name in names}
 
 
 def main():
