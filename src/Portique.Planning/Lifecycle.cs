@@ -66,6 +66,11 @@ public sealed record InstanceObservation(EngineHealth Health)
     public bool Complete { get; init; } = true;
 }
 
+/// <summary>How a wait for a just-started instance ended: its health, and whether its answering port made it ready.</summary>
+/// <param name="Health">As <see cref="ServiceLifecycle.WaitForHealthAsync(IServiceDriver, ObservedService, TimeProvider, CancellationToken)"/> says.</param>
+/// <param name="Answered">True when Running came from the port answering in a first run, before the grace period ended.</param>
+public readonly record struct Readiness(EngineHealth Health, bool Answered);
+
 /// <summary>
 /// The instance a driver was asked about does not exist (any more). The one "missing" error of every driver: the
 /// message names the instance and the root in the driver's words.
@@ -121,14 +126,29 @@ public static class ServiceLifecycle
     /// NotRunning. A published port alone proves nothing: docker-proxy accepts connections for a dead container.
     /// </summary>
     public static async Task<EngineHealth> WaitForHealthAsync(
-        this IServiceDriver driver, ObservedService instance, TimeProvider time, CancellationToken cancellationToken)
+        this IServiceDriver driver, ObservedService instance, TimeProvider time, CancellationToken cancellationToken) =>
+        (await driver.WaitUntilReadyAsync(instance, time, answers: null, cancellationToken)).Health;
+
+    /// <summary>
+    /// <see cref="WaitForHealthAsync(IServiceDriver, ObservedService, TimeProvider, CancellationToken)"/>, and with
+    /// <paramref name="answers"/> (a check that the instance's port answers, as a listening service does), Running also
+    /// as soon as the engine reports it up, never restarted, every wanted replica there, its port answers and a second
+    /// look finds the same run: a readiness check, for an instance no previous version depends on. Without a health
+    /// check in the image and without <paramref name="answers"/>, only the grace period says Running.
+    /// </summary>
+    public static async Task<Readiness> WaitUntilReadyAsync(
+        this IServiceDriver driver,
+        ObservedService instance,
+        TimeProvider time,
+        Func<CancellationToken, Task<bool>>? answers,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(time);
         if (instance.IsAside)
         {
-            return EngineHealth.NotRunning;
+            return new Readiness(EngineHealth.NotRunning, false);
         }
 
         var options = driver.Lifecycle;
@@ -143,16 +163,16 @@ public static class ServiceLifecycle
             }
             catch (InstanceMissingException)
             {
-                return EngineHealth.NotRunning;
+                return new Readiness(EngineHealth.NotRunning, false);
             }
 
             var now = time.GetUtcNow();
             switch (seen.Health)
             {
                 case EngineHealth.Unhealthy or EngineHealth.NotRunning:
-                    return seen.Health;
+                    return new Readiness(seen.Health, false);
                 case EngineHealth.Healthy when seen.Complete:
-                    return EngineHealth.Healthy;
+                    return new Readiness(EngineHealth.Healthy, false);
                 case EngineHealth.Running:
                     if (up is not { } run || run.StartedAt != seen.StartedAt || run.Restarts != seen.RestartCount)
                     {
@@ -160,7 +180,12 @@ public static class ServiceLifecycle
                     }
                     else if (seen.Complete && now - run.Since >= options.StartupGrace)
                     {
-                        return EngineHealth.Running;
+                        return new Readiness(EngineHealth.Running, false);
+                    }
+
+                    if (answers is not null && await AnswersInTheSameRunAsync(driver, instance, seen, answers, cancellationToken))
+                    {
+                        return new Readiness(EngineHealth.Running, true);
                     }
 
                     break;
@@ -172,10 +197,33 @@ public static class ServiceLifecycle
 
             if (now >= deadline)
             {
-                return seen.Health is EngineHealth.Running or EngineHealth.Healthy ? EngineHealth.Starting : seen.Health;
+                return new Readiness(seen.Health is EngineHealth.Running or EngineHealth.Healthy ? EngineHealth.Starting : seen.Health, false);
             }
 
             await Task.Delay(options.HealthPollInterval, time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="seen"/> is a first, complete run, its port answers, and the engine still reports that
+    /// very run afterwards: an instance that answered and then crashed, or was restarted meanwhile, is not ready.
+    /// </summary>
+    private static async Task<bool> AnswersInTheSameRunAsync(
+        IServiceDriver driver, ObservedService instance, InstanceObservation seen, Func<CancellationToken, Task<bool>> answers, CancellationToken cancellationToken)
+    {
+        if (!seen.Complete || seen.RestartCount != 0 || !await answers(cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            var again = await driver.ObserveAsync(instance, cancellationToken);
+            return again is { Health: EngineHealth.Running, Complete: true, RestartCount: 0 } && again.StartedAt == seen.StartedAt;
+        }
+        catch (InstanceMissingException)
+        {
+            return false;
         }
     }
 

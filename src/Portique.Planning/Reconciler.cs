@@ -518,7 +518,7 @@ public sealed class Reconciler
         _options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating));
         var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
-        var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken);
+        var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken, readyWhenAnswering: true);
         if (failure is null)
         {
             return Outcome(action, true, Messages.Created);
@@ -761,10 +761,21 @@ public sealed class Reconciler
         }
     }
 
-    /// <summary>Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.</summary>
-    private async Task<string?> WaitHealthyAsync(IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when healthy within the timeout, else why not: the engine settles first, then the routed port answers.
+    /// <paramref name="readyWhenAnswering"/>: a new service no previous version depends on (a creation) is ready as soon
+    /// as its first run answers on its port, without the grace period that keeps a replacement from switching to an
+    /// instance that crashes after starting (<see cref="ServiceLifecycle.WaitUntilReadyAsync"/>).
+    /// </summary>
+    private async Task<string?> WaitHealthyAsync(
+        IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken, bool readyWhenAnswering = false)
     {
-        var health = await driver.WaitForHealthAsync(instance, _time, cancellationToken);
+        // Asked at each look: on a swarm of several nodes the endpoint is a node a running task is on.
+        Func<CancellationToken, Task<bool>>? answers = readyWhenAnswering && spec.HealthEndpoint is not null
+            ? async token => await driver.HealthEndpointAsync(instance, spec, token) is { } target
+                && await _probe.AcceptsConnectionsAsync(target.Host, target.Port, TimeSpan.FromSeconds(1), token)
+            : null;
+        var (health, answered) = await driver.WaitUntilReadyAsync(instance, _time, answers, cancellationToken);
         switch (health)
         {
             case EngineHealth.Unhealthy:
@@ -775,7 +786,7 @@ public sealed class Reconciler
                 return Messages.HealthCheckTimeout;
         }
 
-        if (await driver.HealthEndpointAsync(instance, spec, cancellationToken) is not { } endpoint)
+        if (answered || await driver.HealthEndpointAsync(instance, spec, cancellationToken) is not { } endpoint)
         {
             return null;
         }

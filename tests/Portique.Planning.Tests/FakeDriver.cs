@@ -260,8 +260,8 @@ internal sealed class FakeDriver(params Technology[] technologies) : IServiceDri
         }
     }
 
-    /// <summary>Instant answers: no grace period to sit through, a poll every millisecond.</summary>
-    public LifecycleOptions Lifecycle { get; } = new() { StartupGrace = TimeSpan.Zero, HealthPollInterval = TimeSpan.FromMilliseconds(1) };
+    /// <summary>Instant answers: no grace period to sit through, a poll every millisecond (a test may set others).</summary>
+    public LifecycleOptions Lifecycle { get; set; } = new() { StartupGrace = TimeSpan.Zero, HealthPollInterval = TimeSpan.FromMilliseconds(1) };
 
     public Task<InstanceObservation> ObserveAsync(ObservedService instance, CancellationToken cancellationToken)
     {

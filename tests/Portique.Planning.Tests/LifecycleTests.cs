@@ -68,6 +68,64 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task A_first_run_whose_port_answers_is_ready_before_the_grace_period_ends()
+    {
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Running) { StartedAt = "t0" });
+
+        var (readiness, waited) = await WaitUntilReadyAsync(engine, elapsed => elapsed >= TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(new Readiness(EngineHealth.Running, Answered: true), readiness);
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(750));
+    }
+
+    [Fact]
+    public async Task A_port_that_answers_after_a_restart_waits_for_the_whole_grace_period()
+    {
+        // Restarted once by its engine: it crashed, so only staying up through the grace period says it runs.
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Running) { StartedAt = "t1", RestartCount = 1 });
+
+        var (readiness, waited) = await WaitUntilReadyAsync(engine, _ => true);
+
+        Assert.Equal(new Readiness(EngineHealth.Running, Answered: false), readiness);
+        Assert.InRange(waited, Timings.StartupGrace, Timings.StartupGrace + Timings.HealthPollInterval);
+    }
+
+    [Fact]
+    public async Task A_run_that_answered_but_is_found_restarted_at_the_second_look_is_not_ready_early()
+    {
+        // Every look sees another run: what answered is gone by the time the engine is asked again.
+        var looks = 0;
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Running) { StartedAt = "run" + looks++ });
+
+        var (readiness, _) = await WaitUntilReadyAsync(engine, _ => true);
+
+        Assert.Equal(new Readiness(EngineHealth.Starting, Answered: false), readiness);
+    }
+
+    [Fact]
+    public async Task A_crash_is_reported_even_when_a_port_would_answer()
+    {
+        var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(
+            elapsed < TimeSpan.FromSeconds(1) ? EngineHealth.Starting : EngineHealth.NotRunning));
+
+        var (readiness, _) = await WaitUntilReadyAsync(engine, _ => true);
+
+        Assert.Equal(new Readiness(EngineHealth.NotRunning, Answered: false), readiness);
+    }
+
+    [Fact]
+    public async Task A_health_check_in_the_image_is_waited_for_even_when_the_port_answers()
+    {
+        var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(
+            elapsed < TimeSpan.FromSeconds(3) ? EngineHealth.Starting : EngineHealth.Healthy));
+
+        var (readiness, waited) = await WaitUntilReadyAsync(engine, _ => true);
+
+        Assert.Equal(new Readiness(EngineHealth.Healthy, Answered: false), readiness);
+        Assert.True(waited >= TimeSpan.FromSeconds(3), $"ready after {waited}");
+    }
+
+    [Fact]
     public async Task A_health_check_still_starting_at_the_deadline_is_a_timeout()
     {
         var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Starting) { StartedAt = "t0" });
@@ -195,10 +253,22 @@ public class LifecycleTests
     /// <summary>Runs the wait, moving the fake clock one poll at a time until it answers.</summary>
     private async Task<(EngineHealth Health, TimeSpan Waited)> WaitAsync(ScriptedEngine engine)
     {
+        var (readiness, waited) = await WaitUntilReadyAsync(engine, answers: null);
+        Assert.False(readiness.Answered);
+        return (readiness.Health, waited);
+    }
+
+    /// <summary>
+    /// The readiness wait, the port answering as <paramref name="answers"/> says at each moment of the fake clock (null: no
+    /// port to ask), the clock moved one poll at a time until it ends.
+    /// </summary>
+    private async Task<(Readiness Readiness, TimeSpan Waited)> WaitUntilReadyAsync(ScriptedEngine engine, Func<TimeSpan, bool>? answers)
+    {
         var started = _time.GetUtcNow();
         var clock = new TimerCountingClock(_time);
+        Func<CancellationToken, Task<bool>>? probe = answers is null ? null : _ => Task.FromResult(answers(_time.GetUtcNow() - started));
         // Off xUnit's synchronisation context, so that the wait's continuations never queue behind this loop.
-        var waiting = Task.Run(() => engine.WaitForHealthAsync(Specs.Running(Specs.Web()), clock, CancellationToken.None));
+        var waiting = Task.Run(() => engine.WaitUntilReadyAsync(Specs.Running(Specs.Web()), clock, probe, CancellationToken.None));
         for (var steps = 0; steps < 10_000; steps++)
         {
             // The clock moves only once the wait sleeps: moving it earlier would skip a poll under a loaded machine.

@@ -25,6 +25,52 @@ public class ReconcilerTests
         Assert.Contains(_events, e => e is { Kind: EventKind.Done, Service: "web" });
     }
 
+    /// <summary>A grace period no test sits through: within the wait, only a port that answers makes a first run ready.</summary>
+    private static readonly LifecycleOptions GraceNeverReached = new()
+    {
+        StartupGrace = TimeSpan.FromHours(1),
+        HealthTimeout = TimeSpan.FromSeconds(2),
+        HealthPollInterval = TimeSpan.FromMilliseconds(5),
+    };
+
+    [Fact]
+    public async Task A_created_service_whose_port_answers_is_ready_without_sitting_through_the_grace_period()
+    {
+        _docker.Lifecycle = GraceNeverReached;
+
+        var result = await ApplyAsync(Specs.Web());
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Contains(8081, _host.Probed);
+        Assert.Single(_docker.Instances);
+    }
+
+    [Fact]
+    public async Task A_created_service_whose_port_stays_silent_is_never_ready_before_the_grace_period()
+    {
+        _docker.Lifecycle = GraceNeverReached;
+        _host.SilentPorts.Add(8081);
+
+        var result = await ApplyAsync(Specs.Web());
+
+        Assert.False(Assert.Single(result.Outcomes).Succeeded);
+        Assert.Empty(_docker.Instances);
+    }
+
+    [Fact]
+    public async Task A_replacement_sits_through_the_grace_period_even_when_its_port_answers()
+    {
+        await ApplyAsync(Specs.Web());
+        _docker.Lifecycle = GraceNeverReached;
+
+        var result = await ApplyAsync(Specs.Web(tag: "2.0"));
+
+        // The previous version is what a replacement protects: the new one never proved itself, the old one is back.
+        Assert.False(Assert.Single(result.Outcomes).Succeeded);
+        Assert.Equal(Specs.Web().SpecHash(), Assert.Single(_docker.Instances).SpecHash);
+    }
+
     [Fact]
     public async Task An_engine_that_updates_in_place_replaces_the_service_itself_without_setting_it_aside()
     {
