@@ -143,6 +143,12 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         // service's entry when it switches (docs/replacement.md).
         using var routes = new Routes(InitialRoutes(plan));
 
+        // A root's first run makes nginx's self-signed pair (an RSA key: a sixth of a second of a core) while the engines
+        // create the services, not after them; the frontend step waits for it and reports it.
+        var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
+        var certificate = new CertificateAhead(Task.Run(
+            () => frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken), cancellationToken));
+
         // The private network exists before any service that joins it (docs/network.md). With the network off nothing is touched.
         if (network is not null && privateNetwork is not null)
         {
@@ -160,7 +166,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
             && frontend.PublishesStreamPorts())
         {
             progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontendReleasesPorts));
-            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot(), plan), configuration, progress, cancellationToken);
+            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot(), plan), certificate, progress, cancellationToken);
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepReconciling));
@@ -175,7 +181,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
                 await network.EnsureAsync(privateNetwork, NamedAddresses(report.Desired, privateNetwork, now), DhcpHosts(report.Desired, InstancesOf(plan)), token);
             }
 
-            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, now, plan), configuration, progress, token);
+            await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, now, plan), certificate, progress, token);
         }
 
         var services = await reconciler.ApplyAsync(plan, options.Refresh, SwitchAsync, progress, cancellationToken);
@@ -223,7 +229,7 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         progress.Report(new ReconcileEvent(EventKind.Step, null, Messages.StepFrontend));
-        var frontendResult = await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot(), plan), configuration, progress, cancellationToken);
+        var frontendResult = await ApplyFrontendAsync(RoutedFrontendFiles(files, configuration, report.Desired, routes.Snapshot(), plan), certificate, progress, cancellationToken);
 
         await hooks.RunAsync("postservice", modeName, hookProgress, cancellationToken);
         if (mode == ReconfigureMode.Instance && services.Succeeded)
@@ -309,13 +315,12 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
     private const string RoutedOwner = "portique";
 
     private async Task<FrontendResult> ApplyFrontendAsync(
-        TemplatedNginxDictionary frontendFiles, Configuration.EvaluatedConfiguration configuration, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
+        TemplatedNginxDictionary frontendFiles, CertificateAhead certificate, IProgress<ReconcileEvent> progress, CancellationToken cancellationToken)
     {
-        var serverName = configuration.Find("frontal_nom_serveur")?.Values.FirstOrDefault();
-        var certificate = await frontend.EnsureSelfSignedCertificateAsync(serverName == "_" ? null : serverName, cancellationToken);
-        if (certificate.Created)
+        var pair = await certificate.Making;
+        if (pair.Created && certificate.FirstToReport())
         {
-            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(certificate.CertificatePath)));
+            progress.Report(new ReconcileEvent(EventKind.Detail, null, Messages.FormatCertificateCreated(pair.CertificatePath)));
         }
 
         var result = await frontend.ApplyAsync(frontendFiles, cancellationToken);
@@ -534,5 +539,15 @@ public sealed class ReconfigureRunner(Workspace workspace, Reconciler reconciler
         }
 
         return (configuration, report);
+    }
+
+    /// <summary>The self-signed pair being made while the services start; the first frontend step to see it created says so.</summary>
+    private sealed class CertificateAhead(Task<SelfSignedCertificate> making)
+    {
+        private int _reported;
+
+        public Task<SelfSignedCertificate> Making => making;
+
+        public bool FirstToReport() => Interlocked.Exchange(ref _reported, 1) == 0;
     }
 }
