@@ -25,10 +25,17 @@ public static class PortiqueExecutable
     public static CliWrap.Command Command(IEnumerable<string> args) =>
         CliWrap.Cli.Wrap(FileName).WithArguments(Arguments(args)).WithValidation(CliWrap.CommandResultValidation.None);
 
-    /// <summary>A start info with its argument list filled, for tests that need the raw process (kill -9, stdin).</summary>
+    /// <summary>
+    /// A start info with its argument list filled, for tests that need the raw process (kill -9, Ctrl+C, stdin). It goes
+    /// through <c>env --default-signal=INT</c>, which execs it (same pid): SIGINT then interrupts it as Ctrl+C does in a
+    /// terminal, even when this test process inherited SIGINT ignored (a background job of a non-interactive shell), a
+    /// disposition the runtime keeps, as <c>nohup</c>'d programs should.
+    /// </summary>
     public static ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(FileName);
+        var info = new ProcessStartInfo("/usr/bin/env");
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add(FileName);
         foreach (var argument in Arguments(args))
         {
             info.ArgumentList.Add(argument);
