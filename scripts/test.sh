@@ -59,7 +59,7 @@ if ! dotnet build Portique.sln -nologo -v quiet >"$results/build.log" 2>&1; then
     exit 1
 fi
 
-# The first end-to-end half, by measured time (about 11 minutes each): the second half is every other class, so a
+# The first end-to-end half, by measured time (about 9 minutes each): the second half is every other class, so a
 # new class always runs.
 e2e_first_half=(ZeroDowntimeTests MultiHostTests SnapshotTests SwarmNetworkTests SecretTests)
 e2e_first_filter=$(printf 'FullyQualifiedName~.%s.|' "${e2e_first_half[@]}")
