@@ -507,7 +507,7 @@ public sealed class Reconciler
     {
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Starting));
         await driver.StartAsync(action.Observed!, cancellationToken);
-        var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, cancellationToken);
+        var failure = await WaitHealthyAsync(driver, action.Observed!, action.Desired!, readyWhenAnswering: false, cancellationToken);
         return failure is null
             ? Outcome(action, true, Messages.Started)
             : Outcome(action, false, Messages.FormatStartedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken));
@@ -518,7 +518,7 @@ public sealed class Reconciler
         _options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating));
         var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
-        var failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken, readyWhenAnswering: true);
+        var failure = await WaitHealthyAsync(driver, created, action.Desired!, readyWhenAnswering: true, cancellationToken);
         if (failure is null)
         {
             return Outcome(action, true, Messages.Created);
@@ -567,7 +567,7 @@ public sealed class Reconciler
             }
 
             created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
-            failure = await WaitHealthyAsync(driver, created, action.Desired!, cancellationToken);
+            failure = await WaitHealthyAsync(driver, created, action.Desired!, readyWhenAnswering: false, cancellationToken);
         }
         catch (PortiqueException e) when (aside is not null)
         {
@@ -612,7 +612,7 @@ public sealed class Reconciler
         try
         {
             var updated = await driver.UpdateInPlaceAsync(action.Observed!, action.Desired!, artifact, cancellationToken);
-            var failure = await WaitHealthyAsync(driver, updated, action.Desired!, cancellationToken);
+            var failure = await WaitHealthyAsync(driver, updated, action.Desired!, readyWhenAnswering: false, cancellationToken);
             return failure is null
                 ? Outcome(action, true, Messages.Recreated)
                 : Outcome(action, false, Messages.FormatUpdatedUnhealthy(failure), await TailAsync(driver, action.Name, cancellationToken));
@@ -654,7 +654,7 @@ public sealed class Reconciler
             }
 
             created = await driver.CreateBesideAsync(target, artifact, cancellationToken);
-            failure = await WaitHealthyAsync(driver, created, target, cancellationToken);
+            failure = await WaitHealthyAsync(driver, created, target, readyWhenAnswering: false, cancellationToken);
             if (failure is null)
             {
                 await switchAsync(target, cancellationToken);
@@ -768,7 +768,7 @@ public sealed class Reconciler
     /// instance that crashes after starting (<see cref="ServiceLifecycle.WaitUntilReadyAsync"/>).
     /// </summary>
     private async Task<string?> WaitHealthyAsync(
-        IServiceDriver driver, ObservedService instance, ServiceSpec spec, CancellationToken cancellationToken, bool readyWhenAnswering = false)
+        IServiceDriver driver, ObservedService instance, ServiceSpec spec, bool readyWhenAnswering, CancellationToken cancellationToken)
     {
         // Asked at each look: on a swarm of several nodes the endpoint is a node a running task is on.
         Func<CancellationToken, Task<bool>>? answers = readyWhenAnswering && spec.HealthEndpoint is not null
