@@ -220,36 +220,34 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         };
 
         await JoinNetworkAsync(spec, parameters, cancellationToken);
-        CreateContainerResponse created;
+
+        // Neither the create nor the start is abandoned half-way when the caller cancels (Ctrl+C): dockerd finishes a
+        // create whose client left, and the container would hold the name unknown to anyone. An interrupted caller
+        // gets the container removed once dockerd says it exists.
+        var created = await _api.UninterruptedAsync(
+            ct => _api.Containers.CreateAsync(
+                parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), ct),
+            Options.CreateAndStartLimit,
+            m => Messages.FormatCreateFailed(spec.Name, m));
         try
         {
-            created = await _api.Containers.CreateAsync(
-                parameters, m => Messages.FormatCreateFailed(spec.Name, m), m => Messages.FormatContainerNameTaken(spec.Name, m), cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Interrupted (Ctrl+C) while dockerd made it: a container of this root now holding the name, which no
-            // container held, was made by this call and is unknown to the caller.
-            if (await _api.Containers.FindByExactNameAsync(containerName, CancellationToken.None) is { } made
-                && made.Labels is not null && made.Labels.TryGetValue(Labels.Root, out var root) && root == Root.Directory
-                && made.Labels.TryGetValue(Labels.SpecHash, out var hash) && hash == spec.SpecHash())
-            {
-                await _api.Containers.RemoveQuietlyAsync(made.ID);
-            }
-
-            throw;
-        }
-
-        try
-        {
-            await _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            await _api.UninterruptedAsync(
+                async ct =>
+                {
+                    await _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), ct);
+                    return created;
+                },
+                Options.CreateAndStartLimit,
+                m => Messages.FormatStartFailed(spec.Name, m));
+            cancellationToken.ThrowIfCancellationRequested();
             return ToObserved(await InspectOwnedAsync(created.ID, containerName, cancellationToken));
         }
         catch (Exception exception) when (exception is RuntimeFailureException or OperationCanceledException)
         {
             // "Creates and starts": a container that cannot start (port already allocated...) would hold the name
-            // and make the next attempt fail on a conflict, so it goes; so does one whose start was interrupted (Ctrl+C),
-            // which the caller never got to know. Nothing else of the service is touched.
+            // and make the next attempt fail on a conflict, so it goes; so does one whose caller was interrupted,
+            // which never got to know it. Nothing else of the service is touched.
             await _api.Containers.RemoveQuietlyAsync(created.ID);
             throw;
         }

@@ -229,7 +229,10 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
         }
 
-        var created = await Cli.RunAsync(arguments, Options.CommandTimeout, cancellationToken);
+        // Neither `podman create` nor `podman start` is killed half-way when the caller cancels (Ctrl+C): a create
+        // killed after it wrote the container would leave it holding the name, unknown to anyone. Both run to their
+        // end (within the command timeout), and an interrupted caller gets the container removed.
+        var created = await Cli.RunAsync(arguments, Options.CommandTimeout, CancellationToken.None);
         if (!created.Succeeded)
         {
             throw new RuntimeFailureException(created.StandardError.Contains("already in use", StringComparison.OrdinalIgnoreCase)
@@ -240,19 +243,21 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
         var id = created.StandardOutput.Trim().Split('\n')[^1].Trim();
         try
         {
-            var started = await Cli.RunAsync(["start", id], Options.CommandTimeout, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = await Cli.RunAsync(["start", id], Options.CommandTimeout, CancellationToken.None);
             if (!started.Succeeded)
             {
                 throw new RuntimeFailureException(Messages.FormatStartFailed(spec.Name, started.Error));
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             return ToObserved(await TryInspectAsync(id, cancellationToken)
                 ?? throw new InstanceMissingException(Messages.FormatContainerNotFound(spec.Name, Root.Directory)));
         }
         catch (Exception exception) when (exception is RuntimeFailureException or OperationCanceledException)
         {
             // "Creates and starts": a container that cannot start (port already in use...) would hold the name; so
-            // would one whose start was interrupted (Ctrl+C), which the caller never got to know.
+            // would one whose caller was interrupted, which never got to know it.
             await Cli.RunAsync(["rm", "--force", "--time", "0", id], Options.CommandTimeout, CancellationToken.None);
             throw;
         }

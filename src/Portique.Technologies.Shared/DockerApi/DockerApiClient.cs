@@ -159,6 +159,28 @@ internal sealed class DockerApiClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Calls made to their end whatever the caller's cancellation (<paramref name="calls"/> get a token of their own):
+    /// dockerd finishes a create whose client left, leaving a container nobody knows of. Bounded by
+    /// <paramref name="limit"/>, beyond which dockerd is out of reach (<paramref name="describe"/>); the caller checks its
+    /// own cancellation between and after the calls.
+    /// </summary>
+    public async Task<T> UninterruptedAsync<T>(Func<CancellationToken, Task<T>> calls, TimeSpan limit, Func<string, string> describe)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(describe);
+        using var bounded = new CancellationTokenSource(limit);
+        try
+        {
+            return await calls(bounded.Token);
+        }
+        catch (OperationCanceledException exception) when (bounded.IsCancellationRequested)
+        {
+            throw new RuntimeFailureException(
+                describe(Messages.Unreachable(Endpoint, string.Create(CultureInfo.InvariantCulture, $"timeout {limit.TotalSeconds} s"))), exception);
+        }
+    }
+
     /// <summary>Runs one Engine API call; its failure becomes <paramref name="describe"/>(dockerd's words or the connection problem).</summary>
     public async Task<T> CallAsync<T>(
         Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken) =>
