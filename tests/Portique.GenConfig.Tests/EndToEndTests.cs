@@ -4,6 +4,7 @@ using Portique.Configuration;
 using Portique.Frontend.Nginx;
 using Portique.Orchestration;
 using Portique.TestSupport;
+using Xunit.Abstractions;
 
 namespace Portique.GenConfig.Tests;
 
@@ -14,7 +15,7 @@ namespace Portique.GenConfig.Tests;
 /// status page and follow the link to the service. Each main page is saved as a screenshot under
 /// <c>artifacts/screenshots/</c>. Fails (never skips) when Chromium, dockerd, the registry or nginx are missing.
 /// </summary>
-public sealed class EndToEndTests
+public sealed class EndToEndTests(ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";
     private const string Password = "genconfig e2e password";
@@ -56,6 +57,7 @@ public sealed class EndToEndTests
         await using var app = GenConfigServer.Build(new GenConfigOptions { Root = root.Root, Listen = "127.0.0.1:0" });
         await app.StartAsync();
         var site = app.Urls.First().TrimEnd('/');
+        var browserTrace = new List<string>();
         try
         {
             using var playwright = await Playwright.CreateAsync();
@@ -71,6 +73,26 @@ public sealed class EndToEndTests
                 Locale = "fr-FR",
             });
             var page = await context.NewPageAsync();
+            // What the browser did and when, printed with the test's output: a wait that times out says which step hung.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            void Trace(string what)
+            {
+                lock (browserTrace)
+                {
+                    browserTrace.Add($"{clock.Elapsed.TotalSeconds,8:F2} s  {what}");
+                }
+            }
+
+            page.Request += (_, r) => Trace($"request {r.Method} {r.Url}");
+            page.RequestFinished += (_, r) => Trace($"finished {r.Method} {r.Url}");
+            page.RequestFailed += (_, r) => Trace($"failed {r.Method} {r.Url}: {r.Failure}");
+            page.Response += (_, r) => Trace($"response {r.Status} {r.Url}");
+            page.FrameNavigated += (_, f) => Trace($"navigated {f.Url}");
+            page.DOMContentLoaded += (_, _) => Trace("DOMContentLoaded");
+            page.Load += (_, _) => Trace("load");
+            page.Console += (_, m) => Trace($"console {m.Type}: {m.Text}");
+            page.PageError += (_, e) => Trace($"page error: {e}");
+            page.Dialog += (_, d) => Trace($"dialog {d.Type}: {d.Message}");
             // The machine may be busy (engines, other tests): generous waits, the test still fails on a real hang.
             page.SetDefaultTimeout(90_000);
             page.SetDefaultNavigationTimeout(120_000);
@@ -167,6 +189,11 @@ public sealed class EndToEndTests
         }
         finally
         {
+            lock (browserTrace)
+            {
+                output.WriteLine(string.Join('\n', browserTrace));
+            }
+
             await app.StopAsync();
             await new NginxFrontend(root.Root).StopAsync(CancellationToken.None);
         }
