@@ -189,6 +189,8 @@ public static partial class DesiredStateBuilder
         var drain = Number(configuration, Var("delai_vidange")) is long drainSeconds and >= 0 and <= 3600 and not DefaultDrainSeconds
             ? (int?)drainSeconds
             : null;
+        // Empty by default: each engine's own deadline (60 s, a VM's boot timeout).
+        var start = Number(configuration, Var("delai_demarrage")) is long startSeconds and >= 1 and <= 3600 ? (int?)startSeconds : null;
         var (memory, cpus) = ReadLimits(configuration, n, technology, module, problems);
         var secrets = ReadSecrets(configuration, n, name, technology, module, problems);
         var address = network is not null && onBridge ? ServiceAddress(configuration, n, name, technology, module, network, problems) : null;
@@ -214,6 +216,7 @@ public static partial class DesiredStateBuilder
             Address = address,
             AlternateAddress = alternateAddress,
             DrainSeconds = alternateAddress is null ? null : drain,
+            StartSeconds = start,
             Network = address is null ? null : network!.Cidr,
             InternalPorts = internalPorts,
             Settings = module.ReadSettings(technology, new SettingsSource(configuration, n, network)),

@@ -107,6 +107,13 @@ public sealed record ServiceSpec
     /// </summary>
     public int? DrainSeconds { get; init; }
 
+    /// <summary>
+    /// Seconds a new instance has to be ready, its engine settled and its port answering (<c>conteneurN_delai_demarrage</c>),
+    /// before it counts as failed; null: the engine's default (<see cref="ReconcilerOptions.HealthTimeout"/>, a VM's boot
+    /// timeout). Not part of the canonical form: changing it replaces nothing, it applies to the next start.
+    /// </summary>
+    public int? StartSeconds { get; init; }
+
     /// <summary>How the instance is replaced (<c>conteneurN_remplacement</c>, once defaults and the network are applied).</summary>
     public ReplacementOrder Replacement => AlternateAddress is not null && Address is not null ? ReplacementOrder.StartFirst : ReplacementOrder.StopFirst;
 

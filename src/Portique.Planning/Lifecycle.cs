@@ -127,7 +127,7 @@ public static class ServiceLifecycle
     /// </summary>
     public static async Task<EngineHealth> WaitForHealthAsync(
         this IServiceDriver driver, ObservedService instance, TimeProvider time, CancellationToken cancellationToken) =>
-        (await driver.WaitUntilReadyAsync(instance, time, answers: null, cancellationToken)).Health;
+        (await driver.WaitUntilReadyAsync(instance, time, answers: null, limit: null, cancellationToken)).Health;
 
     /// <summary>
     /// <see cref="WaitForHealthAsync(IServiceDriver, ObservedService, TimeProvider, CancellationToken)"/>, and with
@@ -135,12 +135,15 @@ public static class ServiceLifecycle
     /// as soon as the engine reports it up, never restarted, every wanted replica there, its port answers and a second
     /// look finds the same run: a readiness check, for an instance no previous version depends on. Without a health
     /// check in the image and without <paramref name="answers"/>, only the grace period says Running.
+    /// <paramref name="limit"/>: the service's own start deadline (<c>conteneurN_delai_demarrage</c>), else the
+    /// engine's <see cref="LifecycleOptions.HealthTimeout"/>.
     /// </summary>
     public static async Task<Readiness> WaitUntilReadyAsync(
         this IServiceDriver driver,
         ObservedService instance,
         TimeProvider time,
         Func<CancellationToken, Task<bool>>? answers,
+        TimeSpan? limit,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(driver);
@@ -152,7 +155,7 @@ public static class ServiceLifecycle
         }
 
         var options = driver.Lifecycle;
-        var deadline = time.GetUtcNow() + options.HealthTimeout;
+        var deadline = time.GetUtcNow() + (limit ?? options.HealthTimeout);
         (string? StartedAt, long Restarts, DateTimeOffset Since)? up = null;
         while (true)
         {

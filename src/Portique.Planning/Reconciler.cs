@@ -775,7 +775,10 @@ public sealed class Reconciler
             ? async token => await driver.HealthEndpointAsync(instance, spec, token) is { } target
                 && await _probe.AcceptsConnectionsAsync(target.Host, target.Port, TimeSpan.FromSeconds(1), token)
             : null;
-        var (health, answered) = await driver.WaitUntilReadyAsync(instance, _time, answers, cancellationToken);
+        // conteneurN_delai_demarrage: one budget for the engine's settling and the port, from now.
+        var limit = spec.StartSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var started = _time.GetUtcNow();
+        var (health, answered) = await driver.WaitUntilReadyAsync(instance, _time, answers, limit, cancellationToken);
         switch (health)
         {
             case EngineHealth.Unhealthy:
@@ -793,12 +796,13 @@ public sealed class Reconciler
 
         var (host, port) = endpoint;
 
-        var deadline = _time.GetUtcNow() + _options.HealthTimeout;
+        var portLimit = limit ?? _options.HealthTimeout;
+        var deadline = (limit is null ? _time.GetUtcNow() : started) + portLimit;
         while (!await _probe.AcceptsConnectionsAsync(host, port, TimeSpan.FromSeconds(1), cancellationToken))
         {
             if (_time.GetUtcNow() >= deadline)
             {
-                return Messages.FormatPortSilent(port, _options.HealthTimeout.TotalSeconds);
+                return Messages.FormatPortSilent(port, portLimit.TotalSeconds);
             }
 
             await Task.Delay(_options.HealthPollInterval, _time, cancellationToken);

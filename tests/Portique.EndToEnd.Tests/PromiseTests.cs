@@ -55,11 +55,13 @@ public sealed class PromiseTests : IAsyncLifetime
         await _deployment.Images.PublishAsync(Image, "silent", "web-silent", new TestImageOptions { Command = ["/bin/sleep", "3600"] });
         var webId = await _deployment.ContainerIdAsync(_web);
 
-        await _deployment.SucceedAsync("set", "conteneur1_tag", "silent");
+        // Its own start deadline, not the default 60 s: it fails sooner, and says after how long.
+        await _deployment.SucceedAsync("set", "conteneur1_tag=silent", "conteneur1_delai_demarrage=8");
         var result = await _deployment.RunAsync("reconfigure");
 
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Contains(_webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), result.StandardError);
+        Assert.Contains(" 8 s", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("restored", result.StandardError);
         Assert.Equal([$"/{_web} {webId} running"], (await _deployment.ContainersAsync()).Select(c => $"{c.Names.Single()} {c.ID} {c.State}"));
         Assert.Contains("web-1.0", await _deployment.GetAsync($"/{_web}/"));

@@ -108,6 +108,25 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
+    public void A_start_deadline_reaches_the_spec_outside_its_canonical_form_and_out_of_range_is_refused_by_name()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.Store([("nombre_conteneur", ["2"]), .. Sandbox.Container(1, "quick", 18081), .. Sandbox.Container(2, "slow", 18082), ("conteneur2_delai_demarrage", ["900"])]);
+        var report = sandbox.Workspace.Validate(sandbox.Workspace.Evaluate());
+
+        Assert.Empty(report.Problems);
+        // Empty: each engine's own deadline; changing it replaces nothing.
+        Assert.Equal([null, 900], report.Desired.Services.Select(s => s.StartSeconds));
+        Assert.Equal((report.Desired.Services[1] with { StartSeconds = null }).SpecHash(), report.Desired.Services[1].SpecHash());
+
+        foreach (var wrong in new[] { "0", "3601", "-5", "soixante" })
+        {
+            sandbox.Store([("nombre_conteneur", ["1"]), .. Sandbox.Container(1, "quick", 18081), ("conteneur1_delai_demarrage", [wrong])]);
+            Assert.Contains(Problems(sandbox), p => p.Subject == "conteneur1_delai_demarrage");
+        }
+    }
+
+    [Fact]
     public void Limits_reach_the_spec_normalised_and_a_service_without_limits_keeps_its_canonical_form()
     {
         using var sandbox = new Sandbox();

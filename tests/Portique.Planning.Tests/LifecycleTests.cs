@@ -137,6 +137,18 @@ public class LifecycleTests
     }
 
     [Fact]
+    public async Task A_services_own_start_deadline_ends_the_wait_instead_of_the_engines()
+    {
+        var engine = new ScriptedEngine(_time, _ => new InstanceObservation(EngineHealth.Starting) { StartedAt = "t0" });
+
+        var (readiness, waited) = await WaitUntilReadyAsync(engine, answers: null, limit: TimeSpan.FromSeconds(7));
+
+        Assert.Equal(EngineHealth.Starting, readiness.Health);
+        Assert.True(TimeSpan.FromSeconds(7) < Timings.HealthTimeout);
+        Assert.InRange(waited, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7) + Timings.HealthPollInterval);
+    }
+
+    [Fact]
     public async Task A_health_check_that_passes_is_healthy_as_soon_as_seen()
     {
         var engine = new ScriptedEngine(_time, elapsed => new InstanceObservation(
@@ -262,13 +274,13 @@ public class LifecycleTests
     /// The readiness wait, the port answering as <paramref name="answers"/> says at each moment of the fake clock (null: no
     /// port to ask), the clock moved one poll at a time until it ends.
     /// </summary>
-    private async Task<(Readiness Readiness, TimeSpan Waited)> WaitUntilReadyAsync(ScriptedEngine engine, Func<TimeSpan, bool>? answers)
+    private async Task<(Readiness Readiness, TimeSpan Waited)> WaitUntilReadyAsync(ScriptedEngine engine, Func<TimeSpan, bool>? answers, TimeSpan? limit = null)
     {
         var started = _time.GetUtcNow();
         var clock = new TimerCountingClock(_time);
         Func<CancellationToken, Task<bool>>? probe = answers is null ? null : _ => Task.FromResult(answers(_time.GetUtcNow() - started));
         // Off xUnit's synchronisation context, so that the wait's continuations never queue behind this loop.
-        var waiting = Task.Run(() => engine.WaitUntilReadyAsync(Specs.Running(Specs.Web()), clock, probe, CancellationToken.None));
+        var waiting = Task.Run(() => engine.WaitUntilReadyAsync(Specs.Running(Specs.Web()), clock, probe, limit, CancellationToken.None));
         for (var steps = 0; steps < 10_000; steps++)
         {
             // The clock moves only once the wait sleeps: moving it earlier would skip a poll under a loaded machine.

@@ -47,6 +47,25 @@ public class ReconcilerTests
     }
 
     [Fact]
+    public async Task A_services_start_deadline_bounds_the_wait_for_its_port_instead_of_the_default()
+    {
+        _docker.Lifecycle = new LifecycleOptions { StartupGrace = TimeSpan.Zero, HealthTimeout = TimeSpan.FromHours(1), HealthPollInterval = TimeSpan.FromMilliseconds(5) };
+        _host.SilentPorts.Add(8081);
+        var reconciler = new Reconciler([_docker], _host, new ReconcilerOptions { HealthTimeout = TimeSpan.FromHours(1), HealthPollInterval = TimeSpan.FromMilliseconds(5) });
+
+        // An hour everywhere else: only conteneurN_delai_demarrage can end this wait within the test's bound.
+        var result = await reconciler.ApplyAsync(
+            new DesiredState([Specs.Web() with { StartSeconds = 1 }]), refresh: false, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        var outcome = Assert.Single(result.Outcomes);
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("8081", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains(" 1 s", outcome.Message, StringComparison.Ordinal);
+        Assert.Empty(_docker.Instances);
+    }
+
+    [Fact]
     public async Task A_created_service_whose_port_stays_silent_is_never_ready_before_the_grace_period()
     {
         _docker.Lifecycle = GraceNeverReached;
