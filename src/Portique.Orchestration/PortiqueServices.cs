@@ -8,6 +8,7 @@ namespace Portique.Orchestration;
 public sealed class PortiqueServices : IDisposable
 {
     private readonly IReadOnlyList<IDisposable> _disposables;
+    private readonly PrivateBridge _bridge;
 
     /// <param name="reconcilerOptions">Defaults; <c>status</c> asks for unused engines that do not answer to be reported.</param>
     /// <param name="readOnly">
@@ -17,6 +18,7 @@ public sealed class PortiqueServices : IDisposable
     public PortiqueServices(PortiqueRoot root, string? shippedDirectory = null, ReconcilerOptions? reconcilerOptions = null, bool readOnly = false)
     {
         Root = root;
+        _bridge = new PrivateBridge(root);
         Workspace = new Workspace(root, shippedDirectory ?? Workspace.DefaultShippedDirectory);
         var drivers = TechnologyModules.All.Select(m => m.CreateDriver(new DriverContext(root, readOnly))).ToArray();
         Drivers = drivers;
@@ -30,9 +32,10 @@ public sealed class PortiqueServices : IDisposable
             {
                 Ledger = new FileEngineLedger(root) { ReadOnly = readOnly },
                 BeforeReplaceAsync = readOnly ? null : SnapshotBeforeReplaceAsync,
+                InstanceCreatedAsync = readOnly ? null : ForgetPreviousNeighbourAsync,
             });
         Frontend = new NginxFrontend(root);
-        Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root), new PrivateBridge(root));
+        Runner = new ReconfigureRunner(Workspace, Reconciler, Frontend, new HookRunner(root), _bridge);
     }
 
     public PortiqueRoot Root { get; }
@@ -92,6 +95,27 @@ public sealed class PortiqueServices : IDisposable
         var reason = Orchestration.Resources.Messages.FormatSnapshotReasonReplace(string.Join("; ", action.Reasons));
         var taken = await Snapshots.TakeAsync(action.Name, reason, old?.ArtifactId, old?.SpecJson, volumes.Select(v => v.HostPath).ToArray(), progress, cancellationToken);
         progress.Report(Orchestration.Resources.Messages.FormatSnapshotTaken(taken.Id, reason));
+    }
+
+    /// <summary>
+    /// A new instance on the private network: the host forgets its address's previous MAC (<see cref="PrivateBridge.ForgetNeighbourAsync"/>).
+    /// A failure only makes the wait for its port longer, as before: nothing to stop for.
+    /// </summary>
+    private async Task ForgetPreviousNeighbourAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.Address is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _bridge.ForgetNeighbourAsync(spec.Address, cancellationToken);
+        }
+        catch (PortiqueException)
+        {
+            // The entry goes stale on its own.
+        }
     }
 
     /// <summary><c>portique rollback</c> (<see cref="Rollback.RunAsync"/>): exit 2 for an unknown service or snapshot, 1 on a runtime failure.</summary>

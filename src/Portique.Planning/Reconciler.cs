@@ -45,6 +45,13 @@ public sealed record ReconcilerOptions
     public Func<PlannedAction, IProgress<string>, CancellationToken, Task>? BeforeReplaceAsync { get; init; }
 
     /// <summary>
+    /// Runs once a new instance exists, before its readiness is waited for, with the spec it was made from (its
+    /// <see cref="ServiceSpec.Address"/> the one the instance holds): the host forgets that address's previous MAC,
+    /// which it kept sending to for up to a minute after a replacement, the new instance long listening.
+    /// </summary>
+    public Func<ServiceSpec, CancellationToken, Task>? InstanceCreatedAsync { get; init; }
+
+    /// <summary>
     /// How long the old instance keeps running once nothing new is sent to it (after the switch): requests and
     /// connections already open to it finish. It then gets its stop timeout (<c>conteneurN_delai_arret</c>) on top.
     /// A service's own <c>conteneurN_delai_vidange</c> (<see cref="ServiceSpec.DrainSeconds"/>) takes precedence.
@@ -518,6 +525,7 @@ public sealed class Reconciler
         _options.Ledger?.MarkUsed(action.Desired!.Technology);
         progress.Report(new ReconcileEvent(EventKind.Step, action.Name, Messages.Creating));
         var created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
+        await CreatedAsync(action.Desired!, cancellationToken);
         var failure = await WaitHealthyAsync(driver, created, action.Desired!, readyWhenAnswering: true, cancellationToken);
         if (failure is null)
         {
@@ -567,6 +575,7 @@ public sealed class Reconciler
             }
 
             created = await driver.CreateAsync(action.Desired!, artifact, cancellationToken);
+            await CreatedAsync(action.Desired!, cancellationToken);
             failure = await WaitHealthyAsync(driver, created, action.Desired!, readyWhenAnswering: false, cancellationToken);
         }
         catch (PortiqueException e) when (aside is not null)
@@ -654,6 +663,7 @@ public sealed class Reconciler
             }
 
             created = await driver.CreateBesideAsync(target, artifact, cancellationToken);
+            await CreatedAsync(target, cancellationToken);
             failure = await WaitHealthyAsync(driver, created, target, readyWhenAnswering: false, cancellationToken);
             if (failure is null)
             {
@@ -703,6 +713,9 @@ public sealed class Reconciler
 
         return Outcome(action, true, Messages.RecreatedBeside);
     }
+
+    private Task CreatedAsync(ServiceSpec spec, CancellationToken cancellationToken) =>
+        _options.InstanceCreatedAsync is { } created ? created(spec, cancellationToken) : Task.CompletedTask;
 
     private static async Task RemoveQuietlyAsync(IServiceDriver driver, ObservedService? instance, CancellationToken cancellationToken)
     {

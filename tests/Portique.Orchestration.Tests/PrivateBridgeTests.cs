@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using CliWrap;
 using CliWrap.Buffered;
 using Portique.Core;
@@ -158,6 +159,53 @@ public sealed class PrivateBridgeTests : IDisposable
             {
                 await Run("ip", "netns", "del", name);
             }
+        }
+    }
+
+    [Fact]
+    public async Task The_host_forgets_the_previous_MAC_of_an_address_a_new_instance_holds_and_reaches_it_at_once()
+    {
+        await _bridge.EnsureAsync(_network, [], CancellationToken.None);
+        var db = await NamespaceAsync("n", Address(20));
+        try
+        {
+            // The host last talked to db's previous instance, and to another service that stays.
+            await Run("ip", "neigh", "replace", Address(20), "lladdr", "02:00:00:00:00:99", "dev", _bridge.Name, "nud", "reachable");
+            await Run("ip", "neigh", "replace", Address(21), "lladdr", "02:00:00:00:00:98", "dev", _bridge.Name, "nud", "reachable");
+            // Sent to the MAC that is gone, a connection is never answered.
+            Assert.Equal(SocketError.TimedOut, await ConnectAsync(Address(20)));
+
+            await _bridge.ForgetNeighbourAsync(Address(20), CancellationToken.None);
+
+            // The new instance answers at once (nothing listens on the port: refused, which is an answer).
+            Assert.Equal(SocketError.ConnectionRefused, await ConnectAsync(Address(20)));
+            var neighbours = await Run("ip", "neigh", "show", "dev", _bridge.Name);
+            Assert.DoesNotContain("02:00:00:00:00:99", neighbours, StringComparison.Ordinal);
+            Assert.Contains($"{Address(21)} lladdr 02:00:00:00:00:98", neighbours, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Run("ip", "netns", "del", db);
+        }
+    }
+
+    /// <summary>What a TCP connection to port 9 of <paramref name="address"/> meets within 2 s.</summary>
+    private static async Task<SocketError> ConnectAsync(string address)
+    {
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Parse(address), 9, timeout.Token);
+            return SocketError.Success;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return SocketError.TimedOut;
         }
     }
 

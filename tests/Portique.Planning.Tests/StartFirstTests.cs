@@ -13,7 +13,19 @@ public class StartFirstTests
         HealthTimeout = TimeSpan.FromSeconds(5),
         HealthPollInterval = TimeSpan.FromMilliseconds(1),
         DrainPeriod = TimeSpan.Zero,
+        InstanceCreatedAsync = ForgetAsync,
     });
+
+    /// <summary>What the host is told when an instance exists (PrivateBridge.ForgetNeighbourAsync in the real composition).</summary>
+    private Task ForgetAsync(ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        lock (_switches)
+        {
+            _docker.Calls.Add($"forget {spec.Address}");
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>A service on the private network, replaced without interruption between 10.231.0.10 and 10.231.0.20.</summary>
     private static ServiceSpec Web(string tag = "1.0") => Specs.Web(tag: tag) with
@@ -54,7 +66,7 @@ public class StartFirstTests
 
         Assert.True(result.Succeeded, string.Join("\n", result.Outcomes.Select(o => o.Message)));
         Assert.Equal(
-            ["fetch web", "create beside web at 10.231.0.20", "switch web to 10.231.0.20", "remove web", "take name web"],
+            ["fetch web", "create beside web at 10.231.0.20", "forget 10.231.0.20", "switch web to 10.231.0.20", "remove web", "take name web"],
             _docker.Calls);
         Assert.DoesNotContain("stop web", _docker.Calls);
         var now = Assert.Single(_docker.Instances);
@@ -182,7 +194,7 @@ public class StartFirstTests
         await ApplyAsync(Web());
         _docker.Calls.Clear();
         await Reconciler.ApplyAsync(new DesiredState([Web("2.0")]), refresh: false, new SynchronousProgress<ReconcileEvent>(_events.Enqueue), CancellationToken.None);
-        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web"], _docker.Calls);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "forget 10.231.0.10", "remove web"], _docker.Calls);
 
         _docker.Beside = false;
         _docker.Calls.Clear();
@@ -215,7 +227,7 @@ public class StartFirstTests
         var result = await ApplyAsync(Web("2.0"));
 
         Assert.True(result.Succeeded, string.Join("\n", result.Outcomes.Select(o => o.Message)));
-        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "remove web"], _docker.Calls);
+        Assert.Equal(["fetch web", "stop web", "aside web", "create web", "forget 10.231.0.10", "remove web"], _docker.Calls);
         Assert.Empty(_switches);
     }
 }
