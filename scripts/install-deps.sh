@@ -14,7 +14,7 @@ packages=(docker.io nginx libnginx-mod-stream docker-registry busybox-static git
 case "${1:-}" in
     --tests)
         packages+=(chromium rsync qemu-system-x86 qemu-utils linux-image-amd64 syslinux syslinux-common mtools dosfstools
-            lxc skopeo umoci jq vagrant podman lintian man-db python3-cheetah socat) ;;
+            lxc skopeo umoci jq vagrant podman catatonit lintian man-db python3-cheetah socat) ;;
     "") ;;
     *) echo "usage: $0 [--tests]" >&2; exit 2 ;;
 esac

@@ -223,7 +223,7 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
             _configuration.EnsureNetwork(NetworkName(Root.Directory), PrivateNetwork.BridgeName(Root.Directory), network);
         }
 
-        var arguments = CreateArguments(spec, artifactId, Root.Directory, containerName);
+        var arguments = CreateArguments(spec, artifactId, Root.Directory, containerName, Options.InitCandidates.FirstOrDefault(File.Exists));
         foreach (var volume in spec.Volumes)
         {
             HostDirectory.Ensure(spec.Name, volume.HostPath, Messages.FormatVolumeDirectoryFailed);
@@ -484,9 +484,15 @@ public sealed partial class PodmanDriver : IServiceDriver, IUpdateChecker, IUsag
     internal static string NetworkName(string root) => "portique-" + PrivateNetwork.RootTag(root);
 
     /// <summary>The <c>podman create</c> arguments for <paramref name="spec"/>: one list, nothing to split or quote.</summary>
-    internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root, string? containerName = null)
+    internal static List<string> CreateArguments(ServiceSpec spec, string imageId, string root, string? containerName = null, string? initPath = null)
     {
         var arguments = new List<string> { "create", "--name", containerName ?? spec.Name, "--restart", RestartPolicy, "--pull", "never" };
+        if (initPath is not null)
+        {
+            // An init as PID 1 forwards SIGTERM: a process that ignores signals as PID 1 still stops at once.
+            arguments.AddRange(["--init", "--init-path", initPath]);
+        }
+
         if (spec.StopTimeoutSeconds is int stopTimeout)
         {
             // `podman stop` by hand waits as long as Portique does.

@@ -33,6 +33,13 @@ public sealed record PodmanDriverOptions : LifecycleOptions
     /// </summary>
     public bool RunHealthChecks { get; init; } = true;
 
+    /// <summary>
+    /// The init podman runs as each container's PID 1 (<c>--init --init-path</c>): it forwards SIGTERM, so a process
+    /// that ignores signals as PID 1 stops at once instead of after its stop timeout. The first of these that exists is
+    /// used (Debian's <c>catatonit</c>, else <c>tini</c>'s static build); none: containers run without one.
+    /// </summary>
+    public IReadOnlyList<string> InitCandidates { get; init; } = ["/usr/libexec/podman/catatonit", "/usr/bin/catatonit", "/usr/bin/tini-static"];
+
     /// <summary>skopeo, which reads a tag's manifest from the registry without pulling (<c>status --updates</c>).</summary>
     public string SkopeoExecutable { get; init; } = "skopeo";
 

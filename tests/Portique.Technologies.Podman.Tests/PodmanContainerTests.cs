@@ -79,6 +79,22 @@ public sealed class PodmanContainerTests(PodmanFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_process_that_ignores_sigterm_as_pid_1_ends_on_sigterm_under_the_init_not_killed_at_the_stop_timeout()
+    {
+        var driver = fixture.Driver(_root);
+        var spec = await fixture.PublishedSpecAsync("init", "init-1") with { StopTimeoutSeconds = 30 };
+        var created = await driver.CreateAsync(spec, await driver.FetchAsync(spec, refresh: false, new RecordingProgress(), Ct), Ct);
+        Assert.True((await fixture.InspectAsync(created.InstanceId!)).GetProperty("HostConfig").GetProperty("Init").GetBoolean());
+
+        await driver.StopAsync(created, Ct);
+
+        // busybox httpd as PID 1 never sees SIGTERM (the kernel drops it): podman would kill it at 30 s, exit 137.
+        // Under the init it is an ordinary process, and SIGTERM ends it: 143.
+        var state = (await fixture.InspectAsync(created.InstanceId!)).GetProperty("State");
+        Assert.Equal(143, state.GetProperty("ExitCode").GetInt32());
+    }
+
+    [Fact]
     public async Task Limits_are_visible_in_podman_inspect()
     {
         var driver = fixture.Driver(_root);

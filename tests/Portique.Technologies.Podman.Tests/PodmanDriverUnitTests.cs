@@ -35,6 +35,9 @@ public sealed class PodmanDriverUnitTests
         var arguments = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root");
 
         Assert.Equal(["create", "--name", "web", "--restart", "always", "--pull", "never"], arguments.Take(7));
+        Assert.DoesNotContain("--init", arguments);
+        var withInit = PodmanDriver.CreateArguments(spec, "0123abcd", "/srv/root", initPath: "/usr/libexec/podman/catatonit");
+        Assert.Equal(["--init", "--init-path", "/usr/libexec/podman/catatonit"], withInit.Skip(7).Take(3));
         Assert.Equal("0123abcd", arguments[^1]);
         Assert.Contains("portique.root=/srv/root", arguments);
         Assert.Contains("portique.spec=" + spec.CanonicalJson(), arguments);
