@@ -165,15 +165,10 @@ public sealed class PrivateBridge(PortiqueRoot root, PrivateBridgeOptions? optio
     /// Forgets the host's link-layer entry of one <paramref name="address"/> on the bridge, the moment a new instance
     /// holds it: the host keeps a REACHABLE entry up to 45 s and then probes the previous MAC, so the new instance's
     /// first answer (and nginx's first request to it) would otherwise wait about half a minute. The next packet asks again.
+    /// One `ip` run, on the run's path of every created instance: a missing bridge is its failure, which the caller may ignore.
     /// </summary>
-    public async Task ForgetNeighbourAsync(string address, CancellationToken cancellationToken)
-    {
-        var parsed = IPAddress.Parse(address);
-        if (await ReadLinkAsync(cancellationToken) is not null)
-        {
-            await RunAsync(_options.Ip, ["neigh", "flush", "to", parsed.ToString(), "dev", Name], cancellationToken);
-        }
-    }
+    public Task ForgetNeighbourAsync(string address, CancellationToken cancellationToken) =>
+        RunAsync(_options.Ip, ["neigh", "flush", "to", IPAddress.Parse(address).ToString(), "dev", Name], cancellationToken);
 
     /// <summary>
     /// Tells every service on the bridge where each of <paramref name="addresses"/> now is: asks who has it (from the

@@ -233,11 +233,7 @@ public sealed partial class DockerDriver : IServiceDriver, IUpdateChecker, IUsag
         {
             cancellationToken.ThrowIfCancellationRequested();
             await _api.UninterruptedAsync(
-                async ct =>
-                {
-                    await _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), ct);
-                    return created;
-                },
+                ct => _api.Containers.StartAsync(created.ID, m => Messages.FormatStartFailed(spec.Name, m), ct),
                 Options.CreateAndStartLimit,
                 m => Messages.FormatStartFailed(spec.Name, m));
             cancellationToken.ThrowIfCancellationRequested();

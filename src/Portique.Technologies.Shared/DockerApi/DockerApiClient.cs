@@ -181,6 +181,20 @@ internal sealed class DockerApiClient : IDisposable
         }
     }
 
+    /// <inheritdoc cref="UninterruptedAsync{T}"/>
+    public Task UninterruptedAsync(Func<CancellationToken, Task> calls, TimeSpan limit, Func<string, string> describe)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        return UninterruptedAsync(
+            async ct =>
+            {
+                await calls(ct);
+                return true;
+            },
+            limit,
+            describe);
+    }
+
     /// <summary>Runs one Engine API call; its failure becomes <paramref name="describe"/>(dockerd's words or the connection problem).</summary>
     public async Task<T> CallAsync<T>(
         Func<DockerClient, CancellationToken, Task<T>> call, Func<string, string> describe, CancellationToken cancellationToken) =>
